@@ -1,0 +1,6 @@
+// The Flyte IDL as protobuf-es messages: flyteidl.core at the top level (Literal, TaskTemplate,
+// ...), flyteidl.admin and flyteidl.event as namespaces (admin.TaskSpec, ...). Generated from the
+// .proto files of the pinned @flyteorg/flyteidl package at build time; never committed.
+export * from "./core.js";
+export * as admin from "./admin.js";
+export * as event from "./event.js";

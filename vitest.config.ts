@@ -1,0 +1,17 @@
+import { defineConfig } from "vitest/config";
+
+// Tests import our packages by name; the "flytekit-ts-source" export condition points them at
+// src/ (transformed by Vite 8's Oxc with the tsconfig's decorator metadata) instead of dist/.
+const conditions = ["flytekit-ts-source", "module", "node", "import", "default"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["flytekit-ts-source"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    testTimeout: 30_000,
+    reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],
+  },
+});
