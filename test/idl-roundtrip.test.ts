@@ -3,7 +3,7 @@
 import { create, equals, fromBinary, toBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
 import { describe, expect, it } from "vitest";
-import { pbjs } from "../testing/pbjs.js";
+import { pbjs } from "./support/pbjs.js";
 import {
   BlobType_BlobDimensionality,
   Container_Architecture,
@@ -20,7 +20,7 @@ import {
   SimpleType,
   Sql_Dialect,
   TaskTemplateSchema,
-} from "./index.js";
+} from "@flytekit-ts/core/idl";
 
 const core = pbjs.flyteidl.core;
 
