@@ -1,6 +1,6 @@
 // Our generated protobuf-es code and the protobufjs build shipped in @flyteorg/flyteidl must read
 // each other's bytes with every field intact: that is our proof that Flyte reads what we write.
-import { create, equals, fromBinary, toBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { create, equals, fromBinary, toBinary, type DescMessage, type Message, type MessageInitShape } from "@bufbuild/protobuf";
 import { reflect } from "@bufbuild/protobuf/reflect";
 import { describe, expect, it } from "vitest";
 import { pbjs } from "./support/pbjs.js";
@@ -12,6 +12,7 @@ import {
   IOStrategy_UploadMode,
   LiteralMapSchema,
   LiteralSchema,
+  PrimitiveSchema,
   OAuth2TokenRequest_Type,
   ResourceType,
   Resources_ResourceName,
@@ -224,16 +225,17 @@ describe("TaskTemplate bytes between protobuf-es and Flyte's protobufjs build", 
 function richLiteralMap() {
   const int = (n: bigint) => ({ value: { case: "scalar" as const, value: { value: { case: "primitive" as const, value: { value: { case: "integer" as const, value: n } } } } } });
   const scalar = <C extends string, V>(c: C, v: V) => ({ value: { case: "scalar" as const, value: { value: { case: c, value: v } } } });
+  const prim = (value: MessageInitShape<typeof PrimitiveSchema>["value"]) => scalar("primitive" as const, { value });
   return create(LiteralMapSchema, {
     literals: {
       int_max: int(9223372036854775807n),
       int_min: int(-9223372036854775808n),
-      float_nan: scalar("primitive", { value: { case: "floatValue", value: Number.NaN } }),
-      float_inf: scalar("primitive", { value: { case: "floatValue", value: Number.NEGATIVE_INFINITY } }),
-      str: scalar("primitive", { value: { case: "stringValue", value: "héllo ✓ 🚀" } }),
-      bool: scalar("primitive", { value: { case: "boolean", value: false } }),
-      before_1970: scalar("primitive", { value: { case: "datetime", value: { seconds: -1n, nanos: 999000000 } } }),
-      duration: scalar("primitive", { value: { case: "duration", value: { seconds: 90n, nanos: 5000 } } }),
+      float_nan: prim({ case: "floatValue", value: Number.NaN }),
+      float_inf: prim({ case: "floatValue", value: Number.NEGATIVE_INFINITY }),
+      str: prim({ case: "stringValue", value: "héllo ✓ 🚀" }),
+      bool: prim({ case: "boolean", value: false }),
+      before_1970: prim({ case: "datetime", value: { seconds: -1n, nanos: 999000000 } }),
+      duration: prim({ case: "duration", value: { seconds: 90n, nanos: 5000 } }),
       blob: scalar("blob", { metadata: { type: { format: "csv", dimensionality: BlobType_BlobDimensionality.SINGLE } }, uri: "s3://b/k.csv" }),
       binary: scalar("binary", { value: new Uint8Array([0x82, 0xa1, 0x78, 0x01]), tag: "msgpack" }),
       schema: scalar("schema", { uri: "s3://schema", type: { columns: [{ name: "c", type: 2 }] } }),

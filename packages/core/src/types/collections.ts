@@ -1,0 +1,199 @@
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { LiteralTypeSchema, type Literal, type LiteralType } from "../idl/index.js";
+import { TypeTransformerError } from "./errors.js";
+import { collectionLiteral, mapLiteral } from "./literals.js";
+import type { MsgpackWriter } from "./msgpack.js";
+import { FlyteType, type AnyFlyteType } from "./type.js";
+
+/** Adds a path segment to a TypeTransformerError passing through a container. */
+export function rethrowWithin(e: unknown, segment: string): never {
+  if (e instanceof TypeTransformerError) throw e.within(segment);
+  throw e;
+}
+
+export function keySegment(key: string): string {
+  return `[${JSON.stringify(key)}]`;
+}
+
+/** Sets an own property, `__proto__` included, without touching the prototype. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** A plain object: `{...}` or `Object.create(null)`, not a class instance, array or Map. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Flyte collection: a JS array of one element type. */
+export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
+  readonly name: string;
+  readonly tag = "Typed List";
+
+  constructor(readonly element: FlyteType<Out, In>) {
+    super();
+    this.name = `List(${element.name})`;
+  }
+
+  protected buildLiteralType(): LiteralType {
+    return create(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
+  }
+
+  toLiteral(value: unknown): Literal {
+    if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
+    const n = value.length;
+    const literals = new Array<Literal>(n);
+    const element = this.element;
+    let i = 0;
+    try {
+      for (; i < n; i++) literals[i] = element.toLiteral(value[i]);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+    return collectionLiteral(literals);
+  }
+
+  protected decode(literal: Literal): Out[] {
+    const v = literal.value;
+    if (v.case !== "collection") throw this.cannotRead(literal);
+    const literals = v.value.literals;
+    const n = literals.length;
+    const out = new Array<Out>(n);
+    const element = this.element;
+    let i = 0;
+    try {
+      for (; i < n; i++) out[i] = element.fromLiteral(literals[i]!);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+    return out;
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
+    w.arrayHeader(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) this.element.writeMsgpack(w, value[i]);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+  }
+
+  fromMsgpack(value: unknown): Out[] {
+    if (!Array.isArray(value)) throw this.cannotReadMsgpack(value);
+    const out = new Array<Out>(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) out[i] = this.element.fromMsgpack(value[i]);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+    return out;
+  }
+
+  jsonSchema(): JsonObject {
+    return { items: this.element.jsonSchema(), type: "array" };
+  }
+}
+
+/** Flyte map: string keys to one value type; given a plain object or a Map, gives a plain object. */
+export class DictType<Out, In> extends FlyteType<
+  { [key: string]: Out },
+  { readonly [key: string]: In } | ReadonlyMap<string, In>
+> {
+  readonly name: string;
+  readonly tag = "Typed Dict";
+
+  constructor(readonly value: FlyteType<Out, In>) {
+    super();
+    this.name = `Dict(${value.name})`;
+  }
+
+  protected buildLiteralType(): LiteralType {
+    return create(LiteralTypeSchema, { type: { case: "mapValueType", value: this.value.literalType } });
+  }
+
+  /** The entries of a Map with string keys or of a plain object; anything else is an error. */
+  private entries(value: unknown): [string, unknown][] {
+    if (value instanceof Map) {
+      for (const key of value.keys()) {
+        if (typeof key !== "string") {
+          throw TypeTransformerError.forValue(this.name, value, `its key ${String(key)} is not a string`);
+        }
+      }
+      return [...(value as Map<string, unknown>).entries()];
+    }
+    if (isPlainObject(value)) return Object.entries(value);
+    throw TypeTransformerError.forValue(this.name, value);
+  }
+
+  toLiteral(value: unknown): Literal {
+    const literals: { [key: string]: Literal } = {};
+    const valueType = this.value;
+    for (const [key, v] of this.entries(value)) {
+      let lit: Literal;
+      try {
+        lit = valueType.toLiteral(v);
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+      setOwn(literals, key, lit);
+    }
+    return mapLiteral(literals);
+  }
+
+  protected decode(literal: Literal): { [key: string]: Out } {
+    const v = literal.value;
+    if (v.case !== "map") throw this.cannotRead(literal);
+    const out: { [key: string]: Out } = {};
+    const valueType = this.value;
+    const literals = v.value.literals;
+    for (const key of Object.keys(literals)) {
+      let native: Out;
+      try {
+        native = valueType.fromLiteral(literals[key]!);
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+      setOwn(out, key, native);
+    }
+    return out;
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    const entries = this.entries(value);
+    w.mapHeader(entries.length);
+    for (const [key, v] of entries) {
+      w.str(key);
+      try {
+        this.value.writeMsgpack(w, v);
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+    }
+  }
+
+  fromMsgpack(value: unknown): { [key: string]: Out } {
+    if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
+    const out: { [key: string]: Out } = {};
+    for (const key of Object.keys(value)) {
+      let native: Out;
+      try {
+        native = this.value.fromMsgpack(value[key]);
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+      setOwn(out, key, native);
+    }
+    return out;
+  }
+
+  jsonSchema(): JsonObject {
+    return { additionalProperties: this.value.jsonSchema(), type: "object", propertyNames: { type: "string" } };
+  }
+}
+

@@ -1,0 +1,77 @@
+import type { Literal, LiteralMap, LiteralType } from "../idl/index.js";
+import { setOwn } from "./collections.js";
+import { TypeTransformerError } from "./errors.js";
+import { literalMapOf } from "./literals.js";
+import { resolveType } from "./spec.js";
+import type { AnyFlyteType, InputOf, NativeOf, TypeSpec } from "./type.js";
+
+/** Named types, in order: an interface's inputs or outputs. */
+export type TypeMap = { readonly [name: string]: TypeSpec };
+
+/** The values a TypeMap describes, as a task receives them. */
+export type NativesOf<M extends TypeMap> = { [K in keyof M]: NativeOf<M[K]> };
+/** The values a TypeMap may be given. */
+export type InputsOf<M extends TypeMap> = { [K in keyof M]: InputOf<M[K]> };
+
+/** The Flyte LiteralType of a type. */
+export function literalTypeOf(spec: TypeSpec): LiteralType {
+  return resolveType(spec).literalType;
+}
+
+/** Converts one value; errors name `where` (`input "x"`) and the path inside the value. */
+export function toLiteral<S extends TypeSpec>(spec: S, value: InputOf<S>, where = ""): Literal {
+  try {
+    return resolveType(spec).toLiteral(value as unknown);
+  } catch (e) {
+    if (e instanceof TypeTransformerError && where !== "") throw e.at(where);
+    throw e;
+  }
+}
+
+/** Converts one literal to its native value. */
+export function fromLiteral<S extends TypeSpec>(spec: S, literal: Literal, where = ""): NativeOf<S> {
+  try {
+    return resolveType(spec).fromLiteral(literal) as NativeOf<S>;
+  } catch (e) {
+    if (e instanceof TypeTransformerError && where !== "") throw e.at(where);
+    throw e;
+  }
+}
+
+function resolved(types: TypeMap): [string, AnyFlyteType][] {
+  return Object.entries(types).map(([name, spec]) => [name, resolveType(spec, `"${name}"`)]);
+}
+
+/**
+ * Converts named values to a LiteralMap. A name missing from `values` is converted as `undefined`
+ * (so an Optional becomes none and anything else is an error); errors say `input "x": ...`.
+ */
+export function toLiteralMap<M extends TypeMap>(types: M, values: Partial<InputsOf<M>>, side = "input"): LiteralMap {
+  const literals: { [key: string]: Literal } = {};
+  const given = values as Record<string, unknown>;
+  for (const [name, type] of resolved(types)) {
+    try {
+      setOwn(literals, name, type.toLiteral(given[name]));
+    } catch (e) {
+      if (e instanceof TypeTransformerError) throw e.at(`${side} "${name}"`);
+      throw e;
+    }
+  }
+  return literalMapOf(literals);
+}
+
+/** Converts a LiteralMap to named native values; a missing literal is an error naming it. */
+export function fromLiteralMap<M extends TypeMap>(types: M, map: LiteralMap, side = "input"): NativesOf<M> {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of resolved(types)) {
+    const literal = map.literals[name];
+    try {
+      if (literal === undefined) throw new TypeTransformerError(type.name, "no literal", `the map has no "${name}"`);
+      setOwn(out, name, type.fromLiteral(literal));
+    } catch (e) {
+      if (e instanceof TypeTransformerError) throw e.at(`${side} "${name}"`);
+      throw e;
+    }
+  }
+  return out as NativesOf<M>;
+}

@@ -1,0 +1,138 @@
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
+import { TypeTransformerError } from "./errors.js";
+import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";
+import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
+import { intToNative } from "./scalars.js";
+import { FlyteType } from "./type.js";
+
+/** A value Json holds: what JSON holds, plus bigints for integers past 2^53 and bytes. */
+export type JsonLike = null | boolean | number | bigint | string | Uint8Array | JsonLike[] | { [key: string]: JsonLike };
+/** A free-form object: flytekit's untyped `dict`. */
+export type JsonRecord = { [key: string]: JsonLike };
+
+const MAX_DEPTH = 256;
+const WHAT = "Json";
+const HOLDS = "Json holds null, booleans, numbers, bigints, strings, bytes, arrays and plain objects";
+
+function writeUntyped(w: MsgpackWriter, value: unknown, depth: number): void {
+  if (depth > MAX_DEPTH) throw TypeTransformerError.forValue(WHAT, value, `nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  switch (typeof value) {
+    case "boolean":
+      w.bool(value);
+      return;
+    case "number":
+      // JavaScript cannot tell 2 from 2.0: whole numbers are written as integers. Declare a record
+      // with a Float field where Python must read a float.
+      if (Number.isSafeInteger(value)) w.int(value);
+      else w.float64(value);
+      return;
+    case "bigint":
+      if (value < -(2n ** 63n) || value >= 2n ** 64n) throw TypeTransformerError.forValue(WHAT, value, "outside the 64-bit range MessagePack holds");
+      w.bigint(value);
+      return;
+    case "string":
+      w.str(value);
+      return;
+    case "undefined":
+      w.nil();
+      return;
+    case "object":
+      break;
+    default:
+      throw TypeTransformerError.forValue(WHAT, value, HOLDS);
+  }
+  if (value === null) {
+    w.nil();
+  } else if (Array.isArray(value)) {
+    w.arrayHeader(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) writeUntyped(w, value[i], depth + 1);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+  } else if (value instanceof Uint8Array) {
+    w.bin(value);
+  } else if (isPlainObject(value)) {
+    // As JSON.stringify does, a property whose value is undefined is left out.
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    w.mapHeader(keys.length);
+    for (const key of keys) {
+      w.str(key);
+      try {
+        writeUntyped(w, value[key], depth + 1);
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+    }
+  } else {
+    throw TypeTransformerError.forValue(WHAT, value, HOLDS);
+  }
+}
+
+/** MessagePack's decoded form as Json: integers that fit a number become numbers. */
+function normalise(value: unknown): JsonLike {
+  if (typeof value === "bigint") return intToNative(value);
+  if (Array.isArray(value)) return value.map(normalise);
+  if (isPlainObject(value)) {
+    const out: JsonRecord = {};
+    for (const key of Object.keys(value)) setOwn(out, key, normalise(value[key]));
+    return out;
+  }
+  return value as JsonLike;
+}
+
+/**
+ * Free-form objects, encoded as flytekit encodes an untyped `dict`: LiteralType STRUCT with the
+ * MessagePack annotation, the value a MessagePack binary scalar.
+ */
+class JsonType extends FlyteType<JsonRecord> {
+  readonly name = WHAT;
+  readonly tag = "Typed Dict";
+
+  protected buildLiteralType(): LiteralType {
+    return create(LiteralTypeSchema, {
+      type: { case: "simple", value: SimpleType.STRUCT },
+      annotation: { annotations: MSGPACK_ANNOTATION },
+    });
+  }
+
+  protected override get readsBinaryItself(): boolean {
+    return true;
+  }
+
+  toLiteral(value: unknown): Literal {
+    const w = new MsgpackWriter(128);
+    this.writeMsgpack(w, value);
+    return binaryLiteral(w.finish(), MSGPACK_TAG);
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    if (!isPlainObject(value)) throw TypeTransformerError.forValue(WHAT, value, "Json is a plain object at the top");
+    writeUntyped(w, value, 0);
+  }
+
+  protected decode(literal: Literal): JsonRecord {
+    const v = literal.value;
+    if (v.case === "scalar") {
+      const s = v.value.value;
+      if (s.case === "binary" && s.value.tag === MSGPACK_TAG) return this.fromMsgpack(decodeMsgpack(s.value.value, WHAT));
+      if (s.case === "generic") return this.fromMsgpack(s.value);
+    }
+    throw this.cannotRead(literal);
+  }
+
+  fromMsgpack(value: unknown): JsonRecord {
+    if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
+    return normalise(value) as JsonRecord;
+  }
+
+  jsonSchema(): JsonObject {
+    return { type: "object" };
+  }
+}
+
+/** A free-form object (flytekit's untyped `dict`): JSON-like values, as MessagePack. */
+export const Json: FlyteType<JsonRecord> = new JsonType();

@@ -1,0 +1,308 @@
+// Record classes: flytekit's dataclasses in TypeScript. A class whose fields carry Flyte types
+// converts the way flytekit 1.16 converts a dataclass: LiteralType STRUCT with mashumaro's JSON
+// schema in `metadata`, the field types in `structure.dataclass_type`, and the value as a
+// MessagePack binary scalar (tag "msgpack") with the fields in declaration order.
+//
+// Fields are declared with `@field()` from @flytekit-ts/decorators, or here with `defineRecord`.
+// Reading a value builds a real instance with class-transformer's `plainToInstance`: the class's
+// no-argument constructor runs (so fields missing from the data keep their initialisers), each
+// declared field is converted by its Flyte type, and the class's own class-transformer
+// decorators still apply.
+import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { Expose, plainToInstance, Transform, type ClassTransformOptions } from "class-transformer";
+import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { isPlainObject, rethrowWithin } from "./collections.js";
+import { FlyteTypeError, TypeTransformerError } from "./errors.js";
+import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";
+import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
+import { resolveType } from "./spec.js";
+import { FlyteType, type AnyFlyteType, type Constructor, type TypeSpec } from "./type.js";
+
+interface FieldDeclaration {
+  name: string;
+  spec: TypeSpec;
+}
+
+interface RecordDeclaration {
+  /** Fields declared on this class itself, in declaration order. */
+  fields: FieldDeclaration[];
+}
+
+interface FieldLayout {
+  name: string;
+  type: AnyFlyteType;
+  hasDefault: boolean;
+  defaultValue: unknown;
+  segment: string;
+}
+
+// Kept on globalThis so two copies of this package (a bundling accident) share one registry.
+const STORE = Symbol.for("flytekit-ts.records");
+interface RecordStore {
+  declarations: WeakMap<Function, RecordDeclaration>;
+  types: WeakMap<Function, RecordType<unknown>>;
+}
+const store: RecordStore = ((globalThis as Record<symbol, unknown>)[STORE] as RecordStore | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STORE] = {
+    declarations: new WeakMap(),
+    types: new WeakMap(),
+  } satisfies RecordStore) as RecordStore;
+
+/**
+ * Declares a field of a record class (what `@field()` does). Fields keep the order in which they
+ * are declared; a subclass's fields follow its base class's, and redeclaring a field keeps its place.
+ */
+export function defineRecordField(cls: Function, name: string, spec: TypeSpec): void {
+  const built = store.types.get(cls) as RecordType<unknown> | undefined;
+  if (built?.isBuilt === true) {
+    throw new FlyteTypeError(
+      `record class ${cls.name}: field "${name}" was declared after ${cls.name} was first used as a Flyte type; ` +
+        "declare every field before the class is used",
+    );
+  }
+  let declaration = store.declarations.get(cls);
+  if (declaration === undefined) {
+    declaration = { fields: [] };
+    store.declarations.set(cls, declaration);
+  }
+  const existing = declaration.fields.findIndex((f) => f.name === name);
+  if (existing >= 0) declaration.fields[existing] = { name, spec };
+  else declaration.fields.push({ name, spec });
+}
+
+/**
+ * Declares a record class without decorators: `defineRecord(Point, { x: Int, y: Float })`.
+ * Returns its type token.
+ */
+export function defineRecord<C>(cls: Constructor<C>, fields: { [K in keyof C]?: TypeSpec }): RecordType<C> {
+  if (!store.declarations.has(cls)) store.declarations.set(cls, { fields: [] });
+  for (const [name, spec] of Object.entries(fields) as [string, TypeSpec][]) defineRecordField(cls, name, spec);
+  return recordType(cls);
+}
+
+/** Whether fields were declared on this class or one of its base classes. */
+export function isRecordClass(cls: unknown): boolean {
+  if (typeof cls !== "function") return false;
+  for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (store.declarations.has(c as Function)) return true;
+  }
+  return false;
+}
+
+/** The type token of a record class; the same instance every time. */
+export function recordType<C>(cls: Constructor<C>): RecordType<C> {
+  let type = store.types.get(cls) as RecordType<C> | undefined;
+  if (type === undefined) {
+    if (!isRecordClass(cls)) {
+      throw new FlyteTypeError(
+        `class ${cls.name} is not a record: declare its fields with @field() (from @flytekit-ts/decorators) ` +
+          `or with defineRecord(${cls.name}, { ... })`,
+      );
+    }
+    type = new RecordType(cls);
+    store.types.set(cls, type as RecordType<unknown>);
+  }
+  return type;
+}
+
+const TO_INSTANCE: ClassTransformOptions = { excludeExtraneousValues: true, exposeUnsetFields: false };
+
+/** A record class as a Flyte type. */
+export class RecordType<C> extends FlyteType<C> {
+  readonly name: string;
+  readonly tag = "Object-Dataclass-Transformer";
+  private layoutCache: FieldLayout[] | undefined;
+  private byName = new Map<string, FieldLayout>();
+
+  constructor(readonly cls: Constructor<C>) {
+    super();
+    this.name = cls.name || "AnonymousRecord";
+  }
+
+  /** Whether the fields have been resolved (after which no field may be added). */
+  get isBuilt(): boolean {
+    return this.layoutCache !== undefined;
+  }
+
+  /** The fields, resolved on first use so that a field may name a class declared further down. */
+  get fields(): readonly FieldLayout[] {
+    return (this.layoutCache ??= this.buildLayout());
+  }
+
+  private buildLayout(): FieldLayout[] {
+    const chain: Function[] = [];
+    for (let c: unknown = this.cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+      chain.unshift(c as Function);
+    }
+    const ordered: FieldDeclaration[] = [];
+    for (const c of chain) {
+      for (const f of store.declarations.get(c)?.fields ?? []) {
+        const at = ordered.findIndex((o) => o.name === f.name);
+        if (at >= 0) ordered[at] = f;
+        else ordered.push(f);
+      }
+    }
+    let defaults: Record<string, unknown>;
+    try {
+      defaults = new (this.cls as unknown as new () => Record<string, unknown>)();
+    } catch (e) {
+      throw new FlyteTypeError(
+        `record class ${this.name}: \`new ${this.name}()\` failed (${e instanceof Error ? e.message : String(e)}); ` +
+          "a record class needs a constructor that takes no arguments",
+        { cause: e },
+      );
+    }
+    const layout = ordered.map((f): FieldLayout => {
+      let type: AnyFlyteType;
+      try {
+        type = resolveType(f.spec);
+      } catch (e) {
+        throw new FlyteTypeError(
+          `record class ${this.name}, field "${f.name}": ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      }
+      const defaultValue = defaults[f.name];
+      return { name: f.name, type, hasDefault: defaultValue !== undefined, defaultValue, segment: `.${f.name}` };
+    });
+    this.byName = new Map(layout.map((f) => [f.name, f]));
+    this.registerWithClassTransformer(layout);
+    return layout;
+  }
+
+  private registerWithClassTransformer(layout: FieldLayout[]): void {
+    const registered = classTransformerFields(this.cls);
+    for (const f of layout) {
+      if (registered.has(f.name)) continue;
+      registered.add(f.name);
+      const name = f.name;
+      Expose()(this.cls.prototype as object, name);
+      // class-transformer walks the raw value first; the field's Flyte type then reads the raw
+      // value itself (`obj[key]`), so what the walk made of it does not matter.
+      Transform(({ obj }) => this.readField(name, (obj as Record<string, unknown>)[name]), { toClassOnly: true })(
+        this.cls.prototype as object,
+        name,
+      );
+    }
+  }
+
+  private readField(name: string, raw: unknown): unknown {
+    const f = this.byName.get(name);
+    if (f === undefined) return raw;
+    if (raw === undefined) return f.hasDefault ? undefined : null;
+    try {
+      return f.type.fromMsgpack(raw);
+    } catch (e) {
+      rethrowWithin(e, f.segment);
+    }
+  }
+
+  protected buildLiteralType(): LiteralType {
+    const dataclassType: { [key: string]: LiteralType } = {};
+    for (const f of this.fields) dataclassType[f.name] = f.type.literalType;
+    return create(LiteralTypeSchema, {
+      type: { case: "simple", value: SimpleType.STRUCT },
+      metadata: this.jsonSchema(),
+      structure: { dataclassType },
+      annotation: { annotations: MSGPACK_ANNOTATION },
+    });
+  }
+
+  protected override get readsBinaryItself(): boolean {
+    return true;
+  }
+
+  toLiteral(value: unknown): Literal {
+    const w = new MsgpackWriter(128);
+    this.writeMsgpack(w, value);
+    return binaryLiteral(w.finish(), MSGPACK_TAG);
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    const fields = this.fields;
+    let plain = false;
+    if (!(value instanceof this.cls)) {
+      if (!isPlainObject(value)) throw TypeTransformerError.forValue(this.name, value);
+      plain = true;
+      for (const key of Object.keys(value)) {
+        if (!this.byName.has(key)) {
+          throw TypeTransformerError.forValue(
+            this.name,
+            value,
+            `it has a field "${key}" that ${this.name} does not declare (fields: ${fields.map((f) => f.name).join(", ")})`,
+          );
+        }
+      }
+    }
+    const source = value as Record<string, unknown>;
+    w.mapHeader(fields.length);
+    for (const f of fields) {
+      w.str(f.name);
+      let v = source[f.name];
+      if (v === undefined && plain && f.hasDefault) v = f.defaultValue;
+      try {
+        f.type.writeMsgpack(w, v);
+      } catch (e) {
+        rethrowWithin(e, f.segment);
+      }
+    }
+  }
+
+  protected decode(literal: Literal): C {
+    const v = literal.value;
+    if (v.case === "scalar") {
+      const s = v.value.value;
+      if (s.case === "binary" && s.value.tag === MSGPACK_TAG) return this.fromMsgpack(decodeMsgpack(s.value.value, this.name));
+      // Older flytekit versions and Flyte's console write dataclasses as a protobuf Struct.
+      if (s.case === "generic") return this.fromMsgpack(s.value);
+    }
+    throw this.cannotRead(literal);
+  }
+
+  fromMsgpack(value: unknown): C {
+    if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
+    for (const f of this.fields) {
+      if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) {
+        throw new TypeTransformerError(f.type.name, "nothing", `field "${f.name}" of ${this.name} is missing`).within(
+          f.segment,
+        );
+      }
+    }
+    return plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
+  }
+
+  jsonSchema(): JsonObject {
+    const properties: JsonObject = {};
+    const required: string[] = [];
+    for (const f of this.fields) {
+      const schema: JsonObject = { ...f.type.jsonSchema() };
+      if (f.hasDefault) {
+        const d = schemaDefault(f.defaultValue);
+        if (d !== undefined) schema.default = d;
+      } else {
+        required.push(f.name);
+      }
+      properties[f.name] = schema;
+    }
+    const schema: JsonObject = { additionalProperties: false, properties, title: this.name, type: "object" };
+    if (required.length > 0) schema.required = required;
+    return schema;
+  }
+}
+
+/** mashumaro writes a field's default into the schema when it is a JSON scalar. */
+function schemaDefault(value: unknown): JsonValue | undefined {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "bigint") return Number(value);
+  return undefined;
+}
+
+const CT_FIELDS = Symbol.for("flytekit-ts.records.class-transformer-fields");
+function classTransformerFields(cls: Function): Set<string> {
+  const holder = cls as unknown as { [CT_FIELDS]?: Set<string> };
+  if (!Object.prototype.hasOwnProperty.call(holder, CT_FIELDS)) {
+    Object.defineProperty(holder, CT_FIELDS, { value: new Set<string>(), enumerable: false });
+  }
+  return holder[CT_FIELDS]!;
+}

@@ -1,0 +1,267 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import { SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { TypeTransformerError } from "./errors.js";
+import { pbDurationOf, primitiveLiteral, timestampOf } from "./literals.js";
+import type { MsgpackWriter } from "./msgpack.js";
+import { simpleLiteralType } from "./scalars.js";
+import { FlyteType } from "./type.js";
+
+// A Date holds milliseconds; a Flyte Timestamp holds nanoseconds, and Python datetimes carry
+// microseconds. A Date read from a literal keeps the nanoseconds it could not hold under this
+// symbol, so a datetime that passes through a TypeScript task unchanged leaves it as it came.
+const SUB_MILLI = Symbol.for("flytekit-ts.datetime.precise");
+interface Precise {
+  ms: number;
+  nanos: number;
+}
+
+function attachPrecision(date: Date, ms: number, nanos: number): Date {
+  if (nanos % 1_000_000 !== 0) {
+    Object.defineProperty(date, SUB_MILLI, { value: { ms, nanos } satisfies Precise, enumerable: false });
+  }
+  return date;
+}
+
+/**
+ * The nanoseconds within the second of a Date: the milliseconds times 10^6, or, for a Date read
+ * from a literal with finer precision and not changed since, the nanoseconds that literal held.
+ */
+export function nanosOfSecond(date: Date): number {
+  const ms = date.getTime();
+  const precise = (date as unknown as { [SUB_MILLI]?: Precise })[SUB_MILLI];
+  if (precise !== undefined && precise.ms === ms) return precise.nanos;
+  return (ms - Math.floor(ms / 1000) * 1000) * 1_000_000;
+}
+
+function validDate(value: unknown, name: string): Date {
+  if (!(value instanceof Date)) throw TypeTransformerError.forValue(name, value);
+  if (Number.isNaN(value.getTime())) throw TypeTransformerError.forValue(name, value, "an Invalid Date");
+  return value;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+/** A Date as Python's `datetime.isoformat()` writes an aware UTC datetime (mashumaro's form). */
+export function isoformatUtc(date: Date, name = "Datetime"): string {
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw TypeTransformerError.forValue(name, date, "outside years 1 to 9999, which Python datetimes hold");
+  }
+  const micros = Math.floor(nanosOfSecond(date) / 1000);
+  const base =
+    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
+    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  return `${base}${micros === 0 ? "" : `.${pad(micros, 6)}`}+00:00`;
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/;
+
+/** Parses an ISO 8601 datetime as Python writes it; one without an offset is UTC, as in flytekit. */
+export function parseIsoDatetime(text: string): Date | undefined {
+  const m = ISO.exec(text);
+  if (m === null) return undefined;
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m;
+  const fracNanos = Number(frac.padEnd(9, "0"));
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (Number(y) < 100) {
+    // Date.UTC maps years 0..99 to 1900..1999.
+    const fixed = new Date(ms);
+    fixed.setUTCFullYear(Number(y));
+    ms = fixed.getTime();
+  }
+  if (zone !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(/:/g, "");
+    const offsetSeconds =
+      Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || "0") * 60 + Number(digits.slice(4) || "0");
+    ms -= sign * Math.round(offsetSeconds * 1000);
+  }
+  ms += Math.floor(fracNanos / 1_000_000);
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return attachPrecision(date, ms, fracNanos);
+}
+
+/** Flyte DATETIME (a protobuf Timestamp) as a Date, in UTC, to the millisecond. */
+class DatetimeType extends FlyteType<Date> {
+  readonly name = "Datetime";
+  readonly tag = "datetime";
+
+  protected buildLiteralType(): LiteralType {
+    return simpleLiteralType(SimpleType.DATETIME);
+  }
+
+  toLiteral(value: unknown): Literal {
+    const date = validDate(value, this.name);
+    const ms = date.getTime();
+    const seconds = Math.floor(ms / 1000);
+    return primitiveLiteral({ case: "datetime", value: timestampOf(BigInt(seconds), nanosOfSecond(date)) });
+  }
+
+  protected decode(literal: Literal): Date {
+    const v = literal.value;
+    if (v.case === "scalar" && v.value.value.case === "primitive") {
+      const p = v.value.value.value.value;
+      if (p.case === "datetime") {
+        const seconds = Number(p.value.seconds);
+        const nanos = p.value.nanos;
+        const ms = seconds * 1000 + Math.floor(nanos / 1_000_000);
+        const date = new Date(ms);
+        if (Number.isNaN(date.getTime())) throw this.cannotRead(literal, "outside the range of a Date");
+        return attachPrecision(date, ms, nanos);
+      }
+    }
+    throw this.cannotRead(literal);
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    w.str(isoformatUtc(validDate(value, this.name), this.name));
+  }
+
+  fromMsgpack(value: unknown): Date {
+    if (typeof value === "string") {
+      const date = parseIsoDatetime(value);
+      if (date !== undefined) return date;
+    }
+    throw this.cannotReadMsgpack(value);
+  }
+
+  jsonSchema(): JsonObject {
+    return { type: "string", format: "date-time" };
+  }
+}
+
+/** A span of time as a protobuf Duration holds it: whole seconds and nanoseconds of the same sign. */
+export interface DurationValue {
+  seconds: number;
+  nanos: number;
+}
+
+/** What a Duration may be given: seconds as a number or bigint, and nanoseconds (default 0). */
+export interface DurationInput {
+  seconds: number | bigint;
+  nanos?: number;
+}
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+const MAX_DURATION_SECONDS = 315_576_000_000n; // protobuf's limit: 10,000 years
+
+function totalNanos(value: unknown, name: string): bigint {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("seconds" in value)) {
+    throw TypeTransformerError.forValue(name, value, "a Duration is { seconds, nanos }; build one with duration({ ... })");
+  }
+  const { seconds, nanos = 0 } = value as { seconds: unknown; nanos?: unknown };
+  const secondsOk = typeof seconds === "bigint" || (typeof seconds === "number" && Number.isSafeInteger(seconds));
+  if (!secondsOk || typeof nanos !== "number" || !Number.isInteger(nanos) || Math.abs(nanos) >= 1e9) {
+    throw TypeTransformerError.forValue(
+      name,
+      value,
+      "seconds must be a whole number and nanos a whole number between -999,999,999 and 999,999,999",
+    );
+  }
+  const total = BigInt(seconds as number | bigint) * NANOS_PER_SECOND + BigInt(nanos);
+  if (total > MAX_DURATION_SECONDS * NANOS_PER_SECOND || total < -MAX_DURATION_SECONDS * NANOS_PER_SECOND) {
+    throw TypeTransformerError.forValue(name, value, "longer than the 10,000 years a protobuf Duration holds");
+  }
+  return total;
+}
+
+function fromTotalNanos(total: bigint): DurationValue {
+  const seconds = total / NANOS_PER_SECOND; // truncates toward zero: same sign as nanos
+  return { seconds: Number(seconds), nanos: Number(total - seconds * NANOS_PER_SECOND) };
+}
+
+/** Flyte DURATION (a protobuf Duration) as `{ seconds, nanos }`. */
+class DurationType extends FlyteType<DurationValue, DurationInput> {
+  readonly name = "Duration";
+  readonly tag = "timedelta";
+
+  protected buildLiteralType(): LiteralType {
+    return simpleLiteralType(SimpleType.DURATION);
+  }
+
+  toLiteral(value: unknown): Literal {
+    const d = fromTotalNanos(totalNanos(value, this.name));
+    return primitiveLiteral({ case: "duration", value: pbDurationOf(BigInt(d.seconds), d.nanos) });
+  }
+
+  protected decode(literal: Literal): DurationValue {
+    const v = literal.value;
+    if (v.case === "scalar" && v.value.value.case === "primitive") {
+      const p = v.value.value.value.value;
+      if (p.case === "duration") return fromTotalNanos(p.value.seconds * NANOS_PER_SECOND + BigInt(p.value.nanos));
+    }
+    throw this.cannotRead(literal);
+  }
+
+  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+    // mashumaro writes a timedelta as its total seconds, a float.
+    const d = fromTotalNanos(totalNanos(value, this.name));
+    w.float64(d.seconds + d.nanos / 1e9);
+  }
+
+  fromMsgpack(value: unknown): DurationValue {
+    if (typeof value === "number" && Number.isFinite(value)) {
+      // Python's timedelta(seconds=x) keeps microseconds; so do we.
+      return fromTotalNanos(BigInt(Math.round(value * 1e6)) * 1000n);
+    }
+    if (typeof value === "bigint") return fromTotalNanos(value * NANOS_PER_SECOND);
+    throw this.cannotReadMsgpack(value);
+  }
+
+  jsonSchema(): JsonObject {
+    return { type: "number", format: "time-delta" };
+  }
+}
+
+/** Parts of a duration; fractions are allowed (`{ seconds: 1.5 }`). */
+export interface DurationParts {
+  days?: number;
+  hours?: number;
+  minutes?: number;
+  seconds?: number;
+  milliseconds?: number;
+  microseconds?: number;
+  nanoseconds?: number;
+}
+
+const UNIT_NANOS: Record<keyof DurationParts, number> = {
+  days: 86_400e9,
+  hours: 3_600e9,
+  minutes: 60e9,
+  seconds: 1e9,
+  milliseconds: 1e6,
+  microseconds: 1e3,
+  nanoseconds: 1,
+};
+
+/** Builds a normalised Duration value: `duration({ minutes: 5 })` is `{ seconds: 300, nanos: 0 }`. */
+export function duration(parts: DurationParts): DurationValue {
+  let total = 0n;
+  for (const [unit, amount] of Object.entries(parts) as [keyof DurationParts, number | undefined][]) {
+    if (amount === undefined) continue;
+    const perUnit = UNIT_NANOS[unit];
+    if (perUnit === undefined) throw new TypeError(`duration(): unknown part "${unit}"`);
+    if (typeof amount !== "number" || !Number.isFinite(amount)) {
+      throw new TypeError(`duration(): ${unit} must be a finite number, got ${String(amount)}`);
+    }
+    const whole = Math.trunc(amount);
+    total += BigInt(whole) * BigInt(perUnit) + BigInt(Math.round((amount - whole) * perUnit));
+  }
+  const value = fromTotalNanos(total);
+  totalNanos(value, "Duration");
+  return value;
+}
+
+/** A Duration value in milliseconds (fractional when it holds less than a millisecond). */
+export function durationToMillis(d: DurationInput): number {
+  return Number(d.seconds) * 1000 + (d.nanos ?? 0) / 1e6;
+}
+
+/** Flyte DATETIME: a Date, in UTC, to the millisecond (finer precision from Python is carried through). */
+export const Datetime: FlyteType<Date> = new DatetimeType();
+/** Flyte DURATION: `{ seconds, nanos }`; `duration({ minutes: 5 })` builds one. */
+export const Duration: FlyteType<DurationValue, DurationInput> = new DurationType();

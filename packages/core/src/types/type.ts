@@ -1,0 +1,144 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { Literal, LiteralType } from "../idl/index.js";
+import { TypeTransformerError } from "./errors.js";
+import { describeLiteral } from "./literals.js";
+import { decodeMsgpack, MSGPACK_TAG, type MsgpackWriter } from "./msgpack.js";
+
+/**
+ * A Flyte type token: how one kind of TypeScript value becomes a Flyte `Literal` and back, and
+ * which `LiteralType` declares it in an interface. `Out` is the value a task receives, `In` what
+ * it may be given (`Dict(Int)` takes a `Map` or a plain object and gives a plain object).
+ *
+ * Conversion throws {@link TypeTransformerError} and never returns a partial literal.
+ */
+export abstract class FlyteType<Out = unknown, In = Out> {
+  /** Phantom members that carry the native types for inference; never set at run time. */
+  declare readonly __out?: Out;
+  declare readonly __in?: In;
+
+  /** Our notation, used in messages: `Int`, `List(Str)`, `Optional(Point)`. */
+  abstract readonly name: string;
+  /** The union variant tag flytekit writes for this type (its transformer's name): `int`, `Typed List`. */
+  abstract readonly tag: string;
+
+  private cachedLiteralType: LiteralType | undefined;
+
+  /** The Flyte LiteralType. Built once and shared: treat it as read-only. */
+  get literalType(): LiteralType {
+    return (this.cachedLiteralType ??= this.buildLiteralType());
+  }
+
+  protected abstract buildLiteralType(): LiteralType;
+
+  /** Converts a native value; throws TypeTransformerError when it does not fit. */
+  abstract toLiteral(value: unknown): Literal;
+
+  /**
+   * Converts a literal to the native value. A MessagePack binary scalar (what flytekit passes for
+   * an attribute of a dataclass, `dc.x`) is read as this type's MessagePack form.
+   */
+  fromLiteral(literal: Literal): Out {
+    const v = literal.value;
+    if (v.case === "scalar" && v.value.value.case === "binary" && !this.readsBinaryItself) {
+      const binary = v.value.value.value;
+      if (binary.tag !== MSGPACK_TAG) throw this.cannotRead(literal);
+      return this.fromMsgpack(decodeMsgpack(binary.value, this.name));
+    }
+    return this.decode(literal);
+  }
+
+  /** Types whose own literal is a binary scalar (records, Json) decode it in `decode`. */
+  protected get readsBinaryItself(): boolean {
+    return false;
+  }
+
+  /** Converts a literal of this type's own form. */
+  protected abstract decode(literal: Literal): Out;
+
+  /** Writes the value as flytekit writes it inside a dataclass's MessagePack. */
+  abstract writeMsgpack(w: MsgpackWriter, value: unknown): void;
+
+  /** Reads a value decoded from a dataclass's MessagePack. */
+  abstract fromMsgpack(value: unknown): Out;
+
+  /** The JSON schema of a dataclass field of this type, as mashumaro writes it. */
+  abstract jsonSchema(): JsonObject;
+
+  /** Whether `null` (and `undefined`) are values of this type. */
+  get acceptsNone(): boolean {
+    return false;
+  }
+
+  /** The error for a literal this type cannot read. */
+  protected cannotRead(literal: Literal, detail = ""): TypeTransformerError {
+    return new TypeTransformerError(this.name, describeLiteral(literal), detail);
+  }
+
+  /** The error for a MessagePack value this type cannot read. */
+  protected cannotReadMsgpack(value: unknown): TypeTransformerError {
+    return TypeTransformerError.forValue(this.name, value, "in MessagePack data");
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** Any type token. */
+export type AnyFlyteType = FlyteType<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A constructor, such as a record class or `Number`. */
+export type Constructor<T = unknown> = abstract new (...args: never[]) => T;
+
+/**
+ * What may stand where a type is wanted: a token (`Int`, `List(Str)`), a record class (`Point`),
+ * a builtin constructor (`Number` = Float, `String` = Str, `Boolean` = Bool, `Date` = Datetime,
+ * `BigInt` = Int), or an arrow function returning one of those, for a class declared later.
+ */
+export type TypeSpec = AnyFlyteType | Constructor | BigIntConstructor | (() => TypeSpec);
+
+type NativeDirect<S> = S extends FlyteType<infer O, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  ? O
+  : S extends NumberConstructor
+    ? number
+    : S extends StringConstructor
+      ? string
+      : S extends BooleanConstructor
+        ? boolean
+        : S extends DateConstructor
+          ? Date
+          : S extends BigIntConstructor
+            ? number | bigint
+            : S extends abstract new (...args: never[]) => infer I
+              ? I
+              : never;
+
+type InputDirect<S> = S extends FlyteType<any, infer I> // eslint-disable-line @typescript-eslint/no-explicit-any
+  ? I
+  : S extends NumberConstructor
+    ? number
+    : S extends StringConstructor
+      ? string
+      : S extends BooleanConstructor
+        ? boolean
+        : S extends DateConstructor
+          ? Date
+          : S extends BigIntConstructor
+            ? number | bigint
+            : S extends abstract new (...args: never[]) => infer I
+              ? I
+              : never;
+
+/** The value a task receives for a type: `NativeOf<typeof Int>` is `number | bigint`. */
+export type NativeOf<S> = [NativeDirect<S>] extends [never]
+  ? S extends () => infer T
+    ? NativeDirect<T>
+    : never
+  : NativeDirect<S>;
+
+/** The value a type may be given: a `Dict(Int)` takes a Map as well as a plain object. */
+export type InputOf<S> = [InputDirect<S>] extends [never]
+  ? S extends () => infer T
+    ? InputDirect<T>
+    : never
+  : InputDirect<S>;

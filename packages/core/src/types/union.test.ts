@@ -1,0 +1,86 @@
+import { create } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { LiteralTypeSchema, SimpleType } from "../idl/index.js";
+import { collectionLiteral, noneLiteral, primitiveLiteral, unionLiteral } from "./literals.js";
+import { Bool, Float, Int, None, Str } from "./scalars.js";
+import { Dict, List, Optional, Union } from "./spec.js";
+import { errorOf, roundTrip } from "./testing.js";
+import type { AnyFlyteType } from "./type.js";
+import { UnionType } from "./union.js";
+
+function storedTag(literal: ReturnType<typeof Int.toLiteral>): string | undefined {
+  const v = literal.value;
+  return v.case === "scalar" && v.value.value.case === "union" ? v.value.value.value.type?.structure?.tag : undefined;
+}
+
+describe("Optional and Union", () => {
+  it("declare their variants with flytekit's tags", () => {
+    const variants = (t: AnyFlyteType) =>
+      t.literalType.type.case === "unionType" ? t.literalType.type.value.variants.map((v) => v.structure?.tag) : [];
+    expect(variants(Optional(Int))).toEqual(["int", "none"]);
+    expect(variants(Union(Int, Str))).toEqual(["int", "str"]);
+    expect(variants(Optional(List(Int)))).toEqual(["Typed List", "none"]);
+    expect(variants(Optional(Dict(Int)))).toEqual(["Typed Dict", "none"]);
+    expect(variants(Union(Float, Bool))).toEqual(["float", "bool"]);
+  });
+
+  it("names themselves in our notation", () => {
+    expect(Optional(Int).name).toBe("Optional(Int)");
+    expect(Union(Int, Str).name).toBe("Union(Int, Str)");
+    expect(Union(Int, Str, None).name).toBe("Union(Int, Str, None)");
+  });
+
+  it("round-trip each variant, writing the variant's tagged type", () => {
+    expect(roundTrip(Optional(Int), 5)).toBe(5);
+    expect(roundTrip(Optional(Int), null)).toBeNull();
+    expect(roundTrip(Union(Int, Str), "x")).toBe("x");
+    expect(roundTrip(Union(Int, Str), 3)).toBe(3);
+    expect(storedTag(Union(Int, Str).toLiteral("x"))).toBe("str");
+    expect(storedTag(Optional(Int).toLiteral(undefined))).toBe("none");
+  });
+
+  it("take the first variant that accepts a value (JavaScript has one number type)", () => {
+    expect(storedTag(Union(Int, Float).toLiteral(3))).toBe("int");
+    expect(storedTag(Union(Int, Float).toLiteral(3.5))).toBe("float");
+    expect(storedTag(Union(Float, Int).toLiteral(3))).toBe("float");
+  });
+
+  it("flatten nested unions and drop repeats", () => {
+    const u = Union(Int, Union(Str, Float), Int) as unknown as UnionType;
+    expect(u.variants.map((v) => v.name)).toEqual(["Int", "Str", "Float"]);
+  });
+
+  it("read by the stored tag, and tell same-tagged variants apart by their type", () => {
+    const listOfStr = create(LiteralTypeSchema, {
+      type: { case: "collectionType", value: { type: { case: "simple", value: SimpleType.STRING } } },
+      structure: { tag: "Typed List" },
+    });
+    const lit = unionLiteral(collectionLiteral([primitiveLiteral({ case: "stringValue", value: "a" })]), listOfStr);
+    expect(Union(List(Int), List(Str)).fromLiteral(lit)).toEqual(["a"]);
+  });
+
+  it("read a plain (non-union) literal with the first variant that can", () => {
+    expect(Optional(Int).fromLiteral(primitiveLiteral({ case: "integer", value: 4n }))).toBe(4);
+    expect(Optional(Int).fromLiteral(noneLiteral())).toBeNull();
+    expect(Union(Int, Str).fromLiteral(primitiveLiteral({ case: "stringValue", value: "s" }))).toBe("s");
+  });
+
+  it("say which variants refused a value", () => {
+    expect(errorOf(() => Union(Int, Str).toLiteral(true)).message).toBe(
+      "value: expected Union(Int, Str), got true (boolean): no variant accepts it " +
+        "(value: expected Int, got true (boolean); value: expected Str, got true (boolean))",
+    );
+    // With one real variant, its own error (path included) is the clearest.
+    expect(errorOf(() => Optional(List(Int)).toLiteral([1, "a"])).message).toBe('[1]: expected Int, got "a" (string)');
+    expect(errorOf(() => Optional(Int).toLiteral(1.5)).message).toBe("value: expected Int, got 1.5 (number)");
+  });
+
+  it("refuse a literal no variant reads", () => {
+    const msg = errorOf(() => Union(Int, Bool).fromLiteral(primitiveLiteral({ case: "stringValue", value: "s" }))).message;
+    expect(msg).toMatch(/^value: expected Union\(Int, Bool\), got a string literal "s": no variant reads it/);
+  });
+
+  it("cannot be empty", () => {
+    expect(() => Union()).toThrow("Union() needs at least one type");
+  });
+});

@@ -1,0 +1,78 @@
+import "reflect-metadata";
+import { Datetime, Float, FlyteFile, File, Int, List, Str, Bool, recordType, typeOf } from "@flytekit-ts/core";
+import { describe, expect, it } from "vitest";
+import { field } from "./field.js";
+
+class Point {
+  @field(Int) x!: number | bigint;
+  @field() y!: number;
+}
+
+class Sample {
+  @field() name!: string;
+  @field() ok!: boolean;
+  @field() when!: Date;
+  @field() ratio!: number;
+  @field() origin!: Point;
+  @field() file!: FlyteFile;
+  @field(List(Int)) counts: (number | bigint)[] = [];
+}
+
+describe("@field", () => {
+  it("infers field types from TypeScript's metadata and keeps declaration order", () => {
+    const t = recordType(Sample);
+    expect(t.fields.map((f) => [f.name, f.type])).toEqual([
+      ["name", Str],
+      ["ok", Bool],
+      ["when", Datetime],
+      ["ratio", Float],
+      ["origin", typeOf(Point)],
+      ["file", File],
+      ["counts", t.fields[6]!.type],
+    ]);
+    expect(t.fields[6]!.type.name).toBe("List(Int)");
+  });
+
+  it("makes the class a record that round-trips to an instance", () => {
+    const p = Object.assign(new Point(), { x: 1, y: 2.5 });
+    const back = typeOf(Point).fromLiteral(typeOf(Point).toLiteral(p));
+    expect(back).toBeInstanceOf(Point);
+    expect(back).toEqual(p);
+  });
+
+  it("refuses erased types with the class, field and fix", () => {
+    expect(() => {
+      class Bad {
+        @field() xs: number[] = [];
+      }
+      return Bad;
+    }).toThrow(
+      'record class Bad, field "xs": TypeScript reflects this type as Array, which does not say which Flyte type it holds ' +
+        "(arrays, maps, promises, unions, interfaces and type aliases all lose their type at run time). " +
+        "Declare it explicitly: @field(List(Int)) (the token for what the array holds)",
+    );
+    expect(() => {
+      class Bad {
+        @field() m = new Map<string, number>();
+      }
+      return Bad;
+    }).toThrow(/reflects this type as Object.*annotate the field/);
+    expect(() => {
+      class Bad {
+        @field() u!: string | number;
+      }
+      return Bad;
+    }).toThrow(/record class Bad, field "u": TypeScript reflects this type as Object/);
+  });
+
+  it("refuses static and symbol-named fields", () => {
+    const sym = Symbol("s");
+    expect(() => field()(Point.prototype, sym)).toThrow("@field() on Point.Symbol(s): record fields need string names");
+    expect(() => field()(Point, "count")).toThrow("@field() on static Point.count: record fields are instance fields");
+  });
+
+  it("says when there is no metadata at all (a toolchain that drops it)", () => {
+    class NoMeta {}
+    expect(() => field()(NoMeta.prototype, "x")).toThrow(/record class NoMeta, field "x": no type metadata .*\(tsx, esbuild and Vite 7 drop it/);
+  });
+});

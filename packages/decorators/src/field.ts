@@ -1,0 +1,40 @@
+import "reflect-metadata";
+import { defineRecordField, reflectedType, type TypeSpec } from "@flytekit-ts/core";
+
+const FIXES = new Map<unknown, string>([
+  [Array, "@field(List(Int)) (the token for what the array holds)"],
+  [Map, "@field(Dict(Int)) (the token for what the map holds)"],
+  [
+    Object,
+    "annotate the field (`flag: boolean = true`: an initialiser without a type annotation reflects as Object), " +
+      "or name the type: @field(Json), @field(Dict(Str)), @field(Optional(Str)), @field(() => SomeRecord)",
+  ],
+]);
+
+/**
+ * Declares a field of a record class, which then converts to and from Flyte the way flytekit
+ * converts a dataclass. The type comes from TypeScript's metadata (`number` is Float, `string`
+ * Str, `boolean` Bool, `Date` Datetime, a record class that record), or from the argument where
+ * TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
+ * `@field(() => Node) next?: Node` for a class declared further down.
+ *
+ * A field with an initialiser has a default; the class needs a constructor without arguments.
+ */
+export function field(type?: TypeSpec): PropertyDecorator {
+  return (target, key) => {
+    const cls = (target as { constructor: Function }).constructor;
+    if (typeof key === "symbol") {
+      throw new TypeError(`@field() on ${cls.name}.${key.toString()}: record fields need string names`);
+    }
+    if (typeof target === "function") {
+      throw new TypeError(`@field() on static ${target.name}.${key}: record fields are instance fields`);
+    }
+    if (type !== undefined) {
+      defineRecordField(cls, key, type);
+      return;
+    }
+    const reflected: unknown = Reflect.getMetadata("design:type", target, key);
+    const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
+    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field "${key}"`, fix));
+  };
+}
