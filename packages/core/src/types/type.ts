@@ -85,7 +85,7 @@ export abstract class FlyteType<Out = unknown, In = Out> {
 }
 
 /** Any type token. */
-export type AnyFlyteType = FlyteType<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyFlyteType = FlyteType<unknown, unknown>;
 
 /** A constructor, such as a record class or `Number`. */
 export type Constructor<T = unknown> = abstract new (...args: never[]) => T;
@@ -97,7 +97,7 @@ export type Constructor<T = unknown> = abstract new (...args: never[]) => T;
  */
 export type TypeSpec = AnyFlyteType | Constructor | BigIntConstructor | (() => TypeSpec);
 
-type NativeDirect<S> = S extends FlyteType<infer O, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type NativeDirect<S> = S extends FlyteType<infer O, unknown>
   ? O
   : S extends NumberConstructor
     ? number
@@ -113,7 +113,7 @@ type NativeDirect<S> = S extends FlyteType<infer O, any> // eslint-disable-line 
               ? I
               : never;
 
-type InputDirect<S> = S extends FlyteType<any, infer I> // eslint-disable-line @typescript-eslint/no-explicit-any
+type InputDirect<S> = S extends FlyteType<unknown, infer I>
   ? I
   : S extends NumberConstructor
     ? number
