@@ -1,7 +1,7 @@
 // The type engine on its own: TypeScript values become the Flyte literals a Python flytekit task
 // reads, and back. Records are flytekit's dataclasses: declare the fields and their types.
 import { Dict, Float, Int, List, Optional, Str, typeOf, TypeTransformerError, toLiteralMap, fromLiteralMap } from "@flytekit-ts/core";
-import { idl } from "@flytekit-ts/core";
+import * as idl from "@flytekit-ts/core/idl";
 import { field } from "@flytekit-ts/decorators";
 import { toJsonString } from "@bufbuild/protobuf";
 

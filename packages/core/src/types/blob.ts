@@ -1,7 +1,7 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { BlobType_BlobDimensionality, LiteralTypeSchema, type Literal, type LiteralType } from "../idl/index.js";
+import { BlobType_BlobDimensionality, LiteralTypeSchema, type Literal, type LiteralType } from "../idl/core.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";

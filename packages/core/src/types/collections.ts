@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, type Literal, type LiteralType } from "../idl/index.js";
+import { LiteralTypeSchema, type Literal, type LiteralType } from "../idl/core.js";
 import { TypeTransformerError } from "./errors.js";
 import { collectionLiteral, mapLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";

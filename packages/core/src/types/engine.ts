@@ -1,4 +1,4 @@
-import type { Literal, LiteralMap, LiteralType } from "../idl/index.js";
+import type { Literal, LiteralMap, LiteralType } from "../idl/core.js";
 import { setOwn } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { literalMapOf } from "./literals.js";

@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
 import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";

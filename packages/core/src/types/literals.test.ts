@@ -6,7 +6,7 @@ import {
   LiteralSchema,
   LiteralTypeSchema,
   SimpleType,
-} from "../idl/index.js";
+} from "../idl/core.js";
 import {
   binaryLiteral,
   blobLiteral,

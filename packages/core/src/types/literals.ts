@@ -14,7 +14,7 @@ import {
   type Primitive,
   type Scalar,
   type Union,
-} from "../idl/index.js";
+} from "../idl/core.js";
 
 /** The annotation flytekit puts on every MessagePack-encoded STRUCT type (dataclasses, untyped dicts). */
 export const MSGPACK_ANNOTATION: JsonObject = { "cache-key-metadata": { "serialization-format": "msgpack" } };

@@ -10,7 +10,7 @@
 // decorators still apply.
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { Expose, plainToInstance, Transform, type ClassTransformOptions } from "class-transformer";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
 import { isPlainObject, rethrowWithin } from "./collections.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";

@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
 import { TypeTransformerError } from "./errors.js";
 import { noneLiteral, primitiveLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";

@@ -1,6 +1,6 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { isAbsolute, resolve } from "node:path";
-import { LiteralTypeSchema, type Literal, type LiteralType, type StructuredDatasetType } from "../idl/index.js";
+import { LiteralTypeSchema, type Literal, type LiteralType, type StructuredDatasetType } from "../idl/core.js";
 import { isRemotePath } from "./blob.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";

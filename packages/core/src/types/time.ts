@@ -1,5 +1,5 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { SimpleType, type Literal, type LiteralType } from "../idl/index.js";
+import { SimpleType, type Literal, type LiteralType } from "../idl/core.js";
 import { TypeTransformerError } from "./errors.js";
 import { pbDurationOf, primitiveLiteral, timestampOf } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";

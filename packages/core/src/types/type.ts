@@ -1,5 +1,5 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Literal, LiteralType } from "../idl/index.js";
+import type { Literal, LiteralType } from "../idl/core.js";
 import { TypeTransformerError } from "./errors.js";
 import { describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, type MsgpackWriter } from "./msgpack.js";

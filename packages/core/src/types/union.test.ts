@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { LiteralTypeSchema, SimpleType } from "../idl/index.js";
+import { LiteralTypeSchema, SimpleType } from "../idl/core.js";
 import { collectionLiteral, noneLiteral, primitiveLiteral, unionLiteral } from "./literals.js";
 import { Bool, Float, Int, None, Str } from "./scalars.js";
 import { Dict, List, Optional, Union } from "./spec.js";

@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, TypeStructureSchema, type Literal, type LiteralType } from "../idl/index.js";
+import { LiteralTypeSchema, TypeStructureSchema, type Literal, type LiteralType } from "../idl/core.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
