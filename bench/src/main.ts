@@ -3,8 +3,13 @@ import { VERSION } from "@flytekit-ts/core";
 import { cpus } from "node:os";
 import { report, type Row } from "./harness.js";
 import { literalMapBench } from "./literal-map.js";
+import { listCallBench, taskCallBench } from "./task-call.js";
 
-const benches: [string, () => Row][] = [["literal-map", literalMapBench]];
+const benches: [string, () => Row][] = [
+  ["literal-map", literalMapBench],
+  ["task-call", taskCallBench],
+  ["list-call", listCallBench],
+];
 
 const only = process.argv.slice(2);
 console.log(`flytekit-ts ${VERSION} benchmarks — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}`);

@@ -47,9 +47,8 @@ describe("@field", () => {
       }
       return Bad;
     }).toThrow(
-      'record class Bad, field "xs": TypeScript reflects this type as Array, which does not say which Flyte type it holds ' +
-        "(arrays, maps, promises, unions, interfaces and type aliases all lose their type at run time). " +
-        "Declare it explicitly: @field(List(Int)) (the token for what the array holds)",
+      'record class Bad, field "xs": TypeScript reflects this type as Array, which does not say what the array holds ' +
+        "(arrays lose their element type at run time). Declare it explicitly: @field(List(Int)) (the token for what the array holds)",
     );
     expect(() => {
       class Bad {

@@ -31,6 +31,17 @@ const ERASED = new Map<unknown, string>([
   [Symbol, "Str"],
 ]);
 
+const WHY_ERASED = new Map<unknown, string>([
+  [Array, "which does not say what the array holds (arrays lose their element type at run time)"],
+  [Map, "which does not say what the map holds (maps lose their key and value types at run time)"],
+  [Set, "which does not say what the set holds"],
+  [Promise, "which does not say what it resolves to"],
+  [
+    Object,
+    "which does not say which Flyte type it holds (unions, interfaces, type aliases, and anything without a type annotation reflect as Object)",
+  ],
+]);
+
 /** Whether a function is a class or builtin constructor rather than an arrow-function thunk. */
 function isConstructor(fn: Function): boolean {
   return Object.prototype.hasOwnProperty.call(fn, "prototype");
@@ -88,11 +99,7 @@ export function reflectedType(reflected: unknown, where: string, fix: string): A
   }
   if (typeof reflected === "function" && ERASED.has(reflected)) {
     const name = (reflected as Function).name;
-    throw new FlyteTypeError(
-      `${where}: TypeScript reflects this type as ${name}, which does not say which Flyte type it holds ` +
-        `(arrays, maps, promises, unions, interfaces and type aliases all lose their type at run time). ` +
-        `Declare it explicitly: ${fix}`,
-    );
+    throw new FlyteTypeError(`${where}: TypeScript reflects this type as ${name}, ${WHY_ERASED.get(reflected) ?? "which does not say which Flyte type it holds"}. Declare it explicitly: ${fix}`);
   }
   return resolve(reflected, where, 0);
 }

@@ -1,0 +1,142 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TaskLogger } from "./logger.js";
+import { Secrets, secretsConfigFromEnv } from "./secrets.js";
+
+/** Flyte's identifier of a workflow execution. */
+export interface ExecutionId {
+  project: string;
+  domain: string;
+  name: string;
+}
+
+/** Where a task runs and what Flyte told it, as the container's environment says (empty locally). */
+export interface ExecutionEnvironment {
+  /** `local` for a call in this process, `container` under flytekit-ts-execute. */
+  mode: "local" | "container";
+  executionId?: ExecutionId;
+  /** The registered task's identifier, in a container. */
+  taskId?: { project: string; domain: string; name: string; version: string };
+  /** Where the task may write large outputs (`--raw-output-data-prefix`). */
+  rawOutputPrefix?: string;
+  /** Where the task may write checkpoints, and where the previous attempt's are. */
+  checkpointPath?: string;
+  previousCheckpoint?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What a running task can learn about its execution: `currentContext()`. */
+export interface ExecutionContext {
+  readonly mode: "local" | "container";
+  readonly executionId: ExecutionId;
+  readonly taskName: string;
+  readonly taskId?: ExecutionEnvironment["taskId"];
+  /** The attempt, from 0: a retried task runs with 1, 2, ... */
+  readonly attempt: number;
+  /** A directory of the task's own, created on first use. */
+  readonly scratchDir: string;
+  readonly logger: TaskLogger;
+  readonly secrets: Secrets;
+  /** Aborted when the task runs past its timeout. */
+  readonly signal: AbortSignal;
+  readonly rawOutputPrefix?: string;
+  readonly checkpointPath?: string;
+  readonly previousCheckpoint?: string;
+}
+
+/** The context of one attempt of one task. Everything costly is made on first use. */
+export class TaskExecutionContext implements ExecutionContext {
+  readonly mode: "local" | "container";
+  private readonly controller = new AbortController();
+  private secretsValue: Secrets | undefined;
+  private loggerValue: TaskLogger | undefined;
+  private scratch: string | undefined;
+  private id: ExecutionId | undefined;
+
+  constructor(
+    readonly taskName: string,
+    readonly attempt: number,
+    private readonly environment: ExecutionEnvironment = { mode: "local" },
+  ) {
+    this.mode = environment.mode;
+    this.id = environment.executionId;
+  }
+
+  get executionId(): ExecutionId {
+    return (this.id ??= { project: "local", domain: "local", name: `local-${randomBytes(6).toString("hex")}` });
+  }
+
+  get taskId(): ExecutionEnvironment["taskId"] {
+    return this.environment.taskId;
+  }
+
+  get rawOutputPrefix(): string | undefined {
+    return this.environment.rawOutputPrefix;
+  }
+
+  get checkpointPath(): string | undefined {
+    return this.environment.checkpointPath;
+  }
+
+  get previousCheckpoint(): string | undefined {
+    return this.environment.previousCheckpoint;
+  }
+
+  get secrets(): Secrets {
+    return (this.secretsValue ??= new Secrets(secretsConfigFromEnv(this.environment.env), this.mode === "local", this.environment.env));
+  }
+
+  get logger(): TaskLogger {
+    return (this.loggerValue ??= new TaskLogger(this.taskName, (t) => this.mask(t)));
+  }
+
+  get scratchDir(): string {
+    if (this.scratch === undefined) {
+      const base = join(tmpdir(), "flytekit-ts");
+      mkdirSync(base, { recursive: true });
+      this.scratch = mkdtempSync(join(base, `${this.taskName.replace(/[^\w.-]/g, "_").slice(0, 80)}-`));
+    }
+    return this.scratch;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Aborts the task's signal (on timeout). */
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  /** Masks the secrets read during this attempt. */
+  mask(text: string): string {
+    return this.secretsValue === undefined ? text : this.secretsValue.mask(text);
+  }
+
+  /** The secret values read during this attempt. */
+  get secretValues(): readonly string[] {
+    return this.secretsValue?.values ?? [];
+  }
+}
+
+const storage = new AsyncLocalStorage<TaskExecutionContext>();
+
+/** Runs `fn` with `context` as the current task context (sync or async). */
+export function runInContext<T>(context: TaskExecutionContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The context of the running task: its execution id, name, attempt, scratch directory, logger, secrets and abort signal. */
+export function currentContext(): ExecutionContext {
+  const ctx = storage.getStore();
+  if (ctx === undefined) throw new Error("currentContext() is only available while a task runs");
+  return ctx;
+}
+
+/** The running task's context, or undefined outside a task. */
+export function maybeCurrentContext(): TaskExecutionContext | undefined {
+  return storage.getStore();
+}

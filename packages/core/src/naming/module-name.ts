@@ -1,0 +1,117 @@
+// Task names follow flytekit's "<module>.<qualified name>", where the module is the source file's
+// path relative to the project root (the nearest directory with a package.json), without its
+// extension and a leading "src/" (the conventional source root, as Python's src layout has it),
+// with "/" as ".". Compiled JavaScript is traced back to its TypeScript source through its source
+// map, so a task has the same name whether its module was loaded from source or from dist.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ownRoots: string[] = [];
+
+/** Marks a directory as ours (an SDK package): call sites inside it are not the user's. */
+export function registerSdkRoot(fileUrlOrPath: string): void {
+  const path = fileUrlOrPath.startsWith("file:") ? fileURLToPath(fileUrlOrPath) : fileUrlOrPath;
+  const root = packageRoot(path);
+  if (root !== undefined && !ownRoots.includes(root)) ownRoots.push(root);
+}
+
+const IGNORED = [`${sep}node_modules${sep}reflect-metadata${sep}`, `${sep}node_modules${sep}tslib${sep}`];
+
+// The SDK's own tests declare tasks too: their files are users' files.
+const TEST_FILE = /(\.test\.[cm]?[jt]s$)|([\\/]__fixtures__[\\/])/;
+
+function isSdkFrame(file: string): boolean {
+  if (file.startsWith("node:")) return true;
+  if (TEST_FILE.test(file)) return false;
+  for (const root of ownRoots) if (file.startsWith(root + sep)) return true;
+  for (const part of IGNORED) if (file.includes(part)) return true;
+  return false;
+}
+
+type CallSiteLike = { getFileName(): string | null | undefined };
+
+/** The file of the nearest caller outside the SDK: where a task is being declared. */
+export function callerFile(): string | undefined {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 30;
+    Error.prepareStackTrace = (_e, sites) => sites;
+    const holder: { stack?: CallSiteLike[] } = {};
+    Error.captureStackTrace(holder, callerFile);
+    for (const site of holder.stack ?? []) {
+      let file = site.getFileName();
+      if (file === null || file === undefined || file === "") continue;
+      if (file.startsWith("file:")) file = fileURLToPath(file);
+      if (!isAbsolute(file)) continue;
+      if (!isSdkFrame(file)) return file;
+    }
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const rootCache = new Map<string, string | undefined>();
+
+/** The nearest directory at or above `file` that holds a package.json. */
+export function packageRoot(file: string): string | undefined {
+  let dir = dirname(file);
+  const seen: string[] = [];
+  for (;;) {
+    const cached = rootCache.get(dir);
+    if (cached !== undefined || rootCache.has(dir)) {
+      for (const d of seen) rootCache.set(d, cached);
+      return cached;
+    }
+    seen.push(dir);
+    if (existsSync(join(dir, "package.json"))) {
+      for (const d of seen) rootCache.set(d, dir);
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      for (const d of seen) rootCache.set(d, undefined);
+      return undefined;
+    }
+    dir = parent;
+  }
+}
+
+/** The TypeScript source of a compiled file, read from its source map; the file itself otherwise. */
+export function sourceOf(file: string): string {
+  if (!/\.[cm]?js$/.test(file)) return file;
+  try {
+    const mapFile = `${file}.map`;
+    if (!existsSync(mapFile)) return file;
+    const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sources?: string[]; sourceRoot?: string };
+    const first = map.sources?.[0];
+    if (first === undefined) return file;
+    const source = resolve(dirname(file), map.sourceRoot ?? "", first.startsWith("file:") ? fileURLToPath(first) : first);
+    return existsSync(source) ? source : file;
+  } catch {
+    return file;
+  }
+}
+
+const moduleCache = new Map<string, string>();
+
+/** The module part of task names declared in `file`: `pipelines.math` for `<root>/src/pipelines/math.ts`. */
+export function moduleNameOf(file: string): string {
+  let name = moduleCache.get(file);
+  if (name === undefined) {
+    const source = sourceOf(file);
+    const root = packageRoot(source) ?? dirname(source);
+    let rel = relative(root, source);
+    rel = rel.slice(0, rel.length - extname(rel).length);
+    const parts = rel.split(sep).filter((p) => p !== "");
+    if (parts.length > 1 && parts[0] === "src") parts.shift();
+    name = parts.join(".");
+    moduleCache.set(file, name);
+  }
+  return name;
+}
+
+registerSdkRoot(import.meta.url);

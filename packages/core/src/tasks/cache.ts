@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { TaskDefinitionError } from "./errors.js";
+
+/** What a cache policy may look at to version a task. */
+export interface VersionParameters {
+  /** The task's function, when it has one. */
+  fn?: Function;
+  containerImage?: string;
+  podTemplateName?: string;
+}
+
+/** Derives a cache version from the task (flytekit's CachePolicy). */
+export interface CachePolicy {
+  getVersion(salt: string, params: VersionParameters): string;
+}
+
+/**
+ * Versions a task by its function's source text, so that changing the code invalidates the cache
+ * (what flytekit's stock `cache=True` does not do; see flyteorg/flyte#2899).
+ */
+export class FunctionSourcePolicy implements CachePolicy {
+  getVersion(salt: string, params: VersionParameters): string {
+    if (params.fn === undefined) throw new Error("the task has no function to version");
+    return createHash("sha256").update(salt).update(Function.prototype.toString.call(params.fn)).digest("hex");
+  }
+
+  toString(): string {
+    return "FunctionSourcePolicy";
+  }
+}
+
+export interface CacheSpec {
+  /** The cache version; when absent, the policies derive one. */
+  version?: string;
+  /** Run identical concurrent executions once; the others wait for its result (Flyte's cache serialization). */
+  serialize?: boolean;
+  /** Inputs left out of the cache key. */
+  ignoredInputs?: string | readonly string[];
+  /** Mixed into the policies' versions. */
+  salt?: string;
+  policies?: CachePolicy | readonly CachePolicy[];
+}
+
+/** Cache settings of a task (flytekit's Cache): `cache: Cache({ version: "1" })`. */
+export class Cache {
+  readonly version?: string;
+  readonly serialize: boolean;
+  readonly ignoredInputs: readonly string[];
+  readonly salt: string;
+  readonly policies: readonly CachePolicy[];
+
+  constructor(spec: CacheSpec = {}) {
+    this.version = spec.version;
+    this.serialize = spec.serialize ?? false;
+    this.ignoredInputs = typeof spec.ignoredInputs === "string" ? [spec.ignoredInputs] : [...(spec.ignoredInputs ?? [])];
+    this.salt = spec.salt ?? "";
+    this.policies = spec.policies === undefined ? [] : Array.isArray(spec.policies) ? [...spec.policies] : [spec.policies as CachePolicy];
+    if (this.version === undefined && this.policies.length === 0) {
+      throw new TaskDefinitionError("If version is not defined then at least one cache policy needs to be set");
+    }
+  }
+
+  /** The explicit version, or the sha256 of the policies' versions concatenated, as flytekit computes it. */
+  getVersion(params: VersionParameters): string {
+    if (this.version !== undefined) return this.version;
+    let joined = "";
+    for (const policy of this.policies) {
+      try {
+        joined += policy.getVersion(this.salt, params);
+      } catch (e) {
+        throw new TaskDefinitionError(
+          `Failed to generate version for cache policy ${String(policy)}. Please consider setting the version in the Cache definition, e.g. Cache({ version: "v1.2.3" })`,
+          { cause: e },
+        );
+      }
+    }
+    return createHash("sha256").update(joined).digest("hex");
+  }
+}

@@ -1,0 +1,28 @@
+/** What a task says about itself (flytekit's docstring and Documentation). */
+export interface TaskDocs {
+  /** One line: what the task does. */
+  short?: string;
+  /** More, in Markdown. */
+  long?: string;
+  /** A description per input; an input without one is described by its name, as in flytekit. */
+  inputs?: Readonly<Record<string, string>>;
+  /** A description per output; `outputs: "..."` describes every output. */
+  outputs?: Readonly<Record<string, string>> | string;
+}
+
+/** Deck panels a task renders (flytekit's DeckField). */
+export enum DeckField {
+  SOURCE_CODE = "source_code",
+  DEPENDENCIES = "dependencies",
+  TIMELINE = "timeline",
+  INPUT = "input",
+  OUTPUT = "output",
+}
+
+export const DEFAULT_DECK_FIELDS: readonly DeckField[] = [
+  DeckField.SOURCE_CODE,
+  DeckField.DEPENDENCIES,
+  DeckField.TIMELINE,
+  DeckField.INPUT,
+  DeckField.OUTPUT,
+];

@@ -1,0 +1,29 @@
+import { Interface, type InputVariable } from "../interface/interface.js";
+import { inputsOf, type InputsSpec } from "../interface/infer.js";
+import type { TaskExecutionContext } from "../execute/context.js";
+import { checkOptionNames, defaultTaskSettings } from "./options.js";
+import { Task } from "./task.js";
+
+/**
+ * A task Flyte's propeller runs without a container: its outputs `o0, o1, ...` are its inputs,
+ * copied (flytekit's Echo; propeller's `echo` plugin must be enabled). Locally it returns its
+ * inputs: the single value, or an object `{ o0, o1, ... }` for several.
+ */
+export class EchoTask extends Task {
+  readonly taskType = "echo";
+
+  constructor(spec: { name: string; inputs: InputsSpec | readonly InputVariable[] }) {
+    if (typeof spec.name !== "string" || spec.name === "") throw new TypeError("EchoTask needs a name");
+    checkOptionNames(spec.name, spec, ["name", "inputs"]);
+    const inputs = Array.isArray(spec.inputs) ? (spec.inputs as readonly InputVariable[]) : inputsOf(spec.name, spec.inputs as InputsSpec);
+    if (inputs.length === 0) throw new TypeError(`EchoTask '${spec.name}' needs at least one input to echo`);
+    const outputs = inputs.map((v, i) => ({ name: `o${i}`, type: v.type, description: `o${i}` }));
+    super({ name: spec.name, interface: new Interface(inputs, outputs), settings: defaultTaskSettings(spec.name) });
+  }
+
+  protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {
+    const values = this.interface.inputs.map((v) => inputs[v.name]);
+    if (values.length === 1) return values[0];
+    return Object.fromEntries(values.map((v, i) => [`o${i}`, v]));
+  }
+}

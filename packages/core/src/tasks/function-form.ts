@@ -1,0 +1,117 @@
+// The function form: a task from a plain function, typed from its type tokens, with no
+// reflect-metadata at all.
+//   const add = functionTask({ name: "add", inputs: { x: Int, y: Int }, outputs: Int }, ({ x, y }) => ...)
+//   add({ x: 1, y: 2 })
+import { Interface } from "../interface/interface.js";
+import { inputsOf, outputsOf, type InputSpec, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
+import { callerFile } from "../naming/module-name.js";
+import { TaskPlugins } from "../plugins/task-plugins.js";
+import type { InputOf, NativeOf, TypeSpec } from "../types/type.js";
+import { defaultTaskName } from "./build.js";
+import type { TaskDocs } from "./docs.js";
+import { TaskDefinitionError } from "./errors.js";
+import type { FunctionTask } from "./function-task.js";
+import { checkOptionNames, compileTaskOptions, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { taskStore } from "./store.js";
+
+type SpecOf<X> = X extends InputSpec<infer S> ? S : X;
+type HasDefault<X> = X extends { default: unknown } ? true : false;
+
+/** The values a function-form task's body receives, by name. */
+export type TaskInputs<I extends InputsSpec> = { -readonly [K in keyof I]: NativeOf<SpecOf<I[K]>> };
+
+type OptionalKeys<I extends InputsSpec> = {
+  [K in keyof I]: HasDefault<I[K]> extends true ? K : undefined extends InputOf<SpecOf<I[K]>> ? K : never;
+}[keyof I];
+type RequiredKeys<I extends InputsSpec> = Exclude<keyof I, OptionalKeys<I>>;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** What a call of a function-form task takes: required inputs, and optional ones (defaults, Optional types). */
+export type CallInputs<I extends InputsSpec> = Simplify<
+  { [K in RequiredKeys<I>]: InputOf<SpecOf<I[K]>> } & { [K in OptionalKeys<I>]?: InputOf<SpecOf<I[K]>> }
+>;
+
+type IsOnlyO0<O> = [keyof O] extends ["o0"] ? (["o0"] extends [keyof O] ? true : false) : false;
+
+/** What the body may return for its outputs. */
+export type OutputIn<O> = [O] extends [undefined]
+  ? void
+  : O extends TypeSpec
+    ? InputOf<O>
+    : [keyof O] extends [never]
+      ? void
+      : IsOnlyO0<O> extends true
+        ? InputOf<O[keyof O]>
+        : { -readonly [K in keyof O]: InputOf<O[K]> };
+
+/** What a call returns for its outputs: nothing, the bare value (`o0`), or an object of outputs. */
+export type OutputOut<O> = [O] extends [undefined]
+  ? void
+  : O extends TypeSpec
+    ? NativeOf<O>
+    : [keyof O] extends [never]
+      ? void
+      : IsOnlyO0<O> extends true
+        ? NativeOf<O[keyof O]>
+        : { -readonly [K in keyof O]: NativeOf<O[K]> };
+
+/** A function-form task's options: the task options, its name and its interface. */
+export interface FunctionTaskOptions<I extends InputsSpec, O extends OutputsSpec | undefined> extends TaskOptions {
+  /** Default: `<module>.<function name>`; required for an anonymous function. */
+  name?: string;
+  /** The inputs, by name, in order: a type, or `{ type, default, description }`. */
+  inputs?: I;
+  /** The outputs: a single type (output `o0`), or named types. Leave out for none. */
+  outputs?: O;
+}
+
+/** A function-form task: call it with its inputs by name; `.task` is the task itself. */
+export type TaskFunction<I extends InputsSpec, O extends OutputsSpec | undefined, Async extends boolean> = ({} extends CallInputs<I>
+  ? (inputs?: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>
+  : (inputs: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>) & { readonly task: FunctionTask };
+
+const KNOWN = [...TASK_OPTION_NAMES, "name", "inputs", "outputs"];
+
+/**
+ * Makes a task of a plain function, typed by its type tokens: `functionTask({ inputs: { x: Int },
+ * outputs: Int }, ({ x }) => ...)`. No reflect-metadata is involved.
+ */
+export function functionTask<const I extends InputsSpec = {}, const O extends OutputsSpec | undefined = undefined, R = OutputIn<O>>(
+  options: FunctionTaskOptions<I, O>,
+  fn: (inputs: TaskInputs<I>) => R & (OutputIn<O> | PromiseLike<OutputIn<O>>),
+): TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false> {
+  if (typeof fn !== "function") throw new TaskDefinitionError("functionTask(): the second argument must be the task's function");
+  const file = callerFile();
+  const fnName = fn.name;
+  if (options.name === undefined && fnName === "") {
+    throw new TaskDefinitionError(
+      "functionTask(): an anonymous function needs a name: pass { name: \"...\" }, or a named function (function add(...) {})",
+    );
+  }
+  const name = options.name ?? defaultTaskName(file, fnName);
+  checkOptionNames(name, options, KNOWN);
+  const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
+  const inputs = inputsOf(`task '${name}'`, options.inputs ?? {}, docs);
+  const outputs = options.outputs === undefined ? [] : outputsOf(`task '${name}'`, options.outputs, docs);
+  const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
+  const settings = compileTaskOptions(name, taskOptions, { inputNames: inputs.map((v) => v.name), fn });
+  const isAsync = fn.constructor?.name === "AsyncFunction";
+  const TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
+  if (isAsync && !TaskClass.supportsAsync) {
+    throw new TaskDefinitionError(`task '${name}': Task plugin ${TaskClass.name} is not compatible with async functions`);
+  }
+  const task = new TaskClass({
+    name,
+    interface: new Interface(inputs, outputs),
+    settings,
+    body: { style: "named", fn: fn as (inputs: Record<string, unknown>) => unknown },
+    isAsync,
+    location: { file, attributePath: fnName === "" ? undefined : fnName },
+  });
+  const call = (args?: Readonly<Record<string, unknown>>) => task.localCall([], args ?? {});
+  Object.defineProperty(call, "task", { value: task, enumerable: true });
+  Object.defineProperty(call, "name", { value: name });
+  taskStore.registerHandle(call, task);
+  return call as unknown as TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false>;
+}

@@ -1,0 +1,51 @@
+import { installMock, type TaskMock } from "../testing/mock.js";
+import { taskStore } from "./store.js";
+import { Task } from "./task.js";
+
+/** A task with its calls typed from the method it was declared on. */
+export type TypedTask<Args extends readonly unknown[], Result, Named extends object = Readonly<Record<string, unknown>>> = {
+  /** Calls the task positionally, as its method is written. */
+  call(...args: Args): Result;
+  /** Calls the task with its inputs by name (checked when called). */
+  invoke(inputs: Named): Result;
+} & Omit<Task, "call" | "invoke">;
+
+/** Something that stands for a task: a decorated method or class, a function-form task, or the task. */
+export type TaskLike = Task | Function | { readonly task: Task };
+
+/** The task behind a handle, or undefined. */
+export function findTask(handle: unknown): Task | undefined {
+  if (handle instanceof Task) return handle;
+  if (typeof handle === "function") {
+    const found = taskStore.taskOf(handle);
+    if (found !== undefined) return found;
+    const own = (handle as { task?: unknown }).task;
+    if (own instanceof Task) return own;
+  }
+  return undefined;
+}
+
+/**
+ * The task behind a decorated method or class, or a function-form task: `taskOf(Pipelines.add)`.
+ * Its `call` is typed as the method; `invoke` takes the inputs by name (typed by `Named` when given).
+ */
+export function taskOf<Named extends object = Readonly<Record<string, unknown>>, F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(
+  handle: F,
+): TypedTask<Parameters<F>, ReturnType<F>, Named>;
+export function taskOf(handle: TaskLike): Task;
+export function taskOf(handle: TaskLike): Task {
+  const task = findTask(handle);
+  if (task === undefined) {
+    const what = typeof handle === "function" ? (handle.name || "(anonymous function)") : String(handle);
+    throw new TypeError(`taskOf(): ${what} is not a task; declare it with @task() or build it with task({ ... }, fn)`);
+  }
+  return task;
+}
+
+/**
+ * Replaces a task's body for tests (flytekit's task_mock): `mockTask(Pipelines.add).returns(3)`.
+ * Inputs and outputs still go through the task's types. `restore()` (or `using`) removes it.
+ */
+export function mockTask(handle: TaskLike): TaskMock {
+  return installMock(taskOf(handle));
+}

@@ -1,0 +1,38 @@
+import type { TaskExecutionContext } from "../execute/context.js";
+import { NotRunnableLocallyError } from "./errors.js";
+import { Task, type TaskInit } from "./task.js";
+
+/** The identity of a task registered elsewhere. */
+export interface TaskReference {
+  project: string;
+  domain: string;
+  name: string;
+  version: string;
+}
+
+/**
+ * A task registered in Flyte by someone else, used by its identifier (flytekit's ReferenceTask).
+ * It serializes to a reference, never a TaskTemplate; locally it cannot run until it is mocked
+ * (`mockTask(ref).returns(...)`).
+ */
+export class ReferenceTask extends Task {
+  readonly taskType = "reference";
+  readonly reference: TaskReference;
+
+  constructor(init: Omit<TaskInit, "name"> & { reference: TaskReference }) {
+    for (const key of ["project", "domain", "name", "version"] as const) {
+      if (typeof init.reference[key] !== "string" || init.reference[key] === "") {
+        throw new TypeError(`referenceTask: ${key} must be a non-empty string`);
+      }
+    }
+    super({ ...init, name: init.reference.name });
+    this.reference = { ...init.reference };
+  }
+
+  protected executeNative(_inputs: Record<string, unknown>, _context: TaskExecutionContext): never {
+    throw new NotRunnableLocallyError(
+      `Remote reference entities cannot be run locally. You must mock this out. ` +
+        `(${this.reference.project}/${this.reference.domain}/${this.reference.name}@${this.reference.version}: use mockTask(...).returns(value))`,
+    );
+  }
+}

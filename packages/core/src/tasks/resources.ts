@@ -1,0 +1,118 @@
+import { TaskDefinitionError } from "./errors.js";
+
+/** A quantity as Kubernetes reads it: `"500Mi"`, `"1"`, or a number. */
+export type ResourceValue = string | number;
+/** A request and a limit at once: `[request, limit]`, for the `resources` option. */
+export type ResourcePair = readonly [ResourceValue, ResourceValue];
+
+export interface ResourceSpec<V = ResourceValue> {
+  cpu?: V;
+  mem?: V;
+  gpu?: V;
+  ephemeralStorage?: V;
+}
+
+const NAMES = ["cpu", "mem", "gpu", "ephemeralStorage"] as const;
+type ResourceName = (typeof NAMES)[number];
+
+function checkValue(name: ResourceName, value: unknown): ResourceValue {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") {
+    // flytekit: cpu may be a float; memory, gpu and storage are strings or whole numbers.
+    if (name === "cpu" ? Number.isFinite(value) : Number.isInteger(value)) return value;
+  }
+  const allowed = name === "cpu" ? "a string or a number" : "a string or a whole number";
+  throw new TaskDefinitionError(`Resources: ${name} must be ${allowed}, got ${JSON.stringify(value) ?? String(value)}`);
+}
+
+/**
+ * Compute resources for a task (flytekit's Resources): `Resources({ cpu: "1", mem: "2Gi" })`.
+ * In the `resources` option a value may be a `[request, limit]` pair; a single value is a request.
+ */
+export class Resources<V extends ResourceValue | ResourcePair = ResourceValue> {
+  readonly cpu?: V;
+  readonly mem?: V;
+  readonly gpu?: V;
+  readonly ephemeralStorage?: V;
+
+  constructor(spec: ResourceSpec<V> = {}) {
+    for (const key of Object.keys(spec)) {
+      if (!(NAMES as readonly string[]).includes(key)) {
+        throw new TaskDefinitionError(`Resources: unknown resource "${key}" (known: ${NAMES.join(", ")})`);
+      }
+    }
+    for (const name of NAMES) {
+      const value = spec[name];
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) {
+        if (value.length !== 2) throw new TaskDefinitionError(`Resources: ${name} ${JSON.stringify(value)} must be of length 2`);
+        checkValue(name, value[0]);
+        checkValue(name, value[1]);
+      } else {
+        checkValue(name, value);
+      }
+      (this as { [K in ResourceName]?: V })[name] = value;
+    }
+  }
+
+  /** Whether no resource is set. */
+  get isEmpty(): boolean {
+    return NAMES.every((n) => this[n] === undefined);
+  }
+
+  /** The entries that are set, each as its value. */
+  entries(): [ResourceName, V][] {
+    return NAMES.filter((n) => this[n] !== undefined).map((n) => [n, this[n] as V]);
+  }
+}
+
+/** Requests and limits after the `resources`, `requests` and `limits` options are reconciled. */
+export interface ResolvedResources {
+  requests: Resources;
+  limits: Resources;
+}
+
+/**
+ * flytekit's rules: `resources` cannot be combined with `requests` or `limits`; in `resources` a
+ * pair is (request, limit) and a single value is a request only; `requests` and `limits` take
+ * single values.
+ */
+export function resolveResources(
+  task: string,
+  options: { requests?: unknown; limits?: unknown; resources?: unknown },
+): ResolvedResources {
+  const { requests, limits, resources } = options;
+  for (const [name, value] of [["requests", requests], ["limits", limits], ["resources", resources]] as const) {
+    if (value !== undefined && !(value instanceof Resources)) {
+      throw new TaskDefinitionError(`task '${task}': ${name} must be a Resources, got ${JSON.stringify(value) ?? String(value)}`);
+    }
+  }
+  if (resources !== undefined) {
+    if (requests !== undefined || limits !== undefined) {
+      throw new TaskDefinitionError(
+        `task '${task}': \`resources\` can not be used together with the \`limits\` or \`requests\`. Please only set \`resources\`.`,
+      );
+    }
+    const req: ResourceSpec = {};
+    const lim: ResourceSpec = {};
+    for (const [name, value] of (resources as Resources<ResourceValue | ResourcePair>).entries()) {
+      if (Array.isArray(value)) {
+        req[name] = value[0];
+        lim[name] = value[1];
+      } else {
+        req[name] = value as ResourceValue;
+      }
+    }
+    return { requests: new Resources(req), limits: new Resources(lim) };
+  }
+  for (const [name, value] of [["requests", requests], ["limits", limits]] as const) {
+    for (const [resource, v] of (value as Resources<ResourceValue | ResourcePair> | undefined)?.entries() ?? []) {
+      if (Array.isArray(v)) {
+        throw new TaskDefinitionError(
+          `task '${task}': ${name}.${resource} ${JSON.stringify(v)} can not be a list or tuple; use the resources option for [request, limit] pairs`,
+        );
+      }
+    }
+  }
+  return { requests: (requests as Resources | undefined) ?? new Resources(), limits: (limits as Resources | undefined) ?? new Resources() };
+}

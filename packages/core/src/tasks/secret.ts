@@ -1,0 +1,64 @@
+import { TaskDefinitionError } from "./errors.js";
+
+/** How Flyte should hand a secret to the task (flyteidl.core.Secret.MountType). */
+export enum MountType {
+  /** The platform decides: an environment variable or a file. */
+  ANY = 0,
+  /** An environment variable. */
+  ENV_VAR = 1,
+  /** A file. */
+  FILE = 2,
+}
+
+export interface SecretSpec {
+  /** The secret's name (in Kubernetes, the Secret's name). */
+  group?: string;
+  /** The entry within the group. */
+  key?: string;
+  groupVersion?: string;
+  mountRequirement?: MountType;
+  /** A custom environment variable to expose it under: `^[A-Z_][A-Z0-9_]*$`. */
+  envVar?: string;
+}
+
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+
+/** A secret a task requests (flytekit's Secret); read it at run time with `currentContext().secrets.get(group, key)`. */
+export class Secret {
+  readonly group?: string;
+  readonly key?: string;
+  readonly groupVersion?: string;
+  readonly mountRequirement: MountType;
+  readonly envVar?: string;
+
+  constructor(spec: SecretSpec) {
+    if (spec.envVar !== undefined && !ENV_VAR.test(spec.envVar)) {
+      throw new TaskDefinitionError(`Invalid environment variable name: ${spec.envVar} (it must match ${ENV_VAR.source})`);
+    }
+    if (spec.mountRequirement !== undefined && MountType[spec.mountRequirement] === undefined) {
+      throw new TaskDefinitionError(`Secret: unknown mountRequirement ${String(spec.mountRequirement)}`);
+    }
+    if (spec.group === undefined && spec.key === undefined) throw new TaskDefinitionError("Secret needs a group or a key");
+    this.group = spec.group;
+    this.key = spec.key;
+    this.groupVersion = spec.groupVersion;
+    this.mountRequirement = spec.mountRequirement ?? MountType.ANY;
+    this.envVar = spec.envVar;
+  }
+
+  static readonly MountType = MountType;
+}
+
+/** Checks the `secretRequests` option: every element must be a Secret, as in flytekit. */
+export function checkSecretRequests(task: string, value: unknown): Secret[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TaskDefinitionError(`task '${task}': secretRequests must be an array of Secret`);
+  return value.map((s: unknown) => {
+    if (!(s instanceof Secret)) {
+      throw new TaskDefinitionError(
+        `task '${task}': Secret ${JSON.stringify(s) ?? String(s)} should be of type Secret, received ${s === null ? "null" : typeof s}`,
+      );
+    }
+    return s;
+  });
+}

@@ -1,0 +1,110 @@
+import type { TaskDeclaration } from "./declaration.js";
+import type { Task } from "./task.js";
+
+type Builder = (declaration: TaskDeclaration) => Task;
+
+/** A recorded declaration and the task built from it (rebuilt after the store is cleared). */
+export class TaskEntry {
+  /** @internal */ task: Task | undefined;
+  /** @internal */ generation = -1;
+
+  constructor(
+    readonly declaration: TaskDeclaration,
+    private readonly store: TaskStore,
+  ) {}
+
+  /** The task, built on first use. */
+  get(): Task {
+    const task = this.task;
+    if (task !== undefined && this.generation === this.store.generation) return task;
+    return this.store.build(this);
+  }
+}
+
+function memberKey(declaration: TaskDeclaration): string {
+  return declaration.style === "class" ? "" : `${declaration.style === "static" ? "static " : ""}${declaration.member}`;
+}
+
+/**
+ * The one store of declared tasks, keyed by class and member. Decorators record; each task is
+ * built once, on first use. `clear()` forgets every declaration and built task, so tests start
+ * afresh; a decorated method still works after it, rebuilding its task when next called.
+ */
+export class TaskStore {
+  private readonly byClass = new Map<Function, Map<string, TaskEntry>>();
+  private readonly byHandle = new WeakMap<Function, TaskEntry | Task>();
+  private builder: Builder | undefined;
+  /** @internal Bumped by clear(): tasks built before it are rebuilt. */
+  generation = 0;
+
+  /** Sets how declarations become tasks (core's builder, set when core loads). */
+  setBuilder(builder: Builder): void {
+    this.builder = builder;
+  }
+
+  /** Records a declaration, reachable from its class and from each handle (what replaced the method). */
+  record(declaration: TaskDeclaration, handles: readonly Function[]): TaskEntry {
+    const entry = new TaskEntry(declaration, this);
+    this.index(entry);
+    for (const handle of handles) this.byHandle.set(handle, entry);
+    return entry;
+  }
+
+  private index(entry: TaskEntry): void {
+    let members = this.byClass.get(entry.declaration.target);
+    if (members === undefined) {
+      members = new Map();
+      this.byClass.set(entry.declaration.target, members);
+    }
+    members.set(memberKey(entry.declaration), entry);
+  }
+
+  /** @internal Builds (or rebuilds) an entry's task. */
+  build(entry: TaskEntry): Task {
+    if (this.builder === undefined) throw new Error("flytekit-ts: no task builder is registered (import @flytekit-ts/core)");
+    if (this.byClass.get(entry.declaration.target)?.get(memberKey(entry.declaration)) !== entry) this.index(entry);
+    entry.task = undefined;
+    const task = this.builder(entry.declaration);
+    entry.task = task;
+    entry.generation = this.generation;
+    return task;
+  }
+
+  /** Makes more functions lead to an entry's task (the function that replaced a method). */
+  addHandle(entry: TaskEntry, handle: Function): void {
+    this.byHandle.set(handle, entry);
+  }
+
+  /** Makes `handle` (a function built by the function form) lead to `task`. */
+  registerHandle(handle: Function, task: Task): void {
+    this.byHandle.set(handle, task);
+  }
+
+  /** The task a handle stands for: a decorated method or class, or a function-form task. */
+  taskOf(handle: Function): Task | undefined {
+    const found = this.byHandle.get(handle);
+    if (found === undefined) return undefined;
+    return found instanceof TaskEntry ? found.get() : found;
+  }
+
+  /** The declarations recorded on a class, by member ("" for the class itself, "static x" for statics). */
+  declarationsOf(cls: Function): ReadonlyMap<string, TaskEntry> {
+    return this.byClass.get(cls) ?? new Map();
+  }
+
+  /** Every entry recorded since the last clear. */
+  entries(): TaskEntry[] {
+    return [...this.byClass.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** Forgets every declaration and built task. */
+  clear(): void {
+    this.byClass.clear();
+    this.generation++;
+  }
+}
+
+const STORE = Symbol.for("flytekit-ts.task-store");
+/** The process-wide store (shared by every copy of the package that is loaded). */
+export const taskStore: TaskStore = ((globalThis as Record<symbol, unknown>)[STORE] as TaskStore | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STORE] = new TaskStore()) as TaskStore;

@@ -1,0 +1,90 @@
+import "reflect-metadata";
+import {
+  callerFile,
+  checkInstantiable,
+  registerSdkRoot,
+  TaskDefinitionError,
+  taskStore,
+  type ReflectedSignature,
+  type TaskDeclaration,
+  type TaskEntry,
+} from "@flytekit-ts/core";
+
+registerSdkRoot(import.meta.url);
+
+/** What TypeScript's metadata says about a method. */
+export function reflectedSignature(target: object, key: string): ReflectedSignature {
+  const paramTypes = Reflect.getOwnMetadata("design:paramtypes", target, key) as unknown[] | undefined;
+  return {
+    paramTypes,
+    returnType: Reflect.getOwnMetadata("design:returntype", target, key) as unknown,
+    hasMetadata: paramTypes !== undefined,
+  };
+}
+
+function wrapperFor(entry: TaskEntry, name: string): Function {
+  // What callers call instead of the method: the task, which runs the original through dispatchExecute.
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    return entry.get().localCall(args, undefined);
+  };
+  Object.defineProperty(wrapper, "name", { value: name });
+  return wrapper;
+}
+
+/** Records a task declared by a decorator and puts the task in the method's place. */
+export function declareTask(
+  decorator: string,
+  kind: TaskDeclaration["kind"],
+  options: Readonly<Record<string, unknown>>,
+  target: object,
+  key?: string | symbol,
+  descriptor?: PropertyDescriptor,
+): PropertyDescriptor | undefined {
+  const file = callerFile();
+  if (key === undefined) {
+    // On a class: its run method is the task.
+    const cls = target as Function;
+    if (kind !== "function") throw new TaskDefinitionError(`${decorator} on class ${cls.name}: it decorates methods`);
+    const run = (cls.prototype as { run?: unknown }).run;
+    if (typeof run !== "function") {
+      throw new TaskDefinitionError(`${decorator} on class ${cls.name}: a task class needs a run method, whose parameters are the task's inputs`);
+    }
+    checkInstantiable(cls, `${decorator} on class ${cls.name}`);
+    const declaration: TaskDeclaration = {
+      kind,
+      target: cls,
+      member: "run",
+      style: "class",
+      fn: run,
+      options,
+      reflected: reflectedSignature(cls.prototype as object, "run"),
+      file,
+    };
+    const entry = taskStore.record(declaration, [cls]);
+    const wrapper = wrapperFor(entry, "run");
+    taskStore.addHandle(entry, wrapper);
+    Object.defineProperty(cls.prototype, "run", { value: wrapper, writable: true, configurable: true, enumerable: false });
+    return undefined;
+  }
+  const isStatic = typeof target === "function";
+  const cls = (isStatic ? target : (target as { constructor: Function }).constructor) as Function;
+  if (typeof key === "symbol") throw new TaskDefinitionError(`${decorator} on ${cls.name}.${key.toString()}: a task method needs a string name`);
+  if (descriptor === undefined || typeof descriptor.value !== "function") {
+    throw new TaskDefinitionError(`${decorator} on ${cls.name}.${key}: it decorates methods, not properties or accessors`);
+  }
+  if (!isStatic && kind === "function") checkInstantiable(cls, `${decorator} on ${cls.name}.${key}`);
+  const declaration: TaskDeclaration = {
+    kind,
+    target: cls,
+    member: key,
+    style: isStatic ? "static" : "instance",
+    fn: descriptor.value as Function,
+    options,
+    reflected: reflectedSignature(target, key),
+    file,
+  };
+  const entry = taskStore.record(declaration, []);
+  const wrapper = wrapperFor(entry, key);
+  taskStore.addHandle(entry, wrapper);
+  return { ...descriptor, value: wrapper };
+}
