@@ -21,6 +21,10 @@ export class EchoTask extends Task {
     super({ name: spec.name, interface: new Interface(inputs, outputs), settings: defaultTaskSettings(spec.name) });
   }
 
+  protected override get bodyIsUserCode(): boolean {
+    return false;
+  }
+
   protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {
     const values = this.interface.inputs.map((v) => inputs[v.name]);
     if (values.length === 1) return values[0];

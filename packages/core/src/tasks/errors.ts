@@ -69,19 +69,24 @@ export class NotRunnableLocallyError extends Error {
  */
 export function userError(task: string, error: unknown, redact: readonly string[] = []): unknown {
   if (!(error instanceof Error)) return error;
-  const mask = (s: string) => redact.reduce((acc, secret) => (secret === "" ? acc : acc.split(secret).join("****")), s);
-  const wrapped = Object.create(Object.getPrototypeOf(error) as object) as Error;
+  const secrets = redact.filter((v) => v !== "");
+  const mask = (text: string) => secrets.reduce((acc, secret) => acc.split(secret).join("****"), text);
+  const leaks = secrets.some((v) => error.message.includes(v) || (error.stack ?? "").includes(v));
+  // A secret in the original stays out of the cause chain too: the cause is a masked copy then.
+  const cause = leaks ? rebuild(error, mask(error.message), mask, error.cause) : error;
+  return rebuild(error, mask(`Error encountered while executing '${task}':\n  ${error.message}`), mask, cause);
+}
+
+/** An error of the same class as `error`, with its own properties, a new message and cause. */
+function rebuild(error: Error, message: string, mask: (text: string) => string, cause: unknown): Error {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
   for (const key of Object.keys(error)) {
-    (wrapped as unknown as Record<string, unknown>)[key] = (error as unknown as Record<string, unknown>)[key];
+    const value = (error as unknown as Record<string, unknown>)[key];
+    (copy as unknown as Record<string, unknown>)[key] = typeof value === "string" ? mask(value) : value;
   }
-  const message = mask(`Error encountered while executing '${task}':\n  ${error.message}`);
-  Object.defineProperty(wrapped, "message", { value: message, writable: true, configurable: true });
-  Object.defineProperty(wrapped, "cause", { value: error, writable: true, configurable: true });
+  Object.defineProperty(copy, "message", { value: message, writable: true, configurable: true });
+  Object.defineProperty(copy, "cause", { value: cause, writable: true, configurable: true });
   const frames = (error.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
-  Object.defineProperty(wrapped, "stack", {
-    value: [`${error.name}: ${message}`, ...frames.map(mask)].join("\n"),
-    writable: true,
-    configurable: true,
-  });
-  return wrapped;
+  Object.defineProperty(copy, "stack", { value: [`${error.name}: ${message}`, ...frames.map(mask)].join("\n"), writable: true, configurable: true });
+  return copy;
 }

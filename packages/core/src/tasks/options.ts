@@ -5,7 +5,7 @@ import { Cache, type VersionParameters } from "./cache.js";
 import { DEFAULT_DECK_FIELDS, DeckField, type TaskDocs } from "./docs.js";
 import { TaskDefinitionError } from "./errors.js";
 import { PodTemplate } from "./pod-template.js";
-import { resolveResources, type ResolvedResources, type ResourcePair, type ResourceValue, Resources } from "./resources.js";
+import { resolveResources, type ResolvedResources, Resources } from "./resources.js";
 import { checkSecretRequests, type Secret } from "./secret.js";
 
 /** What a task may say about how it runs (flytekit's @task arguments, in camelCase). */
@@ -34,7 +34,7 @@ export interface TaskOptions {
   requests?: Resources;
   limits?: Resources;
   /** Requests and limits at once: a single value is a request, a pair is [request, limit]. */
-  resources?: Resources<ResourceValue | ResourcePair>;
+  resources?: Resources;
   secretRequests?: readonly Secret[];
   podTemplate?: PodTemplate;
   podTemplateName?: string;

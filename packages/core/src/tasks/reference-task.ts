@@ -29,6 +29,10 @@ export class ReferenceTask extends Task {
     this.reference = { ...init.reference };
   }
 
+  protected override get bodyIsUserCode(): boolean {
+    return false;
+  }
+
   protected executeNative(_inputs: Record<string, unknown>, _context: TaskExecutionContext): never {
     throw new NotRunnableLocallyError(
       `Remote reference entities cannot be run locally. You must mock this out. ` +

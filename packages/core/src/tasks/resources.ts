@@ -5,11 +5,11 @@ export type ResourceValue = string | number;
 /** A request and a limit at once: `[request, limit]`, for the `resources` option. */
 export type ResourcePair = readonly [ResourceValue, ResourceValue];
 
-export interface ResourceSpec<V = ResourceValue> {
-  cpu?: V;
-  mem?: V;
-  gpu?: V;
-  ephemeralStorage?: V;
+export interface ResourceSpec {
+  cpu?: ResourceValue | ResourcePair;
+  mem?: ResourceValue | ResourcePair;
+  gpu?: ResourceValue | ResourcePair;
+  ephemeralStorage?: ResourceValue | ResourcePair;
 }
 
 const NAMES = ["cpu", "mem", "gpu", "ephemeralStorage"] as const;
@@ -29,13 +29,13 @@ function checkValue(name: ResourceName, value: unknown): ResourceValue {
  * Compute resources for a task (flytekit's Resources): `Resources({ cpu: "1", mem: "2Gi" })`.
  * In the `resources` option a value may be a `[request, limit]` pair; a single value is a request.
  */
-export class Resources<V extends ResourceValue | ResourcePair = ResourceValue> {
-  readonly cpu?: V;
-  readonly mem?: V;
-  readonly gpu?: V;
-  readonly ephemeralStorage?: V;
+export class Resources {
+  readonly cpu?: ResourceValue | ResourcePair;
+  readonly mem?: ResourceValue | ResourcePair;
+  readonly gpu?: ResourceValue | ResourcePair;
+  readonly ephemeralStorage?: ResourceValue | ResourcePair;
 
-  constructor(spec: ResourceSpec<V> = {}) {
+  constructor(spec: ResourceSpec = {}) {
     for (const key of Object.keys(spec)) {
       if (!(NAMES as readonly string[]).includes(key)) {
         throw new TaskDefinitionError(`Resources: unknown resource "${key}" (known: ${NAMES.join(", ")})`);
@@ -51,7 +51,7 @@ export class Resources<V extends ResourceValue | ResourcePair = ResourceValue> {
       } else {
         checkValue(name, value);
       }
-      (this as { [K in ResourceName]?: V })[name] = value;
+      (this as { [K in ResourceName]?: ResourceValue | ResourcePair })[name] = value;
     }
   }
 
@@ -61,8 +61,8 @@ export class Resources<V extends ResourceValue | ResourcePair = ResourceValue> {
   }
 
   /** The entries that are set, each as its value. */
-  entries(): [ResourceName, V][] {
-    return NAMES.filter((n) => this[n] !== undefined).map((n) => [n, this[n] as V]);
+  entries(): [ResourceName, ResourceValue | ResourcePair][] {
+    return NAMES.filter((n) => this[n] !== undefined).map((n) => [n, this[n]!]);
   }
 }
 
@@ -95,7 +95,7 @@ export function resolveResources(
     }
     const req: ResourceSpec = {};
     const lim: ResourceSpec = {};
-    for (const [name, value] of (resources as Resources<ResourceValue | ResourcePair>).entries()) {
+    for (const [name, value] of (resources as Resources).entries()) {
       if (Array.isArray(value)) {
         req[name] = value[0];
         lim[name] = value[1];
@@ -106,7 +106,7 @@ export function resolveResources(
     return { requests: new Resources(req), limits: new Resources(lim) };
   }
   for (const [name, value] of [["requests", requests], ["limits", limits]] as const) {
-    for (const [resource, v] of (value as Resources<ResourceValue | ResourcePair> | undefined)?.entries() ?? []) {
+    for (const [resource, v] of (value as Resources | undefined)?.entries() ?? []) {
       if (Array.isArray(v)) {
         throw new TaskDefinitionError(
           `task '${task}': ${name}.${resource} ${JSON.stringify(v)} can not be a list or tuple; use the resources option for [request, limit] pairs`,

@@ -79,6 +79,11 @@ export abstract class Task {
     return result;
   }
 
+  /** Whether the body is the user's code, whose errors are reported as user errors (not for reference tasks). */
+  protected get bodyIsUserCode(): boolean {
+    return true;
+  }
+
   /** The body: native inputs by name in, the native result out (one value, an object of outputs, or nothing). */
   protected abstract executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown;
 
@@ -253,6 +258,9 @@ export abstract class Task {
     const native = this.nativeInputs(inputs);
     return runInContext(context, () => {
       const mock = activeMock(this);
+      if (mock === undefined && !this.bodyIsUserCode) {
+        return andThen(this.executeNative(native, context), (r) => this.outputLiterals(r));
+      }
       const body = (): unknown => {
         try {
           const result = mock !== undefined ? mock.run(native) : this.executeNative(native, context);

@@ -1,0 +1,193 @@
+import { describe, expect, it, vi } from "vitest";
+import { currentContext } from "../execute/context.js";
+import { setLogSink, type LogLevel } from "../execute/logger.js";
+import { Float, Int, Str } from "../types/index.js";
+import { RecoverableError, TaskTimeoutError } from "./errors.js";
+import { functionTask } from "./function-form.js";
+
+describe("retries, locally (where flytekit ignores them)", () => {
+  it("rerun a task that fails with a RecoverableError, up to `retries` times", () => {
+    const attempts: number[] = [];
+    const flaky = functionTask({ name: "flaky", inputs: { n: Int }, outputs: Int, retries: 3 }, ({ n }) => {
+      attempts.push(currentContext().attempt);
+      if (attempts.length < 3) throw new RecoverableError("not yet");
+      return n;
+    });
+    expect(flaky({ n: 7 })).toBe(7);
+    expect(attempts).toEqual([0, 1, 2]);
+  });
+
+  it("give up after the last retry with the task's error", () => {
+    let calls = 0;
+    const failing = functionTask({ name: "failing", retries: 2 }, () => {
+      calls++;
+      throw new RecoverableError("still broken");
+    });
+    expect(() => failing()).toThrow("Error encountered while executing 'failing':\n  still broken");
+    expect(calls).toBe(3);
+  });
+
+  it("do not retry other errors", () => {
+    let calls = 0;
+    const failing = functionTask({ name: "fatal", retries: 3 }, () => {
+      calls++;
+      throw new TypeError("bad");
+    });
+    expect(() => failing()).toThrow(TypeError);
+    expect(calls).toBe(1);
+  });
+
+  it("retry async tasks", async () => {
+    let calls = 0;
+    const flaky = functionTask({ name: "aflaky", outputs: Str, retries: 1 }, async () => {
+      calls++;
+      if (calls === 1) throw new RecoverableError("once");
+      return "ok";
+    });
+    expect(await flaky()).toBe("ok");
+    expect(calls).toBe(2);
+  });
+});
+
+describe("timeouts, locally", () => {
+  it("abort an async task with a clear error and signal it", async () => {
+    let signalled = false;
+    const slow = functionTask({ name: "slow", outputs: Float, timeout: 1 }, async () => {
+      const { signal } = currentContext();
+      signal.addEventListener("abort", () => (signalled = true));
+      await new Promise((r) => setTimeout(r, 5_000));
+      return 1;
+    });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const pending = slow();
+      const assertion = expect(pending).rejects.toThrow("Task 'slow' exceeded its timeout of 1s");
+      await vi.advanceTimersByTimeAsync(1_001);
+      await assertion;
+      await expect(pending).rejects.toBeInstanceOf(TaskTimeoutError);
+      expect(signalled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuse the result of a sync task that ran past it (Flyte would have killed it)", () => {
+    const busy = functionTask({ name: "busy", outputs: Int, timeout: { seconds: 0, nanos: 1_000_000 } }, () => {
+      const end = Date.now() + 20;
+      while (Date.now() < end) {
+        // busy
+      }
+      return 1;
+    });
+    expect(() => busy()).toThrow("Task 'busy' exceeded its timeout of 0.001s");
+  });
+
+  it("count against retries: a timed-out attempt is recoverable", async () => {
+    let calls = 0;
+    const sometimesSlow = functionTask({ name: "sometimes", outputs: Int, timeout: 1, retries: 1 }, async () => {
+      calls++;
+      if (calls === 1) await new Promise((r) => setTimeout(r, 5_000));
+      return calls;
+    });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const pending = sometimesSlow();
+      await vi.advanceTimersByTimeAsync(1_001);
+      expect(await pending).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("currentContext()", () => {
+  it("gives the task's name, an execution id, the attempt, a scratch directory and a logger", async () => {
+    const lines: [LogLevel, string][] = [];
+    const previous = setLogSink((level, line) => lines.push([level, line]));
+    try {
+      const probe = functionTask({ name: "probe", outputs: Str }, () => {
+        const ctx = currentContext();
+        ctx.logger.info("working in", ctx.scratchDir);
+        return [ctx.taskName, ctx.executionId.project, ctx.executionId.domain, ctx.executionId.name.startsWith("local-"), ctx.attempt, ctx.mode].join("|");
+      });
+      expect(probe()).toBe("probe|local|local|true|0|local");
+      expect(lines[0]![0]).toBe("info");
+      expect(lines[0]![1]).toMatch(/^\[probe\] INFO working in \/.*flytekit-ts\/probe-/);
+    } finally {
+      setLogSink(previous);
+    }
+  });
+
+  it("is there inside async tasks too, across awaits", async () => {
+    const asyncProbe = functionTask({ name: "aprobe", outputs: Str }, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      return currentContext().taskName;
+    });
+    expect(await asyncProbe()).toBe("aprobe");
+  });
+
+  it("is refused outside a task", () => {
+    expect(() => currentContext()).toThrow("currentContext() is only available while a task runs");
+  });
+});
+
+describe("secrets", () => {
+  it("read {GROUP}_{KEY} locally, _FSEC_ in front as in a container, and files, never showing the value", () => {
+    const lines: string[] = [];
+    const previous = setLogSink((_level, line) => lines.push(line));
+    process.env.MYGROUP_MYKEY = " s3cr3t-value \n";
+    process.env._FSEC_OTHER_V1_TOKEN = "fsec-value";
+    try {
+      const useSecret = functionTask({ name: "uses-secret" }, () => {
+        const { secrets, logger } = currentContext();
+        const a = secrets.get("mygroup", "mykey");
+        const b = secrets.get("other", "token", "v1");
+        logger.info(`got ${a} and ${b}`);
+        throw new Error(`failed with ${a}`);
+      });
+      let error: Error | undefined;
+      try {
+        useSecret();
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(lines).toEqual(["[uses-secret] INFO got **** and ****"]);
+      expect(error!.message).toBe("Error encountered while executing 'uses-secret':\n  failed with ****");
+      expect(error!.stack).not.toContain("s3cr3t-value");
+      expect((error!.cause as Error).message).toBe("failed with ****");
+      expect((error!.cause as Error).stack).not.toContain("s3cr3t-value");
+      expect(JSON.stringify(error)).not.toContain("s3cr3t-value");
+    } finally {
+      setLogSink(previous);
+      delete process.env.MYGROUP_MYKEY;
+      delete process.env._FSEC_OTHER_V1_TOKEN;
+    }
+  });
+
+  it("say where they looked when a secret is missing", () => {
+    const missing = functionTask({ name: "missing-secret" }, () => {
+      currentContext().secrets.get("nope", "key");
+    });
+    expect(() => missing()).toThrow(
+      'Please make sure to add secretRequests: [new Secret({ group: "nope", key: "key" })] to the task. Unable to find secret for key key in group nope in Env Var: NOPE_KEY and FilePath: /etc/secrets/nope/key',
+    );
+  });
+});
+
+describe("deprecated tasks", () => {
+  it("warn on every local call", () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    const old = functionTask({ name: "old", outputs: Int, deprecated: "use new" }, () => 1);
+    old();
+    old();
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        process.off("warning", onWarning);
+        expect(warnings).toEqual(["Task 'old' is deprecated: use new", "Task 'old' is deprecated: use new"]);
+        resolve();
+      }),
+    );
+  });
+});
