@@ -17,7 +17,10 @@ function gc(): void {
  * Times `fn`, run `batch` times per sample, over `samples` samples after `warmup` calls; returns
  * the median and the fastest time per call.
  */
-export function measure(fn: () => unknown, options: { batch?: number; samples?: number; warmup?: number } = {}): Measurement {
+export function measure(
+  fn: () => unknown,
+  options: { batch?: number; samples?: number; warmup?: number; gcBetweenSamples?: boolean; before?: () => void } = {},
+): Measurement {
   const batch = options.batch ?? 1;
   const samples = options.samples ?? 15;
   const warmup = options.warmup ?? Math.max(3, batch);
@@ -25,6 +28,9 @@ export function measure(fn: () => unknown, options: { batch?: number; samples?: 
   gc();
   const times: number[] = [];
   for (let s = 0; s < samples; s++) {
+    // A sample that allocates much should not pay for the garbage of the one before it.
+    options.before?.();
+    if (options.gcBetweenSamples === true) gc();
     const start = process.hrtime.bigint();
     for (let i = 0; i < batch; i++) fn();
     times.push(Number(process.hrtime.bigint() - start) / batch);

@@ -37,8 +37,8 @@ function build(): { types: Record<string, TypeSpec>; values: Record<string, unkn
 export function literalMapBench(): Row {
   const { types, values } = build();
   const map = toLiteralMap(types, values);
-  const ours = measure(() => fromLiteralMap(types, toLiteralMap(types, values)), { samples: 9, warmup: 3 });
-  const baseline = measure(() => fromBinary(LiteralMapSchema, toBinary(LiteralMapSchema, map)), { samples: 9, warmup: 3 });
+  const ours = measure(() => fromLiteralMap(types, toLiteralMap(types, values)), { samples: 9, warmup: 3, gcBetweenSamples: true });
+  const baseline = measure(() => fromBinary(LiteralMapSchema, toBinary(LiteralMapSchema, map)), { samples: 9, warmup: 3, gcBetweenSamples: true });
   return {
     name: `LiteralMap of ${SIZE.toLocaleString("en")} mixed values (ints, floats, strings, lists, dicts, records): native → literals → native`,
     ours,

@@ -3,12 +3,18 @@ import { VERSION } from "@flytekit-ts/core";
 import { cpus } from "node:os";
 import { report, type Row } from "./harness.js";
 import { literalMapBench } from "./literal-map.js";
+import { cacheHitBench } from "./cache-hit.js";
+import { decorateBench } from "./decorate.js";
+import { importBench } from "./startup.js";
 import { listCallBench, taskCallBench } from "./task-call.js";
 
 const benches: [string, () => Row][] = [
   ["literal-map", literalMapBench],
   ["task-call", taskCallBench],
   ["list-call", listCallBench],
+  ["cache-hit", cacheHitBench],
+  ["decorate", decorateBench],
+  ["import", importBench],
 ];
 
 const only = process.argv.slice(2);

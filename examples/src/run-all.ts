@@ -1,7 +1,23 @@
 // The README's main command runs every example, locally, on the embedded defaults.
+import { main as caching } from "./caching.js";
+import { main as contextSecrets } from "./context-secrets.js";
+import { main as echoReference } from "./echo-reference.js";
+import { main as functionForm } from "./function-form.js";
+import { main as math } from "./math.js";
+import { main as plugins } from "./plugins.js";
+import { main as retriesTimeouts } from "./retries-timeouts.js";
 import { main as types } from "./types.js";
 
-const examples: [string, () => Promise<void>][] = [["types", types]];
+const examples: [string, () => Promise<void>][] = [
+  ["types", types],
+  ["math", math],
+  ["function-form", functionForm],
+  ["caching", caching],
+  ["retries-timeouts", retriesTimeouts],
+  ["context-secrets", contextSecrets],
+  ["plugins", plugins],
+  ["echo-reference", echoReference],
+];
 
 let failed = 0;
 for (const [name, run] of examples) {

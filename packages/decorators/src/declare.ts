@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import {
   callerFile,
+  checkDeclaration,
   checkInstantiable,
   registerSdkRoot,
   TaskDefinitionError,
@@ -23,12 +24,13 @@ export function reflectedSignature(target: object, key: string): ReflectedSignat
 }
 
 function wrapperFor(entry: TaskEntry, name: string): Function {
-  // What callers call instead of the method: the task, which runs the original through dispatchExecute.
-  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    return entry.get().localCall(args, undefined);
-  };
-  Object.defineProperty(wrapper, "name", { value: name });
-  return wrapper;
+  // What callers call instead of the method: the task, which runs the original through
+  // dispatchExecute. (A computed method name names the function without defineProperty.)
+  return {
+    [name](...args: unknown[]): unknown {
+      return entry.get().localCall(args, undefined);
+    },
+  }[name]!;
 }
 
 /** Records a task declared by a decorator and puts the task in the method's place. */
@@ -60,6 +62,7 @@ export function declareTask(
       reflected: reflectedSignature(cls.prototype as object, "run"),
       file,
     };
+    checkDeclaration(declaration);
     const entry = taskStore.record(declaration, [cls]);
     const wrapper = wrapperFor(entry, "run");
     taskStore.addHandle(entry, wrapper);
@@ -83,8 +86,10 @@ export function declareTask(
     reflected: reflectedSignature(target, key),
     file,
   };
+  checkDeclaration(declaration);
   const entry = taskStore.record(declaration, []);
   const wrapper = wrapperFor(entry, key);
   taskStore.addHandle(entry, wrapper);
-  return { ...descriptor, value: wrapper };
+  descriptor.value = wrapper;
+  return descriptor;
 }

@@ -266,14 +266,28 @@ describe("interface inference errors", () => {
     expect(() => NoMeta.f(1)).toThrow(/TypeScript emitted no type metadata for it.*tsx, esbuild and Vite 7 do/);
   });
 
-  it("refuses an unknown option, naming it", () => {
-    class Opt {
-      @task({ template: "x" } as never)
-      static f(x: number): number {
-        return x;
+  it("refuses an unknown option when the class is declared, naming it", () => {
+    expect(() => {
+      class Opt {
+        @task({ template: "x" } as never)
+        static f(x: number): number {
+          return x;
+        }
       }
-    }
-    expect(() => taskOf(Opt.f)).toThrow(/^Unrecognized argument\(s\) for task 'task\.test\.Opt\.f': template \(known: /);
+      return Opt;
+    }).toThrow(/^Unrecognized argument\(s\) for task 'task\.test\.Opt\.f': template \(known: /);
+  });
+
+  it("checks options when the class is declared, not at the first call", () => {
+    expect(() => {
+      class Cached {
+        @task({ cache: true })
+        static f(x: number): number {
+          return x;
+        }
+      }
+      return Cached;
+    }).toThrow("task 'task.test.Cached.f': If version is not defined then at least one cache policy needs to be set");
   });
 
   it("refuses accessors and fields", () => {
@@ -441,9 +455,11 @@ describe("the function form (no metadata at all)", () => {
     expect(add.task.interface.inputs.map((v) => v.name)).toEqual(["x", "y"]);
   });
 
-  it("applies declared defaults at the call, so they are part of the inputs", () => {
+  it("applies declared defaults where the task runs, as flytekit leaves defaults to the function", () => {
+    // Only what the caller passed is sent (and keys the cache); the body still sees the default.
     const map = greet.task.bindArguments([], { who: "a" });
-    expect(Object.keys(map.literals)).toEqual(["who", "punct"]);
+    expect(Object.keys(map.literals)).toEqual(["who"]);
+    expect(greet.task.nativeInputs(map)).toEqual({ who: "a", punct: "!" });
   });
 
   it("names a named function after its module", () => {

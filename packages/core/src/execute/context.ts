@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +41,8 @@ export interface ExecutionContext {
   readonly secrets: Secrets;
   /** Aborted when the task runs past its timeout. */
   readonly signal: AbortSignal;
-  readonly rawOutputPrefix?: string;
+  /** Where the task may write large outputs: Flyte's raw output prefix, or a local temporary directory. */
+  readonly rawOutputPrefix: string;
   readonly checkpointPath?: string;
   readonly previousCheckpoint?: string;
 }
@@ -55,6 +55,7 @@ export class TaskExecutionContext implements ExecutionContext {
   private loggerValue: TaskLogger | undefined;
   private scratch: string | undefined;
   private id: ExecutionId | undefined;
+  private localRaw: string | undefined;
 
   constructor(
     readonly taskName: string,
@@ -65,16 +66,20 @@ export class TaskExecutionContext implements ExecutionContext {
     this.id = environment.executionId;
   }
 
+  /** In a container, what Flyte set; locally flytekit's `local/local/local`. */
   get executionId(): ExecutionId {
-    return (this.id ??= { project: "local", domain: "local", name: `local-${randomBytes(6).toString("hex")}` });
+    return (this.id ??= { project: "local", domain: "local", name: "local" });
   }
 
+  /** In a container, the registered task's id; locally flytekit's `local` four times. */
   get taskId(): ExecutionEnvironment["taskId"] {
-    return this.environment.taskId;
+    return this.environment.taskId ?? (this.mode === "local" ? { project: "local", domain: "local", name: "local", version: "local" } : undefined);
   }
 
-  get rawOutputPrefix(): string | undefined {
-    return this.environment.rawOutputPrefix;
+  /** Where large outputs go: Flyte's raw output prefix, or locally a temporary directory made on first use. */
+  get rawOutputPrefix(): string {
+    if (this.environment.rawOutputPrefix !== undefined) return this.environment.rawOutputPrefix;
+    return (this.localRaw ??= mkdtempSync(join(scratchBase(), "raw-")));
   }
 
   get checkpointPath(): string | undefined {
@@ -94,12 +99,7 @@ export class TaskExecutionContext implements ExecutionContext {
   }
 
   get scratchDir(): string {
-    if (this.scratch === undefined) {
-      const base = join(tmpdir(), "flytekit-ts");
-      mkdirSync(base, { recursive: true });
-      this.scratch = mkdtempSync(join(base, `${this.taskName.replace(/[^\w.-]/g, "_").slice(0, 80)}-`));
-    }
-    return this.scratch;
+    return (this.scratch ??= mkdtempSync(join(scratchBase(), `${(this.taskName || "context").replace(/[^\w.-]/g, "_").slice(0, 80)}-`)));
   }
 
   get signal(): AbortSignal {
@@ -122,18 +122,27 @@ export class TaskExecutionContext implements ExecutionContext {
   }
 }
 
+function scratchBase(): string {
+  const base = join(tmpdir(), "flytekit-ts");
+  mkdirSync(base, { recursive: true });
+  return base;
+}
+
 const storage = new AsyncLocalStorage<TaskExecutionContext>();
+let outside: TaskExecutionContext | undefined;
 
 /** Runs `fn` with `context` as the current task context (sync or async). */
 export function runInContext<T>(context: TaskExecutionContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
-/** The context of the running task: its execution id, name, attempt, scratch directory, logger, secrets and abort signal. */
+/**
+ * The context of the running task: its execution id, name, attempt, scratch directory, logger,
+ * secrets and abort signal. Outside a task (a script, a test) it is a local context of no task,
+ * as flytekit's `current_context()` is.
+ */
 export function currentContext(): ExecutionContext {
-  const ctx = storage.getStore();
-  if (ctx === undefined) throw new Error("currentContext() is only available while a task runs");
-  return ctx;
+  return storage.getStore() ?? (outside ??= new TaskExecutionContext("", 0));
 }
 
 /** The running task's context, or undefined outside a task. */

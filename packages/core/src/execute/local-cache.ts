@@ -66,9 +66,10 @@ export function defaultLocalCacheDir(): string {
   return join(homedir(), ".flytekit-ts", "local-cache");
 }
 
+/** flytekit's reading of a boolean setting: set and not one of false, 0, off, no (so "" is false). */
 function flag(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value.trim() === "") return fallback;
-  return ["1", "true", "yes", "on", "t", "y"].includes(value.trim().toLowerCase());
+  if (value === undefined) return fallback;
+  return value !== "" && !["false", "0", "off", "no"].includes(value.toLowerCase());
 }
 
 /** How local calls use the cache. */

@@ -14,6 +14,7 @@ export function registerSdkRoot(fileUrlOrPath: string): void {
   const path = fileUrlOrPath.startsWith("file:") ? fileURLToPath(fileUrlOrPath) : fileUrlOrPath;
   const root = packageRoot(path);
   if (root !== undefined && !ownRoots.includes(root)) ownRoots.push(root);
+  sdkFrame.clear();
 }
 
 const IGNORED = [`${sep}node_modules${sep}reflect-metadata${sep}`, `${sep}node_modules${sep}tslib${sep}`];
@@ -31,21 +32,39 @@ function isSdkFrame(file: string): boolean {
 
 type CallSiteLike = { getFileName(): string | null | undefined };
 
+const pathOfUrl = new Map<string, string>();
+const sdkFrame = new Map<string, boolean>();
+
 /** The file of the nearest caller outside the SDK: where a task is being declared. */
 export function callerFile(): string | undefined {
+  // Few frames are cheap to capture and usually enough (decorator → reflect-metadata → the
+  // user's __decorate); look deeper only when they are not.
+  return callerFileWithin(7) ?? callerFileWithin(64);
+}
+
+function callerFileWithin(depth: number): string | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   try {
-    Error.stackTraceLimit = 30;
+    Error.stackTraceLimit = depth;
     Error.prepareStackTrace = (_e, sites) => sites;
     const holder: { stack?: CallSiteLike[] } = {};
-    Error.captureStackTrace(holder, callerFile);
+    Error.captureStackTrace(holder, callerFileWithin);
     for (const site of holder.stack ?? []) {
-      let file = site.getFileName();
-      if (file === null || file === undefined || file === "") continue;
-      if (file.startsWith("file:")) file = fileURLToPath(file);
+      const name = site.getFileName();
+      if (name === null || name === undefined || name === "") continue;
+      let file = name;
+      if (name.startsWith("file:")) {
+        file = pathOfUrl.get(name) ?? fileURLToPath(name);
+        pathOfUrl.set(name, file);
+      }
       if (!isAbsolute(file)) continue;
-      if (!isSdkFrame(file)) return file;
+      let sdk = sdkFrame.get(file);
+      if (sdk === undefined) {
+        sdk = isSdkFrame(file);
+        sdkFrame.set(file, sdk);
+      }
+      if (!sdk) return file;
     }
     return undefined;
   } finally {

@@ -120,6 +120,35 @@ function buildReferenceTask(declaration: TaskDeclaration): Task {
   return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path) });
 }
 
+/**
+ * Checks what can be checked when a task is declared, so that a bad option fails at import, as
+ * flytekit's decorator does: the options. The interface waits for first use, since its types may
+ * name classes declared further down.
+ */
+export function checkDeclaration(declaration: TaskDeclaration): void {
+  const path = attributePathOf(declaration);
+  const options = declaration.options as DeclaredTaskOptions & Partial<TaskReference>;
+  switch (declaration.kind) {
+    case "function": {
+      const name = options.name ?? defaultTaskName(declaration.file, path);
+      checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
+      const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
+      compileTaskOptions(name, taskOptions, { inputNames: undefined, fn: declaration.fn });
+      return;
+    }
+    case "echo":
+      checkOptionNames(options.name ?? defaultTaskName(declaration.file, path), options, ["name", "inputs"]);
+      return;
+    case "reference":
+      checkOptionNames(options.name ?? path, options, ["project", "domain", "name", "version", "inputs", "outputs"]);
+      for (const key of ["project", "domain", "name", "version"] as const) {
+        if (typeof options[key] !== "string" || options[key] === "") {
+          throw new TaskDefinitionError(`@referenceTask() on ${path}: ${key} must be a non-empty string`);
+        }
+      }
+  }
+}
+
 /** Builds the task a decorator declared. */
 export function buildDeclaredTask(declaration: TaskDeclaration): Task {
   switch (declaration.kind) {

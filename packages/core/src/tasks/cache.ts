@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { TaskDefinitionError } from "./errors.js";
+import type { PodTemplate } from "./pod-template.js";
 
 /** What a cache policy may look at to version a task. */
 export interface VersionParameters {
   /** The task's function, when it has one. */
   fn?: Function;
   containerImage?: string;
+  podTemplate?: PodTemplate;
   podTemplateName?: string;
 }
 

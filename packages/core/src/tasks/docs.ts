@@ -12,11 +12,11 @@ export interface TaskDocs {
 
 /** Deck panels a task renders (flytekit's DeckField). */
 export enum DeckField {
-  SOURCE_CODE = "source_code",
-  DEPENDENCIES = "dependencies",
-  TIMELINE = "timeline",
-  INPUT = "input",
-  OUTPUT = "output",
+  INPUT = "Input",
+  OUTPUT = "Output",
+  SOURCE_CODE = "Source Code",
+  TIMELINE = "Timeline",
+  DEPENDENCIES = "Dependencies",
 }
 
 export const DEFAULT_DECK_FIELDS: readonly DeckField[] = [

@@ -16,7 +16,6 @@ export class EchoTask extends Task {
     if (typeof spec.name !== "string" || spec.name === "") throw new TypeError("EchoTask needs a name");
     checkOptionNames(spec.name, spec, ["name", "inputs"]);
     const inputs = Array.isArray(spec.inputs) ? (spec.inputs as readonly InputVariable[]) : inputsOf(spec.name, spec.inputs as InputsSpec);
-    if (inputs.length === 0) throw new TypeError(`EchoTask '${spec.name}' needs at least one input to echo`);
     const outputs = inputs.map((v, i) => ({ name: `o${i}`, type: v.type, description: `o${i}` }));
     super({ name: spec.name, interface: new Interface(inputs, outputs), settings: defaultTaskSettings(spec.name) });
   }
@@ -27,6 +26,7 @@ export class EchoTask extends Task {
 
   protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {
     const values = this.interface.inputs.map((v) => inputs[v.name]);
+    if (values.length === 0) return undefined;
     if (values.length === 1) return values[0];
     return Object.fromEntries(values.map((v, i) => [`o${i}`, v]));
   }

@@ -24,6 +24,7 @@ export { findTask, mockTask, taskOf, type TaskLike, type TypedTask } from "./han
 export {
   attributePathOf,
   buildDeclaredTask,
+  checkDeclaration,
   checkInstantiable,
   DECLARED_TASK_OPTION_NAMES,
   defaultTaskName,

@@ -108,9 +108,10 @@ describe("currentContext()", () => {
       const probe = functionTask({ name: "probe", outputs: Str }, () => {
         const ctx = currentContext();
         ctx.logger.info("working in", ctx.scratchDir);
-        return [ctx.taskName, ctx.executionId.project, ctx.executionId.domain, ctx.executionId.name.startsWith("local-"), ctx.attempt, ctx.mode].join("|");
+        return [ctx.taskName, ctx.executionId.project, ctx.executionId.domain, ctx.executionId.name, ctx.attempt, ctx.mode, ctx.taskId?.version].join("|");
       });
-      expect(probe()).toBe("probe|local|local|true|0|local");
+      // Locally the ids are flytekit's: local/local/local, and a task id of local four times.
+      expect(probe()).toBe("probe|local|local|local|0|local|local");
       expect(lines[0]![0]).toBe("info");
       expect(lines[0]![1]).toMatch(/^\[probe\] INFO working in \/.*flytekit-ts\/probe-/);
     } finally {
@@ -126,8 +127,15 @@ describe("currentContext()", () => {
     expect(await asyncProbe()).toBe("aprobe");
   });
 
-  it("is refused outside a task", () => {
-    expect(() => currentContext()).toThrow("currentContext() is only available while a task runs");
+  it("is a local context of no task outside a task, as flytekit's current_context() is", () => {
+    const ctx = currentContext();
+    expect([ctx.taskName, ctx.mode, ctx.executionId.name]).toEqual(["", "local", "local"]);
+    expect(currentContext()).toBe(ctx);
+  });
+
+  it("gives a local raw output prefix made on first use", () => {
+    const probe = functionTask({ name: "raw", outputs: Str }, () => currentContext().rawOutputPrefix);
+    expect(probe()).toMatch(/flytekit-ts\/raw-/);
   });
 });
 

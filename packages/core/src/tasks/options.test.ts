@@ -131,9 +131,18 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
   it("refuse enableDeck and disableDeck together", () => {
     expect(compile({ enableDeck: true }).metadata.generatesDeck).toBe(true);
     expect(compile({ disableDeck: true }).metadata.generatesDeck).toBe(false);
+    // As flytekit: disableDeck: false means decks on.
+    expect(compile({ disableDeck: false }).metadata.generatesDeck).toBe(true);
     expect(messageOf(() => compile({ enableDeck: true, disableDeck: true }))).toBe("task 't': only one of [disableDeck, enableDeck] can be set");
-    expect(compile({ deckFields: [DeckField.INPUT] }).deckFields).toEqual(["input"]);
-    expect(messageOf(() => compile({ deckFields: ["nope" as DeckField] }))).toMatch(/unknown deck field "nope"/);
+  });
+
+  it("keep deck fields only when decks are on, and check them then", () => {
+    expect(compile({ enableDeck: true, deckFields: [DeckField.INPUT] }).deckFields).toEqual(["Input"]);
+    expect(compile({ enableDeck: true }).deckFields).toEqual(["Source Code", "Dependencies", "Timeline", "Input", "Output"]);
+    expect(compile({ deckFields: [DeckField.INPUT] }).deckFields).toEqual([]);
+    expect(messageOf(() => compile({ enableDeck: true, deckFields: ["nope" as DeckField] }))).toBe(
+      'task \'t\': Element "nope" from deckFields is not a valid deck field. Please use one of Input, Output, Source Code, Timeline, Dependencies',
+    );
   });
 });
 

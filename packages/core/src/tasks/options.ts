@@ -155,7 +155,7 @@ function timeoutOf(task: string, value: unknown): DurationValue | undefined {
   fail(task, `timeout should be duration represented as either a Duration or int seconds, got ${JSON.stringify(value) ?? String(value)}`);
 }
 
-function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[]) {
+function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[] | undefined) {
   const legacySet = options.cacheVersion !== undefined || options.cacheSerialize !== undefined || options.cacheIgnoreInputVars !== undefined;
   let cache: boolean;
   let version = options.cacheVersion;
@@ -193,8 +193,10 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
   if (ignored.length > 0 && !cache) {
     fail(task, `Cache ignore input vars are specified (cacheIgnoreInputVars: ${JSON.stringify(ignored)}) but cache is not enabled.`);
   }
-  for (const name of ignored) {
-    if (!inputNames.includes(name)) fail(task, `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
+  if (inputNames !== undefined) {
+    for (const name of ignored) {
+      if (!inputNames.includes(name)) fail(task, `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
+    }
   }
   return { cache, cacheVersion: version, cacheSerialize: serialize, cacheIgnoreInputVars: [...ignored] };
 }
@@ -203,7 +205,20 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
  * Checks a task's options and normalises them, with flytekit's rules and messages. `inputNames`
  * lets the cache check its ignored inputs; `fn` is what cache policies version.
  */
-export function compileTaskOptions(task: string, options: TaskOptions, context: { inputNames: readonly string[]; fn?: Function }): TaskSettings {
+export function compileTaskOptions(
+  task: string,
+  options: TaskOptions,
+  context: { inputNames: readonly string[] | undefined; fn?: Function },
+): TaskSettings {
+  // Most tasks set few options or none; the defaults are shared and never mutated.
+  if (Object.keys(options).length === 0) return (DEFAULTS ??= Object.freeze(compileOptions("", {}, { inputNames: [] })));
+  return compileOptions(task, options, context);
+}
+
+let DEFAULTS: TaskSettings | undefined;
+const DECK_FIELDS: ReadonlySet<string> = new Set(Object.values(DeckField));
+
+function compileOptions(task: string, options: TaskOptions, context: { inputNames: readonly string[] | undefined; fn?: Function }): TaskSettings {
   if (options.enableDeck !== undefined && options.disableDeck !== undefined) {
     fail(task, "only one of [disableDeck, enableDeck] can be set");
   }
@@ -221,15 +236,28 @@ export function compileTaskOptions(task: string, options: TaskOptions, context: 
   if (options.sharedMemory === true) sharedMemory = "";
   else if (typeof options.sharedMemory === "string") sharedMemory = options.sharedMemory;
   else if (options.sharedMemory !== undefined && options.sharedMemory !== false) fail(task, "sharedMemory must be true or a size such as \"2Gi\"");
-  const deckFields = options.deckFields ?? DEFAULT_DECK_FIELDS;
+  if (options.disableDeck !== undefined) {
+    process.emitWarning("disableDeck is deprecated (as flytekit's disable_deck since 1.10.0); please use enableDeck instead", {
+      type: "DeprecationWarning",
+      code: "FLYTEKIT_TS_DISABLE_DECK",
+    });
+  }
+  const enableDeck = options.enableDeck ?? (options.disableDeck === undefined ? false : !options.disableDeck);
+  // As flytekit: deck fields only matter, and are only checked, when decks are on.
+  const deckFields = enableDeck ? (options.deckFields ?? DEFAULT_DECK_FIELDS) : [];
   for (const f of deckFields) {
-    if (!Object.values(DeckField).includes(f)) fail(task, `unknown deck field ${JSON.stringify(f)} (known: ${Object.values(DeckField).join(", ")})`);
+    if (!DECK_FIELDS.has(f)) fail(task, `Element ${JSON.stringify(f)} from deckFields is not a valid deck field. Please use one of ${Object.values(DeckField).join(", ")}`);
   }
   const docs: TaskDocs = typeof options.docs === "string" ? { short: options.docs } : { ...options.docs };
   if (options.taskConfig !== undefined && (typeof options.taskConfig !== "object" || options.taskConfig === null)) {
     fail(task, "taskConfig must be a plugin's config object");
   }
-  const cache = cacheOf(task, options, { fn: context.fn, containerImage: options.containerImage, podTemplateName: options.podTemplateName }, context.inputNames);
+  const cache = cacheOf(
+    task,
+    options,
+    { fn: context.fn, containerImage: options.containerImage, podTemplate: options.podTemplate, podTemplateName: options.podTemplateName },
+    context.inputNames,
+  );
   return {
     metadata: {
       ...cache,
@@ -238,7 +266,7 @@ export function compileTaskOptions(task: string, options: TaskOptions, context: 
       deprecated: options.deprecated ?? "",
       timeout: timeoutOf(task, options.timeout),
       podTemplateName: options.podTemplateName ?? "",
-      generatesDeck: options.enableDeck === true,
+      generatesDeck: enableDeck,
       labels: stringMap(task, "labels", options.labels),
       annotations: stringMap(task, "annotations", options.annotations),
     },

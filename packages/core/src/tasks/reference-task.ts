@@ -1,4 +1,7 @@
 import type { TaskExecutionContext } from "../execute/context.js";
+import { Interface } from "../interface/interface.js";
+import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
+import { defaultTaskSettings } from "./options.js";
 import { NotRunnableLocallyError } from "./errors.js";
 import { Task, type TaskInit } from "./task.js";
 
@@ -27,6 +30,13 @@ export class ReferenceTask extends Task {
     }
     super({ ...init, name: init.reference.name });
     this.reference = { ...init.reference };
+  }
+
+  /** A reference declared by its interface: `ReferenceTask.of({ project, domain, name, version }, { inputs, outputs })`. */
+  static of(reference: TaskReference, spec: { inputs?: InputsSpec; outputs?: OutputsSpec } = {}): ReferenceTask {
+    const where = `reference task '${reference.name}'`;
+    const iface = new Interface(inputsOf(where, spec.inputs ?? {}), spec.outputs === undefined ? [] : outputsOf(where, spec.outputs));
+    return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name) });
   }
 
   protected override get bodyIsUserCode(): boolean {

@@ -6,7 +6,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/core.js";
 import type { Interface } from "../interface/interface.js";
-import { runInContext, TaskExecutionContext, type ExecutionEnvironment } from "../execute/context.js";
+import { maybeCurrentContext, runInContext, TaskExecutionContext, type ExecutionEnvironment } from "../execute/context.js";
 import { localCacheKey } from "../execute/cache-key.js";
 import { localCacheConfig } from "../execute/local-cache.js";
 import { activeMock } from "../testing/mock.js";
@@ -104,6 +104,13 @@ export abstract class Task {
    * converted before anything runs; the result comes back through the type engine.
    */
   localCall(positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined): unknown {
+    const outer = maybeCurrentContext();
+    if (outer !== undefined && outer.mode === "local" && outer.taskName !== "") {
+      outer.logger.warn(
+        `called task '${this.name}' from inside task '${outer.taskName}': flytekit-ts runs it inline, as flytekit does; ` +
+          "on Flyte it would run in the same container, not as a task of its own",
+      );
+    }
     if (this.metadata.deprecated !== "") {
       process.emitWarning(`Task '${this.name}' is deprecated: ${this.metadata.deprecated}`, {
         type: "DeprecationWarning",
@@ -144,9 +151,10 @@ export abstract class Task {
       const input = inputs[i]!;
       let value = values[i];
       if (value === undefined) {
-        if (input.hasDefaultValue) value = input.defaultValue;
-        else if (!input.type.acceptsNone) {
-          // A JavaScript parameter default: the function applies it, so no literal is sent.
+        // A default is applied where the task runs (as flytekit leaves Python's defaults to the
+        // function), so it is not part of the inputs sent, nor of the cache key.
+        if (input.hasDefaultValue) continue;
+        if (!input.type.acceptsNone) {
           if (input.optional) continue;
           throw new TaskInputError(
             `Failed to convert inputs of task '${this.name}': argument '${input.name}' is missing (${input.type.name} is required)`,
@@ -327,6 +335,15 @@ export abstract class Task {
     if (this.interface.returnsBareValue) {
       literals.o0 = this.outputLiteral(0, result);
       return literalMapOf(literals);
+    }
+    if (outputs.length === 1) {
+      // One named output: the object of outputs, or (as flytekit takes it) the bare value.
+      const only = outputs[0]!.name;
+      const isMap = typeof result === "object" && result !== null && !Array.isArray(result) && Object.hasOwn(result, only);
+      if (!isMap) {
+        literals[only] = this.outputLiteral(0, result);
+        return literalMapOf(literals);
+      }
     }
     if (typeof result !== "object" || result === null || Array.isArray(result)) {
       throw new TaskOutputError(
