@@ -130,6 +130,14 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
   const options = declaration.options as DeclaredTaskOptions & Partial<TaskReference>;
   switch (declaration.kind) {
     case "function": {
+      // The common case, only an interface or a name, costs no more than a look at the keys.
+      let hasTaskOptions = false;
+      for (const key in options) {
+        if (key === "name" || key === "inputs" || key === "outputs") continue;
+        hasTaskOptions = true;
+        break;
+      }
+      if (!hasTaskOptions) return;
       const name = options.name ?? defaultTaskName(declaration.file, path);
       checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
       const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;

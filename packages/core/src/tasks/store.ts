@@ -31,7 +31,8 @@ function memberKey(declaration: TaskDeclaration): string {
  * afresh; a decorated method still works after it, rebuilding its task when next called.
  */
 export class TaskStore {
-  private readonly byClass = new Map<Function, Map<string, TaskEntry>>();
+  private list: TaskEntry[] = [];
+  private listed = new WeakSet<TaskEntry>();
   private readonly byHandle = new WeakMap<Function, TaskEntry | Task>();
   private builder: Builder | undefined;
   /** @internal Bumped by clear(): tasks built before it are rebuilt. */
@@ -51,18 +52,14 @@ export class TaskStore {
   }
 
   private index(entry: TaskEntry): void {
-    let members = this.byClass.get(entry.declaration.target);
-    if (members === undefined) {
-      members = new Map();
-      this.byClass.set(entry.declaration.target, members);
-    }
-    members.set(memberKey(entry.declaration), entry);
+    this.list.push(entry);
+    this.listed.add(entry);
   }
 
   /** @internal Builds (or rebuilds) an entry's task. */
   build(entry: TaskEntry): Task {
     if (this.builder === undefined) throw new Error("flytekit-ts: no task builder is registered (import @flytekit-ts/core)");
-    if (this.byClass.get(entry.declaration.target)?.get(memberKey(entry.declaration)) !== entry) this.index(entry);
+    if (!this.listed.has(entry)) this.index(entry);
     entry.task = undefined;
     const task = this.builder(entry.declaration);
     entry.task = task;
@@ -89,17 +86,18 @@ export class TaskStore {
 
   /** The declarations recorded on a class, by member ("" for the class itself, "static x" for statics). */
   declarationsOf(cls: Function): ReadonlyMap<string, TaskEntry> {
-    return this.byClass.get(cls) ?? new Map();
+    return new Map(this.list.filter((e) => e.declaration.target === cls).map((e) => [memberKey(e.declaration), e]));
   }
 
   /** Every entry recorded since the last clear. */
   entries(): TaskEntry[] {
-    return [...this.byClass.values()].flatMap((m) => [...m.values()]);
+    return [...this.list];
   }
 
   /** Forgets every declaration and built task. */
   clear(): void {
-    this.byClass.clear();
+    this.list = [];
+    this.listed = new WeakSet();
     this.generation++;
   }
 }

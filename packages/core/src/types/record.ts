@@ -9,7 +9,8 @@
 // declared field is converted by its Flyte type, and the class's own class-transformer
 // decorators still apply.
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { Expose, plainToInstance, Transform, type ClassTransformOptions } from "class-transformer";
+import type { ClassTransformOptions } from "class-transformer";
+import { createRequire } from "node:module";
 import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
 import { isPlainObject, rethrowWithin } from "./collections.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
@@ -107,6 +108,15 @@ export function recordType<C>(cls: Constructor<C>): RecordType<C> {
 
 const TO_INSTANCE: ClassTransformOptions = { excludeExtraneousValues: true, exposeUnsetFields: false };
 
+// class-transformer is loaded when a record is first used, not when the SDK is imported: it is
+// CommonJS of many files, and most programs that import the SDK never touch a record. It is never
+// bundled, so the user's own class-transformer decorators and ours share one metadata store.
+type ClassTransformer = typeof import("class-transformer");
+let classTransformerModule: ClassTransformer | undefined;
+function classTransformer(): ClassTransformer {
+  return (classTransformerModule ??= createRequire(import.meta.url)("class-transformer") as ClassTransformer);
+}
+
 /** A record class as a Flyte type. */
 export class RecordType<C> extends FlyteType<C> {
   readonly name: string;
@@ -176,6 +186,7 @@ export class RecordType<C> extends FlyteType<C> {
       if (registered.has(f.name)) continue;
       registered.add(f.name);
       const name = f.name;
+      const { Expose, Transform } = classTransformer();
       Expose()(this.cls.prototype as object, name);
       // class-transformer walks the raw value first; the field's Flyte type then reads the raw
       // value itself (`obj[key]`), so what the walk made of it does not matter.
@@ -268,7 +279,7 @@ export class RecordType<C> extends FlyteType<C> {
         );
       }
     }
-    return plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
+    return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
   }
 
   jsonSchema(): JsonObject {
