@@ -22,3 +22,12 @@ export { localCacheKey } from "./execute/cache-key.js";
 export { callerFile, moduleNameOf, registerSdkRoot } from "./naming/module-name.js";
 export { restoreAllMocks, TaskMock, type MockBehaviour } from "./testing/mock.js";
 export { VERSION } from "./version.js";
+export * from "./serialize/index.js";
+export {
+  DEFAULT_RESOLVER_LOCATION,
+  DefaultTaskResolver,
+  defaultTaskResolver,
+  locationOf,
+  TaskResolutionError,
+  type ModuleLocation,
+} from "./resolvers/default-resolver.js";

@@ -57,6 +57,14 @@ export class TaskTimeoutError extends RecoverableError {
   }
 }
 
+/**
+ * Throw this to say the task's outputs are to be ignored (flytekit's IgnoreOutputs, for workers of
+ * a distributed job other than the one that reports): the container writes neither outputs nor an error.
+ */
+export class IgnoreOutputs extends Error {
+  override name = "IgnoreOutputs";
+}
+
 /** A task that only Flyte can run (a reference task, a query run by a backend plugin). */
 export class NotRunnableLocallyError extends Error {
   override name = "NotRunnableLocallyError";

@@ -1,4 +1,13 @@
+import { create } from "@bufbuild/protobuf";
+import { DescriptionEntitySchema, DescriptionFormat, type DescriptionEntity } from "../idl/admin.js";
+import type { Container, ExtendedResources, K8sPod } from "../idl/core.js";
 import type { TaskExecutionContext } from "../execute/context.js";
+import { defaultTaskResolver } from "../resolvers/default-resolver.js";
+import type { TaskResolver } from "../resolvers/resolver.js";
+import { buildContainer, buildK8sPod, extendedResources } from "../serialize/container.js";
+import { executeArgs, withFastExecute } from "../serialize/entrypoint-args.js";
+import { resolveContainerImage } from "../serialize/image.js";
+import type { SerializationSettings } from "../serialize/settings.js";
 import { Task, type TaskInit } from "./task.js";
 
 /** How a function task's body is called. */
@@ -49,6 +58,66 @@ export class FunctionTask extends Task {
   /** The plugin's config, when the task was declared with `taskConfig`. */
   get taskConfig(): object | undefined {
     return this.settings.taskConfig;
+  }
+
+  /** Records where the task can be found (the CLI does, when it finds the task in a module's exports). */
+  setLocation(location: TaskLocation): void {
+    (this as { location: TaskLocation }).location = { ...location };
+  }
+
+  /** How its container finds the task: its own resolver, or the default one. */
+  get resolver(): TaskResolver {
+    return this.settings.taskResolver ?? defaultTaskResolver;
+  }
+
+  /** The image, its templates resolved against the settings' images. */
+  getImage(settings: SerializationSettings): string {
+    return resolveContainerImage(this.settings.containerImage, settings.imageConfig);
+  }
+
+  /** The container's args: the entrypoint, its flags, the resolver and the loader arguments. */
+  getCommand(settings: SerializationSettings): string[] {
+    return withFastExecute(settings, executeArgs(this.resolver.location, this.resolver.loaderArgs(this)));
+  }
+
+  /** The container, as if there were no pod template (a pod template's primary container is built from it). */
+  protected buildContainer(settings: SerializationSettings): Container {
+    const own = this.settings.resources;
+    // As flytekit: the settings' default resources apply when the task sets none at all.
+    const resources = settings.defaultResources !== undefined && own.requests.isEmpty && own.limits.isEmpty ? settings.defaultResources : own;
+    return buildContainer({
+      image: this.getImage(settings),
+      args: this.getCommand(settings),
+      env: { ...settings.env, ...this.settings.environment },
+      resources,
+    });
+  }
+
+  override getContainer(settings: SerializationSettings): Container | undefined {
+    return this.settings.podTemplate === undefined ? this.buildContainer(settings) : undefined;
+  }
+
+  override getK8sPod(settings: SerializationSettings): K8sPod | undefined {
+    const pod = this.settings.podTemplate;
+    return pod === undefined ? undefined : buildK8sPod(pod, this.buildContainer(settings), settings.imageConfig);
+  }
+
+  override getConfig(_settings?: SerializationSettings): Record<string, string> {
+    const pod = this.settings.podTemplate;
+    return pod === undefined ? {} : { primary_container_name: pod.primaryContainerName };
+  }
+
+  override getExtendedResources(_settings: SerializationSettings): ExtendedResources | undefined {
+    return extendedResources(this.settings.accelerator, this.settings.sharedMemory);
+  }
+
+  override getDocumentation(): DescriptionEntity {
+    const { short, long } = this.settings.docs;
+    return create(DescriptionEntitySchema, {
+      shortDescription: short ?? "",
+      // flytekit writes RST (its docstrings); a long description given here is Markdown.
+      longDescription: long === undefined ? { format: DescriptionFormat.RST } : { content: { case: "value", value: long }, format: DescriptionFormat.MARKDOWN },
+    });
   }
 
   protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {

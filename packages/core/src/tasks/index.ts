@@ -3,6 +3,7 @@ export { Cache, FunctionSourcePolicy, type CachePolicy, type CacheSpec, type Ver
 export { DeckField, DEFAULT_DECK_FIELDS, type TaskDocs } from "./docs.js";
 export { EchoTask } from "./echo-task.js";
 export {
+  IgnoreOutputs,
   NotRunnableLocallyError,
   RecoverableError,
   TaskDefinitionError,

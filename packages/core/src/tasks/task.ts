@@ -2,9 +2,20 @@
 // call that puts a JavaScript call through the same path a container takes:
 //   arguments → LiteralMap → [local cache] → dispatchExecute → LiteralMap → native result
 // dispatchExecute: literals → native → the task's body → native → literals.
-import type { JsonObject } from "@bufbuild/protobuf";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/core.js";
+import { create, fromBinary, toBinary, type JsonObject } from "@bufbuild/protobuf";
+import type { DescriptionEntity } from "../idl/admin.js";
+import {
+  LiteralMapSchema,
+  SecurityContextSchema,
+  type Container,
+  type ExtendedResources,
+  type K8sPod,
+  type Literal,
+  type LiteralMap,
+  type SecurityContext,
+  type Sql,
+} from "../idl/core.js";
+import type { SerializationSettings } from "../serialize/settings.js";
 import type { Interface } from "../interface/interface.js";
 import { maybeCurrentContext, runInContext, TaskExecutionContext, type ExecutionEnvironment } from "../execute/context.js";
 import { localCacheKey } from "../execute/cache-key.js";
@@ -13,6 +24,7 @@ import { activeMock } from "../testing/mock.js";
 import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
 import { durationToMillis } from "../types/time.js";
+import { withUploadPlanner } from "../types/uploads.js";
 import { RecoverableError, TaskInputError, TaskOutputError, TaskTimeoutError, userError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
@@ -61,14 +73,56 @@ export abstract class Task {
     return this.settings.metadata;
   }
 
-  /** The plugin-specific `custom` of the TaskTemplate; undefined when there is none. */
-  getCustom(): JsonObject | undefined {
+  // ---- what Flyte needs to run it (see serialize/template.ts) -------------------------------
+
+  /** The plugin-specific `custom` of the TaskTemplate; undefined (or {}) when there is none. */
+  getCustom(_settings?: SerializationSettings): JsonObject | undefined {
     return undefined;
   }
 
   /** The TaskTemplate's `config`. */
-  getConfig(): Record<string, string> {
+  getConfig(_settings?: SerializationSettings): Record<string, string> {
     return {};
+  }
+
+  /** The container Flyte starts for the task; undefined for tasks Flyte runs without one. */
+  getContainer(_settings: SerializationSettings): Container | undefined {
+    return undefined;
+  }
+
+  /** The pod Flyte starts for the task, when it runs in a pod of its own making. */
+  getK8sPod(_settings: SerializationSettings): K8sPod | undefined {
+    return undefined;
+  }
+
+  /** The statement a query task sends to its backend. */
+  getSql(_settings: SerializationSettings): Sql | undefined {
+    return undefined;
+  }
+
+  /** GPUs and shared memory, when the task asks for them. */
+  getExtendedResources(_settings: SerializationSettings): ExtendedResources | undefined {
+    return undefined;
+  }
+
+  /** The secrets the task asks for, as a security context; undefined when it asks for none. */
+  getSecurityContext(): SecurityContext | undefined {
+    const secrets = this.settings.secretRequests;
+    if (secrets.length === 0) return undefined;
+    return create(SecurityContextSchema, {
+      secrets: secrets.map((s) => ({
+        group: s.group ?? "",
+        key: s.key ?? "",
+        groupVersion: s.groupVersion ?? "",
+        mountRequirement: s.mountRequirement as number,
+        envVar: s.envVar ?? "",
+      })),
+    });
+  }
+
+  /** What the registered task says about itself (flytekit's Documentation); undefined when nothing. */
+  getDocumentation(): DescriptionEntity | undefined {
+    return undefined;
   }
 
   /** Runs before the body, in the task's context (plugins). */
@@ -266,8 +320,9 @@ export abstract class Task {
     const native = this.nativeInputs(inputs);
     return runInContext(context, () => {
       const mock = activeMock(this);
+      const toOutputs = (r: unknown) => withUploadPlanner(context.uploadPlanner, () => this.outputLiterals(r));
       if (mock === undefined && !this.bodyIsUserCode) {
-        return andThen(this.executeNative(native, context), (r) => this.outputLiterals(r));
+        return andThen(this.executeNative(native, context), toOutputs);
       }
       const body = (): unknown => {
         try {
@@ -279,7 +334,7 @@ export abstract class Task {
       };
       const afterPre = this.preExecute(context);
       const result = isThenable(afterPre) ? Promise.resolve(afterPre).then(body) : body();
-      return andThen(andThen(result, (r) => this.postExecute(context, r)), (r) => this.outputLiterals(r));
+      return andThen(andThen(result, (r) => this.postExecute(context, r)), toOutputs);
     });
   }
 

@@ -1,0 +1,70 @@
+// Task → flyteidl.core.TaskTemplate (and admin.TaskSpec), with flytekit's fields and rules
+// (flytekit/tools/translator.py get_serializable_task).
+import { create, toBinary, toJson, type JsonObject } from "@bufbuild/protobuf";
+import { TaskSpecSchema, type TaskSpec } from "../idl/admin.js";
+import { IdentifierSchema, ResourceType, TaskTemplateSchema, type Identifier, type TaskTemplate } from "../idl/core.js";
+import { ReferenceTask } from "../tasks/reference-task.js";
+import type { Task } from "../tasks/task.js";
+import { taskMetadataToIdl } from "./metadata.js";
+import type { SerializationSettings } from "./settings.js";
+
+/** A reference task has no template: it serializes to the identifier it was given. */
+export class ReferenceSerializationError extends Error {
+  override name = "ReferenceSerializationError";
+}
+
+function nonEmpty(custom: JsonObject | undefined): JsonObject | undefined {
+  return custom === undefined || Object.keys(custom).length === 0 ? undefined : custom;
+}
+
+/** The TaskTemplate Flyte registers for a task. */
+export function toTaskTemplate(task: Task, settings: SerializationSettings): TaskTemplate {
+  if (task instanceof ReferenceTask) {
+    throw new ReferenceSerializationError(
+      `task '${task.name}' is a reference to a registered task: it serializes to its identifier (toReferenceIdentifier), never a TaskTemplate`,
+    );
+  }
+  const container = task.getContainer(settings);
+  const k8sPod = container === undefined ? task.getK8sPod(settings) : undefined;
+  const sql = container === undefined && k8sPod === undefined ? task.getSql(settings) : undefined;
+  return create(TaskTemplateSchema, {
+    id: { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version },
+    type: task.taskType,
+    metadata: taskMetadataToIdl(task.metadata),
+    interface: task.interface.toTypedInterface(),
+    custom: nonEmpty(task.getCustom(settings)),
+    target:
+      container !== undefined
+        ? { case: "container", value: container }
+        : k8sPod !== undefined
+          ? { case: "k8sPod", value: k8sPod }
+          : sql !== undefined
+            ? { case: "sql", value: sql }
+            : { case: undefined },
+    taskTypeVersion: task.taskTypeVersion,
+    securityContext: task.getSecurityContext(),
+    extendedResources: task.getExtendedResources(settings),
+    config: task.getConfig(settings),
+  });
+}
+
+/** What a registration file holds for a task: flyteidl.admin.TaskSpec, its template and its description. */
+export function toTaskSpec(task: Task, settings: SerializationSettings): TaskSpec {
+  return create(TaskSpecSchema, { template: toTaskTemplate(task, settings), description: task.getDocumentation() });
+}
+
+/** A reference task's identifier, exactly as given (the settings do not apply). */
+export function toReferenceIdentifier(task: ReferenceTask): Identifier {
+  const r = task.reference;
+  return create(IdentifierSchema, { resourceType: ResourceType.TASK, project: r.project, domain: r.domain, name: r.name, version: r.version });
+}
+
+/** A template's bytes, as Flyte reads them. */
+export function templateToBinary(template: TaskTemplate): Uint8Array {
+  return toBinary(TaskTemplateSchema, template);
+}
+
+/** A template as protobuf JSON, for reading. */
+export function templateToJson(template: TaskTemplate): JsonObject {
+  return toJson(TaskTemplateSchema, template) as JsonObject;
+}

@@ -1,0 +1,67 @@
+// The golden tasks (golden/tasks/manifest.json, module golden_tasks), declared in TypeScript the
+// way a flytekit-ts user would. Names are given explicitly so they equal flytekit's.
+import { EchoTask, Float, Int, List, MountType, Optional, PodTemplate, Resources, Secret, Str } from "@flytekit-ts/core";
+import { referenceTask, task } from "@flytekit-ts/decorators";
+
+export class GoldenTasks {
+  @task({ name: "golden_tasks.add", inputs: { x: Int, y: Int }, outputs: Int })
+  static add(x: number, y: number): number {
+    return x + y;
+  }
+
+  @task({ name: "golden_tasks.add_retries_cache", inputs: { x: Int, y: Int }, outputs: Int, retries: 3, timeout: { seconds: 60 }, cache: true, cacheVersion: "v1" })
+  static addRetriesCache(x: number, y: number): number {
+    return x + y;
+  }
+
+  @task({
+    name: "golden_tasks.add_requests_limits",
+    inputs: { x: Int, y: Int },
+    outputs: Int,
+    requests: new Resources({ cpu: "1", ephemeralStorage: "500Mi" }),
+    limits: new Resources({ cpu: "2", mem: "400M", ephemeralStorage: "501Mi" }),
+  })
+  static addRequestsLimits(x: number, y: number): number {
+    return x + y;
+  }
+
+  @task({
+    name: "golden_tasks.add_secrets",
+    inputs: { x: Int, y: Int },
+    outputs: Int,
+    secretRequests: [new Secret({ group: "g", key: "k" }), new Secret({ group: "g2", key: "k2", mountRequirement: MountType.ENV_VAR })],
+  })
+  static addSecrets(x: number, y: number): number {
+    return x + y;
+  }
+
+  @task({
+    name: "golden_tasks.add_pod_template",
+    inputs: { x: Int, y: Int },
+    outputs: Int,
+    podTemplate: new PodTemplate({ primaryContainerName: "primary", labels: { l: "v" }, annotations: { a: "b" }, podSpec: { containers: [] } }),
+    podTemplateName: "A",
+  })
+  static addPodTemplate(x: number, y: number): number {
+    return x + y;
+  }
+
+  @task({ name: "golden_tasks.stats", inputs: { xs: List(Int) }, outputs: { total: Int, mean: Float } })
+  static stats(xs: number[]): { total: number; mean: number } {
+    const total = xs.reduce((a, b) => a + b, 0);
+    return { total, mean: total / Math.max(xs.length, 1) };
+  }
+
+  @referenceTask({
+    project: "flytesnacks",
+    domain: "development",
+    name: "recipes.aaa.simple.join_strings",
+    version: "553018f39e519bdb2597b652639c30ce16b99c79",
+    inputs: { a: List(Str) },
+  })
+  static ref(a: string[]): string {
+    return a.join("");
+  }
+}
+
+export const echo = new EchoTask({ name: "echo", inputs: { a: Optional(Float) } });
