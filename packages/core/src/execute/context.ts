@@ -1,7 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { basename, join } from "node:path";
+import type { UploadPlanner } from "../types/uploads.js";
+import { joinUri } from "./storage.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv } from "./secrets.js";
 
@@ -24,6 +27,9 @@ export interface ExecutionEnvironment {
   /** Where the task may write checkpoints, and where the previous attempt's are. */
   checkpointPath?: string;
   previousCheckpoint?: string;
+  /** The workflow and launch plan the execution runs, in a container. */
+  workflow?: string;
+  launchPlan?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -47,8 +53,17 @@ export interface ExecutionContext {
   readonly previousCheckpoint?: string;
 }
 
+/** A local file or directory to copy to the raw output prefix before the outputs are written. */
+export interface PendingUpload {
+  localPath: string;
+  uri: string;
+  isDirectory: boolean;
+}
+
 /** The context of one attempt of one task. Everything costly is made on first use. */
-export class TaskExecutionContext implements ExecutionContext {
+export class TaskExecutionContext implements ExecutionContext, UploadPlanner {
+  /** Files the outputs refer to by local path, planned for upload (in a container). */
+  readonly pendingUploads: PendingUpload[] = [];
   readonly mode: "local" | "container";
   private readonly controller = new AbortController();
   private secretsValue: Secrets | undefined;
@@ -109,6 +124,19 @@ export class TaskExecutionContext implements ExecutionContext {
   /** Aborts the task's signal (on timeout). */
   abort(reason: unknown): void {
     this.controller.abort(reason);
+  }
+
+  /** In a container, where output files go: a new place under the raw output prefix. */
+  get uploadPlanner(): UploadPlanner | undefined {
+    return this.mode === "container" && this.environment.rawOutputPrefix !== undefined ? this : undefined;
+  }
+
+  plan(localPath: string, isDirectory: boolean): string {
+    const known = this.pendingUploads.find((u) => u.localPath === localPath);
+    if (known !== undefined) return known.uri;
+    const uri = joinUri(this.environment.rawOutputPrefix ?? this.rawOutputPrefix, randomBytes(16).toString("hex"), basename(localPath));
+    this.pendingUploads.push({ localPath, uri, isDirectory });
+    return uri;
   }
 
   /** Masks the secrets read during this attempt. */

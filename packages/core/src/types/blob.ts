@@ -6,6 +6,7 @@ import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
+import { plannedUri } from "./uploads.js";
 import { FlyteType } from "./type.js";
 
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -39,9 +40,27 @@ export class FlyteFile {
     return isRemotePath(this.path);
   }
 
+  /** A local path to the file: the file itself, or a copy downloaded from its store. */
+  async download(): Promise<string> {
+    return downloadBlob(this.path, false);
+  }
+
   toString(): string {
     return this.path;
   }
+}
+
+let blobDownloader: ((uri: string, isDirectory: boolean) => Promise<string>) | undefined;
+
+/** Sets how remote blobs are fetched (the execution layer does, with its storage). */
+export function setBlobDownloader(fn: (uri: string, isDirectory: boolean) => Promise<string>): void {
+  blobDownloader = fn;
+}
+
+async function downloadBlob(path: string, isDirectory: boolean): Promise<string> {
+  if (!isRemotePath(path)) return localPath(path);
+  if (blobDownloader === undefined) throw new Error(`cannot download ${path}: no storage is set up in this process`);
+  return blobDownloader(path, isDirectory);
 }
 
 /** A directory a task takes or gives (flytekit's FlyteDirectory), a multipart blob. */
@@ -57,6 +76,11 @@ export class FlyteDirectory {
 
   get isRemote(): boolean {
     return isRemotePath(this.path);
+  }
+
+  /** A local path to the directory: itself, or a copy downloaded from its store. */
+  async download(): Promise<string> {
+    return downloadBlob(this.path, true);
   }
 
   toString(): string {
@@ -115,7 +139,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     if (this.isDirectory !== stat.isDirectory()) {
       throw TypeTransformerError.forValue(this.name, value, `${local} is ${stat.isDirectory() ? "a directory" : "a file"}`);
     }
-    return local;
+    return plannedUri(local, this.isDirectory);
   }
 
   private native(uri: string): T {

@@ -1,0 +1,261 @@
+// flytekit-ts-execute: the process Flyte starts in a task's container, implementing flytekit's
+// pyflyte-execute contract (flytekit/bin/entrypoint.py). It loads the task with the resolver named
+// by --resolver, reads the inputs LiteralMap, runs dispatchExecute, and writes
+// <output-prefix>/outputs.pb, or <output-prefix>/error.pb with flytekit's error document.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ContainerError_Kind,
+  ErrorDocumentSchema,
+  ExecutionError_ErrorKind,
+  LiteralMapSchema,
+  type ErrorDocument,
+  type LiteralMap,
+} from "../idl/core.js";
+import { resolverByLocation } from "../resolvers/registry.js";
+import { setBlobDownloader } from "../types/blob.js";
+import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError } from "../tasks/errors.js";
+import { isUserError, type Task } from "../tasks/task.js";
+import { TaskExecutionContext } from "./context.js";
+import { attemptFromEnv, envFlag, executionEnvironmentFromEnv } from "./environment.js";
+import { joinUri, storageFor } from "./storage.js";
+
+/** What the entrypoint is told. */
+export interface ExecuteArgs {
+  inputs: string;
+  outputPrefix: string;
+  rawOutputDataPrefix?: string;
+  checkpointPath?: string;
+  prevCheckpoint?: string;
+  test: boolean;
+  dynamicAddlDistro?: string;
+  dynamicDestDir?: string;
+  resolver: string;
+  loaderArgs: string[];
+}
+
+/** Bad command-line arguments (exit 2, as a usage error). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const VALUE_FLAGS: Record<string, keyof ExecuteArgs> = {
+  "--inputs": "inputs",
+  "--output-prefix": "outputPrefix",
+  "--raw-output-data-prefix": "rawOutputDataPrefix",
+  "--checkpoint-path": "checkpointPath",
+  "--prev-checkpoint": "prevCheckpoint",
+  "--dynamic-addl-distro": "dynamicAddlDistro",
+  "--dynamic-dest-dir": "dynamicDestDir",
+  "--resolver": "resolver",
+};
+
+/** Parses pyflyte-execute's options; what follows `--` goes to the resolver. */
+export function parseExecuteArgs(argv: readonly string[]): ExecuteArgs {
+  const out: Partial<ExecuteArgs> & { loaderArgs: string[]; test: boolean } = { loaderArgs: [], test: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      out.loaderArgs = argv.slice(i + 1);
+      break;
+    }
+    if (a === "--test") {
+      out.test = true;
+      continue;
+    }
+    const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const key = VALUE_FLAGS[flag];
+    if (key === undefined) throw new UsageError(`flytekit-ts-execute: unknown option ${a}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`flytekit-ts-execute: ${flag} needs a value`);
+    (out as Record<string, unknown>)[key] = value;
+  }
+  if (out.inputs === undefined) throw new UsageError("flytekit-ts-execute: --inputs is required");
+  if (out.outputPrefix === undefined) throw new UsageError("flytekit-ts-execute: --output-prefix is required");
+  if (out.resolver === undefined) throw new UsageError("flytekit-ts-execute: --resolver is required");
+  if (out.loaderArgs.length === 0) throw new UsageError("flytekit-ts-execute: the resolver's arguments (after --) cannot be <1");
+  return normalizeTemplates(out as ExecuteArgs);
+}
+
+/** Flyte leaves unfilled templates in place; they mean "none", as flytekit's normalize_inputs has it. */
+export function normalizeTemplates(args: ExecuteArgs): ExecuteArgs {
+  const raw = args.rawOutputDataPrefix === "{{.rawOutputDataPrefix}}" ? undefined : args.rawOutputDataPrefix;
+  const checkpoint = args.checkpointPath === "{{.checkpointOutputPrefix}}" ? undefined : args.checkpointPath;
+  const prev = args.prevCheckpoint;
+  const previous = prev === "{{.prevCheckpointPrefix}}" || prev === "" || prev === '""' ? undefined : prev;
+  return { ...args, rawOutputDataPrefix: raw, checkpointPath: checkpoint, prevCheckpoint: previous };
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line.trim() === "" ? line : `    ${line}`))
+    .join("\n");
+}
+
+/** flytekit's error message: "Trace:" and the stack, then "Message:" and `Type: message`. */
+export function errorMessage(error: unknown): string {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const stack = e.stack ?? `${e.name}: ${e.message}`;
+  return `Trace:\n\n${indent(`${stack}\n`)}\nMessage:\n\n${indent(`${e.name}: ${e.message}`)}`;
+}
+
+/** A user error's own code: its `errorCode` (a number becomes its text), else flytekit's default. */
+function userErrorCode(error: unknown): string {
+  const own = (error as { errorCode?: unknown } | null)?.errorCode ?? (error as { constructor?: { errorCode?: unknown } } | null)?.constructor?.errorCode;
+  if (typeof own === "string" && own !== "") return own;
+  if (typeof own === "number") return String(own);
+  return "USER:RuntimeError";
+}
+
+function timestampNow() {
+  const ms = Date.now();
+  return { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+}
+
+interface Failure {
+  code: string;
+  kind: ContainerError_Kind;
+  origin: ExecutionError_ErrorKind;
+  /** The error the message describes (for a user error, the one the task raised). */
+  subject: unknown;
+}
+
+/**
+ * flytekit's table: a user error (or a task that would not load) is USER, recoverable only as a
+ * RecoverableError; a failed conversion of inputs or outputs is SYSTEM and not recoverable;
+ * anything else (storage, the SDK) is SYSTEM and recoverable.
+ */
+export function classify(error: unknown, phase: "load" | "run"): Failure {
+  if (phase === "load") {
+    return { code: userErrorCode(error), kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER, subject: error };
+  }
+  if (isUserError(error)) {
+    const original = (error as Error).cause ?? error;
+    return {
+      code: userErrorCode(error),
+      kind: error instanceof RecoverableError ? ContainerError_Kind.RECOVERABLE : ContainerError_Kind.NON_RECOVERABLE,
+      origin: ExecutionError_ErrorKind.USER,
+      subject: original,
+    };
+  }
+  if (error instanceof TaskInputError || error instanceof TaskOutputError) {
+    return { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
+  }
+  return { code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
+}
+
+function errorDocument(failure: Failure, worker: string): ErrorDocument {
+  return create(ErrorDocumentSchema, {
+    error: {
+      code: failure.code,
+      message: errorMessage(failure.subject),
+      kind: failure.kind,
+      origin: failure.origin,
+      timestamp: timestampNow(),
+      worker,
+    },
+  });
+}
+
+/** Where an execution writes, and how it reports. */
+export interface ExecuteReport {
+  /** What was written: "outputs", "error", or "nothing" (IgnoreOutputs). */
+  wrote: "outputs" | "error" | "nothing";
+  task?: Task;
+  error?: unknown;
+}
+
+/**
+ * Runs a task as Flyte runs it in a container. Returns the process's exit code: 0 when outputs or
+ * an error document were written (1 for an error when FLYTE_FAIL_ON_ERROR is set), non-zero when
+ * even the error document could not be written. A resolver that cannot be imported throws.
+ */
+export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => console.error(l)): Promise<{ code: number; report: ExecuteReport }> {
+  const distributed = env.FLYTE_INTERNAL_DIST_ERROR_STRATEGY ?? env._F_DES;
+  const worker = distributed !== undefined ? (env.FLYTE_INTERNAL_WORKER_NAME ?? env._F_WN ?? "") : "";
+  const errorFile = distributed !== undefined ? `error-${randomUUID().replace(/-/g, "")}.pb` : "error.pb";
+  setBlobDownloader(async (uri, isDirectory) => {
+    const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-in-")), isDirectory ? "dir" : uri.split("/").pop() || "file");
+    await storageFor(uri).download(uri, local);
+    return local;
+  });
+
+  // The resolver is imported outside the error handling: if it cannot be, the process fails, as flytekit's does.
+  const resolver = await resolverByLocation(args.resolver);
+  let failure: Failure | undefined;
+  let task: Task | undefined;
+  let outputs: LiteralMap | undefined;
+  let caught: unknown;
+  try {
+    task = await resolver.loadTask(args.loaderArgs);
+  } catch (e) {
+    caught = e;
+    failure = classify(e, "load");
+  }
+  if (task !== undefined) {
+    try {
+      const inputs = fromBinary(LiteralMapSchema, await storageFor(args.inputs).read(args.inputs));
+      const environment = executionEnvironmentFromEnv(env, {
+        rawOutputPrefix: args.rawOutputDataPrefix,
+        checkpointPath: args.checkpointPath,
+        previousCheckpoint: args.prevCheckpoint,
+      });
+      const context = new TaskExecutionContext(task.name, attemptFromEnv(env), environment);
+      outputs = await task.dispatchExecute(inputs, context);
+      for (const upload of context.pendingUploads) await storageFor(upload.uri).upload(upload.localPath, upload.uri);
+    } catch (e) {
+      caught = e;
+      if (isUserError(e) && e instanceof IgnoreOutputs) {
+        log(`task ${task.name} raised IgnoreOutputs: no outputs are written (${e.message})`);
+        return { code: 0, report: { wrote: "nothing", task, error: e } };
+      }
+      failure = classify(e, "run");
+    }
+  }
+
+  if (failure === undefined && outputs !== undefined) {
+    try {
+      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), toBinary(LiteralMapSchema, outputs));
+      return { code: 0, report: { wrote: "outputs", task } };
+    } catch (e) {
+      caught = e;
+      failure = classify(e, "run");
+    }
+  }
+
+  const doc = errorDocument(failure!, worker);
+  log(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
+  log(doc.error!.message);
+  log("!! End Error Captured by Flyte !!");
+  try {
+    await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), toBinary(ErrorDocumentSchema, doc));
+  } catch (e) {
+    log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
+    return { code: 2, report: { wrote: "nothing", task, error: caught } };
+  }
+  return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught } };
+}
+
+/** The command: parses argv, runs, and returns the exit code. */
+export async function executeMain(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let args: ExecuteArgs;
+  try {
+    args = parseExecuteArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.loaderArgs.some((a) => /\.[cm]?tsx?$/.test(a))) {
+    const { registerTypeScriptLoader } = await import("../loader/register.js");
+    registerTypeScriptLoader();
+  }
+  const { code } = await execute(args, env);
+  return code;
+}

@@ -1,0 +1,73 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../naming/module-name.js";
+import { findTask } from "../tasks/handles.js";
+import type { Task } from "../tasks/task.js";
+import type { TaskResolver } from "./resolver.js";
+
+/** The `--resolver` name of the default resolver. */
+export const DEFAULT_RESOLVER_LOCATION = "flytekit-ts.DefaultTaskResolver";
+
+/** A task that cannot be found, or whose location cannot be written into its container's args. */
+export class TaskResolutionError extends Error {
+  override name = "TaskResolutionError";
+  /** flytekit's error code for a task that cannot be loaded. */
+  readonly errorCode = "USER:RuntimeError";
+}
+
+/** Where a task was found: the module file, and the path to it from the module's exports. */
+export interface ModuleLocation {
+  file: string;
+  attributePath: string;
+}
+
+/** The location recorded on a task (function tasks record where they were declared). */
+export function locationOf(task: Task): Partial<ModuleLocation> {
+  return (task as { location?: Partial<ModuleLocation> }).location ?? {};
+}
+
+/**
+ * flytekit's default resolver, for TypeScript: the loader arguments are
+ * `task-module <file> task-name <path>`, where the file is the module's path from its package
+ * root (the container's working directory) and the path walks the module's exports
+ * (`Pipelines.add`, an instance method through the class's prototype, or an export name).
+ */
+export class DefaultTaskResolver implements TaskResolver {
+  readonly location = DEFAULT_RESOLVER_LOCATION;
+
+  loaderArgs(task: Task): string[] {
+    const { file, attributePath } = locationOf(task);
+    if (file === undefined || attributePath === undefined) {
+      throw new TaskResolutionError(
+        `cannot tell how a container would find task '${task.name}': it has no module and export path ` +
+          "(serialize it with the flytekit-ts CLI, which finds tasks in a module's exports, or declare it in a module)",
+      );
+    }
+    const root = packageRoot(file) ?? process.cwd();
+    const module = relative(root, file).split(sep).join("/");
+    return ["task-module", module, "task-name", attributePath];
+  }
+
+  async loadTask(loaderArgs: readonly string[]): Promise<Task> {
+    const [k1, module, k2, name] = loaderArgs;
+    if (k1 !== "task-module" || k2 !== "task-name" || module === undefined || name === undefined) {
+      throw new TaskResolutionError(`expected loader arguments "task-module <file> task-name <path>", got ${JSON.stringify(loaderArgs)}`);
+    }
+    const file = isAbsolute(module) ? module : resolve(process.cwd(), module);
+    if (!existsSync(file)) throw new TaskResolutionError(`task module ${module} does not exist (looked for ${file})`);
+    const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    let target: unknown = exports;
+    for (const part of name.split(".")) {
+      const holder = target as Record<string, unknown> | undefined;
+      const next = holder?.[part] ?? (holder?.prototype as Record<string, unknown> | undefined)?.[part];
+      if (next === undefined) throw new TaskResolutionError(`module ${module} has nothing at ${name} (no "${part}")`);
+      target = next;
+    }
+    const task = findTask(target);
+    if (task === undefined) throw new TaskResolutionError(`${name} in module ${module} is not a task`);
+    return task;
+  }
+}
+
+export const defaultTaskResolver: DefaultTaskResolver = new DefaultTaskResolver();

@@ -1,0 +1,36 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { defaultTaskResolver, TaskResolutionError } from "./default-resolver.js";
+import type { TaskResolver } from "./resolver.js";
+
+const BUILTIN = Symbol.for("flytekit-ts.builtin-resolvers");
+const builtins: Map<string, TaskResolver> = ((globalThis as Record<symbol, unknown>)[BUILTIN] as Map<string, TaskResolver> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[BUILTIN] = new Map<string, TaskResolver>()) as Map<string, TaskResolver>;
+builtins.set(defaultTaskResolver.location, defaultTaskResolver);
+
+/** Makes a resolver known by its location without an import (for resolvers that ship with flytekit-ts). */
+export function registerBuiltinResolver(resolver: TaskResolver): void {
+  builtins.set(resolver.location, resolver);
+}
+
+/**
+ * The resolver a container names with `--resolver`: a built-in one by name, or
+ * `<module>#<export>`, the module a package name or a path from the working directory.
+ */
+export async function resolverByLocation(location: string): Promise<TaskResolver> {
+  const builtin = builtins.get(location);
+  if (builtin !== undefined) return builtin;
+  const hash = location.lastIndexOf("#");
+  if (hash <= 0) {
+    throw new TaskResolutionError(`unknown resolver ${JSON.stringify(location)}: a resolver is a built-in name or "<module>#<export>"`);
+  }
+  const specifier = location.slice(0, hash);
+  const exportName = location.slice(hash + 1);
+  const target = specifier.startsWith(".") || isAbsolute(specifier) ? pathToFileURL(resolve(process.cwd(), specifier)).href : specifier;
+  const module = (await import(target)) as Record<string, unknown>;
+  const resolver = module[exportName] as TaskResolver | undefined;
+  if (resolver === undefined || typeof resolver.loadTask !== "function") {
+    throw new TaskResolutionError(`resolver ${location}: ${specifier} exports no resolver named ${exportName}`);
+  }
+  return resolver;
+}
