@@ -14,9 +14,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = [
   {
     dir: "packages/core",
-    entries: { index: "dist/index.js", idl: "dist/idl/index.js" },
+    entries: {
+      index: "dist/index.js",
+      idl: "dist/idl/index.js",
+      cli: "dist/cli/main.js",
+      execute: "dist/execute/entrypoint.js",
+      "fast-execute": "dist/execute/fast-execute.js",
+      // Loaded by node:module register() in a thread of its own, next to the other bundles.
+      "ts-hooks": "dist/loader/ts-hooks.js",
+    },
     // class-transformer keeps one metadata store for the user's decorators and ours.
-    external: ["class-transformer"],
+    external: ["class-transformer", "typescript"],
   },
   {
     dir: "packages/decorators",

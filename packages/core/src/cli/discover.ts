@@ -1,0 +1,88 @@
+// Finds the tasks a module exports: function-form tasks, Task objects, decorated classes (a task
+// class, and the static and instance methods of a class that are tasks).
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { registerTypeScriptLoader } from "../loader/register.js";
+import { findTask } from "../tasks/handles.js";
+import { FunctionTask } from "../tasks/function-task.js";
+import type { Task } from "../tasks/task.js";
+
+/** A CLI failure: its message is what the user sees; nothing was written. */
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+export interface DiscoveredTask {
+  task: Task;
+  /** The module file the task was found in. */
+  file: string;
+  /** The path to the task from the module's exports. */
+  attributePath: string;
+}
+
+/** Imports a user module (TypeScript sources through the TypeScript loader); a failure names the module. */
+export async function importModule(path: string): Promise<{ file: string; exports: Record<string, unknown> }> {
+  const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+  if (/\.[cm]?tsx?$/.test(file)) registerTypeScriptLoader();
+  try {
+    return { file, exports: (await import(pathToFileURL(file).href)) as Record<string, unknown> };
+  } catch (e) {
+    throw new CliError(`module ${path} failed to import: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+function taskAt(module: string, path: string, value: unknown): Task | undefined {
+  try {
+    return findTask(value);
+  } catch (e) {
+    throw new CliError(`module ${module}, task ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/** The tasks a module exports, in export order, each once. */
+export function tasksInModule(module: string, file: string, exports: Record<string, unknown>): DiscoveredTask[] {
+  const found: DiscoveredTask[] = [];
+  const seen = new Set<Task>();
+  const add = (path: string, value: unknown) => {
+    const task = taskAt(module, path, value);
+    if (task === undefined || seen.has(task)) return;
+    seen.add(task);
+    found.push({ task, file, attributePath: path });
+  };
+  for (const [name, value] of Object.entries(exports)) {
+    add(name, value);
+    if (typeof value !== "function" || !Object.prototype.hasOwnProperty.call(value, "prototype")) continue;
+    for (const member of Object.getOwnPropertyNames(value)) {
+      if (["length", "name", "prototype"].includes(member)) continue;
+      const d = Object.getOwnPropertyDescriptor(value, member);
+      if (typeof d?.value === "function") add(`${name}.${member}`, d.value);
+    }
+    const proto = (value as { prototype?: object }).prototype;
+    if (proto === undefined || proto === null) continue;
+    for (const member of Object.getOwnPropertyNames(proto)) {
+      if (member === "constructor") continue;
+      const d = Object.getOwnPropertyDescriptor(proto, member);
+      if (typeof d?.value === "function") add(`${name}.${member}`, d.value);
+    }
+  }
+  return found;
+}
+
+/** Imports modules and finds their tasks; records where each was found; refuses two tasks of one name. */
+export async function discover(modules: readonly string[]): Promise<DiscoveredTask[]> {
+  const all: DiscoveredTask[] = [];
+  for (const path of modules) {
+    const { file, exports } = await importModule(path);
+    for (const d of tasksInModule(path, file, exports)) {
+      const clash = all.find((o) => o.task.name === d.task.name && o.task !== d.task);
+      if (clash !== undefined) {
+        throw new CliError(
+          `two tasks are named '${d.task.name}': ${clash.attributePath} in ${clash.file} and ${d.attributePath} in ${d.file}; give one a name of its own`,
+        );
+      }
+      if (d.task instanceof FunctionTask) d.task.setLocation({ file: d.file, attributePath: d.attributePath });
+      all.push(d);
+    }
+  }
+  return all;
+}

@@ -1,0 +1,234 @@
+// The `flytekit-ts` command: serialize and package tasks for registration, run one locally.
+import { create, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { inspect } from "node:util";
+import { TaskSpecSchema } from "../idl/admin.js";
+import { ImageConfig } from "../serialize/image.js";
+import { SerializationSettings } from "../serialize/settings.js";
+import { toTaskSpec } from "../serialize/template.js";
+import { ReferenceTask } from "../tasks/reference-task.js";
+import { VERSION } from "../version.js";
+import { CliError, discover, type DiscoveredTask } from "./discover.js";
+import { flagHint, readFlags } from "./flags.js";
+import { gzip, tar } from "./tar.js";
+
+const USAGE = `flytekit-ts ${VERSION}
+
+Usage:
+  flytekit-ts serialize --out DIR [options] MODULES...   write one flyteidl.admin.TaskSpec file per task
+  flytekit-ts package [--output FILE] [-f] [options] MODULES...
+                                                        the same files in a flyte-package.tgz for flytectl register files
+  flytekit-ts run FILE TASK [--input value ...]          run one task locally; TASK --help lists its inputs
+
+Options:
+  --project P --domain D --version V    where the tasks are registered (default: empty, as pyflyte package)
+  --image IMAGE | --image NAME=IMAGE    the default image, and named ones for {{.images.NAME.fqn}} templates
+  --env KEY=VALUE                       an environment variable for every task's container
+  --json                                (serialize) a readable .json beside each .pb
+  --fast [--distribution URI] [--dest-dir DIR]
+                                        fast registration: the container unpacks the code first
+Modules are TypeScript sources (loaded with the project's typescript, decorator metadata intact) or compiled JavaScript.`;
+
+interface Options {
+  positional: string[];
+  flags: Map<string, string[]>;
+  switches: Set<string>;
+}
+
+const SWITCHES = new Set(["--json", "--fast", "-f", "--force", "--help", "-h"]);
+
+function parseOptions(argv: readonly string[], stopAtSecondPositional = false): Options & { rest: string[] } {
+  const positional: string[] = [];
+  const flags = new Map<string, string[]>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (stopAtSecondPositional && positional.length === 2) return { positional, flags, switches, rest: argv.slice(i) };
+    if (SWITCHES.has(a)) switches.add(a);
+    else if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = eq >= 0 ? a.slice(0, eq) : a;
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new CliError(`${name} needs a value`);
+      flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else positional.push(a);
+  }
+  return { positional, flags, switches, rest: [] };
+}
+
+function one(options: Options, name: string, fallback = ""): string {
+  const values = options.flags.get(name) ?? [];
+  if (values.length > 1) throw new CliError(`${name} is given more than once`);
+  return values[0] ?? fallback;
+}
+
+function settingsFrom(options: Options): SerializationSettings {
+  const env: Record<string, string> = {};
+  for (const kv of options.flags.get("--env") ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new CliError(`--env expects KEY=VALUE, got ${JSON.stringify(kv)}`);
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return new SerializationSettings({
+    project: one(options, "--project"),
+    domain: one(options, "--domain"),
+    version: one(options, "--version"),
+    imageConfig: ImageConfig.fromFlags(options.flags.get("--image") ?? []),
+    env: Object.keys(env).length === 0 ? undefined : env,
+    fastSerialization: options.switches.has("--fast")
+      ? { enabled: true, distribution: options.flags.get("--distribution")?.[0], destinationDir: options.flags.get("--dest-dir")?.[0] }
+      : undefined,
+  });
+}
+
+/** pyflyte's file index width: enough digits for the count (ceil(log10(n))). */
+function indexWidth(count: number): number {
+  return count === 0 ? 0 : Math.ceil(Math.log10(count));
+}
+
+/** Every registrable task as its TaskSpec file (reference tasks are registered elsewhere). */
+export function taskSpecFiles(found: readonly DiscoveredTask[], settings: SerializationSettings, json: boolean): { name: string; data: Uint8Array; label: string }[] {
+  const registrable = found.filter((d) => !(d.task instanceof ReferenceTask));
+  const width = indexWidth(registrable.length);
+  return registrable.flatMap((d, i) => {
+    let spec;
+    try {
+      spec = toTaskSpec(d.task, settings);
+    } catch (e) {
+      throw new CliError(`task '${d.task.name}' (${d.attributePath} in ${d.file}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    const stem = `${String(i).padStart(width, "0")}_${d.task.name}_1`;
+    const files = [{ name: `${stem}.pb`, data: toBinary(TaskSpecSchema, spec), label: d.task.name }];
+    if (json) files.push({ name: `${stem}.json`, data: Buffer.from(`${toJsonString(TaskSpecSchema, create(TaskSpecSchema, spec), { prettySpaces: 2 })}\n`), label: d.task.name });
+    return files;
+  });
+}
+
+/** Writes files into DIR all at once: into a temporary directory first, then moved in. */
+function writeAll(dir: string, files: readonly { name: string; data: Uint8Array }[]): void {
+  const target = resolve(dir);
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.staging-`));
+  try {
+    for (const f of files) writeFileSync(join(staging, f.name), f.data);
+    if (!existsSync(target)) {
+      renameSync(staging, target);
+      return;
+    }
+    if (!statSync(target).isDirectory()) throw new CliError(`${dir} exists and is not a directory`);
+    for (const f of readdirSync(staging)) renameSync(join(staging, f), join(target, f));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function serialize(argv: readonly string[], out: (line: string) => void): Promise<void> {
+  const options = parseOptions(argv);
+  const dir = one(options, "--out");
+  if (dir === "") throw new CliError("serialize: --out DIR is required");
+  if (options.positional.length === 0) throw new CliError("serialize: name at least one module");
+  const settings = settingsFrom(options);
+  const found = await discover(options.positional);
+  const files = taskSpecFiles(found, settings, options.switches.has("--json"));
+  writeAll(dir, files);
+  out(`Successfully serialized ${files.filter((f) => f.name.endsWith(".pb")).length} flyte entities into ${dir}`);
+  for (const f of files) out(`  ${f.label} -> ${f.name}`);
+}
+
+async function packageCommand(argv: readonly string[], out: (line: string) => void): Promise<void> {
+  const options = parseOptions(argv);
+  const output = resolve(one(options, "--output", "flyte-package.tgz"));
+  if (options.positional.length === 0) throw new CliError("package: name at least one module");
+  if (existsSync(output) && !options.switches.has("-f") && !options.switches.has("--force")) {
+    throw new CliError(`${output} already exists; pass -f to overwrite it`);
+  }
+  const settings = settingsFrom(options);
+  const found = await discover(options.positional);
+  const files = taskSpecFiles(found, settings, false);
+  if (files.length === 0) throw new CliError("package: the modules export no registrable tasks");
+  const now = Date.now();
+  const archive = gzip(tar(files, now), basename(output), now);
+  const staging = `${output}.${process.pid}.tmp`;
+  writeFileSync(staging, archive);
+  renameSync(staging, output);
+  out(`Successfully serialized ${files.length} flyte entities`);
+  for (const f of files) out(`  Packaging ${f.label} -> ${f.name}`);
+  out(`Successfully packaged ${files.length} flyte objects into ${output}`);
+}
+
+function show(value: unknown): string {
+  return inspect(value, { depth: null, colors: false, breakLength: 100 });
+}
+
+async function run(argv: readonly string[], out: (line: string) => void): Promise<void> {
+  const [file, taskName, ...rest] = argv;
+  if (file === undefined || taskName === undefined || file.startsWith("-")) throw new CliError("run: flytekit-ts run FILE TASK [--input value ...]");
+  const found = await discover([file]);
+  const d = found.find((t) => t.attributePath === taskName || t.task.name === taskName);
+  if (d === undefined) {
+    throw new CliError(`${file} has no task ${taskName} (tasks: ${found.map((t) => t.attributePath).join(", ") || "none"})`);
+  }
+  const { task } = d;
+  if (rest.includes("--help") || rest.includes("-h")) {
+    out(`Usage: flytekit-ts run ${file} ${taskName} ${task.interface.inputs.map((v) => (v.optional ? `[--${v.name} ${v.type.name}]` : `--${v.name} ${v.type.name}`)).join(" ")}`);
+    out("");
+    out(`${task.name}${task.settings.docs.short === undefined ? "" : `: ${task.settings.docs.short}`}`);
+    out("");
+    out("Inputs:");
+    for (const v of task.interface.inputs) {
+      const dflt = v.hasDefaultValue ? ` (default: ${show(v.defaultValue)})` : v.optional ? " (optional)" : "";
+      out(`  --${v.name} ${v.type.name}  ${flagHint(v.type)}${dflt}${v.description !== v.name ? `  ${v.description}` : ""}`);
+    }
+    out("Outputs:");
+    for (const v of task.interface.outputs) out(`  ${v.name}: ${v.type.name}`);
+    return;
+  }
+  const inputs = readFlags(task.interface.inputs, rest, task.name);
+  let result: unknown;
+  try {
+    result = await task.invoke(inputs);
+  } catch (e) {
+    throw new CliError(e instanceof Error ? `${e.name}: ${e.message}` : String(e), { cause: e });
+  }
+  const outputs = task.interface.outputs;
+  if (outputs.length === 0) out("(no outputs)");
+  else if (task.interface.returnsBareValue) out(`o0: ${show(result)}`);
+  else for (const v of outputs) out(`${v.name}: ${show((result as Record<string, unknown>)[v.name])}`);
+}
+
+/** Runs the command; returns its exit code. */
+export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l), err: (line: string) => void = (l) => console.error(l)): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "serialize":
+        await serialize(rest, out);
+        return 0;
+      case "package":
+        await packageCommand(rest, out);
+        return 0;
+      case "run":
+        await run(rest, out);
+        return 0;
+      case undefined:
+      case "--help":
+      case "-h":
+      case "help":
+        out(USAGE);
+        return command === undefined ? 2 : 0;
+      case "--version":
+        out(VERSION);
+        return 0;
+      default:
+        err(`flytekit-ts: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      err(`flytekit-ts: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
