@@ -31,3 +31,5 @@ export {
   TaskResolutionError,
   type ModuleLocation,
 } from "./resolvers/default-resolver.js";
+export { joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
+export { executionEnvironmentFromEnv } from "./execute/environment.js";
