@@ -54,6 +54,8 @@ export function workArea(inputs?: LiteralMap | Uint8Array): { dir: string; input
 }
 
 export interface ExecuteResult extends ProcessResult {
+  /** The output prefix. */
+  outDir: string;
   /** The files the entrypoint left in the output prefix. */
   files: string[];
   outputsBytes?: Uint8Array;
@@ -65,7 +67,7 @@ export interface ExecuteResult extends ProcessResult {
 /** Reads back what an execution wrote into its output prefix. */
 export function readOutputs(out: string, result: ProcessResult): ExecuteResult {
   const files = existsSync(out) ? readdirSync(out).sort() : [];
-  const r: ExecuteResult = { ...result, files };
+  const r: ExecuteResult = { ...result, outDir: out, files };
   if (files.includes("outputs.pb")) {
     r.outputsBytes = readFileSync(join(out, "outputs.pb"));
     r.outputs = fromBinary(LiteralMapSchema, r.outputsBytes);

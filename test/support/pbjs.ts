@@ -31,3 +31,40 @@ protobuf.configure();
 
 /** The protobufjs root: `pbjs.flyteidl.core.TaskTemplate`. */
 export const pbjs: PbjsRoot = require("@flyteorg/flyteidl/gen/pb-js/flyteidl.js") as PbjsRoot;
+
+/** A google.protobuf.Value as the JSON it holds. */
+function structValue(v: PbjsMessage): unknown {
+  if (Object.hasOwn(v, "nullValue")) return null;
+  if (Object.hasOwn(v, "numberValue")) return v.numberValue;
+  if (Object.hasOwn(v, "stringValue")) return v.stringValue;
+  if (Object.hasOwn(v, "boolValue")) return v.boolValue;
+  if (Object.hasOwn(v, "structValue")) return structJson(v.structValue as PbjsMessage);
+  if (Object.hasOwn(v, "listValue")) return ((v.listValue as PbjsMessage).values as PbjsMessage[]).map(structValue);
+  return undefined;
+}
+
+function structJson(s: PbjsMessage): Record<string, unknown> {
+  return Object.fromEntries(Object.entries((s.fields ?? {}) as Record<string, PbjsMessage>).map(([k, v]) => [k, structValue(v)]));
+}
+
+/**
+ * What protobufjs decoded, as plain data: only the fields that were on the wire (protobufjs keeps
+ * defaults on the prototype), int64 as decimal text, bytes as hex, Structs as the JSON they hold,
+ * empty repeated and map fields left out. A present sub-message with nothing set is `{}`.
+ */
+export function plain(message: unknown): unknown {
+  if (message === null || typeof message !== "object") return message;
+  if (message instanceof Uint8Array) return Buffer.from(message).toString("hex");
+  if (Array.isArray(message)) return message.map(plain);
+  const m = message as PbjsMessage;
+  if (typeof m.low === "number" && typeof m.high === "number" && typeof m.unsigned === "boolean") return m.toString() as string;
+  if (m.constructor?.name === "Struct") return structJson(m);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(m)) {
+    const value = m[key] as unknown;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (value !== null && typeof value === "object" && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value).length === 0) continue;
+    out[key] = plain(value);
+  }
+  return out;
+}

@@ -1,7 +1,6 @@
 // Command-line values for a task's inputs, read by their declared types (`flytekit-ts run`).
 import type { InputVariable } from "../interface/interface.js";
 import { FlyteDirectory, FlyteFile } from "../types/blob.js";
-import { isPlainObject } from "../types/collections.js";
 import { parseIsoDatetime } from "../types/time.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { CliError } from "./discover.js";
@@ -27,10 +26,6 @@ export function flagHint(type: AnyFlyteType): string {
     default:
       return "JSON";
   }
-}
-
-function parseJson(text: string): unknown {
-  return JSON.parse(text, (_k, v: unknown) => v);
 }
 
 /** Reads one flag's text as a value of the input's type, or throws naming the input and the type. */
@@ -72,10 +67,9 @@ export function parseFlag(input: InputVariable, text: string): unknown {
       return new FlyteDirectory(text);
   }
   if (type.name.startsWith("Enum(") || type.literalType.type.case === "enumType") return text;
+  // Lists, dicts, records, unions and JSON: the value as JSON.
   try {
-    const value = parseJson(text);
-    if (isPlainObject(value) || Array.isArray(value) || value === null || typeof value !== "object") return value;
-    return value;
+    return JSON.parse(text) as unknown;
   } catch (e) {
     return fail(`not valid JSON (${(e as Error).message})`);
   }
