@@ -3,8 +3,8 @@
 // and they are what we expect, field for field; then flytekit-ts-execute runs each task as a
 // container would, with exactly its template's args (templates filled with temporary paths).
 import { fromBinary, toJson } from "@bufbuild/protobuf";
-import { fromLiteralMap, Int, List, Str, toLiteralMap, VERSION, type LiteralMap } from "@flytekit-ts/core";
-import { admin, ContainerError_Kind, ExecutionError_ErrorKind } from "@flytekit-ts/core/idl";
+import { fromLiteralMap, Int, List, Str, toLiteralMap, VERSION } from "@flytekit-ts/core";
+import { admin, ContainerError_Kind, ExecutionError_ErrorKind, type LiteralMap } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -3,12 +3,12 @@ import { taskStore } from "./store.js";
 import { Task } from "./task.js";
 
 /** A task with its calls typed from the method it was declared on. */
-export type TypedTask<Args extends readonly unknown[], Result, Named extends object = Readonly<Record<string, unknown>>> = {
+export interface TypedTask<Args extends readonly unknown[], Result, Named extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>> extends Task {
   /** Calls the task positionally, as its method is written. */
   call(...args: Args): Result;
   /** Calls the task with its inputs by name (checked when called). */
   invoke(inputs: Named): Result;
-} & Omit<Task, "call" | "invoke">;
+}
 
 /** Something that stands for a task: a decorated method or class, a function-form task, or the task. */
 export type TaskLike = Task | Function | { readonly task: Task };
@@ -29,7 +29,7 @@ export function findTask(handle: unknown): Task | undefined {
  * The task behind a decorated method or class, or a function-form task: `taskOf(Pipelines.add)`.
  * Its `call` is typed as the method; `invoke` takes the inputs by name (typed by `Named` when given).
  */
-export function taskOf<Named extends object = Readonly<Record<string, unknown>>, F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(
+export function taskOf<Named extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>, F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(
   handle: F,
 ): TypedTask<Parameters<F>, ReturnType<F>, Named>;
 export function taskOf(handle: TaskLike): Task;

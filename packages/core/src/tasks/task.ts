@@ -3,18 +3,9 @@
 //   arguments → LiteralMap → [local cache] → dispatchExecute → LiteralMap → native result
 // dispatchExecute: literals → native → the task's body → native → literals.
 import { create, fromBinary, toBinary, type JsonObject } from "@bufbuild/protobuf";
-import type { DescriptionEntity } from "../idl/admin.js";
-import {
-  LiteralMapSchema,
-  SecurityContextSchema,
-  type Container,
-  type ExtendedResources,
-  type K8sPod,
-  type Literal,
-  type LiteralMap,
-  type SecurityContext,
-  type Sql,
-} from "../idl/core.js";
+import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { SecurityContextSchema, type SecurityContext } from "../idl/gen/flyteidl/core/security_pb.js";
+import { type Container, type ExtendedResources, type K8sPod, type Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { SerializationSettings } from "../serialize/settings.js";
 import type { Interface } from "../interface/interface.js";
 import { maybeCurrentContext, runInContext, TaskExecutionContext, type ExecutionEnvironment } from "../execute/context.js";
@@ -26,6 +17,7 @@ import { literalMapOf } from "../types/literals.js";
 import { durationToMillis } from "../types/time.js";
 import { withUploadPlanner } from "../types/uploads.js";
 import { RecoverableError, TaskInputError, TaskOutputError, TaskTimeoutError, userError } from "./errors.js";
+import type { TaskDocumentation } from "./docs.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
 
@@ -121,7 +113,7 @@ export abstract class Task {
   }
 
   /** What the registered task says about itself (flytekit's Documentation); undefined when nothing. */
-  getDocumentation(): DescriptionEntity | undefined {
+  getDocumentation(): TaskDocumentation | undefined {
     return undefined;
   }
 
@@ -144,7 +136,7 @@ export abstract class Task {
   // ---- local calls ------------------------------------------------------------------------
 
   /** Calls the task with positional arguments, as its function is written. */
-  call(...args: unknown[]): unknown {
+  call(...args: readonly unknown[]): unknown {
     return this.localCall(args, undefined);
   }
 
