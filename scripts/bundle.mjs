@@ -17,6 +17,7 @@ const PACKAGES = [
     entries: {
       index: "dist/index.js",
       idl: "dist/idl/index.js",
+      registration: "dist/registration.js",
       cli: "dist/cli/main.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",

@@ -8,12 +8,12 @@ import {
   SerializationSettings,
   taskOf,
   toReferenceIdentifier,
-  toTaskSpec,
   toTaskTemplate,
   VERSION,
   type Task,
 } from "@flytekit-ts/core";
 import { IdentifierSchema, TaskTemplateSchema, TypedInterfaceSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { toTaskSpec } from "@flytekit-ts/core/registration";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

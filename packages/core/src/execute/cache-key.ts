@@ -6,7 +6,7 @@
 // alone, and joblib.hash of bytes is the MD5 of joblib's pickle stream of those bytes.
 import { toBinary } from "@bufbuild/protobuf";
 import { createHash } from "node:crypto";
-import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/core.js";
+import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { collectionLiteral, literalMapOf, literalOf, mapLiteral } from "../types/literals.js";
 
 /** A literal with hashes put in place of the values they stand for. */

@@ -7,14 +7,9 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ContainerError_Kind,
-  ErrorDocumentSchema,
-  ExecutionError_ErrorKind,
-  LiteralMapSchema,
-  type ErrorDocument,
-  type LiteralMap,
-} from "../idl/core.js";
+import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "../idl/gen/flyteidl/core/errors_pb.js";
+import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { resolverByLocation } from "../resolvers/registry.js";
 import { setBlobDownloader } from "../types/blob.js";
 import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError } from "../tasks/errors.js";

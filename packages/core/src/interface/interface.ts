@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { TypedInterfaceSchema, type TypedInterface } from "../idl/core.js";
+import { TypedInterfaceSchema, type TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import type { AnyFlyteType } from "../types/type.js";
 
 /** One input of a task: its name, type, and whether (and with what) it defaults. */

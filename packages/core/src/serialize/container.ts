@@ -1,17 +1,7 @@
 // The parts of a TaskTemplate that say how to run a container, as flytekit builds them
 // (core/utils.py, core/resources.py, python_auto_container.py).
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import {
-  ContainerSchema,
-  ExtendedResourcesSchema,
-  K8sPodSchema,
-  Resources_ResourceName,
-  ResourcesSchema,
-  type Container,
-  type ExtendedResources,
-  type K8sPod,
-  type Resources as IdlResources,
-} from "../idl/core.js";
+import { ContainerSchema, ExtendedResourcesSchema, K8sPodSchema, Resources_ResourceName, ResourcesSchema, type Container, type ExtendedResources, type K8sPod, type Resources as IdlResources } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Accelerator } from "../tasks/accelerators.js";
 import type { PodTemplate } from "../tasks/pod-template.js";
 import type { ResolvedResources, Resources, ResourceValue } from "../tasks/resources.js";

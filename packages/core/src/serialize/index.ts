@@ -8,6 +8,5 @@ export {
   templateToBinary,
   templateToJson,
   toReferenceIdentifier,
-  toTaskSpec,
   toTaskTemplate,
 } from "./template.js";

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { RuntimeMetadata_RuntimeType, TaskMetadataSchema, type TaskMetadata as IdlTaskMetadata } from "../idl/core.js";
+import { RuntimeMetadata_RuntimeType, TaskMetadataSchema, type TaskMetadata as IdlTaskMetadata } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TaskMetadata } from "../tasks/options.js";
 import { VERSION } from "../version.js";
 

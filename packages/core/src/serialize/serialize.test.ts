@@ -9,7 +9,8 @@ import { Resources } from "../tasks/resources.js";
 import { Int } from "../types/index.js";
 import { Image, ImageConfig, resolveContainerImage } from "./image.js";
 import { SerializationSettings } from "./settings.js";
-import { toTaskSpec, toTaskTemplate } from "./template.js";
+import { toTaskSpec } from "../registration.js";
+import { toTaskTemplate } from "./template.js";
 
 const settings = (extra: Partial<ConstructorParameters<typeof SerializationSettings>[0]> = {}) =>
   new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash"), ...extra });

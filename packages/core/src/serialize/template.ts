@@ -1,8 +1,8 @@
-// Task → flyteidl.core.TaskTemplate (and admin.TaskSpec), with flytekit's fields and rules
+// Task → flyteidl.core.TaskTemplate, with flytekit's fields and rules
 // (flytekit/tools/translator.py get_serializable_task).
 import { create, toBinary, toJson, type JsonObject } from "@bufbuild/protobuf";
-import { TaskSpecSchema, type TaskSpec } from "../idl/admin.js";
-import { IdentifierSchema, ResourceType, TaskTemplateSchema, type Identifier, type TaskTemplate } from "../idl/core.js";
+import { IdentifierSchema, ResourceType, type Identifier } from "../idl/gen/flyteidl/core/identifier_pb.js";
+import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
 import type { Task } from "../tasks/task.js";
 import { taskMetadataToIdl } from "./metadata.js";
@@ -46,11 +46,6 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
     extendedResources: task.getExtendedResources(settings),
     config: task.getConfig(settings),
   });
-}
-
-/** What a registration file holds for a task: flyteidl.admin.TaskSpec, its template and its description. */
-export function toTaskSpec(task: Task, settings: SerializationSettings): TaskSpec {
-  return create(TaskSpecSchema, { template: toTaskTemplate(task, settings), description: task.getDocumentation() });
 }
 
 /** A reference task's identifier, exactly as given (the settings do not apply). */

@@ -10,6 +10,15 @@ export interface TaskDocs {
   outputs?: Readonly<Record<string, string>> | string;
 }
 
+/**
+ * What a registered task says about itself (flytekit's Documentation; flyteidl.admin.DescriptionEntity
+ * when registered): a one-line description and a longer one with its format.
+ */
+export interface TaskDocumentation {
+  shortDescription: string;
+  longDescription: { value?: string; format: "RST" | "MARKDOWN" | "HTML" };
+}
+
 /** Deck panels a task renders (flytekit's DeckField). */
 export enum DeckField {
   INPUT = "Input",

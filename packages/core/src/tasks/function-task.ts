@@ -1,6 +1,4 @@
-import { create } from "@bufbuild/protobuf";
-import { DescriptionEntitySchema, DescriptionFormat, type DescriptionEntity } from "../idl/admin.js";
-import type { Container, ExtendedResources, K8sPod } from "../idl/core.js";
+import type { Container, ExtendedResources, K8sPod } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TaskExecutionContext } from "../execute/context.js";
 import { defaultTaskResolver } from "../resolvers/default-resolver.js";
 import type { TaskResolver } from "../resolvers/resolver.js";
@@ -8,6 +6,7 @@ import { buildContainer, buildK8sPod, extendedResources } from "../serialize/con
 import { executeArgs, withFastExecute } from "../serialize/entrypoint-args.js";
 import { resolveContainerImage } from "../serialize/image.js";
 import type { SerializationSettings } from "../serialize/settings.js";
+import type { TaskDocumentation } from "./docs.js";
 import { Task, type TaskInit } from "./task.js";
 
 /** How a function task's body is called. */
@@ -111,13 +110,13 @@ export class FunctionTask extends Task {
     return extendedResources(this.settings.accelerator, this.settings.sharedMemory);
   }
 
-  override getDocumentation(): DescriptionEntity {
+  override getDocumentation(): TaskDocumentation {
     const { short, long } = this.settings.docs;
-    return create(DescriptionEntitySchema, {
+    return {
       shortDescription: short ?? "",
       // flytekit writes RST (its docstrings); a long description given here is Markdown.
-      longDescription: long === undefined ? { format: DescriptionFormat.RST } : { content: { case: "value", value: long }, format: DescriptionFormat.MARKDOWN },
-    });
+      longDescription: long === undefined ? { format: "RST" } : { value: long, format: "MARKDOWN" },
+    };
   }
 
   protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {

@@ -1,6 +1,6 @@
 export * from "./accelerators.js";
 export { Cache, FunctionSourcePolicy, type CachePolicy, type CacheSpec, type VersionParameters } from "./cache.js";
-export { DeckField, DEFAULT_DECK_FIELDS, type TaskDocs } from "./docs.js";
+export { DeckField, DEFAULT_DECK_FIELDS, type TaskDocs, type TaskDocumentation } from "./docs.js";
 export { EchoTask } from "./echo-task.js";
 export {
   IgnoreOutputs,

@@ -1,7 +1,8 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { BlobType_BlobDimensionality, LiteralTypeSchema, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";

@@ -1,4 +1,5 @@
-import type { Literal, LiteralMap, LiteralType } from "../idl/core.js";
+import type { Literal, LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { setOwn } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { literalMapOf } from "./literals.js";

@@ -1,5 +1,6 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { primitiveLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";

@@ -1,5 +1,6 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";

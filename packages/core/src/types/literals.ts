@@ -3,18 +3,8 @@
 // builds one of these per value, so this is the hot path of every task call.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Duration as PbDuration, Timestamp } from "@bufbuild/protobuf/wkt";
-import {
-  BlobType_BlobDimensionality,
-  type Binary,
-  type Blob,
-  type Literal,
-  type LiteralCollection,
-  type LiteralMap,
-  type LiteralType,
-  type Primitive,
-  type Scalar,
-  type Union,
-} from "../idl/core.js";
+import { type Binary, type Blob, type Literal, type LiteralCollection, type LiteralMap, type Primitive, type Scalar, type Union } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { BlobType_BlobDimensionality, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 
 /** The annotation flytekit puts on every MessagePack-encoded STRUCT type (dataclasses, untyped dicts). */
 export const MSGPACK_ANNOTATION: JsonObject = { "cache-key-metadata": { "serialization-format": "msgpack" } };

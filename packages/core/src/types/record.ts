@@ -11,7 +11,8 @@
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, rethrowWithin } from "./collections.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";

@@ -1,6 +1,7 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { isAbsolute, resolve } from "node:path";
-import { LiteralTypeSchema, type Literal, type LiteralType, type StructuredDatasetType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralTypeSchema, type LiteralType, type StructuredDatasetType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isRemotePath } from "./blob.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";

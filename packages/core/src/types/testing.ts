@@ -1,6 +1,6 @@
 // Test helpers for the type engine (not exported from the package).
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { LiteralSchema, type Literal } from "../idl/core.js";
+import { LiteralSchema, type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import type { AnyFlyteType } from "./type.js";
 
 /** A literal through protobuf bytes and back, as it travels between tasks. */

@@ -1,5 +1,6 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { SimpleType, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
 import { pbDurationOf, primitiveLiteral, timestampOf } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";

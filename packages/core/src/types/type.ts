@@ -1,5 +1,6 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Literal, LiteralType } from "../idl/core.js";
+import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
 import { describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, type MsgpackWriter } from "./msgpack.js";

@@ -1,5 +1,6 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, TypeStructureSchema, type Literal, type LiteralType } from "../idl/core.js";
+import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralTypeSchema, TypeStructureSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
