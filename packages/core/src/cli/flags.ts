@@ -3,10 +3,20 @@ import type { InputVariable } from "../interface/interface.js";
 import { FlyteDirectory, FlyteFile } from "../types/blob.js";
 import { parseIsoDatetime } from "../types/time.js";
 import type { AnyFlyteType } from "../types/type.js";
+import { UnionType } from "../types/union.js";
 import { CliError } from "./discover.js";
+
+/** The T of an Optional(T): a flag gives a T, and leaving the flag out gives none. */
+function optionalInner(type: AnyFlyteType): AnyFlyteType | undefined {
+  if (!(type instanceof UnionType)) return undefined;
+  const some = type.variants.filter((v) => v.name !== "None");
+  return some.length === 1 && some.length < type.variants.length ? some[0] : undefined;
+}
 
 /** How a type is written on the command line, for --help. */
 export function flagHint(type: AnyFlyteType): string {
+  const inner = optionalInner(type);
+  if (inner !== undefined) return `${flagHint(inner)}; leave it out for none`;
   switch (type.name) {
     case "Int":
       return "integer";
@@ -30,6 +40,8 @@ export function flagHint(type: AnyFlyteType): string {
 
 /** Reads one flag's text as a value of the input's type, or throws naming the input and the type. */
 export function parseFlag(input: InputVariable, text: string): unknown {
+  const inner = optionalInner(input.type);
+  if (inner !== undefined) return parseFlag({ ...input, type: inner }, text);
   const type = input.type;
   const fail = (detail = ""): never => {
     throw new CliError(`--${input.name} expects ${type.name} (${flagHint(type)}), got ${JSON.stringify(text)}${detail === "" ? "" : `: ${detail}`}`);

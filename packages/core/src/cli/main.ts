@@ -176,7 +176,13 @@ async function run(argv: readonly string[], out: (line: string) => void): Promis
     out("");
     out("Inputs:");
     for (const v of task.interface.inputs) {
-      const dflt = v.hasDefaultValue ? ` (default: ${show(v.defaultValue)})` : v.optional ? " (optional)" : "";
+      const dflt = v.hasDefaultValue
+        ? ` (default: ${show(v.defaultValue)})`
+        : v.parameterDefaultText !== undefined
+          ? ` (default: ${v.parameterDefaultText})`
+          : v.optional
+            ? " (optional)"
+            : "";
       out(`  --${v.name} ${v.type.name}  ${flagHint(v.type)}${dflt}${v.description !== v.name ? `  ${v.description}` : ""}`);
     }
     out("Outputs:");

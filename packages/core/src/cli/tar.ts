@@ -37,12 +37,18 @@ function padded(data: Buffer): Buffer {
   return rest === 0 ? data : Buffer.concat([data, Buffer.alloc(BLOCK - rest)]);
 }
 
-/** A pax record "<len> <key>=<value>\n", where len counts the whole record. */
+/** A pax record "<len> <key>=<value>\n", where len counts the whole record's bytes (UTF-8). */
 function paxRecord(key: string, value: string): string {
   const body = ` ${key}=${value}\n`;
-  let len = body.length + 1;
-  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  const bytes = Buffer.byteLength(body, "utf8");
+  let len = bytes + 1;
+  while (String(len).length + bytes !== len) len = String(len).length + bytes;
   return `${len}${body}`;
+}
+
+/** The first 100 bytes of a name, in ASCII, for the ustar field of a member whose pax header has its whole name. */
+function asciiPrefix(name: string): string {
+  return name.replace(/[^\x20-\x7e]/g, "_").slice(0, 100);
 }
 
 /** A tar archive of the files, in the order given. */
@@ -50,9 +56,12 @@ export function tar(files: readonly { name: string; data: Uint8Array }[], mtimeM
   const parts: Buffer[] = [];
   const mtime = mtimeMs / 1000;
   for (const f of files) {
-    const pax = Buffer.from(paxRecord("mtime", mtime.toFixed(6).replace(/0+$/, "").replace(/\.$/, "")), "utf8");
+    // A name that does not fit the 100-byte ustar field (or is not ASCII) travels in the pax header, as tarfile does.
+    const long = Buffer.byteLength(f.name, "utf8") > 100 || /[^\x20-\x7e]/.test(f.name);
+    const records = (long ? paxRecord("path", f.name) : "") + paxRecord("mtime", mtime.toFixed(6).replace(/0+$/, "").replace(/\.$/, ""));
+    const pax = Buffer.from(records, "utf8");
     parts.push(header("././@PaxHeader", pax.length, mtime, "x"), padded(pax));
-    parts.push(header(f.name, f.data.length, mtime, "0"), padded(Buffer.from(f.data)));
+    parts.push(header(long ? asciiPrefix(f.name) : f.name, f.data.length, mtime, "0"), padded(Buffer.from(f.data)));
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   const body = Buffer.concat(parts);
@@ -107,7 +116,7 @@ export function untar(archive: Buffer): { path: string; type: "file" | "director
     const h = archive.subarray(offset, offset + BLOCK);
     if (h.every((b) => b === 0)) break;
     const size = parseInt(field(h, 124, 12).trim() || "0", 8);
-    const type = String.fromCharCode(h[156]!) ;
+    const type = String.fromCharCode(h[156]!);
     const prefix = field(h, 345, 155);
     const name = prefix === "" ? field(h, 0, 100) : `${prefix}/${field(h, 0, 100)}`;
     const data = archive.subarray(offset + BLOCK, offset + BLOCK + size);

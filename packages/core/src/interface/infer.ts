@@ -117,6 +117,8 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       type,
       optional: hasDefaultValue || parsed?.[i]?.hasDefault === true || type.acceptsNone,
       hasDefaultValue,
+      hasParameterDefault: parsed?.[i]?.hasDefault === true,
+      parameterDefaultText: parsed?.[i]?.defaultText,
       defaultValue: hasDefaultValue ? spec.default : undefined,
       description: descriptionOf(source.docs, "inputs", name, spec?.description),
     };

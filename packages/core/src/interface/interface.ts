@@ -15,6 +15,13 @@ export interface InputVariable {
    */
   readonly hasDefaultValue: boolean;
   readonly defaultValue?: unknown;
+  /**
+   * Whether the function's parameter has a default of its own (`note = "none"`): left out, the
+   * input reaches the function as undefined, so that its default applies (even for an Optional).
+   */
+  readonly hasParameterDefault?: boolean;
+  /** That default as written in the (compiled) source, for help texts. */
+  readonly parameterDefaultText?: string;
   readonly description: string;
 }
 

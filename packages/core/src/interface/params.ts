@@ -8,6 +8,8 @@ export interface ParsedParameter {
   name: string | undefined;
   /** Whether it has a default value (`y = 1`). */
   hasDefault: boolean;
+  /** The default's source text (`1` for `y = 1`), when it has one. */
+  defaultText?: string;
   /** Whether it is a rest parameter (`...xs`). */
   rest: boolean;
   /** The parameter's source text, for messages. */
@@ -131,7 +133,9 @@ export function parseParameters(fn: Function): ParsedParameter[] | undefined {
     const body = rest ? text.slice(3).trim() : text;
     const eq = topLevelEquals(body);
     const head = (eq === -1 ? body : body.slice(0, eq)).trim();
-    return { name: IDENT.test(head) ? head : undefined, hasDefault: eq !== -1, rest, text };
+    const parameter: ParsedParameter = { name: IDENT.test(head) ? head : undefined, hasDefault: eq !== -1, rest, text };
+    if (eq !== -1) parameter.defaultText = body.slice(eq + 1).trim();
+    return parameter;
   });
 }
 

@@ -199,7 +199,7 @@ export abstract class Task {
       if (value === undefined) {
         // A default is applied where the task runs (as flytekit leaves Python's defaults to the
         // function), so it is not part of the inputs sent, nor of the cache key.
-        if (input.hasDefaultValue) continue;
+        if (input.hasDefaultValue || input.hasParameterDefault === true) continue;
         if (!input.type.acceptsNone) {
           if (input.optional) continue;
           throw new TaskInputError(
@@ -341,6 +341,7 @@ export abstract class Task {
       const literal = inputs.literals[input.name];
       if (literal === undefined) {
         if (input.hasDefaultValue) native[input.name] = input.defaultValue;
+        else if (input.hasParameterDefault === true) native[input.name] = undefined;
         else if (input.type.acceptsNone) native[input.name] = null;
         else if (!input.optional) {
           throw new TaskInputError(

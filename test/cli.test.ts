@@ -1,0 +1,243 @@
+// The `flytekit-ts` command as a user runs it: serialize (and what it refuses), package, run.
+import { fromBinary } from "@bufbuild/protobuf";
+import { admin } from "@flytekit-ts/core/idl";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { CLI_BIN, cleanEnv, EXECUTE_BIN, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
+import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
+import { Int, toLiteralMap, fromLiteralMap } from "@flytekit-ts/core";
+
+const cli = (args: readonly string[], cwd = TEST_ROOT) => runProcess(process.execPath, [CLI_BIN, ...args], { cwd, env: cleanEnv() });
+const GPU = "gpu=ghcr.io/org/gpu:cuda12";
+const scratch = () => mkdtempSync(join(tmpdir(), "flytekit-ts-cli-"));
+const golden = join(import.meta.dirname, "golden/entrypoint");
+const manifest = JSON.parse(readFileSync(join(golden, "manifest.json"), "utf8")) as {
+  package: { gzip_header: { cm: number; flg: number; os: number; xfl: number; fname: string }; tar_headers: { magic?: string; version?: string; typeflag?: string; name?: string }[] };
+};
+
+/** A directory's files and their bytes, to prove a failed command changed nothing. */
+function snapshot(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f)).toString("hex")]));
+}
+
+describe("flytekit-ts serialize refuses, names the module and the task, and leaves DIR as it was", () => {
+  const cases: [string, string, RegExp][] = [
+    ["a module that fails to import", "support/cli/bad-import.ts", /module support\/cli\/bad-import\.ts failed to import: the settings service is unreachable/],
+    ["two tasks of one name", "support/cli/duplicate.ts", /two tasks are named 'shared\.name': First\.run in .*duplicate\.ts and Second\.run in .*duplicate\.ts/],
+    ["a task whose interface cannot be inferred", "support/cli/untyped.ts", /module support\/cli\/untyped\.ts, task Untyped\.total: .*parameter 0 "xs".*List\(Int\)/s],
+  ];
+  for (const [what, module, message] of cases) {
+    it(what, async () => {
+      const parent = scratch();
+      const dir = join(parent, "out");
+      // An existing DIR keeps what it held; a new one is not created.
+      mkdirSync(dir);
+      writeFileSync(join(dir, "0_earlier_1.pb"), "earlier");
+      const before = snapshot(dir);
+      const r = await cli(["serialize", "--out", dir, "--image", "img:1", "--image", GPU, "support/e2e-tasks.ts", module]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(snapshot(dir)).toEqual(before);
+      expect(readdirSync(parent)).toEqual(["out"]);
+      const fresh = join(parent, "fresh");
+      const again = await cli(["serialize", "--out", fresh, "--image", "img:1", module]);
+      expect(again.code).toBe(1);
+      expect(existsSync(fresh)).toBe(false);
+      expect(readdirSync(parent)).toEqual(["out"]);
+    });
+  }
+
+  it("a container task needs an image, and says so", async () => {
+    const r = await cli(["serialize", "--out", join(scratch(), "out"), "support/e2e-tasks.ts"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("task 'support.e2e-tasks.Pipelines.add'");
+    expect(r.stderr).toContain("--image");
+  });
+
+  it("bad usage is named: no --out, no module, an unknown command", async () => {
+    expect((await cli(["serialize", "support/e2e-tasks.ts"])).stderr).toContain("--out DIR is required");
+    expect((await cli(["serialize", "--out", scratch()])).stderr).toContain("name at least one module");
+    const unknown = await cli(["serialise"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "serialise"');
+  });
+});
+
+describe("flytekit-ts serialize", () => {
+  it("skips reference tasks (registered elsewhere) and serializes the rest, echo included", async () => {
+    const dir = join(scratch(), "out");
+    const r = await cli(["serialize", "--out", dir, "--image", "img:1", "support/golden-tasks.ts"]);
+    expect(r.code, r.stderr).toBe(0);
+    const names = readdirSync(dir).map((f) => fromBinary(admin.TaskSpecSchema, readFileSync(join(dir, f))).template!.id!.name);
+    expect(names).toContain("golden_tasks.add");
+    expect(names).toContain("echo");
+    expect(names).not.toContain("recipes.aaa.simple.join_strings");
+    // Zero-padded to the count's digits, as pyflyte does: 9 files → one digit.
+    expect(readdirSync(dir).sort()[0]).toMatch(/^0_/);
+  });
+
+  it("loads compiled JavaScript too: module names come from the sources, the container imports the .js", async () => {
+    const examples = join(REPO_ROOT, "examples");
+    const dir = join(scratch(), "out");
+    const r = await cli(["serialize", "--out", dir, "--image", "img:1", "dist/math.js"], examples);
+    expect(r.code, r.stderr).toBe(0);
+    const file = readdirSync(dir).find((f) => f.includes("math.Pipelines.add"))!;
+    const template = fromBinary(admin.TaskSpecSchema, readFileSync(join(dir, file))).template!;
+    expect(template.id!.name).toBe("math.Pipelines.add");
+    const args = template.target.case === "container" ? template.target.value.args : [];
+    expect(args.slice(-4)).toEqual(["task-module", "dist/math.js", "task-name", "Pipelines.add"]);
+
+    // The container runs it from the package root, from those args.
+    const area = workArea(toLiteralMap({ x: Int, y: Int }, { x: 5, y: 6 }));
+    const filled = args.slice(1).map((a) => ({ "{{.input}}": area.inputs, "{{.outputPrefix}}": area.out })[a] ?? a);
+    const run = readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...filled], { cwd: examples, env: cleanEnv() }));
+    expect(run.files, run.stderr).toEqual(["outputs.pb"]);
+    expect(fromLiteralMap({ o0: Int }, run.outputs!, "output")).toEqual({ o0: 11 });
+  });
+});
+
+/** The members of a .tgz, as GNU tar (an independent reader) lists them, in order. */
+function tarList(file: string): string[] {
+  return execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).trim().split("\n");
+}
+
+describe("flytekit-ts package", () => {
+  it("writes flyte-package.tgz as pyflyte package does: gzip header, PAX members in order, TaskSpec files that decode", async () => {
+    const dir = scratch();
+    const output = join(dir, "flyte-package.tgz");
+    const r = await cli(["package", "--output", output, "--image", "docker.io/xyz:some-git-hash", "--image", GPU, "support/e2e-tasks.ts"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Successfully packaged 4 flyte objects into ${output}`);
+    const names = ["Pipelines.add", "Pipelines.shout", "Pipelines.everything", "Pipelines.inPod"].map((n, i) => `${i}_support.e2e-tasks.${n}_1.pb`);
+    expect(tarList(output)).toEqual(names);
+
+    const bytes = readFileSync(output);
+    const g = manifest.package.gzip_header;
+    expect({ cm: bytes[2], flg: bytes[3], xfl: bytes[8], os: bytes[9] }).toEqual({ cm: g.cm, flg: g.flg, xfl: g.xfl, os: g.os });
+    expect(bytes.subarray(10, 10 + "flyte-package.tgz".length + 1).toString("latin1")).toBe("flyte-package.tgz\0");
+
+    // Each member after a pax header, ustar magic and version as tarfile writes them; 10240-byte records.
+    const archive = gunzipSync(bytes);
+    expect(archive.length % 10240).toBe(0);
+    const headers: { name: string; typeflag: string; magic: string; version: string }[] = [];
+    for (let offset = 0; offset + 512 <= archive.length; ) {
+      const h = archive.subarray(offset, offset + 512);
+      if (h.every((b) => b === 0)) break;
+      const size = parseInt(h.subarray(124, 136).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+      headers.push({
+        name: h.subarray(0, 100).toString("utf8").replace(/\0.*$/s, ""),
+        typeflag: String.fromCharCode(h[156]!),
+        magic: h.subarray(257, 263).toString("latin1"),
+        version: h.subarray(263, 265).toString("latin1"),
+      });
+      offset += 512 + Math.ceil(size / 512) * 512;
+    }
+    const goldenHeaders = manifest.package.tar_headers.filter((t) => t.typeflag !== undefined);
+    expect(headers.map((h) => h.typeflag)).toEqual(names.flatMap(() => goldenHeaders.slice(0, 2).map((t) => t.typeflag)));
+    expect(headers.filter((h) => h.typeflag === "x").every((h) => h.name === "././@PaxHeader")).toBe(true);
+    expect(headers.every((h) => h.magic === goldenHeaders[0]!.magic && h.version === goldenHeaders[0]!.version)).toBe(true);
+
+    // The members, extracted by tar and decoded by protobufjs, are the TaskSpecs serialize writes.
+    const extracted = join(dir, "x");
+    mkdirSync(extracted);
+    execFileSync("tar", ["-xzf", output, "-C", extracted]);
+    const serialized = join(dir, "serialized");
+    expect((await cli(["serialize", "--out", serialized, "--image", "docker.io/xyz:some-git-hash", "--image", GPU, "support/e2e-tasks.ts"])).code).toBe(0);
+    for (const name of names) {
+      const spec = (pbjs.flyteidl.admin.TaskSpec as unknown as { decode(b: Uint8Array): PbjsMessage }).decode(readFileSync(join(extracted, name)));
+      expect((plain(spec) as { template: { id: { name: string } } }).template.id.name).toBe(name.replace(/^\d+_/, "").replace(/_1\.pb$/, ""));
+      expect(readFileSync(join(extracted, name))).toEqual(readFileSync(join(serialized, name)));
+    }
+  });
+
+  it("refuses to overwrite without -f, and overwrites with it", async () => {
+    const output = join(scratch(), "flyte-package.tgz");
+    writeFileSync(output, "earlier");
+    const refused = await cli(["package", "--output", output, "--image", "img:1", "--image", GPU, "support/e2e-tasks.ts"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("already exists; pass -f");
+    expect(readFileSync(output, "utf8")).toBe("earlier");
+    const forced = await cli(["package", "--output", output, "-f", "--image", "img:1", "--image", GPU, "support/e2e-tasks.ts"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(tarList(output)).toHaveLength(4);
+  });
+
+  it("a failing module leaves no archive", async () => {
+    const output = join(scratch(), "flyte-package.tgz");
+    const r = await cli(["package", "--output", output, "--image", "img:1", "support/cli/bad-import.ts"]);
+    expect(r.code).toBe(1);
+    expect(existsSync(output)).toBe(false);
+  });
+});
+
+describe("flytekit-ts run", () => {
+  const module = "support/cli/run-tasks.ts";
+
+  it("runs a task with inputs read by their types and prints its outputs", async () => {
+    const r = await cli(["run", module, "Cli.add", "--x", "40", "--y=2"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("o0: 42");
+  });
+
+  it("reads lists, dicts and records as JSON, enums and dates as text; an Optional's flag is its inner type", async () => {
+    const r = await cli([
+      "run", module, "Cli.describe",
+      "--xs", "[1,2,3]",
+      "--weights", '{"a":0.5,"b":1}',
+      "--box", '{"width":2,"height":3.5,"labels":["x","y"]}',
+      "--mode", "careful",
+      "--verbose", "yes",
+      "--at", "2026-11-21T08:00:00Z",
+      "--note", "hello",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("summary: '3 xs summing to 6, weights a+b, careful, verbose=true, at 2026-11-21T08:00:00.000Z, note=hello, labels=x|y, box is a Box: true'");
+    expect(r.stdout).toContain("area: 7");
+  });
+
+  it("an input left out gets the function's own default", async () => {
+    const r = await cli(["run", module, "Cli.describe", "--xs", "[]", "--weights", "{}", "--box", '{"width":1,"height":1}', "--mode", "fast", "--verbose", "no", "--at", "2026-01-01T00:00:00Z"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("note=none");
+  });
+
+  it("--help lists the inputs with their types, how to write them, defaults and descriptions", async () => {
+    const r = await cli(["run", module, "Cli.add", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: flytekit-ts run ${module} Cli.add --x Int --y Int`);
+    expect(r.stdout).toContain("support.cli.run-tasks.Cli.add: Adds two integers.");
+    expect(r.stdout).toContain("  --x Int  integer  the first");
+    expect(r.stdout).toContain("  o0: Int");
+    const describeHelp = await cli(["run", module, "Cli.describe", "--help"]);
+    expect(describeHelp.stdout).toContain('  --note Optional(Str)  text; leave it out for none (default: "none")');
+    expect(describeHelp.stdout).toContain("  --box Box  JSON");
+  });
+
+  it("bad flags name the input and the expected type", async () => {
+    const notInt = await cli(["run", module, "Cli.add", "--x", "1.5", "--y", "2"]);
+    expect(notInt.code).toBe(1);
+    expect(notInt.stderr).toContain('--x expects Int (integer), got "1.5"');
+    const unknown = await cli(["run", module, "Cli.add", "--z", "1"]);
+    expect(unknown.stderr).toContain("has no input --z (inputs: --x, --y)");
+    const missing = await cli(["run", module, "Cli.add", "--x", "1"]);
+    expect(missing.stderr).toContain("argument 'y' is missing (Int is required)");
+    const badJson = await cli(["run", module, "Cli.describe", "--xs", "[1,", "--weights", "{}"]);
+    expect(badJson.stderr).toContain('--xs expects List(Int) (JSON), got "[1,": not valid JSON');
+    const badRecord = await cli(["run", module, "Cli.describe", "--xs", "[]", "--weights", "{}", "--box", '{"width":"wide"}', "--mode", "fast", "--verbose", "no", "--at", "2026-01-01T00:00:00Z"]);
+    expect(badRecord.code).toBe(1);
+    expect(badRecord.stderr).toMatch(/argument 'box'.*width/);
+    const noTask = await cli(["run", module, "Cli.nope"]);
+    expect(noTask.stderr).toContain("has no task Cli.nope (tasks: Cli.add, Cli.describe, Cli.fails)");
+  });
+
+  it("a task that fails prints its error and exits 1", async () => {
+    const r = await cli(["run", module, "Cli.fails", "--x", "7"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no good: 7");
+  });
+});

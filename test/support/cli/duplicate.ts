@@ -1,0 +1,17 @@
+// Two tasks that claim one name: Flyte could register only one of them.
+import { Int } from "@flytekit-ts/core";
+import { task } from "@flytekit-ts/decorators";
+
+export class First {
+  @task({ name: "shared.name", inputs: { x: Int }, outputs: Int })
+  static run(x: number): number {
+    return x;
+  }
+}
+
+export class Second {
+  @task({ name: "shared.name", inputs: { x: Int }, outputs: Int })
+  static run(x: number): number {
+    return x * 2;
+  }
+}
