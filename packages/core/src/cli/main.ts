@@ -1,11 +1,12 @@
 // The `flytekit-ts` command: serialize and package tasks for registration, run one locally.
-import { create, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { toJsonString } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { inspect } from "node:util";
 import { ImageConfig } from "../serialize/image.js";
 import { SerializationSettings } from "../serialize/settings.js";
-import { TaskSpecSchema, toTaskSpec } from "../registration.js";
+import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "../registration.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
 import { VERSION } from "../version.js";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
@@ -98,8 +99,8 @@ export function taskSpecFiles(found: readonly DiscoveredTask[], settings: Serial
       throw new CliError(`task '${d.task.name}' (${d.attributePath} in ${d.file}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     const stem = `${String(i).padStart(width, "0")}_${d.task.name}_1`;
-    const files = [{ name: `${stem}.pb`, data: toBinary(TaskSpecSchema, spec), label: d.task.name }];
-    if (json) files.push({ name: `${stem}.json`, data: Buffer.from(`${toJsonString(TaskSpecSchema, create(TaskSpecSchema, spec), { prettySpaces: 2 })}\n`), label: d.task.name });
+    const files = [{ name: `${stem}.pb`, data: taskSpecToBinary(spec), label: d.task.name }];
+    if (json) files.push({ name: `${stem}.json`, data: Buffer.from(`${toJsonString(TaskSpecSchema, createMessage(TaskSpecSchema, spec), { prettySpaces: 2 })}\n`), label: d.task.name });
     return files;
   });
 }

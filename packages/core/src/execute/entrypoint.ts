@@ -2,7 +2,9 @@
 // pyflyte-execute contract (flytekit/bin/entrypoint.py). It loads the task with the resolver named
 // by --resolver, reads the inputs LiteralMap, runs dispatchExecute, and writes
 // <output-prefix>/outputs.pb, or <output-prefix>/error.pb with flytekit's error document.
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
+import { encodeBinary } from "../idl/binary.js";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,7 +146,7 @@ export function classify(error: unknown, phase: "load" | "run"): Failure {
 }
 
 function errorDocument(failure: Failure, worker: string): ErrorDocument {
-  return create(ErrorDocumentSchema, {
+  return createMessage(ErrorDocumentSchema, {
     error: {
       code: failure.code,
       message: errorMessage(failure.subject),
@@ -214,7 +216,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
 
   if (failure === undefined && outputs !== undefined) {
     try {
-      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), toBinary(LiteralMapSchema, outputs));
+      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
       return { code: 0, report: { wrote: "outputs", task } };
     } catch (e) {
       caught = e;
@@ -227,7 +229,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   log(doc.error!.message);
   log("!! End Error Captured by Flyte !!");
   try {
-    await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), toBinary(ErrorDocumentSchema, doc));
+    await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
   } catch (e) {
     log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
     return { code: 2, report: { wrote: "nothing", task, error: caught } };

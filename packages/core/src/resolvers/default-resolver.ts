@@ -9,6 +9,9 @@ import type { TaskResolver } from "./resolver.js";
 /** The `--resolver` name of the default resolver. */
 export const DEFAULT_RESOLVER_LOCATION = "flytekit-ts.DefaultTaskResolver";
 
+/** A module file's path from its package root, by file (a module serializes many tasks). */
+const moduleArgs = new Map<string, string>();
+
 /** A task that cannot be found, or whose location cannot be written into its container's args. */
 export class TaskResolutionError extends Error {
   override name = "TaskResolutionError";
@@ -44,8 +47,12 @@ export class DefaultTaskResolver implements TaskResolver {
           "(serialize it with the flytekit-ts CLI, which finds tasks in a module's exports, or declare it in a module)",
       );
     }
-    const root = packageRoot(file) ?? process.cwd();
-    const module = relative(root, file).split(sep).join("/");
+    let module = moduleArgs.get(file);
+    if (module === undefined) {
+      const root = packageRoot(file) ?? process.cwd();
+      module = relative(root, file).split(sep).join("/");
+      moduleArgs.set(file, module);
+    }
     return ["task-module", module, "task-name", attributePath];
   }
 

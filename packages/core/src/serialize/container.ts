@@ -1,6 +1,7 @@
 // The parts of a TaskTemplate that say how to run a container, as flytekit builds them
 // (core/utils.py, core/resources.py, python_auto_container.py).
-import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { ContainerSchema, ExtendedResourcesSchema, K8sPodSchema, Resources_ResourceName, ResourcesSchema, type Container, type ExtendedResources, type K8sPod, type Resources as IdlResources } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Accelerator } from "../tasks/accelerators.js";
 import type { PodTemplate } from "../tasks/pod-template.js";
@@ -31,7 +32,7 @@ function entriesOf(resources: Resources) {
 
 /** Requests and limits as flyteidl Resources: entries in flytekit's order, values as strings. */
 export function resourcesToIdl(resources: ResolvedResources): IdlResources {
-  return create(ResourcesSchema, { requests: entriesOf(resources.requests), limits: entriesOf(resources.limits) });
+  return createMessage(ResourcesSchema, { requests: entriesOf(resources.requests), limits: entriesOf(resources.limits) });
 }
 
 export interface ContainerSpec {
@@ -43,7 +44,7 @@ export interface ContainerSpec {
 
 /** A container target: command [] and the entrypoint in args, as flytekit writes it. */
 export function buildContainer(spec: ContainerSpec): Container {
-  return create(ContainerSchema, {
+  return createMessage(ContainerSchema, {
     image: spec.image,
     command: [],
     args: [...spec.args],
@@ -56,7 +57,7 @@ export function buildContainer(spec: ContainerSpec): Container {
 /** The extended resources message, or undefined when neither an accelerator nor shared memory is asked for. */
 export function extendedResources(accelerator: Accelerator | undefined, sharedMemory: string | undefined): ExtendedResources | undefined {
   if (accelerator === undefined && sharedMemory === undefined) return undefined;
-  return create(ExtendedResourcesSchema, {
+  return createMessage(ExtendedResourcesSchema, {
     gpuAccelerator:
       accelerator === undefined
         ? undefined
@@ -109,7 +110,7 @@ export function podSpecWithPrimary(pod: PodTemplate, container: Container, image
 
 /** The k8s_pod target of a task with a pod template. */
 export function buildK8sPod(pod: PodTemplate, container: Container, images: ImageConfig): K8sPod {
-  return create(K8sPodSchema, {
+  return createMessage(K8sPodSchema, {
     metadata: { labels: { ...pod.labels }, annotations: { ...pod.annotations } },
     podSpec: podSpecWithPrimary(pod, container, images),
   });

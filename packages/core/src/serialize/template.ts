@@ -1,6 +1,8 @@
 // Task → flyteidl.core.TaskTemplate, with flytekit's fields and rules
 // (flytekit/tools/translator.py get_serializable_task).
-import { create, toBinary, toJson, type JsonObject } from "@bufbuild/protobuf";
+import { toJson, type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
+import { encodeBinary } from "../idl/binary.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "../idl/gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
@@ -27,7 +29,7 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
   const container = task.getContainer(settings);
   const k8sPod = container === undefined ? task.getK8sPod(settings) : undefined;
   const sql = container === undefined && k8sPod === undefined ? task.getSql(settings) : undefined;
-  return create(TaskTemplateSchema, {
+  return createMessage(TaskTemplateSchema, {
     id: { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version },
     type: task.taskType,
     metadata: taskMetadataToIdl(task.metadata),
@@ -51,12 +53,12 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
 /** A reference task's identifier, exactly as given (the settings do not apply). */
 export function toReferenceIdentifier(task: ReferenceTask): Identifier {
   const r = task.reference;
-  return create(IdentifierSchema, { resourceType: ResourceType.TASK, project: r.project, domain: r.domain, name: r.name, version: r.version });
+  return createMessage(IdentifierSchema, { resourceType: ResourceType.TASK, project: r.project, domain: r.domain, name: r.name, version: r.version });
 }
 
 /** A template's bytes, as Flyte reads them. */
 export function templateToBinary(template: TaskTemplate): Uint8Array {
-  return toBinary(TaskTemplateSchema, template);
+  return encodeBinary(TaskTemplateSchema, template);
 }
 
 /** A template as protobuf JSON, for reading. */

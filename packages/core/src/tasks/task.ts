@@ -2,7 +2,9 @@
 // call that puts a JavaScript call through the same path a container takes:
 //   arguments → LiteralMap → [local cache] → dispatchExecute → LiteralMap → native result
 // dispatchExecute: literals → native → the task's body → native → literals.
-import { create, fromBinary, toBinary, type JsonObject } from "@bufbuild/protobuf";
+import { fromBinary, type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
+import { encodeBinary } from "../idl/binary.js";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { SecurityContextSchema, type SecurityContext } from "../idl/gen/flyteidl/core/security_pb.js";
 import { type Container, type ExtendedResources, type K8sPod, type Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
@@ -101,7 +103,7 @@ export abstract class Task {
   getSecurityContext(): SecurityContext | undefined {
     const secrets = this.settings.secretRequests;
     if (secrets.length === 0) return undefined;
-    return create(SecurityContextSchema, {
+    return createMessage(SecurityContextSchema, {
       secrets: secrets.map((s) => ({
         group: s.group ?? "",
         key: s.key ?? "",
@@ -236,7 +238,7 @@ export abstract class Task {
       if (hit !== undefined) return hit;
     }
     return andThen(this.runAttempts(inputs, 0), (outputs) => {
-      config.store.set(key, toBinary(LiteralMapSchema, outputs));
+      config.store.set(key, encodeBinary(LiteralMapSchema, outputs));
       return outputs;
     });
   }

@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -117,7 +118,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, {
+    return createMessage(LiteralTypeSchema, {
       type: { case: "blob", value: { format: this.format, dimensionality: this.dimensionality } },
     });
   }

@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
@@ -40,7 +41,7 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
+    return createMessage(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
   }
 
   toLiteral(value: unknown): Literal {
@@ -115,7 +116,7 @@ export class DictType<Out, In> extends FlyteType<
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, { type: { case: "mapValueType", value: this.value.literalType } });
+    return createMessage(LiteralTypeSchema, { type: { case: "mapValueType", value: this.value.literalType } });
   }
 
   /** The entries of a Map with string keys or of a plain object; anything else is an error. */

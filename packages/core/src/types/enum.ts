@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
@@ -34,7 +35,7 @@ export class EnumType<E extends StringEnum> extends FlyteType<E[keyof E]> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, { type: { case: "enumType", value: { values: [...this.values] } } });
+    return createMessage(LiteralTypeSchema, { type: { case: "enumType", value: { values: [...this.values] } } });
   }
 
   private check(value: unknown): E[keyof E] {

@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
@@ -94,7 +95,7 @@ class JsonType extends FlyteType<JsonRecord> {
   readonly tag = "Typed Dict";
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, {
+    return createMessage(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.STRUCT },
       annotation: { annotations: MSGPACK_ANNOTATION },
     });

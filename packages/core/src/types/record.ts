@@ -8,7 +8,8 @@
 // no-argument constructor runs (so fields missing from the data keep their initialisers), each
 // declared field is converted by its Flyte type, and the class's own class-transformer
 // decorators still apply.
-import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -212,7 +213,7 @@ export class RecordType<C> extends FlyteType<C> {
   protected buildLiteralType(): LiteralType {
     const dataclassType: { [key: string]: LiteralType } = {};
     for (const f of this.fields) dataclassType[f.name] = f.type.literalType;
-    return create(LiteralTypeSchema, {
+    return createMessage(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.STRUCT },
       metadata: this.jsonSchema(),
       structure: { dataclassType },

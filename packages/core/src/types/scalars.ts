@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
@@ -12,7 +13,7 @@ const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function simpleLiteralType(simple: SimpleType): LiteralType {
-  return create(LiteralTypeSchema, { type: { case: "simple", value: simple } });
+  return createMessage(LiteralTypeSchema, { type: { case: "simple", value: simple } });
 }
 
 /** A bigint as the value an Int gives: a number when it is safe, else the bigint. */

@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { isAbsolute, resolve } from "node:path";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType, type StructuredDatasetType } from "../idl/gen/flyteidl/core/types_pb.js";
@@ -59,7 +60,7 @@ export class DatasetType extends FlyteType<StructuredDataset, StructuredDataset 
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, {
+    return createMessage(LiteralTypeSchema, {
       type: {
         case: "structuredDatasetType",
         value: {

@@ -1,4 +1,5 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { type JsonObject } from "@bufbuild/protobuf";
+import { createMessage } from "../idl/create.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, TypeStructureSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
@@ -9,7 +10,7 @@ import { FlyteType, type AnyFlyteType } from "./type.js";
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
 function tagged(variant: AnyFlyteType): LiteralType {
-  return { ...variant.literalType, structure: create(TypeStructureSchema, { tag: variant.tag }) };
+  return { ...variant.literalType, structure: createMessage(TypeStructureSchema, { tag: variant.tag }) };
 }
 
 /** A LiteralType without metadata, annotation and structure: what flytekit compares to match a union tag. */
@@ -66,7 +67,7 @@ export class UnionType extends FlyteType<unknown> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return create(LiteralTypeSchema, {
+    return createMessage(LiteralTypeSchema, {
       type: { case: "unionType", value: { variants: this.variants.map((_, i) => this.variantType(i)) } },
     });
   }
