@@ -7,6 +7,8 @@ import { report, type Row } from "./harness.js";
 import { literalMapBench } from "./literal-map.js";
 import { cacheHitBench } from "./cache-hit.js";
 import { decorateBench } from "./decorate.js";
+import { entrypointBench } from "./entrypoint.js";
+import { serializeBench } from "./serialize.js";
 import { importBench } from "./startup.js";
 import { listCallBench, taskCallBench } from "./task-call.js";
 
@@ -17,6 +19,8 @@ const benches: [string, () => Row][] = [
   ["cache-hit", cacheHitBench],
   ["decorate", decorateBench],
   ["import", importBench],
+  ["serialize", serializeBench],
+  ["entrypoint", entrypointBench],
 ];
 
 // Each benchmark runs in a process of its own, so that one's heap does not weigh on the next;

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement, Row } from "./harness.js";
 
-function timeProcess(args: string[], runs: number, cwd: string): Measurement {
+export function timeProcess(args: string[], runs: number, cwd: string): Measurement {
   const times: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
     const start = process.hrtime.bigint();
