@@ -5,6 +5,7 @@ import { main as echoReference } from "./echo-reference.js";
 import { main as functionForm } from "./function-form.js";
 import { main as math } from "./math.js";
 import { main as plugins } from "./plugins.js";
+import { main as registration } from "./registration.js";
 import { main as retriesTimeouts } from "./retries-timeouts.js";
 import { main as types } from "./types.js";
 
@@ -17,6 +18,7 @@ const examples: [string, () => Promise<void>][] = [
   ["context-secrets", contextSecrets],
   ["plugins", plugins],
   ["echo-reference", echoReference],
+  ["registration", registration],
 ];
 
 let failed = 0;
