@@ -102,7 +102,7 @@ describe("flytekit's failure table", () => {
     expect(result.error!.error!.message).toContain(`module ${MODULE} has nothing at EntryTasks.nothingHere`);
   });
 
-  it("a module that fails to import is a user error too", async () => {
+  it("a module that is not there is a user error too", async () => {
     const area = workArea(x3());
     const result = await runExecute(executeArgs(area, "support/no-such-module.ts", "add"), area.out);
     expect(result.code).toBe(0);
@@ -149,18 +149,62 @@ describe("flytekit's failure table", () => {
     expect(result.error!.error!.message).toContain('no storage is registered for s3:// URIs');
   });
 
-  it("a resolver that cannot be imported fails the process: non-zero, no document", async () => {
+  it("a resolver that cannot be found or imported is SYSTEM and RECOVERABLE", async () => {
     const area = workArea(x3());
-    const result = await runExecute(executeArgs(area, MODULE, "EntryTasks.add", "no.such.Resolver"), area.out);
-    expect(result.code).not.toBe(0);
+    const unknown = await runExecute(executeArgs(area, MODULE, "EntryTasks.add", "no.such.Resolver"), area.out);
+    expect(unknown.code).toBe(0);
+    expect(unknown.files).toEqual(["error.pb"]);
+    expect(unknown.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(unknown.error!.error!.message).toContain('unknown resolver "no.such.Resolver"');
+    const area2 = workArea(x3());
+    const broken = await runExecute(executeArgs(area2, MODULE, "EntryTasks.add", "./support/cli/bad-import.ts#resolver"), area2.out);
+    expect(broken.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE });
+    expect(broken.error!.error!.message).toContain("the settings service is unreachable");
+  });
+
+  it("a module that throws while it is imported is a user error; a RecoverableError there is RECOVERABLE", async () => {
+    const area = workArea(x3());
+    const thrown = await runExecute(executeArgs(area, "support/cli/bad-import.ts", "Fine.same"), area.out);
+    expect(thrown.error!.error).toMatchObject({ code: "USER:RuntimeError", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+    expect(thrown.error!.error!.message).toContain("Error: the settings service is unreachable");
+    // The trace points at the line in the TypeScript source.
+    expect(thrown.error!.error!.message).toMatch(/bad-import\.ts:13:/);
+    const area2 = workArea(x3());
+    const recoverable = await runExecute(executeArgs(area2, "support/recoverable-import.ts", "nothing"), area2.out);
+    expect(recoverable.error!.error).toMatchObject({ code: "USER:Recoverable", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+  });
+
+  it("a task that throws something other than an Error is still a user error", async () => {
+    const { result } = await run("EntryTasks.throwString");
+    expect(result.error!.error).toMatchObject({ code: "USER:RuntimeError", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+    expect(result.error!.error!.message).toContain('ThrownValueError: the task threw the string "plain text failure 3", which is not an Error');
+  });
+
+  it("an error the task's code raises outside its call (a timer, an unawaited promise) fails the task with a document", async () => {
+    const thrown = await run("EntryTasks.strayThrow");
+    expect(thrown.result.code, thrown.result.stderr).toBe(0);
+    expect(thrown.result.files).toEqual(["error.pb"]);
+    expect(thrown.result.error!.error).toMatchObject({ code: "USER:RuntimeError", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+    expect(thrown.result.error!.error!.message).toContain("Error: thrown from a timer (3)");
+    const rejected = await run("EntryTasks.strayReject");
+    expect(rejected.result.files).toEqual(["error.pb"]);
+    expect(rejected.result.error!.error).toMatchObject({ code: "USER:Recoverable", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+  });
+
+  it("--test loads the resolver and runs nothing, as flytekit's dry run", async () => {
+    const area = workArea(x3());
+    const result = await runExecute(["--test", ...executeArgs(area, MODULE, "EntryTasks.failUser")], area.out);
+    expect(result.code).toBe(0);
     expect(result.files).toEqual([]);
-    expect(result.stderr).toContain("no.such.Resolver");
   });
 
   it("FLYTE_FAIL_ON_ERROR makes a failed task exit 1, after writing its error document", async () => {
     const { result } = await run("EntryTasks.failUser", x3(), { FLYTE_FAIL_ON_ERROR: "true" });
     expect(result.code).toBe(1);
     expect(result.files).toEqual(["error.pb"]);
+    // flytekit's str2bool: "true", "t", "1"; anything else is false.
+    expect((await run("EntryTasks.failUser", x3(), { FLYTE_FAIL_ON_ERROR: "T" })).result.code).toBe(1);
+    expect((await run("EntryTasks.failUser", x3(), { FLYTE_FAIL_ON_ERROR: "yes" })).result.code).toBe(0);
     // A task that succeeds still exits 0.
     const ok = await run("EntryTasks.add", toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { FLYTE_FAIL_ON_ERROR: "true" });
     expect(ok.result.code).toBe(0);
@@ -173,6 +217,10 @@ describe("flytekit's failure table", () => {
     expect(result.error!.error!.worker).toBe("worker-3");
     const long = await run("EntryTasks.failUser", x3(), { FLYTE_INTERNAL_DIST_ERROR_STRATEGY: "earliest", FLYTE_INTERNAL_WORKER_NAME: "w0" });
     expect(long.result.error!.error!.worker).toBe("w0");
+    // Set but empty is not set, as flytekit's get_one_of reads it.
+    const empty = await run("EntryTasks.failUser", x3(), { _F_DES: "", _F_WN: "w1" });
+    expect(empty.result.files).toEqual(["error.pb"]);
+    expect(empty.result.error!.error!.worker).toBe("");
   });
 
   it("an error document that cannot be written makes the process fail", async () => {
@@ -302,7 +350,7 @@ describe("parsing the container's args", () => {
 
   it("names what is missing or unknown", () => {
     expect(() => parseExecuteArgs(base.filter((a) => a !== "--inputs" && a !== "in.pb"))).toThrow(new UsageError("flytekit-ts-execute: --inputs is required"));
-    expect(() => parseExecuteArgs(base.slice(0, 7))).toThrow(/the resolver's arguments/);
+    expect(() => parseExecuteArgs(base.slice(0, 7))).toThrow(/no loader arguments after --/);
     expect(() => parseExecuteArgs(["--inputs"])).toThrow(/--inputs needs a value/);
     expect(() => parseExecuteArgs(["--nope", "1", ...base])).toThrow(/unknown option --nope/);
   });

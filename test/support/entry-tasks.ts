@@ -54,6 +54,30 @@ export class EntryTasks {
     throw new IgnoreOutputs(`worker ${x} does not report`);
   }
 
+  /** Throws a string, not an Error. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static throwString(x: number): number {
+    throw `plain text failure ${x}`;
+  }
+
+  /** Its error escapes its own call: a timer throws while the task waits. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static async strayThrow(x: number): Promise<number> {
+    setTimeout(() => {
+      throw new Error(`thrown from a timer (${x})`);
+    }, 1);
+    await new Promise((r) => setTimeout(r, 2000));
+    return x;
+  }
+
+  /** A promise it never awaits rejects. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static async strayReject(x: number): Promise<number> {
+    void Promise.reject(new RecoverableError(`nobody awaited this (${x})`));
+    await new Promise((r) => setTimeout(r, 2000));
+    return x;
+  }
+
   /** Declares an Int and returns a string: the outputs cannot be converted. */
   @task({ inputs: { x: Int }, outputs: Int })
   static badOutput(x: number): number {

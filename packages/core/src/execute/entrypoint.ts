@@ -14,10 +14,11 @@ import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { resolverByLocation } from "../resolvers/registry.js";
 import { setBlobDownloader } from "../types/blob.js";
-import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError } from "../tasks/errors.js";
-import { isUserError, type Task } from "../tasks/task.js";
+import type { TaskResolver } from "../resolvers/resolver.js";
+import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
+import { isUserError, markUserError, type Task } from "../tasks/task.js";
 import { TaskExecutionContext } from "./context.js";
-import { attemptFromEnv, envFlag, executionEnvironmentFromEnv } from "./environment.js";
+import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "./environment.js";
 import { joinUri, storageFor } from "./storage.js";
 
 /** What the entrypoint is told. */
@@ -73,7 +74,9 @@ export function parseExecuteArgs(argv: readonly string[]): ExecuteArgs {
   if (out.inputs === undefined) throw new UsageError("flytekit-ts-execute: --inputs is required");
   if (out.outputPrefix === undefined) throw new UsageError("flytekit-ts-execute: --output-prefix is required");
   if (out.resolver === undefined) throw new UsageError("flytekit-ts-execute: --resolver is required");
-  if (out.loaderArgs.length === 0) throw new UsageError("flytekit-ts-execute: the resolver's arguments (after --) cannot be <1");
+  if (out.loaderArgs.length === 0) {
+    throw new UsageError("flytekit-ts-execute: no loader arguments after --: the resolver needs them to find the task (e.g. -- task-module m.js task-name T.run)");
+  }
   return normalizeTemplates(out as ExecuteArgs);
 }
 
@@ -124,22 +127,19 @@ interface Failure {
 /**
  * flytekit's table: a user error (or a task that would not load) is USER, recoverable only as a
  * RecoverableError; a failed conversion of inputs or outputs is SYSTEM and not recoverable;
- * anything else (storage, the SDK) is SYSTEM and recoverable.
+ * anything else (storage, the resolver, the SDK) is SYSTEM and recoverable.
  */
-export function classify(error: unknown, phase: "load" | "run"): Failure {
-  if (phase === "load") {
-    return { code: userErrorCode(error), kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER, subject: error };
-  }
-  if (isUserError(error)) {
-    const original = (error as Error).cause ?? error;
+export function classify(error: unknown, phase: "resolver" | "load" | "run"): Failure {
+  if (phase === "load" || (phase === "run" && isUserError(error))) {
+    const original = phase === "run" ? ((error as Error).cause ?? error) : error;
     return {
       code: userErrorCode(error),
-      kind: error instanceof RecoverableError ? ContainerError_Kind.RECOVERABLE : ContainerError_Kind.NON_RECOVERABLE,
+      kind: error instanceof RecoverableError || original instanceof RecoverableError ? ContainerError_Kind.RECOVERABLE : ContainerError_Kind.NON_RECOVERABLE,
       origin: ExecutionError_ErrorKind.USER,
       subject: original,
     };
   }
-  if (error instanceof TaskInputError || error instanceof TaskOutputError) {
+  if (phase === "run" && (error instanceof TaskInputError || error instanceof TaskOutputError)) {
     return { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
   }
   return { code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
@@ -160,81 +160,140 @@ function errorDocument(failure: Failure, worker: string): ErrorDocument {
 
 /** Where an execution writes, and how it reports. */
 export interface ExecuteReport {
-  /** What was written: "outputs", "error", or "nothing" (IgnoreOutputs). */
+  /** What was written: "outputs", "error", or "nothing" (IgnoreOutputs, --test). */
   wrote: "outputs" | "error" | "nothing";
   task?: Task;
   error?: unknown;
 }
 
+/** An error raised outside the task's call (an uncaught exception, an unhandled rejection). */
+class StrayError {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Errors the task's code raises outside its own call (a throwing timer, a promise nobody awaits)
+ * would end the process with no document; while the entrypoint runs they fail the task instead.
+ */
+class StrayErrors {
+  private first: ((e: unknown) => void) | undefined;
+  private readonly onStray = (e: unknown) => {
+    if (this.first !== undefined) this.first(new StrayError(e));
+    else this.log(`flytekit-ts-execute: an error was raised after the task finished, and is ignored: ${e instanceof Error ? e.stack : String(e)}`);
+  };
+
+  constructor(private readonly log: (line: string) => void) {
+    process.on("uncaughtException", this.onStray);
+    process.on("unhandledRejection", this.onStray);
+  }
+
+  /** Runs the task's work; a stray error while it runs rejects it. */
+  run<T>(work: () => T | PromiseLike<T>): Promise<T> {
+    return new Promise<T>((resolvePromise, reject) => {
+      this.first = reject;
+      Promise.resolve()
+        .then(work)
+        .then(resolvePromise, reject)
+        .finally(() => (this.first = undefined));
+    });
+  }
+
+  dispose(): void {
+    process.off("uncaughtException", this.onStray);
+    process.off("unhandledRejection", this.onStray);
+  }
+}
+
 /**
  * Runs a task as Flyte runs it in a container. Returns the process's exit code: 0 when outputs or
  * an error document were written (1 for an error when FLYTE_FAIL_ON_ERROR is set), non-zero when
- * even the error document could not be written. A resolver that cannot be imported throws.
+ * even the error document could not be written.
  */
 export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => console.error(l)): Promise<{ code: number; report: ExecuteReport }> {
-  const distributed = env.FLYTE_INTERNAL_DIST_ERROR_STRATEGY ?? env._F_DES;
-  const worker = distributed !== undefined ? (env.FLYTE_INTERNAL_WORKER_NAME ?? env._F_WN ?? "") : "";
-  const errorFile = distributed !== undefined ? `error-${randomUUID().replace(/-/g, "")}.pb` : "error.pb";
+  const distributed = oneOf(env, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES") !== undefined;
+  const worker = distributed ? (oneOf(env, "FLYTE_INTERNAL_WORKER_NAME", "_F_WN") ?? "") : "";
+  const errorFile = distributed ? `error-${randomUUID().replace(/-/g, "")}.pb` : "error.pb";
   setBlobDownloader(async (uri, isDirectory) => {
     const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-in-")), isDirectory ? "dir" : uri.split("/").pop() || "file");
     await storageFor(uri).download(uri, local);
     return local;
   });
 
-  // The resolver is imported outside the error handling: if it cannot be, the process fails, as flytekit's does.
-  const resolver = await resolverByLocation(args.resolver);
-  let failure: Failure | undefined;
-  let task: Task | undefined;
-  let outputs: LiteralMap | undefined;
-  let caught: unknown;
+  const strays = new StrayErrors(log);
   try {
-    task = await resolver.loadTask(args.loaderArgs);
-  } catch (e) {
-    caught = e;
-    failure = classify(e, "load");
-  }
-  if (task !== undefined) {
+    let failure: Failure | undefined;
+    let task: Task | undefined;
+    let outputs: LiteralMap | undefined;
+    let caught: unknown;
+    let resolver: TaskResolver | undefined;
     try {
-      const inputs = fromBinary(LiteralMapSchema, await storageFor(args.inputs).read(args.inputs));
-      const environment = executionEnvironmentFromEnv(env, {
-        rawOutputPrefix: args.rawOutputDataPrefix,
-        checkpointPath: args.checkpointPath,
-        previousCheckpoint: args.prevCheckpoint,
-      });
-      const context = new TaskExecutionContext(task.name, attemptFromEnv(env), environment);
-      outputs = await task.dispatchExecute(inputs, context);
-      for (const upload of context.pendingUploads) await storageFor(upload.uri).upload(upload.localPath, upload.uri);
+      resolver = await resolverByLocation(args.resolver);
     } catch (e) {
       caught = e;
-      if (isUserError(e) && e instanceof IgnoreOutputs) {
-        log(`task ${task.name} raised IgnoreOutputs: no outputs are written (${e.message})`);
-        return { code: 0, report: { wrote: "nothing", task, error: e } };
+      failure = classify(e, "resolver");
+    }
+    if (args.test && resolver !== undefined) {
+      // flytekit's dry run: the resolver loads, nothing runs, nothing is written.
+      log(`flytekit-ts-execute --test: resolver ${args.resolver} loaded; not running ${args.loaderArgs.join(" ")}`);
+      return { code: 0, report: { wrote: "nothing" } };
+    }
+    if (resolver !== undefined) {
+      try {
+        task = await strays.run(() => resolver.loadTask(args.loaderArgs));
+      } catch (e) {
+        caught = e instanceof StrayError ? e.error : e;
+        failure = classify(caught, "load");
       }
-      failure = classify(e, "run");
     }
-  }
+    if (task !== undefined) {
+      const running = task;
+      try {
+        const inputs = fromBinary(LiteralMapSchema, await storageFor(args.inputs).read(args.inputs));
+        const environment = executionEnvironmentFromEnv(env, {
+          rawOutputPrefix: args.rawOutputDataPrefix,
+          checkpointPath: args.checkpointPath,
+          previousCheckpoint: args.prevCheckpoint,
+        });
+        const context = new TaskExecutionContext(running.name, attemptFromEnv(env), environment);
+        outputs = await strays.run(() => running.dispatchExecute(inputs, context)).catch((e: unknown) => {
+          // An error raised outside the task's own call stack is still the task's: its code raised it.
+          throw e instanceof StrayError ? markUserError(userError(running.name, e.error, context.secretValues)) : e;
+        });
+        for (const upload of context.pendingUploads) await storageFor(upload.uri).upload(upload.localPath, upload.uri);
+      } catch (e) {
+        caught = e;
+        if (isUserError(e) && e instanceof IgnoreOutputs) {
+          log(`task ${running.name} raised IgnoreOutputs: no outputs are written (${e.message})`);
+          return { code: 0, report: { wrote: "nothing", task, error: e } };
+        }
+        failure = classify(e, "run");
+      }
+    }
 
-  if (failure === undefined && outputs !== undefined) {
+    if (failure === undefined && outputs !== undefined) {
+      try {
+        await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
+        return { code: 0, report: { wrote: "outputs", task } };
+      } catch (e) {
+        caught = e;
+        failure = classify(e, "resolver");
+      }
+    }
+
+    const doc = errorDocument(failure!, worker);
+    log(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
+    log(doc.error!.message);
+    log("!! End Error Captured by Flyte !!");
     try {
-      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
-      return { code: 0, report: { wrote: "outputs", task } };
+      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
     } catch (e) {
-      caught = e;
-      failure = classify(e, "run");
+      log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
+      return { code: 2, report: { wrote: "nothing", task, error: caught } };
     }
+    return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught } };
+  } finally {
+    strays.dispose();
   }
-
-  const doc = errorDocument(failure!, worker);
-  log(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
-  log(doc.error!.message);
-  log("!! End Error Captured by Flyte !!");
-  try {
-    await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
-  } catch (e) {
-    log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
-    return { code: 2, report: { wrote: "nothing", task, error: caught } };
-  }
-  return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught } };
 }
 
 /** The command: parses argv, runs, and returns the exit code. */
@@ -249,6 +308,8 @@ export async function executeMain(argv: readonly string[], env: NodeJS.ProcessEn
     }
     throw e;
   }
+  // Stack traces in error documents point at the user's sources (source maps of compiled or loaded TypeScript).
+  process.setSourceMapsEnabled(true);
   if (args.loaderArgs.some((a) => /\.[cm]?tsx?$/.test(a))) {
     const { registerTypeScriptLoader } = await import("../loader/register.js");
     registerTypeScriptLoader();

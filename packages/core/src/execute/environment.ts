@@ -41,7 +41,16 @@ export function attemptFromEnv(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-/** flytekit's reading of a true/false environment variable (str2bool). */
+/** flytekit's reading of a true/false environment variable (str2bool): "true", "t" or "1", in any case. */
 export function envFlag(value: string | undefined): boolean {
-  return value !== undefined && ["true", "1", "yes", "y", "t", "on"].includes(value.trim().toLowerCase());
+  return value !== undefined && ["true", "t", "1"].includes(value.toLowerCase());
+}
+
+/** flytekit's get_one_of: the first of the variables that is set to something other than "". */
+export function oneOf(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = env[n];
+    if (v !== undefined && v !== "") return v;
+  }
+  return undefined;
 }

@@ -65,6 +65,27 @@ export class IgnoreOutputs extends Error {
   override name = "IgnoreOutputs";
 }
 
+/** A task threw something that is not an Error (a string, a number, ...): the value is kept. */
+export class ThrownValueError extends Error {
+  override name = "ThrownValueError";
+  constructor(readonly value: unknown) {
+    super(`the task threw ${describeThrown(value)}, which is not an Error`);
+  }
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "object") {
+    try {
+      return `an object ${JSON.stringify(value)?.slice(0, 200) ?? String(value)}`;
+    } catch {
+      return "an object";
+    }
+  }
+  return `the ${typeof value} ${String(value)}`;
+}
+
 /** A task that only Flyte can run (a reference task, a query run by a backend plugin). */
 export class NotRunnableLocallyError extends Error {
   override name = "NotRunnableLocallyError";
@@ -75,8 +96,9 @@ export class NotRunnableLocallyError extends Error {
  * flytekit does (`Error encountered while executing 'name':\n  boom`). The original stays the
  * `cause`; its own properties (such as `code`) are kept. Values listed in `redact` are masked.
  */
-export function userError(task: string, error: unknown, redact: readonly string[] = []): unknown {
-  if (!(error instanceof Error)) return error;
+export function userError(task: string, thrown: unknown, redact: readonly string[] = []): unknown {
+  // Whatever the task threw is its failure, an Error or not (flytekit wraps anything raised).
+  const error = thrown instanceof Error ? thrown : new ThrownValueError(thrown);
   const secrets = redact.filter((v) => v !== "");
   const mask = (text: string) => secrets.reduce((acc, secret) => acc.split(secret).join("****"), text);
   const leaks = secrets.some((v) => error.message.includes(v) || (error.stack ?? "").includes(v));

@@ -10,6 +10,7 @@ export {
   TaskInputError,
   TaskOutputError,
   TaskTimeoutError,
+  ThrownValueError,
 } from "./errors.js";
 export { FunctionTask, type FunctionBody, type FunctionTaskInit, type TaskLocation } from "./function-task.js";
 export {
