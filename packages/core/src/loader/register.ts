@@ -10,5 +10,7 @@ let registered = false;
 export function registerTypeScriptLoader(): void {
   if (registered) return;
   registered = true;
+  // Errors in loaded TypeScript report their lines in the source (the hooks inline a source map).
+  process.setSourceMapsEnabled(true);
   register(new URL("./ts-hooks.js", import.meta.url).href, import.meta.url);
 }

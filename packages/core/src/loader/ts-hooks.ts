@@ -1,7 +1,9 @@
 // Module hooks (node:module register) that transpile TypeScript sources with the TypeScript
 // compiler, decorators and their metadata included. Imports written as `./x.js` find `./x.ts`.
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -82,11 +84,87 @@ function compilerOptionsFor(file: string, t: TS): import("typescript").CompilerO
 
 type NextLoad = (url: string, context: { format?: string }) => Promise<{ format: string; source?: string | ArrayBuffer | Uint8Array }>;
 
+// Transpiled modules are cached on disk (in the nearest node_modules/.cache/flytekit-ts, or
+// FLYTEKIT_TS_CACHE_DIR; "off" disables it), keyed by the source, its tsconfig files and the
+// TypeScript version: a module seen before loads without starting the compiler, which is most of a
+// container's start-up for a TypeScript task.
+const CACHE_FORMAT = "1";
+
+function typescriptVersion(from: string): string {
+  for (const base of [from, join(process.cwd(), "noop.js")]) {
+    try {
+      const pkg = createRequire(base).resolve("typescript/package.json");
+      return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+    } catch {
+      // look further
+    }
+  }
+  return "unknown";
+}
+
+/** The texts of the tsconfig.json that applies to a directory and of the configs it extends. */
+function tsconfigTexts(dir: string): string[] {
+  let config: string | undefined;
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, "tsconfig.json"))) {
+      config = join(d, "tsconfig.json");
+      break;
+    }
+    if (dirname(d) === d) return [];
+  }
+  const texts: string[] = [];
+  for (let depth = 0; config !== undefined && depth < 8; depth++) {
+    const text: string = readFileSync(config, "utf8");
+    texts.push(config, text);
+    const extended: string | undefined = /"extends"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+    if (extended === undefined) break;
+    try {
+      config = extended.startsWith(".") ? join(dirname(config), extended.endsWith(".json") ? extended : `${extended}.json`) : createRequire(config).resolve(extended);
+    } catch {
+      texts.push(`unresolved ${extended}`);
+      break;
+    }
+    if (!existsSync(config)) break;
+  }
+  return texts;
+}
+
+function cacheDirFor(file: string): string | undefined {
+  const configured = process.env.FLYTEKIT_TS_CACHE_DIR;
+  if (configured === "off") return undefined;
+  if (configured !== undefined && configured !== "") return configured;
+  for (let d = dirname(file); ; d = dirname(d)) {
+    if (existsSync(join(d, "node_modules"))) return join(d, "node_modules", ".cache", "flytekit-ts");
+    if (dirname(d) === d) return join(tmpdir(), "flytekit-ts-cache");
+  }
+}
+
+function cacheKey(file: string, source: string): string {
+  const hash = createHash("sha256");
+  for (const part of [CACHE_FORMAT, typescriptVersion(file), file, source, ...tsconfigTexts(dirname(file))]) hash.update(part).update("\0");
+  return hash.digest("hex");
+}
+
 export async function load(url: string, context: { format?: string }, nextLoad: NextLoad): Promise<{ format: string; source?: string | ArrayBuffer | Uint8Array; shortCircuit?: boolean }> {
   if (!url.startsWith("file:") || !TS_FILE.test(new URL(url).pathname)) return nextLoad(url, context);
   const file = fileURLToPath(url);
+  const source = readFileSync(file, "utf8");
+  const dir = cacheDirFor(file);
+  const cached = dir === undefined ? undefined : join(dir, `${cacheKey(file, source)}.js`);
+  if (cached !== undefined && existsSync(cached)) return { format: "module", source: readFileSync(cached, "utf8"), shortCircuit: true };
   const t = typescript(file);
-  const out = t.transpileModule(readFileSync(file, "utf8"), { fileName: file, compilerOptions: compilerOptionsFor(file, t) });
+  const out = t.transpileModule(source, { fileName: file, compilerOptions: compilerOptionsFor(file, t) });
+  if (cached !== undefined) {
+    // Written whole or not at all; a cache that cannot be written (a read-only image) is skipped.
+    try {
+      mkdirSync(dirname(cached), { recursive: true });
+      const temp = `${cached}.${process.pid}.tmp`;
+      writeFileSync(temp, out.outputText);
+      renameSync(temp, cached);
+    } catch {
+      // no cache, then
+    }
+  }
   return { format: "module", source: out.outputText, shortCircuit: true };
 }
 

@@ -20,6 +20,7 @@ import { durationToMillis } from "../types/time.js";
 import { withUploadPlanner } from "../types/uploads.js";
 import { RecoverableError, TaskInputError, TaskOutputError, TaskTimeoutError, userError } from "./errors.js";
 import type { TaskDocumentation } from "./docs.js";
+import { declarationIndexForNewTask } from "./sequence.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
 
@@ -31,7 +32,8 @@ export function isUserError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { [USER_ERROR]?: boolean })[USER_ERROR] === true;
 }
 
-function markUserError(error: unknown): unknown {
+/** Marks an error as the task's own (its code threw it). */
+export function markUserError(error: unknown): unknown {
   if (typeof error === "object" && error !== null) {
     Object.defineProperty(error, USER_ERROR, { value: true, enumerable: false, configurable: true });
   }
@@ -53,6 +55,8 @@ export abstract class Task {
   /** Flyte's task type: `typescript-task` for function tasks, a plugin's own type otherwise. */
   abstract readonly taskType: string;
   readonly taskTypeVersion: number = 0;
+  /** Where the task comes in the program's order of declarations (serialize numbers files by it). */
+  readonly declarationIndex: number = declarationIndexForNewTask();
   readonly name: string;
   readonly interface: Interface;
   readonly settings: TaskSettings;
