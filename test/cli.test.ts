@@ -59,6 +59,19 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
     expect(r.stderr).toContain("--image");
   });
 
+  it("an option it does not know is an error, not a silent default", async () => {
+    const r = await cli(["serialize", "--out", join(scratch(), "out"), "--verison", "v1", "--image", "img:1", "support/e2e-tasks.ts"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("serialize: unknown option --verison (options: --out, --project, --domain, --version, --image");
+  });
+
+  it("a bad --image names the flag and the image", async () => {
+    const r = await cli(["serialize", "--out", join(scratch(), "out"), "--image", "nonsense", "support/e2e-tasks.ts"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("flytekit-ts: --image nonsense: Incorrectly formatted image nonsense, missing tag or digest");
+    expect(r.stderr).not.toContain("    at ");
+  });
+
   it("bad usage is named: no --out, no module, an unknown command", async () => {
     expect((await cli(["serialize", "support/e2e-tasks.ts"])).stderr).toContain("--out DIR is required");
     expect((await cli(["serialize", "--out", scratch()])).stderr).toContain("name at least one module");
@@ -79,6 +92,30 @@ describe("flytekit-ts serialize", () => {
     expect(names).not.toContain("recipes.aaa.simple.join_strings");
     // Zero-padded to the count's digits, as pyflyte does: 9 files → one digit.
     expect(readdirSync(dir).sort()[0]).toMatch(/^0_/);
+  });
+
+  it("numbers the files in the order the tasks were declared, as pyflyte does (not the exports' alphabetical order)", async () => {
+    const dir = join(scratch(), "out");
+    const r = await cli(["serialize", "--out", dir, "--image", "img:1", "support/cli/order.ts"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(["0_order.zeta_1.pb", "1_order.alpha_1.pb", "2_order.middle_1.pb"]);
+  });
+
+  it("pads the index as pyflyte does: ceil(log10(n)) digits, so 10 files take one and 11 take two", async () => {
+    const { indexWidth } = await import("@flytekit-ts/core/cli");
+    expect([0, 1, 9, 10, 11, 100, 101, 1000, 1001].map(indexWidth)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4]);
+  });
+
+  it("modules with no tasks: a warning, nothing written, exit 0 (as pyflyte)", async () => {
+    const dir = join(scratch(), "out");
+    const r = await cli(["serialize", "--out", dir, "support/cli/empty.ts"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("No flyte objects found in support/cli/empty.ts");
+    expect(existsSync(dir)).toBe(false);
+    const output = join(scratch(), "flyte-package.tgz");
+    const p = await cli(["package", "--output", output, "support/cli/empty.ts"]);
+    expect(p.code).toBe(0);
+    expect(existsSync(output)).toBe(false);
   });
 
   it("loads compiled JavaScript too: module names come from the sources, the container imports the .js", async () => {
@@ -165,6 +202,29 @@ describe("flytekit-ts package", () => {
     const forced = await cli(["package", "--output", output, "-f", "--image", "img:1", "--image", GPU, "support/e2e-tasks.ts"]);
     expect(forced.code, forced.stderr).toBe(0);
     expect(tarList(output)).toHaveLength(4);
+  });
+
+  it("--fast adds the code as fast<digest>.tar.gz, and the templates unpack it to /root (pyflyte package's default)", async () => {
+    const dir = scratch();
+    const source = join(dir, "project");
+    mkdirSync(join(source, "support"), { recursive: true });
+    mkdirSync(join(source, "node_modules", "dep"), { recursive: true });
+    writeFileSync(join(source, "support", "code.ts"), "export const x = 1;");
+    writeFileSync(join(source, "node_modules", "dep", "index.js"), "left out");
+    const output = join(dir, "flyte-package.tgz");
+    const r = await cli(["package", "--fast", "--source", source, "--output", output, "--image", "img:1", "--image", GPU, "support/e2e-tasks.ts"]);
+    expect(r.code, r.stderr).toBe(0);
+    const members = tarList(output);
+    expect(members).toHaveLength(5);
+    const code = members.find((m) => /^fast[0-9a-f]{32}\.tar\.gz$/.test(m));
+    expect(code).toBeDefined();
+    const extracted = join(dir, "x");
+    mkdirSync(extracted);
+    execFileSync("tar", ["-xzf", output, "-C", extracted]);
+    expect(execFileSync("tar", ["-tzf", join(extracted, code!)], { encoding: "utf8" }).trim().split("\n")).toEqual(["support/code.ts"]);
+    const spec = fromBinary(admin.TaskSpecSchema, readFileSync(join(extracted, members[0]!)));
+    const args = spec.template!.target.case === "container" ? spec.template!.target.value.args : [];
+    expect(args.slice(0, 6)).toEqual(["flytekit-ts-fast-execute", "--additional-distribution", "{{ .remote_package_path }}", "--dest-dir", "/root", "--"]);
   });
 
   it("a failing module leaves no archive", async () => {

@@ -84,5 +84,6 @@ export async function discover(modules: readonly string[]): Promise<DiscoveredTa
       all.push(d);
     }
   }
-  return all;
+  // In the order they were declared, as pyflyte writes them (a module's exports come alphabetically).
+  return all.sort((a, b) => a.task.declarationIndex - b.task.declarationIndex);
 }

@@ -4,13 +4,14 @@ import { createMessage } from "../idl/create.js";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { inspect } from "node:util";
-import { ImageConfig } from "../serialize/image.js";
+import { ImageConfig, ImageError } from "../serialize/image.js";
 import { SerializationSettings } from "../serialize/settings.js";
 import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "../registration.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
 import { VERSION } from "../version.js";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
 import { flagHint, readFlags } from "./flags.js";
+import { fastPackage } from "./fast-package.js";
 import { gzip, tar } from "./tar.js";
 
 const USAGE = `flytekit-ts ${VERSION}
@@ -27,7 +28,9 @@ Options:
   --env KEY=VALUE                       an environment variable for every task's container
   --json                                (serialize) a readable .json beside each .pb
   --fast [--distribution URI] [--dest-dir DIR]
-                                        fast registration: the container unpacks the code first
+                                        fast registration: the container unpacks the code first; package adds
+                                        the code (--source DIR, default .; .git, node_modules and .flyteignore
+                                        patterns left out) and defaults --dest-dir to /root, as pyflyte package
 Modules are TypeScript sources (loaded with the project's typescript, decorator metadata intact) or compiled JavaScript.`;
 
 interface Options {
@@ -36,25 +39,33 @@ interface Options {
   switches: Set<string>;
 }
 
-const SWITCHES = new Set(["--json", "--fast", "-f", "--force", "--help", "-h"]);
+const SETTINGS_FLAGS = ["--project", "--domain", "--version", "--image", "--env", "--distribution", "--dest-dir"];
+const COMMANDS: Record<string, { flags: readonly string[]; switches: readonly string[] }> = {
+  serialize: { flags: ["--out", ...SETTINGS_FLAGS], switches: ["--json", "--fast"] },
+  package: { flags: ["--output", "--source", ...SETTINGS_FLAGS], switches: ["--fast", "-f", "--force"] },
+};
 
-function parseOptions(argv: readonly string[], stopAtSecondPositional = false): Options & { rest: string[] } {
+/** A command's options; an option it does not know is an error that lists the ones it does. */
+function parseOptions(command: string, argv: readonly string[]): Options {
+  const known = COMMANDS[command]!;
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (stopAtSecondPositional && positional.length === 2) return { positional, flags, switches, rest: argv.slice(i) };
-    if (SWITCHES.has(a)) switches.add(a);
-    else if (a.startsWith("--")) {
+    if (known.switches.includes(a)) switches.add(a);
+    else if (a.startsWith("-")) {
       const eq = a.indexOf("=");
       const name = eq >= 0 ? a.slice(0, eq) : a;
+      if (!known.flags.includes(name)) {
+        throw new CliError(`${command}: unknown option ${name} (options: ${[...known.flags, ...known.switches].join(", ")})`);
+      }
       const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new CliError(`${name} needs a value`);
       flags.set(name, [...(flags.get(name) ?? []), value]);
     } else positional.push(a);
   }
-  return { positional, flags, switches, rest: [] };
+  return { positional, flags, switches };
 }
 
 function one(options: Options, name: string, fallback = ""): string {
@@ -63,7 +74,16 @@ function one(options: Options, name: string, fallback = ""): string {
   return values[0] ?? fallback;
 }
 
-function settingsFrom(options: Options): SerializationSettings {
+function imagesFrom(values: readonly string[]): ImageConfig {
+  try {
+    return ImageConfig.fromFlags(values);
+  } catch (e) {
+    if (e instanceof ImageError) throw new CliError(`--image ${values.join(" --image ")}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+function settingsFrom(options: Options, fastDestination?: string): SerializationSettings {
   const env: Record<string, string> = {};
   for (const kv of options.flags.get("--env") ?? []) {
     const eq = kv.indexOf("=");
@@ -74,17 +94,17 @@ function settingsFrom(options: Options): SerializationSettings {
     project: one(options, "--project"),
     domain: one(options, "--domain"),
     version: one(options, "--version"),
-    imageConfig: ImageConfig.fromFlags(options.flags.get("--image") ?? []),
+    imageConfig: imagesFrom(options.flags.get("--image") ?? []),
     env: Object.keys(env).length === 0 ? undefined : env,
     fastSerialization: options.switches.has("--fast")
-      ? { enabled: true, distribution: options.flags.get("--distribution")?.[0], destinationDir: options.flags.get("--dest-dir")?.[0] }
+      ? { enabled: true, distribution: options.flags.get("--distribution")?.[0], destinationDir: options.flags.get("--dest-dir")?.[0] ?? fastDestination }
       : undefined,
   });
 }
 
-/** pyflyte's file index width: enough digits for the count (ceil(log10(n))). */
-function indexWidth(count: number): number {
-  return count === 0 ? 0 : Math.ceil(Math.log10(count));
+/** pyflyte's file index width, computed as it does (ceil(log(n, 10)): 10 files get one digit, 11 get two). */
+export function indexWidth(count: number): number {
+  return count === 0 ? 0 : Math.ceil(Math.log(count) / Math.log(10));
 }
 
 /** Every registrable task as its TaskSpec file (reference tasks are registered elsewhere). */
@@ -96,7 +116,9 @@ export function taskSpecFiles(found: readonly DiscoveredTask[], settings: Serial
     try {
       spec = toTaskSpec(d.task, settings);
     } catch (e) {
-      throw new CliError(`task '${d.task.name}' (${d.attributePath} in ${d.file}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      const message = e instanceof Error ? e.message : String(e);
+      const named = message.includes(`'${d.task.name}'`) ? message : `task '${d.task.name}': ${message}`;
+      throw new CliError(`${named} (${d.attributePath} in ${d.file})`, { cause: e });
     }
     const stem = `${String(i).padStart(width, "0")}_${d.task.name}_1`;
     const files = [{ name: `${stem}.pb`, data: taskSpecToBinary(spec), label: d.task.name }];
@@ -124,37 +146,56 @@ function writeAll(dir: string, files: readonly { name: string; data: Uint8Array 
 }
 
 async function serialize(argv: readonly string[], out: (line: string) => void): Promise<void> {
-  const options = parseOptions(argv);
+  const options = parseOptions("serialize", argv);
   const dir = one(options, "--out");
   if (dir === "") throw new CliError("serialize: --out DIR is required");
   if (options.positional.length === 0) throw new CliError("serialize: name at least one module");
   const settings = settingsFrom(options);
   const found = await discover(options.positional);
   const files = taskSpecFiles(found, settings, options.switches.has("--json"));
+  if (files.length === 0) {
+    // As pyflyte: a warning, nothing written, and not a failure.
+    out(`No flyte objects found in ${options.positional.join(", ")}`);
+    return;
+  }
   writeAll(dir, files);
   out(`Successfully serialized ${files.filter((f) => f.name.endsWith(".pb")).length} flyte entities into ${dir}`);
   for (const f of files) out(`  ${f.label} -> ${f.name}`);
 }
 
 async function packageCommand(argv: readonly string[], out: (line: string) => void): Promise<void> {
-  const options = parseOptions(argv);
+  const options = parseOptions("package", argv);
   const output = resolve(one(options, "--output", "flyte-package.tgz"));
   if (options.positional.length === 0) throw new CliError("package: name at least one module");
   if (existsSync(output) && !options.switches.has("-f") && !options.switches.has("--force")) {
     throw new CliError(`${output} already exists; pass -f to overwrite it`);
   }
-  const settings = settingsFrom(options);
+  const fast = options.switches.has("--fast");
+  // pyflyte package's in-container source path: where the image has the code (COPY . /root).
+  const settings = settingsFrom(options, "/root");
   const found = await discover(options.positional);
-  const files = taskSpecFiles(found, settings, false);
-  if (files.length === 0) throw new CliError("package: the modules export no registrable tasks");
+  const files: { name: string; data: Uint8Array; label: string }[] = taskSpecFiles(found, settings, false);
+  if (files.length === 0) {
+    // As pyflyte: a warning, no archive, and not a failure.
+    out(`No flyte objects found in ${options.positional.join(", ")}`);
+    return;
+  }
+  const specs = files.length;
+  out(`Successfully serialized ${specs} flyte entities`);
+  for (const f of files) out(`  Packaging ${f.label} -> ${f.name}`);
+  if (fast) {
+    // The code travels in the archive too; flytectl uploads it and fills in {{ .remote_package_path }}.
+    const source = one(options, "--source", ".");
+    const code = fastPackage(source, [output]);
+    files.push({ name: code.name, data: code.data, label: `${code.files.length} files of ${resolve(source)}` });
+    out(`Fast mode enabled: compressed archive ${code.name} (${code.files.length} files)`);
+  }
   const now = Date.now();
   const archive = gzip(tar(files, now), basename(output), now);
   const staging = `${output}.${process.pid}.tmp`;
   writeFileSync(staging, archive);
   renameSync(staging, output);
-  out(`Successfully serialized ${files.length} flyte entities`);
-  for (const f of files) out(`  Packaging ${f.label} -> ${f.name}`);
-  out(`Successfully packaged ${files.length} flyte objects into ${output}`);
+  out(`Successfully packaged ${specs} flyte objects into ${output}`);
 }
 
 function show(value: unknown): string {

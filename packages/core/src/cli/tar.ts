@@ -1,7 +1,7 @@
 // A gzipped tar as Python's tarfile writes it (what `pyflyte package` makes and `flytectl register
 // files` reads): PAX format, each member after a pax header carrying its mtime, mode 0644, owner
 // root, and the archive padded to 20 blocks; gzip with the file's name in its header.
-import { crc32, deflateRawSync } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
 
 const BLOCK = 512;
 const RECORD = BLOCK * 20;
@@ -67,6 +67,23 @@ export function tar(files: readonly { name: string; data: Uint8Array }[], mtimeM
   const body = Buffer.concat(parts);
   const total = Math.ceil(body.length / RECORD) * RECORD;
   return Buffer.concat([body, Buffer.alloc(total - body.length)]);
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** gzip's CRC-32 (node:zlib has one only from Node 20.15). */
+export function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** gzip with the file name and modification time in the header, best compression (as Python's gzip). */

@@ -7,6 +7,7 @@ import { IdentifierSchema, ResourceType, type Identifier } from "../idl/gen/flyt
 import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
 import type { Task } from "../tasks/task.js";
+import { ImageError } from "./image.js";
 import { taskMetadataToIdl } from "./metadata.js";
 import type { SerializationSettings } from "./settings.js";
 
@@ -26,9 +27,16 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
       `task '${task.name}' is a reference to a registered task: it serializes to its identifier (toReferenceIdentifier), never a TaskTemplate`,
     );
   }
-  const container = task.getContainer(settings);
-  const k8sPod = container === undefined ? task.getK8sPod(settings) : undefined;
-  const sql = container === undefined && k8sPod === undefined ? task.getSql(settings) : undefined;
+  let container, k8sPod, sql;
+  try {
+    container = task.getContainer(settings);
+    k8sPod = container === undefined ? task.getK8sPod(settings) : undefined;
+    sql = container === undefined && k8sPod === undefined ? task.getSql(settings) : undefined;
+  } catch (e) {
+    // An image that cannot be resolved is the task's: say which.
+    if (e instanceof ImageError) throw new ImageError(`task '${task.name}': ${e.message}`, { cause: e });
+    throw e;
+  }
   return createMessage(TaskTemplateSchema, {
     id: { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version },
     type: task.taskType,

@@ -1,4 +1,5 @@
 import type { TaskDeclaration } from "./declaration.js";
+import { nextDeclarationIndex, withDeclarationIndex } from "./sequence.js";
 import type { Task } from "./task.js";
 
 type Builder = (declaration: TaskDeclaration) => Task;
@@ -7,6 +8,8 @@ type Builder = (declaration: TaskDeclaration) => Task;
 export class TaskEntry {
   /** @internal */ task: Task | undefined;
   /** @internal */ generation = -1;
+  /** Where the declaration comes in the program's order of declarations. */
+  readonly index: number = nextDeclarationIndex();
 
   constructor(
     readonly declaration: TaskDeclaration,
@@ -61,7 +64,8 @@ export class TaskStore {
     if (this.builder === undefined) throw new Error("flytekit-ts: no task builder is registered (import @flytekit-ts/core)");
     if (!this.listed.has(entry)) this.index(entry);
     entry.task = undefined;
-    const task = this.builder(entry.declaration);
+    const builder = this.builder;
+    const task = withDeclarationIndex(entry.index, () => builder(entry.declaration));
     entry.task = task;
     entry.generation = this.generation;
     return task;

@@ -1,0 +1,2 @@
+// A module with no tasks.
+export const answer = 42;

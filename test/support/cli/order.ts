@@ -1,0 +1,6 @@
+// Tasks exported in an order other than the alphabet: serialize numbers them as declared.
+import { functionTask, Int } from "@flytekit-ts/core";
+
+export const zeta = functionTask({ name: "order.zeta", inputs: { x: Int }, outputs: Int }, ({ x }) => x);
+export const alpha = functionTask({ name: "order.alpha", inputs: { x: Int }, outputs: Int }, ({ x }) => x);
+export const middle = functionTask({ name: "order.middle", inputs: { x: Int }, outputs: Int }, ({ x }) => x);
