@@ -6,7 +6,7 @@ export * from "./tasks/index.js";
 export { Interface, type InputVariable, type OutputVariable } from "./interface/interface.js";
 export { inferFunctionInterface, type InputSpec, type InputsSpec, type OutputsSpec } from "./interface/infer.js";
 export { parseParameters, type ParsedParameter } from "./interface/params.js";
-export { TaskPlugins, type PluginTaskClass } from "./plugins/task-plugins.js";
+export { TaskPlugins, type PluginTaskClass, type TemplateTaskClass } from "./plugins/task-plugins.js";
 export type { TaskResolver } from "./resolvers/resolver.js";
 export {
   currentContext,
@@ -31,5 +31,13 @@ export {
   TaskResolutionError,
   type ModuleLocation,
 } from "./resolvers/default-resolver.js";
+export {
+  executorLocation,
+  setExecutorLocation,
+  TASK_TEMPLATE_RESOLVER_LOCATION,
+  TaskTemplateResolver,
+  taskTemplateResolver,
+} from "./resolvers/template-resolver.js";
+export { importLocation, LocationError, modulePath } from "./resolvers/locate.js";
 export { joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
 export { executionEnvironmentFromEnv } from "./execute/environment.js";

@@ -43,6 +43,14 @@ export function declareTask(
   descriptor?: PropertyDescriptor,
 ): PropertyDescriptor | undefined {
   const file = callerFile();
+  if (key === undefined && kind === "container") {
+    // A customized container task declared on a class: the class stands for the task.
+    const cls = target as Function;
+    const declaration: TaskDeclaration = { kind, target: cls, member: "", style: "class", fn: cls, options, reflected: { hasMetadata: false }, file };
+    checkDeclaration(declaration);
+    taskStore.record(declaration, [cls]);
+    return undefined;
+  }
   if (key === undefined) {
     // On a class: its run method is the task.
     const cls = target as Function;

@@ -5,3 +5,4 @@ export { task, type TaskDecorator } from "./task.js";
 export { echo, type EchoOptions } from "./echo.js";
 export { referenceTask, type ReferenceTaskOptions } from "./reference-task.js";
 export { reflectedSignature } from "./declare.js";
+export { customContainerTask, taskExecutor } from "./custom-container-task.js";

@@ -13,6 +13,8 @@ import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "..
 import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { resolverByLocation } from "../resolvers/registry.js";
+// The built-in resolvers: the default one (with the registry) and the task template resolver.
+import "../resolvers/template-resolver.js";
 import { setBlobDownloader } from "../types/blob.js";
 import type { TaskResolver } from "../resolvers/resolver.js";
 import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";

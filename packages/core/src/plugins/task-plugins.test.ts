@@ -56,7 +56,7 @@ describe("TaskPlugins", () => {
     expect(() => TaskPlugins.registerPluginTask(Dask, OtherTask)).toThrow(
       "Requesting to register plugin OtherTask - collides with existing plugin DaskTask for type Dask",
     );
-    expect(() => TaskPlugins.registerPluginTask(Dask, class NotATask {} as never)).toThrow("registerPluginTask: NotATask must be a class that extends FunctionTask");
+    expect(() => TaskPlugins.registerPluginTask(Dask, class NotATask {} as never)).toThrow("registerPluginTask: NotATask must be a task class (one that extends FunctionTask, CustomizedContainerTask or Task)");
   });
 
   it("finds by the exact config class: a subclass is not found", () => {

@@ -1,26 +1,36 @@
 import { FunctionTask, type FunctionTaskInit } from "../tasks/function-task.js";
+import { TaskDefinitionError } from "../tasks/errors.js";
+import { Task } from "../tasks/task.js";
 
-/** A task class a plugin provides: a FunctionTask subclass built like one. */
+/** A task class a plugin provides for `@task`: a FunctionTask subclass built like one. */
 export type PluginTaskClass = (new (init: FunctionTaskInit) => FunctionTask) & { supportsAsync: boolean };
 
+/**
+ * A task class a plugin provides for tasks without a function of the user's (a customized
+ * container task such as SQLite3Task, a query task such as BigQueryTask): built from options
+ * `{ name, taskConfig, ... }`.
+ */
+export type TemplateTaskClass = new (init: never) => Task;
+
 const STORE = Symbol.for("flytekit-ts.task-plugins");
-const plugins: Map<Function, PluginTaskClass> = ((globalThis as Record<symbol, unknown>)[STORE] as Map<Function, PluginTaskClass> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[STORE] = new Map<Function, PluginTaskClass>()) as Map<Function, PluginTaskClass>;
+const plugins: Map<Function, Function> = ((globalThis as Record<symbol, unknown>)[STORE] as Map<Function, Function> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STORE] = new Map<Function, Function>()) as Map<Function, Function>;
 
 /**
  * Plugins by their config class (flytekit's TaskPlugins): `@task({ taskConfig: new Cfg() })`
- * builds the task class registered for `Cfg`. Lookup is by the exact class: a subclass of a
- * registered config is not found.
+ * builds the task class registered for `Cfg`, and so does `@customContainerTask({ config })` for
+ * a plugin whose tasks run no function of the user's. Lookup is by the exact class: a subclass of
+ * a registered config is not found.
  */
 export const TaskPlugins = {
   /**
-   * Registers `taskClass` for tasks whose `taskConfig` is an instance of `configClass`. The same
-   * pair twice is a no-op; another class for a registered config is an error.
+   * Registers `taskClass` for tasks whose config is an instance of `configClass`. The same pair
+   * twice is a no-op; another class for a registered config is an error.
    */
-  registerPluginTask(configClass: Function, taskClass: PluginTaskClass): void {
+  registerPluginTask(configClass: Function, taskClass: PluginTaskClass | TemplateTaskClass): void {
     if (typeof configClass !== "function") throw new TypeError("registerPluginTask: the config must be a class");
-    if (typeof taskClass !== "function" || !(taskClass.prototype instanceof FunctionTask)) {
-      throw new TypeError(`registerPluginTask: ${String(taskClass?.name ?? taskClass)} must be a class that extends FunctionTask`);
+    if (typeof taskClass !== "function" || !(taskClass.prototype instanceof Task)) {
+      throw new TypeError(`registerPluginTask: ${String((taskClass as { name?: string } | undefined)?.name ?? taskClass)} must be a task class (one that extends FunctionTask, CustomizedContainerTask or Task)`);
     }
     const found = plugins.get(configClass);
     if (found === taskClass) return;
@@ -32,9 +42,21 @@ export const TaskPlugins = {
     plugins.set(configClass, taskClass);
   },
 
-  /** The task class registered for exactly this config class, or FunctionTask. */
+  /** The function-task class registered for exactly this config class, or FunctionTask. */
   findPluginTask(configClass: Function | undefined): PluginTaskClass {
-    return (configClass === undefined ? undefined : plugins.get(configClass)) ?? FunctionTask;
+    const found = configClass === undefined ? undefined : plugins.get(configClass);
+    if (found === undefined) return FunctionTask;
+    if (!(found.prototype instanceof FunctionTask)) {
+      throw new TaskDefinitionError(
+        `the plugin for ${configClass!.name} is ${found.name}, whose tasks run no function of yours: declare them with @customContainerTask({ config, ... }) or new ${found.name}({ ... }), not @task`,
+      );
+    }
+    return found as PluginTaskClass;
+  },
+
+  /** The task class registered for exactly this config class, of any kind. */
+  pluginFor(configClass: Function): PluginTaskClass | TemplateTaskClass | undefined {
+    return plugins.get(configClass) as PluginTaskClass | TemplateTaskClass | undefined;
   },
 
   /** Whether a config class has a plugin. */

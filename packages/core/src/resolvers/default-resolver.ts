@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { packageRoot } from "../naming/module-name.js";
+import { modulePath } from "./locate.js";
 import { findTask } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
 import type { TaskResolver } from "./resolver.js";
@@ -49,8 +49,7 @@ export class DefaultTaskResolver implements TaskResolver {
     }
     let module = moduleArgs.get(file);
     if (module === undefined) {
-      const root = packageRoot(file) ?? process.cwd();
-      module = relative(root, file).split(sep).join("/");
+      module = modulePath(file);
       moduleArgs.set(file, module);
     }
     return ["task-module", module, "task-name", attributePath];

@@ -1,6 +1,5 @@
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { defaultTaskResolver, TaskResolutionError } from "./default-resolver.js";
+import { importLocation } from "./locate.js";
 import type { TaskResolver } from "./resolver.js";
 
 const BUILTIN = Symbol.for("flytekit-ts.builtin-resolvers");
@@ -20,17 +19,12 @@ export function registerBuiltinResolver(resolver: TaskResolver): void {
 export async function resolverByLocation(location: string): Promise<TaskResolver> {
   const builtin = builtins.get(location);
   if (builtin !== undefined) return builtin;
-  const hash = location.lastIndexOf("#");
-  if (hash <= 0) {
+  if (location.lastIndexOf("#") <= 0) {
     throw new TaskResolutionError(`unknown resolver ${JSON.stringify(location)}: a resolver is a built-in name or "<module>#<export>"`);
   }
-  const specifier = location.slice(0, hash);
-  const exportName = location.slice(hash + 1);
-  const target = specifier.startsWith(".") || isAbsolute(specifier) ? pathToFileURL(resolve(process.cwd(), specifier)).href : specifier;
-  const module = (await import(target)) as Record<string, unknown>;
-  const resolver = module[exportName] as TaskResolver | undefined;
-  if (resolver === undefined || typeof resolver.loadTask !== "function") {
-    throw new TaskResolutionError(`resolver ${location}: ${specifier} exports no resolver named ${exportName}`);
+  const resolver = (await importLocation(location, "resolver")) as TaskResolver | undefined;
+  if (resolver === undefined || resolver === null || typeof resolver.loadTask !== "function") {
+    throw new TaskResolutionError(`resolver ${location} is not a resolver (it has no loadTask)`);
   }
   return resolver;
 }

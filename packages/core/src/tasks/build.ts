@@ -1,7 +1,12 @@
 // Builds tasks from what decorators recorded (TaskDeclaration) and from the function form.
 import { inferFunctionInterface, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
 import { callerFile, moduleNameOf } from "../naming/module-name.js";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { TaskPlugins } from "../plugins/task-plugins.js";
+import type { SerializationSettings } from "../serialize/settings.js";
+import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
+import { FunctionTask } from "./function-task.js";
+import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
 import type { TaskDocs } from "./docs.js";
 import { EchoTask } from "./echo-task.js";
 import { TaskDefinitionError } from "./errors.js";
@@ -85,6 +90,64 @@ function buildFunctionTask(declaration: TaskDeclaration): Task {
   return new TaskClass({ name, interface: iface, settings, body, isAsync, location: { file: declaration.file, attributePath: path } });
 }
 
+/** The options of `@customContainerTask` (see the decorator). */
+export interface CustomContainerTaskOptions extends Omit<CustomizedContainerTaskInit<object>, "name" | "taskConfig" | "executorType"> {
+  name?: string;
+  /** The task's config: with a plugin registered for its class, the plugin's task class is built. */
+  config?: object;
+  /** The executor (without a plugin for the config). */
+  executor?: ShimTaskExecutorClass;
+  /** The template's custom field, from the config (without a plugin); or a static `custom(config, settings)` on the class. */
+  custom?: (config: unknown, settings: SerializationSettings | undefined) => JsonObject;
+  /** A plugin's own options (`query` for SQLite3Task, ...) are passed to it. */
+  [option: string]: unknown;
+}
+
+/** A customized container task declared on a class, its custom field from a function. */
+class DeclaredContainerTask extends CustomizedContainerTask<unknown> {
+  constructor(
+    init: CustomizedContainerTaskInit<unknown>,
+    private readonly customOf: (config: unknown, settings: SerializationSettings | undefined) => JsonObject,
+  ) {
+    super(init);
+  }
+
+  override getCustom(settings?: SerializationSettings): JsonObject {
+    return this.customOf(this.taskConfig, settings);
+  }
+}
+
+/** What builds a declared customized container task: a registered plugin, or the executor and custom given. */
+function containerPlan(declaration: TaskDeclaration): { name: string; build: () => Task } {
+  const options = declaration.options as CustomContainerTaskOptions;
+  const cls = declaration.target;
+  const name = options.name ?? defaultTaskName(declaration.file, attributePathOf(declaration));
+  const where = `@customContainerTask() on ${cls.name} (task '${name}')`;
+  const { name: _n, config, executor, custom, ...rest } = options;
+  if (config !== undefined && (typeof config !== "object" || config === null)) throw new TaskDefinitionError(`${where}: config must be a config object`);
+  const Plugin = config === undefined ? undefined : TaskPlugins.pluginFor(config.constructor);
+  if (Plugin !== undefined) {
+    if (!(Plugin.prototype instanceof CustomizedContainerTask)) {
+      throw new TaskDefinitionError(`${where}: the plugin for ${config!.constructor.name} is ${Plugin.name}, which is not a customized container task${Plugin.prototype instanceof FunctionTask ? "; declare it with @task({ taskConfig })" : ""}`);
+    }
+    if (executor !== undefined || custom !== undefined) {
+      throw new TaskDefinitionError(`${where}: the plugin ${Plugin.name} brings its own executor and custom field; leave out executor and custom`);
+    }
+    const PluginTask = Plugin as unknown as new (init: { name: string; taskConfig: object } & Record<string, unknown>) => Task;
+    return { name, build: () => new PluginTask({ name, taskConfig: config!, ...rest }) };
+  }
+  if (executor === undefined) {
+    throw new TaskDefinitionError(`${where}: give the executor that runs it (executor: MyExecutor)${config === undefined ? "" : `, or register a plugin for ${config.constructor.name} with TaskPlugins`}`);
+  }
+  checkExecutor(executor, where);
+  const staticCustom = (cls as { custom?: unknown }).custom;
+  const customOf = custom ?? (typeof staticCustom === "function" ? (staticCustom.bind(cls) as (c: unknown, s: SerializationSettings | undefined) => JsonObject) : undefined);
+  if (typeof customOf !== "function") {
+    throw new TaskDefinitionError(`${where}: say what goes into the template's custom field, which the executor reads: custom: (config) => ({ ... }), or a static custom(config) on ${cls.name}`);
+  }
+  return { name, build: () => new DeclaredContainerTask({ name, taskConfig: config, executorType: executor, ...(rest as Partial<CustomizedContainerTaskInit<unknown>>) }, customOf) };
+}
+
 function buildEchoTask(declaration: TaskDeclaration): Task {
   const options = declaration.options as { name?: string; inputs?: InputsSpec };
   const path = attributePathOf(declaration);
@@ -154,6 +217,10 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
           throw new TaskDefinitionError(`@referenceTask() on ${path}: ${key} must be a non-empty string`);
         }
       }
+      return;
+    case "container":
+      // Everything is explicit (no reflection): the task is built, and so checked, where it is declared.
+      containerPlan(declaration).build();
   }
 }
 
@@ -166,6 +233,8 @@ export function buildDeclaredTask(declaration: TaskDeclaration): Task {
       return buildEchoTask(declaration);
     case "reference":
       return buildReferenceTask(declaration);
+    case "container":
+      return containerPlan(declaration).build();
   }
 }
 

@@ -30,6 +30,7 @@ export {
   checkInstantiable,
   DECLARED_TASK_OPTION_NAMES,
   defaultTaskName,
+  type CustomContainerTaskOptions,
   type DeclaredTaskOptions,
 } from "./build.js";
 export type { ReflectedSignature, TaskDeclaration } from "./declaration.js";
@@ -40,3 +41,5 @@ export { Resources, type ResourcePair, type ResourceSpec, type ResourceValue } f
 export { MountType, Secret, type SecretSpec } from "./secret.js";
 export { TaskEntry, TaskStore, taskStore } from "./store.js";
 export { isUserError, Task, type TaskInit } from "./task.js";
+export { ExecutableTemplateShimTask, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
+export { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";

@@ -26,3 +26,5 @@ export {
 } from "./time.js";
 export { FlyteType, type AnyFlyteType, type Constructor, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 export { UnionType } from "./union.js";
+export { FlyteSchema, Schema, SchemaType } from "./schema.js";
+export { guessType } from "./guess.js";

@@ -125,6 +125,11 @@ export class RecordType<C> extends FlyteType<C> {
   readonly tag = "Object-Dataclass-Transformer";
   private layoutCache: FieldLayout[] | undefined;
   private byName = new Map<string, FieldLayout>();
+  /**
+   * Whether any object with the fields will do, not only instances of the class and plain objects
+   * (records guessed from a template, whose class the caller cannot have).
+   */
+  structural = false;
 
   constructor(readonly cls: Constructor<C>) {
     super();
@@ -234,7 +239,7 @@ export class RecordType<C> extends FlyteType<C> {
   writeMsgpack(w: MsgpackWriter, value: unknown): void {
     const fields = this.fields;
     let plain = false;
-    if (!(value instanceof this.cls)) {
+    if (!(value instanceof this.cls) && !(this.structural && typeof value === "object" && value !== null && !isPlainObject(value))) {
       if (!isPlainObject(value)) throw TypeTransformerError.forValue(this.name, value);
       plain = true;
       for (const key of Object.keys(value)) {

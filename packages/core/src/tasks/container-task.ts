@@ -1,0 +1,174 @@
+// flytekit's PythonCustomizedContainerTask (python_customized_container_task.py): a task whose
+// container is a prebuilt image that runs no function of the user's, only an executor reading the
+// serialized TaskTemplate. Plugin authors subclass it, provide `getCustom` (everything the
+// executor needs goes into the template's `custom`) and pass their executor.
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { TaskExecutionContext } from "../execute/context.js";
+import type { Container, TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
+import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
+import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
+import type { TaskResolver } from "../resolvers/resolver.js";
+import { taskTemplateResolver } from "../resolvers/template-resolver.js";
+import { buildContainer } from "../serialize/container.js";
+import { executeArgs } from "../serialize/entrypoint-args.js";
+import { Image, ImageConfig, resolveContainerImage } from "../serialize/image.js";
+import { SerializationSettings } from "../serialize/settings.js";
+import { toTaskTemplate } from "../serialize/template.js";
+import type { AnyFlyteType } from "../types/type.js";
+import { TaskDefinitionError } from "./errors.js";
+import { compileTaskOptions, TASK_OPTION_NAMES, checkOptionNames, type TaskOptions } from "./options.js";
+import { checkExecutor, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
+import { Task } from "./task.js";
+
+/** The options of a customized container task: flytekit's constructor parameters, in camelCase, and the task options that apply. */
+export interface CustomizedContainerTaskInit<Config> extends Pick<
+  TaskOptions,
+  "cache" | "cacheVersion" | "cacheSerialize" | "cacheIgnoreInputVars" | "retries" | "interruptible" | "deprecated" | "timeout" | "requests" | "limits" | "resources" | "environment" | "secretRequests" | "labels" | "annotations" | "docs"
+> {
+  name: string;
+  /** The plugin's configuration; what the executor needs of it goes into `custom`. */
+  taskConfig: Config;
+  /** The image the task runs in: the executor's, not the user's. Templates (`{{.images.NAME.fqn}}`) are resolved. */
+  containerImage?: string;
+  /** The executor that runs the task from its template. */
+  executorType: ShimTaskExecutorClass;
+  /** How a container finds the task; default the task template resolver. */
+  taskResolver?: TaskResolver;
+  /** Flyte's task type (default `typescript-task`). */
+  taskType?: string;
+  inputs?: InputsSpec;
+  outputs?: OutputsSpec;
+}
+
+const INIT_NAMES: readonly string[] = [
+  "name",
+  "taskConfig",
+  "containerImage",
+  "executorType",
+  "taskResolver",
+  "taskType",
+  "inputs",
+  "outputs",
+  ...TASK_OPTION_NAMES.filter((n) => !["taskConfig", "containerImage", "taskResolver"].includes(n)),
+];
+
+/** The settings a template is serialized with before there are real ones (flytekit's placeholders). */
+const PLACEHOLDER_SETTINGS = new SerializationSettings({
+  project: "PLACEHOLDER_PROJECT",
+  domain: "LOCAL",
+  version: "PLACEHOLDER_VERSION",
+  imageConfig: new ImageConfig(new Image("custom_container_task", "flyteorg.io/placeholder", "image")),
+});
+
+/**
+ * A task run by an executor from its template (flytekit's PythonCustomizedContainerTask).
+ * Subclasses implement `getCustom`; locally the executor runs in-process from the template, in a
+ * container through `flytekit-ts-execute` and the task template resolver.
+ */
+export abstract class CustomizedContainerTask<Config = unknown> extends Task {
+  /** What templates are serialized with before serialization proper: flytekit's placeholders. */
+  static readonly SERIALIZE_SETTINGS: SerializationSettings = PLACEHOLDER_SETTINGS;
+
+  readonly taskType: string;
+  readonly taskConfig: Config;
+  readonly containerImage: string | undefined;
+  readonly executorType: ShimTaskExecutorClass;
+  readonly executor: ShimTaskExecutor;
+  private readonly resolverOverride: TaskResolver | undefined;
+  private template: TaskTemplate | undefined;
+
+  constructor(init: CustomizedContainerTaskInit<Config>) {
+    const name = init?.name;
+    if (typeof name !== "string" || name === "") throw new TaskDefinitionError("a customized container task needs a name");
+    const where = `task '${name}'`;
+    checkOptionNames(name, init, INIT_NAMES);
+    const docs = typeof init.docs === "string" ? { short: init.docs } : init.docs;
+    const inputs: InputVariable[] = inputsOf(where, init.inputs ?? {}, docs);
+    const outputs: OutputVariable[] = init.outputs === undefined ? [] : outputsOf(where, init.outputs, docs);
+    const { name: _n, taskConfig: _c, executorType: _e, taskResolver, taskType: _t, inputs: _i, outputs: _o, containerImage, ...options } = init;
+    const settings = compileTaskOptions(name, { ...options, containerImage, taskResolver }, { inputNames: inputs.map((v) => v.name) });
+    super({ name, interface: new Interface(inputs, outputs), settings });
+    if (init.taskType !== undefined && (typeof init.taskType !== "string" || init.taskType === "")) throw new TaskDefinitionError(`${where}: taskType must be a non-empty string`);
+    this.taskType = init.taskType ?? "typescript-task";
+    this.taskConfig = init.taskConfig;
+    this.containerImage = settings.containerImage;
+    this.executorType = checkExecutor(init.executorType, where);
+    this.executor = new this.executorType();
+    this.resolverOverride = taskResolver;
+    // flytekit raises NotImplementedError from get_custom at serialization; here a class that does not provide it fails where it is made.
+    if ((this as { getCustom: unknown }).getCustom === (CustomizedContainerTask.prototype as { getCustom: unknown }).getCustom) {
+      throw new TaskDefinitionError(`${where}: ${new.target.name} must implement getCustom(settings), the template's custom field its executor reads`);
+    }
+  }
+
+  /** Everything the executor needs, in the template's `custom` field. Subclasses must provide it. */
+  override getCustom(_settings?: SerializationSettings): JsonObject {
+    throw new TaskDefinitionError(`task '${this.name}': ${this.constructor.name} must implement getCustom(settings)`);
+  }
+
+  /** Nothing, as flytekit: put what the executor needs into `custom`. */
+  override getConfig(_settings?: SerializationSettings): Record<string, string> {
+    return {};
+  }
+
+  /** How its container finds it: the task template resolver unless given another. */
+  get resolver(): TaskResolver {
+    return this.resolverOverride ?? taskTemplateResolver;
+  }
+
+  /** The image, its templates resolved (the settings' default image when none was given). */
+  getImage(settings: SerializationSettings): string {
+    return resolveContainerImage(this.containerImage, settings.imageConfig);
+  }
+
+  /** The container's args: flytekit's, without checkpoint flags, the resolver's loader arguments last. */
+  getCommand(_settings: SerializationSettings): string[] {
+    return executeArgs(this.resolver.location, this.resolver.loaderArgs(this), { checkpoints: false });
+  }
+
+  override getContainer(settings: SerializationSettings): Container {
+    return buildContainer({
+      image: this.getImage(settings),
+      args: this.getCommand(settings),
+      env: { ...settings.env, ...this.settings.environment },
+      resources: this.settings.resources,
+    });
+  }
+
+  /** The types of the inputs, by name. */
+  getInputTypes(): Record<string, AnyFlyteType> {
+    return Object.fromEntries(this.interface.inputs.map((v) => [v.name, v.type]));
+  }
+
+  getTypeForInputVar(name: string): AnyFlyteType {
+    const v = this.interface.inputs.find((i) => i.name === name);
+    if (v === undefined) throw new TaskDefinitionError(`task '${this.name}' has no input '${name}'`);
+    return v.type;
+  }
+
+  getTypeForOutputVar(name: string): AnyFlyteType {
+    const v = this.interface.outputs.find((o) => o.name === name);
+    if (v === undefined) throw new TaskDefinitionError(`task '${this.name}' has no output '${name}'`);
+    return v.type;
+  }
+
+  /** The template for these settings; it also becomes the one a local run gives the executor. */
+  serializeToModel(settings: SerializationSettings): TaskTemplate {
+    this.template = toTaskTemplate(this, settings);
+    return this.template;
+  }
+
+  /** The template the executor reads: the last one serialized, else one made with flytekit's placeholders. */
+  get taskTemplate(): TaskTemplate {
+    return this.template ?? this.serializeToModel(CustomizedContainerTask.SERIALIZE_SETTINGS);
+  }
+
+  /** As in flytekit, the executor is the plugin's code: what it throws is reported as it is. */
+  protected override get bodyIsUserCode(): boolean {
+    return false;
+  }
+
+  protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
+    return this.executor.executeFromModel(this.taskTemplate, inputs, context);
+  }
+}

@@ -1,0 +1,88 @@
+// flytekit's second execution pattern (flytekit/core/shim_task.py): a task whose container runs no
+// function of the user's, only an executor that reads everything it needs from the serialized
+// TaskTemplate. Plugin authors subclass ShimTaskExecutor; CustomizedContainerTask declares such
+// tasks; in the container, TaskTemplateResolver loads them as ExecutableTemplateShimTask.
+import type { ExecutionContext, TaskExecutionContext } from "../execute/context.js";
+import type { TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
+import type { TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
+import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
+import { guessType } from "../types/guess.js";
+import { TaskDefinitionError } from "./errors.js";
+import { defaultTaskSettings } from "./options.js";
+import { Task } from "./task.js";
+
+/**
+ * The business logic of a template-based task. It sees only the TaskTemplate (its `custom` field
+ * above all) and the native inputs; what was not serialized into the template is not there.
+ */
+export abstract class ShimTaskExecutor {
+  /**
+   * Where a container imports this executor from, `<module>#<export>`: a package specifier
+   * (`@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor`) or a path from the package root. Set it
+   * as a static property, or decorate the class with `@taskExecutor()`. Not inherited.
+   */
+  static location?: string;
+
+  /** Runs the task: the template, and the inputs by name. Returns the outputs as a task body would. */
+  abstract executeFromModel(taskTemplate: TaskTemplate, inputs: Readonly<Record<string, unknown>>, context: ExecutionContext): unknown;
+}
+
+/** An executor class, made without arguments. */
+export type ShimTaskExecutorClass = (new () => ShimTaskExecutor) & { readonly name: string; readonly location?: string };
+
+/**
+ * The interface of a task known only by its template. Lossy, as in flytekit: the template keeps
+ * Flyte's types, not TypeScript's, so a record input arrives as an instance of a class made from its
+ * schema (its fields, not its methods), an enum as its string, and defaults are unknown (every input
+ * is required unless its type accepts none).
+ */
+export function interfaceFromTemplate(typed: TypedInterface | undefined, where: string): Interface {
+  const inputs: InputVariable[] = Object.entries(typed?.inputs?.variables ?? {}).map(([name, v]) => {
+    const type = guessType(v.type!, `${where}, input '${name}'`);
+    return { name, type, optional: type.acceptsNone, hasDefaultValue: false, description: v.description };
+  });
+  const outputs: OutputVariable[] = Object.entries(typed?.outputs?.variables ?? {}).map(([name, v]) => ({
+    name,
+    type: guessType(v.type!, `${where}, output '${name}'`),
+    description: v.description,
+  }));
+  return new Interface(inputs, outputs);
+}
+
+function checkExecutor(executorType: unknown, where: string): ShimTaskExecutorClass {
+  if (typeof executorType !== "function" || !(executorType.prototype instanceof ShimTaskExecutor)) {
+    throw new TaskDefinitionError(`${where}: the executor must be a class that extends ShimTaskExecutor, got ${String((executorType as { name?: string } | undefined)?.name ?? executorType)}`);
+  }
+  return executorType as ShimTaskExecutorClass;
+}
+
+/**
+ * A task run from its template alone (flytekit's ExecutableTemplateShimTask): its name, type and
+ * interface come from the template, and its body is the executor's `executeFromModel`.
+ */
+export class ExecutableTemplateShimTask extends Task {
+  readonly taskType: string;
+  readonly taskTemplate: TaskTemplate;
+  readonly executorType: ShimTaskExecutorClass;
+  readonly executor: ShimTaskExecutor;
+
+  constructor(taskTemplate: TaskTemplate, executorType: ShimTaskExecutorClass) {
+    const name = taskTemplate.id?.name ?? "";
+    super({ name, interface: interfaceFromTemplate(taskTemplate.interface, `task '${name}'`), settings: defaultTaskSettings(name) });
+    this.taskType = taskTemplate.type;
+    this.taskTemplate = taskTemplate;
+    this.executorType = checkExecutor(executorType, `task '${name}'`);
+    this.executor = new executorType();
+  }
+
+  /** As in flytekit, the executor is the plugin's code: what it throws is reported as it is. */
+  protected override get bodyIsUserCode(): boolean {
+    return false;
+  }
+
+  protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
+    return this.executor.executeFromModel(this.taskTemplate, inputs, context);
+  }
+}
+
+export { checkExecutor };
