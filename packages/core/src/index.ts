@@ -39,5 +39,6 @@ export {
   taskTemplateResolver,
 } from "./resolvers/template-resolver.js";
 export { importLocation, LocationError, modulePath } from "./resolvers/locate.js";
-export { joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
+export { HttpStorage, joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
+export { untar } from "./cli/tar.js";
 export { executionEnvironmentFromEnv } from "./execute/environment.js";

@@ -64,11 +64,55 @@ export class LocalStorage implements Storage {
   }
 }
 
+/** Objects served over HTTP(S), read-only (a database a SQLite task downloads, say). */
+export class HttpStorage implements Storage {
+  private async fetchOk(uri: string, method = "GET"): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(uri, { method, redirect: "follow" });
+    } catch (e) {
+      throw new StorageError(`could not fetch ${uri}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    if (!response.ok) throw new StorageError(`could not fetch ${uri}: HTTP ${response.status} ${response.statusText}`);
+    return response;
+  }
+
+  async read(uri: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.fetchOk(uri)).arrayBuffer());
+  }
+
+  async write(uri: string): Promise<void> {
+    throw new StorageError(`cannot write ${uri}: HTTP(S) URIs are read-only`);
+  }
+
+  async upload(_localPath: string, uri: string): Promise<void> {
+    throw new StorageError(`cannot upload to ${uri}: HTTP(S) URIs are read-only`);
+  }
+
+  async download(uri: string, localPath: string): Promise<void> {
+    const bytes = await this.read(uri);
+    mkdirSync(dirname(localPath), { recursive: true });
+    writeFileSync(localPath, bytes);
+  }
+
+  async exists(uri: string): Promise<boolean> {
+    try {
+      await this.fetchOk(uri, "HEAD");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const STORES = Symbol.for("flytekit-ts.storage");
 const stores: Map<string, Storage> = ((globalThis as Record<symbol, unknown>)[STORES] as Map<string, Storage> | undefined) ??
   ((globalThis as Record<symbol, unknown>)[STORES] = new Map<string, Storage>()) as Map<string, Storage>;
 const local = new LocalStorage();
+const http = new HttpStorage();
+if (!stores.has("http")) stores.set("http", http);
+if (!stores.has("https")) stores.set("https", http);
 
 /** Makes `storage` serve URIs of a scheme: `registerStorage("s3", new S3Storage(...))`. */
 export function registerStorage(scheme: string, storage: Storage): void {

@@ -152,10 +152,18 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
     return v.type;
   }
 
-  /** The template for these settings; it also becomes the one a local run gives the executor. */
+  /**
+   * The template for these settings, as flytekit's serialize_to_model makes it (no security
+   * context, no task type version: registration writes those); it also becomes the one a local run
+   * gives the executor.
+   */
   serializeToModel(settings: SerializationSettings): TaskTemplate {
-    this.template = toTaskTemplate(this, settings);
-    return this.template;
+    const template = toTaskTemplate(this, settings);
+    template.securityContext = undefined;
+    template.taskTypeVersion = 0;
+    template.extendedResources = undefined;
+    this.template = template;
+    return template;
   }
 
   /** The template the executor reads: the last one serialized, else one made with flytekit's placeholders. */
