@@ -35,8 +35,16 @@ const PACKAGES = [
   },
   {
     dir: "packages/plugins",
-    entries: { index: "dist/index.js" },
-    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata"],
+    entries: {
+      index: "dist/index.js",
+      sqlite: "dist/sqlite/index.js",
+      pod: "dist/pod/index.js",
+      bigquery: "dist/bigquery/index.js",
+      snowflake: "dist/snowflake/index.js",
+      athena: "dist/athena/index.js",
+    },
+    // sql.js finds its WebAssembly file next to its own module: it stays an import.
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
   },
 ];
 

@@ -1,0 +1,88 @@
+// Archives a SQLite3Task's database may come in, as flytekit's unarchive_file takes them: the format
+// from the file name (.zip, .tar, .tar.gz / .tgz), and exactly one entry at the top of the archive,
+// which is the database.
+import { untar } from "@flytekit-ts/core";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { gunzipSync, inflateRawSync } from "node:zlib";
+
+/** A file in an archive. */
+interface Member {
+  path: string;
+  isDirectory: boolean;
+  data: () => Buffer;
+}
+
+/** The members of a zip file (stored or deflated; no ZIP64, no encryption). */
+export function unzip(zip: Buffer, name = "archive"): Member[] {
+  // The end of central directory record: its signature, searched from the end (a comment may follow it).
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error(`${name} is not a zip file (no end of central directory)`);
+  const count = zip.readUInt16LE(eocd + 10);
+  let offset = zip.readUInt32LE(eocd + 16);
+  if (offset === 0xffffffff) throw new Error(`${name}: ZIP64 archives are not supported`);
+  const members: Member[] = [];
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${name}: a damaged central directory`);
+    const flags = zip.readUInt16LE(offset + 8);
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const localOffset = zip.readUInt32LE(offset + 42);
+    const path = zip.subarray(offset + 46, offset + 46 + nameLength).toString(flags & 0x800 ? "utf8" : "latin1");
+    offset += 46 + nameLength + extraLength + commentLength;
+    if (flags & 0x1) throw new Error(`${name}: ${path} is encrypted`);
+    const data = () => {
+      const start = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+      const raw = zip.subarray(start, start + compressedSize);
+      if (method === 0) return Buffer.from(raw);
+      if (method === 8) return inflateRawSync(raw);
+      throw new Error(`${name}: ${path} uses compression method ${method}; only stored and deflated files are supported`);
+    };
+    members.push({ path, isDirectory: path.endsWith("/"), data });
+  }
+  return members;
+}
+
+function tarMembers(tar: Buffer): Member[] {
+  return untar(tar).map((e) => ({ path: e.path, isDirectory: e.type === "directory", data: () => e.data }));
+}
+
+/** The members of an archive, by its file name's extension (as Python's shutil.unpack_archive). */
+function membersOf(localPath: string): Member[] {
+  const name = basename(localPath).toLowerCase();
+  const bytes = () => readFileSync(localPath);
+  if (name.endsWith(".zip")) return unzip(bytes(), localPath);
+  if (name.endsWith(".tar")) return tarMembers(bytes());
+  if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) return tarMembers(gunzipSync(bytes()));
+  if (/\.(tar\.bz2|tbz2|tar\.xz|txz)$/.test(name)) throw new Error(`Unknown archive format '${localPath}': bz2 and xz archives are not supported by flytekit-ts; use .zip or .tar.gz`);
+  throw new Error(`Unknown archive format '${localPath}'`);
+}
+
+/**
+ * Unpacks the database from an archive into `<toDir>/_arch` and returns its path. The archive must
+ * hold exactly one entry at its top, the database file, as flytekit requires.
+ */
+export function unarchiveFile(localPath: string, toDir: string): string {
+  const members = membersOf(localPath);
+  const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
+  if (top.length !== 1) {
+    throw new Error(`Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!`);
+  }
+  const only = top[0]!;
+  const file = members.find((m) => !m.isDirectory && m.path.replace(/^\.\//, "") === only);
+  if (file === undefined) throw new Error(`the archive's only entry, ${only}, is a directory, not a database file`);
+  const dir = join(toDir, "_arch");
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, only);
+  writeFileSync(target, file.data());
+  return target;
+}

@@ -1,0 +1,175 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
+import { customContainerTask, field } from "@flytekit-ts/decorators";
+import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SQLite3Config, SQLite3Task, unarchiveFile } from "./index.js";
+import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
+
+class Track {
+  @field(Int) TrackId!: number;
+  @field() Name!: string;
+  @field(Optional(Str)) Genre: string | null = null;
+}
+
+const settings = new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash") });
+
+describe("SQLite3Task: serialization", () => {
+  it("writes flytekit's template: type sqlite, the query and database in custom, args ending in the template path and executor", () => {
+    const t = new SQLite3Task({
+      name: "tracks",
+      queryTemplate: "\n  select TrackId, Name\n  from tracks\n  limit {{ .inputs.limit }}\n",
+      inputs: { limit: Int },
+      rowType: Track,
+      taskConfig: new SQLite3Config({ uri: "https://example.org/chinook.zip", compressed: true }),
+    });
+    const template = toTaskTemplate(t, settings);
+    expect(template.type).toBe("sqlite");
+    expect(template.custom).toEqual({ query_template: "select TrackId, Name from tracks limit {{ .inputs.limit }}", uri: "https://example.org/chinook.zip", compressed: true });
+    const container = template.target.case === "container" ? template.target.value : undefined;
+    expect(container?.args.slice(-5)).toEqual(["--resolver", "flytekit-ts.TaskTemplateResolver", "--", "{{.taskTemplatePath}}", "@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor"]);
+    expect(container?.args).not.toContain("--checkpoint-path");
+    expect(container?.image).toBe("docker.io/xyz:some-git-hash");
+    expect(t.interface.toString()).toBe("(limit: Int) -> (results: List(Track))");
+  });
+
+  it("declares a table output as flytekit does (Schema), and rows as Json by default", () => {
+    const schema = new SQLite3Task({ name: "s", queryTemplate: "select 1", outputSchemaType: Schema.withColumns({ TrackId: Int, Name: Str }), taskConfig: new SQLite3Config({ uri: "db" }) });
+    expect(schema.interface.toString()).toBe("() -> (results: Schema(TrackId: Int, Name: Str))");
+    const rows = new SQLite3Task({ name: "r", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }) });
+    expect(rows.getTypeForOutputVar("results").name).toBe("List(Json)");
+  });
+
+  it("refuses what flytekit refuses, and what it cannot know", () => {
+    expect(() => new SQLite3Config({ uri: "" })).toThrow("SQLite DB uri is required.");
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: { uri: "db" } as never })).toThrow("task 'x': taskConfig must be a SQLite3Config");
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), rowType: Track, outputSchemaType: Schema })).toThrow(
+      "task 'x': give rowType (rows) or outputSchemaType (a table), not both",
+    );
+  });
+});
+
+describe("SQLite3Task: a local call queries a real database", () => {
+  it("returns the rows as records of the row type, the query's placeholders filled", async () => {
+    const db = await tracksDatabase();
+    const t = new SQLite3Task({
+      name: "top",
+      queryTemplate: "select TrackId, Name, Genre from tracks where Price >= {{ .inputs.price }} order by TrackId limit {{.inputs.limit}}",
+      inputs: { limit: Int, price: Float },
+      rowType: Track,
+      taskConfig: new SQLite3Config({ uri: db }),
+    });
+    const { results: rows } = (await t.invoke({ limit: 2, price: 1 })) as { results: Track[] };
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { TrackId: 3, Name: "Fast As a Shark", Genre: "Metal" },
+      { TrackId: 4, Name: "Restless and Wild", Genre: "Metal" },
+    ]);
+    expect(rows[0]).toBeInstanceOf(Track);
+  });
+
+  it("gives Json rows by default, REAL columns as numbers and INTEGER past 2^53 exact", async () => {
+    const db = await tracksDatabase();
+    const t = new SQLite3Task({ name: "json", queryTemplate: "select TrackId, Price from tracks order by TrackId limit 1", taskConfig: new SQLite3Config({ uri: `file://${db}` }) });
+    expect(await t.invoke({})).toEqual({ results: [{ TrackId: 1, Price: 0.99 }] });
+    const big = new SQLite3Task({ name: "big", queryTemplate: "select n from big", taskConfig: new SQLite3Config({ uri: db }) });
+    expect(await big.invoke({})).toEqual({ results: [{ n: 9007199254740993n }] });
+  });
+
+  it("reads the database from a .zip or a .tar.gz holding it alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-arch-"));
+    const db = await tracksDatabase(dir);
+    const zip = join(dir, "chinook.zip");
+    writeFileSync(zip, zipOf({ "chinook.db": readFileSync(db) }));
+    const tgz = tarGzOf(dir, ["tracks.db"], join(dir, "tracks.tar.gz"));
+    for (const uri of [zip, tgz]) {
+      const t = new SQLite3Task({ name: "count", queryTemplate: "select count(*) as n from tracks", taskConfig: new SQLite3Config({ uri, compressed: true }) });
+      expect(await t.invoke({})).toEqual({ results: [{ n: 4 }] });
+    }
+  });
+
+  it("downloads the database over HTTP", async () => {
+    const db = readFileSync(await tracksDatabase());
+    const server = createServer((req, res) => {
+      if (req.url === "/data/tracks.db") res.end(db);
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const t = new SQLite3Task({ name: "http", queryTemplate: "select Name from tracks where TrackId = 2", taskConfig: new SQLite3Config({ uri: `http://127.0.0.1:${port}/data/tracks.db` }) });
+      expect(await t.invoke({})).toEqual({ results: [{ Name: "Balls to the Wall" }] });
+      const missing = new SQLite3Task({ name: "404", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: `http://127.0.0.1:${port}/nothing.db` }) });
+      await expect(missing.invoke({})).rejects.toThrow(`could not fetch http://127.0.0.1:${port}/nothing.db: HTTP 404`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("fails clearly: a bad query, columns the row type does not have, a table output, an input the query does not use", async () => {
+    const db = await tracksDatabase();
+    const config = new SQLite3Config({ uri: db });
+    await expect(new SQLite3Task({ name: "bad", queryTemplate: "select nope from tracks", taskConfig: config }).invoke({})).rejects.toThrow("no such column: nope");
+    await expect(new SQLite3Task({ name: "cols", queryTemplate: "select TrackId, Name, Price from tracks", rowType: Track, taskConfig: config }).invoke({})).rejects.toThrow(
+      /output 'results'.*it has a field "Price" that Track does not declare/s,
+    );
+    await expect(new SQLite3Task({ name: "table", queryTemplate: "select * from tracks", outputSchemaType: Dataset, taskConfig: config }).invoke({})).rejects.toThrow(
+      "task 'table': its output 'results' is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
+    );
+    await expect(new SQLite3Task({ name: "extra", queryTemplate: "select 1", inputs: { x: Int }, taskConfig: config }).invoke({ x: 1 })).rejects.toThrow(
+      `Extra Inputs have no matches in query template - missing {'x'}`,
+    );
+  });
+
+  it("can be mocked like any task", () => {
+    const t = new SQLite3Task({ name: "mocked", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/nowhere.db" }) });
+    const mock = mockTask(t).returns({ results: [{ a: 1 }] });
+    try {
+      expect(t.invoke({})).toEqual({ results: [{ a: 1 }] });
+    } finally {
+      mock.restore();
+    }
+  });
+});
+
+describe("unarchiveFile", () => {
+  it("takes the archive's only top-level entry, and refuses two, a directory, or an unknown format", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unarchive-"));
+    const db = readFileSync(await tracksDatabase());
+    const two = join(dir, "two.zip");
+    writeFileSync(two, zipOf({ "a.db": db, "b.db": db }));
+    expect(() => unarchiveFile(two, join(dir, "x1"))).toThrow('Uncompressed archive should contain only one file - found ["a.db","b.db"]!');
+    const nested = join(dir, "nested.zip");
+    writeFileSync(nested, zipOf({ "sub/t.db": db }));
+    expect(() => unarchiveFile(nested, join(dir, "x2"))).toThrow("the archive's only entry, sub, is a directory, not a database file");
+    const noext = join(dir, "noext");
+    writeFileSync(noext, zipOf({ "t.db": db }));
+    expect(() => unarchiveFile(noext, join(dir, "x3"))).toThrow(`Unknown archive format '${noext}'`);
+    const one = join(dir, "one.zip");
+    writeFileSync(one, zipOf({ "t.db": db }));
+    mkdirSync(join(dir, "x4"));
+    expect(unarchiveFile(one, join(dir, "x4"))).toBe(join(dir, "x4", "_arch", "t.db"));
+  });
+});
+
+describe("@customContainerTask with a SQLite3Config", () => {
+  it("builds a SQLite3Task from a decorated class, with the plugin's own options", async () => {
+    const db = await tracksDatabase();
+    @customContainerTask({ config: new SQLite3Config({ uri: db }), queryTemplate: "select TrackId, Name, Genre from tracks where Genre = '{{ .inputs.genre }}'", inputs: { genre: Str }, rowType: Track })
+    class MetalTracks {}
+    const t = taskOf(MetalTracks);
+    expect(t).toBeInstanceOf(SQLite3Task);
+    const { results: rows } = (await t.invoke({ genre: "Metal" })) as { results: Track[] };
+    expect(rows.map((r) => r.TrackId)).toEqual([3, 4]);
+    // Serialized, then read back: the template Flyte registers.
+    const template = fromBinary(TaskTemplateSchema, toBinary(TaskTemplateSchema, toTaskTemplate(t, settings)));
+    expect(template.type).toBe("sqlite");
+  });
+});
+

@@ -1,0 +1,177 @@
+// The counterpart of flytekit's SQLite3Task (flytekit/extras/sqlite3/task.py): a query against a
+// SQLite database file, run by a prebuilt executor from the task's template. The database is a
+// file (local, file://, http(s)://, or any store registered with registerStorage), optionally in an
+// archive; the query's rows are the task's output `results`.
+import type { JsonObject } from "@bufbuild/protobuf";
+import {
+  CustomizedContainerTask,
+  DatasetType,
+  interpolateQuery,
+  Json,
+  List,
+  normalizeQueryTemplate,
+  SchemaType,
+  ShimTaskExecutor,
+  storageFor,
+  TaskDefinitionError,
+  TaskPlugins,
+  type CustomizedContainerTaskInit,
+  type ExecutionContext,
+  type InputsSpec,
+  type TypeSpec,
+} from "@flytekit-ts/core";
+import { SimpleType, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { unarchiveFile } from "./archive.js";
+
+/** Which database a SQLite3Task queries (flytekit's SQLite3Config). */
+export class SQLite3Config {
+  /** Where the database file is: a local path, `file://`, `https://`, or a store registered with registerStorage. */
+  readonly uri: string;
+  /** Whether the file is an archive (.zip, .tar, .tar.gz) holding the database as its only entry. */
+  readonly compressed: boolean;
+
+  constructor(spec: { uri: string; compressed?: boolean }) {
+    if (typeof spec?.uri !== "string" || spec.uri === "") throw new TaskDefinitionError("SQLite DB uri is required.");
+    if (spec.compressed !== undefined && typeof spec.compressed !== "boolean") throw new TaskDefinitionError("SQLite3Config: compressed must be a boolean");
+    this.uri = spec.uri;
+    this.compressed = spec.compressed ?? false;
+  }
+}
+
+/** What a SQLite3Task takes: flytekit's parameters, in camelCase. */
+export interface SQLite3TaskInit extends Omit<CustomizedContainerTaskInit<SQLite3Config>, "executorType" | "taskType" | "inputs" | "outputs"> {
+  /** The query; `{{ .inputs.name }}` placeholders are filled with the inputs (flytekit's rules). */
+  queryTemplate: string;
+  inputs?: InputsSpec;
+  /** The type of one row (a record class, `Json`, `Dict(...)`): the output `results` is a list of them. Default `Json`. */
+  rowType?: TypeSpec;
+  /**
+   * A table type for `results` instead of rows, as flytekit's `output_schema_type` (`Schema`,
+   * `Schema.withColumns(...)`, `Dataset`). Such a task serializes as flytekit's; running it needs a
+   * table writer (Parquet), which flytekit-ts does not have yet, and fails saying so.
+   */
+  outputSchemaType?: SchemaType | DatasetType;
+}
+
+/**
+ * A query against a SQLite database, in a container of its own (flytekit's SQLite3Task): task type
+ * `sqlite`, the query and database in `custom`, run by SQLite3TaskExecutor.
+ *
+ * The image is `containerImage`, else `FLYTE_INTERNAL_IMAGE`, else the settings' default image
+ * (flytekit's default is its own published image); it needs Node and @flytekit-ts/plugins.
+ */
+export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
+  static readonly TASK_TYPE = "sqlite";
+  /** The query, its whitespace collapsed as flytekit keeps it. */
+  readonly queryTemplate: string;
+
+  constructor(init: SQLite3TaskInit) {
+    if (!(init?.taskConfig instanceof SQLite3Config)) {
+      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a SQLite3Config (SQLite DB uri is required.)`);
+    }
+    const { queryTemplate, rowType, outputSchemaType, inputs, containerImage, ...rest } = init;
+    if (rowType !== undefined && outputSchemaType !== undefined) {
+      throw new TaskDefinitionError(`task '${init.name}': give rowType (rows) or outputSchemaType (a table), not both`);
+    }
+    if (outputSchemaType !== undefined && !(outputSchemaType instanceof SchemaType) && !(outputSchemaType instanceof DatasetType)) {
+      throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Schema or a Dataset; for rows, give rowType`);
+    }
+    super({
+      ...rest,
+      inputs,
+      outputs: { results: outputSchemaType ?? List(rowType ?? Json) },
+      executorType: SQLite3TaskExecutor,
+      taskType: SQLite3Task.TASK_TYPE,
+      containerImage: containerImage ?? process.env.FLYTE_INTERNAL_IMAGE,
+    });
+    this.queryTemplate = normalizeQueryTemplate(queryTemplate);
+  }
+
+  override getCustom(): JsonObject {
+    return { query_template: this.queryTemplate, uri: this.taskConfig.uri, compressed: this.taskConfig.compressed };
+  }
+}
+
+type SqlJs = Awaited<ReturnType<typeof import("sql.js").default>>;
+let sqlJs: Promise<SqlJs> | undefined;
+
+/** SQLite, as WebAssembly (sql.js), loaded on first use. */
+async function sqlite(): Promise<SqlJs> {
+  return (sqlJs ??= import("sql.js").then((m) => m.default()));
+}
+
+/** A column value as a task output value: integers past 2^53 stay exact (bigint), the rest as SQLite gives them. */
+function columnValue(v: unknown): unknown {
+  if (typeof v === "bigint") return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return v;
+}
+
+/** The rows of a query, each an object by column name. */
+export function queryRows(db: InstanceType<SqlJs["Database"]>, query: string): Record<string, unknown>[] {
+  const statement = db.prepare(query);
+  try {
+    const columns = statement.getColumnNames();
+    const rows: Record<string, unknown>[] = [];
+    while (statement.step()) {
+      // useBigInt: INTEGER columns as bigint (exact, and told apart from REAL); @types/sql.js lacks the option.
+      const values = (statement as unknown as { get(params: null, config: { useBigInt: boolean }): unknown[] }).get(null, { useBigInt: true });
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) row[columns[i]!] = columnValue(values[i]);
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+/**
+ * Runs a SQLite3Task from its template (flytekit's SQLite3TaskExecutor): fetches the database
+ * through the storage layer, unpacks it when it is an archive, fills the query's placeholders and
+ * returns the rows.
+ */
+export class SQLite3TaskExecutor extends ShimTaskExecutor {
+  static override location = "@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor";
+
+  async executeFromModel(template: TaskTemplate, inputs: Readonly<Record<string, unknown>>, context: ExecutionContext): Promise<unknown> {
+    const custom = template.custom as { query_template?: unknown; uri?: unknown; compressed?: unknown } | undefined;
+    const name = template.id?.name ?? "";
+    if (typeof custom?.query_template !== "string" || typeof custom.uri !== "string") {
+      throw new Error(`task '${name}': its template's custom field has no query_template and uri; it is not a SQLite3Task's`);
+    }
+    const results = template.interface?.outputs?.variables.results?.type?.type;
+    if (results?.case === "schema" || results?.case === "structuredDatasetType") {
+      throw new Error(
+        `task '${name}': its output 'results' is a table (${results.case === "schema" ? "Schema" : "Dataset"}), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows`,
+      );
+    }
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
+    try {
+      let local = join(dir, basename(new URL(custom.uri, "file:///").pathname) || "database.db");
+      await storageFor(custom.uri).download(custom.uri, local);
+      if (custom.compressed === true) local = unarchiveFile(local, dir);
+      const floats = new Set(
+        Object.entries(template.interface?.inputs?.variables ?? {})
+          .filter(([, v]) => v.type?.type.case === "simple" && v.type.type.value === SimpleType.FLOAT)
+          .map(([n]) => n),
+      );
+      const query = interpolateQuery(custom.query_template, inputs, floats);
+      context.logger.info(`Connecting to db ${local}`);
+      context.logger.info(`Interpolated query ${query}`);
+      const SQL = await sqlite();
+      const db = new SQL.Database(readFileSync(local));
+      try {
+        return queryRows(db, query);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+TaskPlugins.registerPluginTask(SQLite3Config, SQLite3Task);

@@ -1,0 +1,82 @@
+// Test helpers: a real SQLite database file, and archives holding it (test-only).
+import initSqlJs from "sql.js";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A database of tracks: TrackId (INTEGER), Name (TEXT), Milliseconds (INTEGER), Price (REAL), Genre (TEXT, nullable). */
+export async function tracksDatabase(dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-db-"))): Promise<string> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run("create table tracks (TrackId integer primary key, Name text not null, Milliseconds integer, Price real, Genre text)");
+  const rows: [number, string, number, number, string | null][] = [
+    [1, "For Those About To Rock", 343719, 0.99, "Rock"],
+    [2, "Balls to the Wall", 342562, 0.99, null],
+    [3, "Fast As a Shark", 230619, 1.0, "Metal"],
+    [4, "Restless and Wild", 252051, 1.49, "Metal"],
+  ];
+  for (const r of rows) db.run("insert into tracks values (?, ?, ?, ?, ?)", r);
+  db.run("create table big (n integer)");
+  db.run("insert into big values (9007199254740993)");
+  const file = join(dir, "tracks.db");
+  writeFileSync(file, db.export());
+  db.close();
+  return file;
+}
+
+function crc32(data: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of data) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A zip of files (stored, not compressed), written by hand: no zip tool needed. */
+export function zipOf(files: Record<string, Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(files)) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const crc = crc32(data) >>> 0;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    locals.push(local, nameBytes, data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** A .tar.gz of a directory's entries, made by the system's tar. */
+export function tarGzOf(dir: string, entries: string[], out: string): string {
+  mkdirSync(join(out, ".."), { recursive: true });
+  execFileSync("tar", ["-czf", out, "-C", dir, ...entries]);
+  return out;
+}
