@@ -7,6 +7,7 @@ import { main as math } from "./math.js";
 import { main as plugins } from "./plugins.js";
 import { main as registration } from "./registration.js";
 import { main as retriesTimeouts } from "./retries-timeouts.js";
+import { main as sqlite } from "./sqlite.js";
 import { main as types } from "./types.js";
 
 const examples: [string, () => Promise<void>][] = [
@@ -19,6 +20,7 @@ const examples: [string, () => Promise<void>][] = [
   ["plugins", plugins],
   ["echo-reference", echoReference],
   ["registration", registration],
+  ["sqlite", sqlite],
 ];
 
 let failed = 0;

@@ -1,6 +1,7 @@
 // The golden tasks (golden/tasks/manifest.json, module golden_tasks), declared in TypeScript the
 // way a flytekit-ts user would. Names are given explicitly so they equal flytekit's.
-import { EchoTask, Float, Int, List, MountType, Optional, PodTemplate, Resources, Secret, Str } from "@flytekit-ts/core";
+import { EchoTask, Float, Int, List, MountType, Optional, PodTemplate, Resources, Schema, Secret, Str } from "@flytekit-ts/core";
+import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
 import { referenceTask, task } from "@flytekit-ts/decorators";
 
 export class GoldenTasks {
@@ -65,3 +66,12 @@ export class GoldenTasks {
 }
 
 export const echo = new EchoTask({ name: "echo", inputs: { a: Optional(Float) } });
+
+/** flytekit's SQLite3Task with no output type writes a Schema: declared here as such. */
+export const goldenSqlite = new SQLite3Task({
+  name: "golden_tasks.sql",
+  queryTemplate: "select * from tracks limit {{.inputs.limit}}",
+  inputs: { limit: Int },
+  taskConfig: new SQLite3Config({ uri: "https://example.org/chinook.zip", compressed: true }),
+  outputSchemaType: Schema,
+});

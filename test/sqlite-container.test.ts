@@ -1,0 +1,106 @@
+// A SQLite3Task the whole way: its template serialized and read by the independent protobufjs
+// decoder, a local call returning real rows, and the container path as Flyte takes it — the template
+// written to a file, flytekit-ts-execute started with the template's args, outputs.pb read back.
+import { toBinary } from "@bufbuild/protobuf";
+import { fromLiteralMap, ImageConfig, Int, List, Optional, SerializationSettings, Str, templateToBinary, toLiteralMap, toTaskTemplate } from "@flytekit-ts/core";
+import { ContainerError_Kind, ExecutionError_ErrorKind, LiteralMapSchema } from "@flytekit-ts/core/idl";
+import { field } from "@flytekit-ts/decorators";
+import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
+import initSqlJs from "sql.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
+import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
+
+class Album {
+  @field(Int) AlbumId!: number;
+  @field() Title!: string;
+  @field(Optional(Str)) Label: string | null = null;
+}
+
+let dbPath: string;
+
+beforeAll(async () => {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run("create table albums (AlbumId integer primary key, Title text not null, Label text)");
+  for (const [id, title, label] of [
+    [1, "For Those About To Rock We Salute You", "Atlantic"],
+    [2, "Balls to the Wall", null],
+    [3, "Restless and Wild", "RCA"],
+  ] as const) {
+    db.run("insert into albums values (?, ?, ?)", [id, title, label]);
+  }
+  dbPath = join(mkdtempSync(join(tmpdir(), "flytekit-ts-albums-")), "albums.db");
+  writeFileSync(dbPath, db.export());
+  db.close();
+});
+
+const settings = new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("ghcr.io/acme/sqlite-runner:1") });
+
+function albumsTask(query = "select AlbumId, Title, Label from albums where AlbumId <= {{ .inputs.upTo }} order by AlbumId"): SQLite3Task {
+  return new SQLite3Task({ name: "albums.upTo", queryTemplate: query, inputs: { upTo: Int }, rowType: Album, taskConfig: new SQLite3Config({ uri: dbPath }) });
+}
+
+/** Runs a template-based task in a process of its own, from its template's args, as Flyte does. */
+async function runInContainer(task: SQLite3Task, inputs: Uint8Array) {
+  const template = toTaskTemplate(task, settings);
+  const area = workArea(inputs);
+  const templatePath = join(area.dir, "task_template.pb");
+  writeFileSync(templatePath, templateToBinary(template));
+  const args = template.target.case === "container" ? template.target.value.args : [];
+  const filled = fillTemplates(args, { inputs: area.inputs, outputPrefix: area.out, raw: area.raw }).map((a) => (a === "{{.taskTemplatePath}}" ? templatePath : a));
+  expect(filled.filter((a) => a.includes("{{"))).toEqual([]);
+  expect(filled[0]).toBe("flytekit-ts-execute");
+  return readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...filled.slice(1)], { cwd: TEST_ROOT, env: cleanEnv() }));
+}
+
+describe("a SQLite3Task", () => {
+  it("serializes a template the independent reader decodes: type, custom, image, args ending in the template path and executor", () => {
+    const template = toTaskTemplate(albumsTask(), settings);
+    const theirs = plain((pbjs.flyteidl.core.TaskTemplate as unknown as { decode(b: Uint8Array): PbjsMessage }).decode(templateToBinary(template))) as {
+      type: string;
+      custom: Record<string, unknown>;
+      container: { image: string; args: string[] };
+      interface: { outputs: { variables: Record<string, unknown> } };
+    };
+    expect(theirs.type).toBe("sqlite");
+    expect(theirs.custom).toEqual({ query_template: "select AlbumId, Title, Label from albums where AlbumId <= {{ .inputs.upTo }} order by AlbumId", uri: dbPath, compressed: false });
+    expect(theirs.container.image).toBe("ghcr.io/acme/sqlite-runner:1");
+    expect(theirs.container.args.slice(-2)).toEqual(["{{.taskTemplatePath}}", "@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor"]);
+    expect(Object.keys(theirs.interface.outputs.variables)).toEqual(["results"]);
+  });
+
+  it("returns real rows from a local call", async () => {
+    const { results } = (await albumsTask().invoke({ upTo: 2 })) as { results: Album[] };
+    expect(results.map((a) => [a.AlbumId, a.Title, a.Label])).toEqual([
+      [1, "For Those About To Rock We Salute You", "Atlantic"],
+      [2, "Balls to the Wall", null],
+    ]);
+  });
+
+  it("runs in its container from the template file: outputs.pb holds the rows", async () => {
+    const r = await runInContainer(albumsTask(), toBinary(LiteralMapSchema, toLiteralMap({ upTo: Int }, { upTo: 3 })));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.files, r.error?.error?.message ?? r.stderr).toEqual(["outputs.pb"]);
+    const { results } = fromLiteralMap({ results: List(Album) }, r.outputs!, "output");
+    expect(results.map((a) => ({ ...a }))).toEqual([
+      { AlbumId: 1, Title: "For Those About To Rock We Salute You", Label: "Atlantic" },
+      { AlbumId: 2, Title: "Balls to the Wall", Label: null },
+      { AlbumId: 3, Title: "Restless and Wild", Label: "RCA" },
+    ]);
+    // The same literal a local call makes.
+    const local = albumsTask().outputLiterals(await albumsTask().invoke({ upTo: 3 }));
+    expect(Buffer.from(toBinary(LiteralMapSchema, r.outputs!)).equals(Buffer.from(toBinary(LiteralMapSchema, local)))).toBe(true);
+  });
+
+  it("reports a query the database refuses as flytekit does an executor's error: SYSTEM, recoverable", async () => {
+    const r = await runInContainer(albumsTask("select Nope from albums where AlbumId <= {{ .inputs.upTo }}"), toBinary(LiteralMapSchema, toLiteralMap({ upTo: Int }, { upTo: 1 })));
+    expect(r.code).toBe(0);
+    expect(r.files).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(r.error!.error!.message).toContain("no such column: Nope");
+  });
+});
