@@ -10,6 +10,7 @@
 // second needs them; the second writes into one buffer of exactly the right size.
 import type { DescField, DescMessage, JsonObject, JsonValue, Message } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
+import { isWrapperDesc } from "./create.js";
 
 /** Lengths measured by the sizer, read back in the same order by the writer. */
 interface Lengths {
@@ -352,16 +353,6 @@ function notZero(type: ScalarType, x: string): string {
   }
 }
 
-function isWrapper(desc: DescMessage): boolean {
-  return (
-    desc.typeName.startsWith("google.protobuf.") &&
-    desc.typeName.endsWith("Value") &&
-    desc.typeName !== "google.protobuf.Value" &&
-    desc.fields.length === 1 &&
-    desc.fields[0]!.number === 1
-  );
-}
-
 /** Whether a field holds a google.protobuf.Struct as JSON (as protobuf-es does, except inside Value). */
 function holdsJson(field: DescField): boolean {
   return field.message?.typeName === "google.protobuf.Struct" && field.parent.typeName !== "google.protobuf.Value";
@@ -494,7 +485,7 @@ function fieldCode(field: DescField): { size: string; write: string } {
   let valueWrite: string;
   let written: string; // condition on v
   if (field.fieldKind === "message") {
-    const unboxed = field.oneof === undefined && isWrapper(field.message);
+    const unboxed = field.oneof === undefined && isWrapperDesc(field.message);
     const child = childCode(field, field.number, "v", unboxed);
     valueSize = child.size;
     valueWrite = child.write;

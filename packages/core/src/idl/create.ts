@@ -24,7 +24,8 @@ function needsPrototypeChain(desc: DescMessage): boolean {
   }
 }
 
-function isWrapperDesc(desc: DescMessage): boolean {
+/** Whether a message type is one of google/protobuf/wrappers.proto's (held unboxed in singular fields). */
+export function isWrapperDesc(desc: DescMessage): boolean {
   return (
     desc.typeName.startsWith("google.protobuf.") &&
     desc.typeName.endsWith("Value") &&
