@@ -4,7 +4,7 @@
 // loads ES modules one file at a time, and protobuf-es alone is over a hundred files: bundled, the
 // SDK imports in a fraction of the time. No TypeScript goes through esbuild here.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,18 +35,25 @@ const PACKAGES = [
   },
   {
     dir: "packages/plugins",
-    entries: {
-      index: "dist/index.js",
-      sqlite: "dist/sqlite/index.js",
-      pod: "dist/pod/index.js",
-      bigquery: "dist/bigquery/index.js",
-      snowflake: "dist/snowflake/index.js",
-      athena: "dist/athena/index.js",
-    },
+    // One entry per plugin, as its package.json exports them: adding a plugin needs no change here.
+    entries: entriesFromExports("packages/plugins"),
     // sql.js finds its WebAssembly file next to its own module: it stays an import.
     external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
   },
 ];
+
+/** `{ name: "dist/<name>/index.js" }` for each subpath export whose default is `./dist/bundle/<name>.js`. */
+function entriesFromExports(dir) {
+  const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+  const entries = {};
+  for (const target of Object.values(pkg.exports)) {
+    const m = typeof target === "object" ? /^\.\/dist\/bundle\/(.+)\.js$/.exec(target.default ?? "") : null;
+    if (m === null) continue;
+    const types = target.types.replace(/^\.\//, "").replace(/\.d\.ts$/, ".js");
+    entries[m[1]] = types;
+  }
+  return entries;
+}
 
 for (const pkg of PACKAGES) {
   const base = join(root, pkg.dir);

@@ -1,8 +1,8 @@
 // Types guessed from LiteralTypes alone (what a task known only by its template has): for every
 // LiteralType Python flytekit wrote in the golden vectors, the guessed token declares the same
 // LiteralType, reads flytekit's literal, and writes it back as the same literal.
-import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { guessType, Schema } from "@flytekit-ts/core";
+import { equals, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
+import { guessType, Int, Schema, Str } from "@flytekit-ts/core";
 import { LiteralSchema, LiteralTypeSchema, SimpleType } from "@flytekit-ts/core/idl";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +24,11 @@ describe("guessType", () => {
     it(`${name}: the same LiteralType, and flytekit's literal read and written back unchanged`, () => {
       const lt = fromBinary(LiteralTypeSchema, readFileSync(join(dir, `${name}.type.pb`)));
       const type = guessType(lt, name);
-      expect(equals(LiteralTypeSchema, type.literalType, lt)).toBe(true);
+      // The token declares the LiteralType it was made from...
+      expect(type.literalType).toBe(lt);
+      // ...and the type guessed behind it would declare the same by itself (fields, defaults, variants, formats).
+      const guessed = Object.getPrototypeOf(type) as typeof type;
+      if (!equals(LiteralTypeSchema, guessed.literalType, lt)) expect(toJson(LiteralTypeSchema, guessed.literalType)).toEqual(toJson(LiteralTypeSchema, lt));
       const literalFile = join(dir, `${name}.literal.pb`);
       if (!existsSync(literalFile)) return;
       const literal = fromBinary(LiteralSchema, readFileSync(literalFile));
@@ -43,7 +47,8 @@ describe("guessType", () => {
   });
 
   it("reads a schema type, and names what it cannot read", () => {
-    expect(guessType(Schema.literalType)).toBeDefined();
+    const schema = Schema.withColumns({ id: Int, name: Str });
+    expect(Object.getPrototypeOf(guessType(schema.literalType)).name).toBe("Schema(id: Int, name: Str)");
     expect(() => guessType(fromBinary(LiteralTypeSchema, new Uint8Array()), "input 'x'")).toThrow("input 'x': flytekit-ts cannot read a missing LiteralType");
     const binary = { $typeName: "flyteidl.core.LiteralType", type: { case: "simple", value: SimpleType.BINARY } } as never;
     expect(() => guessType(binary, "output 'o'")).toThrow("output 'o': flytekit-ts cannot read the simple type BINARY");

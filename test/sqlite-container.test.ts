@@ -92,8 +92,33 @@ describe("a SQLite3Task", () => {
       { AlbumId: 3, Title: "Restless and Wild", Label: "RCA" },
     ]);
     // The same literal a local call makes.
-    const local = albumsTask().outputLiterals(await albumsTask().invoke({ upTo: 3 }));
+    const local = albumsTask().outputLiterals(((await albumsTask().invoke({ upTo: 3 })) as { results: Album[] }).results);
     expect(Buffer.from(toBinary(LiteralMapSchema, r.outputs!)).equals(Buffer.from(toBinary(LiteralMapSchema, local)))).toBe(true);
+  });
+
+  it("converts in its container exactly as in a local call, where the row type has defaults and its first field has one", async () => {
+    class Sparse {
+      @field(Optional(Str)) Label: string | null = null;
+      @field(Int) AlbumId!: number;
+      @field() Title!: string;
+      @field(Int) Plays = 0;
+    }
+    const task = new SQLite3Task({
+      name: "albums.sparse",
+      queryTemplate: "select AlbumId, Title from albums where AlbumId <= {{ .inputs.upTo }} order by AlbumId",
+      inputs: { upTo: Int },
+      rowType: Sparse,
+      taskConfig: new SQLite3Config({ uri: dbPath }),
+    });
+    const r = await runInContainer(task, toBinary(LiteralMapSchema, toLiteralMap({ upTo: Int }, { upTo: 2 })));
+    expect(r.files, r.error?.error?.message).toEqual(["outputs.pb"]);
+    const local = task.outputLiterals(((await task.invoke({ upTo: 2 })) as { results: Sparse[] }).results);
+    expect(Buffer.from(toBinary(LiteralMapSchema, r.outputs!)).equals(Buffer.from(toBinary(LiteralMapSchema, local)))).toBe(true);
+    const { results } = fromLiteralMap({ results: List(Sparse) }, r.outputs!, "output");
+    expect(results.map((a) => ({ ...a }))).toEqual([
+      { Label: null, AlbumId: 1, Title: "For Those About To Rock We Salute You", Plays: 0 },
+      { Label: null, AlbumId: 2, Title: "Balls to the Wall", Plays: 0 },
+    ]);
   });
 
   it("reports a query the database refuses as flytekit does an executor's error: SYSTEM, recoverable", async () => {

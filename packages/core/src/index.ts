@@ -40,5 +40,5 @@ export {
 } from "./resolvers/template-resolver.js";
 export { importLocation, LocationError, modulePath } from "./resolvers/locate.js";
 export { HttpStorage, joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
-export { untar } from "./cli/tar.js";
+export { crc32, untar } from "./cli/tar.js";
 export { executionEnvironmentFromEnv } from "./execute/environment.js";

@@ -13,7 +13,7 @@ import {
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { TaskTemplate as TaskTemplateLike } from "@flytekit-ts/core/idl";
 import { describe, expect, it } from "vitest";
-import { customContainerTask, taskExecutor } from "./index.js";
+import { customContainerTask, field, task, taskExecutor } from "./index.js";
 
 @taskExecutor()
 export class ShoutExecutor extends ShimTaskExecutor {
@@ -105,6 +105,56 @@ describe("@customContainerTask", () => {
     expect(() => customContainerTask({ config: new EchoConfig(1), executor: EchoTimesExecutor })(class Twice {})).toThrow(
       /the plugin EchoTimesTask brings its own executor and custom field; leave out executor and custom/,
     );
+  });
+});
+
+describe("@customContainerTask builds its task once, on first use", () => {
+  it("makes the executor once, and its types may name a class declared further down", () => {
+    class Counting extends ShimTaskExecutor {
+      static override location = "x#Counting";
+      static made = 0;
+      constructor() {
+        super();
+        Counting.made++;
+      }
+      executeFromModel(_t: TaskTemplateLike, inputs: Readonly<Record<string, unknown>>): unknown {
+        return (inputs.p as { n: number }).n;
+      }
+    }
+    @customContainerTask({ taskType: "x", executor: Counting, custom: () => ({}), inputs: { p: () => Later }, outputs: Int })
+    class UsesLater {}
+    class Later {
+      @field(Int) n!: number;
+    }
+    expect(Counting.made).toBe(0);
+    expect(taskOf(UsesLater).invoke({ p: Object.assign(new Later(), { n: 7 }) })).toBe(7);
+    taskOf(UsesLater).invoke({ p: Object.assign(new Later(), { n: 8 }) });
+    expect(Counting.made).toBe(1);
+  });
+
+  it("says which task a failed build was for", () => {
+    @customContainerTask({ taskType: "x", executor: ShoutExecutor, custom: () => ({}), inputs: { p: () => { throw new ReferenceError("Cannot access 'Nope' before initialization"); } } })
+    class Broken {}
+    expect(() => taskOf(Broken)).toThrow(/@customContainerTask\(\) on Broken \(task '.*Broken'\): .*Cannot access 'Nope' before initialization/);
+  });
+});
+
+describe("@task with a plugin config whose tasks run no function", () => {
+  it("is refused where it is declared, saying how to make such a task", () => {
+    class QueryConfig {}
+    class QueryOnly extends CustomizedContainerTask<QueryConfig> {
+      override getCustom(): JsonObject {
+        return {};
+      }
+    }
+    TaskPlugins.registerPluginTask(QueryConfig, QueryOnly);
+    expect(() => {
+      class Wrong {
+        @task({ taskConfig: new QueryConfig() })
+        static run(): void {}
+      }
+      return Wrong;
+    }).toThrow(/the plugin for QueryConfig is QueryOnly, whose tasks run no function of yours: make them with @customContainerTask\(\{ config: new QueryConfig\(\.\.\.\), \.\.\. \}\) or new QueryOnly\(\{ \.\.\. \}\), not @task/);
   });
 });
 

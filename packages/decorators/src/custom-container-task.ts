@@ -11,9 +11,9 @@ import { declareTask } from "./declare.js";
  * ```ts
  * @customContainerTask({
  *   config: new SQLite3Config({ uri: "https://example.org/chinook.zip", compressed: true }),
- *   query: "select TrackId, Name from tracks limit {{ .inputs.limit }}",
+ *   queryTemplate: "select TrackId, Name from tracks limit {{ .inputs.limit }}",
  *   inputs: { limit: Int },
- *   outputs: Track,
+ *   rowType: Track,
  * })
  * export class TopTracks {}
  * ```

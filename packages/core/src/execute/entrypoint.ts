@@ -312,7 +312,8 @@ export async function executeMain(argv: readonly string[], env: NodeJS.ProcessEn
   }
   // Stack traces in error documents point at the user's sources (source maps of compiled or loaded TypeScript).
   process.setSourceMapsEnabled(true);
-  if (args.loaderArgs.some((a) => /\.[cm]?tsx?$/.test(a))) {
+  // TypeScript modules among what is to be imported: a task module, an executor (`x.ts#Executor`), a resolver.
+  if ([...args.loaderArgs, args.resolver].some((a) => /\.[cm]?tsx?(#[^#]*)?$/.test(a))) {
     const { registerTypeScriptLoader } = await import("../loader/register.js");
     registerTypeScriptLoader();
   }

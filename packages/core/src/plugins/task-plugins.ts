@@ -47,9 +47,10 @@ export const TaskPlugins = {
     const found = configClass === undefined ? undefined : plugins.get(configClass);
     if (found === undefined) return FunctionTask;
     if (!(found.prototype instanceof FunctionTask)) {
-      throw new TaskDefinitionError(
-        `the plugin for ${configClass!.name} is ${found.name}, whose tasks run no function of yours: declare them with @customContainerTask({ config, ... }) or new ${found.name}({ ... }), not @task`,
-      );
+      // A customized container task has a command (a query task does not): it can be declared on a class too.
+      const hasCommand = typeof (found.prototype as { getCommand?: unknown }).getCommand === "function";
+      const how = hasCommand ? `@customContainerTask({ config: new ${configClass!.name}(...), ... }) or ` : "";
+      throw new TaskDefinitionError(`the plugin for ${configClass!.name} is ${found.name}, whose tasks run no function of yours: make them with ${how}new ${found.name}({ ... }), not @task`);
     }
     return found as PluginTaskClass;
   },

@@ -99,7 +99,7 @@ export interface CustomContainerTaskOptions extends Omit<CustomizedContainerTask
   executor?: ShimTaskExecutorClass;
   /** The template's custom field, from the config (without a plugin); or a static `custom(config, settings)` on the class. */
   custom?: (config: unknown, settings: SerializationSettings | undefined) => JsonObject;
-  /** A plugin's own options (`query` for SQLite3Task, ...) are passed to it. */
+  /** A plugin's own options (`queryTemplate`, `rowType` for SQLite3Task, ...) are passed to it. */
   [option: string]: unknown;
 }
 
@@ -128,13 +128,14 @@ function containerPlan(declaration: TaskDeclaration): { name: string; build: () 
   const Plugin = config === undefined ? undefined : TaskPlugins.pluginFor(config.constructor);
   if (Plugin !== undefined) {
     if (!(Plugin.prototype instanceof CustomizedContainerTask)) {
-      throw new TaskDefinitionError(`${where}: the plugin for ${config!.constructor.name} is ${Plugin.name}, which is not a customized container task${Plugin.prototype instanceof FunctionTask ? "; declare it with @task({ taskConfig })" : ""}`);
+      const how = Plugin.prototype instanceof FunctionTask ? `declare it with @task({ taskConfig: new ${config!.constructor.name}(...) })` : `make it with new ${Plugin.name}({ ... })`;
+      throw new TaskDefinitionError(`${where}: the plugin for ${config!.constructor.name} is ${Plugin.name}, which is not a customized container task; ${how}`);
     }
     if (executor !== undefined || custom !== undefined) {
       throw new TaskDefinitionError(`${where}: the plugin ${Plugin.name} brings its own executor and custom field; leave out executor and custom`);
     }
     const PluginTask = Plugin as unknown as new (init: { name: string; taskConfig: object } & Record<string, unknown>) => Task;
-    return { name, build: () => new PluginTask({ name, taskConfig: config!, ...rest }) };
+    return { name, build: () => named(where, () => new PluginTask({ name, taskConfig: config!, ...rest })) };
   }
   if (executor === undefined) {
     throw new TaskDefinitionError(`${where}: give the executor that runs it (executor: MyExecutor)${config === undefined ? "" : `, or register a plugin for ${config.constructor.name} with TaskPlugins`}`);
@@ -145,7 +146,20 @@ function containerPlan(declaration: TaskDeclaration): { name: string; build: () 
   if (typeof customOf !== "function") {
     throw new TaskDefinitionError(`${where}: say what goes into the template's custom field, which the executor reads: custom: (config) => ({ ... }), or a static custom(config) on ${cls.name}`);
   }
-  return { name, build: () => new DeclaredContainerTask({ name, taskConfig: config, executorType: executor, ...(rest as Partial<CustomizedContainerTaskInit<unknown>>) }, customOf) };
+  return {
+    name,
+    build: () => named(where, () => new DeclaredContainerTask({ name, taskConfig: config, executorType: executor, ...(rest as Partial<CustomizedContainerTaskInit<unknown>>) }, customOf)),
+  };
+}
+
+/** Runs a build; an error that does not say where it happened (a class used before it is declared) is told where. */
+function named<T>(where: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof TaskDefinitionError || !(e instanceof Error)) throw e;
+    throw new TaskDefinitionError(`${where}: ${e.message}`, { cause: e });
+  }
 }
 
 function buildEchoTask(declaration: TaskDeclaration): Task {
@@ -204,7 +218,15 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
       const name = options.name ?? defaultTaskName(declaration.file, path);
       checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
       const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
-      compileTaskOptions(name, taskOptions, { inputNames: undefined, fn: declaration.fn });
+      const settings = compileTaskOptions(name, taskOptions, { inputNames: undefined, fn: declaration.fn });
+      // A config whose plugin runs no function of yours is refused here, not at first use.
+      if (settings.taskConfig !== undefined) {
+        try {
+          TaskPlugins.findPluginTask(settings.taskConfig.constructor);
+        } catch (e) {
+          throw new TaskDefinitionError(`task '${name}' (${path}): ${(e as Error).message}`, { cause: e });
+        }
+      }
       return;
     }
     case "echo":
@@ -219,8 +241,9 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
       }
       return;
     case "container":
-      // Everything is explicit (no reflection): the task is built, and so checked, where it is declared.
-      containerPlan(declaration).build();
+      // What can be checked without building (the task is built on first use, as every declared
+      // task: its types may name classes declared further down): the executor or plugin, custom.
+      containerPlan(declaration);
   }
 }
 

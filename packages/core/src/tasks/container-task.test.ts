@@ -10,6 +10,7 @@ import { ImageConfig } from "../serialize/image.js";
 import { SerializationSettings } from "../serialize/settings.js";
 import { toTaskTemplate } from "../serialize/template.js";
 import { defineRecord } from "../types/record.js";
+import { Json } from "../types/json.js";
 import { Float, Int, Str } from "../types/scalars.js";
 import { List } from "../types/spec.js";
 import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
@@ -98,9 +99,11 @@ describe("CustomizedContainerTask", () => {
   });
 
   it("refuses a class without getCustom where the task is made, and an executor that is not one", () => {
+    // TypeScript refuses it (getCustom is abstract); JavaScript gets the error where the task is made.
+    // @ts-expect-error a class that does not implement getCustom
     class NoCustom extends CustomizedContainerTask<GreetConfig> {}
     expect(() => new (NoCustom as unknown as new (i: object) => object)({ name: "nc", taskConfig: new GreetConfig("x"), executorType: GreetExecutor })).toThrow(
-      new TaskDefinitionError("task 'nc': NoCustom must implement getCustom(settings), the template's custom field its executor reads"),
+      new TaskDefinitionError("task 'nc': NoCustom must implement getCustom(settings) as a method: the template's custom field its executor reads"),
     );
     class NotAnExecutor {}
     expect(() => new GreetTask("bad", new GreetConfig("x"), { executorType: NotAnExecutor as never })).toThrow(
@@ -145,6 +148,46 @@ describe("ExecutableTemplateShimTask", () => {
     expect(shim.interface.toString()).toBe("(points: List(Point)) -> (o0: Str)");
     const p = Object.assign(new Point(), { x: 1, y: 2.5 });
     expect(shim.invoke({ points: [p] })).toBe("Point(1, 2.5)");
+    // The executor got the guessed class (named as the schema names it), not the caller's.
+    class Spy extends PointsExecutor {
+      static override location = "points#Spy";
+      override executeFromModel(t: TaskTemplate, inputs: Readonly<Record<string, unknown>>): unknown {
+        const got = (inputs.points as object[])[0]!;
+        return `${got.constructor === Point ? "the caller's" : "a guessed"} ${got.constructor.name}`;
+      }
+    }
+    expect(new ExecutableTemplateShimTask(template, Spy).invoke({ points: [p] })).toBe("a guessed Point");
+  });
+});
+
+describe("an executor's result as outputs, as flytekit's shim reads it", () => {
+  class Returns extends ShimTaskExecutor {
+    static override location = "x#Returns";
+    static value: unknown;
+    executeFromModel(): unknown {
+      return Returns.value;
+    }
+  }
+  class Plain extends CustomizedContainerTask<null> {
+    override getCustom(): JsonObject {
+      return {};
+    }
+  }
+
+  it("with one output, the whole value is that output, even an object with a key of its name", () => {
+    const t = new Plain({ name: "one", taskConfig: null, executorType: Returns, outputs: { results: Json } });
+    Returns.value = { results: 1, other: 2 };
+    expect(t.invoke({})).toEqual({ results: { results: 1, other: 2 } });
+  });
+
+  it("with several, a sequence holds them in order, and its length must fit", () => {
+    const t = new Plain({ name: "two", taskConfig: null, executorType: Returns, outputs: { n: Int, s: Str } });
+    Returns.value = [1, "a"];
+    expect(t.invoke({})).toEqual({ n: 1, s: "a" });
+    Returns.value = { n: 2, s: "b" };
+    expect(t.invoke({})).toEqual({ n: 2, s: "b" });
+    Returns.value = [1];
+    expect(() => t.invoke({})).toThrow("Task 'two' returned 1 values for its 2 outputs (n, s)");
   });
 });
 

@@ -4,7 +4,10 @@
 // executor needs goes into the template's `custom`) and pass their executor.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { TaskExecutionContext } from "../execute/context.js";
-import type { Container, TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { encodeBinary } from "../idl/binary.js";
+import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { TaskTemplateSchema, type Container, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
 import type { TaskResolver } from "../resolvers/resolver.js";
@@ -16,8 +19,8 @@ import { SerializationSettings } from "../serialize/settings.js";
 import { toTaskTemplate } from "../serialize/template.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { TaskDefinitionError } from "./errors.js";
-import { compileTaskOptions, TASK_OPTION_NAMES, checkOptionNames, type TaskOptions } from "./options.js";
-import { checkExecutor, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
+import { checkOptionNames, compileTaskOptions, type TaskOptions } from "./options.js";
+import { checkExecutor, executorOutputs, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
 import { Task } from "./task.js";
 
 /** The options of a customized container task: flytekit's constructor parameters, in camelCase, and the task options that apply. */
@@ -40,6 +43,7 @@ export interface CustomizedContainerTaskInit<Config> extends Pick<
   outputs?: OutputsSpec;
 }
 
+/** What the constructor takes: flytekit's parameters and the task options that apply (not pod templates, accelerators, decks). */
 const INIT_NAMES: readonly string[] = [
   "name",
   "taskConfig",
@@ -49,7 +53,22 @@ const INIT_NAMES: readonly string[] = [
   "taskType",
   "inputs",
   "outputs",
-  ...TASK_OPTION_NAMES.filter((n) => !["taskConfig", "containerImage", "taskResolver"].includes(n)),
+  "cache",
+  "cacheVersion",
+  "cacheSerialize",
+  "cacheIgnoreInputVars",
+  "retries",
+  "interruptible",
+  "deprecated",
+  "timeout",
+  "requests",
+  "limits",
+  "resources",
+  "environment",
+  "secretRequests",
+  "labels",
+  "annotations",
+  "docs",
 ];
 
 /** The settings a template is serialized with before there are real ones (flytekit's placeholders). */
@@ -79,7 +98,7 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
 
   constructor(init: CustomizedContainerTaskInit<Config>) {
     const name = init?.name;
-    if (typeof name !== "string" || name === "") throw new TaskDefinitionError("a customized container task needs a name");
+    if (typeof name !== "string" || name === "") throw new TaskDefinitionError(`a customized container task needs a name, got ${JSON.stringify(name) ?? String(name)}`);
     const where = `task '${name}'`;
     checkOptionNames(name, init, INIT_NAMES);
     const docs = typeof init.docs === "string" ? { short: init.docs } : init.docs;
@@ -95,16 +114,15 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
     this.executorType = checkExecutor(init.executorType, where);
     this.executor = new this.executorType();
     this.resolverOverride = taskResolver;
-    // flytekit raises NotImplementedError from get_custom at serialization; here a class that does not provide it fails where it is made.
-    if ((this as { getCustom: unknown }).getCustom === (CustomizedContainerTask.prototype as { getCustom: unknown }).getCustom) {
-      throw new TaskDefinitionError(`${where}: ${new.target.name} must implement getCustom(settings), the template's custom field its executor reads`);
+    // flytekit raises NotImplementedError from get_custom at serialization; TypeScript refuses a
+    // subclass without it (it is abstract), and JavaScript's fails where the task is made.
+    if (this.getCustom === Task.prototype.getCustom) {
+      throw new TaskDefinitionError(`${where}: ${new.target.name} must implement getCustom(settings) as a method: the template's custom field its executor reads`);
     }
   }
 
-  /** Everything the executor needs, in the template's `custom` field. Subclasses must provide it. */
-  override getCustom(_settings?: SerializationSettings): JsonObject {
-    throw new TaskDefinitionError(`task '${this.name}': ${this.constructor.name} must implement getCustom(settings)`);
-  }
+  /** Everything the executor needs, in the template's `custom` field. */
+  abstract override getCustom(settings?: SerializationSettings): JsonObject;
 
   /** Nothing, as flytekit: put what the executor needs into `custom`. */
   override getConfig(_settings?: SerializationSettings): Record<string, string> {
@@ -162,8 +180,9 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
     template.securityContext = undefined;
     template.taskTypeVersion = 0;
     template.extendedResources = undefined;
-    this.template = template;
-    return template;
+    // Through its bytes, as the container reads it: the executor sees here what it sees there.
+    this.template = fromBinary(TaskTemplateSchema, encodeBinary(TaskTemplateSchema, template));
+    return this.template;
   }
 
   /** The template the executor reads: the last one serialized, else one made with flytekit's placeholders. */
@@ -178,5 +197,10 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
 
   protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
     return this.executor.executeFromModel(this.taskTemplate, inputs, context);
+  }
+
+  /** The executor's result as outputs, as its container reads it (see executorOutputs). */
+  override outputLiterals(result: unknown): LiteralMap {
+    return super.outputLiterals(executorOutputs(this, result));
   }
 }

@@ -43,4 +43,4 @@ export { TaskEntry, TaskStore, taskStore } from "./store.js";
 export { isUserError, Task, type TaskInit } from "./task.js";
 export { ExecutableTemplateShimTask, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
 export { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
-export { interpolateQuery, normalizeQueryTemplate, queryText, SQLTask, type SQLTaskInit } from "./sql-task.js";
+export { interpolateQuery, normalizeQueryTemplate, pythonFloat, pythonStr, queryPlaceholders, SQLTask, type SQLTaskInit } from "./sql-task.js";

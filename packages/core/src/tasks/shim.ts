@@ -7,7 +7,8 @@ import type { TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { guessType } from "../types/guess.js";
-import { TaskDefinitionError } from "./errors.js";
+import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { TaskDefinitionError, TaskOutputError } from "./errors.js";
 import { defaultTaskSettings } from "./options.js";
 import { Task } from "./task.js";
 
@@ -49,6 +50,23 @@ export function interfaceFromTemplate(typed: TypedInterface | undefined, where: 
   return new Interface(inputs, outputs);
 }
 
+/**
+ * An executor's result as outputs, as flytekit's shim reads it: with one output the whole value is
+ * that output (even an object with a key of the output's name); with several, a sequence holds them
+ * in order (an object by name works too).
+ */
+export function executorOutputs(task: Task, result: unknown): unknown {
+  const outputs = task.interface.outputs;
+  if (outputs.length === 1) return task.interface.returnsBareValue ? result : { [outputs[0]!.name]: result };
+  if (outputs.length > 1 && Array.isArray(result)) {
+    if (result.length !== outputs.length) {
+      throw new TaskOutputError(`Task '${task.name}' returned ${result.length} values for its ${outputs.length} outputs (${outputs.map((o) => o.name).join(", ")})`, task.name);
+    }
+    return Object.fromEntries(outputs.map((o, i) => [o.name, result[i]]));
+  }
+  return result;
+}
+
 function checkExecutor(executorType: unknown, where: string): ShimTaskExecutorClass {
   if (typeof executorType !== "function" || !(executorType.prototype instanceof ShimTaskExecutor)) {
     throw new TaskDefinitionError(`${where}: the executor must be a class that extends ShimTaskExecutor, got ${String((executorType as { name?: string } | undefined)?.name ?? executorType)}`);
@@ -82,6 +100,10 @@ export class ExecutableTemplateShimTask extends Task {
 
   protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
     return this.executor.executeFromModel(this.taskTemplate, inputs, context);
+  }
+
+  override outputLiterals(result: unknown): LiteralMap {
+    return super.outputLiterals(executorOutputs(this, result));
   }
 }
 

@@ -3,7 +3,11 @@ import { ImageConfig } from "../serialize/image.js";
 import { SerializationSettings } from "../serialize/settings.js";
 import { toTaskTemplate } from "../serialize/template.js";
 import { Int, Str } from "../types/scalars.js";
-import { interpolateQuery, normalizeQueryTemplate, pythonFloat, queryText, SQLTask } from "./sql-task.js";
+import { interpolateQuery, normalizeQueryTemplate, pythonFloat, pythonStr, SQLTask } from "./sql-task.js";
+import { FlyteFile } from "../types/blob.js";
+import { Dict, List, Optional } from "../types/spec.js";
+import { Float } from "../types/scalars.js";
+import { defineRecord } from "../types/record.js";
 
 describe("query templates, by flytekit's rules (base_sql_task.py)", () => {
   it("collapse whitespace as Python's \\s and strip() do", () => {
@@ -37,14 +41,26 @@ describe("query templates, by flytekit's rules (base_sql_task.py)", () => {
     expect([2.0, 1.5, 1e20, 1e16, 1e15, 0.0001, 1e-5, 0.1 + 0.2, -0, Infinity, NaN].map(pythonFloat)).toEqual([
       "2.0", "1.5", "1e+20", "1e+16", "1000000000000000.0", "0.0001", "1e-05", "0.30000000000000004", "-0.0", "inf", "nan",
     ]);
-    expect(queryText(2, true)).toBe("2.0");
-    expect(queryText(2, false)).toBe("2");
-    expect(queryText(false)).toBe("False");
-    expect(queryText(undefined)).toBe("None");
-    expect(queryText(9007199254740993n)).toBe("9007199254740993");
-    expect(queryText({ seconds: 90 })).toBe("0:01:30");
-    expect(queryText({ seconds: 2 * 86400 + 5, nanos: 7000 })).toBe("2 days, 0:00:05.000007");
-    expect(queryText({ seconds: -1 })).toBe("-1 day, 23:59:59");
+    expect(pythonStr(2, Float)).toBe("2.0");
+    expect(pythonStr(2, Optional(Float))).toBe("2.0");
+    expect(pythonStr(2, Int)).toBe("2");
+    expect(pythonStr(false)).toBe("False");
+    expect(pythonStr(undefined)).toBe("None");
+    expect(pythonStr(9007199254740993n)).toBe("9007199254740993");
+    expect(pythonStr({ seconds: 90 })).toBe("0:01:30");
+    expect(pythonStr({ seconds: 2 * 86400 + 5, nanos: 7000 })).toBe("2 days, 0:00:05.000007");
+    expect(pythonStr({ seconds: -1 })).toBe("-1 day, 23:59:59");
+    expect(pythonStr([1, 2], List(Int))).toBe("[1, 2]");
+    expect(pythonStr([1, 2], List(Float))).toBe("[1.0, 2.0]");
+    expect(pythonStr(["a", "it's"], List(Str))).toBe(`['a', "it's"]`);
+    expect(pythonStr({ a: 1, b: null }, Dict(Optional(Int)))).toBe("{'a': 1, 'b': None}");
+    expect(pythonStr(new FlyteFile("/tmp/x.csv"))).toBe("/tmp/x.csv");
+    class Point {
+      x!: number;
+      y!: number;
+    }
+    const PointType = defineRecord(Point, { x: Int, y: Float });
+    expect(pythonStr(Object.assign(new Point(), { x: 1, y: 2 }), PointType)).toBe("Point(x=1, y=2.0)");
   });
 });
 

@@ -8,7 +8,12 @@ import type { Container, Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { Interface } from "../interface/interface.js";
 import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
 import type { SerializationSettings } from "../serialize/settings.js";
+import { FlyteDirectory, FlyteFile } from "../types/blob.js";
+import { DictType, ListType } from "../types/collections.js";
+import { RecordType } from "../types/record.js";
 import { isoformatUtc } from "../types/time.js";
+import type { AnyFlyteType } from "../types/type.js";
+import { UnionType } from "../types/union.js";
 import { NotRunnableLocallyError, TaskDefinitionError } from "./errors.js";
 import { checkOptionNames, compileTaskOptions, type TaskOptions } from "./options.js";
 import { Task } from "./task.js";
@@ -22,8 +27,8 @@ const WS_RUN = new RegExp(`[${PY_WS}]+`, "gu");
 const WS_EDGES = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "gu");
 
 /** A query template as flytekit keeps it: newlines and tabs become spaces, runs of whitespace one space, trimmed. */
-export function normalizeQueryTemplate(template: string): string {
-  if (typeof template !== "string") throw new TaskDefinitionError(`a query template must be a string, got ${String(template)}`);
+export function normalizeQueryTemplate(template: string, where = "a task"): string {
+  if (typeof template !== "string") throw new TaskDefinitionError(`${where}: its query template must be a string, got ${typeof template === "undefined" ? "nothing" : JSON.stringify(template) ?? String(template)}`);
   return template.replace(/[\n\t]/g, " ").replace(WS_RUN, " ").replace(WS_EDGES, "");
 }
 
@@ -62,33 +67,62 @@ function pythonTimedelta(d: { seconds: number | bigint; nanos?: number }): strin
   return days === 0n ? clock : `${days} day${days === 1n || days === -1n ? "" : "s"}, ${clock}`;
 }
 
-/**
- * A value as Python's `str()` writes it, which is how flytekit fills a query template: `True`,
- * `None`, `2.0` for a whole float, `2024-01-02 03:04:05.678000+00:00` for a datetime.
- */
-export function queryText(value: unknown, isFloat = false): string {
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number") return isFloat ? pythonFloat(value) : Number.isInteger(value) ? String(value) : pythonFloat(value);
-  if (typeof value === "bigint") return value.toString();
-  if (value instanceof Date) return isoformatUtc(value).replace("T", " ");
-  if (typeof value === "string") return value;
-  if (typeof value === "object" && "seconds" in value && Object.keys(value).every((k) => k === "seconds" || k === "nanos")) {
-    return pythonTimedelta(value as { seconds: number | bigint; nanos?: number });
-  }
-  return JSON.stringify(value);
-}
-
-/** A string as Python's repr writes it (in flytekit's messages): `'x'`. */
+/** A string as Python's repr writes it: `'x'`, or `"it's"`. */
 function pyRepr(s: string): string {
   return s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
+/** Whether a number of this type is a Python float (Float, or a union such as Optional(Float) holding one). */
+function isFloatType(type: AnyFlyteType | undefined): boolean {
+  if (type === undefined) return false;
+  if (type.name === "Float") return true;
+  return type instanceof UnionType && type.variants.some((v) => v.name === "Float") && !type.variants.some((v) => v.name === "Int");
+}
+
+/** Inside a container Python writes repr(): strings quoted. */
+function pythonRepr(value: unknown, type: AnyFlyteType | undefined): string {
+  return typeof value === "string" ? pyRepr(value) : pythonStr(value, type);
+}
+
+/**
+ * A value as Python's `str()` writes it, which is how flytekit fills a query template: `True`,
+ * `None`, `2.0` for a float, `2024-01-02 03:04:05.678000+00:00`, `0:01:30`, `[1, 2]`, `{'a': 1}`,
+ * `Point(x=1, y=2.5)`, a file's path. `type` (the input's declared type) tells floats from ints.
+ */
+export function pythonStr(value: unknown, type?: AnyFlyteType): string {
+  if (value === null || value === undefined) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return isFloatType(type) || !Number.isInteger(value) ? pythonFloat(value) : String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string") return value;
+  if (value instanceof Date) return isoformatUtc(value).replace("T", " ");
+  if (value instanceof FlyteFile || value instanceof FlyteDirectory) return value.path;
+  if (Array.isArray(value)) {
+    const element = type instanceof ListType ? (type.element as AnyFlyteType) : undefined;
+    return `[${value.map((v) => pythonRepr(v, element)).join(", ")}]`;
+  }
+  if (typeof value === "object" && "seconds" in value && Object.keys(value).every((k) => k === "seconds" || k === "nanos")) {
+    return pythonTimedelta(value as { seconds: number | bigint; nanos?: number });
+  }
+  if (typeof value === "object") {
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    const entries = value instanceof Map ? [...(value as Map<string, unknown>).entries()] : Object.entries(value);
+    if (proto === Object.prototype || proto === null || value instanceof Map) {
+      const inner = type instanceof DictType ? (type.value as AnyFlyteType) : undefined;
+      return `{${entries.map(([k, v]) => `${pyRepr(k)}: ${pythonRepr(v, inner)}`).join(", ")}}`;
+    }
+    // A record, as a dataclass's repr: `Point(x=1, y=2.5)`.
+    const fields = new Map<string, AnyFlyteType>(type instanceof RecordType ? type.fields.map((f) => [f.name, f.type]) : []);
+    return `${proto.constructor?.name ?? "object"}(${entries.map(([k, v]) => `${k}=${pythonRepr(v, fields.get(k))}`).join(", ")})`;
+  }
+  return String(value);
+}
+
 /**
  * Fills a query template with inputs, with flytekit's rules: every placeholder must name an input,
- * and every input must be used. `floats` names the inputs declared as floats (written `2.0`).
+ * and every input must be used. `types` (the inputs' declared types) writes floats as Python does.
  */
-export function interpolateQuery(template: string, inputs: Readonly<Record<string, unknown>>, floats: ReadonlySet<string> = new Set()): string {
+export function interpolateQuery(template: string, inputs: Readonly<Record<string, unknown>>, types: Readonly<Record<string, AnyFlyteType>> = {}): string {
   let query = template;
   const matched = new Set<string>();
   for (const m of template.matchAll(INPUT_PATTERN)) {
@@ -97,11 +131,16 @@ export function interpolateQuery(template: string, inputs: Readonly<Record<strin
       throw new TaskDefinitionError(`Variable ${name} in Query (part of ${expr}) not found in inputs dict_keys([${Object.keys(inputs).map(pyRepr).join(", ")}])`);
     }
     matched.add(name);
-    query = query.split(expr).join(queryText(inputs[name], floats.has(name)));
+    query = query.split(expr).join(pythonStr(inputs[name], types[name]));
   }
   const extra = Object.keys(inputs).filter((k) => !matched.has(k));
   if (extra.length > 0) throw new TaskDefinitionError(`Extra Inputs have no matches in query template - missing {${extra.map(pyRepr).join(", ")}}`);
   return query;
+}
+
+/** The names a query template's placeholders use, in order (each once). */
+export function queryPlaceholders(template: string): string[] {
+  return [...new Set([...template.matchAll(INPUT_PATTERN)].map((m) => m[2]!))];
 }
 
 /** What a query task takes: its query, its config, its interface, and the task options that apply. */
@@ -137,14 +176,13 @@ export abstract class SQLTask<Config> extends Task {
     for (const key of SQL_INIT_NAMES.slice(5)) if ((init as unknown as Record<string, unknown>)[key] !== undefined) options[key] = (init as unknown as Record<string, unknown>)[key];
     const settings = compileTaskOptions(name, options as TaskOptions, { inputNames: inputs.map((v) => v.name) });
     super({ name, interface: new Interface(inputs, outputs), settings });
-    this.queryTemplate = normalizeQueryTemplate(init.queryTemplate);
+    this.queryTemplate = normalizeQueryTemplate(init.queryTemplate, where);
     this.taskConfig = init.taskConfig;
   }
 
   /** The query with the inputs filled in (what the backend plugin does in Flyte). */
   getQuery(inputs: Readonly<Record<string, unknown>>): string {
-    const floats = new Set(this.interface.inputs.filter((v) => v.type.name === "Float").map((v) => v.name));
-    return interpolateQuery(this.queryTemplate, inputs, floats);
+    return interpolateQuery(this.queryTemplate, inputs, Object.fromEntries(this.interface.inputs.map((v) => [v.name, v.type])));
   }
 
   /** The config for the backend plugin, in the template's `custom` (by plugin: BigQuery and Athena write one). */

@@ -10,27 +10,55 @@ import { Json } from "./json.js";
 import { defineRecord } from "./record.js";
 import { Bool, Float, Int, None, Str } from "./scalars.js";
 import { SchemaType } from "./schema.js";
+import { DictType, ListType } from "./collections.js";
 import { Dict, Enum, List, Union } from "./spec.js";
 import { DatasetType } from "./structured.js";
 import { Datetime, Duration } from "./time.js";
 import type { AnyFlyteType } from "./type.js";
 
-/** The fields of a record, in declaration order as far as the schema tells it (required first). */
+/**
+ * The fields of a record in declaration order, as far as the schema tells it: the order of its
+ * properties (which a template written by flytekit-ts keeps; one written by flytekit sorts them).
+ */
 function fieldOrder(fields: string[], schema: JsonObject | undefined): string[] {
-  const required = Array.isArray(schema?.required) ? (schema.required as unknown[]).filter((n): n is string => typeof n === "string") : [];
   const properties = schema?.properties !== null && typeof schema?.properties === "object" ? Object.keys(schema.properties as JsonObject) : [];
-  const order = [...required, ...properties, ...fields];
-  return [...new Set(order)].filter((n) => fields.includes(n));
+  return [...new Set([...properties, ...fields])].filter((n) => fields.includes(n));
+}
+
+/**
+ * A field's default, as far as the schema tells it: its `default`, or for a field that is not
+ * required and has none (Python's default_factory), the empty value of its type.
+ */
+function fieldDefault(name: string, type: AnyFlyteType, schema: JsonObject | undefined): { value: unknown } | undefined {
+  const property = (schema?.properties as Record<string, JsonObject> | undefined)?.[name];
+  if (property !== undefined && "default" in property) return { value: property.default };
+  const required = Array.isArray(schema?.required) && (schema.required as unknown[]).includes(name);
+  if (required) return undefined;
+  if (type.acceptsNone) return { value: null };
+  if (type instanceof ListType) return { value: [] };
+  if (type instanceof DictType) return { value: {} };
+  return undefined;
 }
 
 function recordFromStructure(lt: LiteralType, where: string): AnyFlyteType {
   const structure = lt.structure?.dataclassType ?? {};
   const names = fieldOrder(Object.keys(structure), lt.metadata);
   const title = typeof lt.metadata?.title === "string" ? lt.metadata.title : "Record";
-  // A class of its own per record type, named as the schema names it.
-  const cls = { [title]: class {} }[title]!;
   const fields: Record<string, AnyFlyteType> = {};
-  for (const name of names) fields[name] = guessType(structure[name]!, `${where}.${name}`);
+  const defaults: Record<string, unknown> = {};
+  for (const name of names) {
+    fields[name] = guessType(structure[name]!, `${where}.${name}`);
+    const d = fieldDefault(name, fields[name], lt.metadata);
+    if (d !== undefined) defaults[name] = d.value;
+  }
+  // A class of its own per record type, named as the schema names it, its defaults set by its constructor.
+  const cls = {
+    [title]: class {
+      constructor() {
+        Object.assign(this, structuredClone(defaults));
+      }
+    },
+  }[title]!;
   const record = defineRecord(cls as new () => object, fields as never);
   // The caller's own class for this record cannot be ours: any object with the fields will do.
   record.structural = true;

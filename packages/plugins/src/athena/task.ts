@@ -12,7 +12,7 @@ export class AthenaConfig {
 
   constructor(spec: { database?: string; workgroup?: string; catalog?: string } = {}) {
     for (const f of ["database", "workgroup", "catalog"] as const) {
-      if (spec[f] !== undefined && typeof spec[f] !== "string") throw new TaskDefinitionError(`AthenaConfig: ${f} must be a string`);
+      if (spec[f] !== undefined && typeof spec[f] !== "string") throw new TaskDefinitionError(`AthenaConfig: ${f} must be a string, got ${JSON.stringify(spec[f])}`);
     }
     this.database = spec.database;
     this.workgroup = spec.workgroup;
@@ -33,7 +33,9 @@ export class AthenaTask extends SQLTask<AthenaConfig> {
 
   constructor(init: AthenaTaskInit) {
     const { outputSchemaType, taskConfig, ...rest } = init;
-    if (taskConfig !== undefined && !(taskConfig instanceof AthenaConfig)) throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be an AthenaConfig`);
+    if (taskConfig !== undefined && !(taskConfig instanceof AthenaConfig)) {
+      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be an AthenaConfig, got ${(taskConfig as object)?.constructor?.name ?? typeof taskConfig}`);
+    }
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof DatasetType) && !(outputSchemaType instanceof SchemaType)) {
       throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Dataset or Schema type`);
     }

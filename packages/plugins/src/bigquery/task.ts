@@ -6,6 +6,10 @@ import { DatasetType, SQLTask, TaskDefinitionError, TaskPlugins, type Serializat
 import { create } from "@bufbuild/protobuf";
 import { Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
 
+function describe(value: unknown): string {
+  return value === undefined ? "none" : ((value as object)?.constructor?.name ?? typeof value);
+}
+
 /** Where and how BigQuery runs the query (flytekit's BigQueryConfig). */
 export class BigQueryConfig {
   /** The GCP project that runs the job (flytekit's `ProjectID`). */
@@ -20,8 +24,8 @@ export class BigQueryConfig {
   readonly queryJobConfig: JsonObject | undefined;
 
   constructor(spec: { projectId: string; location?: string; queryJobConfig?: JsonObject }) {
-    if (typeof spec?.projectId !== "string" || spec.projectId === "") throw new TaskDefinitionError("BigQueryConfig: projectId is required");
-    if (spec.location !== undefined && typeof spec.location !== "string") throw new TaskDefinitionError("BigQueryConfig: location must be a string");
+    if (typeof spec?.projectId !== "string" || spec.projectId === "") throw new TaskDefinitionError(`BigQueryConfig: projectId is required, got ${JSON.stringify(spec?.projectId) ?? "nothing"}`);
+    if (spec.location !== undefined && typeof spec.location !== "string") throw new TaskDefinitionError(`BigQueryConfig: location must be a string, got ${JSON.stringify(spec.location)}`);
     if (spec.queryJobConfig !== undefined && (typeof spec.queryJobConfig !== "object" || spec.queryJobConfig === null || Array.isArray(spec.queryJobConfig))) {
       throw new TaskDefinitionError("BigQueryConfig: queryJobConfig must be the REST API's query configuration, an object");
     }
@@ -42,7 +46,7 @@ export class BigQueryTask extends SQLTask<BigQueryConfig> {
   readonly taskType = "bigquery_query_job_task";
 
   constructor(init: BigQueryTaskInit) {
-    if (!(init?.taskConfig instanceof BigQueryConfig)) throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a BigQueryConfig`);
+    if (!(init?.taskConfig instanceof BigQueryConfig)) throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a BigQueryConfig, got ${describe(init?.taskConfig)}`);
     const { outputStructuredDatasetType, ...rest } = init;
     if (outputStructuredDatasetType !== undefined && !(outputStructuredDatasetType instanceof DatasetType)) {
       throw new TaskDefinitionError(`task '${init.name}': outputStructuredDatasetType must be a Dataset type`);

@@ -4,7 +4,7 @@
 // container's image, command, args, resources and env taken from the task, and
 // `config.primary_container_name`. (The `podTemplate` task option is the newer way to the same end.)
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { FunctionTask, TaskDefinitionError, TaskPlugins, type FunctionTaskInit, type SerializationSettings } from "@flytekit-ts/core";
+import { FunctionTask, TaskDefinitionError, TaskPlugins, type FunctionTaskInit, type SerializationSettings, type TaskExecutionContext } from "@flytekit-ts/core";
 import { K8sPodSchema, Resources_ResourceName, type Container, type K8sPod } from "@flytekit-ts/core/idl";
 
 /** A pod for a function task (flytekit's Pod). */
@@ -58,6 +58,11 @@ export class PodFunctionTask extends FunctionTask {
 
   get pod(): Pod {
     return this.taskConfig as Pod;
+  }
+
+  /** As the plugin does, a local run warns that it is not the pod it will run in. */
+  override preExecute(context: TaskExecutionContext): void {
+    if (context.mode === "local") context.logger.warn("Running pod task locally. Local environment may not match pod environment which may cause issues.");
   }
 
   override getContainer(): Container | undefined {

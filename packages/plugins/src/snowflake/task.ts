@@ -17,7 +17,7 @@ export class SnowflakeConfig {
 
   constructor(spec: { user: string; account: string; database: string; schema: string; warehouse: string }) {
     for (const f of FIELDS) {
-      if (typeof spec?.[f] !== "string" || spec[f] === "") throw new TaskDefinitionError(`SnowflakeConfig: ${f} is required (a non-empty string)`);
+      if (typeof spec?.[f] !== "string" || spec[f] === "") throw new TaskDefinitionError(`SnowflakeConfig: ${f} is required (a non-empty string), got ${JSON.stringify(spec?.[f]) ?? "nothing"}`);
     }
     this.user = spec.user;
     this.account = spec.account;
@@ -38,7 +38,9 @@ export class SnowflakeTask extends SQLTask<SnowflakeConfig> {
   readonly taskType = "snowflake";
 
   constructor(init: SnowflakeTaskInit) {
-    if (!(init?.taskConfig instanceof SnowflakeConfig)) throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a SnowflakeConfig`);
+    if (!(init?.taskConfig instanceof SnowflakeConfig)) {
+      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a SnowflakeConfig, got ${init?.taskConfig === undefined ? "none" : ((init.taskConfig as object)?.constructor?.name ?? typeof init.taskConfig)}`);
+    }
     const { outputSchemaType, ...rest } = init;
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof DatasetType) && !(outputSchemaType instanceof SchemaType)) {
       throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Dataset or Schema type`);

@@ -1,7 +1,7 @@
 // Archives a SQLite3Task's database may come in, as flytekit's unarchive_file takes them: the format
 // from the file name (.zip, .tar, .tar.gz / .tgz), and exactly one entry at the top of the archive,
 // which is the database.
-import { untar } from "@flytekit-ts/core";
+import { crc32, untar } from "@flytekit-ts/core";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gunzipSync, inflateRawSync } from "node:zlib";
@@ -40,12 +40,16 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
     const path = zip.subarray(offset + 46, offset + 46 + nameLength).toString(flags & 0x800 ? "utf8" : "latin1");
     offset += 46 + nameLength + extraLength + commentLength;
     if (flags & 0x1) throw new Error(`${name}: ${path} is encrypted`);
+    const crc = zip.readUInt32LE(offset - (46 + nameLength + extraLength + commentLength) + 16);
     const data = () => {
       const start = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
       const raw = zip.subarray(start, start + compressedSize);
-      if (method === 0) return Buffer.from(raw);
-      if (method === 8) return inflateRawSync(raw);
-      throw new Error(`${name}: ${path} uses compression method ${method}; only stored and deflated files are supported`);
+      let out: Buffer;
+      if (method === 0) out = Buffer.from(raw);
+      else if (method === 8) out = inflateRawSync(raw);
+      else throw new Error(`${name}: ${path} uses compression method ${method}; only stored and deflated files are supported`);
+      if (crc32(out) !== crc) throw new Error(`${name}: ${path} is damaged (its CRC-32 does not match)`);
+      return out;
     };
     members.push({ path, isDirectory: path.endsWith("/"), data });
   }
@@ -71,15 +75,20 @@ function membersOf(localPath: string): Member[] {
  * Unpacks the database from an archive into `<toDir>/_arch` and returns its path. The archive must
  * hold exactly one entry at its top, the database file, as flytekit requires.
  */
-export function unarchiveFile(localPath: string, toDir: string): string {
-  const members = membersOf(localPath);
+export function unarchiveFile(localPath: string, toDir: string, source: string = localPath): string {
+  let members: Member[];
+  try {
+    members = membersOf(localPath);
+  } catch (e) {
+    throw new Error((e as Error).message.split(localPath).join(source), { cause: e });
+  }
   const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
   if (top.length !== 1) {
-    throw new Error(`Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!`);
+    throw new Error(`Uncompressed archive should contain only one file - found ${JSON.stringify(top)}! (${source})`);
   }
   const only = top[0]!;
   const file = members.find((m) => !m.isDirectory && m.path.replace(/^\.\//, "") === only);
-  if (file === undefined) throw new Error(`the archive's only entry, ${only}, is a directory, not a database file`);
+  if (file === undefined) throw new Error(`the archive's only entry, ${only}, is a directory, not a database file (${source})`);
   const dir = join(toDir, "_arch");
   mkdirSync(dir, { recursive: true });
   const target = join(dir, only);

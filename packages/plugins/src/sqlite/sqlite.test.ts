@@ -1,4 +1,4 @@
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
@@ -37,6 +37,13 @@ describe("SQLite3Task: serialization", () => {
     expect(t.interface.toString()).toBe("(limit: Int) -> (results: List(Track))");
   });
 
+  it("resolves an image template against the settings' images", () => {
+    const t = new SQLite3Task({ name: "img", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), containerImage: "{{.images.sqlite.fqn}}:{{.images.sqlite.version}}" });
+    const withImages = new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.fromFlags(["docker.io/xyz:1", "sqlite=ghcr.io/acme/sqlite:3.4"]) });
+    const template = toTaskTemplate(t, withImages);
+    expect(template.target.case === "container" && template.target.value.image).toBe("ghcr.io/acme/sqlite:3.4");
+  });
+
   it("declares a table output as flytekit does (Schema), and rows as Json by default", () => {
     const schema = new SQLite3Task({ name: "s", queryTemplate: "select 1", outputSchemaType: Schema.withColumns({ TrackId: Int, Name: Str }), taskConfig: new SQLite3Config({ uri: "db" }) });
     expect(schema.interface.toString()).toBe("() -> (results: Schema(TrackId: Int, Name: Str))");
@@ -45,8 +52,19 @@ describe("SQLite3Task: serialization", () => {
   });
 
   it("refuses what flytekit refuses, and what it cannot know", () => {
-    expect(() => new SQLite3Config({ uri: "" })).toThrow("SQLite DB uri is required.");
-    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: { uri: "db" } as never })).toThrow("task 'x': taskConfig must be a SQLite3Config");
+    expect(() => new SQLite3Config({ uri: "" })).toThrow('SQLite DB uri is required (SQLite3Config: uri must be a path or URI, got "")');
+    expect(() => new SQLite3Config({ uri: "db", compressed: "yes" as never })).toThrow('SQLite3Config: compressed must be a boolean, got "yes"');
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: { uri: "db" } as never })).toThrow("task 'x': taskConfig must be a SQLite3Config, got Object");
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), outputs: { n: Int } } as never)).toThrow(
+      "task 'x': a SQLite3Task sets its own outputs (results): give rowType (rows) or outputSchemaType (a table)",
+    );
+    // Placeholders and inputs must match, as the executor would find out later.
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select {{ .inputs.nope }}", inputs: { a: Int }, taskConfig: new SQLite3Config({ uri: "db" }) })).toThrow(
+      "task 'x': its query uses {{ .inputs.nope }}, which is not an input (inputs: a)",
+    );
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", inputs: { a: Int }, taskConfig: new SQLite3Config({ uri: "db" }) })).toThrow(
+      "task 'x': input a is not used in its query; every input must be (as {{ .inputs.name }})",
+    );
     expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), rowType: Track, outputSchemaType: Schema })).toThrow(
       "task 'x': give rowType (rows) or outputSchemaType (a table), not both",
     );
@@ -84,8 +102,11 @@ describe("SQLite3Task: a local call queries a real database", () => {
     const db = await tracksDatabase(dir);
     const zip = join(dir, "chinook.zip");
     writeFileSync(zip, zipOf({ "chinook.db": readFileSync(db) }));
+    const deflated = join(dir, "deflated.zip");
+    writeFileSync(deflated, zipOf({ "chinook.db": readFileSync(db) }, { deflate: true }));
+    expect(readFileSync(deflated).length).toBeLessThan(readFileSync(zip).length);
     const tgz = tarGzOf(dir, ["tracks.db"], join(dir, "tracks.tar.gz"));
-    for (const uri of [zip, tgz]) {
+    for (const uri of [zip, deflated, tgz]) {
       const t = new SQLite3Task({ name: "count", queryTemplate: "select count(*) as n from tracks", taskConfig: new SQLite3Config({ uri, compressed: true }) });
       expect(await t.invoke({})).toEqual({ results: [{ n: 4 }] });
     }
@@ -122,14 +143,15 @@ describe("SQLite3Task: a local call queries a real database", () => {
     await expect(new SQLite3Task({ name: "table", queryTemplate: "select * from tracks", outputSchemaType: Dataset, taskConfig: config }).invoke({})).rejects.toThrow(
       "task 'table': its output 'results' is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
     );
-    await expect(new SQLite3Task({ name: "extra", queryTemplate: "select 1", inputs: { x: Int }, taskConfig: config }).invoke({ x: 1 })).rejects.toThrow(
-      `Extra Inputs have no matches in query template - missing {'x'}`,
+    await expect(new SQLite3Task({ name: "missing", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/no/such/file.db" }) }).invoke({})).rejects.toThrow(
+      /task 'missing': could not read the database \/no\/such\/file\.db: .*ENOENT/,
     );
   });
 
   it("can be mocked like any task", () => {
     const t = new SQLite3Task({ name: "mocked", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/nowhere.db" }) });
-    const mock = mockTask(t).returns({ results: [{ a: 1 }] });
+    // Like its executor, a mock returns the output's value (flytekit's single-output rule).
+    const mock = mockTask(t).returns([{ a: 1 }]);
     try {
       expect(t.invoke({})).toEqual({ results: [{ a: 1 }] });
     } finally {
@@ -151,6 +173,10 @@ describe("unarchiveFile", () => {
     const noext = join(dir, "noext");
     writeFileSync(noext, zipOf({ "t.db": db }));
     expect(() => unarchiveFile(noext, join(dir, "x3"))).toThrow(`Unknown archive format '${noext}'`);
+    const damaged = zipOf({ "t.db": db });
+    damaged[40] = damaged[40]! ^ 0xff; // a byte of the database, inside the zip
+    writeFileSync(join(dir, "damaged.zip"), damaged);
+    expect(() => unarchiveFile(join(dir, "damaged.zip"), join(dir, "x5"), "https://example.org/damaged.zip")).toThrow(/damaged\.zip: t\.db is damaged \(its CRC-32 does not match\)/);
     const one = join(dir, "one.zip");
     writeFileSync(one, zipOf({ "t.db": db }));
     mkdirSync(join(dir, "x4"));
@@ -167,9 +193,10 @@ describe("@customContainerTask with a SQLite3Config", () => {
     expect(t).toBeInstanceOf(SQLite3Task);
     const { results: rows } = (await t.invoke({ genre: "Metal" })) as { results: Track[] };
     expect(rows.map((r) => r.TrackId)).toEqual([3, 4]);
-    // Serialized, then read back: the template Flyte registers.
-    const template = fromBinary(TaskTemplateSchema, toBinary(TaskTemplateSchema, toTaskTemplate(t, settings)));
-    expect(template.type).toBe("sqlite");
+    // Serialized, then read back: the template Flyte registers, whole.
+    const template = toTaskTemplate(t, settings);
+    expect(equals(TaskTemplateSchema, fromBinary(TaskTemplateSchema, toBinary(TaskTemplateSchema, template)), template)).toBe(true);
+    expect(template.custom).toEqual({ query_template: "select TrackId, Name, Genre from tracks where Genre = '{{ .inputs.genre }}'", uri: db, compressed: false });
   });
 });
 

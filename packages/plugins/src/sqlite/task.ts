@@ -6,7 +6,9 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import {
   CustomizedContainerTask,
   DatasetType,
+  interfaceFromTemplate,
   interpolateQuery,
+  queryPlaceholders,
   Json,
   List,
   normalizeQueryTemplate,
@@ -20,7 +22,7 @@ import {
   type InputsSpec,
   type TypeSpec,
 } from "@flytekit-ts/core";
-import { SimpleType, type TaskTemplate } from "@flytekit-ts/core/idl";
+import type { TaskTemplate } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -34,8 +36,10 @@ export class SQLite3Config {
   readonly compressed: boolean;
 
   constructor(spec: { uri: string; compressed?: boolean }) {
-    if (typeof spec?.uri !== "string" || spec.uri === "") throw new TaskDefinitionError("SQLite DB uri is required.");
-    if (spec.compressed !== undefined && typeof spec.compressed !== "boolean") throw new TaskDefinitionError("SQLite3Config: compressed must be a boolean");
+    if (typeof spec?.uri !== "string" || spec.uri === "") throw new TaskDefinitionError(`SQLite DB uri is required (SQLite3Config: uri must be a path or URI, got ${JSON.stringify(spec?.uri) ?? "nothing"})`);
+    if (spec.compressed !== undefined && typeof spec.compressed !== "boolean") {
+      throw new TaskDefinitionError(`SQLite3Config: compressed must be a boolean, got ${JSON.stringify(spec.compressed)}`);
+    }
     this.uri = spec.uri;
     this.compressed = spec.compressed ?? false;
   }
@@ -69,8 +73,12 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
   readonly queryTemplate: string;
 
   constructor(init: SQLite3TaskInit) {
+    const where = `task '${String(init?.name)}'`;
     if (!(init?.taskConfig instanceof SQLite3Config)) {
-      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a SQLite3Config (SQLite DB uri is required.)`);
+      throw new TaskDefinitionError(`${where}: taskConfig must be a SQLite3Config, got ${init?.taskConfig === undefined ? "none" : ((init.taskConfig as object)?.constructor?.name ?? typeof init.taskConfig)}`);
+    }
+    for (const own of ["outputs", "taskType", "executorType"] as const) {
+      if (own in init) throw new TaskDefinitionError(`${where}: a SQLite3Task sets its own ${own}${own === "outputs" ? " (results): give rowType (rows) or outputSchemaType (a table)" : ""}`);
     }
     const { queryTemplate, rowType, outputSchemaType, inputs, containerImage, ...rest } = init;
     if (rowType !== undefined && outputSchemaType !== undefined) {
@@ -87,7 +95,14 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
       taskType: SQLite3Task.TASK_TYPE,
       containerImage: containerImage ?? process.env.FLYTE_INTERNAL_IMAGE,
     });
-    this.queryTemplate = normalizeQueryTemplate(queryTemplate);
+    this.queryTemplate = normalizeQueryTemplate(queryTemplate, where);
+    // The executor fills every placeholder with an input and uses every input (flytekit's rule): check it now.
+    const placeholders = queryPlaceholders(this.queryTemplate);
+    const names = this.interface.inputs.map((v) => v.name);
+    const unknown = placeholders.filter((p) => !names.includes(p));
+    if (unknown.length > 0) throw new TaskDefinitionError(`${where}: its query uses ${unknown.map((u) => `{{ .inputs.${u} }}`).join(", ")}, which ${unknown.length === 1 ? "is not an input" : "are not inputs"} (inputs: ${names.join(", ") || "none"})`);
+    const unused = names.filter((n) => !placeholders.includes(n));
+    if (unused.length > 0) throw new TaskDefinitionError(`${where}: input ${unused.join(", ")} ${unused.length === 1 ? "is" : "are"} not used in its query; every input must be (as {{ .inputs.name }})`);
   }
 
   override getCustom(): JsonObject {
@@ -150,15 +165,18 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     }
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
     try {
-      let local = join(dir, basename(new URL(custom.uri, "file:///").pathname) || "database.db");
-      await storageFor(custom.uri).download(custom.uri, local);
-      if (custom.compressed === true) local = unarchiveFile(local, dir);
-      const floats = new Set(
-        Object.entries(template.interface?.inputs?.variables ?? {})
-          .filter(([, v]) => v.type?.type.case === "simple" && v.type.type.value === SimpleType.FLOAT)
-          .map(([n]) => n),
-      );
-      const query = interpolateQuery(custom.query_template, inputs, floats);
+      const uri = custom.uri;
+      // The file's own name (flytekit's os.path.basename): an archive's format is read from it.
+      const fileName = (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith("file://") ? basename(new URL(uri).pathname) : basename(uri)) || "database.db";
+      let local = join(dir, fileName);
+      try {
+        await storageFor(uri).download(uri, local);
+        if (custom.compressed === true) local = unarchiveFile(local, dir, uri);
+      } catch (e) {
+        throw new Error(`task '${name}': could not read the database ${uri}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      const types = Object.fromEntries(interfaceFromTemplate(template.interface, `task '${name}'`).inputs.map((v) => [v.name, v.type]));
+      const query = interpolateQuery(custom.query_template, inputs, types);
       context.logger.info(`Connecting to db ${local}`);
       context.logger.info(`Interpolated query ${query}`);
       const SQL = await sqlite();

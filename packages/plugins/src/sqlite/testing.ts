@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 
 /** A database of tracks: TrackId (INTEGER), Name (TEXT), Milliseconds (INTEGER), Price (REAL), Genre (TEXT, nullable). */
 export async function tracksDatabase(dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-db-"))): Promise<string> {
@@ -34,21 +35,24 @@ function crc32(data: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A zip of files (stored, not compressed), written by hand: no zip tool needed. */
-export function zipOf(files: Record<string, Buffer>): Buffer {
+/** A zip of files, stored or deflated, written by hand: no zip tool needed. */
+export function zipOf(files: Record<string, Buffer>, options: { deflate?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, data] of Object.entries(files)) {
+  for (const [name, original] of Object.entries(files)) {
     const nameBytes = Buffer.from(name, "utf8");
-    const crc = crc32(data) >>> 0;
+    const crc = crc32(original) >>> 0;
+    const data = options.deflate === true ? deflateRawSync(original) : original;
+    const method = options.deflate === true ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x800, 6);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(original.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     locals.push(local, nameBytes, data);
     const central = Buffer.alloc(46);
@@ -56,9 +60,10 @@ export function zipOf(files: Record<string, Buffer>): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(original.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBytes);
