@@ -3,10 +3,8 @@
 // serialized TaskTemplate. Plugin authors subclass it, provide `getCustom` (everything the
 // executor needs goes into the template's `custom`) and pass their executor.
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { TaskExecutionContext } from "../execute/context.js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { encodeBinary } from "../idl/binary.js";
-import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema, type Container, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
@@ -19,8 +17,8 @@ import { SerializationSettings } from "../serialize/settings.js";
 import { toTaskTemplate } from "../serialize/template.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { TaskDefinitionError } from "./errors.js";
-import { checkOptionNames, compileTaskOptions, type TaskOptions } from "./options.js";
-import { checkExecutor, executorOutputs, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
+import { checkOptionNames, compileTaskOptions, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { ExecutorTask, type ShimTaskExecutorClass } from "./shim.js";
 import { Task } from "./task.js";
 
 /** The options of a customized container task: flytekit's constructor parameters, in camelCase, and the task options that apply. */
@@ -43,33 +41,11 @@ export interface CustomizedContainerTaskInit<Config> extends Pick<
   outputs?: OutputsSpec;
 }
 
-/** What the constructor takes: flytekit's parameters and the task options that apply (not pod templates, accelerators, decks). */
-const INIT_NAMES: readonly string[] = [
-  "name",
-  "taskConfig",
-  "containerImage",
-  "executorType",
-  "taskResolver",
-  "taskType",
-  "inputs",
-  "outputs",
-  "cache",
-  "cacheVersion",
-  "cacheSerialize",
-  "cacheIgnoreInputVars",
-  "retries",
-  "interruptible",
-  "deprecated",
-  "timeout",
-  "requests",
-  "limits",
-  "resources",
-  "environment",
-  "secretRequests",
-  "labels",
-  "annotations",
-  "docs",
-];
+/** Task options a customized container task does not take (flytekit's ignores them): its pod, accelerators, decks. */
+const NOT_TAKEN = ["podTemplate", "podTemplateName", "accelerator", "sharedMemory", "enableDeck", "disableDeck", "deckFields"];
+
+/** What the constructor takes: flytekit's parameters and the task options that apply. */
+const INIT_NAMES: readonly string[] = ["name", "executorType", "taskType", "inputs", "outputs", ...TASK_OPTION_NAMES.filter((n) => !NOT_TAKEN.includes(n))];
 
 /** The settings a template is serialized with before there are real ones (flytekit's placeholders). */
 const PLACEHOLDER_SETTINGS = new SerializationSettings({
@@ -84,15 +60,13 @@ const PLACEHOLDER_SETTINGS = new SerializationSettings({
  * Subclasses implement `getCustom`; locally the executor runs in-process from the template, in a
  * container through `flytekit-ts-execute` and the task template resolver.
  */
-export abstract class CustomizedContainerTask<Config = unknown> extends Task {
+export abstract class CustomizedContainerTask<Config = unknown> extends ExecutorTask {
   /** What templates are serialized with before serialization proper: flytekit's placeholders. */
   static readonly SERIALIZE_SETTINGS: SerializationSettings = PLACEHOLDER_SETTINGS;
 
   readonly taskType: string;
   readonly taskConfig: Config;
   readonly containerImage: string | undefined;
-  readonly executorType: ShimTaskExecutorClass;
-  readonly executor: ShimTaskExecutor;
   private readonly resolverOverride: TaskResolver | undefined;
   private template: TaskTemplate | undefined;
 
@@ -106,13 +80,11 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
     const outputs: OutputVariable[] = init.outputs === undefined ? [] : outputsOf(where, init.outputs, docs);
     const { name: _n, taskConfig: _c, executorType: _e, taskResolver, taskType: _t, inputs: _i, outputs: _o, containerImage, ...options } = init;
     const settings = compileTaskOptions(name, { ...options, containerImage, taskResolver }, { inputNames: inputs.map((v) => v.name) });
-    super({ name, interface: new Interface(inputs, outputs), settings });
+    super({ name, interface: new Interface(inputs, outputs), settings }, init.executorType);
     if (init.taskType !== undefined && (typeof init.taskType !== "string" || init.taskType === "")) throw new TaskDefinitionError(`${where}: taskType must be a non-empty string`);
     this.taskType = init.taskType ?? "typescript-task";
     this.taskConfig = init.taskConfig;
     this.containerImage = settings.containerImage;
-    this.executorType = checkExecutor(init.executorType, where);
-    this.executor = new this.executorType();
     this.resolverOverride = taskResolver;
     // flytekit raises NotImplementedError from get_custom at serialization; TypeScript refuses a
     // subclass without it (it is abstract), and JavaScript's fails where the task is made.
@@ -190,17 +162,4 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Task {
     return this.template ?? this.serializeToModel(CustomizedContainerTask.SERIALIZE_SETTINGS);
   }
 
-  /** As in flytekit, the executor is the plugin's code: what it throws is reported as it is. */
-  protected override get bodyIsUserCode(): boolean {
-    return false;
-  }
-
-  protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
-    return this.executor.executeFromModel(this.taskTemplate, inputs, context);
-  }
-
-  /** The executor's result as outputs, as its container reads it (see executorOutputs). */
-  override outputLiterals(result: unknown): LiteralMap {
-    return super.outputLiterals(executorOutputs(this, result));
-  }
 }

@@ -41,6 +41,6 @@ export { Resources, type ResourcePair, type ResourceSpec, type ResourceValue } f
 export { MountType, Secret, type SecretSpec } from "./secret.js";
 export { TaskEntry, TaskStore, taskStore } from "./store.js";
 export { isUserError, Task, type TaskInit } from "./task.js";
-export { ExecutableTemplateShimTask, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
+export { ExecutableTemplateShimTask, ExecutorTask, executorOutputs, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./shim.js";
 export { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
 export { interpolateQuery, normalizeQueryTemplate, pythonFloat, pythonStr, queryPlaceholders, SQLTask, type SQLTaskInit } from "./sql-task.js";

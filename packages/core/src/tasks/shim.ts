@@ -10,7 +10,7 @@ import { guessType } from "../types/guess.js";
 import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { TaskDefinitionError, TaskOutputError } from "./errors.js";
 import { defaultTaskSettings } from "./options.js";
-import { Task } from "./task.js";
+import { Task, type TaskInit } from "./task.js";
 
 /**
  * The business logic of a template-based task. It sees only the TaskTemplate (its `custom` field
@@ -75,23 +75,21 @@ function checkExecutor(executorType: unknown, where: string): ShimTaskExecutorCl
 }
 
 /**
- * A task run from its template alone (flytekit's ExecutableTemplateShimTask): its name, type and
- * interface come from the template, and its body is the executor's `executeFromModel`.
+ * A task whose body is an executor run from a template: the executor is made once, gets the
+ * template and the inputs, and its result becomes the outputs as flytekit's shim reads it.
  */
-export class ExecutableTemplateShimTask extends Task {
-  readonly taskType: string;
-  readonly taskTemplate: TaskTemplate;
+export abstract class ExecutorTask extends Task {
   readonly executorType: ShimTaskExecutorClass;
   readonly executor: ShimTaskExecutor;
 
-  constructor(taskTemplate: TaskTemplate, executorType: ShimTaskExecutorClass) {
-    const name = taskTemplate.id?.name ?? "";
-    super({ name, interface: interfaceFromTemplate(taskTemplate.interface, `task '${name}'`), settings: defaultTaskSettings(name) });
-    this.taskType = taskTemplate.type;
-    this.taskTemplate = taskTemplate;
-    this.executorType = checkExecutor(executorType, `task '${name}'`);
-    this.executor = new executorType();
+  constructor(init: TaskInit, executorType: ShimTaskExecutorClass) {
+    super(init);
+    this.executorType = checkExecutor(executorType, `task '${init.name}'`);
+    this.executor = new this.executorType();
   }
+
+  /** The template the executor reads. */
+  abstract get taskTemplate(): TaskTemplate;
 
   /** As in flytekit, the executor is the plugin's code: what it throws is reported as it is. */
   protected override get bodyIsUserCode(): boolean {
@@ -104,6 +102,26 @@ export class ExecutableTemplateShimTask extends Task {
 
   override outputLiterals(result: unknown): LiteralMap {
     return super.outputLiterals(executorOutputs(this, result));
+  }
+}
+
+/**
+ * A task run from its template alone (flytekit's ExecutableTemplateShimTask): its name, type and
+ * interface come from the template, and its body is the executor's `executeFromModel`.
+ */
+export class ExecutableTemplateShimTask extends ExecutorTask {
+  readonly taskType: string;
+  private readonly template: TaskTemplate;
+
+  constructor(taskTemplate: TaskTemplate, executorType: ShimTaskExecutorClass) {
+    const name = taskTemplate.id?.name ?? "";
+    super({ name, interface: interfaceFromTemplate(taskTemplate.interface, `task '${name}'`), settings: defaultTaskSettings(name) }, executorType);
+    this.taskType = taskTemplate.type;
+    this.template = taskTemplate;
+  }
+
+  get taskTemplate(): TaskTemplate {
+    return this.template;
   }
 }
 
