@@ -3,6 +3,7 @@ import { type DescField, type DescMessage, type JsonValue, ScalarType } from "@b
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import * as admin from "./admin.js";
 import * as core from "./core.js";
+import { isWrapperDesc } from "./create.js";
 import * as event from "./event.js";
 
 /** Every message type of flyteidl.core, admin and event (and the google.protobuf types they use). */
@@ -96,11 +97,10 @@ function jsonObject(r: Rng, depth: number): { [k: string]: JsonValue } {
 }
 
 const isStruct = (m: DescMessage) => m.typeName === "google.protobuf.Struct";
-const isWrapper = (m: DescMessage) => m.typeName.startsWith("google.protobuf.") && m.typeName.endsWith("Value") && m.typeName !== "google.protobuf.Value";
 
 function messageValue(field: DescField, m: DescMessage, r: Rng, depth: number, singular: boolean): unknown {
   if (isStruct(m) && field.parent.typeName !== "google.protobuf.Value") return jsonObject(r, depth);
-  if (singular && field.oneof === undefined && isWrapper(m)) return scalar(m.fields[0]!.scalar!, r);
+  if (singular && field.oneof === undefined && isWrapperDesc(m)) return scalar(m.fields[0]!.scalar!, r);
   return init(m, r, depth + 1);
 }
 

@@ -90,7 +90,16 @@ type NextLoad = (url: string, context: { format?: string }) => Promise<{ format:
 // container's start-up for a TypeScript task.
 const CACHE_FORMAT = "1";
 
+let tsVersion: string | undefined;
+
+/** The version of the typescript a module compiles with (found once: one compiler serves the process). */
 function typescriptVersion(from: string): string {
+  if (tsVersion !== undefined) return tsVersion;
+  tsVersion = findTypescriptVersion(from);
+  return tsVersion;
+}
+
+function findTypescriptVersion(from: string): string {
   for (const base of [from, join(process.cwd(), "noop.js")]) {
     try {
       const pkg = createRequire(base).resolve("typescript/package.json");
@@ -102,8 +111,19 @@ function typescriptVersion(from: string): string {
   return "unknown";
 }
 
-/** The texts of the tsconfig.json that applies to a directory and of the configs it extends. */
+const tsconfigCache = new Map<string, string[]>();
+
+/** The texts of the tsconfig.json that applies to a directory and of the configs it extends (read once per directory). */
 function tsconfigTexts(dir: string): string[] {
+  let texts = tsconfigCache.get(dir);
+  if (texts === undefined) {
+    texts = readTsconfigTexts(dir);
+    tsconfigCache.set(dir, texts);
+  }
+  return texts;
+}
+
+function readTsconfigTexts(dir: string): string[] {
   let config: string | undefined;
   for (let d = dir; ; d = dirname(d)) {
     if (existsSync(join(d, "tsconfig.json"))) {

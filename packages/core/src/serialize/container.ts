@@ -74,7 +74,8 @@ export function extendedResources(accelerator: Accelerator | undefined, sharedMe
   });
 }
 
-function k8sResourceName(name: Resources_ResourceName): string {
+/** Kubernetes' name of a Flyte resource: `cpu`, `memory`, `gpu`, `ephemeral-storage` (as flytekit writes them into pod specs). */
+export function k8sResourceName(name: Resources_ResourceName): string {
   return Resources_ResourceName[name]!.toLowerCase().replace(/_/g, "-");
 }
 

@@ -1,4 +1,4 @@
-export { buildContainer, buildK8sPod, extendedResources, podSpecWithPrimary, resourcesToIdl, type ContainerSpec } from "./container.js";
+export { buildContainer, buildK8sPod, extendedResources, k8sResourceName, podSpecWithPrimary, resourcesToIdl, type ContainerSpec } from "./container.js";
 export { EXECUTE_COMMAND, executeArgs, FAST_EXECUTE_COMMAND, withFastExecute } from "./entrypoint-args.js";
 export { DEFAULT_IMAGE_NAME, Image, ImageConfig, ImageError, resolveContainerImage } from "./image.js";
 export { RUNTIME_FLAVOR, taskMetadataToIdl } from "./metadata.js";

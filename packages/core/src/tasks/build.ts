@@ -45,6 +45,12 @@ function isAsyncFunction(fn: Function): boolean {
   return fn.constructor?.name === "AsyncFunction";
 }
 
+/** What a declaration's function and TypeScript's metadata say of its signature, for inferFunctionInterface. */
+function signatureOf(declaration: TaskDeclaration) {
+  const { paramTypes, returnType, hasMetadata } = declaration.reflected;
+  return { fn: declaration.fn, paramTypes, returnType, hasMetadata, isAsync: isAsyncFunction(declaration.fn) || returnType === Promise };
+}
+
 /** Checks a no-argument constructor is possible, so flytekit-ts can make the instance a task runs on. */
 export function checkInstantiable(cls: Function, where: string): void {
   if (cls.length > 0) {
@@ -62,19 +68,10 @@ function buildFunctionTask(declaration: TaskDeclaration): Task {
   const name = options.name ?? defaultTaskName(declaration.file, path);
   checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
   const where = `task '${name}' (${path})`;
-  const isAsync = isAsyncFunction(declaration.fn) || declaration.reflected.returnType === Promise;
+  const signature = signatureOf(declaration);
+  const isAsync = signature.isAsync;
   const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
-  const iface = inferFunctionInterface({
-    where,
-    fn: declaration.fn,
-    paramTypes: declaration.reflected.paramTypes,
-    returnType: declaration.reflected.returnType,
-    hasMetadata: declaration.reflected.hasMetadata,
-    inputs: options.inputs,
-    outputs: options.outputs,
-    docs,
-    isAsync,
-  });
+  const iface = inferFunctionInterface({ where, ...signature, inputs: options.inputs, outputs: options.outputs, docs });
   const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
   const settings = compileTaskOptions(name, taskOptions, { inputNames: iface.inputs.map((v) => v.name), fn: declaration.fn });
   const TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
@@ -169,9 +166,9 @@ function buildEchoTask(declaration: TaskDeclaration): Task {
   checkOptionNames(name, options, ["name", "inputs"]);
   const iface = inferFunctionInterface({
     where: `echo task '${name}' (${path})`,
-    fn: declaration.fn,
-    paramTypes: declaration.reflected.paramTypes,
-    hasMetadata: declaration.reflected.hasMetadata,
+    ...signatureOf(declaration),
+    // Echo tasks mirror their inputs; the method's return type and body do not matter.
+    returnType: undefined,
     inputs: options.inputs,
     outputs: {},
     isAsync: false,
@@ -186,13 +183,9 @@ function buildReferenceTask(declaration: TaskDeclaration): Task {
   const reference = { project: options.project, domain: options.domain, name: options.name, version: options.version } as TaskReference;
   const iface = inferFunctionInterface({
     where: `reference task '${String(options.name)}' (${path})`,
-    fn: declaration.fn,
-    paramTypes: declaration.reflected.paramTypes,
-    returnType: declaration.reflected.returnType,
-    hasMetadata: declaration.reflected.hasMetadata,
+    ...signatureOf(declaration),
     inputs: options.inputs,
     outputs: options.outputs,
-    isAsync: isAsyncFunction(declaration.fn) || declaration.reflected.returnType === Promise,
   });
   return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path) });
 }

@@ -4,10 +4,10 @@ import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
-import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";
+import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { intToNative } from "./scalars.js";
-import { FlyteType } from "./type.js";
+import { MsgpackStructType, type FlyteType } from "./type.js";
 
 /** A value Json holds: what JSON holds, plus bigints for integers past 2^53 and bytes. */
 export type JsonLike = null | boolean | number | bigint | string | Uint8Array | JsonLike[] | { [key: string]: JsonLike };
@@ -90,7 +90,7 @@ function normalise(value: unknown): JsonLike {
  * Free-form objects, encoded as flytekit encodes an untyped `dict`: LiteralType STRUCT with the
  * MessagePack annotation, the value a MessagePack binary scalar.
  */
-class JsonType extends FlyteType<JsonRecord> {
+class JsonType extends MsgpackStructType<JsonRecord> {
   readonly name = WHAT;
   readonly tag = "Typed Dict";
 
@@ -99,16 +99,6 @@ class JsonType extends FlyteType<JsonRecord> {
       type: { case: "simple", value: SimpleType.STRUCT },
       annotation: { annotations: MSGPACK_ANNOTATION },
     });
-  }
-
-  protected override get readsBinaryItself(): boolean {
-    return true;
-  }
-
-  toLiteral(value: unknown): Literal {
-    const w = new MsgpackWriter(128);
-    this.writeMsgpack(w, value);
-    return binaryLiteral(w.finish(), MSGPACK_TAG);
   }
 
   writeMsgpack(w: MsgpackWriter, value: unknown): void {

@@ -16,10 +16,10 @@ import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, rethrowWithin } from "./collections.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
-import { binaryLiteral, MSGPACK_ANNOTATION } from "./literals.js";
+import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { resolveType } from "./spec.js";
-import { FlyteType, type AnyFlyteType, type Constructor, type TypeSpec } from "./type.js";
+import { MsgpackStructType, type AnyFlyteType, type Constructor, type TypeSpec } from "./type.js";
 
 interface FieldDeclaration {
   name: string;
@@ -120,7 +120,7 @@ function classTransformer(): ClassTransformer {
 }
 
 /** A record class as a Flyte type. */
-export class RecordType<C> extends FlyteType<C> {
+export class RecordType<C> extends MsgpackStructType<C> {
   readonly name: string;
   readonly tag = "Object-Dataclass-Transformer";
   private layoutCache: FieldLayout[] | undefined;
@@ -224,16 +224,6 @@ export class RecordType<C> extends FlyteType<C> {
       structure: { dataclassType },
       annotation: { annotations: MSGPACK_ANNOTATION },
     });
-  }
-
-  protected override get readsBinaryItself(): boolean {
-    return true;
-  }
-
-  toLiteral(value: unknown): Literal {
-    const w = new MsgpackWriter(128);
-    this.writeMsgpack(w, value);
-    return binaryLiteral(w.finish(), MSGPACK_TAG);
   }
 
   writeMsgpack(w: MsgpackWriter, value: unknown): void {

@@ -2,8 +2,8 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
-import { describeLiteral } from "./literals.js";
-import { decodeMsgpack, MSGPACK_TAG, type MsgpackWriter } from "./msgpack.js";
+import { binaryLiteral, describeLiteral } from "./literals.js";
+import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 
 /**
  * A Flyte type token: how one kind of TypeScript value becomes a Flyte `Literal` and back, and
@@ -85,6 +85,22 @@ export abstract class FlyteType<Out = unknown, In = Out> {
   }
 }
 
+/**
+ * A type whose literal is its MessagePack form, a binary scalar tagged `msgpack` (records, Json):
+ * it writes and reads that binary itself.
+ */
+export abstract class MsgpackStructType<Out = unknown, In = Out> extends FlyteType<Out, In> {
+  protected override get readsBinaryItself(): boolean {
+    return true;
+  }
+
+  toLiteral(value: unknown): Literal {
+    const w = new MsgpackWriter(128);
+    this.writeMsgpack(w, value);
+    return binaryLiteral(w.finish(), MSGPACK_TAG);
+  }
+}
+
 /** Any type token. */
 export type AnyFlyteType = FlyteType<unknown, unknown>;
 
@@ -98,37 +114,24 @@ export type Constructor<T = unknown> = abstract new (...args: never[]) => T;
  */
 export type TypeSpec = AnyFlyteType | Constructor | BigIntConstructor | (() => TypeSpec);
 
-type NativeDirect<S> = S extends FlyteType<infer O, unknown>
-  ? O
-  : S extends NumberConstructor
-    ? number
-    : S extends StringConstructor
-      ? string
-      : S extends BooleanConstructor
-        ? boolean
-        : S extends DateConstructor
-          ? Date
-          : S extends BigIntConstructor
-            ? number | bigint
-            : S extends abstract new (...args: never[]) => infer I
-              ? I
-              : never;
+/** The value of a builtin constructor or a record class (the same given as taken). */
+type ConstructedValue<S> = S extends NumberConstructor
+  ? number
+  : S extends StringConstructor
+    ? string
+    : S extends BooleanConstructor
+      ? boolean
+      : S extends DateConstructor
+        ? Date
+        : S extends BigIntConstructor
+          ? number | bigint
+          : S extends abstract new (...args: never[]) => infer I
+            ? I
+            : never;
 
-type InputDirect<S> = S extends FlyteType<unknown, infer I>
-  ? I
-  : S extends NumberConstructor
-    ? number
-    : S extends StringConstructor
-      ? string
-      : S extends BooleanConstructor
-        ? boolean
-        : S extends DateConstructor
-          ? Date
-          : S extends BigIntConstructor
-            ? number | bigint
-            : S extends abstract new (...args: never[]) => infer I
-              ? I
-              : never;
+type NativeDirect<S> = S extends FlyteType<infer O, unknown> ? O : ConstructedValue<S>;
+
+type InputDirect<S> = S extends FlyteType<unknown, infer I> ? I : ConstructedValue<S>;
 
 /** The value a task receives for a type: `NativeOf<typeof Int>` is `number | bigint`. */
 export type NativeOf<S> = [NativeDirect<S>] extends [never]

@@ -4,8 +4,8 @@
 // container's image, command, args, resources and env taken from the task, and
 // `config.primary_container_name`. (The `podTemplate` task option is the newer way to the same end.)
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { FunctionTask, TaskDefinitionError, TaskPlugins, type FunctionTaskInit, type SerializationSettings, type TaskExecutionContext } from "@flytekit-ts/core";
-import { K8sPodSchema, Resources_ResourceName, type Container, type K8sPod } from "@flytekit-ts/core/idl";
+import { FunctionTask, k8sResourceName, TaskDefinitionError, TaskPlugins, type FunctionTaskInit, type SerializationSettings, type TaskExecutionContext } from "@flytekit-ts/core";
+import { K8sPodSchema, type Container, type K8sPod } from "@flytekit-ts/core/idl";
 
 /** A pod for a function task (flytekit's Pod). */
 export class Pod {
@@ -26,11 +26,6 @@ export class Pod {
     this.labels = spec.labels;
     this.annotations = spec.annotations;
   }
-}
-
-/** Kubernetes' name of a Flyte resource: `cpu`, `memory`, `gpu`, `ephemeral-storage` (as the plugin writes them). */
-function k8sName(name: Resources_ResourceName): string {
-  return Resources_ResourceName[name]!.toLowerCase().replace(/_/g, "-");
 }
 
 /** JSON without its nulls in objects (Kubernetes' client leaves unset attributes out). */
@@ -85,8 +80,8 @@ export class PodFunctionTask extends FunctionTask {
       const out: JsonObject = { ...c, image: sdk.image, command: [...sdk.command], args: [...sdk.args] };
       const limits: JsonObject = {};
       const requests: JsonObject = {};
-      for (const r of sdk.resources?.limits ?? []) limits[k8sName(r.name)] = r.value;
-      for (const r of sdk.resources?.requests ?? []) requests[k8sName(r.name)] = r.value;
+      for (const r of sdk.resources?.limits ?? []) limits[k8sResourceName(r.name)] = r.value;
+      for (const r of sdk.resources?.requests ?? []) requests[k8sResourceName(r.name)] = r.value;
       // The task's resources replace the container's own, when it has any.
       if (Object.keys(limits).length > 0 || Object.keys(requests).length > 0) out.resources = { limits, requests };
       out.env = [...sdk.env.map((e) => ({ name: e.key, value: e.value })), ...((Array.isArray(c.env) ? c.env : []) as JsonValue[])];

@@ -1,4 +1,5 @@
 // Test helpers: a real SQLite database file, and archives holding it (test-only).
+import { crc32 } from "@flytekit-ts/core";
 import initSqlJs from "sql.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -24,15 +25,6 @@ export async function tracksDatabase(dir = mkdtempSync(join(tmpdir(), "flytekit-
   writeFileSync(file, db.export());
   db.close();
   return file;
-}
-
-function crc32(data: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** A zip of files, stored or deflated, written by hand: no zip tool needed. */
