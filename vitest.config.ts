@@ -12,6 +12,8 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     testTimeout: 30_000,
+    // Failures show whole messages: most assertions compare an error's text.
+    chaiConfig: { truncateThreshold: 0 },
     reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],
   },
 });

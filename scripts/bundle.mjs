@@ -16,9 +16,11 @@ const PACKAGES = [
     dir: "packages/core",
     entries: {
       index: "dist/index.js",
+      extend: "dist/extend.js",
+      internal: "dist/internal.js",
+      accelerators: "dist/accelerators.js",
       idl: "dist/idl/index.js",
       registration: "dist/registration.js",
-      cli: "dist/cli/main.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
@@ -32,6 +34,11 @@ const PACKAGES = [
     entries: { index: "dist/index.js" },
     // reflect-metadata is bundled: it is a global polyfill whose copies share one registry.
     external: ["@flytekit-ts/core", "@flytekit-ts/core/*"],
+  },
+  {
+    dir: "packages/cli",
+    entries: { main: "dist/main.js" },
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
   },
   {
     dir: "packages/plugins",

@@ -9,7 +9,8 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, EXECUTE_BIN, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
 import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
-import { Int, toLiteralMap, fromLiteralMap } from "@flytekit-ts/core";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { Int } from "@flytekit-ts/core";
 
 const cli = (args: readonly string[], cwd = TEST_ROOT) => runProcess(process.execPath, [CLI_BIN, ...args], { cwd, env: cleanEnv() });
 const GPU = "gpu=ghcr.io/org/gpu:cuda12";
@@ -27,9 +28,17 @@ function snapshot(dir: string): Record<string, string> {
 
 describe("flytekit-ts serialize refuses, names the module and the task, and leaves DIR as it was", () => {
   const cases: [string, string, RegExp][] = [
-    ["a module that fails to import", "support/cli/bad-import.ts", /module support\/cli\/bad-import\.ts failed to import: the settings service is unreachable/],
-    ["two tasks of one name", "support/cli/duplicate.ts", /two tasks are named 'shared\.name': First\.run in .*duplicate\.ts and Second\.run in .*duplicate\.ts/],
-    ["a task whose interface cannot be inferred", "support/cli/untyped.ts", /module support\/cli\/untyped\.ts, task Untyped\.total: .*parameter 0 "xs".*List\(Int\)/s],
+    ["a module that fails to import", "support/cli/bad-import.ts", /flytekit-ts: module support\/cli\/bad-import\.ts: it failed to import: the settings service is unreachable/],
+    [
+      "two tasks of one name",
+      "support/cli/duplicate.ts",
+      /flytekit-ts: task 'shared\.name': two tasks have this name: First\.run in .*duplicate\.ts and Second\.run in .*duplicate\.ts; give one a name of its own/,
+    ],
+    [
+      "a task whose interface cannot be inferred",
+      "support/cli/untyped.ts",
+      /flytekit-ts: module support\/cli\/untyped\.ts, task Untyped\.total: task 'support\.cli\.untyped\.Untyped\.total', parameter 0 'xs': .*inputs: \{ xs: List\(Int\) \}/s,
+    ],
   ];
   for (const [what, module, message] of cases) {
     it(what, async () => {
@@ -62,7 +71,7 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
   it("an option it does not know is an error, not a silent default", async () => {
     const r = await cli(["serialize", "--out", join(scratch(), "out"), "--verison", "v1", "--image", "img:1", "support/e2e-tasks.ts"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("serialize: unknown option --verison (options: --out, --project, --domain, --version, --image");
+    expect(r.stderr).toContain("serialize: unknown option --verison; its options are --out, --project, --domain, --version, --image");
   });
 
   it("a bad --image names the flag and the image", async () => {
@@ -73,8 +82,8 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
   });
 
   it("bad usage is named: no --out, no module, an unknown command", async () => {
-    expect((await cli(["serialize", "support/e2e-tasks.ts"])).stderr).toContain("--out DIR is required");
-    expect((await cli(["serialize", "--out", scratch()])).stderr).toContain("name at least one module");
+    expect((await cli(["serialize", "support/e2e-tasks.ts"])).stderr).toContain("flytekit-ts: serialize: --out DIR is required");
+    expect((await cli(["serialize", "--out", scratch()])).stderr).toContain("flytekit-ts: serialize: no module given; name at least one module");
     const unknown = await cli(["serialise"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "serialise"');
@@ -102,7 +111,7 @@ describe("flytekit-ts serialize", () => {
   });
 
   it("pads the index as pyflyte does: ceil(log10(n)) digits, so 10 files take one and 11 take two", async () => {
-    const { indexWidth } = await import("@flytekit-ts/core/cli");
+    const { indexWidth } = await import("@flytekit-ts/cli");
     expect([0, 1, 9, 10, 11, 100, 101, 1000, 1001].map(indexWidth)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4]);
   });
 
@@ -281,16 +290,16 @@ describe("flytekit-ts run", () => {
   it("bad flags name the input and the expected type", async () => {
     const notInt = await cli(["run", module, "Cli.add", "--x", "1.5", "--y", "2"]);
     expect(notInt.code).toBe(1);
-    expect(notInt.stderr).toContain('--x expects Int (integer), got "1.5"');
+    expect(notInt.stderr).toContain('flytekit-ts: --x: expected Int (integer), got "1.5"');
     const unknown = await cli(["run", module, "Cli.add", "--z", "1"]);
-    expect(unknown.stderr).toContain("has no input --z (inputs: --x, --y)");
+    expect(unknown.stderr).toContain("flytekit-ts: task 'support.cli.run-tasks.Cli.add', --z: no such input (inputs: --x, --y)");
     const missing = await cli(["run", module, "Cli.add", "--x", "1"]);
-    expect(missing.stderr).toContain("argument 'y' is missing (Int is required)");
+    expect(missing.stderr).toContain("flytekit-ts: TaskInputError: task 'support.cli.run-tasks.Cli.add', input 'y': expected Int, got nothing: it is required");
     const badJson = await cli(["run", module, "Cli.describe", "--xs", "[1,", "--weights", "{}"]);
-    expect(badJson.stderr).toContain('--xs expects List(Int) (JSON), got "[1,": not valid JSON');
+    expect(badJson.stderr).toContain('flytekit-ts: --xs: expected List(Int) (JSON), got "[1,": not valid JSON');
     const badRecord = await cli(["run", module, "Cli.describe", "--xs", "[]", "--weights", "{}", "--box", '{"width":"wide"}', "--mode", "fast", "--verbose", "no", "--at", "2026-01-01T00:00:00Z"]);
     expect(badRecord.code).toBe(1);
-    expect(badRecord.stderr).toMatch(/argument 'box'.*width/);
+    expect(badRecord.stderr).toMatch(/input 'box'\.width: expected Float, got "wide" \(string\)/);
     const noTask = await cli(["run", module, "Cli.nope"]);
     expect(noTask.stderr).toContain("has no task Cli.nope (tasks: Cli.add, Cli.describe, Cli.fails)");
   });

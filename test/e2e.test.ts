@@ -3,7 +3,6 @@
 // and they are what we expect, field for field; then flytekit-ts-execute runs each task as a
 // container would, with exactly its template's args (templates filled with temporary paths).
 import { fromBinary, toJson } from "@bufbuild/protobuf";
-import { fromLiteralMap, Int, List, Str, toLiteralMap, VERSION } from "@flytekit-ts/core";
 import { admin, ContainerError_Kind, ExecutionError_ErrorKind, type LiteralMap } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, workArea, type ProcessResult } from "./support/execute.js";
 import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { Int, List, Str, VERSION } from "@flytekit-ts/core";
 
 const core = pbjs.flyteidl.core as unknown as Record<string, Record<string, number>>;
 const TASK = core.ResourceType!.TASK;

@@ -2,13 +2,14 @@
 // real pyflyte-execute ran (golden/entrypoint), and one test per row of flytekit's failure table.
 // Every test starts the entrypoint as a process of its own, with a container's args.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { File, fromLiteralMap, Int, Str, toLiteralMap } from "@flytekit-ts/core";
 import { normalizeTemplates, parseExecuteArgs, UsageError } from "@flytekit-ts/core/execute";
 import { ContainerError_Kind, ErrorDocumentSchema, ExecutionError_ErrorKind, LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { executeArgs, runExecute, workArea } from "./support/execute.js";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { File, Int, Str } from "@flytekit-ts/core";
 
 const golden = join(import.meta.dirname, "golden/entrypoint");
 const manifest = JSON.parse(readFileSync(join(golden, "manifest.json"), "utf8")) as {
@@ -99,7 +100,7 @@ describe("flytekit's failure table", () => {
     expect(result.code).toBe(0);
     expect(result.files).toEqual(["error.pb"]);
     expect(result.error!.error).toMatchObject({ code: "USER:RuntimeError", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
-    expect(result.error!.error!.message).toContain(`module ${MODULE} has nothing at EntryTasks.nothingHere`);
+    expect(result.error!.error!.message).toContain(`TaskResolutionError: task module ${MODULE}: it has nothing at EntryTasks.nothingHere (no "nothingHere")`);
   });
 
   it("a module that is not there is a user error too", async () => {
@@ -107,7 +108,7 @@ describe("flytekit's failure table", () => {
     const result = await runExecute(executeArgs(area, "support/no-such-module.ts", "add"), area.out);
     expect(result.code).toBe(0);
     expect(result.error!.error).toMatchObject({ code: "USER:RuntimeError", origin: ExecutionError_ErrorKind.USER });
-    expect(result.error!.error!.message).toContain("support/no-such-module.ts does not exist");
+    expect(result.error!.error!.message).toContain("TaskResolutionError: task module support/no-such-module.ts: it does not exist (looked for ");
   });
 
   it("IgnoreOutputs writes no file at all, and exits 0", async () => {
@@ -120,7 +121,7 @@ describe("flytekit's failure table", () => {
   it("inputs that do not fit the interface are a SYSTEM, NON_RECOVERABLE error naming the input", async () => {
     const { result } = await run("EntryTasks.add", toLiteralMap({ x: Str, y: Int }, { x: "three", y: 4 }));
     expect(result.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
-    expect(result.error!.error!.message).toMatch(/TaskInputError: [^\n]*\n\s*input 'x' expects Int, got a string literal "three"/);
+    expect(result.error!.error!.message).toMatch(/Message:\n\n {4}TaskInputError: task 'support\.entry-tasks\.EntryTasks\.add', input 'x': expected Int, got a string literal "three"$/);
   });
 
   it("outputs that do not fit the interface are a SYSTEM, NON_RECOVERABLE error naming the output", async () => {
@@ -155,7 +156,7 @@ describe("flytekit's failure table", () => {
     expect(unknown.code).toBe(0);
     expect(unknown.files).toEqual(["error.pb"]);
     expect(unknown.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
-    expect(unknown.error!.error!.message).toContain('unknown resolver "no.such.Resolver"');
+    expect(unknown.error!.error!.message).toContain('TaskResolutionError: resolver "no.such.Resolver": no such resolver; a resolver is a built-in name or "<module>#<export>"');
     const area2 = workArea(x3());
     const broken = await runExecute(executeArgs(area2, MODULE, "EntryTasks.add", "./support/cli/bad-import.ts#resolver"), area2.out);
     expect(broken.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE });
@@ -349,9 +350,11 @@ describe("parsing the container's args", () => {
   });
 
   it("names what is missing or unknown", () => {
-    expect(() => parseExecuteArgs(base.filter((a) => a !== "--inputs" && a !== "in.pb"))).toThrow(new UsageError("flytekit-ts-execute: --inputs is required"));
-    expect(() => parseExecuteArgs(base.slice(0, 7))).toThrow(/no loader arguments after --/);
-    expect(() => parseExecuteArgs(["--inputs"])).toThrow(/--inputs needs a value/);
-    expect(() => parseExecuteArgs(["--nope", "1", ...base])).toThrow(/unknown option --nope/);
+    const noInputs = () => parseExecuteArgs(base.filter((a) => a !== "--inputs" && a !== "in.pb"));
+    expect(noInputs).toThrow(UsageError);
+    expect(noInputs).toThrow("flytekit-ts-execute --inputs: it is required");
+    expect(() => parseExecuteArgs(base.slice(0, 7))).toThrow("flytekit-ts-execute: no loader arguments after --: the resolver needs them to find the task; e.g. -- task-module m.js task-name T.run");
+    expect(() => parseExecuteArgs(["--inputs"])).toThrow("flytekit-ts-execute --inputs: expected a value, got nothing");
+    expect(() => parseExecuteArgs(["--nope", "1", ...base])).toThrow(/^flytekit-ts-execute: unknown option --nope; its options are --inputs, --output-prefix, /);
   });
 });

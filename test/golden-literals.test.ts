@@ -3,35 +3,14 @@
 // itself wrote (see golden/README.md); vectors/flytekit-types.json holds more cases written the
 // same way by test/interop/gen_type_vectors.py.
 import { equals, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
-import {
-  Bool,
-  Dataset,
-  Datetime,
-  Dict,
-  Directory,
-  Duration,
-  File,
-  Float,
-  FlyteDirectory,
-  FlyteFile,
-  Int,
-  Json,
-  List,
-  None,
-  Optional,
-  Str,
-  StructuredDataset,
-  Union,
-  nanosOfSecond,
-  parseIsoDatetime,
-  typeOf,
-  type AnyFlyteType,
-} from "@flytekit-ts/core";
 import { LiteralSchema, LiteralTypeSchema, type Literal, type LiteralType } from "@flytekit-ts/core/idl";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Color, ColorType, Event, Inventory, Line, Point } from "./support/golden-types.js";
+import { nanosOfSecond, parseIsoDatetime, typeOf } from "@flytekit-ts/core/internal";
+import { type AnyFlyteType } from "@flytekit-ts/core/extend";
+import { Bool, Dataset, Datetime, Dict, Directory, Duration, File, Float, FlyteDirectory, FlyteFile, Int, Json, List, None, Optional, Str, StructuredDataset, Union } from "@flytekit-ts/core";
 
 const here = import.meta.dirname;
 

@@ -2,7 +2,6 @@
 // (golden/entrypoint/package): the same members, in the same order, and the same TaskSpecs except
 // where we are another SDK on purpose (task type, runtime metadata, the container's entrypoint args).
 import { clone, equals, fromBinary } from "@bufbuild/protobuf";
-import { VERSION } from "@flytekit-ts/core";
 import { admin, RuntimeMetadata_RuntimeType } from "@flytekit-ts/core/idl";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -10,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, runProcess } from "./support/execute.js";
+import { VERSION } from "@flytekit-ts/core";
 
 const golden = join(import.meta.dirname, "golden/entrypoint");
 const manifest = JSON.parse(readFileSync(join(golden, "manifest.json"), "utf8")) as { package: { member_names_in_order: string[] } };

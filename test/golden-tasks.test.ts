@@ -2,18 +2,6 @@
 // (golden/tasks). They must be equal except where we are a different SDK on purpose (see
 // golden/README.md): the task type, the runtime metadata, and the container's entrypoint args.
 import { clone, create, equals, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
-import {
-  ImageConfig,
-  ReferenceTask,
-  SerializationSettings,
-  taskOf,
-  toReferenceIdentifier,
-  templateToBinary,
-  templateToJson,
-  toTaskTemplate,
-  VERSION,
-  type Task,
-} from "@flytekit-ts/core";
 import { IdentifierSchema, TaskTemplateSchema, TypedInterfaceSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { toTaskSpec } from "@flytekit-ts/core/registration";
 import { readFileSync } from "node:fs";
@@ -21,6 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { echo, goldenSqlite, GoldenTasks } from "./support/golden-tasks.js";
 import { pbjs } from "./support/pbjs.js";
+import { templateToJson, toReferenceIdentifier } from "@flytekit-ts/core/internal";
+import { ImageConfig, ReferenceTask, SerializationSettings, type Task, taskOf, templateToBinary, toTaskTemplate, VERSION } from "@flytekit-ts/core";
 
 const here = import.meta.dirname;
 const manifest = JSON.parse(readFileSync(join(here, "golden/tasks/manifest.json"), "utf8")) as {

@@ -2,11 +2,12 @@
 // LiteralType Python flytekit wrote in the golden vectors, the guessed token declares the same
 // LiteralType, reads flytekit's literal, and writes it back as the same literal.
 import { equals, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
-import { guessType, Int, Schema, Str } from "@flytekit-ts/core";
 import { LiteralSchema, LiteralTypeSchema, SimpleType } from "@flytekit-ts/core/idl";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { guessType } from "@flytekit-ts/core/internal";
+import { Int, Schema, Str } from "@flytekit-ts/core";
 
 const dirs = ["golden/literals", "golden/literals_extra"].map((d) => join(import.meta.dirname, d));
 const cases = dirs.flatMap((dir) =>

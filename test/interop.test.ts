@@ -4,7 +4,6 @@
 // dataclass/record, an enum and a datetime. Each `check` task fails unless it reads exactly the
 // values `produce` writes on the other side.
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { fromLiteralMap, Int, Str, taskOf } from "@flytekit-ts/core";
 import { LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +12,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, executeArgs, readOutputs, runExecute, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./support/execute.js";
 import { ensureFlytekit } from "./support/python.js";
 import { expected, Interop } from "./support/interop-tasks.js";
+import { fromLiteralMap } from "@flytekit-ts/core/internal";
+import { Int, Str, taskOf } from "@flytekit-ts/core";
 
 const PY_DIR = join(TEST_ROOT, "interop");
 const TS_MODULE = "support/interop-tasks.ts";

@@ -3,13 +3,13 @@
 // where we are another SDK on purpose: runtime metadata, the container's entrypoint args, and the
 // default image of SQLite3Task (flytekit's own published image there).
 import { clone, equals, fromBinary, toJson, type JsonObject } from "@bufbuild/protobuf";
-import { ImageConfig, SerializationSettings, taskOf, templateToBinary, toTaskTemplate, type Task } from "@flytekit-ts/core";
 import { TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as g from "./support/plugin-goldens.js";
 import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
+import { ImageConfig, SerializationSettings, type Task, taskOf, templateToBinary, toTaskTemplate } from "@flytekit-ts/core";
 
 const dir = join(import.meta.dirname, "golden-plugins");
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { cases: { case: string; file: string; how: string; settings: string }[] };

@@ -2,7 +2,6 @@
 // decoder, a local call returning real rows, and the container path as Flyte takes it — the template
 // written to a file, flytekit-ts-execute started with the template's args, outputs.pb read back.
 import { toBinary } from "@bufbuild/protobuf";
-import { fromLiteralMap, ImageConfig, Int, List, Optional, SerializationSettings, Str, templateToBinary, toLiteralMap, toTaskTemplate } from "@flytekit-ts/core";
 import { ContainerError_Kind, ExecutionError_ErrorKind, LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { field } from "@flytekit-ts/decorators";
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
@@ -13,6 +12,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
 import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
+import { fromLiteralMap, outputLiterals, toLiteralMap } from "@flytekit-ts/core/internal";
+import { LOCAL_CONVERSION } from "@flytekit-ts/core/extend";
+import { ImageConfig, Int, List, Optional, SerializationSettings, Str, templateToBinary, toTaskTemplate } from "@flytekit-ts/core";
 
 class Album {
   @field(Int) AlbumId!: number;
@@ -92,7 +94,7 @@ describe("a SQLite3Task", () => {
       { AlbumId: 3, Title: "Restless and Wild", Label: "RCA" },
     ]);
     // The same literal a local call makes.
-    const local = albumsTask().outputLiterals(((await albumsTask().invoke({ upTo: 3 })) as { results: Album[] }).results);
+    const local = outputLiterals(albumsTask(), await albumsTask().invoke({ upTo: 3 }), LOCAL_CONVERSION);
     expect(Buffer.from(toBinary(LiteralMapSchema, r.outputs!)).equals(Buffer.from(toBinary(LiteralMapSchema, local)))).toBe(true);
   });
 
@@ -112,7 +114,7 @@ describe("a SQLite3Task", () => {
     });
     const r = await runInContainer(task, toBinary(LiteralMapSchema, toLiteralMap({ upTo: Int }, { upTo: 2 })));
     expect(r.files, r.error?.error?.message).toEqual(["outputs.pb"]);
-    const local = task.outputLiterals(((await task.invoke({ upTo: 2 })) as { results: Sparse[] }).results);
+    const local = outputLiterals(task, await task.invoke({ upTo: 2 }), LOCAL_CONVERSION);
     expect(Buffer.from(toBinary(LiteralMapSchema, r.outputs!)).equals(Buffer.from(toBinary(LiteralMapSchema, local)))).toBe(true);
     const { results } = fromLiteralMap({ results: List(Sparse) }, r.outputs!, "output");
     expect(results.map((a) => ({ ...a }))).toEqual([

@@ -2,12 +2,13 @@
 // in-memory store registered for mem:// carries a whole execution (inputs, outputs, a file and a
 // directory the task returns, a file it is given) with nothing else in flytekit-ts changed.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { File, fromLiteralMap, Int, registerStorage, Str, toLiteralMap, type Storage } from "@flytekit-ts/core";
 import { execute, parseExecuteArgs } from "@flytekit-ts/core/execute";
 import { ContainerError_Kind, ErrorDocumentSchema, ExecutionError_ErrorKind, LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { File, Int, registerStorage, type Storage, Str } from "@flytekit-ts/core";
 
 /** Objects by URI, in memory; a directory is the objects under its prefix. */
 class MemoryStorage implements Storage {

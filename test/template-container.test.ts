@@ -2,7 +2,6 @@
 // serializes it, and flytekit-ts-execute runs it from the template file, importing the executor from
 // the .ts module @taskExecutor() recorded.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { fromLiteralMap, Str, taskOf, toLiteralMap } from "@flytekit-ts/core";
 import { admin, LiteralMapSchema, TaskTemplateSchema } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, workArea } from "./support/execute.js";
 import { Greet } from "./support/greet-tasks.js";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { Str, taskOf } from "@flytekit-ts/core";
 
 describe("a customized container task with its own TypeScript executor", () => {
   it("runs locally in-process", () => {

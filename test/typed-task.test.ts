@@ -1,9 +1,9 @@
 // A typed task handle is still a Task: it goes wherever a Task goes (serialization, the CLI's
 // helpers), and its calls stay checked by TypeScript. `npm test` typechecks this file, so an
 // expected type error that no longer happens fails the build.
-import { ImageConfig, Int, SerializationSettings, taskOf, TaskInputError, toTaskTemplate, type Task } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
 import { describe, expect, it } from "vitest";
+import { ImageConfig, Int, SerializationSettings, type Task, TaskInputError, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Arith {
   @task({ inputs: { x: Int, y: Int }, outputs: Int })

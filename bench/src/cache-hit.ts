@@ -1,6 +1,7 @@
 // A local cache hit, against reading the stored entry's bytes from disk and decoding them.
 import { fromBinary } from "@bufbuild/protobuf";
-import { configureLocalCache, DiskCacheStore, functionTask, Int, localCacheKey, toLiteralMap } from "@flytekit-ts/core";
+import { functionTask, Int, LocalCache, TypeEngine, withServices } from "@flytekit-ts/core";
+import { DiskCacheStore, localCacheKey } from "@flytekit-ts/core/internal";
 import { LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,11 +10,11 @@ import { measure, type Row } from "./harness.js";
 
 export function cacheHitBench(): Row {
   const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-bench-cache-"));
-  configureLocalCache({ dir });
+  return withServices({ localCache: new LocalCache({ dir }) }, () => {
   try {
     const square = functionTask({ name: "bench.square", inputs: { x: Int }, outputs: Int, cache: true, cacheVersion: "1" }, ({ x }) => Number(x) ** 2);
     square({ x: 12 });
-    const file = new DiskCacheStore(dir).fileOf(localCacheKey("bench.square", "1", toLiteralMap({ x: Int }, { x: 12 }), []));
+    const file = new DiskCacheStore(dir).fileOf(localCacheKey("bench.square", "1", TypeEngine.toLiteralMap({ x: Int }, { x: 12 }), []));
     let sink = 0;
     const ours = measure(() => (sink += Number(square({ x: 12 }))), { batch: 2_000, samples: 15 });
     const baseline = measure(() => (sink += fromBinary(LiteralMapSchema, readFileSync(file)).literals.o0 === undefined ? 0 : 1), {
@@ -30,7 +31,7 @@ export function cacheHitBench(): Row {
       note: "Python flytekit 1.16 takes about 575 µs per hit here",
     };
   } finally {
-    configureLocalCache({});
     rmSync(dir, { recursive: true, force: true });
   }
+  });
 }

@@ -1,7 +1,8 @@
 // Decorating 1,000 tasks with @task (decorators only record), against declaring the same 1,000
 // classes with a decorator that does nothing (so the metadata TypeScript emits is the same); and,
 // for the record, what building those tasks costs afterwards.
-import { Int, taskOf, taskStore } from "@flytekit-ts/core";
+import { Int, taskOf } from "@flytekit-ts/core";
+import { taskStore } from "@flytekit-ts/core/internal";
 import { task } from "@flytekit-ts/decorators";
 import { formatNs, measure, type Row } from "./harness.js";
 

@@ -1,7 +1,7 @@
 // flytekit-ts-execute's whole process for a trivial task (start Node, load the SDK and the task,
 // read inputs.pb, run, write outputs.pb), against a bare `node -e ''` started the same way.
 import { toBinary } from "@bufbuild/protobuf";
-import { Int, toLiteralMap } from "@flytekit-ts/core";
+import { Int, TypeEngine } from "@flytekit-ts/core";
 import { LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,7 +16,7 @@ export function entrypointBench(): Row {
   const bin = join(dirname(createRequire(import.meta.url).resolve("@flytekit-ts/core/package.json")), "bin/flytekit-ts-execute.js");
   const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-bench-entry-"));
   const inputs = join(dir, "inputs.pb");
-  writeFileSync(inputs, toBinary(LiteralMapSchema, toLiteralMap({ x: Int, y: Int }, { x: 3, y: 4 })));
+  writeFileSync(inputs, toBinary(LiteralMapSchema, TypeEngine.toLiteralMap({ x: Int, y: Int }, { x: 3, y: 4 })));
   const args = [
     bin,
     "--inputs", inputs,

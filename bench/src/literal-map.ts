@@ -1,7 +1,8 @@
 // Converting a LiteralMap of 100,000 mixed values to literals and back, against encoding and
 // decoding the same already-built message with @bufbuild/protobuf alone.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { defineRecord, Dict, Float, fromLiteralMap, Int, List, Str, toLiteralMap, type TypeSpec } from "@flytekit-ts/core";
+import { defineRecord, Dict, Float, Int, List, Str, type TypeSpec } from "@flytekit-ts/core";
+import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
 import { LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { measure, report, type Row } from "./harness.js";
 

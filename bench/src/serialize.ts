@@ -1,7 +1,8 @@
 // Serializing 10,000 tasks to TaskTemplate bytes (toTaskTemplate + templateToBinary), against encoding
 // 10,000 equal TaskTemplates that were built beforehand (protobuf-es toBinary alone).
 import { toBinary } from "@bufbuild/protobuf";
-import { functionTask, ImageConfig, Int, List, Resources, SerializationSettings, Str, templateToBinary, toTaskTemplate, type FunctionTask } from "@flytekit-ts/core";
+import { functionTask, ImageConfig, Int, List, Resources, SerializationSettings, Str, templateToBinary, toTaskTemplate } from "@flytekit-ts/core";
+import type { FunctionTask } from "@flytekit-ts/core/extend";
 import { TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { formatNs, measure, type Row } from "./harness.js";
 

@@ -1,7 +1,7 @@
 // The local cache: a task with a cache version answers a repeated call from disk, keyed like
 // flytekit's (task name, version and inputs). FLYTE_LOCAL_CACHE_ENABLED=false switches it off,
 // FLYTE_LOCAL_CACHE_OVERWRITE=true reruns and replaces.
-import { Cache, clearLocalCache, configureLocalCache, Int } from "@flytekit-ts/core";
+import { Cache, Int, LocalCache, withServices } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +19,8 @@ export const slowSquare = task(
 
 export async function main(): Promise<void> {
   // A directory of its own, so that every run of the examples starts cold.
-  configureLocalCache({ dir: mkdtempSync(join(tmpdir(), "flytekit-ts-example-cache-")) });
-  const results = [slowSquare({ x: 12, note: 1 }), slowSquare({ x: 12, note: 2 }), slowSquare({ x: 13, note: 1 })];
+  const localCache = new LocalCache({ dir: mkdtempSync(join(tmpdir(), "flytekit-ts-example-cache-")) });
+  const results = withServices({ localCache }, () => [slowSquare({ x: 12, note: 1 }), slowSquare({ x: 12, note: 2 }), slowSquare({ x: 13, note: 1 })]);
   console.log(`results ${JSON.stringify(results)} from ${runs} runs (note is not part of the key)`);
-  clearLocalCache();
-  configureLocalCache({});
+  localCache.clear();
 }

@@ -1,6 +1,7 @@
 // TaskPlugins: a plugin registers its task class for its config class; `taskConfig` picks it.
 // The task class may change the task type, what Flyte gets in `custom`, and run hooks around the body.
-import { FunctionTask, Int, TaskPlugins, taskOf, type TaskExecutionContext } from "@flytekit-ts/core";
+import { Int, taskOf } from "@flytekit-ts/core";
+import { FunctionTask, TaskPlugins, type TaskExecutionContext } from "@flytekit-ts/core/extend";
 import { task } from "@flytekit-ts/decorators";
 import type { JsonObject } from "@bufbuild/protobuf";
 

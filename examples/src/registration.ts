@@ -2,8 +2,8 @@
 // writes for `flytectl register files`, and the container entrypoint run as Flyte runs it, here,
 // with temporary directories for Flyte's storage.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { fromLiteralMap, ImageConfig, Int, SerializationSettings, taskOf, templateToBinary, toLiteralMap, toTaskTemplate } from "@flytekit-ts/core";
-import { main as cli } from "@flytekit-ts/core/cli";
+import { main as cli } from "@flytekit-ts/cli";
+import { ImageConfig, Int, SerializationSettings, taskOf, templateToBinary, toTaskTemplate, TypeEngine } from "@flytekit-ts/core";
 import { ErrorDocumentSchema, LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -52,13 +52,13 @@ export async function main(): Promise<void> {
   console.log(`container args: ${container?.args.join(" ")}`);
 
   // Flyte starts the container with those args; here the templates become temporary paths.
-  const inputs = toBinary(LiteralMapSchema, toLiteralMap({ x: Int, y: Int }, { x: 20, y: 22 }));
+  const inputs = toBinary(LiteralMapSchema, TypeEngine.toLiteralMap({ x: Int, y: Int }, { x: 20, y: 22 }));
   const ok = runInContainer(container!.args, inputs);
-  const outputs = fromLiteralMap({ o0: Int }, fromBinary(LiteralMapSchema, readFileSync(join(ok.dir, "out", "outputs.pb"))), "output");
+  const outputs = TypeEngine.fromLiteralMap({ o0: Int }, fromBinary(LiteralMapSchema, readFileSync(join(ok.dir, "out", "outputs.pb"))), "output");
   console.log(`flytekit-ts-execute wrote ${ok.files.join(", ")}: o0 = ${outputs.o0}`);
 
   // Inputs that do not fit: the container writes flytekit's error document instead.
-  const bad = runInContainer(container!.args, toBinary(LiteralMapSchema, toLiteralMap({ x: Int }, { x: 1 })));
+  const bad = runInContainer(container!.args, toBinary(LiteralMapSchema, TypeEngine.toLiteralMap({ x: Int }, { x: 1 })));
   const error = fromBinary(ErrorDocumentSchema, readFileSync(join(bad.dir, "out", "error.pb"))).error!;
   console.log(`with an input missing it wrote ${bad.files.join(", ")}: ${error.code}, ${error.message.split("\n").at(-1)?.trim()}`);
 

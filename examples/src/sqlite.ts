@@ -3,7 +3,7 @@
 // runs in-process; on Flyte, in a container started with the template's args — here too, with
 // temporary directories for Flyte's storage.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { fromLiteralMap, ImageConfig, Int, List, SerializationSettings, taskOf, templateToBinary, toLiteralMap, toTaskTemplate } from "@flytekit-ts/core";
+import { ImageConfig, Int, List, SerializationSettings, taskOf, templateToBinary, toTaskTemplate, TypeEngine } from "@flytekit-ts/core";
 import { LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
@@ -57,7 +57,7 @@ export async function main(): Promise<void> {
   const template = toTaskTemplate(longest, new SerializationSettings({ project: "flytesnacks", domain: "development", version: "v1", imageConfig: ImageConfig.auto("ghcr.io/acme/sqlite:1") }));
   const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-container-"));
   writeFileSync(join(dir, "task_template.pb"), templateToBinary(template));
-  writeFileSync(join(dir, "inputs.pb"), toBinary(LiteralMapSchema, toLiteralMap({ limit: Int }, { limit: 3 })));
+  writeFileSync(join(dir, "inputs.pb"), toBinary(LiteralMapSchema, TypeEngine.toLiteralMap({ limit: Int }, { limit: 3 })));
   const fill: Record<string, string> = {
     "{{.input}}": join(dir, "inputs.pb"),
     "{{.outputPrefix}}": join(dir, "out"),
@@ -68,6 +68,6 @@ export async function main(): Promise<void> {
   console.log(`container args: ${args.slice(-5).join(" ")}`);
   const bin = join(dirname(createRequire(import.meta.url).resolve("@flytekit-ts/core/package.json")), "bin/flytekit-ts-execute.js");
   execFileSync(process.execPath, [bin, ...args.slice(1)], { cwd: join(dirname(fileURLToPath(import.meta.url)), ".."), stdio: ["ignore", "ignore", "inherit"] });
-  const outputs = fromLiteralMap({ results: List(Track) }, fromBinary(LiteralMapSchema, readFileSync(join(dir, "out", "outputs.pb"))), "output");
+  const outputs = TypeEngine.fromLiteralMap({ results: List(Track) }, fromBinary(LiteralMapSchema, readFileSync(join(dir, "out", "outputs.pb"))), "output");
   console.log(`in its container: ${outputs.results.map((t) => t.Name).join(", ")}`);
 }

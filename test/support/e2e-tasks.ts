@@ -1,25 +1,11 @@
 // The end-to-end story's tasks (test/e2e.test.ts): a function task, a plugin task and a task with
 // every option, serialized by the CLI and run by flytekit-ts-execute from their templates' args.
 import type { JsonObject } from "@bufbuild/protobuf";
-import {
-  A100,
-  Cache,
-  currentContext,
-  DeckField,
-  duration,
-  FunctionTask,
-  Int,
-  List,
-  MountType,
-  PodTemplate,
-  RecoverableError,
-  Resources,
-  Secret,
-  Str,
-  TaskPlugins,
-  type TaskExecutionContext,
-} from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
+import { A100 } from "@flytekit-ts/core/accelerators";
+import { FunctionTask, type TaskExecutionContext, TaskPlugins } from "@flytekit-ts/core/extend";
+import { MountType } from "@flytekit-ts/core/internal";
+import { Cache, currentContext, DeckField, duration, Int, List, PodTemplate, RecoverableError, Resources, Secret, Str } from "@flytekit-ts/core";
 
 /** A plugin's config: `taskConfig: new Shout({ times: 2 })`. */
 export class Shout {

@@ -3,8 +3,8 @@
 // Loaded by flytekit-ts-execute in a process of its own, as TypeScript, through the TS loader.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { currentContext, Directory, File, FlyteDirectory, FlyteFile, IgnoreOutputs, Int, RecoverableError, Str } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
+import { currentContext, Directory, File, FlyteDirectory, FlyteFile, IgnoreOutputs, Int, RecoverableError, Str } from "@flytekit-ts/core";
 
 /** A user error that carries its own code, as a flytekit user's exception may (`error_code`). */
 export class QuotaError extends Error {

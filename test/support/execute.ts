@@ -10,7 +10,7 @@ import { join } from "node:path";
 export const TEST_ROOT = join(import.meta.dirname, "..");
 export const REPO_ROOT = join(TEST_ROOT, "..");
 export const EXECUTE_BIN = join(REPO_ROOT, "packages/core/bin/flytekit-ts-execute.js");
-export const CLI_BIN = join(REPO_ROOT, "packages/core/bin/flytekit-ts.js");
+export const CLI_BIN = join(REPO_ROOT, "packages/cli/bin/flytekit-ts.js");
 
 export interface ProcessResult {
   code: number | null;

@@ -1,7 +1,7 @@
 // golden/entrypoint's module golden_entry, as a flytekit-ts user declares it (names given so that
 // they are flytekit's): what `pyflyte package` packaged from it is in golden/entrypoint/package.
-import { Int, Str } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
+import { Int, Str } from "@flytekit-ts/core";
 
 export class GoldenEntry {
   @task({ name: "golden_entry.add", inputs: { x: Int, y: Int }, outputs: Int })

@@ -1,8 +1,9 @@
 // The golden tasks (golden/tasks/manifest.json, module golden_tasks), declared in TypeScript the
 // way a flytekit-ts user would. Names are given explicitly so they equal flytekit's.
-import { EchoTask, Float, Int, List, MountType, Optional, PodTemplate, Resources, Schema, Secret, Str } from "@flytekit-ts/core";
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
 import { referenceTask, task } from "@flytekit-ts/decorators";
+import { MountType } from "@flytekit-ts/core/internal";
+import { EchoTask, Float, Int, List, Optional, PodTemplate, Resources, Schema, Secret, Str } from "@flytekit-ts/core";
 
 export class GoldenTasks {
   @task({ name: "golden_tasks.add", inputs: { x: Int, y: Int }, outputs: Int })

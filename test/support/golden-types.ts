@@ -1,7 +1,7 @@
 // The TypeScript counterparts of the Python declarations behind the golden vectors
 // (golden/literals/manifest.json "types_source", and test/interop/gen_type_vectors.py).
-import { Dict, Duration, Enum, Float, Int, Json, List, Optional, Str, type DurationValue, type JsonRecord } from "@flytekit-ts/core";
 import { field } from "@flytekit-ts/decorators";
+import { Dict, Duration, type DurationValue, Enum, Float, Int, Json, type JsonRecord, List, Optional, Str } from "@flytekit-ts/core";
 
 export enum Color {
   RED = "red",

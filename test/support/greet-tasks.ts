@@ -1,9 +1,9 @@
 // A customized container task whose executor is the user's own, in a TypeScript module: the
 // container imports the executor from this file, by the location @taskExecutor() records.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { ShimTaskExecutor, Str, type ExecutionContext } from "@flytekit-ts/core";
 import type { TaskTemplate } from "@flytekit-ts/core/idl";
 import { customContainerTask, taskExecutor } from "@flytekit-ts/decorators";
+import { type ExecutionContext, ShimTaskExecutor, Str } from "@flytekit-ts/core";
 
 @taskExecutor()
 export class GreetExecutor extends ShimTaskExecutor {

@@ -1,9 +1,9 @@
 // The TypeScript side of the interop tests (test/interop.test.ts): the same two tasks as
 // test/interop/interop_tasks.py, run by flytekit-ts-execute. `produce` writes one value of every
 // kind; `check` reads them, fails unless each is what `produce` writes, and writes them back.
-import { Datetime, Dict, Enum, Float, Int, List, Optional, Str, Union } from "@flytekit-ts/core";
 import { field, task } from "@flytekit-ts/decorators";
 import { isDeepStrictEqual } from "node:util";
+import { Datetime, Dict, Enum, Float, Int, List, Optional, Str, Union } from "@flytekit-ts/core";
 
 export enum Color {
   RED = "red",

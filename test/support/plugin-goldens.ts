@@ -1,19 +1,6 @@
 // The declarations of golden-plugins/*.py (what Python flytekit 1.16.24 serialized), written in
 // TypeScript the way a flytekit-ts user writes them. Names are given so that they are flytekit's.
 import type { JsonObject } from "@bufbuild/protobuf";
-import {
-  CustomizedContainerTask,
-  Dataset,
-  Datetime,
-  Int,
-  Resources,
-  Schema,
-  Secret,
-  ShimTaskExecutor,
-  SQLTask,
-  Str,
-  type ExecutionContext,
-} from "@flytekit-ts/core";
 import type { TaskTemplate } from "@flytekit-ts/core/idl";
 import { task } from "@flytekit-ts/decorators";
 import { AthenaConfig, AthenaTask } from "@flytekit-ts/plugins/athena";
@@ -21,6 +8,8 @@ import { BigQueryConfig, BigQueryTask } from "@flytekit-ts/plugins/bigquery";
 import { Pod } from "@flytekit-ts/plugins/pod";
 import { SnowflakeConfig, SnowflakeTask } from "@flytekit-ts/plugins/snowflake";
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
+import { CustomizedContainerTask, SQLTask } from "@flytekit-ts/core/extend";
+import { Dataset, Datetime, type ExecutionContext, Int, Resources, Schema, Secret, ShimTaskExecutor, Str } from "@flytekit-ts/core";
 
 export class EchoExecutor extends ShimTaskExecutor {
   static override location = "support/plugin-goldens.ts#EchoExecutor";

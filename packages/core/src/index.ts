@@ -1,44 +1,61 @@
-// @flytekit-ts/core: the model and the machinery of flytekit-ts. It knows nothing of decorators.
-// The Flyte IDL messages are at "@flytekit-ts/core/idl", kept apart so that importing the SDK
-// does not load all of flyteidl.admin.
-export * from "./types/index.js";
-export * from "./tasks/index.js";
-export { Interface, type InputVariable, type OutputVariable } from "./interface/interface.js";
-export { inferFunctionInterface, type InputSpec, type InputsSpec, type OutputsSpec } from "./interface/infer.js";
-export { parseParameters, type ParsedParameter } from "./interface/params.js";
-export { TaskPlugins, type PluginTaskClass, type TemplateTaskClass } from "./plugins/task-plugins.js";
-export type { TaskResolver } from "./resolvers/resolver.js";
+// @flytekit-ts/core: what a user of flytekit-ts writes. Declaring tasks on classes is
+// @flytekit-ts/decorators; extending the SDK (new types, plugins, executors) is
+// "@flytekit-ts/core/extend"; the Flyte IDL messages are "@flytekit-ts/core/idl"; GPUs are
+// "@flytekit-ts/core/accelerators"; registration files are "@flytekit-ts/core/registration".
+
+// Types: tokens, the values they stand for, records, and the engine.
+export { Bool, Float, Int, None, Str } from "./types/scalars.js";
+export { Datetime, Duration, duration, type DurationInput, type DurationValue } from "./types/time.js";
+export { Dict, Enum, List, Optional, Union } from "./types/spec.js";
+export { Json, type JsonRecord } from "./types/json.js";
+export { Directory, File, FlyteDirectory, FlyteFile } from "./types/blob.js";
+export { Dataset, StructuredDataset } from "./types/structured.js";
+export { FlyteSchema, Schema } from "./types/schema.js";
+export { defineRecord } from "./types/record.js";
+export { TypeEngine } from "./types/engine.js";
+export type { InputOf, NativeOf, TypeSpec } from "./types/type.js";
+
+// Tasks: declaring, calling, mocking.
+export { functionTask, type FunctionTaskOptions, type TaskFunction } from "./tasks/function-form.js";
+export { taskOf, type TaskLike, type TypedTask } from "./tasks/handles.js";
+export { mockTask, type TaskMock } from "./testing/mock.js";
+export { Task } from "./tasks/task.js";
+export { EchoTask } from "./tasks/echo-task.js";
+export { ReferenceTask, type TaskReference } from "./tasks/reference-task.js";
+export { ShimTaskExecutor } from "./tasks/shim.js";
+export type { InputsSpec, OutputsSpec } from "./tasks/infer.js";
+export type { TaskOptions } from "./tasks/options.js";
+
+// What options take.
+export { Cache } from "./tasks/cache.js";
+export { Resources } from "./tasks/resources.js";
+export { Secret } from "./tasks/secret.js";
+export { PodTemplate } from "./tasks/pod-template.js";
+export { DeckField, type TaskDocs } from "./tasks/docs.js";
+
+// Errors, in one format (see DESIGN.md); `instanceof` holds across copies of the package.
+export { FlyteError, type ErrorFields } from "./errors/flyte-error.js";
 export {
-  currentContext,
-  TaskExecutionContext,
-  type ExecutionContext,
-  type ExecutionEnvironment,
-  type ExecutionId,
-} from "./execute/context.js";
-export { setLogSink, TaskLogger, type LogLevel, type LogSink } from "./execute/logger.js";
-export { Secrets, SecretNotFoundError, type SecretsConfig } from "./execute/secrets.js";
-export { clearLocalCache, configureLocalCache, DiskCacheStore, localCacheConfig, type LocalCacheConfig, type LocalCacheStore } from "./execute/local-cache.js";
-export { localCacheKey } from "./execute/cache-key.js";
-export { callerFile, moduleNameOf, registerSdkRoot } from "./naming/module-name.js";
-export { restoreAllMocks, TaskMock, type MockBehaviour } from "./testing/mock.js";
+  IgnoreOutputs,
+  NotRunnableLocallyError,
+  RecoverableError,
+  TaskDefinitionError,
+  TaskInputError,
+  TaskOutputError,
+  TaskTimeoutError,
+} from "./tasks/errors.js";
+export { FlyteTypeError, TypeTransformerError } from "./types/errors.js";
+export { StorageError, type Storage } from "./storage/storage.js";
+export { SecretNotFoundError } from "./context/secrets.js";
+
+// The running task, and what it runs with.
+export { currentContext, type ExecutionContext } from "./context/context.js";
+export { withServices, type ExecutionServices } from "./context/services.js";
+export { LocalCache } from "./context/local-cache.js";
+export { registerStorage } from "./storage/router.js";
+
+// Serialization.
+export { SerializationSettings } from "./serialize/settings.js";
+export { ImageConfig } from "./serialize/image.js";
+export { templateToBinary, toTaskTemplate } from "./serialize/template.js";
 export { VERSION } from "./version.js";
-export * from "./serialize/index.js";
-export {
-  DEFAULT_RESOLVER_LOCATION,
-  DefaultTaskResolver,
-  defaultTaskResolver,
-  locationOf,
-  TaskResolutionError,
-  type ModuleLocation,
-} from "./resolvers/default-resolver.js";
-export {
-  executorLocation,
-  setExecutorLocation,
-  TASK_TEMPLATE_RESOLVER_LOCATION,
-  TaskTemplateResolver,
-  taskTemplateResolver,
-} from "./resolvers/template-resolver.js";
-export { importLocation, LocationError, modulePath } from "./resolvers/locate.js";
-export { HttpStorage, joinUri, LocalStorage, registerStorage, StorageError, storageFor, type Storage } from "./execute/storage.js";
-export { crc32, untar } from "./cli/tar.js";
-export { executionEnvironmentFromEnv } from "./execute/environment.js";

@@ -1,8 +1,8 @@
 // What a task is registered as: flyteidl.admin.TaskSpec, the file `flytekit-ts serialize` and
 // `package` write. A subpath of its own (@flytekit-ts/core/registration) because flyteidl.admin is
 // loaded only where registration happens, not with every task a container runs.
-import { createMessage } from "./idl/create.js";
-import { encodeBinary } from "./idl/binary.js";
+import { create as createMessage } from "./idl/codec.js";
+import { encode as encodeBinary } from "./idl/codec.js";
 import { DescriptionEntitySchema, DescriptionFormat, type DescriptionEntity } from "./idl/gen/flyteidl/admin/description_entity_pb.js";
 import { TaskSpecSchema, type TaskSpec } from "./idl/gen/flyteidl/admin/task_pb.js";
 import type { SerializationSettings } from "./serialize/settings.js";

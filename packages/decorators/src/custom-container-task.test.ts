@@ -1,19 +1,10 @@
-import {
-  CustomizedContainerTask,
-  executorLocation,
-  ImageConfig,
-  Int,
-  SerializationSettings,
-  ShimTaskExecutor,
-  Str,
-  taskOf,
-  TaskPlugins,
-  toTaskTemplate,
-} from "@flytekit-ts/core";
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { TaskTemplate as TaskTemplateLike } from "@flytekit-ts/core/idl";
 import { describe, expect, it } from "vitest";
 import { customContainerTask, field, task, taskExecutor } from "./index.js";
+import { CustomizedContainerTask, TaskPlugins } from "@flytekit-ts/core/extend";
+import { executorLocation } from "@flytekit-ts/core/internal";
+import { ImageConfig, Int, SerializationSettings, ShimTaskExecutor, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 @taskExecutor()
 export class ShoutExecutor extends ShimTaskExecutor {
@@ -65,13 +56,13 @@ describe("@customContainerTask", () => {
 
   it("refuses, where it is declared, a task without an executor or without a custom field", () => {
     expect(() => customContainerTask({ taskType: "x", inputs: { a: Int } })(class NoExecutor {})).toThrow(
-      /@customContainerTask\(\) on NoExecutor \(task '.*NoExecutor'\): give the executor that runs it \(executor: MyExecutor\)/,
+      /^task '.*NoExecutor', @customContainerTask\(\) on NoExecutor: it has no executor to run it; give one \(executor: MyExecutor\)$/,
     );
     expect(() => customContainerTask({ taskType: "x", executor: ShoutExecutor, config: {} })(class NoCustom {})).toThrow(
-      /say what goes into the template's custom field, which the executor reads: custom: \(config\) => \(\{ \.\.\. \}\), or a static custom\(config\) on NoCustom/,
+      /@customContainerTask\(\) on NoCustom: it does not say what goes into the template's custom field, which the executor reads; custom: \(config\) => \(\{ \.\.\. \}\), or a static custom\(config\) on NoCustom$/,
     );
     expect(() => customContainerTask({ taskType: "x", executor: class NotOne {} as never, custom: () => ({}) })(class BadExecutor {})).toThrow(
-      /the executor must be a class that extends ShimTaskExecutor, got NotOne/,
+      /@customContainerTask\(\) on BadExecutor: expected an executor: a class that extends ShimTaskExecutor, got NotOne$/,
     );
   });
 
@@ -103,7 +94,7 @@ describe("@customContainerTask", () => {
     expect(taskOf(Thrice)).toBeInstanceOf(EchoTimesTask);
     expect(taskOf(Thrice).invoke({ word: "ab" })).toBe("ab-ab-ab");
     expect(() => customContainerTask({ config: new EchoConfig(1), executor: EchoTimesExecutor })(class Twice {})).toThrow(
-      /the plugin EchoTimesTask brings its own executor and custom field; leave out executor and custom/,
+      /@customContainerTask\(\) on Twice: the plugin EchoTimesTask brings its own executor and custom field; leave out executor and custom$/,
     );
   });
 });
@@ -135,7 +126,7 @@ describe("@customContainerTask builds its task once, on first use", () => {
   it("says which task a failed build was for", () => {
     @customContainerTask({ taskType: "x", executor: ShoutExecutor, custom: () => ({}), inputs: { p: () => { throw new ReferenceError("Cannot access 'Nope' before initialization"); } } })
     class Broken {}
-    expect(() => taskOf(Broken)).toThrow(/@customContainerTask\(\) on Broken \(task '.*Broken'\): .*Cannot access 'Nope' before initialization/);
+    expect(() => taskOf(Broken)).toThrow(/^task '.*Broken', @customContainerTask\(\) on Broken: Cannot access 'Nope' before initialization$/);
   });
 });
 
@@ -154,7 +145,9 @@ describe("@task with a plugin config whose tasks run no function", () => {
         static run(): void {}
       }
       return Wrong;
-    }).toThrow(/the plugin for QueryConfig is QueryOnly, whose tasks run no function of yours: make them with @customContainerTask\(\{ config: new QueryConfig\(\.\.\.\), \.\.\. \}\) or new QueryOnly\(\{ \.\.\. \}\), not @task/);
+    }).toThrow(
+      /^task '.*Wrong.run', option 'taskConfig': the plugin for QueryConfig is QueryOnly, whose tasks run no function of yours; make them with @customContainerTask\(\{ config: new QueryConfig\(\.\.\.\), \.\.\. \}\) or new QueryOnly\(\{ \.\.\. \}\), not @task$/,
+    );
   });
 });
 
@@ -168,6 +161,6 @@ describe("@taskExecutor", () => {
       }
     }
     expect(executorLocation(Inner)).toBe("src/custom-container-task.test.ts#Renamed");
-    expect(() => taskExecutor()(class NotAnExecutor {})).toThrow("@taskExecutor() decorates a class that extends ShimTaskExecutor, not NotAnExecutor");
+    expect(() => taskExecutor()(class NotAnExecutor {})).toThrow("@taskExecutor(): expected a class that extends ShimTaskExecutor, got NotAnExecutor");
   });
 });

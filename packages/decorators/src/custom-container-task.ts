@@ -1,4 +1,5 @@
-import { callerFile, modulePath, setExecutorLocation, ShimTaskExecutor, TaskDefinitionError, type CustomContainerTaskOptions } from "@flytekit-ts/core";
+import { ShimTaskExecutor, TaskDefinitionError } from "@flytekit-ts/core";
+import { callerFile, modulePath, setExecutorLocation, type CustomContainerTaskOptions } from "@flytekit-ts/core/internal";
 import { declareTask } from "./declare.js";
 
 /**
@@ -31,9 +32,9 @@ import { declareTask } from "./declare.js";
  * template, as Flyte runs it in its container through `flytekit-ts-execute`.
  */
 export function customContainerTask(options: CustomContainerTaskOptions): (target: Function) => void {
-  if (typeof options !== "object" || options === null) throw new TypeError("@customContainerTask(): options must be an object");
+  if (typeof options !== "object" || options === null) throw new TaskDefinitionError({ subject: "@customContainerTask()", expected: "options to be an object", got: String(options) });
   return (target: Function) => {
-    if (typeof target !== "function") throw new TaskDefinitionError("@customContainerTask() decorates a class");
+    if (typeof target !== "function") throw new TaskDefinitionError({ subject: "@customContainerTask()", problem: "it decorates a class" });
     declareTask("@customContainerTask()", "container", options as Readonly<Record<string, unknown>>, target);
   };
 }
@@ -46,10 +47,12 @@ export function customContainerTask(options: CustomContainerTaskOptions): (targe
 export function taskExecutor(options: { export?: string } = {}): (target: Function) => void {
   return (target: Function) => {
     if (typeof target !== "function" || !(target.prototype instanceof ShimTaskExecutor)) {
-      throw new TaskDefinitionError(`@taskExecutor() decorates a class that extends ShimTaskExecutor, not ${String((target as { name?: string })?.name ?? target)}`);
+      throw new TaskDefinitionError({ subject: "@taskExecutor()", expected: "a class that extends ShimTaskExecutor", got: String((target as { name?: string })?.name ?? target) });
     }
     const file = callerFile();
-    if (file === undefined) throw new TaskDefinitionError(`@taskExecutor() on ${target.name}: the file that declares it cannot be told; give it a static location = "<module>#${target.name}"`);
+    if (file === undefined) {
+      throw new TaskDefinitionError({ subject: `@taskExecutor() on ${target.name}`, problem: "the file that declares it cannot be told", fix: `give it a static location = "<module>#${target.name}"` });
+    }
     setExecutorLocation(target, `${modulePath(file)}#${options.export ?? target.name}`);
   };
 }

@@ -1,15 +1,6 @@
 import "reflect-metadata";
-import {
-  callerFile,
-  checkDeclaration,
-  checkInstantiable,
-  registerSdkRoot,
-  TaskDefinitionError,
-  taskStore,
-  type ReflectedSignature,
-  type TaskDeclaration,
-  type TaskEntry,
-} from "@flytekit-ts/core";
+import { TaskDefinitionError } from "@flytekit-ts/core";
+import { callerFile, checkInstantiable, declare, registerSdkRoot, taskStore, type ReflectedSignature, type TaskDeclaration, type TaskEntry } from "@flytekit-ts/core/internal";
 
 registerSdkRoot(import.meta.url);
 
@@ -47,19 +38,18 @@ export function declareTask(
     // A customized container task declared on a class: the class stands for the task.
     const cls = target as Function;
     const declaration: TaskDeclaration = { kind, target: cls, member: "", style: "class", fn: cls, options, reflected: { hasMetadata: false }, file };
-    checkDeclaration(declaration);
-    taskStore.record(declaration, [cls]);
+    declare(declaration, [cls]);
     return undefined;
   }
   if (key === undefined) {
     // On a class: its run method is the task.
     const cls = target as Function;
-    if (kind !== "function") throw new TaskDefinitionError(`${decorator} on class ${cls.name}: it decorates methods`);
+    if (kind !== "function") throw new TaskDefinitionError({ subject: `${decorator} on class ${cls.name}`, problem: "it decorates methods" });
     const run = (cls.prototype as { run?: unknown }).run;
     if (typeof run !== "function") {
-      throw new TaskDefinitionError(`${decorator} on class ${cls.name}: a task class needs a run method, whose parameters are the task's inputs`);
+      throw new TaskDefinitionError({ subject: `${decorator} on class ${cls.name}`, problem: "a task class needs a run method, whose parameters are the task's inputs" });
     }
-    checkInstantiable(cls, `${decorator} on class ${cls.name}`);
+    checkInstantiable(cls, undefined, `${decorator} on class ${cls.name}`);
     const declaration: TaskDeclaration = {
       kind,
       target: cls,
@@ -70,8 +60,7 @@ export function declareTask(
       reflected: reflectedSignature(cls.prototype as object, "run"),
       file,
     };
-    checkDeclaration(declaration);
-    const entry = taskStore.record(declaration, [cls]);
+    const entry = declare(declaration, [cls]);
     const wrapper = wrapperFor(entry, "run");
     taskStore.addHandle(entry, wrapper);
     Object.defineProperty(cls.prototype, "run", { value: wrapper, writable: true, configurable: true, enumerable: false });
@@ -79,11 +68,11 @@ export function declareTask(
   }
   const isStatic = typeof target === "function";
   const cls = (isStatic ? target : (target as { constructor: Function }).constructor) as Function;
-  if (typeof key === "symbol") throw new TaskDefinitionError(`${decorator} on ${cls.name}.${key.toString()}: a task method needs a string name`);
+  if (typeof key === "symbol") throw new TaskDefinitionError({ subject: `${decorator} on ${cls.name}.${key.toString()}`, problem: "a task method needs a string name" });
   if (descriptor === undefined || typeof descriptor.value !== "function") {
-    throw new TaskDefinitionError(`${decorator} on ${cls.name}.${key}: it decorates methods, not properties or accessors`);
+    throw new TaskDefinitionError({ subject: `${decorator} on ${cls.name}.${key}`, problem: "it decorates methods, not properties or accessors" });
   }
-  if (!isStatic && kind === "function") checkInstantiable(cls, `${decorator} on ${cls.name}.${key}`);
+  if (!isStatic && kind === "function") checkInstantiable(cls, undefined, `${decorator} on ${cls.name}.${key}`);
   const declaration: TaskDeclaration = {
     kind,
     target: cls,
@@ -94,8 +83,7 @@ export function declareTask(
     reflected: reflectedSignature(target, key),
     file,
   };
-  checkDeclaration(declaration);
-  const entry = taskStore.record(declaration, []);
+  const entry = declare(declaration, []);
   const wrapper = wrapperFor(entry, key);
   taskStore.addHandle(entry, wrapper);
   descriptor.value = wrapper;

@@ -1,7 +1,7 @@
-import { EchoTask, Float, List, mockTask, NotRunnableLocallyError, Optional, ReferenceTask, Str, taskOf } from "@flytekit-ts/core";
 import { describe, expect, it } from "vitest";
 import { echo } from "./echo.js";
 import { referenceTask } from "./reference-task.js";
+import { EchoTask, Float, List, mockTask, NotRunnableLocallyError, Optional, ReferenceTask, Str, taskOf } from "@flytekit-ts/core";
 
 class Flows {
   @echo({ name: "echo", inputs: { a: Optional(Float) } })

@@ -1,7 +1,8 @@
 import "reflect-metadata";
-import { Datetime, Float, FlyteFile, File, Int, List, Str, Bool, recordType, typeOf } from "@flytekit-ts/core";
 import { describe, expect, it } from "vitest";
 import { field } from "./field.js";
+import { recordType, typeOf } from "@flytekit-ts/core/internal";
+import { Bool, Datetime, File, Float, FlyteFile, Int, List, Str } from "@flytekit-ts/core";
 
 class Point {
   @field(Int) x!: number | bigint;
@@ -47,8 +48,8 @@ describe("@field", () => {
       }
       return Bad;
     }).toThrow(
-      'record class Bad, field "xs": TypeScript reflects this type as Array, which does not say what the array holds ' +
-        "(arrays lose their element type at run time). Declare it explicitly: @field(List(Int)) (the token for what the array holds)",
+      "record class Bad, field 'xs': TypeScript reflects this type as Array, which does not say what the array holds " +
+        "(arrays lose their element type at run time); declare it explicitly: @field(List(Int)) (the token for what the array holds)",
     );
     expect(() => {
       class Bad {
@@ -61,7 +62,7 @@ describe("@field", () => {
         @field() u!: string | number;
       }
       return Bad;
-    }).toThrow(/record class Bad, field "u": TypeScript reflects this type as Object/);
+    }).toThrow(/^record class Bad, field 'u': TypeScript reflects this type as Object/);
   });
 
   it("refuses static and symbol-named fields", () => {
@@ -72,6 +73,6 @@ describe("@field", () => {
 
   it("says when there is no metadata at all (a toolchain that drops it)", () => {
     class NoMeta {}
-    expect(() => field()(NoMeta.prototype, "x")).toThrow(/record class NoMeta, field "x": no type metadata .*\(tsx, esbuild and Vite 7 drop it/);
+    expect(() => field()(NoMeta.prototype, "x")).toThrow(/^record class NoMeta, field 'x': no type metadata .*\(tsx, esbuild and Vite 7 drop it/);
   });
 });

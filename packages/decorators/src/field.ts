@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { defineRecordField, reflectedType, type TypeSpec } from "@flytekit-ts/core";
+import { FlyteTypeError, type TypeSpec } from "@flytekit-ts/core";
+import { defineRecordField, reflectedType } from "@flytekit-ts/core/internal";
 
 const FIXES = new Map<unknown, string>([
   [Array, "@field(List(Int)) (the token for what the array holds)"],
@@ -24,10 +25,10 @@ export function field(type?: TypeSpec): PropertyDecorator {
   return (target, key) => {
     const cls = (target as { constructor: Function }).constructor;
     if (typeof key === "symbol") {
-      throw new TypeError(`@field() on ${cls.name}.${key.toString()}: record fields need string names`);
+      throw new FlyteTypeError({ subject: `@field() on ${cls.name}.${key.toString()}`, problem: "record fields need string names" });
     }
     if (typeof target === "function") {
-      throw new TypeError(`@field() on static ${target.name}.${key}: record fields are instance fields`);
+      throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
     }
     if (type !== undefined) {
       defineRecordField(cls, key, type);
@@ -35,6 +36,6 @@ export function field(type?: TypeSpec): PropertyDecorator {
     }
     const reflected: unknown = Reflect.getMetadata("design:type", target, key);
     const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
-    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field "${key}"`, fix));
+    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix));
   };
 }

@@ -1,22 +1,9 @@
-import {
-  Bool,
-  Dict,
-  Float,
-  Int,
-  Json,
-  List,
-  Optional,
-  Str,
-  TaskDefinitionError,
-  TaskInputError,
-  TaskOutputError,
-  taskOf,
-  taskStore,
-  FunctionTask,
-} from "@flytekit-ts/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { field } from "./field.js";
 import { task } from "./task.js";
+import { taskStore, bindArguments, nativeInputs } from "@flytekit-ts/core/internal";
+import { FunctionTask, LOCAL_CONVERSION } from "@flytekit-ts/core/extend";
+import { Bool, Dict, Float, Int, Json, List, Optional, Str, TaskDefinitionError, TaskInputError, taskOf, TaskOutputError } from "@flytekit-ts/core";
 
 class Point {
   @field() x!: number;
@@ -158,7 +145,7 @@ describe("@task on an instance method", () => {
       }
       return NeedsArgs;
     }).toThrow(
-      "@task() on NeedsArgs.scale: class NeedsArgs needs a constructor without arguments: flytekit-ts creates the instance an instance-method task runs on (a new one for every call, locally and in its container). Give the constructor's parameters defaults, or make the task a static method",
+      "@task() on NeedsArgs.scale: class NeedsArgs needs a constructor without arguments: flytekit-ts creates the instance an instance-method task runs on (a new one for every call, locally and in its container); give the constructor's parameters defaults, or make the task a static method",
     );
   });
 });
@@ -188,7 +175,7 @@ describe("@task on a class with a run method", () => {
         return x;
       }
     }
-    expect(() => taskOf(Undeclared).interface).toThrow(/Undeclared\): TypeScript emitted no type metadata for it/);
+    expect(() => taskOf(Undeclared).interface).toThrow(/^task 'task\.test\.Undeclared': TypeScript emitted no type metadata for it/);
   });
 });
 
@@ -201,7 +188,7 @@ describe("interface inference errors", () => {
       }
     }
     expect(() => Erased.sum([1])).toThrow(
-      "task 'task.test.Erased.sum' (Erased.sum), parameter 0 \"xs\": TypeScript reflects this type as Array, which does not say what the array holds (arrays lose their element type at run time). Declare it explicitly: inputs: { xs: List(Int) } (the token for what the array holds)",
+      "task 'task.test.Erased.sum', parameter 0 'xs': TypeScript reflects this type as Array, which does not say what the array holds (arrays lose their element type at run time); declare it explicitly: inputs: { xs: List(Int) } (the token for what the array holds)",
     );
     expect(() => Erased.sum([1])).toThrow(TaskDefinitionError);
   });
@@ -218,8 +205,8 @@ describe("interface inference errors", () => {
         return x * scale;
       }
     }
-    expect(() => taskOf(Erased.pick)).toThrow(/parameter 0 "v": TypeScript reflects this type as Object/);
-    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 "scale": .*inputs: \{ scale: Float \} for a parameter typed only by its default \(or annotate it: scale: number = 2\)/);
+    expect(() => taskOf(Erased.pick)).toThrow(/^task 'task\.test\.Erased\.pick', parameter 0 'v': TypeScript reflects this type as Object/);
+    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 'scale': .*inputs: \{ scale: Float \} for a parameter typed only by its default \(or annotate it: scale: number = 2\)/);
   });
 
   it("asks async methods for their outputs", () => {
@@ -230,7 +217,7 @@ describe("interface inference errors", () => {
       }
     }
     expect(() => taskOf(Async.get)).toThrow(
-      "task 'task.test.Async.get' (Async.get): it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to; declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
+      "task 'task.test.Async.get', return type: it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to; declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
     );
   });
 
@@ -241,7 +228,7 @@ describe("interface inference errors", () => {
         return [1, 2];
       }
     }
-    expect(() => taskOf(Erased.pair)).toThrow(/return type: TypeScript reflects this type as Array.*Declare it explicitly: outputs: \{ o0: List\(Int\) \}/);
+    expect(() => taskOf(Erased.pair)).toThrow(/^task 'task\.test\.Erased\.pair', return type: TypeScript reflects this type as Array.*; declare it explicitly: outputs: \{ o0: List\(Int\) \}/);
   });
 
   it("refuses inputs that are not parameters", () => {
@@ -251,7 +238,7 @@ describe("interface inference errors", () => {
         return x;
       }
     }
-    expect(() => taskOf(Typo.f)).toThrow("task 'task.test.Typo.f' (Typo.f): inputs declares 'y', which is not a parameter (parameters: x)");
+    expect(() => taskOf(Typo.f)).toThrow("task 'task.test.Typo.f', input 'y': inputs declares it, but it is not a parameter (parameters: x)");
   });
 
   it("says when metadata is missing entirely that the toolchain likely dropped it", () => {
@@ -275,7 +262,7 @@ describe("interface inference errors", () => {
         }
       }
       return Opt;
-    }).toThrow(/^Unrecognized argument\(s\) for task 'task\.test\.Opt\.f': template \(known: /);
+    }).toThrow(/^task 'task\.test\.Opt\.f': Unrecognized argument\(s\) for task: template; it takes accelerator, annotations, /);
   });
 
   it("checks options when the class is declared, not at the first call", () => {
@@ -287,7 +274,7 @@ describe("interface inference errors", () => {
         }
       }
       return Cached;
-    }).toThrow("task 'task.test.Cached.f': If version is not defined then at least one cache policy needs to be set");
+    }).toThrow("task 'task.test.Cached.f', option 'cache': If version is not defined then at least one cache policy needs to be set");
   });
 
   it("refuses accessors and fields", () => {
@@ -327,18 +314,14 @@ describe("local calls: errors before the body runs", () => {
 
   it("converts arguments, naming the task and argument", () => {
     expect(() => Strict.add("hello" as never, 2)).toThrow(
-      "Failed to convert inputs of task 'task.test.Strict.add': argument 'x' expects Int, got \"hello\" (string)",
+      "task 'task.test.Strict.add', input 'x': expected Int, got \"hello\" (string)",
     );
-    expect(() => Strict.add(1.5, 2)).toThrow("Failed to convert inputs of task 'task.test.Strict.add': argument 'x' expects Int, got 1.5 (number)");
-    expect(() => Strict.flag(1 as never)).toThrow("argument 'b' expects Bool, got 1 (number)");
-    expect(() => Strict.count([1, 2, 3, 1.5], null)).toThrow("argument 'xs'[3] expects Int, got 1.5 (number)");
-    expect(() => Strict.add(null as never, 2)).toThrow("argument 'x' expects Int, got null");
-    expect(() => Strict.add(undefined as never, 2)).toThrow(
-      "Failed to convert inputs of task 'task.test.Strict.add': argument 'x' is missing (Int is required)",
-    );
-    expect(() => (Strict.add as (...args: unknown[]) => unknown)(1, 2, 3)).toThrow(
-      "Received more arguments than expected in function 'task.test.Strict.add'. Expected 2 but got 3",
-    );
+    expect(() => Strict.add(1.5, 2)).toThrow("task 'task.test.Strict.add', input 'x': expected Int, got 1.5 (number)");
+    expect(() => Strict.flag(1 as never)).toThrow("input 'b': expected Bool, got 1 (number)");
+    expect(() => Strict.count([1, 2, 3, 1.5], null)).toThrow("task 'task.test.Strict.count', input 'xs'[3]: expected Int, got 1.5 (number)");
+    expect(() => Strict.add(null as never, 2)).toThrow("input 'x': expected Int, got null");
+    expect(() => Strict.add(undefined as never, 2)).toThrow("task 'task.test.Strict.add', input 'x': expected Int, got nothing: it is required");
+    expect(() => (Strict.add as (...args: unknown[]) => unknown)(1, 2, 3)).toThrow("task 'task.test.Strict.add': expected at most 2 arguments, got 3");
     expect(ran).toBe(0);
     const e = (() => {
       try {
@@ -360,10 +343,10 @@ describe("local calls: errors before the body runs", () => {
   it("checks named calls: unexpected, duplicate and missing arguments", () => {
     const add = taskOf(Strict.add);
     expect(add.invoke({ x: 1, y: 2 })).toBe(3);
-    expect(() => add.invoke({ x: 1, y: 2, z: 3 })).toThrow("Received unexpected keyword argument 'z' in function 'task.test.Strict.add'");
-    expect(() => add.localCall([1], { x: 2, y: 3 })).toThrow("Got multiple values for argument 'x' in function 'task.test.Strict.add'");
+    expect(() => add.invoke({ x: 1, y: 2, z: 3 })).toThrow("task 'task.test.Strict.add', input 'z': no such input (inputs: x, y)");
+    expect(() => add.localCall([1], { x: 2, y: 3 })).toThrow("task 'task.test.Strict.add', input 'x': it is given twice, by position and by name");
     expect(add.localCall([1], { y: 3 })).toBe(4);
-    expect(() => add.invoke({ x: 1 })).toThrow("argument 'y' is missing (Int is required)");
+    expect(() => add.invoke({ x: 1 })).toThrow("task 'task.test.Strict.add', input 'y': expected Int, got nothing: it is required");
   });
 });
 
@@ -422,12 +405,10 @@ describe("local calls: errors from the body and its result", () => {
 
   it("names the output and position that does not fit", () => {
     expect(() => Failing.wrongOutput()).toThrow(
-      "Failed to convert outputs of task 'task.test.Failing.wrongOutput' at output 'o0' (position 0): o0 expects Int, got \"hello\" (string)",
+      "task 'task.test.Failing.wrongOutput', output 'o0': expected Int, got \"hello\" (string)",
     );
-    expect(() => Failing.wrongSecond()).toThrow(
-      "Failed to convert outputs of task 'task.test.Failing.wrongSecond' at output 'b' (position 1): b expects Str, got 2 (number)",
-    );
-    expect(() => Failing.extra()).toThrow("Task 'task.test.Failing.extra' returned 'c', which is not one of its outputs (a)");
+    expect(() => Failing.wrongSecond()).toThrow("task 'task.test.Failing.wrongSecond', output 'b': expected Str, got 2 (number)");
+    expect(() => Failing.extra()).toThrow("task 'task.test.Failing.extra', output 'c': the task returned it, but its outputs are a");
     expect(() => Failing.saysNothing()).toThrow(TaskOutputError);
     expect(() => Failing.saysNothing()).toThrow(/declares no outputs but returned 5 \(number\)/);
   });
@@ -457,9 +438,9 @@ describe("the function form (no metadata at all)", () => {
 
   it("applies declared defaults where the task runs, as flytekit leaves defaults to the function", () => {
     // Only what the caller passed is sent (and keys the cache); the body still sees the default.
-    const map = greet.task.bindArguments([], { who: "a" });
+    const map = bindArguments(greet.task, [], { who: "a" });
     expect(Object.keys(map.literals)).toEqual(["who"]);
-    expect(greet.task.nativeInputs(map)).toEqual({ who: "a", punct: "!" });
+    expect(nativeInputs(greet.task, map, LOCAL_CONVERSION)).toEqual({ who: "a", punct: "!" });
   });
 
   it("names a named function after its module", () => {
@@ -472,13 +453,13 @@ describe("the function form (no metadata at all)", () => {
 
   it("needs a name for an anonymous function", () => {
     expect(() => task({ inputs: { x: Int } }, () => undefined)).toThrow(
-      'functionTask(): an anonymous function needs a name: pass { name: "..." }, or a named function (function add(...) {})',
+      'task(options, fn): an anonymous function needs a name; pass { name: "..." }, or a named function (function add(...) {})',
     );
   });
 
   it("checks declared defaults against their type", () => {
     expect(() => task({ name: "bad", inputs: { x: { type: Int, default: "a" } } }, () => undefined)).toThrow(
-      "task 'bad': the default of input 'x' does not fit its type: value: expected Int, got \"a\" (string)",
+      "task 'bad', input 'x': expected Int, got \"a\" (string): its default does not fit its type",
     );
   });
 });

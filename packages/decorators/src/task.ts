@@ -1,13 +1,5 @@
-import {
-  functionTask,
-  type DeclaredTaskOptions,
-  type FunctionTaskOptions,
-  type InputsSpec,
-  type OutputIn,
-  type OutputsSpec,
-  type TaskFunction,
-  type TaskInputs,
-} from "@flytekit-ts/core";
+import { functionTask, TaskDefinitionError, type FunctionTaskOptions, type InputsSpec, type OutputsSpec, type TaskFunction } from "@flytekit-ts/core";
+import type { DeclaredTaskOptions, OutputIn, TaskInputs } from "@flytekit-ts/core/internal";
 import { declareTask } from "./declare.js";
 
 /** A decorator for a class (whose `run` method is the task) or for a static or instance method. */
@@ -37,7 +29,7 @@ export function task(options?: DeclaredTaskOptions): TaskDecorator;
 export function task(options: DeclaredTaskOptions = {}, fn?: Function): unknown {
   if (fn !== undefined) return functionTask(options as FunctionTaskOptions<InputsSpec, OutputsSpec | undefined>, fn as never);
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("@task(): options must be an object; write @task() without options");
+    throw new TaskDefinitionError({ subject: "@task()", expected: "options to be an object", got: String(options), fix: "write @task() without options" });
   }
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) =>
     declareTask("@task()", "function", options as Readonly<Record<string, unknown>>, target, key, descriptor);

@@ -1,7 +1,7 @@
 // A module that fails while it is imported (after declaring a task): serialize must stop, name it,
 // and write nothing.
-import { Int } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
+import { Int } from "@flytekit-ts/core";
 
 export class Fine {
   @task({ inputs: { x: Int }, outputs: Int })

@@ -1,6 +1,6 @@
 // Two tasks that claim one name: Flyte could register only one of them.
-import { Int } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
+import { Int } from "@flytekit-ts/core";
 
 export class First {
   @task({ name: "shared.name", inputs: { x: Int }, outputs: Int })

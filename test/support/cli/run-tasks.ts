@@ -1,6 +1,6 @@
 // Tasks for `flytekit-ts run`: inputs of every kind a flag can carry.
-import { Bool, Datetime, Dict, Enum, Float, Int, List, Optional, Str } from "@flytekit-ts/core";
 import { field, task } from "@flytekit-ts/decorators";
+import { Bool, Datetime, Dict, Enum, Float, Int, List, Optional, Str } from "@flytekit-ts/core";
 
 export enum Mode {
   Fast = "fast",

@@ -2,26 +2,23 @@
 // pyflyte-execute contract (flytekit/bin/entrypoint.py). It loads the task with the resolver named
 // by --resolver, reads the inputs LiteralMap, runs dispatchExecute, and writes
 // <output-prefix>/outputs.pb, or <output-prefix>/error.pb with flytekit's error document.
-import { fromBinary } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
-import { encodeBinary } from "../idl/binary.js";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { TaskExecutionContext } from "../context/context.js";
+import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "../context/environment.js";
+import { containerServices, type ExecutionServices } from "../context/services.js";
+import { brand, FlyteError } from "../errors/flyte-error.js";
+import { create as createMessage, decode, encode as encodeBinary } from "../idl/codec.js";
 import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "../idl/gen/flyteidl/core/errors_pb.js";
 import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { TaskResolutionError } from "../resolvers/default-resolver.js";
 import { resolverByLocation } from "../resolvers/registry.js";
 // The built-in resolvers: the default one (with the registry) and the task template resolver.
 import "../resolvers/template-resolver.js";
-import { setBlobDownloader } from "../types/blob.js";
-import type { TaskResolver } from "../resolvers/resolver.js";
-import { IgnoreOutputs, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
-import { isUserError, markUserError, type Task } from "../tasks/task.js";
-import { TaskExecutionContext } from "./context.js";
-import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "./environment.js";
-import { joinUri, storageFor } from "./storage.js";
+import { joinUri } from "../storage/storage.js";
+import { IgnoreOutputs, isUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
+import type { TaskResolver } from "../tasks/resolver.js";
+import { Task } from "../tasks/task.js";
 
 /** What the entrypoint is told. */
 export interface ExecuteArgs {
@@ -38,9 +35,8 @@ export interface ExecuteArgs {
 }
 
 /** Bad command-line arguments (exit 2, as a usage error). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export class UsageError extends FlyteError {}
+brand(UsageError, "UsageError");
 
 const VALUE_FLAGS: Record<string, keyof ExecuteArgs> = {
   "--inputs": "inputs",
@@ -68,16 +64,20 @@ export function parseExecuteArgs(argv: readonly string[]): ExecuteArgs {
     }
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
     const key = VALUE_FLAGS[flag];
-    if (key === undefined) throw new UsageError(`flytekit-ts-execute: unknown option ${a}`);
+    if (key === undefined) throw new UsageError({ subject: "flytekit-ts-execute", problem: `unknown option ${a}`, fix: `its options are ${[...Object.keys(VALUE_FLAGS), "--test"].join(", ")}` });
     const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`flytekit-ts-execute: ${flag} needs a value`);
+    if (value === undefined) throw new UsageError({ subject: `flytekit-ts-execute ${flag}`, expected: "a value", got: "nothing" });
     (out as Record<string, unknown>)[key] = value;
   }
-  if (out.inputs === undefined) throw new UsageError("flytekit-ts-execute: --inputs is required");
-  if (out.outputPrefix === undefined) throw new UsageError("flytekit-ts-execute: --output-prefix is required");
-  if (out.resolver === undefined) throw new UsageError("flytekit-ts-execute: --resolver is required");
+  for (const [flag, key] of [["--inputs", "inputs"], ["--output-prefix", "outputPrefix"], ["--resolver", "resolver"]] as const) {
+    if (out[key] === undefined) throw new UsageError({ subject: `flytekit-ts-execute ${flag}`, problem: "it is required" });
+  }
   if (out.loaderArgs.length === 0) {
-    throw new UsageError("flytekit-ts-execute: no loader arguments after --: the resolver needs them to find the task (e.g. -- task-module m.js task-name T.run)");
+    throw new UsageError({
+      subject: "flytekit-ts-execute",
+      problem: "no loader arguments after --: the resolver needs them to find the task",
+      fix: "e.g. -- task-module m.js task-name T.run",
+    });
   }
   return normalizeTemplates(out as ExecuteArgs);
 }
@@ -215,11 +215,8 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   const distributed = oneOf(env, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES") !== undefined;
   const worker = distributed ? (oneOf(env, "FLYTE_INTERNAL_WORKER_NAME", "_F_WN") ?? "") : "";
   const errorFile = distributed ? `error-${randomUUID().replace(/-/g, "")}.pb` : "error.pb";
-  setBlobDownloader(async (uri, isDirectory) => {
-    const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-in-")), isDirectory ? "dir" : uri.split("/").pop() || "file");
-    await storageFor(uri).download(uri, local);
-    return local;
-  });
+  const services: ExecutionServices = containerServices(env);
+  const storage = services.storage;
 
   const strays = new StrayErrors(log);
   try {
@@ -241,7 +238,13 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     }
     if (resolver !== undefined) {
       try {
-        task = await strays.run(() => resolver.loadTask(args.loaderArgs));
+        task = await strays.run(async () => {
+          const loaded = await resolver.loadTask(args.loaderArgs, { storage });
+          if (!(loaded instanceof Task)) {
+            throw new TaskResolutionError({ subject: `resolver ${args.resolver}`, expected: "a task from loadTask()", got: String((loaded as { name?: unknown } | undefined)?.name ?? loaded) });
+          }
+          return loaded;
+        });
       } catch (e) {
         caught = e instanceof StrayError ? e.error : e;
         failure = classify(caught, "load");
@@ -250,18 +253,18 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     if (task !== undefined) {
       const running = task;
       try {
-        const inputs = fromBinary(LiteralMapSchema, await storageFor(args.inputs).read(args.inputs));
+        const inputs = decode(LiteralMapSchema, await storage.read(args.inputs));
         const environment = executionEnvironmentFromEnv(env, {
           rawOutputPrefix: args.rawOutputDataPrefix,
           checkpointPath: args.checkpointPath,
           previousCheckpoint: args.prevCheckpoint,
         });
-        const context = new TaskExecutionContext(running.name, attemptFromEnv(env), environment);
+        const context = new TaskExecutionContext({ taskName: running.name, attempt: attemptFromEnv(env), environment, services });
         outputs = await strays.run(() => running.dispatchExecute(inputs, context)).catch((e: unknown) => {
           // An error raised outside the task's own call stack is still the task's: its code raised it.
-          throw e instanceof StrayError ? markUserError(userError(running.name, e.error, context.secretValues)) : e;
+          throw e instanceof StrayError ? userError(running.name, e.error, context.secretValues) : e;
         });
-        for (const upload of context.pendingUploads) await storageFor(upload.uri).upload(upload.localPath, upload.uri);
+        for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
       } catch (e) {
         caught = e;
         if (isUserError(e) && e instanceof IgnoreOutputs) {
@@ -274,7 +277,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
 
     if (failure === undefined && outputs !== undefined) {
       try {
-        await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
+        await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
         return { code: 0, report: { wrote: "outputs", task } };
       } catch (e) {
         caught = e;
@@ -287,7 +290,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     log(doc.error!.message);
     log("!! End Error Captured by Flyte !!");
     try {
-      await storageFor(args.outputPrefix).write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
+      await storage.write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
     } catch (e) {
       log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
       return { code: 2, report: { wrote: "nothing", task, error: caught } };

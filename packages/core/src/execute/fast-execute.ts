@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { untar } from "../cli/tar.js";
-import { storageFor } from "./storage.js";
+import { untar } from "../archive/tar.js";
+import { containerServices } from "../context/services.js";
+import { FlyteError } from "../errors/flyte-error.js";
 import { EXECUTE_COMMAND } from "../serialize/entrypoint-args.js";
 
 /** Unpacks a .tar.gz (or .tar) into a directory; refuses entries that would land outside it. */
@@ -18,7 +19,7 @@ export function unpack(archive: Buffer, dest: string): void {
   for (const entry of untar(tarBytes)) {
     const target = resolve(root, normalize(entry.path));
     if (isAbsolute(entry.path) || (target !== root && !target.startsWith(root + sep))) {
-      throw new Error(`refusing to unpack ${entry.path}: it is outside ${root}`);
+      throw new FlyteError({ subject: `archive entry ${entry.path}`, problem: `refusing to unpack it: it is outside ${root}` });
     }
     if (entry.type === "directory") mkdirSync(target, { recursive: true });
     else {
@@ -50,7 +51,7 @@ export async function fastExecuteMain(argv: readonly string[]): Promise<number> 
   const dest = destDir === undefined || destDir === "{{ .dest_dir }}" ? process.cwd() : resolve(destDir);
   mkdirSync(dest, { recursive: true });
   const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-fast-")), "code.tar.gz");
-  await storageFor(distribution).download(distribution, local);
+  await containerServices().storage.download(distribution, local);
   const { readFileSync } = await import("node:fs");
   unpack(readFileSync(local), dest);
 

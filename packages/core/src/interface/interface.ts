@@ -1,4 +1,4 @@
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { TypedInterfaceSchema, type TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import type { AnyFlyteType } from "../types/type.js";
 

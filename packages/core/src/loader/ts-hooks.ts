@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { FlyteError } from "../errors/flyte-error.js";
 
 type TS = typeof import("typescript");
 let ts: TS | undefined;
@@ -20,10 +21,11 @@ function typescript(from: string): TS {
       // look further
     }
   }
-  throw new Error(
-    "flytekit-ts: loading TypeScript sources needs the typescript package (5.x): npm install --save-dev typescript@5.9 " +
-      "(or compile your modules with tsc and load the JavaScript)",
-  );
+  throw new FlyteError({
+    subject: "loading TypeScript sources",
+    problem: "it needs the typescript package (5.x), and none was found",
+    fix: "npm install --save-dev typescript@5.9 (or compile your modules with tsc and load the JavaScript)",
+  });
 }
 
 const TS_FILE = /\.(m?ts|tsx)$/;

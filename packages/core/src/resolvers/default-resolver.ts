@@ -4,7 +4,8 @@ import { pathToFileURL } from "node:url";
 import { modulePath } from "./locate.js";
 import { findTask } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
-import type { TaskResolver } from "./resolver.js";
+import { brand, FlyteError } from "../errors/flyte-error.js";
+import type { ResolvableTask, TaskResolver } from "../tasks/resolver.js";
 
 /** The `--resolver` name of the default resolver. */
 export const DEFAULT_RESOLVER_LOCATION = "flytekit-ts.DefaultTaskResolver";
@@ -13,11 +14,13 @@ export const DEFAULT_RESOLVER_LOCATION = "flytekit-ts.DefaultTaskResolver";
 const moduleArgs = new Map<string, string>();
 
 /** A task that cannot be found, or whose location cannot be written into its container's args. */
-export class TaskResolutionError extends Error {
-  override name = "TaskResolutionError";
+export class TaskResolutionError extends FlyteError {
   /** flytekit's error code for a task that cannot be loaded. */
-  readonly errorCode = "USER:RuntimeError";
+  get errorCode(): string {
+    return "USER:RuntimeError";
+  }
 }
+brand(TaskResolutionError, "TaskResolutionError");
 
 /** Where a task was found: the module file, and the path to it from the module's exports. */
 export interface ModuleLocation {
@@ -26,7 +29,7 @@ export interface ModuleLocation {
 }
 
 /** The location recorded on a task (function tasks record where they were declared). */
-export function locationOf(task: Task): Partial<ModuleLocation> {
+export function locationOf(task: ResolvableTask): Partial<ModuleLocation> {
   return (task as { location?: Partial<ModuleLocation> }).location ?? {};
 }
 
@@ -39,13 +42,14 @@ export function locationOf(task: Task): Partial<ModuleLocation> {
 export class DefaultTaskResolver implements TaskResolver {
   readonly location = DEFAULT_RESOLVER_LOCATION;
 
-  loaderArgs(task: Task): string[] {
+  loaderArgs(task: ResolvableTask): string[] {
     const { file, attributePath } = locationOf(task);
     if (file === undefined || attributePath === undefined) {
-      throw new TaskResolutionError(
-        `cannot tell how a container would find task '${task.name}': it has no module and export path ` +
-          "(serialize it with the flytekit-ts CLI, which finds tasks in a module's exports, or declare it in a module)",
-      );
+      throw new TaskResolutionError({
+        task: task.name,
+        problem: "cannot tell how a container would find it: it has no module and export path",
+        fix: "serialize it with the flytekit-ts CLI, which finds tasks in a module's exports, or declare it in a module",
+      });
     }
     let module = moduleArgs.get(file);
     if (module === undefined) {
@@ -58,20 +62,20 @@ export class DefaultTaskResolver implements TaskResolver {
   async loadTask(loaderArgs: readonly string[]): Promise<Task> {
     const [k1, module, k2, name] = loaderArgs;
     if (k1 !== "task-module" || k2 !== "task-name" || module === undefined || name === undefined) {
-      throw new TaskResolutionError(`expected loader arguments "task-module <file> task-name <path>", got ${JSON.stringify(loaderArgs)}`);
+      throw new TaskResolutionError({ subject: "the loader arguments", expected: '"task-module <file> task-name <path>"', got: JSON.stringify(loaderArgs) });
     }
     const file = isAbsolute(module) ? module : resolve(process.cwd(), module);
-    if (!existsSync(file)) throw new TaskResolutionError(`task module ${module} does not exist (looked for ${file})`);
+    if (!existsSync(file)) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `it does not exist (looked for ${file})` });
     const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     let target: unknown = exports;
     for (const part of name.split(".")) {
       const holder = target as Record<string, unknown> | undefined;
       const next = holder?.[part] ?? (holder?.prototype as Record<string, unknown> | undefined)?.[part];
-      if (next === undefined) throw new TaskResolutionError(`module ${module} has nothing at ${name} (no "${part}")`);
+      if (next === undefined) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `it has nothing at ${name} (no "${part}")` });
       target = next;
     }
     const task = findTask(target);
-    if (task === undefined) throw new TaskResolutionError(`${name} in module ${module} is not a task`);
+    if (task === undefined) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `${name} is not a task` });
     return task;
   }
 }

@@ -1,6 +1,6 @@
 import { defaultTaskResolver, TaskResolutionError } from "./default-resolver.js";
 import { importLocation } from "./locate.js";
-import type { TaskResolver } from "./resolver.js";
+import type { TaskResolver } from "../tasks/resolver.js";
 
 const BUILTIN = Symbol.for("flytekit-ts.builtin-resolvers");
 const builtins: Map<string, TaskResolver> = ((globalThis as Record<symbol, unknown>)[BUILTIN] as Map<string, TaskResolver> | undefined) ??
@@ -20,11 +20,11 @@ export async function resolverByLocation(location: string): Promise<TaskResolver
   const builtin = builtins.get(location);
   if (builtin !== undefined) return builtin;
   if (location.lastIndexOf("#") <= 0) {
-    throw new TaskResolutionError(`unknown resolver ${JSON.stringify(location)}: a resolver is a built-in name or "<module>#<export>"`);
+    throw new TaskResolutionError({ subject: `resolver ${JSON.stringify(location)}`, problem: "no such resolver", fix: 'a resolver is a built-in name or "<module>#<export>"' });
   }
   const resolver = (await importLocation(location, "resolver")) as TaskResolver | undefined;
   if (resolver === undefined || resolver === null || typeof resolver.loadTask !== "function") {
-    throw new TaskResolutionError(`resolver ${location} is not a resolver (it has no loadTask)`);
+    throw new TaskResolutionError({ subject: `resolver ${location}`, problem: "it is not a resolver (it has no loadTask)" });
   }
   return resolver;
 }

@@ -2,15 +2,15 @@
 // template-based task are `{{.taskTemplatePath}}` (Flyte fills in where the registered template
 // is) and its executor's location, the same for every task of one executor. In the container the
 // task is always an ExecutableTemplateShimTask: what the template says, run by the executor.
-import { fromBinary } from "@bufbuild/protobuf";
-import { storageFor } from "../execute/storage.js";
+import { decode } from "../idl/codec.js";
+import { defaultStorage } from "../storage/router.js";
 import { TaskTemplateSchema } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { checkExecutor, ExecutableTemplateShimTask, type ShimTaskExecutorClass } from "../tasks/shim.js";
 import type { Task } from "../tasks/task.js";
 import { TaskResolutionError } from "./default-resolver.js";
 import { importLocation } from "./locate.js";
 import { registerBuiltinResolver } from "./registry.js";
-import type { TaskResolver } from "./resolver.js";
+import type { ResolvableTask, ResolverContext, TaskResolver } from "../tasks/resolver.js";
 
 /** The `--resolver` name of the task template resolver. */
 export const TASK_TEMPLATE_RESOLVER_LOCATION = "flytekit-ts.TaskTemplateResolver";
@@ -20,7 +20,7 @@ const locations: WeakMap<Function, string> = ((globalThis as Record<symbol, unkn
 
 /** Records where a container imports an executor from (what `@taskExecutor()` does). */
 export function setExecutorLocation(executorType: Function, location: string): void {
-  if (!/^.+#[^#]+$/.test(location)) throw new TypeError(`an executor's location is "<module>#<export>", got ${JSON.stringify(location)}`);
+  if (!/^.+#[^#]+$/.test(location)) throw new TaskResolutionError({ subject: `executor ${executorType.name}`, expected: 'a location "<module>#<export>"', got: JSON.stringify(location) });
   locations.set(executorType, location);
 }
 
@@ -29,10 +29,11 @@ export function executorLocation(executorType: ShimTaskExecutorClass): string {
   const own = Object.hasOwn(executorType, "location") ? executorType.location : undefined;
   const location = own ?? locations.get(executorType);
   if (location === undefined) {
-    throw new TaskResolutionError(
-      `executor ${executorType.name} has no location a container can import it from: decorate it with @taskExecutor() ` +
-        `or give it a static location = "<module>#${executorType.name}" (a package specifier or a path from the package root)`,
-    );
+    throw new TaskResolutionError({
+      subject: `executor ${executorType.name}`,
+      problem: "it has no location a container can import it from",
+      fix: `decorate it with @taskExecutor() or give it a static location = "<module>#${executorType.name}" (a package specifier or a path from the package root)`,
+    });
   }
   return location;
 }
@@ -41,21 +42,21 @@ export function executorLocation(executorType: ShimTaskExecutorClass): string {
 export class TaskTemplateResolver implements TaskResolver {
   readonly location = TASK_TEMPLATE_RESOLVER_LOCATION;
 
-  loaderArgs(task: Task): string[] {
+  loaderArgs(task: ResolvableTask): string[] {
     const executorType = (task as { executorType?: ShimTaskExecutorClass }).executorType;
     if (executorType === undefined) {
-      throw new TaskResolutionError(`task '${task.name}' has no executor: the task template resolver loads only template-based tasks`);
+      throw new TaskResolutionError({ task: task.name, problem: "it has no executor: the task template resolver loads only template-based tasks" });
     }
     return ["{{.taskTemplatePath}}", executorLocation(executorType)];
   }
 
-  async loadTask(loaderArgs: readonly string[]): Promise<Task> {
+  async loadTask(loaderArgs: readonly string[], context: ResolverContext = { storage: defaultStorage }): Promise<Task> {
     const [templatePath, location] = loaderArgs;
     if (templatePath === undefined || location === undefined || loaderArgs.length !== 2) {
-      throw new TaskResolutionError(`expected loader arguments "<template path> <module>#<executor>", got ${JSON.stringify(loaderArgs)}`);
+      throw new TaskResolutionError({ subject: "the loader arguments", expected: '"<template path> <module>#<executor>"', got: JSON.stringify(loaderArgs) });
     }
-    const template = fromBinary(TaskTemplateSchema, await storageFor(templatePath).read(templatePath));
-    const executorType = checkExecutor(await importLocation(location, "executor"), `executor ${location}`);
+    const template = decode(TaskTemplateSchema, await context.storage.read(templatePath));
+    const executorType = checkExecutor(await importLocation(location, "executor"), { subject: `executor ${location}` });
     return new ExecutableTemplateShimTask(template, executorType);
   }
 

@@ -1,7 +1,7 @@
 // The parts of a TaskTemplate that say how to run a container, as flytekit builds them
 // (core/utils.py, core/resources.py, python_auto_container.py).
 import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { ContainerSchema, ExtendedResourcesSchema, K8sPodSchema, Resources_ResourceName, ResourcesSchema, type Container, type ExtendedResources, type K8sPod, type Resources as IdlResources } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Accelerator } from "../tasks/accelerators.js";
 import type { PodTemplate } from "../tasks/pod-template.js";

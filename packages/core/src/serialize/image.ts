@@ -1,11 +1,11 @@
 // Container images at registration, as flytekit resolves them (python_auto_container.py and
 // configuration/__init__.py): a default image and named images, and templates in a task's
 // containerImage such as `{{.images.NAME.fqn}}:{{.images.NAME.version}}`.
+import { brand, FlyteError } from "../errors/flyte-error.js";
 
 /** Raised for an image flytekit-ts cannot resolve. */
-export class ImageError extends Error {
-  override name = "ImageError";
-}
+export class ImageError extends FlyteError {}
+brand(ImageError, "ImageError");
 
 /** One image: its name in the configuration, its fully qualified name, and a tag or a digest. */
 export class Image {
@@ -16,7 +16,7 @@ export class Image {
     readonly digest?: string,
   ) {
     if (tag !== undefined && digest !== undefined) {
-      throw new ImageError(`Cannot specify both tag and digest. Got tag=${tag} and digest=${digest}`);
+      throw new ImageError({ subject: `image ${fqn}`, problem: `Cannot specify both tag and digest. Got tag=${tag} and digest=${digest}` });
     }
   }
 
@@ -47,7 +47,7 @@ export class Image {
       }
     }
     if (!allowNoVersion && tag === undefined && digest === undefined) {
-      throw new ImageError(`Incorrectly formatted image ${identifier}, missing tag or digest`);
+      throw new ImageError({ subject: `image ${identifier}`, problem: `Incorrectly formatted image ${identifier}, missing tag or digest` });
     }
     return new Image(name, fqn, tag, digest);
   }
@@ -85,7 +85,7 @@ export class ImageConfig {
       const image = eq >= 0 ? Image.parse(v.slice(0, eq), v.slice(eq + 1)) : Image.parse(DEFAULT_IMAGE_NAME, v);
       if (image.name === DEFAULT_IMAGE_NAME) {
         if (defaultImage !== undefined) {
-          throw new ImageError(`Only one default image can be specified. Received multiple ${defaultImage.full} & ${image.full}`);
+          throw new ImageError({ subject: "images", problem: `Only one default image can be specified. Received multiple ${defaultImage.full} & ${image.full}` });
         }
         defaultImage = image;
       } else {
@@ -113,7 +113,7 @@ export function resolveContainerImage(image: string | undefined, config: ImageCo
     for (const m of image.matchAll(IMAGE_TEMPLATE)) {
       const [, group, name, attr = ""] = m;
       const found = config.findImage(name!);
-      if (found === undefined) throw new ImageError(`Image Config with name ${name} not found in the configuration`);
+      if (found === undefined) throw new ImageError({ subject: `image ${image}`, problem: `Image Config with name ${name} not found in the configuration` });
       if (attr === "version") {
         const version = found.version ?? config.defaultImage?.version ?? "";
         if (version.includes(":") && out.includes(`:${group}`)) out = out.replace(`:${group}`, `@${version}`);
@@ -123,11 +123,11 @@ export function resolveContainerImage(image: string | undefined, config: ImageCo
       } else if (attr === "") {
         out = out.replace(group!, found.full);
       } else {
-        throw new ImageError(`Only fqn and version are supported replacements, ${attr} is not supported`);
+        throw new ImageError({ subject: `image ${image}`, problem: `Only fqn and version are supported replacements, ${attr} is not supported` });
       }
     }
     return out;
   }
-  if (config.defaultImage === undefined) throw new ImageError("An image is required for container tasks: give a default image (--image)");
+  if (config.defaultImage === undefined) throw new ImageError({ subject: "image", problem: "An image is required for container tasks", fix: "give a default image (--image)" });
   return config.defaultImage.full;
 }

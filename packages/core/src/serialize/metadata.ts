@@ -1,4 +1,4 @@
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { RuntimeMetadata_RuntimeType, TaskMetadataSchema, type TaskMetadata as IdlTaskMetadata } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TaskMetadata } from "../tasks/options.js";
 import { VERSION } from "../version.js";

@@ -6,11 +6,11 @@ import { EchoTask } from "../tasks/echo-task.js";
 import { functionTask } from "../tasks/function-form.js";
 import { PodTemplate } from "../tasks/pod-template.js";
 import { Resources } from "../tasks/resources.js";
-import { Int } from "../types/index.js";
 import { Image, ImageConfig, resolveContainerImage } from "./image.js";
 import { SerializationSettings } from "./settings.js";
 import { toTaskSpec } from "../registration.js";
 import { toTaskTemplate } from "./template.js";
+import { Int } from "../index.js";
 
 const settings = (extra: Partial<ConstructorParameters<typeof SerializationSettings>[0]> = {}) =>
   new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash"), ...extra });
@@ -176,6 +176,6 @@ describe("TaskTemplate fields", () => {
   it("say a task has no location when it was not declared in a module", () => {
     const t = functionTask({ name: "nowhere" }, () => undefined);
     t.task.setLocation({});
-    expect(() => toTaskTemplate(t.task, settings())).toThrow(/cannot tell how a container would find task 'nowhere'/);
+    expect(() => toTaskTemplate(t.task, settings())).toThrow(/^task 'nowhere': cannot tell how a container would find it: it has no module and export path/);
   });
 });

@@ -1,8 +1,8 @@
 // Task → flyteidl.core.TaskTemplate, with flytekit's fields and rules
 // (flytekit/tools/translator.py get_serializable_task).
-import { toJson, type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
-import { encodeBinary } from "../idl/binary.js";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { brand, FlyteError } from "../errors/flyte-error.js";
+import { create as createMessage, encode as encodeBinary, toJsonValue } from "../idl/codec.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "../idl/gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
@@ -12,9 +12,8 @@ import { taskMetadataToIdl } from "./metadata.js";
 import type { SerializationSettings } from "./settings.js";
 
 /** A reference task has no template: it serializes to the identifier it was given. */
-export class ReferenceSerializationError extends Error {
-  override name = "ReferenceSerializationError";
-}
+export class ReferenceSerializationError extends FlyteError {}
+brand(ReferenceSerializationError, "ReferenceSerializationError");
 
 function nonEmpty(custom: JsonObject | undefined): JsonObject | undefined {
   return custom === undefined || Object.keys(custom).length === 0 ? undefined : custom;
@@ -23,9 +22,11 @@ function nonEmpty(custom: JsonObject | undefined): JsonObject | undefined {
 /** The TaskTemplate Flyte registers for a task. */
 export function toTaskTemplate(task: Task, settings: SerializationSettings): TaskTemplate {
   if (task instanceof ReferenceTask) {
-    throw new ReferenceSerializationError(
-      `task '${task.name}' is a reference to a registered task: it serializes to its identifier (toReferenceIdentifier), never a TaskTemplate`,
-    );
+    throw new ReferenceSerializationError({
+      task: task.name,
+      problem: "it is a reference to a registered task: it serializes to its identifier, never a TaskTemplate",
+      fix: "use toReferenceIdentifier(task)",
+    });
   }
   let container, k8sPod, sql;
   try {
@@ -34,7 +35,7 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
     sql = container === undefined && k8sPod === undefined ? task.getSql(settings) : undefined;
   } catch (e) {
     // An image that cannot be resolved is the task's: say which.
-    if (e instanceof ImageError) throw new ImageError(`task '${task.name}': ${e.message}`, { cause: e });
+    if (e instanceof ImageError) throw new ImageError({ ...e.fields, task: task.name }, { cause: e });
     throw e;
   }
   return createMessage(TaskTemplateSchema, {
@@ -71,5 +72,5 @@ export function templateToBinary(template: TaskTemplate): Uint8Array {
 
 /** A template as protobuf JSON, for reading. */
 export function templateToJson(template: TaskTemplate): JsonObject {
-  return toJson(TaskTemplateSchema, template) as JsonObject;
+  return toJsonValue(TaskTemplateSchema, template) as JsonObject;
 }

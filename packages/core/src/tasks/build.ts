@@ -1,33 +1,36 @@
-// Builds tasks from what decorators recorded (TaskDeclaration) and from the function form.
-import { inferFunctionInterface, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
-import { callerFile, moduleNameOf } from "../naming/module-name.js";
+// Builds tasks: from what decorators recorded (TaskDeclaration), and from the function form. One
+// builder makes every function task, whatever declared it; declarations are checked when they are
+// made (so a bad option fails at import, as flytekit's decorator does) and built on first use.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { TaskPlugins } from "../plugins/task-plugins.js";
+import { Interface } from "../interface/interface.js";
+import { moduleNameOf } from "../naming/module-name.js";
 import type { SerializationSettings } from "../serialize/settings.js";
 import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
-import { FunctionTask } from "./function-task.js";
-import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
+import type { TaskDeclaration } from "./declaration.js";
 import type { TaskDocs } from "./docs.js";
 import { EchoTask } from "./echo-task.js";
 import { TaskDefinitionError } from "./errors.js";
-import type { FunctionBody } from "./function-task.js";
+import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-task.js";
+import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { TaskPlugins } from "./plugins.js";
 import { ReferenceTask, type TaskReference } from "./reference-task.js";
-import type { TaskDeclaration } from "./declaration.js";
-import { taskStore } from "./store.js";
+import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
+import { taskStore, type TaskEntry } from "./store.js";
 import type { Task } from "./task.js";
 
-/** The options @task takes: every task option, plus its name and explicit interface. */
+/** The options of a function task: every task option, its name and its explicit interface. */
 export interface DeclaredTaskOptions extends TaskOptions {
-  /** The task's name; default `<module>.<Class>.<member>`. */
+  /** The task's name. @default `<module>.<Class>.<member>` (a function: `<module>.<function>`) */
   name?: string;
-  /** Input types (and defaults) by parameter name; they win over TypeScript's metadata. */
+  /** Input types (and defaults) by parameter name; they win over TypeScript's metadata. @default from TypeScript's metadata */
   inputs?: InputsSpec;
-  /** Output types: a single type (output `o0`) or named outputs; they win over the return type. */
+  /** Output types: a single type (output `o0`) or named outputs; they win over the return type. @default from TypeScript's metadata */
   outputs?: OutputsSpec;
 }
 
-export const DECLARED_TASK_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, "name", "inputs", "outputs"];
+/** What a function task's declaration takes: the task options, its name and its interface. */
+export const FUNCTION_TASK_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, "name", "inputs", "outputs"];
 
 /** `Pipelines.add`, `Pipelines.prototype.add` shown as `Pipelines.add`, or `Add` for a class task. */
 export function attributePathOf(declaration: TaskDeclaration): string {
@@ -41,50 +44,92 @@ export function defaultTaskName(file: string | undefined, attributePath: string)
   return module === "" ? attributePath : `${module}.${attributePath}`;
 }
 
+/** Checks a no-argument constructor is possible, so flytekit-ts can make the instance a task runs on. */
+export function checkInstantiable(cls: Function, task: string | undefined, subject: string): void {
+  if (cls.length > 0) {
+    throw new TaskDefinitionError({
+      task,
+      subject,
+      problem: `class ${cls.name} needs a constructor without arguments: flytekit-ts creates the instance an instance-method task runs on (a new one for every call, locally and in its container)`,
+      fix: "give the constructor's parameters defaults, or make the task a static method",
+    });
+  }
+}
+
 function isAsyncFunction(fn: Function): boolean {
   return fn.constructor?.name === "AsyncFunction";
 }
 
-/** What a declaration's function and TypeScript's metadata say of its signature, for inferFunctionInterface. */
-function signatureOf(declaration: TaskDeclaration) {
-  const { paramTypes, returnType, hasMetadata } = declaration.reflected;
-  return { fn: declaration.fn, paramTypes, returnType, hasMetadata, isAsync: isAsyncFunction(declaration.fn) || returnType === Promise };
+/** What a function task is built from: a decorated method, or a function given its types. */
+export interface FunctionTaskSource {
+  /** The function the task runs. */
+  fn: Function;
+  /** How it is called. */
+  body: FunctionBody;
+  /** Where it is declared, for its default name and for resolvers. */
+  location: TaskLocation;
+  /** The declaration's options, as given. */
+  options: DeclaredTaskOptions;
+  /**
+   * What TypeScript's metadata says of the function (a decorated method); undefined for a function
+   * given its types (the function form), whose inputs are exactly the declared ones.
+   */
+  reflected?: { paramTypes?: readonly unknown[]; returnType?: unknown; hasMetadata: boolean };
 }
 
-/** Checks a no-argument constructor is possible, so flytekit-ts can make the instance a task runs on. */
-export function checkInstantiable(cls: Function, where: string): void {
-  if (cls.length > 0) {
-    throw new TaskDefinitionError(
-      `${where}: class ${cls.name} needs a constructor without arguments: flytekit-ts creates the instance ` +
-        `an instance-method task runs on (a new one for every call, locally and in its container). ` +
-        `Give the constructor's parameters defaults, or make the task a static method`,
-    );
-  }
+/** The name a function task will have. */
+function nameOf(source: { options: DeclaredTaskOptions; location: TaskLocation }): string {
+  return source.options.name ?? defaultTaskName(source.location.file, source.location.attributePath ?? "");
 }
 
-function buildFunctionTask(declaration: TaskDeclaration): Task {
-  const options = declaration.options as DeclaredTaskOptions;
-  const path = attributePathOf(declaration);
-  const name = options.name ?? defaultTaskName(declaration.file, path);
-  checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
-  const where = `task '${name}' (${path})`;
-  const signature = signatureOf(declaration);
-  const isAsync = signature.isAsync;
-  const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
-  const iface = inferFunctionInterface({ where, ...signature, inputs: options.inputs, outputs: options.outputs, docs });
+/** The options of a function-task declaration, checked: what can be checked before its types are known. */
+function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Function, inputNames: readonly string[] | undefined) {
+  checkOptionNames(name, options, FUNCTION_TASK_OPTION_NAMES);
   const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
-  const settings = compileTaskOptions(name, taskOptions, { inputNames: iface.inputs.map((v) => v.name), fn: declaration.fn });
-  const TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
+  const settings = compileTaskOptions(name, taskOptions, { inputNames, fn });
+  let TaskClass;
+  try {
+    TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
+  } catch (e) {
+    if (e instanceof TaskDefinitionError && e.task === undefined) throw new TaskDefinitionError({ ...e.fields, task: name }, { cause: e });
+    throw e;
+  }
+  return { settings, TaskClass };
+}
+
+/** Builds a function task (a plugin's task class when its `taskConfig` has one): the one builder, for decorators and the function form. */
+export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
+  const { options, fn, reflected } = source;
+  const name = nameOf(source);
+  checkOptionNames(name, options, FUNCTION_TASK_OPTION_NAMES);
+  const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
+  const isAsync = isAsyncFunction(fn) || reflected?.returnType === Promise;
+  const iface =
+    reflected === undefined
+      ? new Interface(inputsOf(name, options.inputs ?? {}, docs), options.outputs === undefined ? [] : outputsOf(name, options.outputs, docs))
+      : inferFunctionInterface({ task: name, fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync });
+  const { settings, TaskClass } = checkFunctionOptions(name, options, fn, iface.inputs.map((v) => v.name));
   if (isAsync && !TaskClass.supportsAsync) {
-    throw new TaskDefinitionError(`${where}: Task plugin ${TaskClass.name} is not compatible with async functions`);
+    throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });
   }
-  let body: FunctionBody;
-  if (declaration.style === "static") body = { style: "positional", fn: declaration.fn, self: declaration.target };
-  else {
-    checkInstantiable(declaration.target, where);
-    body = { style: "instance", fn: declaration.fn, cls: declaration.target as new () => unknown };
-  }
-  return new TaskClass({ name, interface: iface, settings, body, isAsync, location: { file: declaration.file, attributePath: path } });
+  if (source.body.style === "instance") checkInstantiable(source.body.cls, name, "its class");
+  return new TaskClass({ name, interface: iface, settings, body: source.body, isAsync, location: source.location });
+}
+
+/** A declared method or class as a function task's source. */
+function functionSource(declaration: TaskDeclaration): FunctionTaskSource {
+  const path = attributePathOf(declaration);
+  const body: FunctionBody =
+    declaration.style === "static"
+      ? { style: "positional", fn: declaration.fn, self: declaration.target }
+      : { style: "instance", fn: declaration.fn, cls: declaration.target as new () => unknown };
+  return {
+    fn: declaration.fn,
+    body,
+    location: { file: declaration.file, attributePath: path },
+    options: declaration.options as DeclaredTaskOptions,
+    reflected: declaration.reflected,
+  };
 }
 
 /** The options of `@customContainerTask` (see the decorator). */
@@ -119,29 +164,39 @@ function containerPlan(declaration: TaskDeclaration): { name: string; build: () 
   const options = declaration.options as CustomContainerTaskOptions;
   const cls = declaration.target;
   const name = options.name ?? defaultTaskName(declaration.file, attributePathOf(declaration));
-  const where = `@customContainerTask() on ${cls.name} (task '${name}')`;
+  const where = { task: name, subject: `@customContainerTask() on ${cls.name}` };
   const { name: _n, config, executor, custom, ...rest } = options;
-  if (config !== undefined && (typeof config !== "object" || config === null)) throw new TaskDefinitionError(`${where}: config must be a config object`);
+  if (config !== undefined && (typeof config !== "object" || config === null)) {
+    throw new TaskDefinitionError({ ...where, expected: "config to be a config object", got: String(config) });
+  }
   const Plugin = config === undefined ? undefined : TaskPlugins.pluginFor(config.constructor);
   if (Plugin !== undefined) {
     if (!(Plugin.prototype instanceof CustomizedContainerTask)) {
       const how = Plugin.prototype instanceof FunctionTask ? `declare it with @task({ taskConfig: new ${config!.constructor.name}(...) })` : `make it with new ${Plugin.name}({ ... })`;
-      throw new TaskDefinitionError(`${where}: the plugin for ${config!.constructor.name} is ${Plugin.name}, which is not a customized container task; ${how}`);
+      throw new TaskDefinitionError({ ...where, problem: `the plugin for ${config!.constructor.name} is ${Plugin.name}, which is not a customized container task`, fix: how });
     }
     if (executor !== undefined || custom !== undefined) {
-      throw new TaskDefinitionError(`${where}: the plugin ${Plugin.name} brings its own executor and custom field; leave out executor and custom`);
+      throw new TaskDefinitionError({ ...where, problem: `the plugin ${Plugin.name} brings its own executor and custom field`, fix: "leave out executor and custom" });
     }
     const PluginTask = Plugin as unknown as new (init: { name: string; taskConfig: object } & Record<string, unknown>) => Task;
     return { name, build: () => named(where, () => new PluginTask({ name, taskConfig: config!, ...rest })) };
   }
   if (executor === undefined) {
-    throw new TaskDefinitionError(`${where}: give the executor that runs it (executor: MyExecutor)${config === undefined ? "" : `, or register a plugin for ${config.constructor.name} with TaskPlugins`}`);
+    throw new TaskDefinitionError({
+      ...where,
+      problem: "it has no executor to run it",
+      fix: `give one (executor: MyExecutor)${config === undefined ? "" : `, or register a plugin for ${config.constructor.name} with TaskPlugins`}`,
+    });
   }
   checkExecutor(executor, where);
   const staticCustom = (cls as { custom?: unknown }).custom;
   const customOf = custom ?? (typeof staticCustom === "function" ? (staticCustom.bind(cls) as (c: unknown, s: SerializationSettings | undefined) => JsonObject) : undefined);
   if (typeof customOf !== "function") {
-    throw new TaskDefinitionError(`${where}: say what goes into the template's custom field, which the executor reads: custom: (config) => ({ ... }), or a static custom(config) on ${cls.name}`);
+    throw new TaskDefinitionError({
+      ...where,
+      problem: "it does not say what goes into the template's custom field, which the executor reads",
+      fix: `custom: (config) => ({ ... }), or a static custom(config) on ${cls.name}`,
+    });
   }
   return {
     name,
@@ -150,50 +205,38 @@ function containerPlan(declaration: TaskDeclaration): { name: string; build: () 
 }
 
 /** Runs a build; an error that does not say where it happened (a class used before it is declared) is told where. */
-function named<T>(where: string, build: () => T): T {
+function named<T>(where: { task: string; subject: string }, build: () => T): T {
   try {
     return build();
   } catch (e) {
     if (e instanceof TaskDefinitionError || !(e instanceof Error)) throw e;
-    throw new TaskDefinitionError(`${where}: ${e.message}`, { cause: e });
+    throw new TaskDefinitionError({ ...where, problem: e.message }, { cause: e });
   }
 }
 
+const ECHO_OPTION_NAMES = ["name", "inputs"];
+const REFERENCE_OPTION_NAMES = ["project", "domain", "name", "version", "inputs", "outputs"];
+
 function buildEchoTask(declaration: TaskDeclaration): Task {
   const options = declaration.options as { name?: string; inputs?: InputsSpec };
-  const path = attributePathOf(declaration);
-  const name = options.name ?? defaultTaskName(declaration.file, path);
-  checkOptionNames(name, options, ["name", "inputs"]);
-  const iface = inferFunctionInterface({
-    where: `echo task '${name}' (${path})`,
-    ...signatureOf(declaration),
-    // Echo tasks mirror their inputs; the method's return type and body do not matter.
-    returnType: undefined,
-    inputs: options.inputs,
-    outputs: {},
-    isAsync: false,
-  });
+  const name = options.name ?? defaultTaskName(declaration.file, attributePathOf(declaration));
+  checkOptionNames(name, options, ECHO_OPTION_NAMES);
+  // Echo tasks mirror their inputs; the method's return type and body do not matter.
+  const iface = inferFunctionInterface({ task: name, fn: declaration.fn, ...declaration.reflected, returnType: undefined, inputs: options.inputs, outputs: {}, isAsync: false });
   return new EchoTask({ name, inputs: iface.inputs });
 }
 
 function buildReferenceTask(declaration: TaskDeclaration): Task {
   const options = declaration.options as Partial<TaskReference> & { inputs?: InputsSpec; outputs?: OutputsSpec };
   const path = attributePathOf(declaration);
-  checkOptionNames(options.name ?? path, options, ["project", "domain", "name", "version", "inputs", "outputs"]);
   const reference = { project: options.project, domain: options.domain, name: options.name, version: options.version } as TaskReference;
-  const iface = inferFunctionInterface({
-    where: `reference task '${String(options.name)}' (${path})`,
-    ...signatureOf(declaration),
-    inputs: options.inputs,
-    outputs: options.outputs,
-  });
+  const iface = inferFunctionInterface({ task: options.name ?? path, fn: declaration.fn, ...declaration.reflected, inputs: options.inputs, outputs: options.outputs, isAsync: false });
   return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path) });
 }
 
 /**
- * Checks what can be checked when a task is declared, so that a bad option fails at import, as
- * flytekit's decorator does: the options. The interface waits for first use, since its types may
- * name classes declared further down.
+ * Checks what can be checked when a task is declared: its options, its plugin. The interface waits
+ * for first use, since its types may name classes declared further down.
  */
 export function checkDeclaration(declaration: TaskDeclaration): void {
   const path = attributePathOf(declaration);
@@ -207,29 +250,17 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
         hasTaskOptions = true;
         break;
       }
-      if (!hasTaskOptions) return;
-      const name = options.name ?? defaultTaskName(declaration.file, path);
-      checkOptionNames(name, options, DECLARED_TASK_OPTION_NAMES);
-      const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
-      const settings = compileTaskOptions(name, taskOptions, { inputNames: undefined, fn: declaration.fn });
-      // A config whose plugin runs no function of yours is refused here, not at first use.
-      if (settings.taskConfig !== undefined) {
-        try {
-          TaskPlugins.findPluginTask(settings.taskConfig.constructor);
-        } catch (e) {
-          throw new TaskDefinitionError(`task '${name}' (${path}): ${(e as Error).message}`, { cause: e });
-        }
-      }
+      if (hasTaskOptions) checkFunctionOptions(options.name ?? defaultTaskName(declaration.file, path), options, declaration.fn, undefined);
       return;
     }
     case "echo":
-      checkOptionNames(options.name ?? defaultTaskName(declaration.file, path), options, ["name", "inputs"]);
+      checkOptionNames(options.name ?? defaultTaskName(declaration.file, path), options, ECHO_OPTION_NAMES);
       return;
     case "reference":
-      checkOptionNames(options.name ?? path, options, ["project", "domain", "name", "version", "inputs", "outputs"]);
+      checkOptionNames(options.name ?? path, options, REFERENCE_OPTION_NAMES);
       for (const key of ["project", "domain", "name", "version"] as const) {
         if (typeof options[key] !== "string" || options[key] === "") {
-          throw new TaskDefinitionError(`@referenceTask() on ${path}: ${key} must be a non-empty string`);
+          throw new TaskDefinitionError({ task: options.name ?? path, subject: `option '${key}'`, expected: "a non-empty string", got: JSON.stringify(options[key]) ?? "nothing" });
         }
       }
       return;
@@ -244,7 +275,7 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
 export function buildDeclaredTask(declaration: TaskDeclaration): Task {
   switch (declaration.kind) {
     case "function":
-      return buildFunctionTask(declaration);
+      return buildFunctionTask(functionSource(declaration));
     case "echo":
       return buildEchoTask(declaration);
     case "reference":
@@ -254,6 +285,11 @@ export function buildDeclaredTask(declaration: TaskDeclaration): Task {
   }
 }
 
-taskStore.setBuilder(buildDeclaredTask);
-
-export { callerFile };
+/**
+ * Declares a task (what a decorator does): checks the declaration, records it in the store, and
+ * returns its entry, which builds the task on first use. `handles` lead to it (what `taskOf` takes).
+ */
+export function declare(declaration: TaskDeclaration, handles: readonly Function[]): TaskEntry {
+  checkDeclaration(declaration);
+  return taskStore.record(declaration, handles, buildDeclaredTask);
+}

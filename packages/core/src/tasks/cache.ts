@@ -22,7 +22,7 @@ export interface CachePolicy {
  */
 export class FunctionSourcePolicy implements CachePolicy {
   getVersion(salt: string, params: VersionParameters): string {
-    if (params.fn === undefined) throw new Error("the task has no function to version");
+    if (params.fn === undefined) throw new TaskDefinitionError({ subject: "FunctionSourcePolicy", problem: "the task has no function to version" });
     return createHash("sha256").update(salt).update(Function.prototype.toString.call(params.fn)).digest("hex");
   }
 
@@ -58,12 +58,12 @@ export class Cache {
     this.salt = spec.salt ?? "";
     this.policies = spec.policies === undefined ? [] : Array.isArray(spec.policies) ? [...spec.policies] : [spec.policies as CachePolicy];
     if (this.version === undefined && this.policies.length === 0) {
-      throw new TaskDefinitionError("If version is not defined then at least one cache policy needs to be set");
+      throw new TaskDefinitionError({ subject: "Cache", problem: "If version is not defined then at least one cache policy needs to be set", fix: 'give a version: new Cache({ version: "1" })' });
     }
   }
 
-  /** The explicit version, or the sha256 of the policies' versions concatenated, as flytekit computes it. */
-  getVersion(params: VersionParameters): string {
+  /** The explicit version, or the sha256 of the policies' versions concatenated, as flytekit computes it. `task` names the task in errors. */
+  getVersion(params: VersionParameters, task?: string): string {
     if (this.version !== undefined) return this.version;
     let joined = "";
     for (const policy of this.policies) {
@@ -71,7 +71,12 @@ export class Cache {
         joined += policy.getVersion(this.salt, params);
       } catch (e) {
         throw new TaskDefinitionError(
-          `Failed to generate version for cache policy ${String(policy)}. Please consider setting the version in the Cache definition, e.g. Cache({ version: "v1.2.3" })`,
+          {
+            task,
+            subject: "option 'cache'",
+            problem: `Failed to generate version for cache policy ${String(policy)}: ${e instanceof Error ? e.message : String(e)}`,
+            fix: 'set the version in the Cache definition, e.g. new Cache({ version: "v1.2.3" })',
+          },
           { cause: e },
         );
       }

@@ -3,7 +3,6 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ExecutionContext } from "../execute/context.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { executorLocation, taskTemplateResolver } from "../resolvers/template-resolver.js";
 import { ImageConfig } from "../serialize/image.js";
@@ -17,6 +16,7 @@ import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./con
 import { TaskDefinitionError } from "./errors.js";
 import { Resources } from "./resources.js";
 import { ExecutableTemplateShimTask, ShimTaskExecutor } from "./shim.js";
+import { type ExecutionContext } from "../index.js";
 
 class GreetConfig {
   constructor(readonly greeting: string) {}
@@ -95,21 +95,21 @@ describe("CustomizedContainerTask", () => {
     expect(GreetExecutor.seen.template?.custom).toEqual({ greeting: "hello" });
     expect(GreetExecutor.seen.context?.taskName).toBe("greet");
     // Inputs are checked as any task's.
-    expect(() => t.invoke({ name: "flyte", times: 1.5 })).toThrow(/argument 'times' expects Int, got 1.5/);
+    expect(() => t.invoke({ name: "flyte", times: 1.5 })).toThrow("task 'greet', input 'times': expected Int, got 1.5 (number)");
   });
 
   it("refuses a class without getCustom where the task is made, and an executor that is not one", () => {
     // TypeScript refuses it (getCustom is abstract); JavaScript gets the error where the task is made.
     // @ts-expect-error a class that does not implement getCustom
     class NoCustom extends CustomizedContainerTask<GreetConfig> {}
-    expect(() => new (NoCustom as unknown as new (i: object) => object)({ name: "nc", taskConfig: new GreetConfig("x"), executorType: GreetExecutor })).toThrow(
-      new TaskDefinitionError("task 'nc': NoCustom must implement getCustom(settings) as a method: the template's custom field its executor reads"),
-    );
+    const make = () => new (NoCustom as unknown as new (i: object) => object)({ name: "nc", taskConfig: new GreetConfig("x"), executorType: GreetExecutor });
+    expect(make).toThrow(TaskDefinitionError);
+    expect(make).toThrow("task 'nc': NoCustom does not implement getCustom(settings); implement it as a method: it makes the template's custom field, which its executor reads");
     class NotAnExecutor {}
     expect(() => new GreetTask("bad", new GreetConfig("x"), { executorType: NotAnExecutor as never })).toThrow(
-      "task 'bad': the executor must be a class that extends ShimTaskExecutor, got NotAnExecutor",
+      "task 'bad': expected an executor: a class that extends ShimTaskExecutor, got NotAnExecutor",
     );
-    expect(() => new GreetTask("bad", new GreetConfig("x"), { unknownOption: 1 } as never)).toThrow(/Unrecognized argument\(s\) for task 'bad': unknownOption/);
+    expect(() => new GreetTask("bad", new GreetConfig("x"), { unknownOption: 1 } as never)).toThrow(/^task 'bad': Unrecognized argument\(s\) for task: unknownOption; it takes annotations, /);
   });
 
   it("gives the types of its inputs and outputs by name", () => {
@@ -117,7 +117,7 @@ describe("CustomizedContainerTask", () => {
     expect(Object.keys(t.getInputTypes())).toEqual(["name", "times"]);
     expect(t.getTypeForInputVar("times")).toBe(Int);
     expect(t.getTypeForOutputVar("o0")).toBe(Str);
-    expect(() => t.getTypeForInputVar("nope")).toThrow("task 'greet' has no input 'nope'");
+    expect(() => t.getTypeForInputVar("nope")).toThrow("task 'greet', input 'nope': no such input");
   });
 });
 
@@ -187,7 +187,7 @@ describe("an executor's result as outputs, as flytekit's shim reads it", () => {
     Returns.value = { n: 2, s: "b" };
     expect(t.invoke({})).toEqual({ n: 2, s: "b" });
     Returns.value = [1];
-    expect(() => t.invoke({})).toThrow("Task 'two' returned 1 values for its 2 outputs (n, s)");
+    expect(() => t.invoke({})).toThrow("task 'two': expected 2 values, one for each output (n, s), got 1");
   });
 });
 
@@ -213,11 +213,11 @@ describe("TaskTemplateResolver", () => {
         return null;
       }
     }
-    expect(() => executorLocation(Nowhere)).toThrow(/executor Nowhere has no location a container can import it from: decorate it with @taskExecutor\(\)/);
+    expect(() => executorLocation(Nowhere)).toThrow(/^executor Nowhere: it has no location a container can import it from; decorate it with @taskExecutor\(\)/);
     // A subclass does not inherit its parent's location: the container would load the parent.
     class Sub extends GreetExecutor {}
-    expect(() => executorLocation(Sub)).toThrow(/executor Sub has no location/);
-    await expect(taskTemplateResolver.loadTask(["only-one"])).rejects.toThrow(/expected loader arguments "<template path> <module>#<executor>"/);
+    expect(() => executorLocation(Sub)).toThrow(/^executor Sub: it has no location/);
+    await expect(taskTemplateResolver.loadTask(["only-one"])).rejects.toThrow('the loader arguments: expected "<template path> <module>#<executor>", got ["only-one"]');
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-template-"));
     const path = join(dir, "t.pb");
     writeFileSync(path, toBinary(TaskTemplateSchema, create(TaskTemplateSchema, { id: { name: "x" } })));

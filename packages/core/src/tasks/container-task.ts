@@ -3,12 +3,11 @@
 // serialized TaskTemplate. Plugin authors subclass it, provide `getCustom` (everything the
 // executor needs goes into the template's `custom`) and pass their executor.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { fromBinary } from "@bufbuild/protobuf";
-import { encodeBinary } from "../idl/binary.js";
+import { decode, encode } from "../idl/codec.js";
 import { TaskTemplateSchema, type Container, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
-import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
-import type { TaskResolver } from "../resolvers/resolver.js";
+import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
+import type { TaskResolver } from "./resolver.js";
 import { taskTemplateResolver } from "../resolvers/template-resolver.js";
 import { buildContainer } from "../serialize/container.js";
 import { executeArgs } from "../serialize/entrypoint-args.js";
@@ -17,35 +16,35 @@ import { SerializationSettings } from "../serialize/settings.js";
 import { toTaskTemplate } from "../serialize/template.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { TaskDefinitionError } from "./errors.js";
-import { checkOptionNames, compileTaskOptions, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { checkOptionNames, compileTaskOptions, optionNamesIn, type OptionGroup, type TaskOptionsIn } from "./options.js";
 import { ExecutorTask, type ShimTaskExecutorClass } from "./shim.js";
 import { Task } from "./task.js";
 
-/** The options of a customized container task: flytekit's constructor parameters, in camelCase, and the task options that apply. */
-export interface CustomizedContainerTaskInit<Config> extends Pick<
-  TaskOptions,
-  "cache" | "cacheVersion" | "cacheSerialize" | "cacheIgnoreInputVars" | "retries" | "interruptible" | "deprecated" | "timeout" | "requests" | "limits" | "resources" | "environment" | "secretRequests" | "labels" | "annotations" | "docs"
-> {
+/** The task options a customized container task takes: all but its pod, accelerators and decks (flytekit's ignores them). */
+type ContainerTaskGroup = "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "docs" | "resolver";
+const CONTAINER_TASK_GROUPS: readonly OptionGroup[] = ["cache", "run", "metadata", "image", "resources", "secrets", "docs", "resolver"] satisfies ContainerTaskGroup[];
+
+/**
+ * The options of a customized container task: flytekit's constructor parameters, in camelCase, and
+ * the task options that apply. `containerImage` is the executor's image, not the user's; the
+ * resolver is the task template resolver unless given.
+ */
+export interface CustomizedContainerTaskInit<Config> extends TaskOptionsIn<ContainerTaskGroup> {
   name: string;
   /** The plugin's configuration; what the executor needs of it goes into `custom`. */
   taskConfig: Config;
-  /** The image the task runs in: the executor's, not the user's. Templates (`{{.images.NAME.fqn}}`) are resolved. */
-  containerImage?: string;
   /** The executor that runs the task from its template. */
   executorType: ShimTaskExecutorClass;
-  /** How a container finds the task; default the task template resolver. */
-  taskResolver?: TaskResolver;
-  /** Flyte's task type (default `typescript-task`). */
+  /** Flyte's task type. @default "typescript-task" */
   taskType?: string;
+  /** The inputs, by name. @default none */
   inputs?: InputsSpec;
+  /** The outputs. @default none */
   outputs?: OutputsSpec;
 }
 
-/** Task options a customized container task does not take (flytekit's ignores them): its pod, accelerators, decks. */
-const NOT_TAKEN = ["podTemplate", "podTemplateName", "accelerator", "sharedMemory", "enableDeck", "disableDeck", "deckFields"];
-
 /** What the constructor takes: flytekit's parameters and the task options that apply. */
-const INIT_NAMES: readonly string[] = ["name", "executorType", "taskType", "inputs", "outputs", ...TASK_OPTION_NAMES.filter((n) => !NOT_TAKEN.includes(n))];
+const INIT_NAMES: readonly string[] = ["name", "taskConfig", "executorType", "taskType", "inputs", "outputs", ...optionNamesIn(CONTAINER_TASK_GROUPS)];
 
 /** The settings a template is serialized with before there are real ones (flytekit's placeholders). */
 const PLACEHOLDER_SETTINGS = new SerializationSettings({
@@ -72,16 +71,17 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Executor
 
   constructor(init: CustomizedContainerTaskInit<Config>) {
     const name = init?.name;
-    if (typeof name !== "string" || name === "") throw new TaskDefinitionError(`a customized container task needs a name, got ${JSON.stringify(name) ?? String(name)}`);
-    const where = `task '${name}'`;
+    if (typeof name !== "string" || name === "") throw new TaskDefinitionError({ subject: new.target.name, expected: "a name", got: JSON.stringify(name) ?? String(name) });
     checkOptionNames(name, init, INIT_NAMES);
     const docs = typeof init.docs === "string" ? { short: init.docs } : init.docs;
-    const inputs: InputVariable[] = inputsOf(where, init.inputs ?? {}, docs);
-    const outputs: OutputVariable[] = init.outputs === undefined ? [] : outputsOf(where, init.outputs, docs);
+    const inputs: InputVariable[] = inputsOf(name, init.inputs ?? {}, docs);
+    const outputs: OutputVariable[] = init.outputs === undefined ? [] : outputsOf(name, init.outputs, docs);
     const { name: _n, taskConfig: _c, executorType: _e, taskResolver, taskType: _t, inputs: _i, outputs: _o, containerImage, ...options } = init;
     const settings = compileTaskOptions(name, { ...options, containerImage, taskResolver }, { inputNames: inputs.map((v) => v.name) });
     super({ name, interface: new Interface(inputs, outputs), settings }, init.executorType);
-    if (init.taskType !== undefined && (typeof init.taskType !== "string" || init.taskType === "")) throw new TaskDefinitionError(`${where}: taskType must be a non-empty string`);
+    if (init.taskType !== undefined && (typeof init.taskType !== "string" || init.taskType === "")) {
+      throw new TaskDefinitionError({ task: name, subject: "option 'taskType'", expected: "a non-empty string", got: JSON.stringify(init.taskType) ?? String(init.taskType) });
+    }
     this.taskType = init.taskType ?? "typescript-task";
     this.taskConfig = init.taskConfig;
     this.containerImage = settings.containerImage;
@@ -89,7 +89,7 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Executor
     // flytekit raises NotImplementedError from get_custom at serialization; TypeScript refuses a
     // subclass without it (it is abstract), and JavaScript's fails where the task is made.
     if (this.getCustom === Task.prototype.getCustom) {
-      throw new TaskDefinitionError(`${where}: ${new.target.name} must implement getCustom(settings) as a method: the template's custom field its executor reads`);
+      throw new TaskDefinitionError({ task: name, problem: `${new.target.name} does not implement getCustom(settings)`, fix: "implement it as a method: it makes the template's custom field, which its executor reads" });
     }
   }
 
@@ -132,13 +132,13 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Executor
 
   getTypeForInputVar(name: string): AnyFlyteType {
     const v = this.interface.inputs.find((i) => i.name === name);
-    if (v === undefined) throw new TaskDefinitionError(`task '${this.name}' has no input '${name}'`);
+    if (v === undefined) throw new TaskDefinitionError({ task: this.name, subject: `input '${name}'`, problem: "no such input" });
     return v.type;
   }
 
   getTypeForOutputVar(name: string): AnyFlyteType {
     const v = this.interface.outputs.find((o) => o.name === name);
-    if (v === undefined) throw new TaskDefinitionError(`task '${this.name}' has no output '${name}'`);
+    if (v === undefined) throw new TaskDefinitionError({ task: this.name, subject: `output '${name}'`, problem: "no such output" });
     return v.type;
   }
 
@@ -153,7 +153,7 @@ export abstract class CustomizedContainerTask<Config = unknown> extends Executor
     template.taskTypeVersion = 0;
     template.extendedResources = undefined;
     // Through its bytes, as the container reads it: the executor sees here what it sees there.
-    this.template = fromBinary(TaskTemplateSchema, encodeBinary(TaskTemplateSchema, template));
+    this.template = decode(TaskTemplateSchema, encode(TaskTemplateSchema, template));
     return this.template;
   }
 

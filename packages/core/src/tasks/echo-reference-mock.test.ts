@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Interface } from "../interface/interface.js";
 import { restoreAllMocks } from "../testing/mock.js";
-import { Float, Int, List, Optional, Str } from "../types/index.js";
 import { EchoTask } from "./echo-task.js";
 import { NotRunnableLocallyError } from "./errors.js";
 import { functionTask } from "./function-form.js";
-import { mockTask, taskOf } from "./handles.js";
+import { taskOf } from "./handles.js";
+import { mockTask } from "../testing/mock.js";
 import { defaultTaskSettings } from "./options.js";
 import { ReferenceTask } from "./reference-task.js";
+import { Float, Int, List, Optional, Str } from "../index.js";
 
 describe("EchoTask", () => {
   it("mirrors its inputs as outputs o0, o1, ... with no container", () => {
@@ -25,8 +26,8 @@ describe("EchoTask", () => {
 
   it("checks its arguments like any task", () => {
     const echo = new EchoTask({ name: "echo3", inputs: { a: Int } });
-    expect(() => echo.invoke({ a: "x" })).toThrow("Failed to convert inputs of task 'echo3': argument 'a' expects Int, got \"x\" (string)");
-    expect(() => new EchoTask({ name: "e", inputs: {}, extra: 1 } as never)).toThrow(/Unrecognized argument\(s\) for task 'e': extra/);
+    expect(() => echo.invoke({ a: "x" })).toThrow("task 'echo3', input 'a': expected Int, got \"x\" (string)");
+    expect(() => new EchoTask({ name: "e", inputs: {}, extra: 1 } as never)).toThrow("task 'e': Unrecognized argument(s) for task: extra; it takes inputs, name");
   });
 });
 
@@ -50,7 +51,7 @@ describe("ReferenceTask", () => {
 
   it("cannot run locally until it is mocked", () => {
     expect(() => ref.invoke({ a: ["x"] })).toThrow(NotRunnableLocallyError);
-    expect(() => ref.invoke({ a: ["x"] })).toThrow(/^Remote reference entities cannot be run locally\. You must mock this out\./);
+    expect(() => ref.invoke({ a: ["x"] })).toThrow(/^task 'recipes\.aaa\.simple\.join_strings': Remote reference entities cannot be run locally\. You must mock this out/);
     const mock = mockTask(ref).returns("hello");
     try {
       expect(ref.invoke({ a: ["x", "y"] })).toBe("hello");
@@ -63,13 +64,13 @@ describe("ReferenceTask", () => {
 
   it("still checks inputs and outputs against its types when mocked", () => {
     using _mock = mockTask(ref).returns(42);
-    expect(() => ref.invoke({ a: "not a list" })).toThrow("argument 'a' expects List(Str), got \"not a list\" (string)");
-    expect(() => ref.invoke({ a: [] })).toThrow(/at output 'o0' \(position 0\): o0 expects Str, got 42 \(number\)/);
+    expect(() => ref.invoke({ a: "not a list" })).toThrow("input 'a': expected List(Str), got \"not a list\" (string)");
+    expect(() => ref.invoke({ a: [] })).toThrow("output 'o0': expected Str, got 42 (number)");
   });
 
   it("needs every part of its identity", () => {
     expect(() => new ReferenceTask({ reference: { project: "p", domain: "d", name: "n", version: "" }, interface: iface, settings: defaultTaskSettings("x") })).toThrow(
-      "referenceTask: version must be a non-empty string",
+      'reference task, version: expected a non-empty string, got ""',
     );
   });
 });
@@ -88,6 +89,6 @@ describe("mockTask", () => {
   });
 
   it("refuses what is not a task", () => {
-    expect(() => mockTask(() => 1)).toThrow("taskOf(): (anonymous function) is not a task; declare it with @task() or build it with task({ ... }, fn)");
+    expect(() => mockTask(() => 1)).toThrow("taskOf(): expected a task, got (anonymous function); declare it with @task() or build it with task({ ... }, fn)");
   });
 });

@@ -1,6 +1,7 @@
 import { Interface, type InputVariable } from "../interface/interface.js";
-import { inputsOf, type InputsSpec } from "../interface/infer.js";
-import type { TaskExecutionContext } from "../execute/context.js";
+import { inputsOf, type InputsSpec } from "./infer.js";
+import type { TaskExecutionContext } from "../context/context.js";
+import { TaskDefinitionError } from "./errors.js";
 import { checkOptionNames, defaultTaskSettings } from "./options.js";
 import { Task } from "./task.js";
 
@@ -13,7 +14,7 @@ export class EchoTask extends Task {
   readonly taskType = "echo";
 
   constructor(spec: { name: string; inputs: InputsSpec | readonly InputVariable[] }) {
-    if (typeof spec.name !== "string" || spec.name === "") throw new TypeError("EchoTask needs a name");
+    if (typeof spec.name !== "string" || spec.name === "") throw new TaskDefinitionError({ subject: "EchoTask", expected: "a name", got: JSON.stringify(spec.name) ?? String(spec.name) });
     checkOptionNames(spec.name, spec, ["name", "inputs"]);
     const inputs = Array.isArray(spec.inputs) ? (spec.inputs as readonly InputVariable[]) : inputsOf(spec.name, spec.inputs as InputsSpec);
     const outputs = inputs.map((v, i) => ({ name: `o${i}`, type: v.type, description: `o${i}` }));

@@ -1,77 +1,101 @@
-// Errors of the task layer. Each names the task and what is wrong; the type engine's own
-// TypeTransformerError stays the cause where a value did not fit.
+// Errors of the task layer, in the one format (see errors/flyte-error.ts): each names the task and
+// what is wrong; the type engine's TypeTransformerError stays the cause where a value did not fit.
+import { brand, FlyteError, type ErrorFields } from "../errors/flyte-error.js";
+import { TypeTransformerError } from "../types/errors.js";
 
 /** A task that cannot be declared as written: an unknown option, a type that cannot be inferred. */
-export class TaskDefinitionError extends TypeError {
-  override name = "TaskDefinitionError";
+export class TaskDefinitionError extends FlyteError {}
+brand(TaskDefinitionError, "TaskDefinitionError");
+
+/** What a value failure says at a task's boundary: the task, the input or output, where in it, expected and got. */
+function boundaryFields(task: string, cause: TypeTransformerError): ErrorFields & { task: string } {
+  return { task, path: cause.path, expected: cause.expected, got: cause.got, problem: cause.problem };
 }
 
-/** The arguments of a call do not fit the task's inputs; nothing ran. */
-export class TaskInputError extends TypeError {
-  override name = "TaskInputError";
-  constructor(
-    message: string,
-    /** The task's name. */
-    readonly task: string,
-    /** The input concerned, when there is one. */
-    readonly input?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** The arguments of a call, or the inputs a task was given, do not fit its inputs; nothing ran. */
+export class TaskInputError extends FlyteError {
+  declare readonly task: string;
+  /** The input concerned, when there is one. */
+  readonly input?: string;
+
+  constructor(fields: ErrorFields & { task: string; input?: string }, options?: { cause?: unknown }) {
+    const { input, ...rest } = fields;
+    super({ ...rest, subject: input === undefined ? rest.subject : `input '${input}'` }, options);
+    if (input !== undefined) Object.defineProperty(this, "input", { value: input, enumerable: false });
+  }
+
+  /** An input's value did not fit its type. */
+  static ofValue(task: string, input: string, cause: TypeTransformerError): TaskInputError {
+    return new TaskInputError({ ...boundaryFields(task, cause), input }, { cause });
   }
 }
+brand(TaskInputError, "TaskInputError");
 
 /** What a task returned does not fit its outputs. */
-export class TaskOutputError extends TypeError {
-  override name = "TaskOutputError";
-  constructor(
-    message: string,
-    readonly task: string,
-    readonly output?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class TaskOutputError extends FlyteError {
+  declare readonly task: string;
+  /** The output concerned, when there is one. */
+  readonly output?: string;
+
+  constructor(fields: ErrorFields & { task: string; output?: string }, options?: { cause?: unknown }) {
+    const { output, ...rest } = fields;
+    super({ ...rest, subject: output === undefined ? rest.subject : `output '${output}'` }, options);
+    if (output !== undefined) Object.defineProperty(this, "output", { value: output, enumerable: false });
+  }
+
+  /** An output's value did not fit its type. */
+  static ofValue(task: string, output: string, cause: TypeTransformerError): TaskOutputError {
+    return new TaskOutputError({ ...boundaryFields(task, cause), output }, { cause });
   }
 }
+brand(TaskOutputError, "TaskOutputError");
 
 /**
  * Throw this (or a subclass) from a task to say that trying again may succeed: a task with
  * `retries` runs again, locally as on Flyte, where it is reported as a recoverable user error.
  * Any other error fails the task at once.
  */
-export class RecoverableError extends Error {
-  override name = "RecoverableError";
+export class RecoverableError extends FlyteError {
   /** Flyte's error code for recoverable user errors. */
-  readonly errorCode: string = "USER:Recoverable";
+  declare readonly errorCode: string;
+
+  constructor(message: ErrorFields | string, options?: { cause?: unknown }) {
+    super(message, options);
+    Object.defineProperty(this, "errorCode", { value: "USER:Recoverable", enumerable: true, writable: true, configurable: true });
+  }
 }
+brand(RecoverableError, "RecoverableError");
 
 /** A task ran past its `timeout`. Like Flyte, flytekit-ts treats it as recoverable: retries apply. */
 export class TaskTimeoutError extends RecoverableError {
-  override name = "TaskTimeoutError";
-  constructor(
-    message: string,
-    readonly task: string,
-    readonly timeoutMs: number,
-  ) {
-    super(message);
+  declare readonly task: string;
+  /** The timeout, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(task: string, timeoutMs: number) {
+    super({ task, problem: `it exceeded its timeout of ${timeoutMs / 1000}s` });
+    this.timeoutMs = timeoutMs;
   }
 }
+brand(TaskTimeoutError, "TaskTimeoutError");
 
 /**
  * Throw this to say the task's outputs are to be ignored (flytekit's IgnoreOutputs, for workers of
  * a distributed job other than the one that reports): the container writes neither outputs nor an error.
  */
-export class IgnoreOutputs extends Error {
-  override name = "IgnoreOutputs";
-}
+export class IgnoreOutputs extends FlyteError {}
+brand(IgnoreOutputs, "IgnoreOutputs");
 
 /** A task threw something that is not an Error (a string, a number, ...): the value is kept. */
-export class ThrownValueError extends Error {
-  override name = "ThrownValueError";
-  constructor(readonly value: unknown) {
-    super(`the task threw ${describeThrown(value)}, which is not an Error`);
+export class ThrownValueError extends FlyteError {
+  readonly value: unknown;
+
+  constructor(value: unknown) {
+    super({ problem: `the task threw ${describeThrown(value)}, which is not an Error` });
+    Object.defineProperty(this, "value", { value, enumerable: false });
   }
 }
+brand(ThrownValueError, "ThrownValueError");
 
 function describeThrown(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`;
@@ -87,16 +111,24 @@ function describeThrown(value: unknown): string {
 }
 
 /** A task that only Flyte can run (a reference task, a query run by a backend plugin). */
-export class NotRunnableLocallyError extends Error {
-  override name = "NotRunnableLocallyError";
+export class NotRunnableLocallyError extends FlyteError {}
+brand(NotRunnableLocallyError, "NotRunnableLocallyError");
+
+/** Marks errors thrown by a task's own code (as opposed to conversion or the SDK). */
+const USER_ERROR = Symbol.for("flytekit-ts.user-error");
+
+/** Whether an error came from a task's own code. */
+export function isUserError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { [USER_ERROR]?: boolean })[USER_ERROR] === true;
 }
 
 /**
  * The user's error, re-thrown as its own type with the task's name in front of its message, as
- * flytekit does (`Error encountered while executing 'name':\n  boom`). The original stays the
- * `cause`; its own properties (such as `code`) are kept. Values listed in `redact` are masked.
+ * flytekit does (`Error encountered while executing 'name':\n  boom`), and marked as the task's
+ * own. The original stays the `cause`; its own properties (such as `code`) are kept. Values listed
+ * in `redact` are masked.
  */
-export function userError(task: string, thrown: unknown, redact: readonly string[] = []): unknown {
+export function userError(task: string, thrown: unknown, redact: readonly string[] = []): Error {
   // Whatever the task threw is its failure, an Error or not (flytekit wraps anything raised).
   const error = thrown instanceof Error ? thrown : new ThrownValueError(thrown);
   const secrets = redact.filter((v) => v !== "");
@@ -104,7 +136,9 @@ export function userError(task: string, thrown: unknown, redact: readonly string
   const leaks = secrets.some((v) => error.message.includes(v) || (error.stack ?? "").includes(v));
   // A secret in the original stays out of the cause chain too: the cause is a masked copy then.
   const cause = leaks ? rebuild(error, mask(error.message), mask, error.cause) : error;
-  return rebuild(error, mask(`Error encountered while executing '${task}':\n  ${error.message}`), mask, cause);
+  const copy = rebuild(error, mask(`Error encountered while executing '${task}':\n  ${error.message}`), mask, cause);
+  Object.defineProperty(copy, USER_ERROR, { value: true, enumerable: false, configurable: true });
+  return copy;
 }
 
 /** An error of the same class as `error`, with its own properties, a new message and cause. */
@@ -120,3 +154,5 @@ function rebuild(error: Error, message: string, mask: (text: string) => string, 
   Object.defineProperty(copy, "stack", { value: [`${error.name}: ${message}`, ...frames.map(mask)].join("\n"), writable: true, configurable: true });
   return copy;
 }
+
+export { TypeTransformerError };

@@ -5,39 +5,36 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { currentContext, TaskExecutionContext } from "../execute/context.js";
-import { localCacheKey } from "../execute/cache-key.js";
-import { configureLocalCache } from "../execute/local-cache.js";
-import { setLogSink } from "../execute/logger.js";
-import { Secrets } from "../execute/secrets.js";
 import { collectionLiteral, literalMapOf, mapLiteral } from "../types/literals.js";
-import { Bool, Float, Int, Json, Str } from "../types/index.js";
 import { Cache } from "./cache.js";
 import { TaskInputError, TaskOutputError } from "./errors.js";
 import { EchoTask } from "./echo-task.js";
 import { functionTask } from "./function-form.js";
-import { mockTask } from "./handles.js";
+import { mockTask } from "../testing/mock.js";
 import { compileTaskOptions } from "./options.js";
 import { PodTemplate } from "./pod-template.js";
 import { ReferenceTask } from "./reference-task.js";
 import { Resources } from "./resources.js";
+import { Bool, currentContext, Float, Int, Json, Str, withServices } from "../index.js";
+import { TaskExecutionContext } from "../extend.js";
+import { localCacheKey, Secrets } from "../internal.js";
 
 describe("dispatchExecute: the literal path (test_type_hints)", () => {
   const add = functionTask({ name: "add", inputs: { a: Int, b: Int }, outputs: Int }, ({ a, b }) => Number(a) + Number(b));
 
   it("takes a LiteralMap and gives one", () => {
-    const out = add.task.dispatchExecute(literalMapOf({ a: Int.toLiteral(3), b: Int.toLiteral(4) }), new TaskExecutionContext("add", 0));
+    const out = add.task.dispatchExecute(literalMapOf({ a: Int.toLiteral(3), b: Int.toLiteral(4) }), new TaskExecutionContext({ taskName: "add" }));
     expect(out).toEqual(literalMapOf({ o0: Int.toLiteral(7) }));
   });
 
   it("refuses a literal of the wrong type, or a missing one, naming the input", () => {
-    const ctx = new TaskExecutionContext("add", 0);
+    const ctx = new TaskExecutionContext({ taskName: "add" });
     expect(() => add.task.dispatchExecute(literalMapOf({ a: Str.toLiteral("x"), b: Int.toLiteral(4) }), ctx)).toThrow(
-      "Error encountered while converting inputs of 'add':\n  input 'a' expects Int, got a string literal \"x\"",
+      "task 'add', input 'a': expected Int, got a string literal \"x\"",
     );
     expect(() => add.task.dispatchExecute(literalMapOf({ a: Int.toLiteral(1) }), ctx)).toThrow(TaskInputError);
     expect(() => add.task.dispatchExecute(literalMapOf({ a: Int.toLiteral(1) }), ctx)).toThrow(
-      "Error encountered while converting inputs of 'add':\n  input 'b' is missing from the inputs",
+      "task 'add', input 'b': expected Int, got nothing: it is missing from the inputs",
     );
   });
 
@@ -73,8 +70,14 @@ describe("secrets by name and by file (test_context_manager.test_secrets_manager
 });
 
 describe("the local cache (test_local_cache)", () => {
-  beforeEach(() => configureLocalCache({ dir: mkdtempSync(join(tmpdir(), "flytekit-ts-parity-cache-")) }));
-  afterEach(() => configureLocalCache({}));
+  const env = process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR;
+  beforeEach(() => {
+    process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = mkdtempSync(join(tmpdir(), "flytekit-ts-parity-cache-"));
+  });
+  afterEach(() => {
+    if (env === undefined) delete process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR;
+    else process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = env;
+  });
 
   it("has flytekit's stable key (test_stable_cache_key)", () => {
     const kwargs = { a: 42, b: "abcd", c: 0.12349, d: [1, 2, 3], e: { e_a: 11, e_b: Array.from({ length: 1000 }, (_, i) => i), e_c: { e_c_a: 12.34, e_c_b: "a string" } } };
@@ -130,7 +133,7 @@ describe("options (test_python_function_task, test_resources)", () => {
   it("keep cacheSerialize with cache and a version (test_metadata)", () => {
     const m = compile({ cache: true, cacheSerialize: true, cacheVersion: "1.0" }).metadata;
     expect([m.cache, m.cacheSerialize, m.cacheVersion]).toEqual([true, true, "1.0"]);
-    expect(() => compile({ cache: new Cache({ version: "" }) })).toThrow("task 't': Caching is enabled (cache: true) but cacheVersion is not set.");
+    expect(() => compile({ cache: new Cache({ version: "" }) })).toThrow("task 't', option 'cache': Caching is enabled (cache: true) but cacheVersion is not set");
   });
 
   it("hash two salted policies together (test_basic_salt_cache_policy) and pass them the image and pod template", () => {
@@ -154,17 +157,17 @@ describe("options (test_python_function_task, test_resources)", () => {
     expect(s.podTemplate).toBe(pod);
     expect(s.metadata.podTemplateName).toBe("A");
     expect(s.docs).toEqual({ short: "Adds numbers" });
-    expect(() => compile({ environment: { FOO: 1 } as never })).toThrow("task 't': environment.FOO must be a string, got number");
-    expect(() => compile({ containerImage: 3 as never })).toThrow("task 't': containerImage must be a string");
-    expect(() => compile({ podTemplate: {} as never })).toThrow("task 't': podTemplate must be a PodTemplate");
-    expect(() => compile({ taskConfig: "x" as never })).toThrow("task 't': taskConfig must be a plugin's config object");
+    expect(() => compile({ environment: { FOO: 1 } as never })).toThrow("task 't', option 'environment'.FOO: expected a string, got 1 (number)");
+    expect(() => compile({ containerImage: 3 as never })).toThrow("task 't', option 'containerImage': expected a string, got 3 (number)");
+    expect(() => compile({ podTemplate: {} as never })).toThrow("task 't', option 'podTemplate': expected a PodTemplate, got {} (object)");
+    expect(() => compile({ taskConfig: "x" as never })).toThrow("task 't', option 'taskConfig': expected a plugin's config object, got \"x\" (string)");
   });
 
   it("check resources as flytekit does (test_resources)", () => {
-    expect(() => new Resources({ gpu: 0.1 })).toThrow("Resources: gpu must be a string or a whole number, got 0.1");
-    expect(() => new Resources({ ephemeralStorage: 0.1 })).toThrow("Resources: ephemeralStorage must be a string or a whole number, got 0.1");
-    expect(() => new Resources({ cpu: [1, 2, 3] as never })).toThrow("Resources: cpu [1,2,3] must be of length 2");
-    expect(() => compile({ limits: new Resources({ mem: [1, 2] }) })).toThrow("task 't': limits.mem [1,2] can not be a list or tuple");
+    expect(() => new Resources({ gpu: 0.1 })).toThrow("Resources, gpu: expected a string or a whole number, got 0.1");
+    expect(() => new Resources({ ephemeralStorage: 0.1 })).toThrow("Resources, ephemeralStorage: expected a string or a whole number, got 0.1");
+    expect(() => new Resources({ cpu: [1, 2, 3] as never })).toThrow("Resources, cpu: expected a [request, limit] pair, got [1,2,3]: it must be of length 2");
+    expect(() => compile({ limits: new Resources({ mem: [1, 2] }) })).toThrow("task 't', option 'limits'.mem: [1,2] can not be a list or tuple");
     expect(() => compile({ resources: new Resources({ cpu: "1" }), requests: new Resources({ cpu: "2" }) })).toThrow(
       "`resources` can not be used together with the `limits` or `requests`",
     );
@@ -203,11 +206,11 @@ describe("outputs (test_type_hints)", () => {
   it("refuse a missing value for a declared output", () => {
     const missing = functionTask({ name: "missing", outputs: Int }, () => undefined as never);
     expect(() => missing()).toThrow(TaskOutputError);
-    expect(() => missing()).toThrow("Failed to convert outputs of task 'missing' at output 'o0' (position 0): o0 expects Int, got undefined");
+    expect(() => missing()).toThrow("task 'missing', output 'o0': expected Int, got undefined");
   });
 
   it("need identifier names (interface.py: Input name must be a valid identifier)", () => {
-    expect(() => functionTask({ name: "bad", inputs: { "a-b": Int } }, () => undefined)).toThrow('task \'bad\': input name "a-b" is not an identifier');
+    expect(() => functionTask({ name: "bad", inputs: { "a-b": Int } }, () => undefined)).toThrow('task \'bad\', input "a-b": its name is not an identifier');
   });
 });
 
@@ -230,17 +233,12 @@ describe("references (test_references)", () => {
 describe("a task called inside a task (flytekit runs it inline)", () => {
   it("runs in its own context and warns, leaving the outer context as it was", () => {
     const lines: string[] = [];
-    const previous = setLogSink((_l, line) => lines.push(line));
-    try {
-      const inner = functionTask({ name: "inner", outputs: Str }, () => currentContext().taskName);
-      const outer = functionTask({ name: "outer", outputs: Str }, () => `${inner()}|${currentContext().taskName}`);
-      expect(outer()).toBe("inner|outer");
-      expect(lines).toEqual([
-        "[outer] WARN called task 'inner' from inside task 'outer': flytekit-ts runs it inline, as flytekit does; on Flyte it would run in the same container, not as a task of its own",
-      ]);
-    } finally {
-      setLogSink(previous);
-    }
+    const inner = functionTask({ name: "inner", outputs: Str }, () => currentContext().taskName);
+    const outer = functionTask({ name: "outer", outputs: Str }, () => `${inner()}|${currentContext().taskName}`);
+    expect(withServices({ logSink: (_l, line) => lines.push(line) }, () => outer())).toBe("inner|outer");
+    expect(lines).toEqual([
+      "[outer] WARN called task 'inner' from inside task 'outer': flytekit-ts runs it inline, as flytekit does; on Flyte it would run in the same container, not as a task of its own",
+    ]);
   });
 
   it("an echo task with no inputs echoes nothing", () => {

@@ -2,16 +2,13 @@
 // reflect-metadata at all.
 //   const add = functionTask({ name: "add", inputs: { x: Int, y: Int }, outputs: Int }, ({ x, y }) => ...)
 //   add({ x: 1, y: 2 })
-import { Interface } from "../interface/interface.js";
-import { inputsOf, outputsOf, type InputSpec, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
 import { callerFile } from "../naming/module-name.js";
-import { TaskPlugins } from "../plugins/task-plugins.js";
 import type { InputOf, NativeOf, TypeSpec } from "../types/type.js";
-import { defaultTaskName } from "./build.js";
-import type { TaskDocs } from "./docs.js";
+import { buildFunctionTask, type DeclaredTaskOptions } from "./build.js";
 import { TaskDefinitionError } from "./errors.js";
 import type { FunctionTask } from "./function-task.js";
-import { checkOptionNames, compileTaskOptions, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import type { InputSpec, InputsSpec, OutputsSpec } from "./infer.js";
+import type { TaskOptions } from "./options.js";
 import { taskStore } from "./store.js";
 
 type SpecOf<X> = X extends InputSpec<infer S> ? S : X;
@@ -71,8 +68,6 @@ export type TaskFunction<I extends InputsSpec, O extends OutputsSpec | undefined
   ? (inputs?: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>
   : (inputs: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>) & { readonly task: FunctionTask };
 
-const KNOWN = [...TASK_OPTION_NAMES, "name", "inputs", "outputs"];
-
 /**
  * Makes a task of a plain function, typed by its type tokens: `functionTask({ inputs: { x: Int },
  * outputs: Int }, ({ x }) => ...)`. No reflect-metadata is involved.
@@ -81,37 +76,24 @@ export function functionTask<const I extends InputsSpec = {}, const O extends Ou
   options: FunctionTaskOptions<I, O>,
   fn: (inputs: TaskInputs<I>) => R & (OutputIn<O> | PromiseLike<OutputIn<O>>),
 ): TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false> {
-  if (typeof fn !== "function") throw new TaskDefinitionError("functionTask(): the second argument must be the task's function");
-  const file = callerFile();
+  if (typeof fn !== "function") throw new TaskDefinitionError({ subject: "task(options, fn)", expected: "the task's function as the second argument", got: typeof fn });
   const fnName = fn.name;
   if (options.name === undefined && fnName === "") {
-    throw new TaskDefinitionError(
-      "functionTask(): an anonymous function needs a name: pass { name: \"...\" }, or a named function (function add(...) {})",
-    );
+    throw new TaskDefinitionError({
+      subject: "task(options, fn)",
+      problem: "an anonymous function needs a name",
+      fix: 'pass { name: "..." }, or a named function (function add(...) {})',
+    });
   }
-  const name = options.name ?? defaultTaskName(file, fnName);
-  checkOptionNames(name, options, KNOWN);
-  const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
-  const inputs = inputsOf(`task '${name}'`, options.inputs ?? {}, docs);
-  const outputs = options.outputs === undefined ? [] : outputsOf(`task '${name}'`, options.outputs, docs);
-  const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
-  const settings = compileTaskOptions(name, taskOptions, { inputNames: inputs.map((v) => v.name), fn });
-  const isAsync = fn.constructor?.name === "AsyncFunction";
-  const TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
-  if (isAsync && !TaskClass.supportsAsync) {
-    throw new TaskDefinitionError(`task '${name}': Task plugin ${TaskClass.name} is not compatible with async functions`);
-  }
-  const task = new TaskClass({
-    name,
-    interface: new Interface(inputs, outputs),
-    settings,
+  const task = buildFunctionTask({
+    fn,
     body: { style: "named", fn: fn as (inputs: Record<string, unknown>) => unknown },
-    isAsync,
-    location: { file, attributePath: fnName === "" ? undefined : fnName },
+    location: { file: callerFile(), attributePath: fnName === "" ? undefined : fnName },
+    options: options as DeclaredTaskOptions,
   });
   const call = (args?: Readonly<Record<string, unknown>>) => task.localCall([], args ?? {});
   Object.defineProperty(call, "task", { value: task, enumerable: true });
-  Object.defineProperty(call, "name", { value: name });
+  Object.defineProperty(call, "name", { value: task.name });
   taskStore.registerHandle(call, task);
   return call as unknown as TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false>;
 }

@@ -1,7 +1,7 @@
 import type { Container, ExtendedResources, K8sPod } from "../idl/gen/flyteidl/core/tasks_pb.js";
-import type { TaskExecutionContext } from "../execute/context.js";
+import type { TaskExecutionContext } from "../context/context.js";
 import { defaultTaskResolver } from "../resolvers/default-resolver.js";
-import type { TaskResolver } from "../resolvers/resolver.js";
+import type { TaskResolver } from "./resolver.js";
 import { buildContainer, buildK8sPod, extendedResources } from "../serialize/container.js";
 import { executeArgs, withFastExecute } from "../serialize/entrypoint-args.js";
 import { resolveContainerImage } from "../serialize/image.js";

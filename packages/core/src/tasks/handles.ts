@@ -1,4 +1,4 @@
-import { installMock, type TaskMock } from "../testing/mock.js";
+import { TaskDefinitionError } from "./errors.js";
 import { taskStore } from "./store.js";
 import { Task } from "./task.js";
 
@@ -37,15 +37,7 @@ export function taskOf(handle: TaskLike): Task {
   const task = findTask(handle);
   if (task === undefined) {
     const what = typeof handle === "function" ? (handle.name || "(anonymous function)") : String(handle);
-    throw new TypeError(`taskOf(): ${what} is not a task; declare it with @task() or build it with task({ ... }, fn)`);
+    throw new TaskDefinitionError({ subject: "taskOf()", expected: "a task", got: what, fix: "declare it with @task() or build it with task({ ... }, fn)" });
   }
   return task;
-}
-
-/**
- * Replaces a task's body for tests (flytekit's task_mock): `mockTask(Pipelines.add).returns(3)`.
- * Inputs and outputs still go through the task's types. `restore()` (or `using`) removes it.
- */
-export function mockTask(handle: TaskLike): TaskMock {
-  return installMock(taskOf(handle));
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { currentContext } from "../execute/context.js";
-import { setLogSink, type LogLevel } from "../execute/logger.js";
-import { Float, Int, Str } from "../types/index.js";
 import { RecoverableError, TaskTimeoutError } from "./errors.js";
 import { functionTask } from "./function-form.js";
+import { currentContext, Float, Int, Str, withServices } from "../index.js";
+import { type LogLevel } from "../internal.js";
 
 describe("retries, locally (where flytekit ignores them)", () => {
   it("rerun a task that fails with a RecoverableError, up to `retries` times", () => {
@@ -61,7 +60,7 @@ describe("timeouts, locally", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
       const pending = slow();
-      const assertion = expect(pending).rejects.toThrow("Task 'slow' exceeded its timeout of 1s");
+      const assertion = expect(pending).rejects.toThrow("task 'slow': it exceeded its timeout of 1s");
       await vi.advanceTimersByTimeAsync(1_001);
       await assertion;
       await expect(pending).rejects.toBeInstanceOf(TaskTimeoutError);
@@ -79,7 +78,7 @@ describe("timeouts, locally", () => {
       }
       return 1;
     });
-    expect(() => busy()).toThrow("Task 'busy' exceeded its timeout of 0.001s");
+    expect(() => busy()).toThrow("task 'busy': it exceeded its timeout of 0.001s");
   });
 
   it("count against retries: a timed-out attempt is recoverable", async () => {
@@ -103,20 +102,15 @@ describe("timeouts, locally", () => {
 describe("currentContext()", () => {
   it("gives the task's name, an execution id, the attempt, a scratch directory and a logger", async () => {
     const lines: [LogLevel, string][] = [];
-    const previous = setLogSink((level, line) => lines.push([level, line]));
-    try {
-      const probe = functionTask({ name: "probe", outputs: Str }, () => {
-        const ctx = currentContext();
-        ctx.logger.info("working in", ctx.scratchDir);
-        return [ctx.taskName, ctx.executionId.project, ctx.executionId.domain, ctx.executionId.name, ctx.attempt, ctx.mode, ctx.taskId?.version].join("|");
-      });
-      // Locally the ids are flytekit's: local/local/local, and a task id of local four times.
-      expect(probe()).toBe("probe|local|local|local|0|local|local");
-      expect(lines[0]![0]).toBe("info");
-      expect(lines[0]![1]).toMatch(/^\[probe\] INFO working in \/.*flytekit-ts\/probe-/);
-    } finally {
-      setLogSink(previous);
-    }
+    const probe = functionTask({ name: "probe", outputs: Str }, () => {
+      const ctx = currentContext();
+      ctx.logger.info("working in", ctx.scratchDir);
+      return [ctx.taskName, ctx.executionId.project, ctx.executionId.domain, ctx.executionId.name, ctx.attempt, ctx.mode, ctx.taskId?.version].join("|");
+    });
+    // Locally the ids are flytekit's: local/local/local, and a task id of local four times.
+    expect(withServices({ logSink: (level, line) => lines.push([level, line]) }, () => probe())).toBe("probe|local|local|local|0|local|local");
+    expect(lines[0]![0]).toBe("info");
+    expect(lines[0]![1]).toMatch(/^\[probe\] INFO working in \/.*flytekit-ts\/probe-/);
   });
 
   it("is there inside async tasks too, across awaits", async () => {
@@ -142,7 +136,6 @@ describe("currentContext()", () => {
 describe("secrets", () => {
   it("read {GROUP}_{KEY} locally, _FSEC_ in front as in a container, and files, never showing the value", () => {
     const lines: string[] = [];
-    const previous = setLogSink((_level, line) => lines.push(line));
     process.env.MYGROUP_MYKEY = " s3cr3t-value \n";
     process.env._FSEC_OTHER_V1_TOKEN = "fsec-value";
     try {
@@ -155,7 +148,7 @@ describe("secrets", () => {
       });
       let error: Error | undefined;
       try {
-        useSecret();
+        withServices({ logSink: (_level, line) => lines.push(line) }, () => useSecret());
       } catch (e) {
         error = e as Error;
       }
@@ -166,7 +159,6 @@ describe("secrets", () => {
       expect((error!.cause as Error).stack).not.toContain("s3cr3t-value");
       expect(JSON.stringify(error)).not.toContain("s3cr3t-value");
     } finally {
-      setLogSink(previous);
       delete process.env.MYGROUP_MYKEY;
       delete process.env._FSEC_OTHER_V1_TOKEN;
     }
@@ -177,7 +169,7 @@ describe("secrets", () => {
       currentContext().secrets.get("nope", "key");
     });
     expect(() => missing()).toThrow(
-      'Please make sure to add secretRequests: [new Secret({ group: "nope", key: "key" })] to the task. Unable to find secret for key key in group nope in Env Var: NOPE_KEY and FilePath: /etc/secrets/nope/key',
+      'secret nope/key: Unable to find secret for key key in group nope in Env Var: NOPE_KEY and FilePath: /etc/secrets/nope/key; make sure to add secretRequests: [new Secret({ group: "nope", key: "key" })] to the task',
     );
   });
 });
@@ -190,11 +182,15 @@ describe("deprecated tasks", () => {
     const old = functionTask({ name: "old", outputs: Int, deprecated: "use new" }, () => 1);
     old();
     old();
-    return new Promise<void>((resolve) =>
+    return new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         process.off("warning", onWarning);
-        expect(warnings).toEqual(["Task 'old' is deprecated: use new", "Task 'old' is deprecated: use new"]);
-        resolve();
+        try {
+          expect(warnings).toEqual(["task 'old': it is deprecated: use new", "task 'old': it is deprecated: use new"]);
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
       }),
     );
   });

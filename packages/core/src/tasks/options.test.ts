@@ -51,31 +51,33 @@ describe("cache options", () => {
   });
 
   it("refuse cache: true without a version, as flytekit's stock plugin has no default policies", () => {
-    expect(messageOf(() => compile({ cache: true }))).toBe("task 't': If version is not defined then at least one cache policy needs to be set");
-    expect(() => new Cache()).toThrow("If version is not defined then at least one cache policy needs to be set");
+    expect(messageOf(() => compile({ cache: true }))).toBe(
+      "task 't', option 'cache': If version is not defined then at least one cache policy needs to be set; give cacheVersion, or cache: new Cache({ version: \"1\" })",
+    );
+    expect(() => new Cache()).toThrow('Cache: If version is not defined then at least one cache policy needs to be set; give a version: new Cache({ version: "1" })');
   });
 
   it("refuse a Cache object mixed with the legacy options", () => {
     for (const legacy of [{ cacheVersion: "v" }, { cacheSerialize: true }, { cacheIgnoreInputVars: ["a"] }]) {
       expect(messageOf(() => compile({ cache: new Cache({ version: "v" }), ...legacy }))).toBe(
-        "task 't': cacheSerialize, cacheVersion, and cacheIgnoreInputVars are deprecated. Please use a Cache object",
+        "task 't', option 'cache': cacheSerialize, cacheVersion, and cacheIgnoreInputVars are deprecated; put them in the Cache object",
       );
     }
   });
 
   it("refuse serialize or ignored inputs without cache, and an empty version", () => {
     expect(messageOf(() => compile({ cacheSerialize: true }))).toBe(
-      "task 't': Cache serialize is enabled (cacheSerialize: true) but cache is not enabled.",
+      "task 't', option 'cacheSerialize': Cache serialize is enabled (cacheSerialize: true) but cache is not enabled",
     );
     expect(messageOf(() => compile({ cacheIgnoreInputVars: ["a"] }))).toBe(
-      'task \'t\': Cache ignore input vars are specified (cacheIgnoreInputVars: ["a"]) but cache is not enabled.',
+      'task \'t\', option \'cacheIgnoreInputVars\': Cache ignore input vars are specified (cacheIgnoreInputVars: ["a"]) but cache is not enabled',
     );
-    expect(messageOf(() => compile({ cache: true, cacheVersion: "" }))).toBe("task 't': Caching is enabled (cache: true) but cacheVersion is not set.");
+    expect(messageOf(() => compile({ cache: true, cacheVersion: "" }))).toBe("task 't', option 'cache': Caching is enabled (cache: true) but cacheVersion is not set; give cacheVersion");
   });
 
   it("refuse ignored inputs the task does not have", () => {
     expect(messageOf(() => compile({ cache: new Cache({ version: "1", ignoredInputs: ["z"] }) }))).toBe(
-      "task 't': the cache ignores input 'z', which the task does not have (inputs: a, b)",
+      "task 't', option 'cache': the cache ignores input 'z', which the task does not have (inputs: a, b)",
     );
   });
 
@@ -88,7 +90,7 @@ describe("cache options", () => {
     expect(new Cache({ version: "explicit", policies: salted }).getVersion({})).toBe("explicit");
     const broken = { getVersion: () => { throw new Error("no"); }, toString: () => "Broken" };
     expect(() => new Cache({ policies: broken }).getVersion({})).toThrow(
-      'Failed to generate version for cache policy Broken. Please consider setting the version in the Cache definition, e.g. Cache({ version: "v1.2.3" })',
+      'option \'cache\': Failed to generate version for cache policy Broken: no; set the version in the Cache definition, e.g. new Cache({ version: "v1.2.3" })',
     );
   });
 
@@ -105,16 +107,15 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
     expect(compile({ timeout: { seconds: 300 } }).metadata.timeout).toEqual({ seconds: 300, nanos: 0 });
     expect(compile({ timeout: 0 }).metadata.timeout).toBeUndefined();
     expect(messageOf(() => compile({ timeout: 1.5 }))).toBe(
-      "task 't': timeout should be duration represented as either a Duration or int seconds, got 1.5",
+      "task 't', option 'timeout': expected whole seconds or a Duration, got 1.5 (number)",
     );
-    expect(messageOf(() => compile({ timeout: "60" as never }))).toBe(
-      'task \'t\': timeout should be duration represented as either a Duration or int seconds, got "60"',
-    );
+    expect(messageOf(() => compile({ timeout: "60" as never }))).toBe('task \'t\', option \'timeout\': expected whole seconds or a Duration, got "60" (string)');
+    expect(messageOf(() => compile({ timeout: { seconds: -5 } }))).toBe("task 't', option 'timeout': expected a positive Duration, got {\"seconds\":-5} (object)");
   });
 
   it("take retries as a whole number", () => {
-    expect(messageOf(() => compile({ retries: -1 }))).toBe("task 't': retries must be a whole number of at least 0, got -1");
-    expect(messageOf(() => compile({ retries: 1.5 }))).toBe("task 't': retries must be a whole number of at least 0, got 1.5");
+    expect(messageOf(() => compile({ retries: -1 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, got -1 (number)");
+    expect(messageOf(() => compile({ retries: 1.5 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, got 1.5 (number)");
   });
 
   it("leave interruptible unset unless said", () => {
@@ -125,7 +126,7 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
   it("keep the deprecation message, labels and annotations", () => {
     const m = compile({ deprecated: "use t2", labels: { l: "1" }, annotations: { a: "2" } }).metadata;
     expect([m.deprecated, m.labels, m.annotations]).toEqual(["use t2", { l: "1" }, { a: "2" }]);
-    expect(messageOf(() => compile({ labels: { l: 1 } as never }))).toBe("task 't': labels.l must be a string, got number");
+    expect(messageOf(() => compile({ labels: { l: 1 } as never }))).toBe("task 't', option 'labels'.l: expected a string, got 1 (number)");
   });
 
   it("refuse enableDeck and disableDeck together", () => {
@@ -133,7 +134,7 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
     expect(compile({ disableDeck: true }).metadata.generatesDeck).toBe(false);
     // As flytekit: disableDeck: false means decks on.
     expect(compile({ disableDeck: false }).metadata.generatesDeck).toBe(true);
-    expect(messageOf(() => compile({ enableDeck: true, disableDeck: true }))).toBe("task 't': only one of [disableDeck, enableDeck] can be set");
+    expect(messageOf(() => compile({ enableDeck: true, disableDeck: true }))).toBe("task 't', option 'enableDeck': only one of [disableDeck, enableDeck] can be set");
   });
 
   it("keep deck fields only when decks are on, and check them then", () => {
@@ -141,7 +142,7 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
     expect(compile({ enableDeck: true }).deckFields).toEqual(["Source Code", "Dependencies", "Timeline", "Input", "Output"]);
     expect(compile({ deckFields: [DeckField.INPUT] }).deckFields).toEqual([]);
     expect(messageOf(() => compile({ enableDeck: true, deckFields: ["nope" as DeckField] }))).toBe(
-      'task \'t\': Element "nope" from deckFields is not a valid deck field. Please use one of Input, Output, Source Code, Timeline, Dependencies',
+      'task \'t\', option \'deckFields\': "nope" is not a valid deck field; use one of Input, Output, Source Code, Timeline, Dependencies',
     );
   });
 });
@@ -162,15 +163,15 @@ describe("resources", () => {
 
   it("refuse resources with requests or limits, pairs in requests, and bad values", () => {
     expect(messageOf(() => compile({ resources: new Resources({ cpu: "1" }), limits: new Resources({ cpu: "2" }) }))).toBe(
-      "task 't': `resources` can not be used together with the `limits` or `requests`. Please only set `resources`.",
+      "task 't', option 'resources': `resources` can not be used together with the `limits` or `requests`; only set `resources`",
     );
     expect(messageOf(() => compile({ requests: new Resources({ cpu: ["1", "2"] }) }))).toBe(
-      'task \'t\': requests.cpu ["1","2"] can not be a list or tuple; use the resources option for [request, limit] pairs',
+      'task \'t\', option \'requests\'.cpu: ["1","2"] can not be a list or tuple; use the resources option for [request, limit] pairs',
     );
-    expect(() => new Resources({ cpu: ["1"] as never })).toThrow('Resources: cpu ["1"] must be of length 2');
-    expect(() => new Resources({ mem: 0.1 })).toThrow("Resources: mem must be a string or a whole number, got 0.1");
-    expect(() => new Resources({ cpu: true as never })).toThrow("Resources: cpu must be a string or a number, got true");
-    expect(() => new Resources({ memory: "1Gi" } as never)).toThrow('Resources: unknown resource "memory" (known: cpu, mem, gpu, ephemeralStorage)');
+    expect(() => new Resources({ cpu: ["1"] as never })).toThrow('Resources, cpu: expected a [request, limit] pair, got ["1"]: it must be of length 2');
+    expect(() => new Resources({ mem: 0.1 })).toThrow("Resources, mem: expected a string or a whole number, got 0.1");
+    expect(() => new Resources({ cpu: true as never })).toThrow("Resources, cpu: expected a string or a number, got true");
+    expect(() => new Resources({ memory: "1Gi" } as never)).toThrow('Resources: unknown resource "memory"; the resources are cpu, mem, gpu, ephemeralStorage');
     expect(new Resources({ cpu: 0.5 }).cpu).toBe(0.5);
   });
 });
@@ -180,16 +181,16 @@ describe("secrets, pod templates, accelerators, shared memory", () => {
     const s = compile({ secretRequests: [new Secret({ group: "g", key: "k" }), new Secret({ group: "g2", key: "k2", mountRequirement: MountType.ENV_VAR })] });
     expect(s.secretRequests.map((x) => [x.group, x.key, x.mountRequirement])).toEqual([["g", "k", 0], ["g2", "k2", 1]]);
     expect(messageOf(() => compile({ secretRequests: ["test"] as never }))).toBe(
-      "task 't': Secret \"test\" should be of type Secret, received string",
+      "task 't', option 'secretRequests'[0]: Secret \"test\" should be of type Secret, received string",
     );
-    expect(() => new Secret({ group: "g", envVar: "bad-name" })).toThrow("Invalid environment variable name: bad-name");
-    expect(() => new Secret({})).toThrow("Secret needs a group or a key");
+    expect(() => new Secret({ group: "g", envVar: "bad-name" })).toThrow("Secret, envVar: Invalid environment variable name: bad-name; it must match ^[A-Z_][A-Z0-9_]*$");
+    expect(() => new Secret({})).toThrow("Secret: it needs a group or a key");
   });
 
   it("default the primary container name", () => {
     expect(new PodTemplate().primaryContainerName).toBe("primary");
     expect(new PodTemplate().podSpec).toEqual({ containers: [] });
-    expect(() => new PodTemplate({ primaryContainerName: "" })).toThrow("A primary container name cannot be undefined");
+    expect(() => new PodTemplate({ primaryContainerName: "" })).toThrow("PodTemplate: A primary container name cannot be undefined");
   });
 
   it("name accelerator devices and partitions as flytekit does", () => {
@@ -200,7 +201,7 @@ describe("secrets, pod templates, accelerators, shared memory", () => {
     expect(V5E.slice_2x4.partitionSize).toBe("2x4");
     expect(compile({ accelerator: A100.partition_1g_5gb }).accelerator?.partitionSize).toBe("1g.5gb");
     expect(messageOf(() => compile({ accelerator: "T4" as never }))).toBe(
-      "task 't': accelerator must be an Accelerator, such as T4, A100 or A100.partition_2g_10gb",
+      'task \'t\', option \'accelerator\': expected an Accelerator, such as T4, A100 or A100.partition_2g_10gb, got "T4" (string)',
     );
   });
 
@@ -214,7 +215,7 @@ describe("secrets, pod templates, accelerators, shared memory", () => {
 describe("option names", () => {
   it("are checked, naming the unknown ones", () => {
     expect(() => checkOptionNames("t", { template: "x", retries: 1 }, TASK_OPTION_NAMES)).toThrow(
-      /^Unrecognized argument\(s\) for task 't': template \(known: accelerator, annotations, cache, /,
+      /^task 't': Unrecognized argument\(s\) for task: template; it takes accelerator, annotations, cache, /,
     );
   });
 });

@@ -1,85 +1,208 @@
+// The task options (flytekit's @task arguments, in camelCase), declared once: the table below is
+// where each option says what it is, its default (`@default`), how it is checked and where it lands
+// in the TaskTemplate. The `TaskOptions` type (its doc comments included), every list of option
+// names, and the options each kind of task takes all derive from it.
+import { describeValue } from "../types/describe.js";
 import { durationToMillis, type DurationInput, type DurationValue } from "../types/time.js";
-import type { TaskResolver } from "../resolvers/resolver.js";
 import { Accelerator } from "./accelerators.js";
 import { Cache, type VersionParameters } from "./cache.js";
 import { DEFAULT_DECK_FIELDS, DeckField, type TaskDocs } from "./docs.js";
 import { TaskDefinitionError } from "./errors.js";
 import { PodTemplate } from "./pod-template.js";
-import { resolveResources, type ResolvedResources, Resources } from "./resources.js";
+import type { TaskResolver } from "./resolver.js";
+import { resolveResources, Resources, type ResolvedResources } from "./resources.js";
 import { checkSecretRequests, type Secret } from "./secret.js";
 
-/** What a task may say about how it runs (flytekit's @task arguments, in camelCase). */
-export interface TaskOptions {
-  /** A plugin's config object: the task becomes the plugin's task class (see TaskPlugins). */
-  taskConfig?: object;
-  /** `true` with `cacheVersion`, or a Cache. */
-  cache?: boolean | Cache;
-  /** @deprecated use `cache: Cache({ version })` */
-  cacheVersion?: string;
-  /** @deprecated use `cache: Cache({ serialize })` */
-  cacheSerialize?: boolean;
-  /** @deprecated use `cache: Cache({ ignoredInputs })` */
-  cacheIgnoreInputVars?: readonly string[];
-  /** Retries after a recoverable failure (see RecoverableError). Default 0. */
-  retries?: number;
-  /** Whether Flyte may run the task on preemptible machines. */
-  interruptible?: boolean;
-  /** A deprecation message: warned on every local call, shown by Flyte. */
-  deprecated?: string;
-  /** Whole seconds, or a Duration; enforced locally too. */
-  timeout?: number | DurationInput;
-  /** The image, or a template: `{{.images.NAME.fqn}}:{{.images.NAME.version}}`. */
-  containerImage?: string;
-  environment?: Readonly<Record<string, string>>;
-  requests?: Resources;
-  limits?: Resources;
-  /** Requests and limits at once: a single value is a request, a pair is [request, limit]. */
-  resources?: Resources;
-  secretRequests?: readonly Secret[];
-  podTemplate?: PodTemplate;
-  podTemplateName?: string;
-  accelerator?: Accelerator;
-  /** Shared memory at /dev/shm: `true` for the node's default size, or a size such as `"2Gi"`. */
-  sharedMemory?: boolean | string;
-  labels?: Readonly<Record<string, string>>;
-  annotations?: Readonly<Record<string, string>>;
-  /** A description, or descriptions of the task and of its inputs and outputs. */
-  docs?: string | TaskDocs;
-  enableDeck?: boolean;
-  disableDeck?: boolean;
-  deckFields?: readonly DeckField[];
-  /** How a container finds this task; the default imports its module and walks its name. */
-  taskResolver?: TaskResolver;
+/** Which part of a task an option concerns; each kind of task takes the groups that apply to it. */
+export type OptionGroup = "plugin" | "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "pod" | "gpu" | "docs" | "deck" | "resolver";
+
+/** An option's row in the table. `T` is the value it takes; the rest is for validation and documentation. */
+export interface OptionSpec<T, G extends OptionGroup> {
+  readonly group: G;
+  /** Where it lands in the TaskTemplate (or what it governs, for an option of local runs). */
+  readonly target: string;
+  /** The expectation a value fails, or undefined when the value is fine (undefined values are never checked). */
+  readonly check: (value: unknown) => string | undefined;
+  /** Phantom: the value's type, never set. */
+  readonly value?: T;
 }
 
-export const TASK_OPTION_NAMES: readonly string[] = [
-  "taskConfig",
-  "cache",
-  "cacheVersion",
-  "cacheSerialize",
-  "cacheIgnoreInputVars",
-  "retries",
-  "interruptible",
-  "deprecated",
-  "timeout",
-  "containerImage",
-  "environment",
-  "requests",
-  "limits",
-  "resources",
-  "secretRequests",
-  "podTemplate",
-  "podTemplateName",
-  "accelerator",
-  "sharedMemory",
-  "labels",
-  "annotations",
-  "docs",
-  "enableDeck",
-  "disableDeck",
-  "deckFields",
-  "taskResolver",
-];
+function option<T, G extends OptionGroup>(group: G, target: string, check: (value: unknown) => string | undefined): OptionSpec<T, G> {
+  return { group, target, check };
+}
+
+const isString = (v: unknown) => (typeof v === "string" ? undefined : "a string");
+const isBoolean = (v: unknown) => (typeof v === "boolean" ? undefined : "true or false");
+const isInstance = (cls: Function, what: string) => (v: unknown) => (v instanceof cls ? undefined : what);
+const isStringMap = (v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "an object of strings");
+const isArray = (what: string) => (v: unknown) => (Array.isArray(v) ? undefined : what);
+
+/** Every task option. Order matters only for messages. */
+export const TASK_OPTIONS = {
+  /**
+   * A plugin's config object: the task is built as the task class registered for the config's class
+   * (see TaskPlugins), which writes it into the template's `custom`.
+   * @default none: a plain function task
+   */
+  taskConfig: option<object, "plugin">("plugin", "custom (by the plugin)", (v) => (typeof v === "object" && v !== null ? undefined : "a plugin's config object")),
+  /**
+   * Whether Flyte (and a local call) reuses the outputs of an earlier run with the same inputs:
+   * `true` with `cacheVersion`, or `new Cache({ version, serialize, ignoredInputs, policies })`.
+   * @default false
+   */
+  cache: option<boolean | Cache, "cache">("cache", "metadata.discoverable", (v) => (typeof v === "boolean" || v instanceof Cache ? undefined : "true, false or a Cache")),
+  /**
+   * The cache version: changing it invalidates cached outputs.
+   * @default ""
+   * @deprecated use `cache: new Cache({ version })`
+   */
+  cacheVersion: option<string, "cache">("cache", "metadata.discovery_version", isString),
+  /**
+   * Whether identical executions running at once run once, the others waiting for its outputs.
+   * @default false
+   * @deprecated use `cache: new Cache({ serialize })`
+   */
+  cacheSerialize: option<boolean, "cache">("cache", "metadata.cache_serializable", isBoolean),
+  /**
+   * Inputs left out of the cache key.
+   * @default []
+   * @deprecated use `cache: new Cache({ ignoredInputs })`
+   */
+  cacheIgnoreInputVars: option<readonly string[], "cache">("cache", "metadata.cache_ignore_input_vars", isArray("a list of input names")),
+  /**
+   * How many times to run the task again after a recoverable failure (a RecoverableError, a
+   * timeout), on Flyte and in local calls.
+   * @default 0
+   */
+  retries: option<number, "run">("run", "metadata.retries", (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : "a whole number of at least 0")),
+  /**
+   * Whether Flyte may run the task on preemptible (spot) machines.
+   * @default unset: the platform's default
+   */
+  interruptible: option<boolean, "run">("run", "metadata.interruptible", isBoolean),
+  /**
+   * A deprecation message: warned on every local call, shown by Flyte.
+   * @default "": not deprecated
+   */
+  deprecated: option<string, "run">("run", "metadata.deprecated_error_message", (v) => (typeof v === "string" ? undefined : "a message (a string)")),
+  /**
+   * The longest one attempt may run: whole seconds, or a Duration (`duration({ minutes: 5 })`).
+   * Local calls enforce it too: an async task's AbortSignal fires, a sync task's late result is refused.
+   * @default none
+   * @format whole seconds, or `{ seconds, nanos }`
+   */
+  timeout: option<number | DurationInput, "run">("run", "metadata.timeout", (v) => timeoutProblem(v)),
+  /**
+   * The image the task runs in, or a template: `{{.images.NAME.fqn}}:{{.images.NAME.version}}`.
+   * @default the serialization settings' default image
+   */
+  containerImage: option<string, "image">("image", "container.image", isString),
+  /**
+   * Environment variables of the task's container; they win over the settings' `env`.
+   * @default {}
+   */
+  environment: option<Readonly<Record<string, string>>, "image">("image", "container.env", isStringMap),
+  /**
+   * Resource requests: `new Resources({ cpu: "1", mem: "2Gi" })`.
+   * @default none: the settings' default resources, else the platform's
+   */
+  requests: option<Resources, "resources">("resources", "container.resources.requests", isInstance(Resources, "a Resources")),
+  /**
+   * Resource limits: `new Resources({ cpu: "2", mem: "4Gi" })`.
+   * @default none: the settings' default resources, else the platform's
+   */
+  limits: option<Resources, "resources">("resources", "container.resources.limits", isInstance(Resources, "a Resources")),
+  /**
+   * Requests and limits at once: a single value is a request, a pair is `[request, limit]`. Not
+   * with `requests` or `limits`.
+   * @default none
+   */
+  resources: option<Resources, "resources">("resources", "container.resources", isInstance(Resources, "a Resources")),
+  /**
+   * Secrets the task reads with `currentContext().secrets.get(group, key)`.
+   * @default []
+   */
+  secretRequests: option<readonly Secret[], "secrets">("secrets", "security_context.secrets", isArray("a list of Secret")),
+  /**
+   * A pod of the task's own: Flyte runs the task in its primary container.
+   * @default none: a container
+   */
+  podTemplate: option<PodTemplate, "pod">("pod", "k8s_pod, config.primary_container_name", isInstance(PodTemplate, "a PodTemplate")),
+  /**
+   * The name of a PodTemplate registered on the cluster, to start the task's pod from.
+   * @default ""
+   */
+  podTemplateName: option<string, "pod">("pod", "metadata.pod_template_name", isString),
+  /**
+   * A GPU (or other accelerator): `T4`, `A100`, `A100.partition_2g_10gb`, ...
+   * @default none
+   */
+  accelerator: option<Accelerator, "gpu">("gpu", "extended_resources.gpu_accelerator", isInstance(Accelerator, "an Accelerator, such as T4, A100 or A100.partition_2g_10gb")),
+  /**
+   * Shared memory at /dev/shm: `true` for the node's default size, or a size such as `"2Gi"`.
+   * @default false
+   */
+  sharedMemory: option<boolean | string, "gpu">("gpu", "extended_resources.shared_memory", (v) => (typeof v === "boolean" || typeof v === "string" ? undefined : 'true or a size such as "2Gi"')),
+  /**
+   * Kubernetes labels of the task's pod.
+   * @default {}
+   */
+  labels: option<Readonly<Record<string, string>>, "metadata">("metadata", "metadata.metadata.labels", isStringMap),
+  /**
+   * Kubernetes annotations of the task's pod.
+   * @default {}
+   */
+  annotations: option<Readonly<Record<string, string>>, "metadata">("metadata", "metadata.metadata.annotations", isStringMap),
+  /**
+   * What the task does: a one-line description, or `{ short, long, inputs, outputs }`.
+   * @default none: inputs and outputs are described by their names, as in flytekit
+   */
+  docs: option<string | TaskDocs, "docs">("docs", "interface descriptions; the registered DescriptionEntity", (v) =>
+    typeof v === "string" || (typeof v === "object" && v !== null && !Array.isArray(v)) ? undefined : "a description, or { short, long, inputs, outputs }",
+  ),
+  /**
+   * Whether Flyte renders decks (the panels of `deckFields`) for the task.
+   * @default false
+   */
+  enableDeck: option<boolean, "deck">("deck", "metadata.generates_deck", isBoolean),
+  /**
+   * The opposite of `enableDeck`; not with it.
+   * @default unset
+   * @deprecated use `enableDeck` (as flytekit's disable_deck since 1.10.0)
+   */
+  disableDeck: option<boolean, "deck">("deck", "metadata.generates_deck", isBoolean),
+  /**
+   * The deck panels, when decks are on.
+   * @default DEFAULT_DECK_FIELDS: source code, dependencies, timeline, input, output
+   */
+  deckFields: option<readonly DeckField[], "deck">("deck", "(the decks rendered)", isArray("a list of DeckField")),
+  /**
+   * How a container finds the task.
+   * @default the default resolver: it imports the task's module and walks its export path
+   */
+  taskResolver: option<TaskResolver, "resolver">("resolver", "container.args (--resolver and the loader arguments)", (v) =>
+    typeof v === "object" && v !== null && typeof (v as TaskResolver).loaderArgs === "function" && typeof (v as TaskResolver).location === "string"
+      ? undefined
+      : "a TaskResolver (with location and loaderArgs)",
+  ),
+} as const;
+
+type Table = typeof TASK_OPTIONS;
+type ValueOf<S> = S extends OptionSpec<infer T, OptionGroup> ? T : never;
+
+/** What a task may say about how it runs (flytekit's @task arguments, in camelCase). */
+export type TaskOptions = { -readonly [K in keyof Table]?: ValueOf<Table[K]> };
+
+/** The options of the groups `G`: what a kind of task that takes only those accepts. */
+export type TaskOptionsIn<G extends OptionGroup> = { -readonly [K in keyof Table as Table[K]["group"] extends G ? K : never]?: ValueOf<Table[K]> };
+
+/** The name of every task option. */
+export const TASK_OPTION_NAMES: readonly (keyof TaskOptions)[] = Object.keys(TASK_OPTIONS) as (keyof TaskOptions)[];
+
+/** The names of the options of some groups. */
+export function optionNamesIn(groups: readonly OptionGroup[]): (keyof TaskOptions)[] {
+  return TASK_OPTION_NAMES.filter((name) => groups.includes(TASK_OPTIONS[name].group));
+}
 
 /** flytekit's TaskMetadata, normalised. */
 export interface TaskMetadata {
@@ -116,68 +239,68 @@ export interface TaskSettings {
   taskResolver?: TaskResolver;
 }
 
-function fail(task: string, message: string): never {
-  throw new TaskDefinitionError(`task '${task}': ${message}`);
+function timeoutProblem(v: unknown): string | undefined {
+  const expected = "whole seconds or a Duration";
+  if (typeof v === "number") return Number.isInteger(v) && v >= 0 ? undefined : expected;
+  if (typeof v === "object" && v !== null && "seconds" in v) {
+    const ms = durationToMillis(v as DurationInput);
+    return Number.isFinite(ms) && ms >= 0 ? undefined : "a positive Duration";
+  }
+  return expected;
 }
 
-function stringMap(task: string, name: string, value: unknown): Readonly<Record<string, string>> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(task, `${name} must be an object of strings`);
-  for (const [k, v] of Object.entries(value)) if (typeof v !== "string") fail(task, `${name}.${k} must be a string, got ${typeof v}`);
-  return { ...(value as Record<string, string>) };
-}
-
-/** Refuses options the task does not know, naming them (flytekit: "Unrecognized argument(s) for task"). */
+/**
+ * Refuses names a kind of task does not take, naming them and what it does take (flytekit:
+ * "Unrecognized argument(s) for task").
+ */
 export function checkOptionNames(task: string, options: object, known: readonly string[]): void {
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new TaskDefinitionError(
-      `Unrecognized argument(s) for task '${task}': ${unknown.join(", ")} (known: ${[...known].sort().join(", ")})`,
-    );
+    throw new TaskDefinitionError({
+      task,
+      problem: `Unrecognized argument(s) for task: ${unknown.join(", ")}`,
+      fix: `it takes ${[...known].sort().join(", ")}`,
+    });
   }
 }
 
-function timeoutOf(task: string, value: unknown): DurationValue | undefined {
+function fail(task: string, name: string, problem: string, fix?: string): never {
+  throw new TaskDefinitionError({ task, subject: `option '${name}'`, problem, fix });
+}
+
+function stringMap(task: string, name: string, value: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  if (value === undefined) return {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw new TaskDefinitionError({ task, subject: `option '${name}'`, path: `.${k}`, expected: "a string", got: describeValue(v) });
+  }
+  return { ...value };
+}
+
+function timeoutOf(value: number | DurationInput | undefined): DurationValue | undefined {
   if (value === undefined || value === 0) return undefined;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value) || value < 0) {
-      fail(task, `timeout should be duration represented as either a Duration or int seconds, got ${value}`);
-    }
-    return { seconds: value, nanos: 0 };
-  }
-  if (typeof value === "object" && value !== null && "seconds" in value) {
-    const d = value as DurationInput;
-    const ms = durationToMillis(d);
-    if (!Number.isFinite(ms) || ms < 0) fail(task, `timeout must be a positive Duration, got ${JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))}`);
-    if (ms === 0) return undefined;
-    return { seconds: Number(d.seconds), nanos: d.nanos ?? 0 };
-  }
-  fail(task, `timeout should be duration represented as either a Duration or int seconds, got ${JSON.stringify(value) ?? String(value)}`);
+  if (typeof value === "number") return { seconds: value, nanos: 0 };
+  return durationToMillis(value) === 0 ? undefined : { seconds: Number(value.seconds), nanos: value.nanos ?? 0 };
 }
 
+/** The cache options, by flytekit's rules and in its words. */
 function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[] | undefined) {
   const legacySet = options.cacheVersion !== undefined || options.cacheSerialize !== undefined || options.cacheIgnoreInputVars !== undefined;
-  let cache: boolean;
   let version = options.cacheVersion;
   let serialize = options.cacheSerialize;
   let ignored = options.cacheIgnoreInputVars;
   let cacheOption = options.cache;
-  if (cacheOption !== undefined && typeof cacheOption !== "boolean" && !(cacheOption instanceof Cache)) {
-    fail(task, `cache must be true, false or a Cache, got ${JSON.stringify(cacheOption)}`);
-  }
   // As flytekit: cache=true without a version means a Cache with the default policies, which are none.
   if (cacheOption === true && version === undefined) {
     try {
       cacheOption = new Cache({ serialize: serialize ?? false, ignoredInputs: ignored ?? [] });
     } catch (e) {
-      fail(task, (e as Error).message);
+      fail(task, "cache", (e as TaskDefinitionError).problem ?? (e as Error).message, 'give cacheVersion, or cache: new Cache({ version: "1" })');
     }
   }
+  let cache: boolean;
   if (cacheOption instanceof Cache) {
-    if (legacySet) {
-      fail(task, "cacheSerialize, cacheVersion, and cacheIgnoreInputVars are deprecated. Please use a Cache object");
-    }
-    version = cacheOption.getVersion(params);
+    if (legacySet) fail(task, "cache", "cacheSerialize, cacheVersion, and cacheIgnoreInputVars are deprecated", "put them in the Cache object");
+    version = cacheOption.getVersion(params, task);
     serialize = cacheOption.serialize;
     ignored = cacheOption.ignoredInputs;
     cache = true;
@@ -187,55 +310,56 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
   version ??= "";
   serialize ??= false;
   ignored ??= [];
-  if (typeof version !== "string") fail(task, "cacheVersion must be a string");
-  if (cache && version === "") fail(task, "Caching is enabled (cache: true) but cacheVersion is not set.");
-  if (serialize && !cache) fail(task, "Cache serialize is enabled (cacheSerialize: true) but cache is not enabled.");
+  if (cache && version === "") fail(task, "cache", "Caching is enabled (cache: true) but cacheVersion is not set", "give cacheVersion");
+  if (serialize && !cache) fail(task, "cacheSerialize", "Cache serialize is enabled (cacheSerialize: true) but cache is not enabled");
   if (ignored.length > 0 && !cache) {
-    fail(task, `Cache ignore input vars are specified (cacheIgnoreInputVars: ${JSON.stringify(ignored)}) but cache is not enabled.`);
+    fail(task, "cacheIgnoreInputVars", `Cache ignore input vars are specified (cacheIgnoreInputVars: ${JSON.stringify(ignored)}) but cache is not enabled`);
   }
   if (inputNames !== undefined) {
     for (const name of ignored) {
-      if (!inputNames.includes(name)) fail(task, `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
+      if (!inputNames.includes(name)) fail(task, "cache", `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
     }
   }
   return { cache, cacheVersion: version, cacheSerialize: serialize, cacheIgnoreInputVars: [...ignored] };
 }
 
-/**
- * Checks a task's options and normalises them, with flytekit's rules and messages. `inputNames`
- * lets the cache check its ignored inputs; `fn` is what cache policies version.
- */
-export function compileTaskOptions(
-  task: string,
-  options: TaskOptions,
-  context: { inputNames: readonly string[] | undefined; fn?: Function },
-): TaskSettings {
-  // Most tasks set few options or none; the defaults are shared and never mutated.
-  if (Object.keys(options).length === 0) return (DEFAULTS ??= Object.freeze(compileOptions("", {}, { inputNames: [] })));
-  return compileOptions(task, options, context);
+/** What compiling options knows of the task beyond them. */
+export interface OptionsContext {
+  /** The task's inputs, when known (the cache checks its ignored inputs against them). */
+  inputNames: readonly string[] | undefined;
+  /** What cache policies version. */
+  fn?: Function;
 }
 
 let DEFAULTS: TaskSettings | undefined;
 const DECK_FIELDS: ReadonlySet<string> = new Set(Object.values(DeckField));
 
-function compileOptions(task: string, options: TaskOptions, context: { inputNames: readonly string[] | undefined; fn?: Function }): TaskSettings {
-  if (options.enableDeck !== undefined && options.disableDeck !== undefined) {
-    fail(task, "only one of [disableDeck, enableDeck] can be set");
+/**
+ * Checks a task's options and normalises them, with flytekit's rules and messages: each option by
+ * its row in the table, then the rules that tie options together (the cache's, the decks',
+ * resources').
+ */
+export function compileTaskOptions(task: string, options: TaskOptions, context: OptionsContext): TaskSettings {
+  // Most tasks set few options or none; the defaults are shared and never mutated.
+  let any = false;
+  for (const name in options) {
+    if ((options as Record<string, unknown>)[name] !== undefined) {
+      any = true;
+      break;
+    }
   }
-  const retries = options.retries ?? 0;
-  if (!Number.isInteger(retries) || retries < 0) fail(task, `retries must be a whole number of at least 0, got ${String(retries)}`);
-  if (options.interruptible !== undefined && typeof options.interruptible !== "boolean") fail(task, "interruptible must be a boolean");
-  if (options.deprecated !== undefined && typeof options.deprecated !== "string") fail(task, "deprecated must be a message (a string)");
-  if (options.containerImage !== undefined && typeof options.containerImage !== "string") fail(task, "containerImage must be a string");
-  if (options.podTemplate !== undefined && !(options.podTemplate instanceof PodTemplate)) fail(task, "podTemplate must be a PodTemplate");
-  if (options.podTemplateName !== undefined && typeof options.podTemplateName !== "string") fail(task, "podTemplateName must be a string");
-  if (options.accelerator !== undefined && !(options.accelerator instanceof Accelerator)) {
-    fail(task, "accelerator must be an Accelerator, such as T4, A100 or A100.partition_2g_10gb");
+  if (!any) return (DEFAULTS ??= Object.freeze(compile("", {}, { inputNames: [] })));
+  return compile(task, options, context);
+}
+
+function compile(task: string, options: TaskOptions, context: OptionsContext): TaskSettings {
+  for (const [name, value] of Object.entries(options)) {
+    const spec = TASK_OPTIONS[name as keyof TaskOptions];
+    if (spec === undefined || value === undefined) continue;
+    const expected = spec.check(value);
+    if (expected !== undefined) throw new TaskDefinitionError({ task, subject: `option '${name}'`, expected, got: describeValue(value) });
   }
-  let sharedMemory: string | undefined;
-  if (options.sharedMemory === true) sharedMemory = "";
-  else if (typeof options.sharedMemory === "string") sharedMemory = options.sharedMemory;
-  else if (options.sharedMemory !== undefined && options.sharedMemory !== false) fail(task, "sharedMemory must be true or a size such as \"2Gi\"");
+  if (options.enableDeck !== undefined && options.disableDeck !== undefined) fail(task, "enableDeck", "only one of [disableDeck, enableDeck] can be set");
   if (options.disableDeck !== undefined) {
     process.emitWarning("disableDeck is deprecated (as flytekit's disable_deck since 1.10.0); please use enableDeck instead", {
       type: "DeprecationWarning",
@@ -246,12 +370,9 @@ function compileOptions(task: string, options: TaskOptions, context: { inputName
   // As flytekit: deck fields only matter, and are only checked, when decks are on.
   const deckFields = enableDeck ? (options.deckFields ?? DEFAULT_DECK_FIELDS) : [];
   for (const f of deckFields) {
-    if (!DECK_FIELDS.has(f)) fail(task, `Element ${JSON.stringify(f)} from deckFields is not a valid deck field. Please use one of ${Object.values(DeckField).join(", ")}`);
+    if (!DECK_FIELDS.has(f)) fail(task, "deckFields", `${JSON.stringify(f)} is not a valid deck field`, `use one of ${Object.values(DeckField).join(", ")}`);
   }
   const docs: TaskDocs = typeof options.docs === "string" ? { short: options.docs } : { ...options.docs };
-  if (options.taskConfig !== undefined && (typeof options.taskConfig !== "object" || options.taskConfig === null)) {
-    fail(task, "taskConfig must be a plugin's config object");
-  }
   const cache = cacheOf(
     task,
     options,
@@ -261,10 +382,10 @@ function compileOptions(task: string, options: TaskOptions, context: { inputName
   return {
     metadata: {
       ...cache,
-      retries,
+      retries: options.retries ?? 0,
       interruptible: options.interruptible,
       deprecated: options.deprecated ?? "",
-      timeout: timeoutOf(task, options.timeout),
+      timeout: timeoutOf(options.timeout),
       podTemplateName: options.podTemplateName ?? "",
       generatesDeck: enableDeck,
       labels: stringMap(task, "labels", options.labels),
@@ -277,7 +398,7 @@ function compileOptions(task: string, options: TaskOptions, context: { inputName
     secretRequests: checkSecretRequests(task, options.secretRequests),
     podTemplate: options.podTemplate,
     accelerator: options.accelerator,
-    sharedMemory,
+    sharedMemory: options.sharedMemory === true ? "" : typeof options.sharedMemory === "string" ? options.sharedMemory : undefined,
     docs,
     deckFields: [...deckFields],
     taskResolver: options.taskResolver,

@@ -21,7 +21,7 @@ export class PodTemplate {
   readonly annotations: Readonly<Record<string, string>>;
 
   constructor(spec: PodTemplateSpec = {}) {
-    if (spec.primaryContainerName === "") throw new TaskDefinitionError("A primary container name cannot be undefined");
+    if (spec.primaryContainerName === "") throw new TaskDefinitionError({ subject: "PodTemplate", problem: "A primary container name cannot be undefined" });
     this.podSpec = spec.podSpec ?? { containers: [] };
     this.primaryContainerName = spec.primaryContainerName ?? PRIMARY_CONTAINER_DEFAULT_NAME;
     this.labels = { ...spec.labels };

@@ -1,8 +1,8 @@
-import type { TaskExecutionContext } from "../execute/context.js";
+import type { TaskExecutionContext } from "../context/context.js";
 import { Interface } from "../interface/interface.js";
-import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
+import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { defaultTaskSettings } from "./options.js";
-import { NotRunnableLocallyError } from "./errors.js";
+import { NotRunnableLocallyError, TaskDefinitionError } from "./errors.js";
 import { Task, type TaskInit } from "./task.js";
 
 /** The identity of a task registered elsewhere. */
@@ -25,7 +25,7 @@ export class ReferenceTask extends Task {
   constructor(init: Omit<TaskInit, "name"> & { reference: TaskReference }) {
     for (const key of ["project", "domain", "name", "version"] as const) {
       if (typeof init.reference[key] !== "string" || init.reference[key] === "") {
-        throw new TypeError(`referenceTask: ${key} must be a non-empty string`);
+        throw new TaskDefinitionError({ subject: `reference task, ${key}`, expected: "a non-empty string", got: JSON.stringify(init.reference[key]) ?? "nothing" });
       }
     }
     super({ ...init, name: init.reference.name });
@@ -34,8 +34,7 @@ export class ReferenceTask extends Task {
 
   /** A reference declared by its interface: `ReferenceTask.of({ project, domain, name, version }, { inputs, outputs })`. */
   static of(reference: TaskReference, spec: { inputs?: InputsSpec; outputs?: OutputsSpec } = {}): ReferenceTask {
-    const where = `reference task '${reference.name}'`;
-    const iface = new Interface(inputsOf(where, spec.inputs ?? {}), spec.outputs === undefined ? [] : outputsOf(where, spec.outputs));
+    const iface = new Interface(inputsOf(reference.name, spec.inputs ?? {}), spec.outputs === undefined ? [] : outputsOf(reference.name, spec.outputs));
     return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name) });
   }
 
@@ -44,9 +43,11 @@ export class ReferenceTask extends Task {
   }
 
   protected executeNative(_inputs: Record<string, unknown>, _context: TaskExecutionContext): never {
-    throw new NotRunnableLocallyError(
-      `Remote reference entities cannot be run locally. You must mock this out. ` +
-        `(${this.reference.project}/${this.reference.domain}/${this.reference.name}@${this.reference.version}: use mockTask(...).returns(value))`,
-    );
+    const r = this.reference;
+    throw new NotRunnableLocallyError({
+      task: this.name,
+      problem: `Remote reference entities cannot be run locally. You must mock this out (${r.project}/${r.domain}/${r.name}@${r.version})`,
+      fix: "use mockTask(...).returns(value)",
+    });
   }
 }

@@ -22,7 +22,7 @@ function checkValue(name: ResourceName, value: unknown): ResourceValue {
     if (name === "cpu" ? Number.isFinite(value) : Number.isInteger(value)) return value;
   }
   const allowed = name === "cpu" ? "a string or a number" : "a string or a whole number";
-  throw new TaskDefinitionError(`Resources: ${name} must be ${allowed}, got ${JSON.stringify(value) ?? String(value)}`);
+  throw new TaskDefinitionError({ subject: `Resources, ${name}`, expected: allowed, got: JSON.stringify(value) ?? String(value) });
 }
 
 /**
@@ -38,14 +38,14 @@ export class Resources {
   constructor(spec: ResourceSpec = {}) {
     for (const key of Object.keys(spec)) {
       if (!(NAMES as readonly string[]).includes(key)) {
-        throw new TaskDefinitionError(`Resources: unknown resource "${key}" (known: ${NAMES.join(", ")})`);
+        throw new TaskDefinitionError({ subject: "Resources", problem: `unknown resource "${key}"`, fix: `the resources are ${NAMES.join(", ")}` });
       }
     }
     for (const name of NAMES) {
       const value = spec[name];
       if (value === undefined || value === null) continue;
       if (Array.isArray(value)) {
-        if (value.length !== 2) throw new TaskDefinitionError(`Resources: ${name} ${JSON.stringify(value)} must be of length 2`);
+        if (value.length !== 2) throw new TaskDefinitionError({ subject: `Resources, ${name}`, expected: "a [request, limit] pair", got: JSON.stringify(value), problem: "it must be of length 2" });
         checkValue(name, value[0]);
         checkValue(name, value[1]);
       } else {
@@ -84,14 +84,17 @@ export function resolveResources(
   const { requests, limits, resources } = options;
   for (const [name, value] of [["requests", requests], ["limits", limits], ["resources", resources]] as const) {
     if (value !== undefined && !(value instanceof Resources)) {
-      throw new TaskDefinitionError(`task '${task}': ${name} must be a Resources, got ${JSON.stringify(value) ?? String(value)}`);
+      throw new TaskDefinitionError({ task, subject: `option '${name}'`, expected: "a Resources", got: JSON.stringify(value) ?? String(value) });
     }
   }
   if (resources !== undefined) {
     if (requests !== undefined || limits !== undefined) {
-      throw new TaskDefinitionError(
-        `task '${task}': \`resources\` can not be used together with the \`limits\` or \`requests\`. Please only set \`resources\`.`,
-      );
+      throw new TaskDefinitionError({
+        task,
+        subject: "option 'resources'",
+        problem: "`resources` can not be used together with the `limits` or `requests`",
+        fix: "only set `resources`",
+      });
     }
     const req: ResourceSpec = {};
     const lim: ResourceSpec = {};
@@ -108,9 +111,13 @@ export function resolveResources(
   for (const [name, value] of [["requests", requests], ["limits", limits]] as const) {
     for (const [resource, v] of (value as Resources | undefined)?.entries() ?? []) {
       if (Array.isArray(v)) {
-        throw new TaskDefinitionError(
-          `task '${task}': ${name}.${resource} ${JSON.stringify(v)} can not be a list or tuple; use the resources option for [request, limit] pairs`,
-        );
+        throw new TaskDefinitionError({
+          task,
+          subject: `option '${name}'`,
+          path: `.${resource}`,
+          problem: `${JSON.stringify(v)} can not be a list or tuple`,
+          fix: "use the resources option for [request, limit] pairs",
+        });
       }
     }
   }

@@ -33,12 +33,12 @@ export class Secret {
 
   constructor(spec: SecretSpec) {
     if (spec.envVar !== undefined && !ENV_VAR.test(spec.envVar)) {
-      throw new TaskDefinitionError(`Invalid environment variable name: ${spec.envVar} (it must match ${ENV_VAR.source})`);
+      throw new TaskDefinitionError({ subject: "Secret, envVar", problem: `Invalid environment variable name: ${spec.envVar}`, fix: `it must match ${ENV_VAR.source}` });
     }
     if (spec.mountRequirement !== undefined && MountType[spec.mountRequirement] === undefined) {
-      throw new TaskDefinitionError(`Secret: unknown mountRequirement ${String(spec.mountRequirement)}`);
+      throw new TaskDefinitionError({ subject: "Secret, mountRequirement", expected: "a MountType", got: String(spec.mountRequirement) });
     }
-    if (spec.group === undefined && spec.key === undefined) throw new TaskDefinitionError("Secret needs a group or a key");
+    if (spec.group === undefined && spec.key === undefined) throw new TaskDefinitionError({ subject: "Secret", problem: "it needs a group or a key" });
     this.group = spec.group;
     this.key = spec.key;
     this.groupVersion = spec.groupVersion;
@@ -52,12 +52,15 @@ export class Secret {
 /** Checks the `secretRequests` option: every element must be a Secret, as in flytekit. */
 export function checkSecretRequests(task: string, value: unknown): Secret[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TaskDefinitionError(`task '${task}': secretRequests must be an array of Secret`);
-  return value.map((s: unknown) => {
+  if (!Array.isArray(value)) throw new TaskDefinitionError({ task, subject: "option 'secretRequests'", expected: "a list of Secret", got: JSON.stringify(value) ?? String(value) });
+  return value.map((s: unknown, i) => {
     if (!(s instanceof Secret)) {
-      throw new TaskDefinitionError(
-        `task '${task}': Secret ${JSON.stringify(s) ?? String(s)} should be of type Secret, received ${s === null ? "null" : typeof s}`,
-      );
+      throw new TaskDefinitionError({
+        task,
+        subject: "option 'secretRequests'",
+        path: `[${i}]`,
+        problem: `Secret ${JSON.stringify(s) ?? String(s)} should be of type Secret, received ${s === null ? "null" : typeof s}`,
+      });
     }
     return s;
   });

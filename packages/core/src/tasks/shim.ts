@@ -2,12 +2,11 @@
 // function of the user's, only an executor that reads everything it needs from the serialized
 // TaskTemplate. Plugin authors subclass ShimTaskExecutor; CustomizedContainerTask declares such
 // tasks; in the container, TaskTemplateResolver loads them as ExecutableTemplateShimTask.
-import type { ExecutionContext, TaskExecutionContext } from "../execute/context.js";
+import type { ExecutionContext, TaskExecutionContext } from "../context/context.js";
 import type { TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { guessType } from "../types/guess.js";
-import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { TaskDefinitionError, TaskOutputError } from "./errors.js";
 import { defaultTaskSettings } from "./options.js";
 import { Task, type TaskInit } from "./task.js";
@@ -37,14 +36,15 @@ export type ShimTaskExecutorClass = (new () => ShimTaskExecutor) & { readonly na
  * schema (its fields, not its methods), an enum as its string, and defaults are unknown (every input
  * is required unless its type accepts none).
  */
-export function interfaceFromTemplate(typed: TypedInterface | undefined, where: string): Interface {
+export function interfaceFromTemplate(typed: TypedInterface | undefined, task: string): Interface {
+  const where = task === "" ? "" : `task '${task}', `;
   const inputs: InputVariable[] = Object.entries(typed?.inputs?.variables ?? {}).map(([name, v]) => {
-    const type = guessType(v.type!, `${where}, input '${name}'`);
+    const type = guessType(v.type!, `${where}input '${name}'`);
     return { name, type, optional: type.acceptsNone, hasDefaultValue: false, description: v.description };
   });
   const outputs: OutputVariable[] = Object.entries(typed?.outputs?.variables ?? {}).map(([name, v]) => ({
     name,
-    type: guessType(v.type!, `${where}, output '${name}'`),
+    type: guessType(v.type!, `${where}output '${name}'`),
     description: v.description,
   }));
   return new Interface(inputs, outputs);
@@ -60,16 +60,20 @@ export function executorOutputs(task: Task, result: unknown): unknown {
   if (outputs.length === 1) return task.interface.returnsBareValue ? result : { [outputs[0]!.name]: result };
   if (outputs.length > 1 && Array.isArray(result)) {
     if (result.length !== outputs.length) {
-      throw new TaskOutputError(`Task '${task.name}' returned ${result.length} values for its ${outputs.length} outputs (${outputs.map((o) => o.name).join(", ")})`, task.name);
+      throw new TaskOutputError({ task: task.name, expected: `${outputs.length} values, one for each output (${outputs.map((o) => o.name).join(", ")})`, got: `${result.length}` });
     }
     return Object.fromEntries(outputs.map((o, i) => [o.name, result[i]]));
   }
   return result;
 }
 
-function checkExecutor(executorType: unknown, where: string): ShimTaskExecutorClass {
+export function checkExecutor(executorType: unknown, where: { task?: string; subject?: string }): ShimTaskExecutorClass {
   if (typeof executorType !== "function" || !(executorType.prototype instanceof ShimTaskExecutor)) {
-    throw new TaskDefinitionError(`${where}: the executor must be a class that extends ShimTaskExecutor, got ${String((executorType as { name?: string } | undefined)?.name ?? executorType)}`);
+    throw new TaskDefinitionError({
+      ...where,
+      expected: "an executor: a class that extends ShimTaskExecutor",
+      got: String((executorType as { name?: string } | undefined)?.name ?? executorType),
+    });
   }
   return executorType as ShimTaskExecutorClass;
 }
@@ -84,7 +88,7 @@ export abstract class ExecutorTask extends Task {
 
   constructor(init: TaskInit, executorType: ShimTaskExecutorClass) {
     super(init);
-    this.executorType = checkExecutor(executorType, `task '${init.name}'`);
+    this.executorType = checkExecutor(executorType, { task: init.name });
     this.executor = new this.executorType();
   }
 
@@ -100,8 +104,8 @@ export abstract class ExecutorTask extends Task {
     return this.executor.executeFromModel(this.taskTemplate, inputs, context);
   }
 
-  override outputLiterals(result: unknown): LiteralMap {
-    return super.outputLiterals(executorOutputs(this, result));
+  protected override shapeResult(result: unknown): unknown {
+    return executorOutputs(this, result);
   }
 }
 
@@ -115,7 +119,7 @@ export class ExecutableTemplateShimTask extends ExecutorTask {
 
   constructor(taskTemplate: TaskTemplate, executorType: ShimTaskExecutorClass) {
     const name = taskTemplate.id?.name ?? "";
-    super({ name, interface: interfaceFromTemplate(taskTemplate.interface, `task '${name}'`), settings: defaultTaskSettings(name) }, executorType);
+    super({ name, interface: interfaceFromTemplate(taskTemplate.interface, name), settings: defaultTaskSettings(name) }, executorType);
     this.taskType = taskTemplate.type;
     this.template = taskTemplate;
   }
@@ -124,5 +128,3 @@ export class ExecutableTemplateShimTask extends ExecutorTask {
     return this.template;
   }
 }
-
-export { checkExecutor };

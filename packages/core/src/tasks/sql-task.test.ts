@@ -82,10 +82,12 @@ describe("SQLTask", () => {
 
   it("cannot run here: a local call says so, and how to mock it", () => {
     const t = new HiveQuery({ name: "q", queryTemplate: "select 1", taskConfig: { cluster: "c" } });
-    expect(() => t.invoke({})).toThrow("task 'q' is a hive query that Flyte runs with its backend plugin; it cannot run here. In tests, mock it: mockTask(task).returns(...)");
+    expect(() => t.invoke({})).toThrow("task 'q': it is a hive query that Flyte runs with its backend plugin; it cannot run here; in tests, mock it: mockTask(task).returns(...)");
   });
 
   it("refuses options it does not take", () => {
-    expect(() => new HiveQuery({ name: "q", queryTemplate: "x", taskConfig: { cluster: "c" }, containerImage: "i" } as never)).toThrow(/Unrecognized argument\(s\) for task 'q': containerImage/);
+    expect(() => new HiveQuery({ name: "q", queryTemplate: "x", taskConfig: { cluster: "c" }, containerImage: "i" } as never)).toThrow(
+      /^task 'q': Unrecognized argument\(s\) for task: containerImage; it takes annotations, cache, /,
+    );
   });
 });

@@ -3,10 +3,11 @@
 // Snowflake, Athena) extend SQLTask; tasks that run their query in a container of their own
 // (SQLite3Task) use the same template rules.
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { TaskExecutionContext } from "../execute/context.js";
+import type { TaskExecutionContext } from "../context/context.js";
 import type { Container, Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
+import { SimpleType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { Interface } from "../interface/interface.js";
-import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "../interface/infer.js";
+import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import type { SerializationSettings } from "../serialize/settings.js";
 import { FlyteDirectory, FlyteFile } from "../types/blob.js";
 import { DictType, ListType } from "../types/collections.js";
@@ -15,7 +16,7 @@ import { isoformatUtc } from "../types/time.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { UnionType } from "../types/union.js";
 import { NotRunnableLocallyError, TaskDefinitionError } from "./errors.js";
-import { checkOptionNames, compileTaskOptions, type TaskOptions } from "./options.js";
+import { checkOptionNames, compileTaskOptions, optionNamesIn, type OptionGroup, type TaskOptions, type TaskOptionsIn } from "./options.js";
 import { Task } from "./task.js";
 
 /** What Python's `\s` and `str.strip()` take for whitespace (JavaScript's `\s` differs a little). */
@@ -27,8 +28,8 @@ const WS_RUN = new RegExp(`[${PY_WS}]+`, "gu");
 const WS_EDGES = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "gu");
 
 /** A query template as flytekit keeps it: newlines and tabs become spaces, runs of whitespace one space, trimmed. */
-export function normalizeQueryTemplate(template: string, where = "a task"): string {
-  if (typeof template !== "string") throw new TaskDefinitionError(`${where}: its query template must be a string, got ${typeof template === "undefined" ? "nothing" : JSON.stringify(template) ?? String(template)}`);
+export function normalizeQueryTemplate(template: string, where: { task?: string; subject?: string } = {}): string {
+  if (typeof template !== "string") throw new TaskDefinitionError({ ...where, expected: "a query template (a string)", got: typeof template === "undefined" ? "nothing" : (JSON.stringify(template) ?? String(template)) });
   return template.replace(/[\n\t]/g, " ").replace(WS_RUN, " ").replace(WS_EDGES, "");
 }
 
@@ -75,8 +76,13 @@ function pyRepr(s: string): string {
 /** Whether a number of this type is a Python float (Float, or a union such as Optional(Float) holding one). */
 function isFloatType(type: AnyFlyteType | undefined): boolean {
   if (type === undefined) return false;
-  if (type.name === "Float") return true;
-  return type instanceof UnionType && type.variants.some((v) => v.name === "Float") && !type.variants.some((v) => v.name === "Int");
+  if (isSimple(type, SimpleType.FLOAT)) return true;
+  return type instanceof UnionType && type.variants.some((v) => isSimple(v, SimpleType.FLOAT)) && !type.variants.some((v) => isSimple(v, SimpleType.INTEGER));
+}
+
+function isSimple(type: AnyFlyteType, simple: SimpleType): boolean {
+  const t = type.literalType.type;
+  return t.case === "simple" && t.value === simple;
 }
 
 /** Inside a container Python writes repr(): strings quoted. */
@@ -128,13 +134,13 @@ export function interpolateQuery(template: string, inputs: Readonly<Record<strin
   for (const m of template.matchAll(INPUT_PATTERN)) {
     const [, expr, name] = m as unknown as [string, string, string];
     if (!Object.hasOwn(inputs, name)) {
-      throw new TaskDefinitionError(`Variable ${name} in Query (part of ${expr}) not found in inputs dict_keys([${Object.keys(inputs).map(pyRepr).join(", ")}])`);
+      throw new TaskDefinitionError({ subject: "the query", problem: `Variable ${name} in Query (part of ${expr}) not found in inputs dict_keys([${Object.keys(inputs).map(pyRepr).join(", ")}])` });
     }
     matched.add(name);
     query = query.split(expr).join(pythonStr(inputs[name], types[name]));
   }
   const extra = Object.keys(inputs).filter((k) => !matched.has(k));
-  if (extra.length > 0) throw new TaskDefinitionError(`Extra Inputs have no matches in query template - missing {${extra.map(pyRepr).join(", ")}}`);
+  if (extra.length > 0) throw new TaskDefinitionError({ subject: "the query", problem: `Extra Inputs have no matches in query template - missing {${extra.map(pyRepr).join(", ")}}` });
   return query;
 }
 
@@ -143,16 +149,24 @@ export function queryPlaceholders(template: string): string[] {
   return [...new Set([...template.matchAll(INPUT_PATTERN)].map((m) => m[2]!))];
 }
 
+/** The task options a query task takes: no container, so none of its image, resources, pod or decks. */
+type SqlTaskGroup = "cache" | "run" | "metadata" | "docs" | "secrets";
+const SQL_TASK_GROUPS: readonly OptionGroup[] = ["cache", "run", "metadata", "docs", "secrets"] satisfies SqlTaskGroup[];
+const SQL_TASK_OPTIONS = optionNamesIn(SQL_TASK_GROUPS);
+
 /** What a query task takes: its query, its config, its interface, and the task options that apply. */
-export interface SQLTaskInit<Config> extends Pick<TaskOptions, "cache" | "cacheVersion" | "cacheSerialize" | "cacheIgnoreInputVars" | "retries" | "interruptible" | "deprecated" | "timeout" | "labels" | "annotations" | "docs" | "secretRequests"> {
+export interface SQLTaskInit<Config> extends TaskOptionsIn<SqlTaskGroup> {
   name: string;
+  /** The query; `{{ .inputs.name }}` placeholders are filled with the inputs (flytekit's rules). */
   queryTemplate: string;
   taskConfig: Config;
+  /** The inputs, by name. @default none */
   inputs?: InputsSpec;
+  /** The outputs. @default none */
   outputs?: OutputsSpec;
 }
 
-const SQL_INIT_NAMES = ["name", "queryTemplate", "taskConfig", "inputs", "outputs", "cache", "cacheVersion", "cacheSerialize", "cacheIgnoreInputVars", "retries", "interruptible", "deprecated", "timeout", "labels", "annotations", "docs", "secretRequests"];
+const SQL_INIT_NAMES = ["name", "queryTemplate", "taskConfig", "inputs", "outputs", ...SQL_TASK_OPTIONS];
 
 /**
  * A query that a Flyte backend plugin runs (flytekit's SQLTask as its query plugins use it): no
@@ -166,17 +180,16 @@ export abstract class SQLTask<Config> extends Task {
 
   constructor(init: SQLTaskInit<Config>, extraOptionNames: readonly string[] = []) {
     const name = init?.name;
-    if (typeof name !== "string" || name === "") throw new TaskDefinitionError("a query task needs a name");
+    if (typeof name !== "string" || name === "") throw new TaskDefinitionError({ subject: new.target.name, expected: "a name", got: JSON.stringify(name) ?? String(name) });
     checkOptionNames(name, init, [...SQL_INIT_NAMES, ...extraOptionNames]);
-    const where = `task '${name}'`;
     const docs = typeof init.docs === "string" ? { short: init.docs } : init.docs;
-    const inputs = inputsOf(where, init.inputs ?? {}, docs);
-    const outputs = init.outputs === undefined ? [] : outputsOf(where, init.outputs, docs);
+    const inputs = inputsOf(name, init.inputs ?? {}, docs);
+    const outputs = init.outputs === undefined ? [] : outputsOf(name, init.outputs, docs);
     const options: Record<string, unknown> = {};
-    for (const key of SQL_INIT_NAMES.slice(5)) if ((init as unknown as Record<string, unknown>)[key] !== undefined) options[key] = (init as unknown as Record<string, unknown>)[key];
+    for (const key of SQL_TASK_OPTIONS) if ((init as unknown as Record<string, unknown>)[key] !== undefined) options[key] = (init as unknown as Record<string, unknown>)[key];
     const settings = compileTaskOptions(name, options as TaskOptions, { inputNames: inputs.map((v) => v.name) });
     super({ name, interface: new Interface(inputs, outputs), settings });
-    this.queryTemplate = normalizeQueryTemplate(init.queryTemplate, where);
+    this.queryTemplate = normalizeQueryTemplate(init.queryTemplate, { task: name });
     this.taskConfig = init.taskConfig;
   }
 
@@ -206,9 +219,10 @@ export abstract class SQLTask<Config> extends Task {
   }
 
   protected executeNative(_inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {
-    throw new NotRunnableLocallyError(
-      `task '${this.name}' is a ${this.taskType} query that Flyte runs with its backend plugin; it cannot run here. ` +
-        `In tests, mock it: mockTask(task).returns(...)`,
-    );
+    throw new NotRunnableLocallyError({
+      task: this.name,
+      problem: `it is a ${this.taskType} query that Flyte runs with its backend plugin; it cannot run here`,
+      fix: "in tests, mock it: mockTask(task).returns(...)",
+    });
   }
 }

@@ -2,7 +2,8 @@ import type { TaskDeclaration } from "./declaration.js";
 import { nextDeclarationIndex, withDeclarationIndex } from "./sequence.js";
 import type { Task } from "./task.js";
 
-type Builder = (declaration: TaskDeclaration) => Task;
+/** How a declaration becomes its task. */
+export type TaskBuilder = (declaration: TaskDeclaration) => Task;
 
 /** A recorded declaration and the task built from it (rebuilt after the store is cleared). */
 export class TaskEntry {
@@ -14,6 +15,7 @@ export class TaskEntry {
   constructor(
     readonly declaration: TaskDeclaration,
     private readonly store: TaskStore,
+    /** @internal */ readonly builder: TaskBuilder,
   ) {}
 
   /** The task, built on first use. */
@@ -37,18 +39,12 @@ export class TaskStore {
   private list: TaskEntry[] = [];
   private listed = new WeakSet<TaskEntry>();
   private readonly byHandle = new WeakMap<Function, TaskEntry | Task>();
-  private builder: Builder | undefined;
   /** @internal Bumped by clear(): tasks built before it are rebuilt. */
   generation = 0;
 
-  /** Sets how declarations become tasks (core's builder, set when core loads). */
-  setBuilder(builder: Builder): void {
-    this.builder = builder;
-  }
-
-  /** Records a declaration, reachable from its class and from each handle (what replaced the method). */
-  record(declaration: TaskDeclaration, handles: readonly Function[]): TaskEntry {
-    const entry = new TaskEntry(declaration, this);
+  /** Records a declaration, reachable from its class and from each handle (what replaced the method); `build` makes its task. */
+  record(declaration: TaskDeclaration, handles: readonly Function[], build: TaskBuilder): TaskEntry {
+    const entry = new TaskEntry(declaration, this, build);
     this.index(entry);
     for (const handle of handles) this.byHandle.set(handle, entry);
     return entry;
@@ -61,11 +57,9 @@ export class TaskStore {
 
   /** @internal Builds (or rebuilds) an entry's task. */
   build(entry: TaskEntry): Task {
-    if (this.builder === undefined) throw new Error("flytekit-ts: no task builder is registered (import @flytekit-ts/core)");
     if (!this.listed.has(entry)) this.index(entry);
     entry.task = undefined;
-    const builder = this.builder;
-    const task = withDeclarationIndex(entry.index, () => builder(entry.declaration));
+    const task = withDeclarationIndex(entry.index, () => entry.builder(entry.declaration));
     entry.task = task;
     entry.generation = this.generation;
     return task;

@@ -1,23 +1,26 @@
+// Mocks of tasks for tests (flytekit's task_mock): a mocked task still binds and converts its
+// inputs and outputs with its types, but runs the mock instead of its body.
+import { currentServices } from "../context/services.js";
+import type { MockBody, MockRegistry } from "../context/mocks.js";
+import { taskOf, type TaskLike } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
 
 /** What a mocked task does instead of its body: given its native inputs by name, what it returns. */
 export type MockBehaviour = (inputs: Readonly<Record<string, unknown>>) => unknown;
 
-const MOCKS = Symbol.for("flytekit-ts.mocks");
-const registry: Map<Task, TaskMock> = ((globalThis as Record<symbol, unknown>)[MOCKS] as Map<Task, TaskMock> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[MOCKS] = new Map<Task, TaskMock>()) as Map<Task, TaskMock>;
-
 /**
- * A stand-in for a task's body (flytekit's `task_mock`): calls still bind and convert inputs and
- * outputs with the task's types, but run this instead of the body. Restore it with `restore()`
- * (or `using`); `calls` records the inputs of every call.
+ * A stand-in for a task's body. Restore it with `restore()` (or `using`); `calls` records the
+ * inputs of every call.
  */
-export class TaskMock {
+export class TaskMock implements MockBody {
   /** The native inputs of each call, by name. */
   readonly calls: Readonly<Record<string, unknown>>[] = [];
   private behaviour: MockBehaviour = () => undefined;
 
-  constructor(readonly task: Task) {}
+  constructor(
+    readonly task: Task,
+    private readonly registry: MockRegistry,
+  ) {}
 
   /** Every call returns `value` (checked against the task's outputs). */
   returns(value: unknown): this {
@@ -47,7 +50,7 @@ export class TaskMock {
 
   /** Removes the mock: the task runs its own body again. */
   restore(): void {
-    if (registry.get(this.task) === this) registry.delete(this.task);
+    this.registry.remove(this.task, this);
   }
 
   [Symbol.dispose](): void {
@@ -55,19 +58,23 @@ export class TaskMock {
   }
 }
 
-/** Installs a mock on a task (see `mockTask` in the public API, which also takes a decorated method). */
+/**
+ * Replaces a task's body for tests (flytekit's task_mock): `mockTask(Pipelines.add).returns(3)`.
+ * Inputs and outputs still go through the task's types. `restore()` (or `using`) removes it.
+ */
+export function mockTask(handle: TaskLike): TaskMock {
+  return installMock(taskOf(handle));
+}
+
+/** Installs a mock on a task, in the mocks of the services local calls now use. */
 export function installMock(task: Task): TaskMock {
-  const mock = new TaskMock(task);
-  registry.set(task, mock);
+  const registry = currentServices().mocks;
+  const mock = new TaskMock(task, registry);
+  registry.install(task, mock);
   return mock;
 }
 
-/** The mock in force for a task, if any. */
-export function activeMock(task: Task): TaskMock | undefined {
-  return registry.size === 0 ? undefined : registry.get(task);
-}
-
-/** Removes every mock. */
+/** Removes every mock (of the services local calls now use). */
 export function restoreAllMocks(): void {
-  registry.clear();
+  currentServices().mocks.clear();
 }

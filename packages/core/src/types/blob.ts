@@ -1,92 +1,92 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
-import { statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
+import { defaultStorage } from "../storage/router.js";
+import { isRemotePath, type Storage } from "../storage/storage.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
-import { plannedUri } from "./uploads.js";
-import { FlyteType } from "./type.js";
+import { typeRegistry } from "./registry.js";
+import { FlyteType, LOCAL_CONVERSION, type ConversionContext } from "./type.js";
 
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** Whether a path names a remote object (`s3://`, `gs://`, `abfs://`, ...) rather than a local file. */
-export function isRemotePath(path: string): boolean {
-  return REMOTE.test(path) && !path.startsWith("file://");
-}
+export { isRemotePath };
 
 function localPath(path: string): string {
   const p = path.startsWith("file://") ? new URL(path).pathname : path;
   return isAbsolute(p) ? p : resolve(p);
 }
 
+/** How a file or directory was made: where it is, where it came from, and the store it is read from. */
+export interface BlobOptions {
+  /** The URI it came from, when it was read from a remote literal. */
+  remoteSource?: string;
+  /** The store a remote path is downloaded from; a value read by a task has its context's. Default: the process-wide stores. */
+  storage?: Storage;
+}
+
+/** What FlyteFile and FlyteDirectory share: a path or URI, and a way to have it here. */
+abstract class Blob {
+  readonly path: string;
+  readonly remoteSource: string | undefined;
+  readonly #storage: Storage | undefined;
+
+  constructor(path: string, options: BlobOptions, what: string) {
+    if (typeof path !== "string" || path === "") throw TypeTransformerError.forValue("a path or URI", path).at(what);
+    this.path = path;
+    this.remoteSource = options.remoteSource ?? (isRemotePath(path) ? path : undefined);
+    this.#storage = options.storage;
+  }
+
+  protected abstract get isDirectory(): boolean;
+
+  /** Whether it is somewhere other than this machine. */
+  get isRemote(): boolean {
+    return isRemotePath(this.path);
+  }
+
+  /**
+   * A local path to it: the path itself, or a copy downloaded (into `to`, default a new temporary
+   * directory) from the store it was read through.
+   */
+  async download(to?: string): Promise<string> {
+    if (!this.isRemote) return localPath(this.path);
+    const target = to ?? join(mkdtempSync(join(tmpdir(), "flytekit-ts-in-")), this.isDirectory ? "dir" : basename(new URL(this.path).pathname) || "file");
+    await (this.#storage ?? defaultStorage).download(this.path, target);
+    return target;
+  }
+
+  toString(): string {
+    return this.path;
+  }
+}
+
 /**
  * A file a task takes or gives (flytekit's FlyteFile). `path` is where it is now: a local path, or
  * a remote URI for a file that has not been downloaded; `remoteSource` is the URI it came from.
  */
-export class FlyteFile {
-  readonly path: string;
-  readonly remoteSource: string | undefined;
-
-  constructor(path: string, options: { remoteSource?: string } = {}) {
-    if (typeof path !== "string" || path === "") throw new TypeError("FlyteFile needs a path or URI");
-    this.path = path;
-    this.remoteSource = options.remoteSource ?? (isRemotePath(path) ? path : undefined);
+export class FlyteFile extends Blob {
+  constructor(path: string, options: BlobOptions = {}) {
+    super(path, options, "FlyteFile");
   }
 
-  /** Whether the file is somewhere other than this machine. */
-  get isRemote(): boolean {
-    return isRemotePath(this.path);
+  protected get isDirectory(): boolean {
+    return false;
   }
-
-  /** A local path to the file: the file itself, or a copy downloaded from its store. */
-  async download(): Promise<string> {
-    return downloadBlob(this.path, false);
-  }
-
-  toString(): string {
-    return this.path;
-  }
-}
-
-let blobDownloader: ((uri: string, isDirectory: boolean) => Promise<string>) | undefined;
-
-/** Sets how remote blobs are fetched (the execution layer does, with its storage). */
-export function setBlobDownloader(fn: (uri: string, isDirectory: boolean) => Promise<string>): void {
-  blobDownloader = fn;
-}
-
-async function downloadBlob(path: string, isDirectory: boolean): Promise<string> {
-  if (!isRemotePath(path)) return localPath(path);
-  if (blobDownloader === undefined) throw new Error(`cannot download ${path}: no storage is set up in this process`);
-  return blobDownloader(path, isDirectory);
 }
 
 /** A directory a task takes or gives (flytekit's FlyteDirectory), a multipart blob. */
-export class FlyteDirectory {
-  readonly path: string;
-  readonly remoteSource: string | undefined;
-
-  constructor(path: string, options: { remoteSource?: string } = {}) {
-    if (typeof path !== "string" || path === "") throw new TypeError("FlyteDirectory needs a path or URI");
-    this.path = path;
-    this.remoteSource = options.remoteSource ?? (isRemotePath(path) ? path : undefined);
+export class FlyteDirectory extends Blob {
+  constructor(path: string, options: BlobOptions = {}) {
+    super(path, options, "FlyteDirectory");
   }
 
-  get isRemote(): boolean {
-    return isRemotePath(this.path);
-  }
-
-  /** A local path to the directory: itself, or a copy downloaded from its store. */
-  async download(): Promise<string> {
-    return downloadBlob(this.path, true);
-  }
-
-  toString(): string {
-    return this.path;
+  protected get isDirectory(): boolean {
+    return true;
   }
 }
 
@@ -123,16 +123,18 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     });
   }
 
-  /** The URI a value is written as: a remote URI as given, a local path made absolute after checking it exists. */
-  private uriOf(value: unknown): string {
+  /**
+   * The URI a value is written as: a remote URI as given, a local path made absolute after checking
+   * it exists (in a container, the place it will be uploaded to).
+   */
+  private uriOf(value: unknown, context: ConversionContext): string {
     let path: string;
     if (typeof value === "string") path = value;
     else if (value instanceof this.cls) {
       // A file read from a remote literal and not replaced is passed on by its URI, as flytekit does.
       if (value.remoteSource !== undefined) return value.remoteSource;
       path = value.path;
-    }
-    else throw TypeTransformerError.forValue(this.name, value);
+    } else throw TypeTransformerError.forValue(this.name, value);
     if (path === "") throw TypeTransformerError.forValue(this.name, value, "an empty path");
     if (isRemotePath(path)) return path;
     const local = localPath(path);
@@ -141,18 +143,18 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     if (this.isDirectory !== stat.isDirectory()) {
       throw TypeTransformerError.forValue(this.name, value, `${local} is ${stat.isDirectory() ? "a directory" : "a file"}`);
     }
-    return plannedUri(local, this.isDirectory);
+    return context.uploads === undefined ? local : context.uploads.plan(local, this.isDirectory);
   }
 
-  private native(uri: string): T {
-    return new this.cls(uri) as T;
+  private native(uri: string, context: ConversionContext): T {
+    return new this.cls(uri, { storage: context.storage }) as T;
   }
 
-  toLiteral(value: unknown): Literal {
-    return blobLiteral(this.uriOf(value), this.format, this.dimensionality);
+  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+    return blobLiteral(this.uriOf(value, context), this.format, this.dimensionality);
   }
 
-  protected decode(literal: Literal): T {
+  protected decode(literal: Literal, context: ConversionContext): T {
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "blob") {
       const blob = v.value.value.value;
@@ -160,21 +162,21 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
       if (dim !== this.dimensionality) {
         throw this.cannotRead(literal, dim === BlobType_BlobDimensionality.MULTIPART ? "it is a directory" : "it is a single file");
       }
-      return this.native(blob.uri);
+      return this.native(blob.uri, context);
     }
     throw this.cannotRead(literal);
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
     // Inside a dataclass flytekit writes a FlyteFile or FlyteDirectory as {"path": uri}.
-    const uri = this.uriOf(value);
+    const uri = this.uriOf(value, context);
     w.mapHeader(1);
     w.str("path");
     w.str(uri);
   }
 
-  fromMsgpack(value: unknown): T {
-    if (isPlainObject(value) && typeof value.path === "string" && value.path !== "") return this.native(value.path);
+  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): T {
+    if (isPlainObject(value) && typeof value.path === "string" && value.path !== "") return this.native(value.path, context);
     throw this.cannotReadMsgpack(value);
   }
 
@@ -189,13 +191,33 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     };
     return { additionalProperties: false, properties: { path, metadata }, title: "FlyteFile", type: "object" };
   }
+
+  override get textHint(): string {
+    return "path or URI";
+  }
+
+  override fromText(text: string): T {
+    return new this.cls(text) as T;
+  }
 }
 
 /** A single file (Flyte Blob, SINGLE). `File.withFormat("csv")` declares its format. */
 export const File: BlobType<FlyteFile> = new BlobType<FlyteFile>(FlyteFile, BlobType_BlobDimensionality.SINGLE, "");
 /** A directory (Flyte Blob, MULTIPART). */
-export const Directory: BlobType<FlyteDirectory> = new BlobType<FlyteDirectory>(
-  FlyteDirectory,
-  BlobType_BlobDimensionality.MULTIPART,
-  "",
-);
+export const Directory: BlobType<FlyteDirectory> = new BlobType<FlyteDirectory>(FlyteDirectory, BlobType_BlobDimensionality.MULTIPART, "");
+
+const blobOf = (lt: LiteralType) => lt.type.value as { format: string; dimensionality: BlobType_BlobDimensionality };
+typeRegistry.register({
+  name: "File",
+  token: File,
+  natives: [FlyteFile],
+  literalTypes: ["blob:SINGLE"],
+  guess: (lt) => (blobOf(lt).format === "" ? File : File.withFormat(blobOf(lt).format)),
+});
+typeRegistry.register({
+  name: "Directory",
+  token: Directory,
+  natives: [FlyteDirectory],
+  literalTypes: ["blob:MULTIPART"],
+  guess: (lt) => (blobOf(lt).format === "" ? Directory : Directory.withFormat(blobOf(lt).format)),
+});

@@ -1,17 +1,12 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { TypeTransformerError } from "./errors.js";
+import { rethrowWithin, TypeTransformerError } from "./errors.js";
 import { collectionLiteral, mapLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
-import { FlyteType, type AnyFlyteType } from "./type.js";
-
-/** Adds a path segment to a TypeTransformerError passing through a container. */
-export function rethrowWithin(e: unknown, segment: string): never {
-  if (e instanceof TypeTransformerError) throw e.within(segment);
-  throw e;
-}
+import { typeRegistry } from "./registry.js";
+import { FlyteType, LOCAL_CONVERSION, type ConversionContext } from "./type.js";
 
 export function keySegment(key: string): string {
   return `[${JSON.stringify(key)}]`;
@@ -44,21 +39,21 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     return createMessage(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
   }
 
-  toLiteral(value: unknown): Literal {
+  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
     if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
     const n = value.length;
     const literals = new Array<Literal>(n);
     const element = this.element;
     let i = 0;
     try {
-      for (; i < n; i++) literals[i] = element.toLiteral(value[i]);
+      for (; i < n; i++) literals[i] = element.toLiteral(value[i], context);
     } catch (e) {
       rethrowWithin(e, `[${i}]`);
     }
     return collectionLiteral(literals);
   }
 
-  protected decode(literal: Literal): Out[] {
+  protected decode(literal: Literal, context: ConversionContext): Out[] {
     const v = literal.value;
     if (v.case !== "collection") throw this.cannotRead(literal);
     const literals = v.value.literals;
@@ -67,30 +62,30 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     const element = this.element;
     let i = 0;
     try {
-      for (; i < n; i++) out[i] = element.fromLiteral(literals[i]!);
+      for (; i < n; i++) out[i] = element.fromLiteral(literals[i]!, context);
     } catch (e) {
       rethrowWithin(e, `[${i}]`);
     }
     return out;
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
     if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
     w.arrayHeader(value.length);
     let i = 0;
     try {
-      for (; i < value.length; i++) this.element.writeMsgpack(w, value[i]);
+      for (; i < value.length; i++) this.element.writeMsgpack(w, value[i], context);
     } catch (e) {
       rethrowWithin(e, `[${i}]`);
     }
   }
 
-  fromMsgpack(value: unknown): Out[] {
+  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Out[] {
     if (!Array.isArray(value)) throw this.cannotReadMsgpack(value);
     const out = new Array<Out>(value.length);
     let i = 0;
     try {
-      for (; i < value.length; i++) out[i] = this.element.fromMsgpack(value[i]);
+      for (; i < value.length; i++) out[i] = this.element.fromMsgpack(value[i], context);
     } catch (e) {
       rethrowWithin(e, `[${i}]`);
     }
@@ -133,13 +128,13 @@ export class DictType<Out, In> extends FlyteType<
     throw TypeTransformerError.forValue(this.name, value);
   }
 
-  toLiteral(value: unknown): Literal {
+  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
     const literals: { [key: string]: Literal } = {};
     const valueType = this.value;
     for (const [key, v] of this.entries(value)) {
       let lit: Literal;
       try {
-        lit = valueType.toLiteral(v);
+        lit = valueType.toLiteral(v, context);
       } catch (e) {
         rethrowWithin(e, keySegment(key));
       }
@@ -148,7 +143,7 @@ export class DictType<Out, In> extends FlyteType<
     return mapLiteral(literals);
   }
 
-  protected decode(literal: Literal): { [key: string]: Out } {
+  protected decode(literal: Literal, context: ConversionContext): { [key: string]: Out } {
     const v = literal.value;
     if (v.case !== "map") throw this.cannotRead(literal);
     const out: { [key: string]: Out } = {};
@@ -157,7 +152,7 @@ export class DictType<Out, In> extends FlyteType<
     for (const key of Object.keys(literals)) {
       let native: Out;
       try {
-        native = valueType.fromLiteral(literals[key]!);
+        native = valueType.fromLiteral(literals[key]!, context);
       } catch (e) {
         rethrowWithin(e, keySegment(key));
       }
@@ -166,26 +161,26 @@ export class DictType<Out, In> extends FlyteType<
     return out;
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
     const entries = this.entries(value);
     w.mapHeader(entries.length);
     for (const [key, v] of entries) {
       w.str(key);
       try {
-        this.value.writeMsgpack(w, v);
+        this.value.writeMsgpack(w, v, context);
       } catch (e) {
         rethrowWithin(e, keySegment(key));
       }
     }
   }
 
-  fromMsgpack(value: unknown): { [key: string]: Out } {
+  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): { [key: string]: Out } {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     const out: { [key: string]: Out } = {};
     for (const key of Object.keys(value)) {
       let native: Out;
       try {
-        native = this.value.fromMsgpack(value[key]);
+        native = this.value.fromMsgpack(value[key], context);
       } catch (e) {
         rethrowWithin(e, keySegment(key));
       }
@@ -199,3 +194,14 @@ export class DictType<Out, In> extends FlyteType<
   }
 }
 
+
+typeRegistry.register({
+  name: "List",
+  literalTypes: ["collectionType"],
+  guess: (lt, nested, where) => new ListType(nested(lt.type.value as LiteralType, `${where}[]`)),
+});
+typeRegistry.register({
+  name: "Dict",
+  literalTypes: ["mapValueType"],
+  guess: (lt, nested, where) => new DictType(nested(lt.type.value as LiteralType, `${where}{}`)),
+});

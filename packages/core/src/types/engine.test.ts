@@ -19,13 +19,14 @@ describe("the type engine over named values", () => {
   it("roots errors at the named input or output", () => {
     const e = errorOf(() => toLiteralMap(types, { xs: [1, 2, 3, 1.5], name: "n" }));
     expect(e).toBeInstanceOf(TypeTransformerError);
-    expect(e.message).toBe('input "xs"[3]: expected Int, got 1.5 (number)');
-    expect((e as TypeTransformerError).path).toEqual(["[3]"]);
-    expect((e as TypeTransformerError).root).toBe('input "xs"');
-    expect(errorOf(() => toLiteralMap(types, { xs: [], name: 1 as never }, "output")).message).toBe('output "name": expected Str, got 1 (number)');
-    expect(errorOf(() => toLiteralMap(types, { xs: [] })).message).toBe('input "name": expected Str, got undefined');
+    expect(e.message).toBe("input 'xs'[3]: expected Int, got 1.5 (number)");
+    expect((e as TypeTransformerError).segments).toEqual(["[3]"]);
+    expect((e as TypeTransformerError).path).toBe("[3]");
+    expect((e as TypeTransformerError).subject).toBe("input 'xs'");
+    expect(errorOf(() => toLiteralMap(types, { xs: [], name: 1 as never }, "output")).message).toBe("output 'name': expected Str, got 1 (number)");
+    expect(errorOf(() => toLiteralMap(types, { xs: [] })).message).toBe("input 'name': expected Str, got undefined");
     expect(errorOf(() => fromLiteralMap(types, literalMapOf({}))).message).toBe(
-      'input "xs": expected List(Int), got no literal: the map has no "xs"',
+      "input 'xs': expected List(Int), got no literal: the map has no 'xs'",
     );
   });
 

@@ -39,6 +39,6 @@ describe("Enum", () => {
 
   it("refuses numeric enums when declared, since Flyte enums hold strings", () => {
     expect(() => Enum(Numeric as never, "Numeric")).toThrow(/Flyte enums hold strings, but member .* is .* \(a numeric enum\)/);
-    expect(() => Enum({})).toThrow("Enum() needs an enum with at least one member");
+    expect(() => Enum({})).toThrow("Enum(): it needs an enum with at least one member");
   });
 });

@@ -1,10 +1,11 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { primitiveLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
+import { typeRegistry } from "./registry.js";
 import { FlyteType } from "./type.js";
 
 /** A TypeScript string enum, or any object whose values are the allowed strings. */
@@ -21,13 +22,13 @@ export class EnumType<E extends StringEnum> extends FlyteType<E[keyof E]> {
     super();
     const entries = Object.entries(enumObject);
     const bad = entries.find(([, v]) => typeof v !== "string");
-    if (bad !== undefined || entries.length === 0) {
-      throw new FlyteTypeError(
-        entries.length === 0
-          ? "Enum() needs an enum with at least one member"
-          : `Enum(${name ?? "…"}): Flyte enums hold strings, but member ${bad![0]} is ${String(bad![1])} ` +
-            "(a numeric enum); declare a string enum, e.g. enum Color { RED = \"red\" }",
-      );
+    if (entries.length === 0) throw new FlyteTypeError({ subject: "Enum()", problem: "it needs an enum with at least one member" });
+    if (bad !== undefined) {
+      throw new FlyteTypeError({
+        subject: `Enum(${name ?? "…"})`,
+        problem: `Flyte enums hold strings, but member ${bad[0]} is ${String(bad[1])} (a numeric enum)`,
+        fix: 'declare a string enum, e.g. enum Color { RED = "red" }',
+      });
     }
     this.values = entries.map(([, v]) => v as string);
     this.allowed = new Set(this.values);
@@ -71,4 +72,21 @@ export class EnumType<E extends StringEnum> extends FlyteType<E[keyof E]> {
   jsonSchema(): JsonObject {
     return { enum: [...this.values] };
   }
+
+  override get textHint(): string {
+    return `one of ${this.values.join("|")}`;
+  }
+
+  override fromText(text: string): E[keyof E] {
+    return this.check(text);
+  }
 }
+
+typeRegistry.register({
+  name: "Enum",
+  literalTypes: ["enumType"],
+  guess: (lt) => {
+    const values = (lt.type.value as { values: string[] }).values;
+    return new EnumType(Object.fromEntries(values.map((v) => [v, v])));
+  },
+});

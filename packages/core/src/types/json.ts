@@ -1,12 +1,13 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isPlainObject, keySegment, rethrowWithin, setOwn } from "./collections.js";
-import { TypeTransformerError } from "./errors.js";
+import { isPlainObject, keySegment, setOwn } from "./collections.js";
+import { rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { intToNative } from "./scalars.js";
+import { typeRegistry } from "./registry.js";
 import { MsgpackStructType, type FlyteType } from "./type.js";
 
 /** A value Json holds: what JSON holds, plus bigints for integers past 2^53 and bytes. */
@@ -128,3 +129,5 @@ class JsonType extends MsgpackStructType<JsonRecord> {
 
 /** A free-form object (flytekit's untyped `dict`): JSON-like values, as MessagePack. */
 export const Json: FlyteType<JsonRecord> = new JsonType();
+
+typeRegistry.register({ name: "Json", literalTypes: ["simple:STRUCT"], guess: () => Json });

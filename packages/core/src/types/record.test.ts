@@ -217,7 +217,7 @@ describe("declaring records", () => {
     defineRecord(Late, { a: Int });
     void recordType(Late).literalType;
     expect(() => defineRecordField(Late, "b", Int)).toThrow(
-      'record class Late: field "b" was declared after Late was first used as a Flyte type; declare every field before the class is used',
+      "record class Late, field 'b': it was declared after Late was first used as a Flyte type; declare every field before the class is used",
     );
   });
 
@@ -227,7 +227,7 @@ describe("declaring records", () => {
     }
     defineRecord(BadField, { xs: Array as never });
     expect(() => recordType(BadField).fields).toThrow(
-      'record class BadField, field "xs": type: Array does not say which Flyte type it holds; write List(Int), List(Str), ...',
+      "record class BadField, field 'xs': Array does not say which Flyte type it holds; write List(Int), List(Str), ...",
     );
   });
 

@@ -9,17 +9,17 @@
 // declared field is converted by its Flyte type, and the class's own class-transformer
 // decorators still apply.
 import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isPlainObject, rethrowWithin } from "./collections.js";
-import { FlyteTypeError, TypeTransformerError } from "./errors.js";
+import { DictType, isPlainObject, ListType } from "./collections.js";
+import { FlyteTypeError, rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
-import { resolveType } from "./spec.js";
-import { MsgpackStructType, type AnyFlyteType, type Constructor, type TypeSpec } from "./type.js";
+import { resolveSpec, typeRegistry } from "./registry.js";
+import { LOCAL_CONVERSION, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
 
 interface FieldDeclaration {
   name: string;
@@ -58,10 +58,11 @@ const store: RecordStore = ((globalThis as Record<symbol, unknown>)[STORE] as Re
 export function defineRecordField(cls: Function, name: string, spec: TypeSpec): void {
   const built = store.types.get(cls) as RecordType<unknown> | undefined;
   if (built?.isBuilt === true) {
-    throw new FlyteTypeError(
-      `record class ${cls.name}: field "${name}" was declared after ${cls.name} was first used as a Flyte type; ` +
-        "declare every field before the class is used",
-    );
+    throw new FlyteTypeError({
+      subject: `record class ${cls.name}, field '${name}'`,
+      problem: `it was declared after ${cls.name} was first used as a Flyte type`,
+      fix: "declare every field before the class is used",
+    });
   }
   let declaration = store.declarations.get(cls);
   if (declaration === undefined) {
@@ -97,16 +98,20 @@ export function recordType<C>(cls: Constructor<C>): RecordType<C> {
   let type = store.types.get(cls) as RecordType<C> | undefined;
   if (type === undefined) {
     if (!isRecordClass(cls)) {
-      throw new FlyteTypeError(
-        `class ${cls.name} is not a record: declare its fields with @field() (from @flytekit-ts/decorators) ` +
-          `or with defineRecord(${cls.name}, { ... })`,
-      );
+      throw new FlyteTypeError({
+        subject: `class ${cls.name}`,
+        problem: "it is not a record",
+        fix: `declare its fields with @field() (from @flytekit-ts/decorators) or with defineRecord(${cls.name}, { ... })`,
+      });
     }
     type = new RecordType(cls);
     store.types.set(cls, type as RecordType<unknown>);
   }
   return type;
 }
+
+/** The context a raw object is being converted in, for its fields (class-transformer calls back without it). */
+const conversionOf = new WeakMap<object, ConversionContext>();
 
 const TO_INSTANCE: ClassTransformOptions = { excludeExtraneousValues: true, exposeUnsetFields: false };
 
@@ -164,21 +169,16 @@ export class RecordType<C> extends MsgpackStructType<C> {
       defaults = new (this.cls as unknown as new () => Record<string, unknown>)();
     } catch (e) {
       throw new FlyteTypeError(
-        `record class ${this.name}: \`new ${this.name}()\` failed (${e instanceof Error ? e.message : String(e)}); ` +
-          "a record class needs a constructor that takes no arguments",
+        {
+          subject: `record class ${this.name}`,
+          problem: `\`new ${this.name}()\` failed (${e instanceof Error ? e.message : String(e)})`,
+          fix: "a record class needs a constructor that takes no arguments",
+        },
         { cause: e },
       );
     }
     const layout = ordered.map((f): FieldLayout => {
-      let type: AnyFlyteType;
-      try {
-        type = resolveType(f.spec);
-      } catch (e) {
-        throw new FlyteTypeError(
-          `record class ${this.name}, field "${f.name}": ${e instanceof Error ? e.message : String(e)}`,
-          { cause: e },
-        );
-      }
+      const type = resolveSpec(f.spec, `record class ${this.name}, field '${f.name}'`);
       const defaultValue = defaults[f.name];
       return { name: f.name, type, hasDefault: defaultValue !== undefined, defaultValue, segment: `.${f.name}` };
     });
@@ -196,20 +196,22 @@ export class RecordType<C> extends MsgpackStructType<C> {
       const { Expose, Transform } = classTransformer();
       Expose()(this.cls.prototype as object, name);
       // class-transformer walks the raw value first; the field's Flyte type then reads the raw
-      // value itself (`obj[key]`), so what the walk made of it does not matter.
-      Transform(({ obj }) => this.readField(name, (obj as Record<string, unknown>)[name]), { toClassOnly: true })(
+      // value itself (`obj[key]`), so what the walk made of it does not matter. The context of the
+      // conversion comes with the raw object (see fromMsgpack).
+      Transform(({ obj }) => this.readField(name, obj as Record<string, unknown>), { toClassOnly: true })(
         this.cls.prototype as object,
         name,
       );
     }
   }
 
-  private readField(name: string, raw: unknown): unknown {
+  private readField(name: string, source: Record<string, unknown>): unknown {
+    const raw = source[name];
     const f = this.byName.get(name);
     if (f === undefined) return raw;
     if (raw === undefined) return f.hasDefault ? undefined : null;
     try {
-      return f.type.fromMsgpack(raw);
+      return f.type.fromMsgpack(raw, conversionOf.get(source) ?? LOCAL_CONVERSION);
     } catch (e) {
       rethrowWithin(e, f.segment);
     }
@@ -226,7 +228,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     });
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
     const fields = this.fields;
     let plain = false;
     if (!(value instanceof this.cls) && !(this.structural && typeof value === "object" && value !== null && !isPlainObject(value))) {
@@ -249,25 +251,25 @@ export class RecordType<C> extends MsgpackStructType<C> {
       let v = source[f.name];
       if (v === undefined && plain && f.hasDefault) v = f.defaultValue;
       try {
-        f.type.writeMsgpack(w, v);
+        f.type.writeMsgpack(w, v, context);
       } catch (e) {
         rethrowWithin(e, f.segment);
       }
     }
   }
 
-  protected decode(literal: Literal): C {
+  protected decode(literal: Literal, context: ConversionContext): C {
     const v = literal.value;
     if (v.case === "scalar") {
       const s = v.value.value;
-      if (s.case === "binary" && s.value.tag === MSGPACK_TAG) return this.fromMsgpack(decodeMsgpack(s.value.value, this.name));
+      if (s.case === "binary" && s.value.tag === MSGPACK_TAG) return this.fromMsgpack(decodeMsgpack(s.value.value, this.name), context);
       // Older flytekit versions and Flyte's console write dataclasses as a protobuf Struct.
-      if (s.case === "generic") return this.fromMsgpack(s.value);
+      if (s.case === "generic") return this.fromMsgpack(s.value, context);
     }
     throw this.cannotRead(literal);
   }
 
-  fromMsgpack(value: unknown): C {
+  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): C {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     for (const f of this.fields) {
       if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) {
@@ -276,6 +278,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
         );
       }
     }
+    conversionOf.set(value, context);
     return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
   }
 
@@ -314,3 +317,63 @@ function classTransformerFields(cls: Function): Set<string> {
   }
   return holder[CT_FIELDS]!;
 }
+
+/**
+ * The fields of a record in declaration order, as far as the schema tells it: the order of its
+ * properties (which a template written by flytekit-ts keeps; one written by flytekit sorts them).
+ */
+function fieldOrder(fields: string[], schema: JsonObject | undefined): string[] {
+  const properties = schema?.properties !== null && typeof schema?.properties === "object" ? Object.keys(schema.properties as JsonObject) : [];
+  return [...new Set([...properties, ...fields])].filter((n) => fields.includes(n));
+}
+
+/**
+ * A field's default, as far as the schema tells it: its `default`, or for a field that is not
+ * required and has none (Python's default_factory), the empty value of its type.
+ */
+function fieldDefault(name: string, type: AnyFlyteType, schema: JsonObject | undefined): { value: unknown } | undefined {
+  const property = (schema?.properties as Record<string, JsonObject> | undefined)?.[name];
+  if (property !== undefined && "default" in property) return { value: property.default };
+  const required = Array.isArray(schema?.required) && (schema.required as unknown[]).includes(name);
+  if (required) return undefined;
+  if (type.acceptsNone) return { value: null };
+  if (type instanceof ListType) return { value: [] };
+  if (type instanceof DictType) return { value: {} };
+  return undefined;
+}
+
+/**
+ * A record type guessed from a dataclass's LiteralType (a template-only interface). The template
+ * does not say which TypeScript class it was, so the record is a class made from the schema: its
+ * name, its fields and their defaults, no methods; any object with the fields will do as a value.
+ */
+function recordFromStructure(lt: LiteralType, guess: (lt: LiteralType, where: string) => AnyFlyteType, where: string): AnyFlyteType {
+  const structure = lt.structure?.dataclassType ?? {};
+  const names = fieldOrder(Object.keys(structure), lt.metadata);
+  const title = typeof lt.metadata?.title === "string" ? lt.metadata.title : "Record";
+  const fields: Record<string, AnyFlyteType> = {};
+  const defaults: Record<string, unknown> = {};
+  for (const name of names) {
+    fields[name] = guess(structure[name]!, `${where}.${name}`);
+    const d = fieldDefault(name, fields[name], lt.metadata);
+    if (d !== undefined) defaults[name] = d.value;
+  }
+  // A class of its own per record type, named as the schema names it, its defaults set by its constructor.
+  const cls = {
+    [title]: class {
+      constructor() {
+        Object.assign(this, structuredClone(defaults));
+      }
+    },
+  }[title]!;
+  const record = defineRecord(cls as new () => object, fields as never);
+  record.structural = true;
+  return record as unknown as AnyFlyteType;
+}
+
+typeRegistry.register({
+  name: "record classes",
+  forNative: (cls) => (isRecordClass(cls) ? (recordType(cls as Constructor) as unknown as AnyFlyteType) : undefined),
+  literalTypes: ["simple:STRUCT:dataclass"],
+  guess: recordFromStructure,
+});

@@ -1,10 +1,11 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
 import { noneLiteral, primitiveLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
+import { typeRegistry } from "./registry.js";
 import { FlyteType } from "./type.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -72,6 +73,16 @@ class IntType extends FlyteType<number | bigint> {
   jsonSchema(): JsonObject {
     return { type: "integer" };
   }
+
+  override get textHint(): string {
+    return "integer";
+  }
+
+  override fromText(text: string): number | bigint {
+    const t = text.trim();
+    if (!/^[+-]?\d+$/.test(t)) throw TypeTransformerError.forValue(this.name, text);
+    return intToNative(BigInt(t));
+  }
 }
 
 function intRejection(n: number): string {
@@ -118,6 +129,16 @@ class FloatType extends FlyteType<number> {
   jsonSchema(): JsonObject {
     return { type: "number" };
   }
+
+  override get textHint(): string {
+    return "number";
+  }
+
+  override fromText(text: string): number {
+    const n = Number(text);
+    if (text.trim() === "" || (Number.isNaN(n) && text.trim().toLowerCase() !== "nan")) throw TypeTransformerError.forValue(this.name, text);
+    return n;
+  }
 }
 
 /** Flyte STRING. */
@@ -156,6 +177,14 @@ class StrType extends FlyteType<string> {
   jsonSchema(): JsonObject {
     return { type: "string" };
   }
+
+  override get textHint(): string {
+    return "text";
+  }
+
+  override fromText(text: string): string {
+    return text;
+  }
 }
 
 /** Flyte BOOLEAN. Numbers are not booleans. */
@@ -193,6 +222,17 @@ class BoolType extends FlyteType<boolean> {
 
   jsonSchema(): JsonObject {
     return { type: "boolean" };
+  }
+
+  override get textHint(): string {
+    return "true|false";
+  }
+
+  override fromText(text: string): boolean {
+    const t = text.trim().toLowerCase();
+    if (["true", "1", "yes", "y"].includes(t)) return true;
+    if (["false", "0", "no", "n"].includes(t)) return false;
+    throw TypeTransformerError.forValue(this.name, text);
   }
 }
 
@@ -245,3 +285,9 @@ export const Str: FlyteType<string> = new StrType();
 export const Bool: FlyteType<boolean> = new BoolType();
 /** Flyte NONE: `null`; a task without outputs returns it. */
 export const None: FlyteType<null, null | undefined | void> = new NoneType();
+
+typeRegistry.register({ name: "Int", token: Int, natives: [BigInt], literalTypes: ["simple:INTEGER"], guess: () => Int });
+typeRegistry.register({ name: "Float", token: Float, natives: [Number], literalTypes: ["simple:FLOAT"], guess: () => Float });
+typeRegistry.register({ name: "Str", token: Str, natives: [String], literalTypes: ["simple:STRING"], guess: () => Str });
+typeRegistry.register({ name: "Bool", token: Bool, natives: [Boolean], literalTypes: ["simple:BOOLEAN"], guess: () => Bool });
+typeRegistry.register({ name: "None", literalTypes: ["simple:NONE"], guess: () => None });

@@ -3,20 +3,22 @@
 // their output when no type is given, so templates that carry it must be declarable here.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { isAbsolute, resolve } from "node:path";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
-import { LiteralTypeSchema, SchemaType_SchemaColumn_SchemaColumnType as ColumnType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isRemotePath } from "./blob.js";
+import { LiteralTypeSchema, SchemaType_SchemaColumn_SchemaColumnType as ColumnType, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
+import { isRemotePath } from "../storage/storage.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
-import type { AnyFlyteType } from "./type.js";
-import { FlyteType } from "./type.js";
+import { typeRegistry } from "./registry.js";
+import { Bool, Float, Int, Str } from "./scalars.js";
+import { Datetime, Duration } from "./time.js";
+import { FlyteType, type AnyFlyteType } from "./type.js";
 
 /** A schema's data by reference: where the files are (flytekit's FlyteSchema). */
 export class FlyteSchema {
   constructor(readonly uri: string) {
-    if (typeof uri !== "string" || uri === "") throw new TypeError("FlyteSchema needs a uri");
+    if (typeof uri !== "string" || uri === "") throw TypeTransformerError.forValue("a uri", uri).at("FlyteSchema");
   }
 
   toString(): string {
@@ -24,14 +26,20 @@ export class FlyteSchema {
   }
 }
 
-const COLUMN_TYPES: Record<string, ColumnType> = {
-  Int: ColumnType.INTEGER,
-  Float: ColumnType.FLOAT,
-  Str: ColumnType.STRING,
-  Bool: ColumnType.BOOLEAN,
-  Datetime: ColumnType.DATETIME,
-  Duration: ColumnType.DURATION,
-};
+/** A schema column's type for the simple LiteralType of its token (a schema holds only these). */
+const COLUMN_TYPES = new Map<SimpleType, ColumnType>([
+  [SimpleType.INTEGER, ColumnType.INTEGER],
+  [SimpleType.FLOAT, ColumnType.FLOAT],
+  [SimpleType.STRING, ColumnType.STRING],
+  [SimpleType.BOOLEAN, ColumnType.BOOLEAN],
+  [SimpleType.DATETIME, ColumnType.DATETIME],
+  [SimpleType.DURATION, ColumnType.DURATION],
+]);
+
+function columnType(type: AnyFlyteType): ColumnType | undefined {
+  const lt = type.literalType.type;
+  return lt.case === "simple" ? COLUMN_TYPES.get(lt.value) : undefined;
+}
 
 /** Flyte SchemaType: a table by reference, with optional typed columns. */
 export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
@@ -41,8 +49,8 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
   constructor(readonly columns: { readonly [name: string]: AnyFlyteType } = {}) {
     super();
     for (const [name, type] of Object.entries(columns)) {
-      if (COLUMN_TYPES[type.name] === undefined) {
-        throw new FlyteTypeError(`Schema column "${name}": ${type.name} cannot be a schema column; use Int, Float, Str, Bool, Datetime or Duration`);
+      if (columnType(type) === undefined) {
+        throw new FlyteTypeError({ subject: `Schema column '${name}'`, problem: `${type.name} cannot be a schema column`, fix: "use Int, Float, Str, Bool, Datetime or Duration" });
       }
     }
     const names = Object.keys(columns);
@@ -58,7 +66,7 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
     return createMessage(LiteralTypeSchema, {
       type: {
         case: "schema",
-        value: { columns: Object.entries(this.columns).map(([name, type]) => ({ name, type: COLUMN_TYPES[type.name]! })) },
+        value: { columns: Object.entries(this.columns).map(([name, type]) => ({ name, type: columnType(type)! })) },
       },
     });
   }
@@ -93,9 +101,30 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
   }
 
   jsonSchema(): JsonObject {
-    throw new FlyteTypeError("a Schema cannot be a field of a record");
+    throw new FlyteTypeError({ subject: this.name, problem: "a Schema cannot be a field of a record" });
   }
 }
 
 /** A table by reference, as flytekit's FlyteSchema: `Schema`, `Schema.withColumns({ id: Int })`. */
 export const Schema: SchemaType = new SchemaType();
+
+/** The token of each schema column type, for guessing. */
+const COLUMN_TOKENS = new Map<ColumnType, AnyFlyteType>([
+  [ColumnType.INTEGER, Int],
+  [ColumnType.FLOAT, Float],
+  [ColumnType.STRING, Str],
+  [ColumnType.BOOLEAN, Bool],
+  [ColumnType.DATETIME, Datetime],
+  [ColumnType.DURATION, Duration],
+]);
+
+typeRegistry.register({
+  name: "Schema",
+  token: Schema,
+  natives: [FlyteSchema],
+  literalTypes: ["schema"],
+  guess: (lt) => {
+    const columns = (lt.type.value as { columns: { name: string; type: ColumnType }[] }).columns;
+    return new SchemaType(Object.fromEntries(columns.map((c) => [c.name, COLUMN_TOKENS.get(c.type) ?? Str])));
+  },
+});

@@ -57,7 +57,7 @@ describe("reflectedType", () => {
   it("refuses erased types with the place, what was reflected and the fix", () => {
     expect(() => reflectedType(Array, 'Pipelines.add, parameter 0 "xs"', "inputs: { xs: List(Int) }")).toThrow(
       'Pipelines.add, parameter 0 "xs": TypeScript reflects this type as Array, which does not say what the array holds ' +
-        "(arrays lose their element type at run time). Declare it explicitly: inputs: { xs: List(Int) }",
+        "(arrays lose their element type at run time); declare it explicitly: inputs: { xs: List(Int) }",
     );
     for (const erased of [Object, Promise, Map]) expect(() => reflectedType(erased, "p", "fix")).toThrow(/TypeScript reflects this type as/);
   });

@@ -1,15 +1,15 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { isAbsolute, resolve } from "node:path";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType, type StructuredDatasetType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isRemotePath } from "./blob.js";
+import { isRemotePath } from "../storage/storage.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
-import { resolveType } from "./spec.js";
-import { FlyteType, type TypeSpec } from "./type.js";
+import { resolveSpec, typeRegistry } from "./registry.js";
+import { FlyteType, type AnyFlyteType, type TypeSpec } from "./type.js";
 
 /**
  * A table stored as files (flytekit's StructuredDataset), passed by reference: `uri` is where it is,
@@ -20,7 +20,7 @@ export class StructuredDataset {
   readonly fileFormat: string;
 
   constructor(uri: string, options: { fileFormat?: string } = {}) {
-    if (typeof uri !== "string" || uri === "") throw new TypeError("StructuredDataset needs a uri");
+    if (typeof uri !== "string" || uri === "") throw TypeTransformerError.forValue("a uri", uri).at("StructuredDataset");
     this.uri = uri;
     this.fileFormat = options.fileFormat ?? "";
   }
@@ -67,7 +67,7 @@ export class DatasetType extends FlyteType<StructuredDataset, StructuredDataset 
           format: this.format,
           columns: Object.entries(this.columns).map(([name, spec]) => ({
             name,
-            literalType: resolveType(spec, `column "${name}"`).literalType,
+            literalType: resolveSpec(spec, `column '${name}'`).literalType,
           })),
         },
       },
@@ -143,3 +143,16 @@ export class DatasetType extends FlyteType<StructuredDataset, StructuredDataset 
 
 /** A table by reference (Flyte StructuredDataset); `Dataset.withColumns({ a: Int })`, `Dataset.withFormat("parquet")`. */
 export const Dataset: DatasetType = new DatasetType("");
+
+typeRegistry.register({
+  name: "Dataset",
+  token: Dataset,
+  natives: [StructuredDataset],
+  literalTypes: ["structuredDatasetType"],
+  guess: (lt, nested, where) => {
+    const sd = lt.type.value as StructuredDatasetType;
+    const columns: Record<string, AnyFlyteType> = {};
+    for (const c of sd.columns) columns[c.name] = nested(c.literalType!, `${where}.${c.name}`);
+    return new DatasetType(sd.format, columns);
+  },
+});

@@ -112,7 +112,7 @@ describe("Duration", () => {
     expect(duration({ seconds: 1.5 })).toEqual({ seconds: 1, nanos: 500_000_000 });
     expect(duration({ days: -1, seconds: 5 })).toEqual({ seconds: -86395, nanos: 0 });
     expect(duration({ milliseconds: 1, microseconds: 2, nanoseconds: 3 })).toEqual({ seconds: 0, nanos: 1_002_003 });
-    expect(() => duration({ seconds: Number.NaN })).toThrow("duration(): seconds must be a finite number, got NaN");
+    expect(() => duration({ seconds: Number.NaN })).toThrow("duration(), seconds: expected a finite number, got NaN");
     expect(durationToMillis({ seconds: 2, nanos: 500_000 })).toBe(2000.5);
   });
 });

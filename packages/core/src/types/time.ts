@@ -1,10 +1,11 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { TypeTransformerError } from "./errors.js";
+import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { pbDurationOf, primitiveLiteral, timestampOf } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { simpleLiteralType } from "./scalars.js";
+import { typeRegistry } from "./registry.js";
 import { FlyteType } from "./type.js";
 
 // A Date holds milliseconds; a Flyte Timestamp holds nanoseconds, and Python datetimes carry
@@ -133,6 +134,16 @@ class DatetimeType extends FlyteType<Date> {
   jsonSchema(): JsonObject {
     return { type: "string", format: "date-time" };
   }
+
+  override get textHint(): string {
+    return "ISO 8601 date-time";
+  }
+
+  override fromText(text: string): Date {
+    const date = parseIsoDatetime(text.trim());
+    if (date === undefined) throw TypeTransformerError.forValue(this.name, text);
+    return date;
+  }
 }
 
 /** A span of time as a protobuf Duration holds it: whole seconds and nanoseconds of the same sign. */
@@ -216,6 +227,17 @@ class DurationType extends FlyteType<DurationValue, DurationInput> {
   jsonSchema(): JsonObject {
     return { type: "number", format: "time-delta" };
   }
+
+  override get textHint(): string {
+    return "seconds, e.g. 90 or 1.5";
+  }
+
+  override fromText(text: string): DurationValue {
+    const seconds = Number(text.trim().replace(/s$/, ""));
+    if (text.trim() === "" || !Number.isFinite(seconds)) throw TypeTransformerError.forValue(this.name, text);
+    const whole = Math.trunc(seconds);
+    return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
+  }
 }
 
 /** Parts of a duration; fractions are allowed (`{ seconds: 1.5 }`). */
@@ -245,9 +267,9 @@ export function duration(parts: DurationParts): DurationValue {
   for (const [unit, amount] of Object.entries(parts) as [keyof DurationParts, number | undefined][]) {
     if (amount === undefined) continue;
     const perUnit = UNIT_NANOS[unit];
-    if (perUnit === undefined) throw new TypeError(`duration(): unknown part "${unit}"`);
+    if (perUnit === undefined) throw new FlyteTypeError({ subject: "duration()", problem: `unknown part "${unit}"`, fix: `its parts are ${Object.keys(UNIT_NANOS).join(", ")}` });
     if (typeof amount !== "number" || !Number.isFinite(amount)) {
-      throw new TypeError(`duration(): ${unit} must be a finite number, got ${String(amount)}`);
+      throw new FlyteTypeError({ subject: `duration(), ${unit}`, expected: "a finite number", got: String(amount) });
     }
     const whole = Math.trunc(amount);
     total += BigInt(whole) * BigInt(perUnit) + BigInt(Math.round((amount - whole) * perUnit));
@@ -266,3 +288,6 @@ export function durationToMillis(d: DurationInput): number {
 export const Datetime: FlyteType<Date> = new DatetimeType();
 /** Flyte DURATION: `{ seconds, nanos }`; `duration({ minutes: 5 })` builds one. */
 export const Duration: FlyteType<DurationValue, DurationInput> = new DurationType();
+
+typeRegistry.register({ name: "Datetime", token: Datetime, natives: [Date], literalTypes: ["simple:DATETIME"], guess: () => Datetime });
+typeRegistry.register({ name: "Duration", literalTypes: ["simple:DURATION"], guess: () => Duration });

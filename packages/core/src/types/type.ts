@@ -1,16 +1,41 @@
 import type { JsonObject } from "@bufbuild/protobuf";
+import { inspect } from "node:util";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
+import { defaultStorage } from "../storage/router.js";
+import type { Storage } from "../storage/storage.js";
 import { TypeTransformerError } from "./errors.js";
 import { binaryLiteral, describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
+
+/** Decides where local files a task returns go (in a container: under Flyte's raw output prefix). */
+export interface UploadPlanner {
+  /** The URI a local file or directory will have once copied; the copy happens before the outputs are written. */
+  plan(localPath: string, isDirectory: boolean): string;
+}
+
+/**
+ * What converting a value may need from where the task runs (flytekit's FlyteContext, for its type
+ * transformers): the store files are read from, and where local files a task returns are to go. A
+ * task's execution context is one; conversions outside a task use the local one.
+ */
+export interface ConversionContext {
+  /** Every URI a value refers to is read through this. */
+  readonly storage: Storage;
+  /** Plans local files for upload (in a container); without one, local paths stay as they are. */
+  readonly uploads?: UploadPlanner;
+}
+
+/** Conversions outside a task: storage by the process-wide registrations, local paths kept. */
+export const LOCAL_CONVERSION: ConversionContext = Object.freeze({ storage: defaultStorage });
 
 /**
  * A Flyte type token: how one kind of TypeScript value becomes a Flyte `Literal` and back, and
  * which `LiteralType` declares it in an interface. `Out` is the value a task receives, `In` what
  * it may be given (`Dict(Int)` takes a `Map` or a plain object and gives a plain object).
  *
- * Conversion throws {@link TypeTransformerError} and never returns a partial literal.
+ * Conversion throws {@link TypeTransformerError} and never returns a partial literal. A new kind of
+ * type subclasses this and registers with `TypeEngine.register` what it is inferred and guessed from.
  */
 export abstract class FlyteType<Out = unknown, In = Out> {
   /** Phantom members that carry the native types for inference; never set at run time. */
@@ -32,20 +57,20 @@ export abstract class FlyteType<Out = unknown, In = Out> {
   protected abstract buildLiteralType(): LiteralType;
 
   /** Converts a native value; throws TypeTransformerError when it does not fit. */
-  abstract toLiteral(value: unknown): Literal;
+  abstract toLiteral(value: unknown, context?: ConversionContext): Literal;
 
   /**
    * Converts a literal to the native value. A MessagePack binary scalar (what flytekit passes for
    * an attribute of a dataclass, `dc.x`) is read as this type's MessagePack form.
    */
-  fromLiteral(literal: Literal): Out {
+  fromLiteral(literal: Literal, context: ConversionContext = LOCAL_CONVERSION): Out {
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "binary" && !this.readsBinaryItself) {
       const binary = v.value.value.value;
       if (binary.tag !== MSGPACK_TAG) throw this.cannotRead(literal);
-      return this.fromMsgpack(decodeMsgpack(binary.value, this.name));
+      return this.fromMsgpack(decodeMsgpack(binary.value, this.name), context);
     }
-    return this.decode(literal);
+    return this.decode(literal, context);
   }
 
   /** Types whose own literal is a binary scalar (records, Json) decode it in `decode`. */
@@ -54,16 +79,35 @@ export abstract class FlyteType<Out = unknown, In = Out> {
   }
 
   /** Converts a literal of this type's own form. */
-  protected abstract decode(literal: Literal): Out;
+  protected abstract decode(literal: Literal, context: ConversionContext): Out;
 
   /** Writes the value as flytekit writes it inside a dataclass's MessagePack. */
-  abstract writeMsgpack(w: MsgpackWriter, value: unknown): void;
+  abstract writeMsgpack(w: MsgpackWriter, value: unknown, context?: ConversionContext): void;
 
   /** Reads a value decoded from a dataclass's MessagePack. */
-  abstract fromMsgpack(value: unknown): Out;
+  abstract fromMsgpack(value: unknown, context?: ConversionContext): Out;
 
   /** The JSON schema of a dataclass field of this type, as mashumaro writes it. */
   abstract jsonSchema(): JsonObject;
+
+  /** How a value is written on a command line (`flytekit-ts run ... --x VALUE`), for `--help`. */
+  get textHint(): string {
+    return "JSON";
+  }
+
+  /** A command-line text as a value of this type (checked by `toLiteral` next): JSON unless the type says otherwise. */
+  fromText(text: string): unknown {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw TypeTransformerError.forValue(this.name, text, `not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  /** A value as the command line prints it (`flytekit-ts run` shows a task's outputs so). */
+  toText(value: unknown): string {
+    return inspect(value, { depth: null, colors: false, breakLength: 100 });
+  }
 
   /** Whether `null` (and `undefined`) are values of this type. */
   get acceptsNone(): boolean {
@@ -94,9 +138,9 @@ export abstract class MsgpackStructType<Out = unknown, In = Out> extends FlyteTy
     return true;
   }
 
-  toLiteral(value: unknown): Literal {
+  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
     const w = new MsgpackWriter(128);
-    this.writeMsgpack(w, value);
+    this.writeMsgpack(w, value, context);
     return binaryLiteral(w.finish(), MSGPACK_TAG);
   }
 }

@@ -81,6 +81,6 @@ describe("Optional and Union", () => {
   });
 
   it("cannot be empty", () => {
-    expect(() => Union()).toThrow("Union() needs at least one type");
+    expect(() => Union()).toThrow("Union(): it needs at least one type");
   });
 });

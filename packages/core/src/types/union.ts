@@ -1,12 +1,13 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { createMessage } from "../idl/create.js";
+import { create as createMessage } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, TypeStructureSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
+import { typeRegistry } from "./registry.js";
 import { None } from "./scalars.js";
-import { FlyteType, type AnyFlyteType } from "./type.js";
+import { FlyteType, LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext } from "./type.js";
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
 function tagged(variant: AnyFlyteType): LiteralType {
@@ -48,7 +49,7 @@ export class UnionType extends FlyteType<unknown> {
 
   constructor(readonly variants: readonly AnyFlyteType[]) {
     super();
-    if (variants.length === 0) throw new FlyteTypeError("Union() needs at least one type");
+    if (variants.length === 0) throw new FlyteTypeError({ subject: "Union()", problem: "it needs at least one type" });
     this.noneIndex = variants.indexOf(None);
     const others = variants.filter((v) => v !== None);
     this.name =
@@ -92,15 +93,21 @@ export class UnionType extends FlyteType<unknown> {
     throw TypeTransformerError.forValue(this.name, value, `no variant accepts it (${failures.map((f) => f.message).join("; ")})`);
   }
 
-  toLiteral(value: unknown): Literal {
-    return this.firstAccepting(value, (variant, i) => unionLiteral(variant.toLiteral(value), this.variantType(i)));
+  /** The one variant besides None, for an Optional; undefined for other unions. */
+  get optionalOf(): AnyFlyteType | undefined {
+    const some = this.variants.filter((v) => v !== None);
+    return this.noneIndex >= 0 && some.length === 1 ? some[0] : undefined;
   }
 
-  override fromLiteral(literal: Literal): unknown {
-    return this.decode(literal);
+  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+    return this.firstAccepting(value, (variant, i) => unionLiteral(variant.toLiteral(value, context), this.variantType(i)));
   }
 
-  protected decode(literal: Literal): unknown {
+  override fromLiteral(literal: Literal, context: ConversionContext = LOCAL_CONVERSION): unknown {
+    return this.decode(literal, context);
+  }
+
+  protected decode(literal: Literal, context: ConversionContext): unknown {
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "union") {
       const union = v.value.value.value;
@@ -114,17 +121,17 @@ export class UnionType extends FlyteType<unknown> {
         if (exact.length > 0) candidates = exact;
       }
       if (candidates.length === 0) candidates = [...this.variants];
-      return this.readWith(candidates, inner, literal);
+      return this.readWith(candidates, inner, literal, context);
     }
     // A plain literal (from an older flytekit, or a non-union upstream output): the first variant that reads it.
-    return this.readWith(this.variants, literal, literal);
+    return this.readWith(this.variants, literal, literal, context);
   }
 
-  private readWith(candidates: readonly AnyFlyteType[], inner: Literal, outer: Literal): unknown {
+  private readWith(candidates: readonly AnyFlyteType[], inner: Literal, outer: Literal, context: ConversionContext): unknown {
     const failures: string[] = [];
     for (const c of candidates) {
       try {
-        return c.fromLiteral(inner);
+        return c.fromLiteral(inner, context);
       } catch (e) {
         if (!(e instanceof TypeTransformerError)) throw e;
         failures.push(`${c.name}: ${e.message}`);
@@ -133,21 +140,43 @@ export class UnionType extends FlyteType<unknown> {
     throw new TypeTransformerError(this.name, describeLiteral(outer), `no variant reads it (${failures.join("; ")})`);
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
     // A failed attempt may have written part of the value, so each attempt writes on its own.
     const bytes = this.firstAccepting(value, (variant) => {
       const attempt = new MsgpackWriter(32);
-      variant.writeMsgpack(attempt, value);
+      variant.writeMsgpack(attempt, value, context);
       return attempt.finish();
     });
     w.raw(bytes);
   }
 
-  fromMsgpack(value: unknown): unknown {
-    return this.firstAccepting(value, (variant) => variant.fromMsgpack(value));
+  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): unknown {
+    return this.firstAccepting(value, (variant) => variant.fromMsgpack(value, context));
   }
 
   jsonSchema(): JsonObject {
     return { anyOf: this.variants.map((v) => v.jsonSchema()) };
   }
+
+  /** An Optional is written as its value (leave the flag out for none); other unions as JSON. */
+  override get textHint(): string {
+    const inner = this.optionalOf;
+    return inner === undefined ? super.textHint : `${inner.textHint}; leave it out for none`;
+  }
+
+  override fromText(text: string): unknown {
+    const inner = this.optionalOf;
+    return inner === undefined ? super.fromText(text) : inner.fromText(text);
+  }
 }
+
+typeRegistry.register({
+  name: "Union",
+  literalTypes: ["unionType"],
+  guess: (lt, nested, where) => {
+    const variants = (lt.type.value as { variants: LiteralType[] }).variants.map((v, i) => nested(v, `${where}|${i}`));
+    const flat: AnyFlyteType[] = [];
+    for (const t of variants) for (const inner of t instanceof UnionType ? t.variants : [t]) if (!flat.includes(inner)) flat.push(inner);
+    return new UnionType(flat);
+  },
+});

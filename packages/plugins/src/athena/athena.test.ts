@@ -1,6 +1,7 @@
-import { Dataset, ImageConfig, mockTask, SerializationSettings, TaskPlugins, toTaskTemplate } from "@flytekit-ts/core";
 import { describe, expect, it } from "vitest";
 import { AthenaConfig, AthenaTask } from "./index.js";
+import { TaskPlugins } from "@flytekit-ts/core/extend";
+import { Dataset, ImageConfig, mockTask, SerializationSettings, toTaskTemplate } from "@flytekit-ts/core";
 
 const settings = new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("img:1") });
 
@@ -18,7 +19,7 @@ describe("the Athena plugin", () => {
 
   it("cannot run without Athena, and a mock stands in for it in tests", () => {
     const athena = new AthenaTask({ name: "ath", queryTemplate: "select 1", outputSchemaType: Dataset });
-    expect(() => athena.invoke({})).toThrow(/task 'ath' is a presto query/);
+    expect(() => athena.invoke({})).toThrow(/^task 'ath': it is a presto query that Flyte runs with its backend plugin; it cannot run here; in tests, mock it/);
     const mock = mockTask(athena).returns({ results: "s3://bucket/out" });
     try {
       expect(athena.invoke({})).toEqual({ results: expect.objectContaining({ uri: "s3://bucket/out" }) });
@@ -28,6 +29,6 @@ describe("the Athena plugin", () => {
   });
 
   it("refuses configs that cannot be right", () => {
-    expect(() => new AthenaConfig({ database: 1 as never })).toThrow("AthenaConfig: database must be a string");
+    expect(() => new AthenaConfig({ database: 1 as never })).toThrow("AthenaConfig, database: expected a string, got 1 (number)");
   });
 });

@@ -2,7 +2,8 @@
 // backend plugin runs, as a Presto query. Task type `presto`, the statement and the database,
 // workgroup and catalog in `custom` as flyteidl's PrestoQuery (`schema`, `routingGroup`); no `sql`.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { DatasetType, SchemaType, SQLTask, TaskDefinitionError, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core";
+import { TaskDefinitionError } from "@flytekit-ts/core";
+import { DatasetType, describeValue, SchemaType, SQLTask, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core/extend";
 
 /** Where an Athena query runs (flytekit's AthenaConfig); every field is optional. */
 export class AthenaConfig {
@@ -12,7 +13,7 @@ export class AthenaConfig {
 
   constructor(spec: { database?: string; workgroup?: string; catalog?: string } = {}) {
     for (const f of ["database", "workgroup", "catalog"] as const) {
-      if (spec[f] !== undefined && typeof spec[f] !== "string") throw new TaskDefinitionError(`AthenaConfig: ${f} must be a string, got ${JSON.stringify(spec[f])}`);
+      if (spec[f] !== undefined && typeof spec[f] !== "string") throw new TaskDefinitionError({ subject: `AthenaConfig, ${f}`, expected: "a string", got: describeValue(spec[f]) });
     }
     this.database = spec.database;
     this.workgroup = spec.workgroup;
@@ -34,10 +35,10 @@ export class AthenaTask extends SQLTask<AthenaConfig> {
   constructor(init: AthenaTaskInit) {
     const { outputSchemaType, taskConfig, ...rest } = init;
     if (taskConfig !== undefined && !(taskConfig instanceof AthenaConfig)) {
-      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be an AthenaConfig, got ${(taskConfig as object)?.constructor?.name ?? typeof taskConfig}`);
+      throw new TaskDefinitionError({ task: String(init?.name), subject: "option 'taskConfig'", expected: "an AthenaConfig", got: describeValue(taskConfig) });
     }
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof DatasetType) && !(outputSchemaType instanceof SchemaType)) {
-      throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Dataset or Schema type`);
+      throw new TaskDefinitionError({ task: init.name, subject: "option 'outputSchemaType'", expected: "a Dataset or Schema type", got: describeValue(outputSchemaType) });
     }
     super({ ...rest, taskConfig: taskConfig ?? new AthenaConfig(), outputs: outputSchemaType === undefined ? undefined : { results: outputSchemaType } });
   }

@@ -1,6 +1,7 @@
-import { Dataset, ImageConfig, NotRunnableLocallyError, SerializationSettings, Str, TaskPlugins, toTaskTemplate } from "@flytekit-ts/core";
 import { describe, expect, it } from "vitest";
 import { BigQueryConfig, BigQueryTask } from "./index.js";
+import { TaskPlugins } from "@flytekit-ts/core/extend";
+import { Dataset, ImageConfig, NotRunnableLocallyError, SerializationSettings, Str, toTaskTemplate } from "@flytekit-ts/core";
 
 const settings = new SerializationSettings({ project: "p", domain: "dom", version: "v", imageConfig: ImageConfig.auto("img:1") });
 
@@ -12,7 +13,7 @@ describe("the BigQuery plugin", () => {
   it("cannot run without BigQuery: a local call says so and how to mock it", () => {
     const bq = new BigQueryTask({ name: "bq", queryTemplate: "select @x", inputs: { x: Str }, taskConfig: new BigQueryConfig({ projectId: "p" }), outputStructuredDatasetType: Dataset });
     expect(() => bq.invoke({ x: "1" })).toThrow(NotRunnableLocallyError);
-    expect(() => bq.invoke({ x: "1" })).toThrow("task 'bq' is a bigquery_query_job_task query that Flyte runs with its backend plugin; it cannot run here. In tests, mock it: mockTask(task).returns(...)");
+    expect(() => bq.invoke({ x: "1" })).toThrow("task 'bq': it is a bigquery_query_job_task query that Flyte runs with its backend plugin; it cannot run here; in tests, mock it: mockTask(task).returns(...)");
   });
 
   it("writes its custom with the settings' domain, and its query configuration", () => {
@@ -22,8 +23,10 @@ describe("the BigQuery plugin", () => {
   });
 
   it("refuses configs that cannot be right", () => {
-    expect(() => new BigQueryConfig({ projectId: "" })).toThrow("BigQueryConfig: projectId is required");
-    expect(() => new BigQueryConfig({ projectId: "p", queryJobConfig: [] as never })).toThrow("queryJobConfig must be the REST API's query configuration, an object");
-    expect(() => new BigQueryTask({ name: "x", queryTemplate: "select 1", taskConfig: { projectId: "p" } as never })).toThrow("task 'x': taskConfig must be a BigQueryConfig");
+    expect(() => new BigQueryConfig({ projectId: "" })).toThrow('BigQueryConfig, projectId: expected a project id (it is required), got "" (string)');
+    expect(() => new BigQueryConfig({ projectId: "p", queryJobConfig: [] as never })).toThrow("BigQueryConfig, queryJobConfig: expected the REST API's query configuration, an object, got [] (array)");
+    expect(() => new BigQueryTask({ name: "x", queryTemplate: "select 1", taskConfig: { projectId: "p" } as never })).toThrow(
+      "task 'x', option 'taskConfig': expected a BigQueryConfig, got {\"projectId\":\"p\"} (object)",
+    );
   });
 });

@@ -2,13 +2,10 @@
 // BigQuery connector runs. Task type `bigquery_query_job_task`, the statement in the `sql` target,
 // the project, location, domain and the job's query configuration in `custom`.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { DatasetType, SQLTask, TaskDefinitionError, TaskPlugins, type SerializationSettings, type SQLTaskInit } from "@flytekit-ts/core";
+import { TaskDefinitionError, type SerializationSettings } from "@flytekit-ts/core";
+import { DatasetType, describeValue, SQLTask, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core/extend";
 import { create } from "@bufbuild/protobuf";
 import { Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
-
-function describe(value: unknown): string {
-  return value === undefined ? "none" : ((value as object)?.constructor?.name ?? typeof value);
-}
 
 /** Where and how BigQuery runs the query (flytekit's BigQueryConfig). */
 export class BigQueryConfig {
@@ -24,10 +21,12 @@ export class BigQueryConfig {
   readonly queryJobConfig: JsonObject | undefined;
 
   constructor(spec: { projectId: string; location?: string; queryJobConfig?: JsonObject }) {
-    if (typeof spec?.projectId !== "string" || spec.projectId === "") throw new TaskDefinitionError(`BigQueryConfig: projectId is required, got ${JSON.stringify(spec?.projectId) ?? "nothing"}`);
-    if (spec.location !== undefined && typeof spec.location !== "string") throw new TaskDefinitionError(`BigQueryConfig: location must be a string, got ${JSON.stringify(spec.location)}`);
+    if (typeof spec?.projectId !== "string" || spec.projectId === "") {
+      throw new TaskDefinitionError({ subject: "BigQueryConfig, projectId", expected: "a project id (it is required)", got: spec?.projectId === undefined ? "nothing" : describeValue(spec.projectId) });
+    }
+    if (spec.location !== undefined && typeof spec.location !== "string") throw new TaskDefinitionError({ subject: "BigQueryConfig, location", expected: "a string", got: describeValue(spec.location) });
     if (spec.queryJobConfig !== undefined && (typeof spec.queryJobConfig !== "object" || spec.queryJobConfig === null || Array.isArray(spec.queryJobConfig))) {
-      throw new TaskDefinitionError("BigQueryConfig: queryJobConfig must be the REST API's query configuration, an object");
+      throw new TaskDefinitionError({ subject: "BigQueryConfig, queryJobConfig", expected: "the REST API's query configuration, an object", got: describeValue(spec.queryJobConfig) });
     }
     this.projectId = spec.projectId;
     this.location = spec.location;
@@ -46,10 +45,12 @@ export class BigQueryTask extends SQLTask<BigQueryConfig> {
   readonly taskType = "bigquery_query_job_task";
 
   constructor(init: BigQueryTaskInit) {
-    if (!(init?.taskConfig instanceof BigQueryConfig)) throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a BigQueryConfig, got ${describe(init?.taskConfig)}`);
+    if (!(init?.taskConfig instanceof BigQueryConfig)) {
+      throw new TaskDefinitionError({ task: String(init?.name), subject: "option 'taskConfig'", expected: "a BigQueryConfig", got: init?.taskConfig === undefined ? "nothing" : describeValue(init.taskConfig) });
+    }
     const { outputStructuredDatasetType, ...rest } = init;
     if (outputStructuredDatasetType !== undefined && !(outputStructuredDatasetType instanceof DatasetType)) {
-      throw new TaskDefinitionError(`task '${init.name}': outputStructuredDatasetType must be a Dataset type`);
+      throw new TaskDefinitionError({ task: init.name, subject: "option 'outputStructuredDatasetType'", expected: "a Dataset type", got: describeValue(init.outputStructuredDatasetType) });
     }
     super({ ...rest, outputs: outputStructuredDatasetType === undefined ? undefined : { results: outputStructuredDatasetType } });
   }

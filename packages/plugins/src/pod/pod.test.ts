@@ -1,8 +1,9 @@
 import type { JsonObject } from "@bufbuild/protobuf";
-import { ImageConfig, Int, PodTemplate, SerializationSettings, taskOf, TaskPlugins, toTaskTemplate } from "@flytekit-ts/core";
 import { task } from "@flytekit-ts/decorators";
 import { describe, expect, it } from "vitest";
 import { Pod, PodFunctionTask } from "./index.js";
+import { TaskPlugins } from "@flytekit-ts/core/extend";
+import { ImageConfig, Int, PodTemplate, SerializationSettings, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 const settings = new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("img:1") });
 

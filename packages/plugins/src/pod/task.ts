@@ -4,7 +4,8 @@
 // container's image, command, args, resources and env taken from the task, and
 // `config.primary_container_name`. (The `podTemplate` task option is the newer way to the same end.)
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { FunctionTask, k8sResourceName, TaskDefinitionError, TaskPlugins, type FunctionTaskInit, type SerializationSettings, type TaskExecutionContext } from "@flytekit-ts/core";
+import { TaskDefinitionError, type SerializationSettings } from "@flytekit-ts/core";
+import { FunctionTask, k8sResourceName, TaskPlugins, type FunctionTaskInit, type TaskExecutionContext } from "@flytekit-ts/core/extend";
 import { K8sPodSchema, type Container, type K8sPod } from "@flytekit-ts/core/idl";
 
 /** A pod for a function task (flytekit's Pod). */
@@ -17,9 +18,9 @@ export class Pod {
   readonly annotations: Readonly<Record<string, string>> | undefined;
 
   constructor(spec: { podSpec: JsonObject; primaryContainerName?: string; labels?: Record<string, string>; annotations?: Record<string, string> }) {
-    if (spec?.podSpec === undefined || spec.podSpec === null || typeof spec.podSpec !== "object") throw new TaskDefinitionError("A pod spec cannot be undefined");
+    if (spec?.podSpec === undefined || spec.podSpec === null || typeof spec.podSpec !== "object") throw new TaskDefinitionError({ subject: "Pod", problem: "A pod spec cannot be undefined" });
     if (spec.primaryContainerName !== undefined && (typeof spec.primaryContainerName !== "string" || spec.primaryContainerName === "")) {
-      throw new TaskDefinitionError("A primary container name cannot be undefined");
+      throw new TaskDefinitionError({ subject: "Pod", problem: "A primary container name cannot be undefined" });
     }
     this.podSpec = spec.podSpec;
     this.primaryContainerName = spec.primaryContainerName ?? "primary";
@@ -47,7 +48,7 @@ export class PodFunctionTask extends FunctionTask {
   constructor(init: FunctionTaskInit) {
     super(init);
     if (init.settings.podTemplate !== undefined) {
-      throw new TaskDefinitionError(`task '${init.name}': a task with a Pod config cannot also have a podTemplate; use one or the other`);
+      throw new TaskDefinitionError({ task: init.name, subject: "option 'podTemplate'", problem: "a task with a Pod config cannot also have a podTemplate", fix: "use one or the other" });
     }
   }
 

@@ -1,6 +1,7 @@
-import { ImageConfig, SerializationSettings, TaskPlugins, toTaskTemplate } from "@flytekit-ts/core";
 import { describe, expect, it } from "vitest";
 import { SnowflakeConfig, SnowflakeTask } from "./index.js";
+import { TaskPlugins } from "@flytekit-ts/core/extend";
+import { ImageConfig, SerializationSettings, toTaskTemplate } from "@flytekit-ts/core";
 
 const settings = new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("img:1") });
 const config = () => new SnowflakeConfig({ user: "u", account: "a", database: "d", schema: "s", warehouse: "w" });
@@ -18,11 +19,15 @@ describe("the Snowflake plugin", () => {
   });
 
   it("cannot run without Snowflake", () => {
-    expect(() => new SnowflakeTask({ name: "sf", queryTemplate: "select 1", taskConfig: config() }).invoke({})).toThrow(/task 'sf' is a snowflake query/);
+    expect(() => new SnowflakeTask({ name: "sf", queryTemplate: "select 1", taskConfig: config() }).invoke({})).toThrow(/^task 'sf': it is a snowflake query that Flyte runs/);
   });
 
   it("refuses configs that cannot be right", () => {
-    expect(() => new SnowflakeConfig({ user: "u", account: "", database: "d", schema: "s", warehouse: "w" })).toThrow("SnowflakeConfig: account is required (a non-empty string)");
-    expect(() => new SnowflakeTask({ name: "x", queryTemplate: "select 1", taskConfig: { user: "u" } as never })).toThrow("task 'x': taskConfig must be a SnowflakeConfig");
+    expect(() => new SnowflakeConfig({ user: "u", account: "", database: "d", schema: "s", warehouse: "w" })).toThrow(
+      'SnowflakeConfig, account: expected a non-empty string (it is required), got "" (string)',
+    );
+    expect(() => new SnowflakeTask({ name: "x", queryTemplate: "select 1", taskConfig: { user: "u" } as never })).toThrow(
+      "task 'x', option 'taskConfig': expected a SnowflakeConfig, got {\"user\":\"u\"} (object)",
+    );
   });
 });

@@ -2,7 +2,8 @@
 // Snowflake connector runs. Task type `snowflake`, the statement in the `sql` target, the
 // connection in the template's `config` (the plugin writes no `custom`).
 import { create } from "@bufbuild/protobuf";
-import { DatasetType, SchemaType, SQLTask, TaskDefinitionError, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core";
+import { TaskDefinitionError } from "@flytekit-ts/core";
+import { DatasetType, describeValue, SchemaType, SQLTask, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core/extend";
 import { Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
 
 const FIELDS = ["user", "account", "database", "schema", "warehouse"] as const;
@@ -17,7 +18,7 @@ export class SnowflakeConfig {
 
   constructor(spec: { user: string; account: string; database: string; schema: string; warehouse: string }) {
     for (const f of FIELDS) {
-      if (typeof spec?.[f] !== "string" || spec[f] === "") throw new TaskDefinitionError(`SnowflakeConfig: ${f} is required (a non-empty string), got ${JSON.stringify(spec?.[f]) ?? "nothing"}`);
+      if (typeof spec?.[f] !== "string" || spec[f] === "") throw new TaskDefinitionError({ subject: `SnowflakeConfig, ${f}`, expected: "a non-empty string (it is required)", got: spec?.[f] === undefined ? "nothing" : describeValue(spec[f]) });
     }
     this.user = spec.user;
     this.account = spec.account;
@@ -39,11 +40,11 @@ export class SnowflakeTask extends SQLTask<SnowflakeConfig> {
 
   constructor(init: SnowflakeTaskInit) {
     if (!(init?.taskConfig instanceof SnowflakeConfig)) {
-      throw new TaskDefinitionError(`task '${String(init?.name)}': taskConfig must be a SnowflakeConfig, got ${init?.taskConfig === undefined ? "none" : ((init.taskConfig as object)?.constructor?.name ?? typeof init.taskConfig)}`);
+      throw new TaskDefinitionError({ task: String(init?.name), subject: "option 'taskConfig'", expected: "a SnowflakeConfig", got: init?.taskConfig === undefined ? "nothing" : describeValue(init.taskConfig) });
     }
     const { outputSchemaType, ...rest } = init;
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof DatasetType) && !(outputSchemaType instanceof SchemaType)) {
-      throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Dataset or Schema type`);
+      throw new TaskDefinitionError({ task: init.name, subject: "option 'outputSchemaType'", expected: "a Dataset or Schema type", got: describeValue(init.outputSchemaType) });
     }
     super({ ...rest, outputs: outputSchemaType === undefined ? undefined : { results: outputSchemaType } });
   }

@@ -1,7 +1,8 @@
 // Archives a SQLite3Task's database may come in, as flytekit's unarchive_file takes them: the format
 // from the file name (.zip, .tar, .tar.gz / .tgz), and exactly one entry at the top of the archive,
 // which is the database.
-import { crc32, untar } from "@flytekit-ts/core";
+import { FlyteError } from "@flytekit-ts/core";
+import { crc32, untar } from "@flytekit-ts/core/internal";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gunzipSync, inflateRawSync } from "node:zlib";
@@ -23,13 +24,16 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
       break;
     }
   }
-  if (eocd < 0) throw new Error(`${name} is not a zip file (no end of central directory)`);
+  function fail(problem: string): never {
+    throw new FlyteError({ subject: `archive ${name}`, problem });
+  }
+  if (eocd < 0) fail("it is not a zip file (no end of central directory)");
   const count = zip.readUInt16LE(eocd + 10);
   let offset = zip.readUInt32LE(eocd + 16);
-  if (offset === 0xffffffff) throw new Error(`${name}: ZIP64 archives are not supported`);
+  if (offset === 0xffffffff) fail("ZIP64 archives are not supported");
   const members: Member[] = [];
   for (let n = 0; n < count; n++) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`${name}: a damaged central directory`);
+    if (zip.readUInt32LE(offset) !== 0x02014b50) fail("its central directory is damaged");
     const flags = zip.readUInt16LE(offset + 8);
     const method = zip.readUInt16LE(offset + 10);
     const compressedSize = zip.readUInt32LE(offset + 20);
@@ -39,7 +43,7 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
     const localOffset = zip.readUInt32LE(offset + 42);
     const path = zip.subarray(offset + 46, offset + 46 + nameLength).toString(flags & 0x800 ? "utf8" : "latin1");
     offset += 46 + nameLength + extraLength + commentLength;
-    if (flags & 0x1) throw new Error(`${name}: ${path} is encrypted`);
+    if (flags & 0x1) fail(`${path} is encrypted`);
     const crc = zip.readUInt32LE(offset - (46 + nameLength + extraLength + commentLength) + 16);
     const data = () => {
       const start = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
@@ -47,8 +51,8 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
       let out: Buffer;
       if (method === 0) out = Buffer.from(raw);
       else if (method === 8) out = inflateRawSync(raw);
-      else throw new Error(`${name}: ${path} uses compression method ${method}; only stored and deflated files are supported`);
-      if (crc32(out) !== crc) throw new Error(`${name}: ${path} is damaged (its CRC-32 does not match)`);
+      else fail(`${path} uses compression method ${method}; only stored and deflated files are supported`);
+      if (crc32(out) !== crc) fail(`${path} is damaged (its CRC-32 does not match)`);
       return out;
     };
     members.push({ path, isDirectory: path.endsWith("/"), data });
@@ -61,14 +65,16 @@ function tarMembers(tar: Buffer): Member[] {
 }
 
 /** The members of an archive, by its file name's extension (as Python's shutil.unpack_archive). */
-function membersOf(localPath: string): Member[] {
+function membersOf(localPath: string, source: string): Member[] {
   const name = basename(localPath).toLowerCase();
   const bytes = () => readFileSync(localPath);
-  if (name.endsWith(".zip")) return unzip(bytes(), localPath);
+  if (name.endsWith(".zip")) return unzip(bytes(), source);
   if (name.endsWith(".tar")) return tarMembers(bytes());
   if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) return tarMembers(gunzipSync(bytes()));
-  if (/\.(tar\.bz2|tbz2|tar\.xz|txz)$/.test(name)) throw new Error(`Unknown archive format '${localPath}': bz2 and xz archives are not supported by flytekit-ts; use .zip or .tar.gz`);
-  throw new Error(`Unknown archive format '${localPath}'`);
+  if (/\.(tar\.bz2|tbz2|tar\.xz|txz)$/.test(name)) {
+    throw new FlyteError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}': bz2 and xz archives are not supported by flytekit-ts`, fix: "use .zip or .tar.gz" });
+  }
+  throw new FlyteError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}'` });
 }
 
 /**
@@ -76,19 +82,14 @@ function membersOf(localPath: string): Member[] {
  * hold exactly one entry at its top, the database file, as flytekit requires.
  */
 export function unarchiveFile(localPath: string, toDir: string, source: string = localPath): string {
-  let members: Member[];
-  try {
-    members = membersOf(localPath);
-  } catch (e) {
-    throw new Error((e as Error).message.split(localPath).join(source), { cause: e });
-  }
+  const members = membersOf(localPath, source);
   const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
   if (top.length !== 1) {
-    throw new Error(`Uncompressed archive should contain only one file - found ${JSON.stringify(top)}! (${source})`);
+    throw new FlyteError({ subject: `archive ${source}`, problem: `Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!` });
   }
   const only = top[0]!;
   const file = members.find((m) => !m.isDirectory && m.path.replace(/^\.\//, "") === only);
-  if (file === undefined) throw new Error(`the archive's only entry, ${only}, is a directory, not a database file (${source})`);
+  if (file === undefined) throw new FlyteError({ subject: `archive ${source}`, problem: `the archive's only entry, ${only}, is a directory, not a database file` });
   const dir = join(toDir, "_arch");
   mkdirSync(dir, { recursive: true });
   const target = join(dir, only);

@@ -1,5 +1,4 @@
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SQLite3Config, SQLite3Task, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
+import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Track {
   @field(Int) TrackId!: number;
@@ -52,21 +52,21 @@ describe("SQLite3Task: serialization", () => {
   });
 
   it("refuses what flytekit refuses, and what it cannot know", () => {
-    expect(() => new SQLite3Config({ uri: "" })).toThrow('SQLite DB uri is required (SQLite3Config: uri must be a path or URI, got "")');
-    expect(() => new SQLite3Config({ uri: "db", compressed: "yes" as never })).toThrow('SQLite3Config: compressed must be a boolean, got "yes"');
-    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: { uri: "db" } as never })).toThrow("task 'x': taskConfig must be a SQLite3Config, got Object");
+    expect(() => new SQLite3Config({ uri: "" })).toThrow('SQLite3Config, uri: expected a path or URI, got "" (string): SQLite DB uri is required');
+    expect(() => new SQLite3Config({ uri: "db", compressed: "yes" as never })).toThrow('SQLite3Config, compressed: expected a boolean, got "yes" (string)');
+    expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: { uri: "db" } as never })).toThrow("task 'x', option 'taskConfig': expected a SQLite3Config, got {\"uri\":\"db\"} (object)");
     expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), outputs: { n: Int } } as never)).toThrow(
-      "task 'x': a SQLite3Task sets its own outputs (results): give rowType (rows) or outputSchemaType (a table)",
+      "task 'x', option 'outputs': a SQLite3Task sets its own; give rowType (rows) or outputSchemaType (a table)",
     );
     // Placeholders and inputs must match, as the executor would find out later.
     expect(() => new SQLite3Task({ name: "x", queryTemplate: "select {{ .inputs.nope }}", inputs: { a: Int }, taskConfig: new SQLite3Config({ uri: "db" }) })).toThrow(
-      "task 'x': its query uses {{ .inputs.nope }}, which is not an input (inputs: a)",
+      "task 'x', its query: it uses {{ .inputs.nope }}, which is not an input (inputs: a)",
     );
     expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", inputs: { a: Int }, taskConfig: new SQLite3Config({ uri: "db" }) })).toThrow(
-      "task 'x': input a is not used in its query; every input must be (as {{ .inputs.name }})",
+      "task 'x', input 'a': it is not used in its query; every input must be (as {{ .inputs.name }})",
     );
     expect(() => new SQLite3Task({ name: "x", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "db" }), rowType: Track, outputSchemaType: Schema })).toThrow(
-      "task 'x': give rowType (rows) or outputSchemaType (a table), not both",
+      "task 'x', options 'rowType' and 'outputSchemaType': both are given; give rowType (rows) or outputSchemaType (a table), not both",
     );
   });
 });
@@ -127,7 +127,7 @@ describe("SQLite3Task: a local call queries a real database", () => {
       const t = new SQLite3Task({ name: "http", queryTemplate: "select Name from tracks where TrackId = 2", taskConfig: new SQLite3Config({ uri: `http://127.0.0.1:${port}/data/tracks.db` }) });
       expect(await t.invoke({})).toEqual({ results: [{ Name: "Balls to the Wall" }] });
       const missing = new SQLite3Task({ name: "404", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: `http://127.0.0.1:${port}/nothing.db` }) });
-      await expect(missing.invoke({})).rejects.toThrow(`could not fetch http://127.0.0.1:${port}/nothing.db: HTTP 404`);
+      await expect(missing.invoke({})).rejects.toThrow(`task '404', the database http://127.0.0.1:${port}/nothing.db: could not read it: could not fetch it: HTTP 404 Not Found`);
     } finally {
       server.close();
     }
@@ -141,10 +141,10 @@ describe("SQLite3Task: a local call queries a real database", () => {
       /output 'results'.*it has a field "Price" that Track does not declare/s,
     );
     await expect(new SQLite3Task({ name: "table", queryTemplate: "select * from tracks", outputSchemaType: Dataset, taskConfig: config }).invoke({})).rejects.toThrow(
-      "task 'table': its output 'results' is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
+      "task 'table', output 'results': it is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
     );
     await expect(new SQLite3Task({ name: "missing", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/no/such/file.db" }) }).invoke({})).rejects.toThrow(
-      /task 'missing': could not read the database \/no\/such\/file\.db: .*ENOENT/,
+      /^task 'missing', the database \/no\/such\/file\.db: could not read it: ENOENT/,
     );
   });
 

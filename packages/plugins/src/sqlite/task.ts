@@ -3,25 +3,20 @@
 // file (local, file://, http(s)://, or any store registered with registerStorage), optionally in an
 // archive; the query's rows are the task's output `results`.
 import type { JsonObject } from "@bufbuild/protobuf";
+import { FlyteError, Json, List, ShimTaskExecutor, TaskDefinitionError, type ExecutionContext, type InputsSpec, type TypeSpec } from "@flytekit-ts/core";
 import {
   CustomizedContainerTask,
   DatasetType,
+  describeValue,
   interfaceFromTemplate,
   interpolateQuery,
-  queryPlaceholders,
-  Json,
-  List,
+  isRemotePath,
   normalizeQueryTemplate,
+  queryPlaceholders,
   SchemaType,
-  ShimTaskExecutor,
-  storageFor,
-  TaskDefinitionError,
   TaskPlugins,
   type CustomizedContainerTaskInit,
-  type ExecutionContext,
-  type InputsSpec,
-  type TypeSpec,
-} from "@flytekit-ts/core";
+} from "@flytekit-ts/core/extend";
 import type { TaskTemplate } from "@flytekit-ts/core/idl";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,9 +31,16 @@ export class SQLite3Config {
   readonly compressed: boolean;
 
   constructor(spec: { uri: string; compressed?: boolean }) {
-    if (typeof spec?.uri !== "string" || spec.uri === "") throw new TaskDefinitionError(`SQLite DB uri is required (SQLite3Config: uri must be a path or URI, got ${JSON.stringify(spec?.uri) ?? "nothing"})`);
+    if (typeof spec?.uri !== "string" || spec.uri === "") {
+      throw new TaskDefinitionError({
+        subject: "SQLite3Config, uri",
+        expected: "a path or URI",
+        got: spec?.uri === undefined ? "nothing" : describeValue(spec.uri),
+        problem: "SQLite DB uri is required",
+      });
+    }
     if (spec.compressed !== undefined && typeof spec.compressed !== "boolean") {
-      throw new TaskDefinitionError(`SQLite3Config: compressed must be a boolean, got ${JSON.stringify(spec.compressed)}`);
+      throw new TaskDefinitionError({ subject: "SQLite3Config, compressed", expected: "a boolean", got: describeValue(spec.compressed) });
     }
     this.uri = spec.uri;
     this.compressed = spec.compressed ?? false;
@@ -73,19 +75,26 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
   readonly queryTemplate: string;
 
   constructor(init: SQLite3TaskInit) {
-    const where = `task '${String(init?.name)}'`;
+    const task = String(init?.name);
     if (!(init?.taskConfig instanceof SQLite3Config)) {
-      throw new TaskDefinitionError(`${where}: taskConfig must be a SQLite3Config, got ${init?.taskConfig === undefined ? "none" : ((init.taskConfig as object)?.constructor?.name ?? typeof init.taskConfig)}`);
+      throw new TaskDefinitionError({ task, subject: "option 'taskConfig'", expected: "a SQLite3Config", got: init?.taskConfig === undefined ? "nothing" : describeValue(init.taskConfig) });
     }
     for (const own of ["outputs", "taskType", "executorType"] as const) {
-      if (own in init) throw new TaskDefinitionError(`${where}: a SQLite3Task sets its own ${own}${own === "outputs" ? " (results): give rowType (rows) or outputSchemaType (a table)" : ""}`);
+      if (own in init) {
+        throw new TaskDefinitionError({
+          task,
+          subject: `option '${own}'`,
+          problem: "a SQLite3Task sets its own",
+          fix: own === "outputs" ? "give rowType (rows) or outputSchemaType (a table)" : undefined,
+        });
+      }
     }
     const { queryTemplate, rowType, outputSchemaType, inputs, containerImage, ...rest } = init;
     if (rowType !== undefined && outputSchemaType !== undefined) {
-      throw new TaskDefinitionError(`task '${init.name}': give rowType (rows) or outputSchemaType (a table), not both`);
+      throw new TaskDefinitionError({ task, subject: "options 'rowType' and 'outputSchemaType'", problem: "both are given", fix: "give rowType (rows) or outputSchemaType (a table), not both" });
     }
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof SchemaType) && !(outputSchemaType instanceof DatasetType)) {
-      throw new TaskDefinitionError(`task '${init.name}': outputSchemaType must be a Schema or a Dataset; for rows, give rowType`);
+      throw new TaskDefinitionError({ task, subject: "option 'outputSchemaType'", expected: "a Schema or a Dataset", got: describeValue(outputSchemaType), fix: "for rows, give rowType" });
     }
     super({
       ...rest,
@@ -95,14 +104,27 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
       taskType: SQLite3Task.TASK_TYPE,
       containerImage: containerImage ?? process.env.FLYTE_INTERNAL_IMAGE,
     });
-    this.queryTemplate = normalizeQueryTemplate(queryTemplate, where);
+    this.queryTemplate = normalizeQueryTemplate(queryTemplate, { task });
     // The executor fills every placeholder with an input and uses every input (flytekit's rule): check it now.
     const placeholders = queryPlaceholders(this.queryTemplate);
     const names = this.interface.inputs.map((v) => v.name);
     const unknown = placeholders.filter((p) => !names.includes(p));
-    if (unknown.length > 0) throw new TaskDefinitionError(`${where}: its query uses ${unknown.map((u) => `{{ .inputs.${u} }}`).join(", ")}, which ${unknown.length === 1 ? "is not an input" : "are not inputs"} (inputs: ${names.join(", ") || "none"})`);
+    if (unknown.length > 0) {
+      throw new TaskDefinitionError({
+        task,
+        subject: "its query",
+        problem: `it uses ${unknown.map((u) => `{{ .inputs.${u} }}`).join(", ")}, which ${unknown.length === 1 ? "is not an input" : "are not inputs"} (inputs: ${names.join(", ") || "none"})`,
+      });
+    }
     const unused = names.filter((n) => !placeholders.includes(n));
-    if (unused.length > 0) throw new TaskDefinitionError(`${where}: input ${unused.join(", ")} ${unused.length === 1 ? "is" : "are"} not used in its query; every input must be (as {{ .inputs.name }})`);
+    if (unused.length > 0) {
+      throw new TaskDefinitionError({
+        task,
+        subject: `input ${unused.map((u) => `'${u}'`).join(", ")}`,
+        problem: `${unused.length === 1 ? "it is" : "they are"} not used in its query`,
+        fix: "every input must be (as {{ .inputs.name }})",
+      });
+    }
   }
 
   override getCustom(): JsonObject {
@@ -155,27 +177,32 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     const custom = template.custom as { query_template?: unknown; uri?: unknown; compressed?: unknown } | undefined;
     const name = template.id?.name ?? "";
     if (typeof custom?.query_template !== "string" || typeof custom.uri !== "string") {
-      throw new Error(`task '${name}': its template's custom field has no query_template and uri; it is not a SQLite3Task's`);
+      throw new FlyteError({ task: name, problem: "its template's custom field has no query_template and uri; it is not a SQLite3Task's" });
     }
     const results = template.interface?.outputs?.variables.results?.type?.type;
     if (results?.case === "schema" || results?.case === "structuredDatasetType") {
-      throw new Error(
-        `task '${name}': its output 'results' is a table (${results.case === "schema" ? "Schema" : "Dataset"}), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows`,
-      );
+      throw new FlyteError({
+        task: name,
+        subject: "output 'results'",
+        problem: `it is a table (${results.case === "schema" ? "Schema" : "Dataset"}), which needs a Parquet writer that flytekit-ts does not have yet`,
+        fix: "declare rowType (a record class, or Json) to get the rows",
+      });
     }
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
     try {
       const uri = custom.uri;
       // The file's own name (flytekit's os.path.basename): an archive's format is read from it.
-      const fileName = (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith("file://") ? basename(new URL(uri).pathname) : basename(uri)) || "database.db";
+      const fileName = (isRemotePath(uri) ? basename(new URL(uri).pathname) : basename(uri)) || "database.db";
       let local = join(dir, fileName);
       try {
-        await storageFor(uri).download(uri, local);
+        await context.storage.download(uri, local);
         if (custom.compressed === true) local = unarchiveFile(local, dir, uri);
       } catch (e) {
-        throw new Error(`task '${name}': could not read the database ${uri}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        // A store's error names the uri already; say what it said.
+        const why = e instanceof FlyteError && e.subject === uri ? e.problem : e instanceof Error ? e.message : String(e);
+        throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: `could not read it: ${why}` }, { cause: e });
       }
-      const types = Object.fromEntries(interfaceFromTemplate(template.interface, `task '${name}'`).inputs.map((v) => [v.name, v.type]));
+      const types = Object.fromEntries(interfaceFromTemplate(template.interface, name).inputs.map((v) => [v.name, v.type]));
       const query = interpolateQuery(custom.query_template, inputs, types);
       context.logger.info(`Connecting to db ${local}`);
       context.logger.info(`Interpolated query ${query}`);

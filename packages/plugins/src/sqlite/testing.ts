@@ -1,5 +1,5 @@
 // Test helpers: a real SQLite database file, and archives holding it (test-only).
-import { crc32 } from "@flytekit-ts/core";
+import { crc32 } from "@flytekit-ts/core/internal";
 import initSqlJs from "sql.js";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";

@@ -1,0 +1,213 @@
+// The context of one attempt of one task: what Flyte told it, its services, and what it makes on
+// the way (a scratch directory, files planned for upload). `dispatchExecute` receives one; a local
+// call and flytekit-ts-execute build it differently, and that is the only difference between them.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { joinUri, type Storage } from "../storage/storage.js";
+import type { ConversionContext, UploadPlanner } from "../types/type.js";
+import { TaskLogger } from "./logger.js";
+import { Secrets, secretsConfigFromEnv } from "./secrets.js";
+import { currentServices, type ExecutionServices } from "./services.js";
+
+/** Flyte's identifier of a workflow execution. */
+export interface ExecutionId {
+  project: string;
+  domain: string;
+  name: string;
+}
+
+/** Where a task runs and what Flyte told it, as the container's environment says (empty locally). */
+export interface ExecutionEnvironment {
+  /** `local` for a call in this process, `container` under flytekit-ts-execute. */
+  mode: "local" | "container";
+  executionId?: ExecutionId;
+  /** The registered task's identifier, in a container. */
+  taskId?: { project: string; domain: string; name: string; version: string };
+  /** Where the task may write large outputs (`--raw-output-data-prefix`). */
+  rawOutputPrefix?: string;
+  /** Where the task may write checkpoints, and where the previous attempt's are. */
+  checkpointPath?: string;
+  previousCheckpoint?: string;
+  /** The workflow and launch plan the execution runs, in a container. */
+  workflow?: string;
+  launchPlan?: string;
+}
+
+/** What a running task can learn about its execution: `currentContext()`. */
+export interface ExecutionContext {
+  readonly mode: "local" | "container";
+  readonly executionId: ExecutionId;
+  readonly taskName: string;
+  readonly taskId?: ExecutionEnvironment["taskId"];
+  /** The attempt, from 0: a retried task runs with 1, 2, ... */
+  readonly attempt: number;
+  /** A directory of the task's own, created on first use. */
+  readonly scratchDir: string;
+  readonly logger: TaskLogger;
+  readonly secrets: Secrets;
+  /** Every URI the task reads or writes, through the store registered for its scheme. */
+  readonly storage: Storage;
+  /** Aborted when the task runs past its timeout. */
+  readonly signal: AbortSignal;
+  /** Where the task may write large outputs: Flyte's raw output prefix, or a local temporary directory. */
+  readonly rawOutputPrefix: string;
+  readonly checkpointPath?: string;
+  readonly previousCheckpoint?: string;
+}
+
+/** A local file or directory to copy to the raw output prefix before the outputs are written. */
+export interface PendingUpload {
+  localPath: string;
+  uri: string;
+  isDirectory: boolean;
+}
+
+/** What makes an attempt's context. */
+export interface TaskExecutionContextInit {
+  taskName: string;
+  /** From 0. */
+  attempt?: number;
+  /** What Flyte told the task; a local call's by default. */
+  environment?: ExecutionEnvironment;
+  /** The services; those of local calls now in force by default. */
+  services?: ExecutionServices;
+}
+
+/** The context of one attempt of one task. Everything costly is made on first use. */
+export class TaskExecutionContext implements ExecutionContext, ConversionContext {
+  readonly taskName: string;
+  readonly attempt: number;
+  readonly mode: "local" | "container";
+  readonly services: ExecutionServices;
+  /** Files the outputs refer to by local path, planned for upload (in a container). */
+  readonly pendingUploads: PendingUpload[] = [];
+  /** In a container with a raw output prefix, where local files the outputs name are copied. */
+  readonly uploads: UploadPlanner | undefined;
+  private readonly environment: ExecutionEnvironment;
+  private readonly controller = new AbortController();
+  private secretsValue: Secrets | undefined;
+  private loggerValue: TaskLogger | undefined;
+  private scratch: string | undefined;
+  private id: ExecutionId | undefined;
+  private localRaw: string | undefined;
+
+  constructor(init: TaskExecutionContextInit) {
+    this.taskName = init.taskName;
+    this.attempt = init.attempt ?? 0;
+    this.environment = init.environment ?? { mode: "local" };
+    this.services = init.services ?? currentServices();
+    this.mode = this.environment.mode;
+    this.id = this.environment.executionId;
+    const raw = this.environment.rawOutputPrefix;
+    this.uploads = this.mode === "container" && raw !== undefined ? { plan: (path, isDirectory) => this.plan(raw, path, isDirectory) } : undefined;
+  }
+
+
+  get storage(): Storage {
+    return this.services.storage;
+  }
+
+  /** In a container, what Flyte set; locally flytekit's `local/local/local`. */
+  get executionId(): ExecutionId {
+    return (this.id ??= { project: "local", domain: "local", name: "local" });
+  }
+
+  /** In a container, the registered task's id; locally flytekit's `local` four times. */
+  get taskId(): ExecutionEnvironment["taskId"] {
+    return this.environment.taskId ?? (this.mode === "local" ? { project: "local", domain: "local", name: "local", version: "local" } : undefined);
+  }
+
+  /** Where large outputs go: Flyte's raw output prefix, or locally a temporary directory made on first use. */
+  get rawOutputPrefix(): string {
+    if (this.environment.rawOutputPrefix !== undefined) return this.environment.rawOutputPrefix;
+    return (this.localRaw ??= mkdtempSync(join(scratchBase(), "raw-")));
+  }
+
+  get checkpointPath(): string | undefined {
+    return this.environment.checkpointPath;
+  }
+
+  get previousCheckpoint(): string | undefined {
+    return this.environment.previousCheckpoint;
+  }
+
+  get secrets(): Secrets {
+    const env = this.services.env;
+    return (this.secretsValue ??= new Secrets(secretsConfigFromEnv(env), this.mode === "local", env));
+  }
+
+  get logger(): TaskLogger {
+    return (this.loggerValue ??= new TaskLogger(this.taskName, this.services.logSink, (t) => this.mask(t), this.services.env));
+  }
+
+  get scratchDir(): string {
+    return (this.scratch ??= mkdtempSync(join(scratchBase(), `${(this.taskName || "context").replace(/[^\w.-]/g, "_").slice(0, 80)}-`)));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Aborts the task's signal (on timeout). */
+  abort(reason: unknown): void {
+    this.controller.abort(reason);
+  }
+
+  private plan(prefix: string, localPath: string, isDirectory: boolean): string {
+    const known = this.pendingUploads.find((u) => u.localPath === localPath);
+    if (known !== undefined) return known.uri;
+    const uri = joinUri(prefix, randomBytes(16).toString("hex"), basename(localPath));
+    this.pendingUploads.push({ localPath, uri, isDirectory });
+    return uri;
+  }
+
+  /** Masks the secrets read during this attempt. */
+  mask(text: string): string {
+    return this.secretsValue === undefined ? text : this.secretsValue.mask(text);
+  }
+
+  /** The secret values read during this attempt. */
+  get secretValues(): readonly string[] {
+    return this.secretsValue?.values ?? [];
+  }
+}
+
+function scratchBase(): string {
+  const base = join(tmpdir(), "flytekit-ts");
+  mkdirSync(base, { recursive: true });
+  return base;
+}
+
+const running = new AsyncLocalStorage<TaskExecutionContext>();
+/** Outside any task, one local context of no task per set of services. */
+const outside = new WeakMap<ExecutionServices, TaskExecutionContext>();
+
+/** Runs `fn` with `context` as the current task context (sync or async). */
+export function runInContext<T>(context: TaskExecutionContext, fn: () => T): T {
+  return running.run(context, fn);
+}
+
+/**
+ * The context of the running task: its execution id, name, attempt, scratch directory, logger,
+ * secrets, storage and abort signal. Outside a task (a script, a test) it is a local context of no
+ * task, as flytekit's `current_context()` is.
+ */
+export function currentContext(): ExecutionContext {
+  const inside = running.getStore();
+  if (inside !== undefined) return inside;
+  const services = currentServices();
+  let context = outside.get(services);
+  if (context === undefined) {
+    context = new TaskExecutionContext({ taskName: "", services });
+    outside.set(services, context);
+  }
+  return context;
+}
+
+/** The running task's context, or undefined outside a task. */
+export function maybeCurrentContext(): TaskExecutionContext | undefined {
+  return running.getStore();
+}

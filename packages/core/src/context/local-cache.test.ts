@@ -1,0 +1,173 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { functionTask } from "../tasks/function-form.js";
+import { Cache } from "../tasks/cache.js";
+import { DiskCacheStore, LocalCache } from "./local-cache.js";
+import { Dict, Int, Str } from "../index.js";
+
+let dir: string;
+const env = { ...process.env };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "flytekit-ts-cache-"));
+  // Local calls' cache reads its directory from the environment on every cached call.
+  process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = dir;
+  delete process.env.FLYTE_LOCAL_CACHE_ENABLED;
+  delete process.env.FLYTE_LOCAL_CACHE_OVERWRITE;
+});
+
+afterEach(() => {
+  process.env = { ...env };
+});
+
+function counted<T>(name: string, options: Record<string, unknown>, body: (inputs: { a: number | bigint; b: number | bigint }) => T) {
+  let calls = 0;
+  const t = functionTask({ name, inputs: { a: Int, b: Int }, outputs: Int, ...options }, (inputs) => {
+    calls++;
+    return body(inputs) as never;
+  });
+  return { t, calls: () => calls };
+}
+
+describe("the local cache", () => {
+  it("answers a second identical call without running the task", () => {
+    const { t, calls } = counted("sq", { cache: true, cacheVersion: "v1" }, ({ a, b }) => Number(a) * Number(b));
+    expect(t({ a: 3, b: 3 })).toBe(9);
+    expect(t({ a: 3, b: 3 })).toBe(9);
+    expect(calls()).toBe(1);
+    expect(t({ a: 3, b: 4 })).toBe(12);
+    expect(calls()).toBe(2);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".pb"))).toHaveLength(2);
+  });
+
+  it("does not cache tasks without cache", () => {
+    const { t, calls } = counted("plain", {}, ({ a }) => a);
+    t({ a: 1, b: 1 });
+    t({ a: 1, b: 1 });
+    expect(calls()).toBe(2);
+  });
+
+  it("keeps tasks apart: same version, same inputs, different names", () => {
+    const one = counted("one", { cache: true, cacheVersion: "1" }, () => 1);
+    const two = counted("two", { cache: true, cacheVersion: "1" }, () => 2);
+    expect([one.t({ a: 1, b: 1 }), two.t({ a: 1, b: 1 })]).toEqual([1, 2]);
+  });
+
+  it("ignores the inputs it is told to: (10,5)→15, then (20,5)→15 (a hit), then (20,8)→28", () => {
+    const { t, calls } = counted("add", { cache: new Cache({ version: "1", ignoredInputs: ["a"] }) }, ({ a, b }) => Number(a) + Number(b));
+    expect(t({ a: 10, b: 5 })).toBe(15);
+    expect(t({ a: 20, b: 5 })).toBe(15);
+    expect(t({ a: 20, b: 8 })).toBe(28);
+    expect(calls()).toBe(2);
+  });
+
+  it("is switched off by FLYTE_LOCAL_CACHE_ENABLED=false and overwritten with FLYTE_LOCAL_CACHE_OVERWRITE=true", () => {
+    let value = 1;
+    const t = functionTask({ name: "ow", inputs: { a: Int }, outputs: Int, cache: true, cacheVersion: "1" }, () => value);
+    expect(t({ a: 1 })).toBe(1);
+    value = 2;
+    expect(t({ a: 1 })).toBe(1);
+    process.env.FLYTE_LOCAL_CACHE_ENABLED = "false";
+    expect(t({ a: 1 })).toBe(2);
+    delete process.env.FLYTE_LOCAL_CACHE_ENABLED;
+    expect(t({ a: 1 })).toBe(1);
+    process.env.FLYTE_LOCAL_CACHE_OVERWRITE = "true";
+    expect(t({ a: 1 })).toBe(2);
+    delete process.env.FLYTE_LOCAL_CACHE_OVERWRITE;
+    value = 3;
+    expect(t({ a: 1 })).toBe(2);
+  });
+
+  it("caches tasks without outputs too, as flytekit does", () => {
+    let calls = 0;
+    const t = functionTask({ name: "void", inputs: { a: Int }, cache: true, cacheVersion: "1" }, () => {
+      calls++;
+    });
+    t({ a: 1 });
+    t({ a: 1 });
+    expect(calls).toBe(1);
+  });
+
+  it("treats a corrupt entry, or one that no longer fits the outputs, as a miss", () => {
+    const { t, calls } = counted("corrupt", { cache: true, cacheVersion: "1" }, () => 7);
+    t({ a: 1, b: 1 });
+    const [file] = readdirSync(dir).filter((f) => f.endsWith(".pb"));
+    writeFileSync(join(dir, file!), Buffer.from([0xff, 0xff, 0xff]));
+    expect(t({ a: 1, b: 1 })).toBe(7);
+    expect(calls()).toBe(2);
+    // An entry of another shape (the outputs changed type) is a miss as well.
+    const s = functionTask({ name: "corrupt", inputs: { a: Int, b: Int }, outputs: Dict(Str), cache: true, cacheVersion: "1" }, () => ({ k: "v" }));
+    expect(s({ a: 1, b: 1 })).toEqual({ k: "v" });
+  });
+
+  it("works async", async () => {
+    let calls = 0;
+    const t = functionTask({ name: "async", inputs: { a: Int }, outputs: Int, cache: true, cacheVersion: "1" }, async ({ a }) => {
+      calls++;
+      return a;
+    });
+    expect(await t({ a: 5 })).toBe(5);
+    expect(await t({ a: 5 })).toBe(5);
+    expect(calls).toBe(1);
+  });
+
+  it("clears", () => {
+    const { t, calls } = counted("clear", { cache: true, cacheVersion: "1" }, () => 1);
+    t({ a: 1, b: 1 });
+    new LocalCache().clear();
+    t({ a: 1, b: 1 });
+    expect(calls()).toBe(2);
+  });
+
+  it("lives in ~/.flytekit-ts/local-cache unless told otherwise", () => {
+    const store = new LocalCache({}, { HOME: "/home/someone" }).store as DiskCacheStore;
+    expect(store.dir.endsWith(join(".flytekit-ts", "local-cache"))).toBe(true);
+    expect((new LocalCache({}, { FLYTEKIT_TS_LOCAL_CACHE_DIR: "/x/y" }).store as DiskCacheStore).dir).toBe("/x/y");
+    expect((new LocalCache({ dir: "/given" }, { FLYTEKIT_TS_LOCAL_CACHE_DIR: "/x/y" }).store as DiskCacheStore).dir).toBe("/given");
+  });
+});
+
+describe("DiskCacheStore", () => {
+  it("returns undefined for what it does not have, and never throws on read", () => {
+    const store = new DiskCacheStore(join(dir, "nested", "deeper"));
+    expect(store.get("missing")).toBeUndefined();
+    store.set("k", new Uint8Array([1, 2, 3]));
+    expect([...store.get("k")!]).toEqual([1, 2, 3]);
+    expect(store.fileOf("a/b")).toMatch(/h-[0-9a-f]{64}\.pb$/);
+  });
+
+  it("never shows a torn entry while processes race to write it", async () => {
+    // Four processes write one key 150 times each through DiskCacheStore.set (the built package:
+    // `npm test` builds first), each with a value of its own size and byte; meanwhile this process
+    // reads the key and must only ever see one of the complete values.
+    const storeDir = join(dir, "race");
+    const script = `
+      import { DiskCacheStore } from ${JSON.stringify(new URL("../../dist/execute/local-cache.js", import.meta.url).href)};
+      const store = new DiskCacheStore(process.argv[1]);
+      const n = Number(process.argv[2]);
+      for (let i = 0; i < 150; i++) store.set("k", Buffer.alloc(40000 * (n + 1), n + 1));
+    `;
+    const procs = [0, 1, 2, 3].map((n) => spawn(process.execPath, ["--input-type=module", "-e", script, storeDir, String(n)], { stdio: "inherit" }));
+    const exits = Promise.all(procs.map((p) => new Promise<number | null>((resolve) => p.on("exit", resolve))));
+    let finished = false;
+    void exits.then(() => (finished = true));
+    const store = new DiskCacheStore(storeDir);
+    let reads = 0;
+    while (!finished) {
+      const v = store.get("k");
+      if (v !== undefined) {
+        reads++;
+        const n = v[0]!;
+        expect(v.length).toBe(40000 * n);
+        expect(v.every((b) => b === n)).toBe(true);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await exits).toEqual([0, 0, 0, 0]);
+    expect(reads).toBeGreaterThan(0);
+    expect(readdirSync(storeDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+});
+});

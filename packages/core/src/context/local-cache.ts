@@ -1,0 +1,124 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** Where cached outputs live: bytes by key. */
+export interface LocalCacheStore {
+  /** The bytes stored under `key`, or undefined (missing or unreadable). Never throws. */
+  get(key: string): Uint8Array | undefined;
+  /** Stores bytes under `key`; a concurrent reader sees the old entry or the new one, never a torn one. */
+  set(key: string, value: Uint8Array): void;
+  /** Removes every entry. */
+  clear(): void;
+}
+
+const SAFE = /^[A-Za-z0-9._-]+$/;
+
+/** A directory of files, one per key, each written to a temporary file and renamed into place. */
+export class DiskCacheStore implements LocalCacheStore {
+  private made = false;
+
+  constructor(readonly dir: string) {}
+
+  /** The file of a key: the key itself when it is a safe file name, else a hash of it. */
+  fileOf(key: string): string {
+    const name = SAFE.test(key) && key.length <= 200 ? key : `h-${createHash("sha256").update(key).digest("hex")}`;
+    return join(this.dir, `${name}.pb`);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    try {
+      return readFileSync(this.fileOf(key));
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, value: Uint8Array): void {
+    if (!this.made) {
+      mkdirSync(this.dir, { recursive: true });
+      this.made = true;
+    }
+    const target = this.fileOf(key);
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      try {
+        writeFileSync(temp, value);
+      } catch (e) {
+        // The directory went away since it was made (another store cleared it): make it again.
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        mkdirSync(this.dir, { recursive: true });
+        writeFileSync(temp, value);
+      }
+      renameSync(temp, target);
+    } catch (e) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // nothing was written
+      }
+      throw e;
+    }
+  }
+
+  clear(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    this.made = false;
+  }
+}
+
+/** The default cache directory: `~/.flytekit-ts/local-cache`. */
+export function defaultLocalCacheDir(): string {
+  return join(homedir(), ".flytekit-ts", "local-cache");
+}
+
+/** flytekit's reading of a boolean setting: set and not one of false, 0, off, no (so "" is false). */
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value !== "" && !["false", "0", "off", "no"].includes(value.toLowerCase());
+}
+
+/**
+ * How local calls cache the results of tasks with `cache` (flytekit's local cache): whether they
+ * look results up, whether they run anyway and replace them, and where results are kept. What is
+ * not given is read from the environment on every cached call: FLYTE_LOCAL_CACHE_ENABLED (default
+ * true), FLYTE_LOCAL_CACHE_OVERWRITE (default false), FLYTEKIT_TS_LOCAL_CACHE_DIR (default
+ * `~/.flytekit-ts/local-cache`).
+ */
+export class LocalCache {
+  private diskStore: DiskCacheStore | undefined;
+
+  /** `env` is read on every cached call; by default the process's environment as it is then. */
+  constructor(
+    private readonly options: { dir?: string; store?: LocalCacheStore; enabled?: boolean; overwrite?: boolean } = {},
+    private readonly givenEnv?: NodeJS.ProcessEnv,
+  ) {}
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.givenEnv ?? process.env;
+  }
+
+  /** Whether tasks with `cache` look up and store results. */
+  get enabled(): boolean {
+    return this.options.enabled ?? flag(this.env.FLYTE_LOCAL_CACHE_ENABLED, true);
+  }
+
+  /** Whether to run anyway and replace the stored result. */
+  get overwrite(): boolean {
+    return this.options.overwrite ?? flag(this.env.FLYTE_LOCAL_CACHE_OVERWRITE, false);
+  }
+
+  /** Where results are kept. */
+  get store(): LocalCacheStore {
+    if (this.options.store !== undefined) return this.options.store;
+    const dir = this.options.dir ?? this.env.FLYTEKIT_TS_LOCAL_CACHE_DIR ?? defaultLocalCacheDir();
+    if (this.diskStore === undefined || this.diskStore.dir !== dir) this.diskStore = new DiskCacheStore(dir);
+    return this.diskStore;
+  }
+
+  /** Removes every stored result. */
+  clear(): void {
+    this.store.clear();
+  }
+}

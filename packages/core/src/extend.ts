@@ -1,0 +1,47 @@
+// "@flytekit-ts/core/extend": what extending flytekit-ts takes (flytekit's flytekit.extend): new
+// kinds of types, task plugins, executors and resolvers, and the parts of tasks they build on.
+
+// Types: the base of a token, the registry, and the tokens' classes (to inspect declared types).
+export {
+  FlyteType,
+  LOCAL_CONVERSION,
+  MsgpackStructType,
+  type AnyFlyteType,
+  type Constructor,
+  type ConversionContext,
+  type UploadPlanner,
+} from "./types/type.js";
+export { TypeEngine } from "./types/engine.js";
+export { literalTypeKeys, type NestedGuess, type TypeRegistration } from "./types/registry.js";
+export { FlyteTypeError, TypeTransformerError } from "./types/errors.js";
+export { describeValue } from "./types/describe.js";
+export { BlobType } from "./types/blob.js";
+export { DictType, ListType } from "./types/collections.js";
+export { EnumType, type StringEnum } from "./types/enum.js";
+export { RecordType } from "./types/record.js";
+export { DatasetType } from "./types/structured.js";
+export { SchemaType } from "./types/schema.js";
+export { UnionType } from "./types/union.js";
+export { MsgpackWriter } from "./types/msgpack.js";
+
+// Tasks: the classes plugins subclass, and TaskPlugins.
+export { Task, type TaskInit } from "./tasks/task.js";
+export { FunctionTask, type FunctionBody, type FunctionTaskInit, type TaskLocation } from "./tasks/function-task.js";
+export { TaskPlugins, type PluginTaskClass, type TemplateTaskClass } from "./tasks/plugins.js";
+export { ExecutableTemplateShimTask, ExecutorTask, executorOutputs, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./tasks/shim.js";
+export { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./tasks/container-task.js";
+export { interpolateQuery, normalizeQueryTemplate, pythonFloat, pythonStr, queryPlaceholders, SQLTask, type SQLTaskInit } from "./tasks/sql-task.js";
+export type { TaskMetadata, TaskSettings, TaskOptionsIn, OptionGroup } from "./tasks/options.js";
+export type { ResolvableTask, ResolverContext, TaskResolver } from "./tasks/resolver.js";
+export { Interface, type InputVariable, type OutputVariable } from "./interface/interface.js";
+export { TaskExecutionContext } from "./context/context.js";
+
+// Storage: what a store implements, and the built-in ones.
+export { isRemotePath, joinUri, StorageError, type Storage } from "./storage/storage.js";
+export { LocalStorage } from "./storage/local.js";
+export { HttpStorage } from "./storage/http.js";
+export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";
+
+// Serialization, for plugins that write their own template parts.
+export { SerializationSettings } from "./serialize/settings.js";
+export { buildContainer, k8sResourceName, type ContainerSpec } from "./serialize/container.js";

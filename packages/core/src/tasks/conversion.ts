@@ -1,0 +1,162 @@
+// How values cross a task's literal boundary: call arguments to the inputs LiteralMap, the inputs
+// LiteralMap to the native values the body gets, what the body returned to the outputs LiteralMap,
+// and that back to what a local call returns. Every failure names the task and the input or output.
+import type { Literal, LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import type { Interface } from "../interface/interface.js";
+import { describeValue } from "../types/describe.js";
+import { TypeTransformerError } from "../types/errors.js";
+import { literalMapOf } from "../types/literals.js";
+import { LOCAL_CONVERSION, type ConversionContext } from "../types/type.js";
+import { TaskInputError, TaskOutputError } from "./errors.js";
+
+/** What the boundary needs of a task: its name (for messages) and its interface. */
+export interface Boundary {
+  readonly name: string;
+  readonly interface: Interface;
+}
+
+/**
+ * Binds a call's arguments (positional, then by name, as in Python) to the task's inputs and
+ * converts them to a LiteralMap; any problem throws before anything runs. An input left out that
+ * has a default is left out of the map: the default applies where the task runs (as flytekit leaves
+ * Python's defaults to the function), so it is not part of the cache key either.
+ */
+export function bindArguments(task: Boundary, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined, context: ConversionContext = LOCAL_CONVERSION): LiteralMap {
+  const inputs = task.interface.inputs;
+  const n = inputs.length;
+  if (positional.length > n) {
+    throw new TaskInputError({ task: task.name, expected: `at most ${n} argument${n === 1 ? "" : "s"}`, got: String(positional.length) });
+  }
+  let values: unknown[] = positional as unknown[];
+  if (named !== undefined) {
+    values = [...positional];
+    for (const key of Object.keys(named)) {
+      const at = inputs.findIndex((v) => v.name === key);
+      if (at < 0) {
+        throw new TaskInputError({ task: task.name, input: key, problem: `no such input (inputs: ${inputs.map((v) => v.name).join(", ") || "none"})` });
+      }
+      if (at < positional.length && positional[at] !== undefined) {
+        throw new TaskInputError({ task: task.name, input: key, problem: "it is given twice, by position and by name" });
+      }
+      values[at] = named[key];
+    }
+  }
+  const literals: Record<string, Literal> = {};
+  for (let i = 0; i < n; i++) {
+    const input = inputs[i]!;
+    const value = values[i];
+    if (value === undefined) {
+      if (input.hasDefaultValue || input.hasParameterDefault === true) continue;
+      if (!input.type.acceptsNone) {
+        if (input.optional) continue;
+        throw new TaskInputError({ task: task.name, input: input.name, expected: input.type.name, got: "nothing", problem: "it is required" });
+      }
+    }
+    try {
+      literals[input.name] = input.type.toLiteral(value, context);
+    } catch (e) {
+      if (!(e instanceof TypeTransformerError)) throw e;
+      throw TaskInputError.ofValue(task.name, input.name, e);
+    }
+  }
+  return literalMapOf(literals);
+}
+
+/** The native inputs of a LiteralMap, by name: what the body gets. */
+export function nativeInputs(task: Boundary, inputs: LiteralMap, context: ConversionContext): Record<string, unknown> {
+  const native: Record<string, unknown> = {};
+  for (const input of task.interface.inputs) {
+    const literal = inputs.literals[input.name];
+    if (literal === undefined) {
+      if (input.hasDefaultValue) native[input.name] = input.defaultValue;
+      else if (input.hasParameterDefault === true) native[input.name] = undefined;
+      else if (input.type.acceptsNone) native[input.name] = null;
+      else if (!input.optional) {
+        throw new TaskInputError({ task: task.name, input: input.name, expected: input.type.name, got: "nothing", problem: "it is missing from the inputs" });
+      }
+      continue;
+    }
+    try {
+      native[input.name] = input.type.fromLiteral(literal, context);
+    } catch (e) {
+      if (!(e instanceof TypeTransformerError)) throw e;
+      throw TaskInputError.ofValue(task.name, input.name, e);
+    }
+  }
+  return native;
+}
+
+function outputLiteral(task: Boundary, position: number, value: unknown, context: ConversionContext): Literal {
+  const output = task.interface.outputs[position]!;
+  try {
+    return output.type.toLiteral(value, context);
+  } catch (e) {
+    if (!(e instanceof TypeTransformerError)) throw e;
+    throw TaskOutputError.ofValue(task.name, output.name, e);
+  }
+}
+
+/**
+ * The outputs LiteralMap of what the body returned: nothing for no outputs, the bare value for
+ * one output `o0`, else an object of outputs by name (one named output may be given bare, as
+ * flytekit takes it).
+ */
+export function outputLiterals(task: Boundary, result: unknown, context: ConversionContext): LiteralMap {
+  const outputs = task.interface.outputs;
+  if (outputs.length === 0) {
+    if (result !== undefined && result !== null) {
+      throw new TaskOutputError({
+        task: task.name,
+        problem: `it declares no outputs but returned ${describeValue(result)}`,
+        fix: "declare outputs (or annotate the return type) or return nothing",
+      });
+    }
+    return literalMapOf({});
+  }
+  const literals: Record<string, Literal> = {};
+  if (task.interface.returnsBareValue) {
+    literals.o0 = outputLiteral(task, 0, result, context);
+    return literalMapOf(literals);
+  }
+  if (outputs.length === 1) {
+    const only = outputs[0]!.name;
+    const isMap = typeof result === "object" && result !== null && !Array.isArray(result) && Object.hasOwn(result, only);
+    if (!isMap) {
+      literals[only] = outputLiteral(task, 0, result, context);
+      return literalMapOf(literals);
+    }
+  }
+  const names = outputs.map((o) => o.name).join(", ");
+  if (typeof result !== "object" || result === null || Array.isArray(result)) {
+    throw new TaskOutputError({ task: task.name, expected: `an object with its outputs ${names}`, got: describeValue(result) });
+  }
+  const record = result as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!outputs.some((o) => o.name === key)) {
+      throw new TaskOutputError({ task: task.name, output: key, problem: `the task returned it, but its outputs are ${names}` });
+    }
+  }
+  for (let i = 0; i < outputs.length; i++) literals[outputs[i]!.name] = outputLiteral(task, i, record[outputs[i]!.name], context);
+  return literalMapOf(literals);
+}
+
+/** What a local call returns for an outputs LiteralMap: nothing, the bare value, or an object of outputs. */
+export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: ConversionContext = LOCAL_CONVERSION): unknown {
+  const vars = task.interface.outputs;
+  if (vars.length === 0) return undefined;
+  const read = (i: number) => {
+    const v = vars[i]!;
+    const literal = outputs.literals[v.name];
+    if (literal === undefined) throw new TaskOutputError({ task: task.name, output: v.name, expected: v.type.name, got: "nothing", problem: "the task produced no such output" });
+    try {
+      return v.type.fromLiteral(literal, context);
+    } catch (e) {
+      if (!(e instanceof TypeTransformerError)) throw e;
+      throw TaskOutputError.ofValue(task.name, v.name, e);
+    }
+  };
+  if (task.interface.returnsBareValue) return read(0);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < vars.length; i++) out[vars[i]!.name] = read(i);
+  return out;
+}

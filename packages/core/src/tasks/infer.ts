@@ -1,0 +1,198 @@
+// A task's interface from what TypeScript and the user say: parameter names from the function's
+// source, types from reflect-metadata (`design:paramtypes`, `design:returntype`), and explicit
+// declarations (`inputs`, `outputs`) that always win. Metadata never silently fills in `Object`.
+import type { TaskDocs } from "./docs.js";
+import { TaskDefinitionError } from "./errors.js";
+import { FlyteTypeError, TypeTransformerError } from "../types/errors.js";
+import { reflectedType, resolveSpec } from "../types/registry.js";
+import "../types/builtins.js";
+import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
+import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
+import { parseParameters } from "../interface/params.js";
+
+/** An input declared with more than its type: a default value and a description. */
+export interface InputSpec<S extends TypeSpec = TypeSpec> {
+  type: S;
+  default?: unknown;
+  description?: string;
+}
+
+/** Named inputs: a type, or `{ type, default, description }`. */
+export type InputsSpec = { readonly [name: string]: TypeSpec | InputSpec };
+/** Outputs: a single type (output `o0`), or named types; `{}` for none. */
+export type OutputsSpec = TypeSpec | { readonly [name: string]: TypeSpec };
+
+function isInputSpec(value: unknown): value is InputSpec {
+  return typeof value === "object" && value !== null && !(value instanceof FlyteType) && "type" in value;
+}
+
+/** Whether an outputs declaration is a single type rather than a map of named types. */
+export function isSingleOutput(outputs: OutputsSpec): outputs is TypeSpec {
+  return typeof outputs === "function" || outputs instanceof FlyteType;
+}
+
+const ERASED_FIX: [unknown, (name: string) => string][] = [
+  [Array, (n) => `{ ${n}: List(Int) } (the token for what the array holds)`],
+  [Map, (n) => `{ ${n}: Dict(Int) } (the token for what the map holds)`],
+  [Object, (n) => `{ ${n}: Float } for a parameter typed only by its default (or annotate it: ${n}: number = 2), else the token for its type: Json, Dict(Str), Optional(Int), Union(Int, Str), ...`],
+];
+
+function fixFor(reflected: unknown, option: "inputs" | "outputs", name: string): string {
+  const hit = ERASED_FIX.find(([ctor]) => ctor === reflected);
+  return `${option}: ${hit === undefined ? `{ ${name}: <a type token> }` : hit[1](name)}`;
+}
+
+function descriptionOf(docs: TaskDocs | undefined, side: "inputs" | "outputs", name: string, own?: string): string {
+  if (own !== undefined) return own;
+  const d = docs?.[side];
+  if (typeof d === "string") return d;
+  return d?.[name] ?? name;
+}
+
+/** A type's token, its failure a TaskDefinitionError naming the task and the place. */
+function typeAt(task: string, subject: string, resolve: (where: string) => AnyFlyteType): AnyFlyteType {
+  try {
+    return resolve(subject);
+  } catch (e) {
+    if (e instanceof FlyteTypeError) throw new TaskDefinitionError({ ...e.fields, task, subject: e.subject ?? subject }, { cause: e });
+    throw e;
+  }
+}
+
+export interface FunctionInterfaceSource {
+  /** The task's name, for messages. */
+  task: string;
+  /** The function, whose source names its parameters. */
+  fn: Function;
+  /** `design:paramtypes`, or undefined when TypeScript emitted no metadata. */
+  paramTypes?: readonly unknown[];
+  /** `design:returntype`. */
+  returnType?: unknown;
+  /** Whether reflect-metadata was there at all. */
+  hasMetadata: boolean;
+  inputs?: InputsSpec;
+  outputs?: OutputsSpec;
+  docs?: TaskDocs;
+  /** Whether the function returns a promise. */
+  isAsync: boolean;
+}
+
+/** Builds the interface of a decorated method or class `run` method. */
+export function inferFunctionInterface(source: FunctionInterfaceSource): Interface {
+  const { task } = source;
+  const explicit = source.inputs ?? {};
+  const parsed = parseParameters(source.fn);
+  const explicitNames = Object.keys(explicit);
+  const count = parsed?.length ?? source.paramTypes?.length ?? explicitNames.length;
+  const missingMetadata = new TaskDefinitionError({
+    task,
+    problem:
+      "TypeScript emitted no type metadata for it (design:paramtypes is missing). The likely cause is a toolchain that drops " +
+      "decorator metadata (tsx, esbuild and Vite 7 do)",
+    fix: 'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+  });
+
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = parsed?.[i];
+    if (p?.rest) throw new TaskDefinitionError({ task, subject: `parameter ${i} '${p.text}'`, problem: "a rest parameter cannot be a task input" });
+    const name = p?.name ?? (parsed === undefined || explicitNames.length === count ? explicitNames[i] : undefined);
+    if (name === undefined) {
+      throw new TaskDefinitionError({
+        task,
+        subject: `parameter ${i} (${p?.text ?? "?"})`,
+        problem: "it has no name TypeScript can read (a destructured parameter, or minified code)",
+        fix: "declare every input by name, in order: inputs: { a: Int, b: Str }",
+      });
+    }
+    names.push(name);
+  }
+  for (const key of explicitNames) {
+    if (!names.includes(key)) {
+      throw new TaskDefinitionError({ task, subject: `input '${key}'`, problem: `inputs declares it, but it is not a parameter (parameters: ${names.join(", ") || "none"})` });
+    }
+  }
+
+  const inputs: InputVariable[] = names.map((name, i) => {
+    const declared = explicit[name];
+    const spec = isInputSpec(declared) ? declared : declared === undefined ? undefined : { type: declared };
+    const place = `parameter ${i} '${name}'`;
+    let type: AnyFlyteType;
+    if (spec !== undefined) type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
+    else if (!source.hasMetadata) throw missingMetadata;
+    else type = typeAt(task, place, (where) => reflectedType(source.paramTypes?.[i], where, fixFor(source.paramTypes?.[i], "inputs", name)));
+    const hasDefaultValue = spec !== undefined && "default" in spec;
+    if (hasDefaultValue) checkDefault(task, name, type, spec.default);
+    return {
+      name,
+      type,
+      optional: hasDefaultValue || parsed?.[i]?.hasDefault === true || type.acceptsNone,
+      hasDefaultValue,
+      hasParameterDefault: parsed?.[i]?.hasDefault === true,
+      parameterDefaultText: parsed?.[i]?.defaultText,
+      defaultValue: hasDefaultValue ? spec.default : undefined,
+      description: descriptionOf(source.docs, "inputs", name, spec?.description),
+    };
+  });
+
+  let outputs: OutputVariable[];
+  if (source.outputs !== undefined) {
+    outputs = outputsOf(task, source.outputs, source.docs);
+  } else if (!source.hasMetadata) {
+    throw missingMetadata;
+  } else if (source.isAsync || source.returnType === Promise) {
+    throw new TaskDefinitionError({
+      task,
+      subject: "return type",
+      problem: "it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to",
+      fix: "declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
+    });
+  } else if (source.returnType === undefined) {
+    outputs = [];
+  } else {
+    const type = typeAt(task, "return type", (where) => reflectedType(source.returnType, where, fixFor(source.returnType, "outputs", "o0")));
+    outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
+  }
+  return new Interface(inputs, outputs);
+}
+
+function checkDefault(task: string, name: string, type: AnyFlyteType, value: unknown): void {
+  try {
+    type.toLiteral(value);
+  } catch (e) {
+    const fields = e instanceof TypeTransformerError ? { path: e.path, expected: e.expected, got: e.got, problem: e.problem } : { problem: (e as Error).message };
+    const why = fields.problem === undefined ? "its default does not fit its type" : `its default does not fit its type (${fields.problem})`;
+    throw new TaskDefinitionError({ task, subject: `input '${name}'`, ...fields, problem: why }, { cause: e });
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Outputs from their declaration: a single type is `o0`. */
+export function outputsOf(task: string, outputs: OutputsSpec, docs?: TaskDocs): OutputVariable[] {
+  const entries: [string, TypeSpec][] = isSingleOutput(outputs) ? [["o0", outputs]] : Object.entries(outputs);
+  return entries.map(([name, spec]) => {
+    if (!IDENTIFIER.test(name)) throw new TaskDefinitionError({ task, subject: `output ${JSON.stringify(name)}`, problem: "its name is not an identifier" });
+    const type = typeAt(task, `output '${name}'`, (where) => resolveSpec(spec, where));
+    return { name, type, description: descriptionOf(docs, "outputs", name) };
+  });
+}
+
+/** Inputs from their declaration alone (the function form, echo and reference tasks). */
+export function inputsOf(task: string, inputs: InputsSpec, docs?: TaskDocs): InputVariable[] {
+  return Object.entries(inputs).map(([name, declared]) => {
+    if (!IDENTIFIER.test(name)) throw new TaskDefinitionError({ task, subject: `input ${JSON.stringify(name)}`, problem: "its name is not an identifier" });
+    const spec = isInputSpec(declared) ? declared : { type: declared };
+    const type = typeAt(task, `input '${name}'`, (where) => resolveSpec(spec.type, where));
+    const hasDefaultValue = "default" in spec;
+    if (hasDefaultValue) checkDefault(task, name, type, spec.default);
+    return {
+      name,
+      type,
+      optional: hasDefaultValue || type.acceptsNone,
+      hasDefaultValue,
+      defaultValue: spec.default,
+      description: descriptionOf(docs, "inputs", name, spec.description),
+    };
+  });
+}

@@ -1,0 +1,122 @@
+// The local call: a JavaScript call put through the path a container takes, with the policy a
+// local run adds around it:
+//   arguments → LiteralMap → [local cache] → [retries, timeout] → dispatchExecute → LiteralMap → result
+// Unlike flytekit, local calls apply `retries` (to a RecoverableError) and `timeout` too.
+import { localCacheKey } from "../context/cache-key.js";
+import { maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
+import { currentServices, type ExecutionServices } from "../context/services.js";
+import { decode, encode } from "../idl/codec.js";
+import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { durationToMillis } from "../types/time.js";
+import type { ConversionContext } from "../types/type.js";
+import { bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
+import { RecoverableError, TaskTimeoutError } from "./errors.js";
+import type { TaskMetadata } from "./options.js";
+import { andThen, isThenable } from "./promise.js";
+
+/** What a local run needs of a task. */
+export interface LocallyRunnable extends Boundary {
+  readonly metadata: TaskMetadata;
+  dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap>;
+}
+
+/**
+ * Calls a task locally: positional arguments then named ones, as in Python. Inputs are checked
+ * and converted before anything runs; the result comes back through the type engine. Sync stays
+ * sync, async returns a Promise. A task called from inside another runs inline, with its services.
+ */
+export function localCall(task: LocallyRunnable, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined): unknown {
+  const outer = maybeCurrentContext();
+  if (outer !== undefined && outer.mode === "local" && outer.taskName !== "") {
+    outer.logger.warn(
+      `called task '${task.name}' from inside task '${outer.taskName}': flytekit-ts runs it inline, as flytekit does; ` +
+        "on Flyte it would run in the same container, not as a task of its own",
+    );
+  }
+  if (task.metadata.deprecated !== "") {
+    process.emitWarning(`task '${task.name}': it is deprecated: ${task.metadata.deprecated}`, {
+      type: "DeprecationWarning",
+      code: "FLYTEKIT_TS_DEPRECATED_TASK",
+    });
+  }
+  const services = outer?.services ?? currentServices();
+  const conversion: ConversionContext = { storage: services.storage };
+  const inputs = bindArguments(task, positional, named, conversion);
+  const outputs = runLocally(task, inputs, services);
+  return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
+}
+
+/** The local cache, retries and timeout around dispatchExecute. */
+function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices): LiteralMap | Promise<LiteralMap> {
+  const meta = task.metadata;
+  const cache = services.localCache;
+  if (!meta.cache || cache === undefined || services.mocks.find(task) !== undefined || !cache.enabled) return runAttempts(task, inputs, services, 0);
+  const key = localCacheKey(task.name, meta.cacheVersion, inputs, meta.cacheIgnoreInputVars);
+  const store = cache.store;
+  if (!cache.overwrite) {
+    const hit = readCached(task, store.get(key), services);
+    if (hit !== undefined) return hit;
+  }
+  return andThen(runAttempts(task, inputs, services, 0), (outputs) => {
+    store.set(key, encode(LiteralMapSchema, outputs));
+    return outputs;
+  });
+}
+
+/** A stored result that still fits the task's outputs, or undefined (a miss). */
+function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, services: ExecutionServices): LiteralMap | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    const map = decode(LiteralMapSchema, bytes);
+    nativeOutputs(task, map, { storage: services.storage });
+    return map;
+  } catch {
+    return undefined;
+  }
+}
+
+function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, attempt: number): LiteralMap | Promise<LiteralMap> {
+  const retry = (e: unknown): LiteralMap | Promise<LiteralMap> => {
+    if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
+    return runAttempts(task, inputs, services, attempt + 1);
+  };
+  let result: LiteralMap | Promise<LiteralMap>;
+  try {
+    result = runAttempt(task, inputs, services, attempt);
+  } catch (e) {
+    return retry(e);
+  }
+  return isThenable(result) ? result.then(undefined, retry) : result;
+}
+
+/** One attempt, in its own context, with the timeout enforced. */
+function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, attempt: number): LiteralMap | Promise<LiteralMap> {
+  const context = new TaskExecutionContext({ taskName: task.name, attempt, services });
+  const timeout = task.metadata.timeout;
+  if (timeout === undefined) return task.dispatchExecute(inputs, context);
+  const ms = durationToMillis(timeout);
+  const started = performance.now();
+  const result = task.dispatchExecute(inputs, context);
+  if (!isThenable(result)) {
+    // A synchronous body cannot be interrupted; on Flyte it would have been killed, so its result is refused.
+    if (performance.now() - started > ms) throw new TaskTimeoutError(task.name, ms);
+    return result;
+  }
+  return new Promise<LiteralMap>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new TaskTimeoutError(task.name, ms);
+      context.abort(error);
+      reject(error);
+    }, Math.max(0, ms - (performance.now() - started)));
+    result.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
