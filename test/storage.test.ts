@@ -8,7 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "n
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
-import { File, Int, registerStorage, type Storage, Str } from "@flytekit-ts/core";
+import { currentContext, File, FlyteFile, functionTask, Int, registerStorage, type Storage, Str, taskOf, withServices } from "@flytekit-ts/core";
+import { StorageRouter } from "@flytekit-ts/core/extend";
+import { EntryTasks } from "./support/entry-tasks.js";
 
 /** Objects by URI, in memory; a directory is the objects under its prefix. */
 class MemoryStorage implements Storage {
@@ -110,5 +112,34 @@ describe("a remote store through the Storage interface alone", () => {
     const doc = fromBinary(ErrorDocumentSchema, await store.read("mem://bucket/missing/out/error.pb"));
     expect(doc.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
     expect(doc.error!.message).toContain("no object at mem://bucket/missing/inputs.pb");
+  });
+});
+
+describe("the same store in a local call: services come through the task's context, not a setter", () => {
+  it("a local call downloads a mem:// file input through the registered store (the entrypoint set nothing up)", async () => {
+    await store.write("mem://bucket/a.txt", new TextEncoder().encode("read locally"));
+    const readFile = taskOf(EntryTasks.readFile);
+    expect(await readFile.invoke({ f: new FlyteFile("mem://bucket/a.txt") })).toBe("read locally");
+    expect(await readFile.invoke({ f: "mem://bucket/a.txt" })).toBe("read locally");
+  });
+
+  it("an executor reads through its context's storage, and withServices gives local calls another store", async () => {
+    const other = new MemoryStorage();
+    await other.write("mem://bucket/a.txt", new TextEncoder().encode("from the other store"));
+    const readFile = taskOf(EntryTasks.readFile);
+    const viaOther = await withServices({ storage: new StorageRouter(new Map([["mem", other]])) }, () => readFile.invoke({ f: "mem://bucket/a.txt" }));
+    expect(viaOther).toBe("from the other store");
+    // Outside the scope, the registered store again.
+    expect(await readFile.invoke({ f: "mem://bucket/a.txt" })).toBe("read locally");
+    const peek = functionTask({ name: "peek", inputs: { uri: Str }, outputs: Str }, async ({ uri }) => new TextDecoder().decode(await currentContext().storage.read(uri)));
+    expect(await peek({ uri: "mem://bucket/a.txt" })).toBe("read locally");
+  });
+
+  it("a file a task got from a literal keeps the store it was read through, after the task returns", async () => {
+    const other = new MemoryStorage();
+    await other.write("mem://bucket/kept.txt", new TextEncoder().encode("kept"));
+    const pass = functionTask({ name: "pass-file", inputs: { f: File }, outputs: File }, ({ f }) => f);
+    const out = withServices({ storage: new StorageRouter(new Map([["mem", other]])) }, () => pass({ f: "mem://bucket/kept.txt" })) as FlyteFile;
+    expect(readFileSync(await out.download(), "utf8")).toBe("kept");
   });
 });

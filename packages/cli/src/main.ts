@@ -274,3 +274,5 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     throw e;
   }
 }
+
+export { parseFlag, readFlags } from "./flags.js";

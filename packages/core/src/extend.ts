@@ -23,6 +23,18 @@ export { DatasetType } from "./types/structured.js";
 export { SchemaType } from "./types/schema.js";
 export { UnionType } from "./types/union.js";
 export { MsgpackWriter } from "./types/msgpack.js";
+export {
+  binaryLiteral,
+  blobLiteral,
+  collectionLiteral,
+  describeLiteral,
+  literalMapOf,
+  literalOf,
+  mapLiteral,
+  noneLiteral,
+  primitiveLiteral,
+  scalarLiteral,
+} from "./types/literals.js";
 
 // Tasks: the classes plugins subclass, and TaskPlugins.
 export { Task, type TaskInit } from "./tasks/task.js";

@@ -3,7 +3,9 @@ import { A100, T4, V5E } from "./accelerators.js";
 import { Cache, FunctionSourcePolicy } from "./cache.js";
 import { DeckField } from "./docs.js";
 import { TaskDefinitionError } from "./errors.js";
-import { checkOptionNames, compileTaskOptions, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { join } from "node:path";
+import ts from "typescript";
+import { checkOptionNames, compileTaskOptions, optionNamesIn, TASK_OPTION_NAMES, TASK_OPTIONS, type TaskOptions } from "./options.js";
 import { PodTemplate } from "./pod-template.js";
 import { Resources } from "./resources.js";
 import { MountType, Secret } from "./secret.js";
@@ -217,5 +219,30 @@ describe("option names", () => {
     expect(() => checkOptionNames("t", { template: "x", retries: 1 }, TASK_OPTION_NAMES)).toThrow(
       /^task 't': Unrecognized argument\(s\) for task: template; it takes accelerator, annotations, cache, /,
     );
+  });
+});
+
+describe("the options table", () => {
+  it("documents every option, with its default, in TaskOptions itself (its docs derive from the table)", () => {
+    // The type as a user's editor sees it: the checker reads TaskOptions' properties and their JSDoc.
+    const file = join(import.meta.dirname, "options.ts");
+    const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, experimentalDecorators: true });
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(file)!;
+    const alias = source.statements.find((s): s is import("typescript").TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === "TaskOptions")!;
+    const properties = checker.getPropertiesOfType(checker.getTypeAtLocation(alias.name));
+    expect(properties.map((p) => p.name)).toEqual([...TASK_OPTION_NAMES]);
+    const undocumented = properties.filter((p) => ts.displayPartsToString(p.getDocumentationComment(checker)).trim() === "").map((p) => p.name);
+    const withoutDefault = properties.filter((p) => !p.getJsDocTags(checker).some((t) => t.name === "default")).map((p) => p.name);
+    expect({ undocumented, withoutDefault }).toEqual({ undocumented: [], withoutDefault: [] });
+  });
+
+  it("gives each option a group and a serialization target, from which each kind of task's names derive", () => {
+    for (const [name, spec] of Object.entries(TASK_OPTIONS)) {
+      expect(spec.target, name).not.toBe("");
+      expect(typeof spec.check, name).toBe("function");
+    }
+    expect(optionNamesIn(["cache"])).toEqual(["cache", "cacheVersion", "cacheSerialize", "cacheIgnoreInputVars"]);
+    expect(optionNamesIn(["pod", "gpu"])).toEqual(["podTemplate", "podTemplateName", "accelerator", "sharedMemory"]);
   });
 });
