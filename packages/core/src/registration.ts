@@ -1,8 +1,8 @@
 // What a task is registered as: flyteidl.admin.TaskSpec, the file `flytekit-ts serialize` and
 // `package` write. A subpath of its own (@flytekit-ts/core/registration) because flyteidl.admin is
 // loaded only where registration happens, not with every task a container runs.
-import { create as createMessage } from "./idl/codec.js";
-import { encode as encodeBinary } from "./idl/codec.js";
+import { create } from "./idl/codec.js";
+import { encode } from "./idl/codec.js";
 import { DescriptionEntitySchema, DescriptionFormat, type DescriptionEntity } from "./idl/gen/flyteidl/admin/description_entity_pb.js";
 import { TaskSpecSchema, type TaskSpec } from "./idl/gen/flyteidl/admin/task_pb.js";
 import type { SerializationSettings } from "./serialize/settings.js";
@@ -13,7 +13,7 @@ import type { Task } from "./tasks/task.js";
 /** A task's documentation as Flyte's DescriptionEntity. */
 export function toDescriptionEntity(docs: TaskDocumentation): DescriptionEntity {
   const { value, format } = docs.longDescription;
-  return createMessage(DescriptionEntitySchema, {
+  return create(DescriptionEntitySchema, {
     shortDescription: docs.shortDescription,
     longDescription: { content: value === undefined ? { case: undefined } : { case: "value", value }, format: DescriptionFormat[format] },
   });
@@ -22,12 +22,12 @@ export function toDescriptionEntity(docs: TaskDocumentation): DescriptionEntity 
 /** What a registration file holds for a task: its template and, where it has one, its description. */
 export function toTaskSpec(task: Task, settings: SerializationSettings): TaskSpec {
   const docs = task.getDocumentation();
-  return createMessage(TaskSpecSchema, { template: toTaskTemplate(task, settings), description: docs === undefined ? undefined : toDescriptionEntity(docs) });
+  return create(TaskSpecSchema, { template: toTaskTemplate(task, settings), description: docs === undefined ? undefined : toDescriptionEntity(docs) });
 }
 
 /** A TaskSpec's bytes, as `flytectl register files` reads them. */
 export function taskSpecToBinary(spec: TaskSpec): Uint8Array {
-  return encodeBinary(TaskSpecSchema, spec);
+  return encode(TaskSpecSchema, spec);
 }
 
 export { TaskSpecSchema, type TaskSpec };

@@ -4,7 +4,7 @@
 // where bytes is the deterministic serialization (map keys sorted) of the input LiteralMap without
 // the ignored inputs, with every literal that carries a `hash` replaced by a literal of that hash
 // alone, and joblib.hash of bytes is the MD5 of joblib's pickle stream of those bytes.
-import { encode as encodeBinary } from "../idl/codec.js";
+import { encode } from "../idl/codec.js";
 import { createHash } from "node:crypto";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { collectionLiteral, literalMapOf, literalOf, mapLiteral } from "../types/literals.js";
@@ -49,7 +49,7 @@ export function sortedCopy<T>(value: T): T {
 
 /** Protobuf's deterministic bytes of a LiteralMap: map keys sorted, at every depth. */
 export function deterministicBytes(map: LiteralMap): Uint8Array {
-  return encodeBinary(LiteralMapSchema, sortedCopy(map));
+  return encode(LiteralMapSchema, sortedCopy(map));
 }
 
 /** joblib.hash(b) for a bytes object: the MD5 of the pickle (protocol 3) of those bytes. */

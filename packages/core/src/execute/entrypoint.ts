@@ -7,7 +7,7 @@ import { TaskExecutionContext } from "../context/context.js";
 import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "../context/environment.js";
 import { containerServices, type ExecutionServices } from "../context/services.js";
 import { brand, FlyteError } from "../errors/flyte-error.js";
-import { create as createMessage, decode, encode as encodeBinary } from "../idl/codec.js";
+import { create, decode, encode } from "../idl/codec.js";
 import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "../idl/gen/flyteidl/core/errors_pb.js";
 import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -148,7 +148,7 @@ export function classify(error: unknown, phase: "resolver" | "load" | "run"): Fa
 }
 
 function errorDocument(failure: Failure, worker: string): ErrorDocument {
-  return createMessage(ErrorDocumentSchema, {
+  return create(ErrorDocumentSchema, {
     error: {
       code: failure.code,
       message: errorMessage(failure.subject),
@@ -277,7 +277,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
 
     if (failure === undefined && outputs !== undefined) {
       try {
-        await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encodeBinary(LiteralMapSchema, outputs));
+        await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encode(LiteralMapSchema, outputs));
         return { code: 0, report: { wrote: "outputs", task } };
       } catch (e) {
         caught = e;
@@ -290,7 +290,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     log(doc.error!.message);
     log("!! End Error Captured by Flyte !!");
     try {
-      await storage.write(joinUri(args.outputPrefix, errorFile), encodeBinary(ErrorDocumentSchema, doc));
+      await storage.write(joinUri(args.outputPrefix, errorFile), encode(ErrorDocumentSchema, doc));
     } catch (e) {
       log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
       return { code: 2, report: { wrote: "nothing", task, error: caught } };

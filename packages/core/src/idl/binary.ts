@@ -1,6 +1,6 @@
 // A fast binary encoder for protobuf-es messages, byte for byte what protobuf-es `toBinary` writes
-// (fields by number, its presence rules, map entries in key order, unknown fields last), for the
-// SDK's hot paths: a TaskTemplate per registered task, a LiteralMap per task run.
+// (fields by number, its presence rules, map entries in key order, unknown fields last). codec.ts
+// uses it only where a benchmark target needs it: the TaskTemplate every registered task becomes.
 //
 // protobuf-es walks a message's fields through generic closures (`message[name]` for every field
 // of every type), writes each nested message into a buffer of its own and joins them, and encodes
@@ -10,7 +10,17 @@
 // second needs them; the second writes into one buffer of exactly the right size.
 import type { DescField, DescMessage, JsonObject, JsonValue, Message } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
-import { isWrapperDesc } from "./create.js";
+
+/** Whether a message type is one of google/protobuf/wrappers.proto's (held unboxed in singular fields). */
+export function isWrapperDesc(desc: DescMessage): boolean {
+  return (
+    desc.typeName.startsWith("google.protobuf.") &&
+    desc.typeName.endsWith("Value") &&
+    desc.typeName !== "google.protobuf.Value" &&
+    desc.fields.length === 1 &&
+    desc.fields[0]!.number === 1
+  );
+}
 
 /** Lengths measured by the sizer, read back in the same order by the writer. */
 interface Lengths {

@@ -3,7 +3,7 @@ import { type DescField, type DescMessage, type JsonValue, ScalarType } from "@b
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import * as admin from "./admin.js";
 import * as core from "./core.js";
-import { isWrapperDesc } from "./create.js";
+import { isWrapperDesc } from "./binary.js";
 import * as event from "./event.js";
 
 /** Every message type of flyteidl.core, admin and event (and the google.protobuf types they use). */

@@ -1,4 +1,4 @@
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { TypedInterfaceSchema, type TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import type { AnyFlyteType } from "../types/type.js";
 
@@ -55,7 +55,7 @@ export class Interface {
 
   /** The Flyte TypedInterface, variables in declaration order. Built once; treat it as read-only. */
   toTypedInterface(): TypedInterface {
-    return (this.typed ??= createMessage(TypedInterfaceSchema, {
+    return (this.typed ??= create(TypedInterfaceSchema, {
       inputs: { variables: Object.fromEntries(this.inputs.map((v) => [v.name, { type: v.type.literalType, description: v.description }])) },
       outputs: {
         variables: Object.fromEntries(this.outputs.map((v) => [v.name, { type: v.type.literalType, description: v.description }])),

@@ -1,7 +1,7 @@
 // The parts of a TaskTemplate that say how to run a container, as flytekit builds them
 // (core/utils.py, core/resources.py, python_auto_container.py).
 import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { ContainerSchema, ExtendedResourcesSchema, K8sPodSchema, Resources_ResourceName, ResourcesSchema, type Container, type ExtendedResources, type K8sPod, type Resources as IdlResources } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Accelerator } from "../tasks/accelerators.js";
 import type { PodTemplate } from "../tasks/pod-template.js";
@@ -32,7 +32,7 @@ function entriesOf(resources: Resources) {
 
 /** Requests and limits as flyteidl Resources: entries in flytekit's order, values as strings. */
 export function resourcesToIdl(resources: ResolvedResources): IdlResources {
-  return createMessage(ResourcesSchema, { requests: entriesOf(resources.requests), limits: entriesOf(resources.limits) });
+  return create(ResourcesSchema, { requests: entriesOf(resources.requests), limits: entriesOf(resources.limits) });
 }
 
 export interface ContainerSpec {
@@ -44,7 +44,7 @@ export interface ContainerSpec {
 
 /** A container target: command [] and the entrypoint in args, as flytekit writes it. */
 export function buildContainer(spec: ContainerSpec): Container {
-  return createMessage(ContainerSchema, {
+  return create(ContainerSchema, {
     image: spec.image,
     command: [],
     args: [...spec.args],
@@ -57,7 +57,7 @@ export function buildContainer(spec: ContainerSpec): Container {
 /** The extended resources message, or undefined when neither an accelerator nor shared memory is asked for. */
 export function extendedResources(accelerator: Accelerator | undefined, sharedMemory: string | undefined): ExtendedResources | undefined {
   if (accelerator === undefined && sharedMemory === undefined) return undefined;
-  return createMessage(ExtendedResourcesSchema, {
+  return create(ExtendedResourcesSchema, {
     gpuAccelerator:
       accelerator === undefined
         ? undefined
@@ -111,7 +111,7 @@ export function podSpecWithPrimary(pod: PodTemplate, container: Container, image
 
 /** The k8s_pod target of a task with a pod template. */
 export function buildK8sPod(pod: PodTemplate, container: Container, images: ImageConfig): K8sPod {
-  return createMessage(K8sPodSchema, {
+  return create(K8sPodSchema, {
     metadata: { labels: { ...pod.labels }, annotations: { ...pod.annotations } },
     podSpec: podSpecWithPrimary(pod, container, images),
   });

@@ -1,4 +1,4 @@
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { RuntimeMetadata_RuntimeType, TaskMetadataSchema, type TaskMetadata as IdlTaskMetadata } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TaskMetadata } from "../tasks/options.js";
 import { VERSION } from "../version.js";
@@ -8,7 +8,7 @@ export const RUNTIME_FLAVOR = "typescript";
 
 /** A task's metadata as flytekit writes it: retries and generates_deck always present, the rest when set. */
 export function taskMetadataToIdl(m: TaskMetadata, extra: { isEager?: boolean } = {}): IdlTaskMetadata {
-  return createMessage(TaskMetadataSchema, {
+  return create(TaskMetadataSchema, {
     discoverable: m.cache,
     runtime: { type: RuntimeMetadata_RuntimeType.FLYTE_SDK, version: VERSION, flavor: RUNTIME_FLAVOR },
     timeout: m.timeout === undefined ? undefined : { seconds: BigInt(m.timeout.seconds), nanos: m.timeout.nanos },

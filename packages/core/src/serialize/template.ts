@@ -2,7 +2,7 @@
 // (flytekit/tools/translator.py get_serializable_task).
 import type { JsonObject } from "@bufbuild/protobuf";
 import { brand, FlyteError } from "../errors/flyte-error.js";
-import { create as createMessage, encode as encodeBinary, toJsonValue } from "../idl/codec.js";
+import { create, encode, toJsonValue } from "../idl/codec.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "../idl/gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import { ReferenceTask } from "../tasks/reference-task.js";
@@ -38,7 +38,7 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
     if (e instanceof ImageError) throw new ImageError({ ...e.fields, task: task.name }, { cause: e });
     throw e;
   }
-  return createMessage(TaskTemplateSchema, {
+  return create(TaskTemplateSchema, {
     id: { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version },
     type: task.taskType,
     metadata: taskMetadataToIdl(task.metadata),
@@ -62,12 +62,12 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
 /** A reference task's identifier, exactly as given (the settings do not apply). */
 export function toReferenceIdentifier(task: ReferenceTask): Identifier {
   const r = task.reference;
-  return createMessage(IdentifierSchema, { resourceType: ResourceType.TASK, project: r.project, domain: r.domain, name: r.name, version: r.version });
+  return create(IdentifierSchema, { resourceType: ResourceType.TASK, project: r.project, domain: r.domain, name: r.name, version: r.version });
 }
 
 /** A template's bytes, as Flyte reads them. */
 export function templateToBinary(template: TaskTemplate): Uint8Array {
-  return encodeBinary(TaskTemplateSchema, template);
+  return encode(TaskTemplateSchema, template);
 }
 
 /** A template as protobuf JSON, for reading. */

@@ -2,7 +2,7 @@ import { type JsonObject } from "@bufbuild/protobuf";
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { defaultStorage } from "../storage/router.js";
@@ -118,7 +118,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: { case: "blob", value: { format: this.format, dimensionality: this.dimensionality } },
     });
   }

@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { rethrowWithin, TypeTransformerError } from "./errors.js";
@@ -36,7 +36,7 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
+    return create(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
   }
 
   toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
@@ -111,7 +111,7 @@ export class DictType<Out, In> extends FlyteType<
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, { type: { case: "mapValueType", value: this.value.literalType } });
+    return create(LiteralTypeSchema, { type: { case: "mapValueType", value: this.value.literalType } });
   }
 
   /** The entries of a Map with string keys or of a plain object; anything else is an error. */

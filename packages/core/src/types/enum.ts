@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
@@ -36,7 +36,7 @@ export class EnumType<E extends StringEnum> extends FlyteType<E[keyof E]> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, { type: { case: "enumType", value: { values: [...this.values] } } });
+    return create(LiteralTypeSchema, { type: { case: "enumType", value: { values: [...this.values] } } });
   }
 
   private check(value: unknown): E[keyof E] {

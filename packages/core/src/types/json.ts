@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isPlainObject, keySegment, setOwn } from "./collections.js";
@@ -96,7 +96,7 @@ class JsonType extends MsgpackStructType<JsonRecord> {
   readonly tag = "Typed Dict";
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.STRUCT },
       annotation: { annotations: MSGPACK_ANNOTATION },
     });

@@ -9,7 +9,7 @@
 // declared field is converted by its Flyte type, and the class's own class-transformer
 // decorators still apply.
 import { type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -220,7 +220,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
   protected buildLiteralType(): LiteralType {
     const dataclassType: { [key: string]: LiteralType } = {};
     for (const f of this.fields) dataclassType[f.name] = f.type.literalType;
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: { case: "simple", value: SimpleType.STRUCT },
       metadata: this.jsonSchema(),
       structure: { dataclassType },

@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { TypeTransformerError } from "./errors.js";
@@ -14,7 +14,7 @@ const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function simpleLiteralType(simple: SimpleType): LiteralType {
-  return createMessage(LiteralTypeSchema, { type: { case: "simple", value: simple } });
+  return create(LiteralTypeSchema, { type: { case: "simple", value: simple } });
 }
 
 /** A bigint as the value an Int gives: a number when it is safe, else the bigint. */

@@ -3,7 +3,7 @@
 // their output when no type is given, so templates that carry it must be declarable here.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { isAbsolute, resolve } from "node:path";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SchemaType_SchemaColumn_SchemaColumnType as ColumnType, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isRemotePath } from "../storage/storage.js";
@@ -63,7 +63,7 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: {
         case: "schema",
         value: { columns: Object.entries(this.columns).map(([name, type]) => ({ name, type: columnType(type)! })) },

@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { isAbsolute, resolve } from "node:path";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType, type StructuredDatasetType } from "../idl/gen/flyteidl/core/types_pb.js";
@@ -60,7 +60,7 @@ export class DatasetType extends FlyteType<StructuredDataset, StructuredDataset 
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: {
         case: "structuredDatasetType",
         value: {

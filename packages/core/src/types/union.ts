@@ -1,5 +1,5 @@
 import { type JsonObject } from "@bufbuild/protobuf";
-import { create as createMessage } from "../idl/codec.js";
+import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, TypeStructureSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
@@ -11,7 +11,7 @@ import { FlyteType, LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext 
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
 function tagged(variant: AnyFlyteType): LiteralType {
-  return { ...variant.literalType, structure: createMessage(TypeStructureSchema, { tag: variant.tag }) };
+  return { ...variant.literalType, structure: create(TypeStructureSchema, { tag: variant.tag }) };
 }
 
 /** A LiteralType without metadata, annotation and structure: what flytekit compares to match a union tag. */
@@ -68,7 +68,7 @@ export class UnionType extends FlyteType<unknown> {
   }
 
   protected buildLiteralType(): LiteralType {
-    return createMessage(LiteralTypeSchema, {
+    return create(LiteralTypeSchema, {
       type: { case: "unionType", value: { variants: this.variants.map((_, i) => this.variantType(i)) } },
     });
   }
