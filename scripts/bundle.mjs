@@ -4,7 +4,7 @@
 // loads ES modules one file at a time, and protobuf-es alone is over a hundred files: bundled, the
 // SDK imports in a fraction of the time. No TypeScript goes through esbuild here.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,22 +42,20 @@ const PACKAGES = [
   },
   {
     dir: "packages/plugins",
-    // One entry per plugin, as its package.json exports them: adding a plugin needs no change here.
-    entries: entriesFromExports("packages/plugins"),
+    // The root, and one entry per plugin folder (its subpath, @flytekit-ts/plugins/<folder>, is the
+    // package's "./*" export): adding a plugin needs no change here.
+    entries: { index: "dist/index.js", ...folderEntries("packages/plugins") },
     // sql.js finds its WebAssembly file next to its own module: it stays an import.
     external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
   },
 ];
 
-/** `{ name: "dist/<name>/index.js" }` for each subpath export whose default is `./dist/bundle/<name>.js`. */
-function entriesFromExports(dir) {
-  const pkg = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+/** `{ <folder>: "dist/<folder>/index.js" }` for each folder of src that has an index.ts. */
+function folderEntries(dir) {
+  const src = join(root, dir, "src");
   const entries = {};
-  for (const target of Object.values(pkg.exports)) {
-    const m = typeof target === "object" ? /^\.\/dist\/bundle\/(.+)\.js$/.exec(target.default ?? "") : null;
-    if (m === null) continue;
-    const types = target.types.replace(/^\.\//, "").replace(/\.d\.ts$/, ".js");
-    entries[m[1]] = types;
+  for (const name of readdirSync(src)) {
+    if (statSync(join(src, name)).isDirectory() && existsSync(join(src, name, "index.ts"))) entries[name] = `dist/${name}/index.js`;
   }
   return entries;
 }

@@ -3,15 +3,8 @@
 // "@flytekit-ts/core/extend"; the Flyte IDL messages are "@flytekit-ts/core/idl"; GPUs are
 // "@flytekit-ts/core/accelerators"; registration files are "@flytekit-ts/core/registration".
 
-// Types: tokens, the values they stand for, records, and the engine.
-export { Bool, Float, Int, None, Str } from "./types/scalars.js";
-export { Datetime, Duration, duration, type DurationInput, type DurationValue } from "./types/time.js";
-export { Dict, Enum, List, Optional, Union } from "./types/spec.js";
-export { Json, type JsonRecord } from "./types/json.js";
-export { Directory, File, FlyteDirectory, FlyteFile } from "./types/blob.js";
-export { Dataset, StructuredDataset } from "./types/structured.js";
-export { FlyteSchema, Schema } from "./types/schema.js";
-export { defineRecord } from "./types/record.js";
+// Types: tokens, the values they stand for, records (the built-in types' own list), and the engine.
+export * from "./types/builtins.js";
 export { TypeEngine } from "./types/engine.js";
 export type { InputOf, NativeOf, TypeSpec } from "./types/type.js";
 

@@ -10,6 +10,12 @@
 // second needs them; the second writes into one buffer of exactly the right size.
 import type { DescField, DescMessage, JsonObject, JsonValue, Message } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
+import { FlyteError } from "../errors/flyte-error.js";
+
+/** An encoding that cannot be done (a message of another type, a required field unset): protobuf-es's refusals. */
+function fail(problem: string): never {
+  throw new FlyteError({ subject: "protobuf encoding", problem });
+}
 
 /** Whether a message type is one of google/protobuf/wrappers.proto's (held unboxed in singular fields). */
 export function isWrapperDesc(desc: DescMessage): boolean {
@@ -268,7 +274,7 @@ function wvalue(buf: Uint8Array, pos: number, v: JsonValue, L: Lengths): number 
   }
 }
 
-const H = { vs, wv, vs64, wv64, zz64, wf32, wf64, wdouble, wfloat, utf8, wstr, wbytes, unknownSize, wunknown, structSize, wstruct, hasOwn: Object.prototype.hasOwnProperty };
+const H = { vs, wv, vs64, wv64, zz64, wf32, wf64, wdouble, wfloat, utf8, wstr, wbytes, unknownSize, wunknown, structSize, wstruct, hasOwn: Object.prototype.hasOwnProperty, fail };
 
 // --- code generation -------------------------------------------------------------------------------
 
@@ -516,7 +522,7 @@ function fieldCode(field: DescField): { size: string; write: string } {
   if (field.presence !== IMPLICIT || field.fieldKind === "message") {
     // Explicit presence: set when there is an own value (proto2 keeps defaults on the prototype).
     const name = JSON.stringify(field.localName);
-    const required = field.presence === LEGACY_REQUIRED ? `else throw new Error(${JSON.stringify(`cannot encode ${field.toString()} to binary: required field not set`)});` : "";
+    const required = field.presence === LEGACY_REQUIRED ? `else H.fail(${JSON.stringify(`cannot encode ${field.toString()} to binary: required field not set`)});` : "";
     const test = `v=${access};if(v!==undefined&&H.hasOwn.call(m,${name})){`;
     return { size: `${test}${valueSize}}${required}`, write: `${test}${valueWrite}}` };
   }
@@ -527,13 +533,13 @@ function generate(desc: DescMessage): Codec {
   const size: string[] = [];
   const write: string[] = [];
   for (const field of [...desc.fields].sort((a, b) => a.number - b.number)) {
-    if ((field as { delimitedEncoding?: boolean }).delimitedEncoding === true) throw new Error(`${field.toString()}: group encoding is not supported`);
+    if ((field as { delimitedEncoding?: boolean }).delimitedEncoding === true) fail(`${field.toString()}: group encoding is not supported`);
     const code = fieldCode(field);
     size.push(code.size);
     write.push(code.write);
   }
   const typeName = JSON.stringify(desc.typeName);
-  const check = `if(m.$typeName!==${typeName}&&m.$typeName!==undefined)throw new Error("cannot encode "+m.$typeName+" as "+${typeName});`;
+  const check = `if(m.$typeName!==${typeName}&&m.$typeName!==undefined)H.fail("cannot encode "+m.$typeName+" as "+${typeName});`;
   const vars = "let n=0,v,k,slot,a,r,i,j,ks,key,kv,e,entry,o;";
   const sizeBody = `${check}${vars}${size.join("\n")}\nif(m.$unknown!==undefined)n+=H.unknownSize(m.$unknown);return n;`;
   const writeBody = `let v,k,a,r,i,j,ks,key,kv,o;${write.join("\n")}\nif(m.$unknown!==undefined)pos=H.wunknown(buf,pos,m.$unknown);return pos;`;
@@ -551,6 +557,6 @@ export function encodeBinary(schema: DescMessage, message: Message): Uint8Array 
   const size = codec.s(message, L);
   const buf = new Uint8Array(size);
   const end = codec.w(message, buf, 0, L);
-  if (end !== size) throw new Error(`encodeBinary(${schema.typeName}): wrote ${end} bytes, measured ${size}`);
+  if (end !== size) fail(`encodeBinary(${schema.typeName}): wrote ${end} bytes, measured ${size}`);
   return buf;
 }

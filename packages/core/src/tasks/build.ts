@@ -8,7 +8,7 @@ import type { SerializationSettings } from "../serialize/settings.js";
 import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
 import type { TaskDeclaration } from "./declaration.js";
 import type { TaskDocs } from "./docs.js";
-import { EchoTask } from "./echo-task.js";
+import { ECHO_OPTION_NAMES, EchoTask } from "./echo-task.js";
 import { TaskDefinitionError } from "./errors.js";
 import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-task.js";
 import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
@@ -29,8 +29,11 @@ export interface DeclaredTaskOptions extends TaskOptions {
   outputs?: OutputsSpec;
 }
 
+/** What a declaration says beyond the task options: the task's name and its interface. */
+const DECLARATION_OPTION_NAMES: readonly string[] = ["name", "inputs", "outputs"] satisfies (keyof DeclaredTaskOptions)[];
+
 /** What a function task's declaration takes: the task options, its name and its interface. */
-export const FUNCTION_TASK_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, "name", "inputs", "outputs"];
+export const FUNCTION_TASK_OPTION_NAMES: readonly string[] = [...TASK_OPTION_NAMES, ...DECLARATION_OPTION_NAMES];
 
 /** `Pipelines.add`, `Pipelines.prototype.add` shown as `Pipelines.add`, or `Add` for a class task. */
 export function attributePathOf(declaration: TaskDeclaration): string {
@@ -214,7 +217,6 @@ function named<T>(where: { task: string; subject: string }, build: () => T): T {
   }
 }
 
-const ECHO_OPTION_NAMES = ["name", "inputs"];
 const REFERENCE_OPTION_NAMES = ["project", "domain", "name", "version", "inputs", "outputs"];
 
 function buildEchoTask(declaration: TaskDeclaration): Task {
@@ -246,7 +248,7 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
       // The common case, only an interface or a name, costs no more than a look at the keys.
       let hasTaskOptions = false;
       for (const key in options) {
-        if (key === "name" || key === "inputs" || key === "outputs") continue;
+        if (DECLARATION_OPTION_NAMES.includes(key)) continue;
         hasTaskOptions = true;
         break;
       }

@@ -11,7 +11,7 @@ import { toTaskTemplate } from "../serialize/template.js";
 import { defineRecord } from "../types/record.js";
 import { Json } from "../types/json.js";
 import { Float, Int, Str } from "../types/scalars.js";
-import { List } from "../types/spec.js";
+import { List } from "../types/builtins.js";
 import { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./container-task.js";
 import { TaskDefinitionError } from "./errors.js";
 import { Resources } from "./resources.js";

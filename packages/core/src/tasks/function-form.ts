@@ -55,11 +55,11 @@ export type OutputOut<O> = [O] extends [undefined]
 
 /** A function-form task's options: the task options, its name and its interface. */
 export interface FunctionTaskOptions<I extends InputsSpec, O extends OutputsSpec | undefined> extends TaskOptions {
-  /** Default: `<module>.<function name>`; required for an anonymous function. */
+  /** The task's name; required for an anonymous function. @default `<module>.<function name>` */
   name?: string;
-  /** The inputs, by name, in order: a type, or `{ type, default, description }`. */
+  /** The inputs, by name, in order: a type, or `{ type, default, description }`. @default none */
   inputs?: I;
-  /** The outputs: a single type (output `o0`), or named types. Leave out for none. */
+  /** The outputs: a single type (output `o0`), or named types. @default none */
   outputs?: O;
 }
 

@@ -5,7 +5,7 @@ import { toTaskTemplate } from "../serialize/template.js";
 import { Int, Str } from "../types/scalars.js";
 import { interpolateQuery, normalizeQueryTemplate, pythonFloat, pythonStr, SQLTask } from "./sql-task.js";
 import { FlyteFile } from "../types/blob.js";
-import { Dict, List, Optional } from "../types/spec.js";
+import { Dict, List, Optional } from "../types/builtins.js";
 import { Float } from "../types/scalars.js";
 import { defineRecord } from "../types/record.js";
 

@@ -1,12 +1,13 @@
-// The built-in types. Each registers itself with the engine when its module loads; importing this
-// module loads them all. A type from elsewhere (a plugin) registers the same way, from its own file.
-import "./scalars.js";
-import "./time.js";
-import "./collections.js";
-import "./union.js";
-import "./enum.js";
-import "./json.js";
-import "./record.js";
-import "./blob.js";
-import "./structured.js";
-import "./schema.js";
+// The built-in types, and what of them a user writes. Each type registers itself with the engine
+// when its module loads; this module loads them all. A new built-in type is one file and one line
+// here; a type from elsewhere (a plugin) registers the same way from its own file.
+export { Bool, Float, Int, None, Str } from "./scalars.js";
+export { Datetime, Duration, duration, type DurationInput, type DurationValue } from "./time.js";
+export { Dict, List } from "./collections.js";
+export { Optional, Union } from "./union.js";
+export { Enum } from "./enum.js";
+export { Json, type JsonRecord } from "./json.js";
+export { defineRecord } from "./record.js";
+export { Directory, File, FlyteDirectory, FlyteFile } from "./blob.js";
+export { Dataset, StructuredDataset } from "./structured.js";
+export { FlyteSchema, Schema } from "./schema.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectionLiteral, mapLiteral, primitiveLiteral } from "./literals.js";
 import { Float, Int, Str } from "./scalars.js";
-import { Dict, List, Optional } from "./spec.js";
+import { Dict, List, Optional } from "./builtins.js";
 import { errorOf, overTheWire, roundTrip } from "./testing.js";
 
 describe("List", () => {

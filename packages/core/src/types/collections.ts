@@ -5,8 +5,8 @@ import { LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/ty
 import { rethrowWithin, TypeTransformerError } from "./errors.js";
 import { collectionLiteral, mapLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
-import { typeRegistry } from "./registry.js";
-import { FlyteType, LOCAL_CONVERSION, type ConversionContext } from "./type.js";
+import { resolveSpec, typeRegistry } from "./registry.js";
+import { FlyteType, LOCAL_CONVERSION, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 export function keySegment(key: string): string {
   return `[${JSON.stringify(key)}]`;
@@ -194,6 +194,16 @@ export class DictType<Out, In> extends FlyteType<
   }
 }
 
+
+/** A list of one element type: `List(Int)` is `number[]`. */
+export function List<S extends TypeSpec>(element: S): ListType<NativeOf<S>, InputOf<S>> {
+  return new ListType(resolveSpec(element, "List()")) as ListType<NativeOf<S>, InputOf<S>>;
+}
+
+/** A map from string keys to one value type; given a plain object or a Map, gives a plain object. */
+export function Dict<S extends TypeSpec>(value: S): DictType<NativeOf<S>, InputOf<S>> {
+  return new DictType(resolveSpec(value, "Dict()")) as DictType<NativeOf<S>, InputOf<S>>;
+}
 
 typeRegistry.register({
   name: "List",

@@ -3,7 +3,7 @@ import { fromLiteral, fromLiteralMap, literalTypeOf, toLiteral, toLiteralMap } f
 import { TypeTransformerError } from "./errors.js";
 import { literalMapOf } from "./literals.js";
 import { Float, Int, Str } from "./scalars.js";
-import { List, Optional } from "./spec.js";
+import { List, Optional } from "./builtins.js";
 import { errorOf } from "./testing.js";
 
 describe("the type engine over named values", () => {

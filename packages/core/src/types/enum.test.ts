@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { primitiveLiteral } from "./literals.js";
-import { Enum } from "./spec.js";
+import { Enum } from "./builtins.js";
 import { errorOf, roundTrip } from "./testing.js";
 
 enum Color {

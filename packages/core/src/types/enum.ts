@@ -82,11 +82,16 @@ export class EnumType<E extends StringEnum> extends FlyteType<E[keyof E]> {
   }
 }
 
+/** A TypeScript string enum as a Flyte EnumType: `Enum(Color)`, or `Enum(Color, "Color")` to name it in messages. */
+export function Enum<E extends StringEnum>(enumObject: E, name?: string): EnumType<E> {
+  return new EnumType(enumObject, name);
+}
+
 typeRegistry.register({
   name: "Enum",
   literalTypes: ["enumType"],
   guess: (lt) => {
     const values = (lt.type.value as { values: string[] }).values;
-    return new EnumType(Object.fromEntries(values.map((v) => [v, v])));
+    return Enum(Object.fromEntries(values.map((v) => [v, v])));
   },
 });

@@ -6,7 +6,8 @@ import { binaryLiteral, genericLiteral } from "./literals.js";
 import { decodeMsgpack } from "./msgpack.js";
 import { defineRecord, defineRecordField, isRecordClass, recordType } from "./record.js";
 import { Float, Int, Str } from "./scalars.js";
-import { Dict, List, Optional, typeOf } from "./spec.js";
+import { Dict, List, Optional } from "./builtins.js";
+import { typeOf } from "./spec.js";
 import { Datetime } from "./time.js";
 import { errorOf, overTheWire, roundTrip } from "./testing.js";
 

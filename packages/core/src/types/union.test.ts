@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LiteralTypeSchema, SimpleType } from "../idl/core.js";
 import { collectionLiteral, noneLiteral, primitiveLiteral, unionLiteral } from "./literals.js";
 import { Bool, Float, Int, None, Str } from "./scalars.js";
-import { Dict, List, Optional, Union } from "./spec.js";
+import { Dict, List, Optional, Union } from "./builtins.js";
 import { errorOf, roundTrip } from "./testing.js";
 import type { AnyFlyteType } from "./type.js";
 import { UnionType } from "./union.js";

@@ -5,9 +5,9 @@ import { LiteralTypeSchema, TypeStructureSchema, type LiteralType } from "../idl
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
-import { typeRegistry } from "./registry.js";
+import { resolveSpec, typeRegistry } from "./registry.js";
 import { None } from "./scalars.js";
-import { FlyteType, LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext } from "./type.js";
+import { FlyteType, LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
 function tagged(variant: AnyFlyteType): LiteralType {
@@ -170,13 +170,23 @@ export class UnionType extends FlyteType<unknown> {
   }
 }
 
+/** One of several types; the first that accepts a value is used to write it. Nested unions flatten. */
+export function Union<const S extends readonly TypeSpec[]>(...variants: S): FlyteType<NativeOf<S[number]>, InputOf<S[number]>> {
+  const flat: AnyFlyteType[] = [];
+  for (const v of variants) {
+    const t = resolveSpec(v, "Union()");
+    for (const inner of t instanceof UnionType ? t.variants : [t]) if (!flat.includes(inner)) flat.push(inner);
+  }
+  return new UnionType(flat) as unknown as FlyteType<NativeOf<S[number]>, InputOf<S[number]>>;
+}
+
+/** A value or none: `Optional(Int)` is `Union(Int, None)`, written with flytekit's tags. */
+export function Optional<S extends TypeSpec>(type: S): FlyteType<NativeOf<S> | null, InputOf<S> | null | undefined> {
+  return Union(type, None) as unknown as FlyteType<NativeOf<S> | null, InputOf<S> | null | undefined>;
+}
+
 typeRegistry.register({
   name: "Union",
   literalTypes: ["unionType"],
-  guess: (lt, nested, where) => {
-    const variants = (lt.type.value as { variants: LiteralType[] }).variants.map((v, i) => nested(v, `${where}|${i}`));
-    const flat: AnyFlyteType[] = [];
-    for (const t of variants) for (const inner of t instanceof UnionType ? t.variants : [t]) if (!flat.includes(inner)) flat.push(inner);
-    return new UnionType(flat);
-  },
+  guess: (lt, nested, where) => Union(...(lt.type.value as { variants: LiteralType[] }).variants.map((v, i) => nested(v, `${where}|${i}`))) as AnyFlyteType,
 });
