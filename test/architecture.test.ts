@@ -7,18 +7,24 @@ import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./support/execute.js";
 
-/** Core's layers, bottom first: a module may import from its own layer and the ones below. */
-export const CORE_LAYERS: readonly (readonly string[])[] = [
-  ["errors", "idl", "archive", "naming", "loader", "version.ts"],
-  ["storage"],
-  ["types"],
-  ["interface"],
-  ["context"],
-  ["tasks", "resolvers", "serialize"],
-  ["testing"],
-  ["execute", "registration.ts"],
-  ["index.ts", "extend.ts", "internal.ts", "accelerators.ts"],
-];
+const DESIGN = readFileSync(join(REPO_ROOT, "DESIGN.md"), "utf8");
+
+/** A section of DESIGN.md, by its heading. */
+function section(heading: string): string {
+  const start = DESIGN.indexOf(`## ${heading}\n`);
+  if (start < 0) throw new Error(`DESIGN.md has no section "## ${heading}"`);
+  const end = DESIGN.indexOf("\n## ", start + 1);
+  return DESIGN.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * Core's layers, bottom first, as DESIGN.md's table draws them (the table is the rule): a module may
+ * import from its own layer and the ones below.
+ */
+const CORE_LAYERS: readonly (readonly string[])[] = section("Core's layers")
+  .split("\n")
+  .filter((line) => line.startsWith("| ") && !line.startsWith("| layer") && !line.startsWith("| ---"))
+  .map((line) => [...line.split("|")[2]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
 
 const PACKAGES = ["core", "decorators", "plugins", "cli"];
 /** What each package may import of ours. */
@@ -53,6 +59,12 @@ function layerOf(file: string): number {
 }
 
 describe("imports", () => {
+  it("follow DESIGN.md's layers, which name every directory of core/src", () => {
+    expect(CORE_LAYERS.length).toBeGreaterThanOrEqual(8);
+    const top = readdirSync(join(REPO_ROOT, "packages/core/src")).filter((n) => n !== "gen" && (statSync(join(REPO_ROOT, "packages/core/src", n)).isDirectory() || isSource(n)));
+    expect(top.filter((n) => !CORE_LAYERS.flat().includes(n))).toEqual([]);
+  });
+
   for (const pkg of PACKAGES) {
     it(`packages/${pkg} has no import cycle, type-only imports included`, async () => {
       const { deps, circular } = await graph(pkg);
@@ -90,6 +102,8 @@ describe("the public root of @flytekit-ts/core", () => {
     const root = await import("@flytekit-ts/core");
     const values = Object.keys(root).sort();
     expect(values.length).toBeLessThanOrEqual(60);
+    // DESIGN.md says how many; it stays true.
+    expect(section("Layout (npm workspaces)")).toContain(`(${values.length} values)`);
     for (const internal of ["taskStore", "checkDeclaration", "registerSdkRoot", "crc32", "untar", "tar", "storageFor", "setLogSink", "configureLocalCache", "TaskStore", "callerFile"]) {
       expect(values).not.toContain(internal);
     }
@@ -104,5 +118,13 @@ describe("the public root of @flytekit-ts/core", () => {
     for (const name of ["FlyteType", "TypeEngine", "TaskPlugins", "FunctionTask", "CustomizedContainerTask", "SQLTask", "StorageRouter"]) expect(Object.keys(extend)).toContain(name);
     const internal = await import("@flytekit-ts/core/internal");
     for (const name of ["taskStore", "declare", "callerFile", "registerSdkRoot", "crc32", "untar", "registerTypeScriptLoader"]) expect(Object.keys(internal)).toContain(name);
+  });
+});
+
+describe("the README", () => {
+  it("names every task option (the options table is where they are declared)", async () => {
+    const { TASK_OPTION_NAMES } = await import("@flytekit-ts/core/internal");
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    expect(TASK_OPTION_NAMES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });
