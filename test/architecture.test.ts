@@ -102,8 +102,8 @@ describe("the public root of @flytekit-ts/core", () => {
     const root = await import("@flytekit-ts/core");
     const values = Object.keys(root).sort();
     expect(values.length).toBeLessThanOrEqual(60);
-    // DESIGN.md says how many; it stays true.
-    expect(section("Layout (npm workspaces)")).toContain(`(${values.length} values)`);
+    // DESIGN.md says so.
+    expect(section("Layout (npm workspaces)")).toContain("(at most 60 values; a test holds it there)");
     for (const internal of ["taskStore", "checkDeclaration", "registerSdkRoot", "crc32", "untar", "tar", "storageFor", "setLogSink", "configureLocalCache", "TaskStore", "callerFile"]) {
       expect(values).not.toContain(internal);
     }

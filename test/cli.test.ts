@@ -290,13 +290,13 @@ describe("flytekit-ts run", () => {
   it("bad flags name the input and the expected type", async () => {
     const notInt = await cli(["run", module, "Cli.add", "--x", "1.5", "--y", "2"]);
     expect(notInt.code).toBe(1);
-    expect(notInt.stderr).toContain('flytekit-ts: --x: expected Int (integer), got "1.5"');
+    expect(notInt.stderr).toContain(`flytekit-ts: task 'support.cli.run-tasks.Cli.add', --x: expected Int (integer), got "1.5"`);
     const unknown = await cli(["run", module, "Cli.add", "--z", "1"]);
     expect(unknown.stderr).toContain("flytekit-ts: task 'support.cli.run-tasks.Cli.add', --z: no such input (inputs: --x, --y)");
     const missing = await cli(["run", module, "Cli.add", "--x", "1"]);
-    expect(missing.stderr).toContain("flytekit-ts: TaskInputError: task 'support.cli.run-tasks.Cli.add', input 'y': expected Int, got nothing: it is required");
+    expect(missing.stderr).toContain("flytekit-ts: task 'support.cli.run-tasks.Cli.add', input 'y': expected Int, got nothing: it is required");
     const badJson = await cli(["run", module, "Cli.describe", "--xs", "[1,", "--weights", "{}"]);
-    expect(badJson.stderr).toContain('flytekit-ts: --xs: expected List(Int) (JSON), got "[1,": not valid JSON');
+    expect(badJson.stderr).toContain(`flytekit-ts: task 'support.cli.run-tasks.Cli.describe', --xs: expected List(Int) (JSON), got "[1,": not valid JSON`);
     const badRecord = await cli(["run", module, "Cli.describe", "--xs", "[]", "--weights", "{}", "--box", '{"width":"wide"}', "--mode", "fast", "--verbose", "no", "--at", "2026-01-01T00:00:00Z"]);
     expect(badRecord.code).toBe(1);
     expect(badRecord.stderr).toMatch(/input 'box'\.width: expected Float, got "wide" \(string\)/);

@@ -2,7 +2,8 @@
 // the built-in types do, inferred from TypeScript's metadata in a local call, as a record field,
 // on the command line of `flytekit-ts run`, and guessed back from a template's interface. A second
 // registration for what is already registered is refused, naming both.
-import { defineRecord, ImageConfig, SerializationSettings, taskOf, toTaskTemplate, TypeEngine } from "@flytekit-ts/core";
+import { defineRecord, ImageConfig, SerializationSettings, taskOf, templateToBinary, toTaskTemplate, TypeEngine } from "@flytekit-ts/core";
+import { decode, TaskTemplateSchema } from "@flytekit-ts/core/idl";
 import { ExecutableTemplateShimTask, FlyteTypeError, ShimTaskExecutor, TaskExecutionContext } from "@flytekit-ts/core/extend";
 import { containerServices, guessType, literalMapOf, recordType } from "@flytekit-ts/core/internal";
 import { field, task } from "@flytekit-ts/decorators";
@@ -51,9 +52,14 @@ describe("a type from a plugin", () => {
         return new Money(m.cents * 2, m.currency);
       }
     }
-    const template = toTaskTemplate(taskOf(Wallet.double), settings);
-    expect(template.interface!.inputs!.variables.amount!.type!.structure!.tag).toBe("money");
-    expect(guessType(template.interface!.inputs!.variables.amount!.type!)).toBe(MoneyToken);
+    // The template as a container reads it: through its bytes.
+    const template = decode(TaskTemplateSchema, templateToBinary(toTaskTemplate(taskOf(Wallet.double), settings)));
+    const amount = template.interface!.inputs!.variables.amount!.type!;
+    expect(amount.structure!.tag).toBe("money");
+    const guessed = guessType(amount);
+    expect(guessed.name).toBe("Money");
+    expect(guessed.literalType).toBe(amount);
+    expect(guessed.toLiteral(new Money(7, "EUR"))).toEqual(MoneyToken.toLiteral(new Money(7, "EUR")));
     const shim = new ExecutableTemplateShimTask(template, Doubler);
     const context = new TaskExecutionContext({ taskName: shim.name, services: containerServices({}) });
     const out = await shim.dispatchExecute(literalMapOf({ amount: MoneyToken.toLiteral(new Money(100, "GBP")) }), context);
@@ -70,7 +76,7 @@ describe("a type from a plugin", () => {
     expect(help.stdout).toContain("  --amount Money  an amount and a currency, e.g. 12.50 EUR");
     const bad = await run("Wallet.double", "--amount", "twelve");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('flytekit-ts: --amount: expected Money (an amount and a currency, e.g. 12.50 EUR), got "twelve"');
+    expect(bad.stderr).toContain(`flytekit-ts: task 'support.cli.money-tasks.Wallet.double', --amount: expected Money (an amount and a currency, e.g. 12.50 EUR), got "twelve"`);
   });
 
   it("is refused a second time, with the names of both registrations, as flytekit's TypeEngine.register does", () => {

@@ -5,8 +5,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { TypeEngine } from "@flytekit-ts/core";
 import { describeValue, FlyteType, primitiveLiteral, TypeTransformerError, type MsgpackWriter } from "@flytekit-ts/core/extend";
-import { create } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "@flytekit-ts/core/idl";
+import { create, LiteralTypeSchema, SimpleType, type Literal, type LiteralType } from "@flytekit-ts/core/idl";
 
 /** An amount of money: whole cents and a currency code. */
 export class Money {

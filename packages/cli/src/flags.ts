@@ -6,13 +6,16 @@ import { CliError } from "./discover.js";
 
 type InputVariable = Interface["inputs"][number];
 
-/** Reads one flag's text as a value of the input's type, or throws naming the flag and the type. */
-export function parseFlag(input: InputVariable, text: string): unknown {
+/** Reads one flag's text as a value of the input's type, or throws naming the task, the flag and the type. */
+export function parseFlag(input: InputVariable, text: string, task?: string): unknown {
   try {
     return input.type.fromText(text);
   } catch (e) {
     if (!(e instanceof TypeTransformerError)) throw e;
-    throw new CliError({ subject: `--${input.name}`, expected: `${input.type.name} (${input.type.textHint})`, got: JSON.stringify(text), problem: e.problem }, { cause: e });
+    throw new CliError(
+      { task, subject: `--${input.name}`, path: e.path, expected: `${input.type.name} (${input.type.textHint})`, got: JSON.stringify(text), problem: e.problem },
+      { cause: e },
+    );
   }
 }
 
@@ -31,7 +34,7 @@ export function readFlags(inputs: readonly InputVariable[], argv: readonly strin
     const text = eq >= 0 ? a.slice(eq + 1) : argv[++i];
     if (text === undefined) throw new CliError({ subject: `--${name}`, expected: `a value (${input.type.name})`, got: "nothing" });
     if (name in values) throw new CliError({ subject: `--${name}`, problem: "it is given twice" });
-    values[name] = parseFlag(input, text);
+    values[name] = parseFlag(input, text, task);
   }
   return values;
 }

@@ -1,10 +1,10 @@
 // The `flytekit-ts` command: serialize and package tasks for registration, run one locally.
-import { create, toJsonString } from "@bufbuild/protobuf";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { inspect } from "node:util";
 import { FlyteError, ImageConfig, ReferenceTask, SerializationSettings, VERSION } from "@flytekit-ts/core";
-import { gzip, ImageError, tar } from "@flytekit-ts/core/internal";
+import { gzip, ImageError, isUserError, tar } from "@flytekit-ts/core/internal";
+import { create, toJsonText } from "@flytekit-ts/core/idl";
 import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "@flytekit-ts/core/registration";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
 import { readFlags } from "./flags.js";
@@ -117,7 +117,7 @@ export function taskSpecFiles(found: readonly DiscoveredTask[], settings: Serial
     }
     const stem = `${String(i).padStart(width, "0")}_${d.task.name}_1`;
     const files = [{ name: `${stem}.pb`, data: taskSpecToBinary(spec), label: d.task.name }];
-    if (json) files.push({ name: `${stem}.json`, data: Buffer.from(`${toJsonString(TaskSpecSchema, create(TaskSpecSchema, spec), { prettySpaces: 2 })}\n`), label: d.task.name });
+    if (json) files.push({ name: `${stem}.json`, data: Buffer.from(`${toJsonText(TaskSpecSchema, create(TaskSpecSchema, spec), 2)}\n`), label: d.task.name });
     return files;
   });
 }
@@ -231,6 +231,8 @@ async function run(argv: readonly string[], out: (line: string) => void): Promis
   try {
     result = await task.invoke(inputs);
   } catch (e) {
+    // flytekit-ts's own errors say where and what; the task's own error is shown with its class.
+    if (e instanceof FlyteError && !isUserError(e)) throw new CliError(e.fields, { cause: e });
     throw new CliError({ problem: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, { cause: e });
   }
   const outputs = task.interface.outputs;

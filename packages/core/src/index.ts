@@ -11,13 +11,14 @@ export type { InputOf, NativeOf, TypeSpec } from "./types/type.js";
 // Tasks: declaring, calling, mocking.
 export { functionTask, type FunctionTaskOptions, type TaskFunction } from "./tasks/function-form.js";
 export { taskOf, type TaskLike, type TypedTask } from "./tasks/handles.js";
-export { mockTask, type TaskMock } from "./testing/mock.js";
+export { mockTask, restoreAllMocks, type MockBehaviour, type TaskMock } from "./testing/mock.js";
 export { Task } from "./tasks/task.js";
 export { EchoTask } from "./tasks/echo-task.js";
 export { ReferenceTask, type TaskReference } from "./tasks/reference-task.js";
 export { ShimTaskExecutor } from "./tasks/shim.js";
 export type { InputsSpec, OutputsSpec } from "./tasks/infer.js";
 export type { TaskOptions } from "./tasks/options.js";
+export type { DeclaredTaskOptions } from "./tasks/build.js";
 
 // What options take.
 export { Cache } from "./tasks/cache.js";
@@ -42,9 +43,10 @@ export { StorageError, type Storage } from "./storage/storage.js";
 export { SecretNotFoundError } from "./context/secrets.js";
 
 // The running task, and what it runs with.
-export { currentContext, type ExecutionContext } from "./context/context.js";
-export { withServices, type ExecutionServices } from "./context/services.js";
-export { LocalCache } from "./context/local-cache.js";
+export { currentContext, withServices, type ExecutionContext } from "./context/context.js";
+export type { ExecutionServices } from "./context/services.js";
+export type { LogLevel, LogSink } from "./context/logger.js";
+export { LocalCache, type LocalCacheStore } from "./context/local-cache.js";
 export { registerStorage } from "./storage/router.js";
 
 // Serialization.

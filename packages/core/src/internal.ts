@@ -52,15 +52,24 @@ export { durationToMillis, isoformatUtc, nanosOfSecond, parseIsoDatetime, type D
 export type { BlobOptions } from "./types/blob.js";
 
 // Running: contexts, services, and what they hold.
-export { maybeCurrentContext, runInContext, TaskExecutionContext, type ExecutionEnvironment, type ExecutionId, type PendingUpload, type TaskExecutionContextInit } from "./context/context.js";
-export { containerServices, currentServices, localServices } from "./context/services.js";
+export {
+  currentServices,
+  maybeCurrentContext,
+  runInContext,
+  TaskExecutionContext,
+  type ExecutionEnvironment,
+  type ExecutionId,
+  type PendingUpload,
+  type TaskExecutionContextInit,
+} from "./context/context.js";
+export { containerServices, localServices } from "./context/services.js";
 export { defaultMocks, MockRegistry, NO_MOCKS, type MockBody } from "./context/mocks.js";
 export { DiskCacheStore, defaultLocalCacheDir, type LocalCacheStore } from "./context/local-cache.js";
 export { localCacheKey } from "./context/cache-key.js";
 export { Secrets, secretsConfigFromEnv, type SecretsConfig } from "./context/secrets.js";
 export { consoleSink, TaskLogger, type LogLevel, type LogSink } from "./context/logger.js";
 export { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "./context/environment.js";
-export { installMock, restoreAllMocks, type MockBehaviour } from "./testing/mock.js";
+export { installMock } from "./testing/mock.js";
 
 // Serialization's parts.
 export { EXECUTE_COMMAND, executeArgs, FAST_EXECUTE_COMMAND, withFastExecute } from "./serialize/entrypoint-args.js";

@@ -191,6 +191,14 @@ describe("interface inference errors", () => {
       "task 'task.test.Erased.sum', parameter 0 'xs': TypeScript reflects this type as Array, which does not say what the array holds (arrays lose their element type at run time); declare it explicitly: inputs: { xs: List(Int) } (the token for what the array holds)",
     );
     expect(() => Erased.sum([1])).toThrow(TaskDefinitionError);
+    // A task given a name of its own is found by its method too.
+    class Named {
+      @task({ name: "totals", outputs: Int })
+      static sum(xs: number[]): number {
+        return xs.length;
+      }
+    }
+    expect(() => Named.sum([1])).toThrow(/^task 'totals', Named\.sum, parameter 0 'xs': TypeScript reflects this type as Array/);
   });
 
   it("refuses unions, maps and untyped defaults reflected as Object", () => {

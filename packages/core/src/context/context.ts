@@ -1,16 +1,15 @@
 // The context of one attempt of one task: what Flyte told it, its services, and what it makes on
 // the way (a scratch directory, files planned for upload). `dispatchExecute` receives one; a local
 // call and flytekit-ts-execute build it differently, and that is the only difference between them.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { joinUri, type Storage } from "../storage/storage.js";
-import type { ConversionContext, UploadPlanner } from "../types/type.js";
+import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv } from "./secrets.js";
-import { currentServices, type ExecutionServices } from "./services.js";
+import { localServices, type ExecutionServices } from "./services.js";
 
 /** Flyte's identifier of a workflow execution. */
 export interface ExecutionId {
@@ -72,8 +71,14 @@ export interface TaskExecutionContextInit {
   attempt?: number;
   /** What Flyte told the task; a local call's by default. */
   environment?: ExecutionEnvironment;
-  /** The services; those of local calls now in force by default. */
+  /** The services; those in force now by default (see currentServices). */
   services?: ExecutionServices;
+  /**
+   * Whether local files the outputs name are planned for upload under the raw output prefix (a task
+   * in its container). A task called inline from inside another does not upload: its outputs come
+   * back to the caller as values. Default: in a container with a raw output prefix.
+   */
+  uploadOutputs?: boolean;
 }
 
 /** The context of one attempt of one task. Everything costly is made on first use. */
@@ -102,7 +107,16 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.mode = this.environment.mode;
     this.id = this.environment.executionId;
     const raw = this.environment.rawOutputPrefix;
-    this.uploads = this.mode === "container" && raw !== undefined ? { plan: (path, isDirectory) => this.plan(raw, path, isDirectory) } : undefined;
+    const upload = init.uploadOutputs ?? (this.mode === "container" && raw !== undefined);
+    this.uploads = upload && raw !== undefined ? { plan: (path, isDirectory) => this.plan(raw, path, isDirectory) } : undefined;
+  }
+
+  /**
+   * The context of a task called inline from inside this one's: what Flyte told this task (its
+   * mode, ids, prefixes) and the given services, its own attempt, and no uploads of its own.
+   */
+  child(taskName: string, attempt: number, services: ExecutionServices): TaskExecutionContext {
+    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false });
   }
 
 
@@ -181,13 +195,44 @@ function scratchBase(): string {
   return base;
 }
 
-const running = new AsyncLocalStorage<TaskExecutionContext>();
+/**
+ * What runs now: the running task's context (none in a script or a test), the services in force,
+ * and the conversion context. The execution path runs a task's body in its frame; `withServices`
+ * runs a function in a frame with other services.
+ */
+interface Frame {
+  readonly context: TaskExecutionContext | undefined;
+  readonly services: ExecutionServices;
+  readonly conversion: ConversionContext;
+}
+
+function frameNow(): Frame | undefined {
+  return currentFrame() as Frame | undefined;
+}
+
 /** Outside any task, one local context of no task per set of services. */
 const outside = new WeakMap<ExecutionServices, TaskExecutionContext>();
 
-/** Runs `fn` with `context` as the current task context (sync or async). */
+/** Runs `fn` with `context` as the current task context (sync or async): the task's body runs so. */
 export function runInContext<T>(context: TaskExecutionContext, fn: () => T): T {
-  return running.run(context, fn);
+  return runInFrame<Frame, T>({ context, services: context.services, conversion: context }, fn);
+}
+
+/** The services in force now: the innermost `withServices`, else the running task's, else local calls'. */
+export function currentServices(): ExecutionServices {
+  return frameNow()?.services ?? localServices();
+}
+
+/**
+ * Runs `fn` with services changed for every local call it makes, synchronously or not (flytekit's
+ * `FlyteContextManager.with_context`): `withServices({ logSink }, () => ...)` collects log lines,
+ * `withServices({ localCache: new LocalCache({ dir }) }, ...)` keeps cached results in `dir`. What is
+ * not given stays as it is; a task called inside keeps the services of its caller.
+ */
+export function withServices<T>(changes: Partial<ExecutionServices>, fn: () => T): T {
+  const outer = frameNow();
+  const services = Object.freeze({ ...currentServices(), ...changes });
+  return runInFrame<Frame, T>({ context: outer?.context, services, conversion: outer?.context ?? { storage: services.storage } }, fn);
 }
 
 /**
@@ -196,7 +241,7 @@ export function runInContext<T>(context: TaskExecutionContext, fn: () => T): T {
  * task, as flytekit's `current_context()` is.
  */
 export function currentContext(): ExecutionContext {
-  const inside = running.getStore();
+  const inside = frameNow()?.context;
   if (inside !== undefined) return inside;
   const services = currentServices();
   let context = outside.get(services);
@@ -209,5 +254,5 @@ export function currentContext(): ExecutionContext {
 
 /** The running task's context, or undefined outside a task. */
 export function maybeCurrentContext(): TaskExecutionContext | undefined {
-  return running.getStore();
+  return frameNow()?.context;
 }

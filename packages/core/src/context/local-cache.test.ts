@@ -145,7 +145,7 @@ describe("DiskCacheStore", () => {
     // reads the key and must only ever see one of the complete values.
     const storeDir = join(dir, "race");
     const script = `
-      import { DiskCacheStore } from ${JSON.stringify(new URL("../../dist/execute/local-cache.js", import.meta.url).href)};
+      import { DiskCacheStore } from ${JSON.stringify(new URL("../../dist/context/local-cache.js", import.meta.url).href)};
       const store = new DiskCacheStore(process.argv[1]);
       const n = Number(process.argv[2]);
       for (let i = 0; i < 150; i++) store.set("k", Buffer.alloc(40000 * (n + 1), n + 1));

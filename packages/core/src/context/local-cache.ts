@@ -89,32 +89,45 @@ function flag(value: string | undefined, fallback: boolean): boolean {
 export class LocalCache {
   private diskStore: DiskCacheStore | undefined;
 
-  /** `env` is read on every cached call; by default the process's environment as it is then. */
+  /**
+   * What is not given here is read from an environment on every cached call: `env` if given, else
+   * the environment of the services the call runs with (the process's, for local calls).
+   */
   constructor(
     private readonly options: { dir?: string; store?: LocalCacheStore; enabled?: boolean; overwrite?: boolean } = {},
-    private readonly givenEnv?: NodeJS.ProcessEnv,
+    private readonly env?: NodeJS.ProcessEnv,
   ) {}
 
-  private get env(): NodeJS.ProcessEnv {
-    return this.givenEnv ?? process.env;
+  /** What is in force for a call whose services' environment is `env`. */
+  configFor(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; overwrite: boolean; store: LocalCacheStore } {
+    const source = this.env ?? env;
+    return {
+      enabled: this.options.enabled ?? flag(source.FLYTE_LOCAL_CACHE_ENABLED, true),
+      overwrite: this.options.overwrite ?? flag(source.FLYTE_LOCAL_CACHE_OVERWRITE, false),
+      store: this.storeFor(source),
+    };
   }
 
-  /** Whether tasks with `cache` look up and store results. */
-  get enabled(): boolean {
-    return this.options.enabled ?? flag(this.env.FLYTE_LOCAL_CACHE_ENABLED, true);
-  }
-
-  /** Whether to run anyway and replace the stored result. */
-  get overwrite(): boolean {
-    return this.options.overwrite ?? flag(this.env.FLYTE_LOCAL_CACHE_OVERWRITE, false);
-  }
-
-  /** Where results are kept. */
-  get store(): LocalCacheStore {
+  private storeFor(source: NodeJS.ProcessEnv): LocalCacheStore {
     if (this.options.store !== undefined) return this.options.store;
-    const dir = this.options.dir ?? this.env.FLYTEKIT_TS_LOCAL_CACHE_DIR ?? defaultLocalCacheDir();
+    const dir = this.options.dir ?? source.FLYTEKIT_TS_LOCAL_CACHE_DIR ?? defaultLocalCacheDir();
     if (this.diskStore === undefined || this.diskStore.dir !== dir) this.diskStore = new DiskCacheStore(dir);
     return this.diskStore;
+  }
+
+  /** Whether tasks with `cache` look up and store results (in the process's environment). */
+  get enabled(): boolean {
+    return this.configFor().enabled;
+  }
+
+  /** Whether to run anyway and replace the stored result (in the process's environment). */
+  get overwrite(): boolean {
+    return this.configFor().overwrite;
+  }
+
+  /** Where results are kept (in the process's environment). */
+  get store(): LocalCacheStore {
+    return this.configFor().store;
   }
 
   /** Removes every stored result. */

@@ -1,5 +1,6 @@
 // Stand-ins for tasks' bodies (flytekit's task_mock), by task. The execution path asks its
 // context's services for a task's mock; `mockTask` (in testing/) installs them here.
+import { FlyteError } from "../errors/flyte-error.js";
 
 /** What runs instead of a task's body: given its native inputs by name, what it returns. */
 export interface MockBody {
@@ -36,5 +37,11 @@ const KEY = Symbol.for("flytekit-ts.mocks");
 export const defaultMocks: MockRegistry = ((globalThis as Record<symbol, unknown>)[KEY] as MockRegistry | undefined) ??
   ((globalThis as Record<symbol, unknown>)[KEY] = new MockRegistry()) as MockRegistry;
 
-/** Mocks nothing: a container runs the real bodies. */
-export const NO_MOCKS: MockRegistry = new MockRegistry();
+/** Mocks nothing, and takes none: a container runs the real bodies. */
+class NoMocks extends MockRegistry {
+  override install(): void {
+    throw new FlyteError({ subject: "mockTask()", problem: "a task in its container runs its own body; mocks are for local calls and tests" });
+  }
+}
+export const NO_MOCKS: MockRegistry = new NoMocks();
+Object.freeze(NO_MOCKS);

@@ -1,7 +1,8 @@
 // What a running task uses from the world outside it: storage, mocks, the local cache, where its
 // log lines go, the environment. A local call and a container (flytekit-ts-execute) each build
 // their own; the execution path is the same, and reaches these only through the task's context.
-import { AsyncLocalStorage } from "node:async_hooks";
+// Which services are in force now (`currentServices`, `withServices`) is the context layer's
+// (context.ts), which keeps them with the running task.
 import { defaultStorage } from "../storage/router.js";
 import type { Storage } from "../storage/storage.js";
 import { LocalCache } from "./local-cache.js";
@@ -41,20 +42,4 @@ export function localServices(): ExecutionServices {
 /** The services of a task in its container: the registered stores, no mocks and no local cache. */
 export function containerServices(env: NodeJS.ProcessEnv = process.env): ExecutionServices {
   return Object.freeze({ storage: defaultStorage, mocks: NO_MOCKS, localCache: undefined, logSink: consoleSink, env });
-}
-
-const scoped = new AsyncLocalStorage<ExecutionServices>();
-
-/** The services local calls made now use: the innermost `withServices`, else the local ones. */
-export function currentServices(): ExecutionServices {
-  return scoped.getStore() ?? localServices();
-}
-
-/**
- * Runs `fn` with services changed for every local call it makes, synchronously or not (flytekit's
- * `FlyteContextManager.with_context`): `withServices({ logSink }, () => ...)` collects log lines,
- * `withServices({ localCache: new LocalCache({ dir }) }, ...)` keeps cached results in `dir`.
- */
-export function withServices<T>(changes: Partial<ExecutionServices>, fn: () => T): T {
-  return scoped.run(Object.freeze({ ...currentServices(), ...changes }), fn);
 }

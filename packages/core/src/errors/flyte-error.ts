@@ -14,8 +14,9 @@
 //   record Point, field 'next': no type metadata; declare it: @field(() => Point)
 //
 // `instanceof` works across two copies of the package (a bundling accident, or two versions side
-// by side): each class carries a brand under a `Symbol.for` key, and `instanceof` checks it. (Task
-// is branded the same way, so that a task from another copy is still a task.)
+// by side): each class carries a brand under a `Symbol.for` key, and `instanceof` checks it. Task,
+// FlyteType and the option values (Cache, Resources, ...) are branded the same way, so that what
+// another copy made is taken here too.
 
 /** What an error says, part by part; the message is made of these and nothing else. */
 export interface ErrorFields {
@@ -83,6 +84,10 @@ export class FlyteError extends Error {
   readonly fix?: string;
 
   constructor(fields: ErrorFields | string, options?: { cause?: unknown }) {
+    // A subclass of the user's (`class QuotaExceeded extends RecoverableError {}`) is named as it is.
+    if (!Object.hasOwn(new.target.prototype, "name")) {
+      Object.defineProperty(new.target.prototype, "name", { value: new.target.name, enumerable: false, writable: true, configurable: true });
+    }
     const f: ErrorFields = typeof fields === "string" ? { problem: fields } : fields;
     super(formatError(f), options);
     for (const key of FIELD_KEYS) {

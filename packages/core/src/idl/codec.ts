@@ -6,7 +6,7 @@
 // byte protobuf-es's output, checked on random messages of every type). Serializing a task takes
 // about twice as long with protobuf-es's toBinary, past the 20 µs target; see DESIGN.md for the
 // figures. Everything else (literals, error documents) gains nothing measurable from it.
-import { create as createWith, fromBinary, toBinary, toJson, type DescMessage, type JsonValue, type Message, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { create as createWith, fromBinary, toBinary, toJson, toJsonString, type DescMessage, type JsonValue, type Message, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { encodeBinary } from "./binary.js";
 
 /** The message types encoded by compiled code (see above). */
@@ -30,4 +30,9 @@ export function decode<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array
 /** A message as protobuf JSON, for reading. */
 export function toJsonValue(schema: DescMessage, message: Message): JsonValue {
   return toJson(schema, message);
+}
+
+/** A message as protobuf JSON text, indented by `prettySpaces` (0 for one line). */
+export function toJsonText(schema: DescMessage, message: Message, prettySpaces = 0): string {
+  return toJsonString(schema, message, { prettySpaces });
 }

@@ -4,3 +4,5 @@
 export * from "./core.js";
 export * as admin from "./admin.js";
 export * as event from "./event.js";
+// How the SDK makes, encodes and decodes them: the one seam (see codec.ts).
+export { create, decode, encode, toJsonText, toJsonValue } from "./codec.js";

@@ -3,7 +3,12 @@ import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Storage } from "./storage.js";
+import { StorageError, type Storage } from "./storage.js";
+
+/** A file system error as a StorageError naming the uri (the system's error stays its cause). */
+function failed(uri: string, e: unknown): never {
+  throw new StorageError({ subject: uri, problem: e instanceof Error ? e.message : String(e) }, { cause: e });
+}
 
 /** Local files, by path or file:// URI. Writes go to a temporary file renamed into place. */
 export class LocalStorage implements Storage {
@@ -12,10 +17,22 @@ export class LocalStorage implements Storage {
   }
 
   async read(uri: string): Promise<Uint8Array> {
-    return readFileSync(this.path(uri));
+    try {
+      return readFileSync(this.path(uri));
+    } catch (e) {
+      failed(uri, e);
+    }
   }
 
   async write(uri: string, bytes: Uint8Array): Promise<void> {
+    try {
+      this.writeWhole(uri, bytes);
+    } catch (e) {
+      failed(uri, e);
+    }
+  }
+
+  private writeWhole(uri: string, bytes: Uint8Array): void {
     const target = this.path(uri);
     mkdirSync(dirname(target), { recursive: true });
     const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
@@ -29,15 +46,23 @@ export class LocalStorage implements Storage {
   }
 
   async upload(localPath: string, uri: string): Promise<void> {
-    const target = this.path(uri);
-    mkdirSync(dirname(target), { recursive: true });
-    cpSync(localPath, target, { recursive: statSync(localPath).isDirectory() });
+    try {
+      const target = this.path(uri);
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(localPath, target, { recursive: statSync(localPath).isDirectory() });
+    } catch (e) {
+      failed(uri, e);
+    }
   }
 
   async download(uri: string, localPath: string): Promise<void> {
-    const source = this.path(uri);
-    mkdirSync(dirname(localPath), { recursive: true });
-    cpSync(source, localPath, { recursive: statSync(source).isDirectory() });
+    try {
+      const source = this.path(uri);
+      mkdirSync(dirname(localPath), { recursive: true });
+      cpSync(source, localPath, { recursive: statSync(source).isDirectory() });
+    } catch (e) {
+      failed(uri, e);
+    }
   }
 
   async exists(uri: string): Promise<boolean> {

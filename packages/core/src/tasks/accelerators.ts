@@ -1,5 +1,6 @@
 // GPU and TPU accelerators for the `accelerator` option, with flytekit's device names
 // (flytekit/extras/accelerators.py). A100-style devices can be partitioned.
+import { brand } from "../errors/flyte-error.js";
 
 /** An accelerator device, optionally partitioned. */
 export class Accelerator {
@@ -20,6 +21,8 @@ export class Accelerator {
     return new Accelerator(this.device, partitionSize);
   }
 }
+// An option value from another copy of the package is taken as one of ours.
+brand(Accelerator, "Accelerator", { setName: false });
 
 const gpu = (device: string) => new Accelerator(device);
 

@@ -12,7 +12,7 @@ import { ECHO_OPTION_NAMES, EchoTask } from "./echo-task.js";
 import { TaskDefinitionError } from "./errors.js";
 import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-task.js";
 import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
-import { checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions } from "./options.js";
+import { checkIgnoredInputs, checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from "./options.js";
 import { TaskPlugins } from "./plugins.js";
 import { ReferenceTask, type TaskReference } from "./reference-task.js";
 import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
@@ -80,16 +80,24 @@ export interface FunctionTaskSource {
   reflected?: { paramTypes?: readonly unknown[]; returnType?: unknown; hasMetadata: boolean };
 }
 
+/** The declared member, when the task's given name does not say which it is. */
+function memberOf(source: { options: DeclaredTaskOptions; location: TaskLocation }): string | undefined {
+  return source.options.name === undefined ? undefined : source.location.attributePath;
+}
+
 /** The name a function task will have. */
 function nameOf(source: { options: DeclaredTaskOptions; location: TaskLocation }): string {
   return source.options.name ?? defaultTaskName(source.location.file, source.location.attributePath ?? "");
 }
 
 /** The options of a function-task declaration, checked: what can be checked before its types are known. */
-function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Function, inputNames: readonly string[] | undefined) {
+function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Function) {
+  const known = checked.get(options);
+  if (known !== undefined && known.name === name && known.fn === fn) return known;
   checkOptionNames(name, options, FUNCTION_TASK_OPTION_NAMES);
   const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
-  const settings = compileTaskOptions(name, taskOptions, { inputNames, fn });
+  // The ignored inputs of the cache wait for the interface (buildFunctionTask checks them).
+  const settings = compileTaskOptions(name, taskOptions, { inputNames: undefined, fn });
   let TaskClass;
   try {
     TaskClass = TaskPlugins.findPluginTask(settings.taskConfig?.constructor);
@@ -97,21 +105,26 @@ function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Fu
     if (e instanceof TaskDefinitionError && e.task === undefined) throw new TaskDefinitionError({ ...e.fields, task: name }, { cause: e });
     throw e;
   }
-  return { settings, TaskClass };
+  const result = { name, fn, settings, TaskClass };
+  checked.set(options, result);
+  return result;
 }
+
+/** Options already checked when their task was declared, so that building it does not check them again. */
+const checked = new WeakMap<object, { name: string; fn: Function; settings: TaskSettings; TaskClass: ReturnType<typeof TaskPlugins.findPluginTask> }>();
 
 /** Builds a function task (a plugin's task class when its `taskConfig` has one): the one builder, for decorators and the function form. */
 export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
   const { options, fn, reflected } = source;
   const name = nameOf(source);
-  checkOptionNames(name, options, FUNCTION_TASK_OPTION_NAMES);
+  const { settings, TaskClass } = checkFunctionOptions(name, options, fn);
   const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
   const isAsync = isAsyncFunction(fn) || reflected?.returnType === Promise;
   const iface =
     reflected === undefined
       ? new Interface(inputsOf(name, options.inputs ?? {}, docs), options.outputs === undefined ? [] : outputsOf(name, options.outputs, docs))
-      : inferFunctionInterface({ task: name, fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync });
-  const { settings, TaskClass } = checkFunctionOptions(name, options, fn, iface.inputs.map((v) => v.name));
+      : inferFunctionInterface({ task: name, member: memberOf(source), fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync });
+  checkIgnoredInputs(name, settings.metadata.cacheIgnoreInputVars, iface.inputs.map((v) => v.name));
   if (isAsync && !TaskClass.supportsAsync) {
     throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });
   }
@@ -252,7 +265,7 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
         hasTaskOptions = true;
         break;
       }
-      if (hasTaskOptions) checkFunctionOptions(options.name ?? defaultTaskName(declaration.file, path), options, declaration.fn, undefined);
+      if (hasTaskOptions) checkFunctionOptions(options.name ?? defaultTaskName(declaration.file, path), options, declaration.fn);
       return;
     }
     case "echo":

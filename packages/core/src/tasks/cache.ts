@@ -1,3 +1,4 @@
+import { brand } from "../errors/flyte-error.js";
 import { createHash } from "node:crypto";
 import { TaskDefinitionError } from "./errors.js";
 import type { PodTemplate } from "./pod-template.js";
@@ -84,3 +85,5 @@ export class Cache {
     return createHash("sha256").update(joined).digest("hex");
   }
 }
+// An option value from another copy of the package is taken as one of ours.
+brand(Cache, "Cache", { setName: false });

@@ -21,8 +21,8 @@ import { ExecutorTask, type ShimTaskExecutorClass } from "./shim.js";
 import { Task } from "./task.js";
 
 /** The task options a customized container task takes: all but its pod, accelerators and decks (flytekit's ignores them). */
-type ContainerTaskGroup = "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "docs" | "resolver";
-const CONTAINER_TASK_GROUPS: readonly OptionGroup[] = ["cache", "run", "metadata", "image", "resources", "secrets", "docs", "resolver"] satisfies ContainerTaskGroup[];
+const CONTAINER_TASK_GROUPS = ["cache", "run", "metadata", "image", "resources", "secrets", "docs", "resolver"] as const satisfies readonly OptionGroup[];
+type ContainerTaskGroup = (typeof CONTAINER_TASK_GROUPS)[number];
 
 /**
  * The options of a customized container task: flytekit's constructor parameters, in camelCase, and

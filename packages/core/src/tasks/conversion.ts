@@ -6,7 +6,7 @@ import type { Interface } from "../interface/interface.js";
 import { describeValue } from "../types/describe.js";
 import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
-import { LOCAL_CONVERSION, type ConversionContext } from "../types/type.js";
+import { conversionNow, type ConversionContext } from "../types/type.js";
 import { TaskInputError, TaskOutputError } from "./errors.js";
 
 /** What the boundary needs of a task: its name (for messages) and its interface. */
@@ -21,7 +21,7 @@ export interface Boundary {
  * has a default is left out of the map: the default applies where the task runs (as flytekit leaves
  * Python's defaults to the function), so it is not part of the cache key either.
  */
-export function bindArguments(task: Boundary, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined, context: ConversionContext = LOCAL_CONVERSION): LiteralMap {
+export function bindArguments(task: Boundary, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined, context: ConversionContext = conversionNow()): LiteralMap {
   const inputs = task.interface.inputs;
   const n = inputs.length;
   if (positional.length > n) {
@@ -141,7 +141,7 @@ export function outputLiterals(task: Boundary, result: unknown, context: Convers
 }
 
 /** What a local call returns for an outputs LiteralMap: nothing, the bare value, or an object of outputs. */
-export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: ConversionContext = LOCAL_CONVERSION): unknown {
+export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: ConversionContext = conversionNow()): unknown {
   const vars = task.interface.outputs;
   if (vars.length === 0) return undefined;
   const read = (i: number) => {

@@ -141,12 +141,17 @@ export function userError(task: string, thrown: unknown, redact: readonly string
   return copy;
 }
 
-/** An error of the same class as `error`, with its own properties, a new message and cause. */
+/**
+ * An error of the same class as `error`, with its own properties (a FlyteError's fields, which are
+ * not enumerable, included; strings masked), a new message and cause.
+ */
 function rebuild(error: Error, message: string, mask: (text: string) => string, cause: unknown): Error {
   const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
-  for (const key of Object.keys(error)) {
-    const value = (error as unknown as Record<string, unknown>)[key];
-    (copy as unknown as Record<string, unknown>)[key] = typeof value === "string" ? mask(value) : value;
+  for (const key of Reflect.ownKeys(error)) {
+    if (key === "message" || key === "stack" || key === "cause") continue;
+    const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
+    if ("value" in descriptor && typeof descriptor.value === "string") descriptor.value = mask(descriptor.value);
+    Object.defineProperty(copy, key, descriptor);
   }
   Object.defineProperty(copy, "message", { value: message, writable: true, configurable: true });
   Object.defineProperty(copy, "cause", { value: cause, writable: true, configurable: true });

@@ -54,7 +54,7 @@ export type OutputOut<O> = [O] extends [undefined]
         : { -readonly [K in keyof O]: NativeOf<O[K]> };
 
 /** A function-form task's options: the task options, its name and its interface. */
-export interface FunctionTaskOptions<I extends InputsSpec, O extends OutputsSpec | undefined> extends TaskOptions {
+export interface FunctionTaskOptions<I extends InputsSpec = InputsSpec, O extends OutputsSpec | undefined = OutputsSpec | undefined> extends TaskOptions {
   /** The task's name; required for an anonymous function. @default `<module>.<function name>` */
   name?: string;
   /** The inputs, by name, in order: a type, or `{ type, default, description }`. @default none */

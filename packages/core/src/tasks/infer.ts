@@ -62,6 +62,8 @@ function typeAt(task: string, subject: string, resolve: (where: string) => AnyFl
 export interface FunctionInterfaceSource {
   /** The task's name, for messages. */
   task: string;
+  /** The method declared, for messages when the task's name does not say it (a name was given): `Pipelines.add`. */
+  member?: string;
   /** The function, whose source names its parameters. */
   fn: Function;
   /** `design:paramtypes`, or undefined when TypeScript emitted no metadata. */
@@ -80,6 +82,7 @@ export interface FunctionInterfaceSource {
 /** Builds the interface of a decorated method or class `run` method. */
 export function inferFunctionInterface(source: FunctionInterfaceSource): Interface {
   const { task } = source;
+  const at = source.member === undefined ? "" : `${source.member}, `;
   const explicit = source.inputs ?? {};
   const parsed = parseParameters(source.fn);
   const explicitNames = Object.keys(explicit);
@@ -95,12 +98,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     const p = parsed?.[i];
-    if (p?.rest) throw new TaskDefinitionError({ task, subject: `parameter ${i} '${p.text}'`, problem: "a rest parameter cannot be a task input" });
+    if (p?.rest) throw new TaskDefinitionError({ task, subject: `${at}parameter ${i} '${p.text}'`, problem: "a rest parameter cannot be a task input" });
     const name = p?.name ?? (parsed === undefined || explicitNames.length === count ? explicitNames[i] : undefined);
     if (name === undefined) {
       throw new TaskDefinitionError({
         task,
-        subject: `parameter ${i} (${p?.text ?? "?"})`,
+        subject: `${at}parameter ${i} (${p?.text ?? "?"})`,
         problem: "it has no name TypeScript can read (a destructured parameter, or minified code)",
         fix: "declare every input by name, in order: inputs: { a: Int, b: Str }",
       });
@@ -116,7 +119,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   const inputs: InputVariable[] = names.map((name, i) => {
     const declared = explicit[name];
     const spec = isInputSpec(declared) ? declared : declared === undefined ? undefined : { type: declared };
-    const place = `parameter ${i} '${name}'`;
+    const place = `${at}parameter ${i} '${name}'`;
     let type: AnyFlyteType;
     if (spec !== undefined) type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
     else if (!source.hasMetadata) throw missingMetadata;
@@ -143,14 +146,14 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   } else if (source.isAsync || source.returnType === Promise) {
     throw new TaskDefinitionError({
       task,
-      subject: "return type",
+      subject: `${at}return type`,
       problem: "it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to",
       fix: "declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
     });
   } else if (source.returnType === undefined) {
     outputs = [];
   } else {
-    const type = typeAt(task, "return type", (where) => reflectedType(source.returnType, where, fixFor(source.returnType, "outputs", "o0")));
+    const type = typeAt(task, `${at}return type`, (where) => reflectedType(source.returnType, where, fixFor(source.returnType, "outputs", "o0")));
     outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
   }
   return new Interface(inputs, outputs);

@@ -3,8 +3,8 @@
 //   arguments → LiteralMap → [local cache] → [retries, timeout] → dispatchExecute → LiteralMap → result
 // Unlike flytekit, local calls apply `retries` (to a RecoverableError) and `timeout` too.
 import { localCacheKey } from "../context/cache-key.js";
-import { maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
-import { currentServices, type ExecutionServices } from "../context/services.js";
+import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
+import type { ExecutionServices } from "../context/services.js";
 import { decode, encode } from "../idl/codec.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { durationToMillis } from "../types/time.js";
@@ -39,25 +39,26 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
       code: "FLYTEKIT_TS_DEPRECATED_TASK",
     });
   }
-  const services = outer?.services ?? currentServices();
+  // The services in force: the caller's, when a task calls another, unless it changed them.
+  const services = currentServices();
   const conversion: ConversionContext = { storage: services.storage };
   const inputs = bindArguments(task, positional, named, conversion);
-  const outputs = runLocally(task, inputs, services);
+  const outputs = runLocally(task, inputs, services, outer);
   return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
 }
 
 /** The local cache, retries and timeout around dispatchExecute. */
-function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices): LiteralMap | Promise<LiteralMap> {
+function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined): LiteralMap | Promise<LiteralMap> {
   const meta = task.metadata;
-  const cache = services.localCache;
-  if (!meta.cache || cache === undefined || services.mocks.find(task) !== undefined || !cache.enabled) return runAttempts(task, inputs, services, 0);
+  const cache = meta.cache && services.mocks.find(task) === undefined ? services.localCache?.configFor(services.env) : undefined;
+  if (cache === undefined || !cache.enabled) return runAttempts(task, inputs, services, caller, 0);
   const key = localCacheKey(task.name, meta.cacheVersion, inputs, meta.cacheIgnoreInputVars);
   const store = cache.store;
   if (!cache.overwrite) {
     const hit = readCached(task, store.get(key), services);
     if (hit !== undefined) return hit;
   }
-  return andThen(runAttempts(task, inputs, services, 0), (outputs) => {
+  return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
     store.set(key, encode(LiteralMapSchema, outputs));
     return outputs;
   });
@@ -75,23 +76,26 @@ function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, servic
   }
 }
 
-function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, attempt: number): LiteralMap | Promise<LiteralMap> {
+function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
   const retry = (e: unknown): LiteralMap | Promise<LiteralMap> => {
     if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
-    return runAttempts(task, inputs, services, attempt + 1);
+    return runAttempts(task, inputs, services, caller, attempt + 1);
   };
   let result: LiteralMap | Promise<LiteralMap>;
   try {
-    result = runAttempt(task, inputs, services, attempt);
+    result = runAttempt(task, inputs, services, caller, attempt);
   } catch (e) {
     return retry(e);
   }
   return isThenable(result) ? result.then(undefined, retry) : result;
 }
 
-/** One attempt, in its own context, with the timeout enforced. */
-function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, attempt: number): LiteralMap | Promise<LiteralMap> {
-  const context = new TaskExecutionContext({ taskName: task.name, attempt, services });
+/**
+ * One attempt, in its own context, with the timeout enforced. Called from inside another task, the
+ * attempt's context keeps what Flyte told the caller (in a container: its ids, its mode).
+ */
+function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
+  const context = caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services }) : caller.child(task.name, attempt, services);
   const timeout = task.metadata.timeout;
   if (timeout === undefined) return task.dispatchExecute(inputs, context);
   const ms = durationToMillis(timeout);

@@ -315,12 +315,15 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
   if (ignored.length > 0 && !cache) {
     fail(task, "cacheIgnoreInputVars", `Cache ignore input vars are specified (cacheIgnoreInputVars: ${JSON.stringify(ignored)}) but cache is not enabled`);
   }
-  if (inputNames !== undefined) {
-    for (const name of ignored) {
-      if (!inputNames.includes(name)) fail(task, "cache", `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
-    }
-  }
+  if (inputNames !== undefined) checkIgnoredInputs(task, ignored, inputNames);
   return { cache, cacheVersion: version, cacheSerialize: serialize, cacheIgnoreInputVars: [...ignored] };
+}
+
+/** The cache's ignored inputs must be inputs of the task (checked once its interface is known). */
+export function checkIgnoredInputs(task: string, ignored: readonly string[], inputNames: readonly string[]): void {
+  for (const name of ignored) {
+    if (!inputNames.includes(name)) fail(task, "cache", `the cache ignores input '${name}', which the task does not have (inputs: ${inputNames.join(", ") || "none"})`);
+  }
 }
 
 /** What compiling options knows of the task beyond them. */

@@ -1,3 +1,4 @@
+import { brand } from "../errors/flyte-error.js";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { TaskDefinitionError } from "./errors.js";
 
@@ -28,3 +29,5 @@ export class PodTemplate {
     this.annotations = { ...spec.annotations };
   }
 }
+// An option value from another copy of the package is taken as one of ours.
+brand(PodTemplate, "PodTemplate", { setName: false });

@@ -1,3 +1,4 @@
+import { brand } from "../errors/flyte-error.js";
 import { TaskDefinitionError } from "./errors.js";
 
 /** A quantity as Kubernetes reads it: `"500Mi"`, `"1"`, or a number. */
@@ -65,6 +66,8 @@ export class Resources {
     return NAMES.filter((n) => this[n] !== undefined).map((n) => [n, this[n]!]);
   }
 }
+// An option value from another copy of the package is taken as one of ours.
+brand(Resources, "Resources", { setName: false });
 
 /** Requests and limits after the `resources`, `requests` and `limits` options are reconciled. */
 export interface ResolvedResources {

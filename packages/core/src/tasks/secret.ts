@@ -1,3 +1,4 @@
+import { brand } from "../errors/flyte-error.js";
 import { TaskDefinitionError } from "./errors.js";
 
 /** How Flyte should hand a secret to the task (flyteidl.core.Secret.MountType). */
@@ -48,6 +49,8 @@ export class Secret {
 
   static readonly MountType = MountType;
 }
+// An option value from another copy of the package is taken as one of ours.
+brand(Secret, "Secret", { setName: false });
 
 /** Checks the `secretRequests` option: every element must be a Secret, as in flytekit. */
 export function checkSecretRequests(task: string, value: unknown): Secret[] {

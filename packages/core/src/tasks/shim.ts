@@ -6,6 +6,8 @@ import type { ExecutionContext, TaskExecutionContext } from "../context/context.
 import type { TaskTemplate } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { TypedInterface } from "../idl/gen/flyteidl/core/interface_pb.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
+import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
+import { FlyteTypeError } from "../types/errors.js";
 import { guessType } from "../types/guess.js";
 import { TaskDefinitionError, TaskOutputError } from "./errors.js";
 import { defaultTaskSettings } from "./options.js";
@@ -37,14 +39,21 @@ export type ShimTaskExecutorClass = (new () => ShimTaskExecutor) & { readonly na
  * is required unless its type accepts none).
  */
 export function interfaceFromTemplate(typed: TypedInterface | undefined, task: string): Interface {
-  const where = task === "" ? "" : `task '${task}', `;
+  const guess = (lt: LiteralType, subject: string) => {
+    try {
+      return guessType(lt, subject);
+    } catch (e) {
+      if (e instanceof FlyteTypeError && task !== "") throw new TaskDefinitionError({ ...e.fields, task }, { cause: e });
+      throw e;
+    }
+  };
   const inputs: InputVariable[] = Object.entries(typed?.inputs?.variables ?? {}).map(([name, v]) => {
-    const type = guessType(v.type!, `${where}input '${name}'`);
+    const type = guess(v.type!, `input '${name}'`);
     return { name, type, optional: type.acceptsNone, hasDefaultValue: false, description: v.description };
   });
   const outputs: OutputVariable[] = Object.entries(typed?.outputs?.variables ?? {}).map(([name, v]) => ({
     name,
-    type: guessType(v.type!, `${where}output '${name}'`),
+    type: guess(v.type!, `output '${name}'`),
     description: v.description,
   }));
   return new Interface(inputs, outputs);

@@ -150,8 +150,8 @@ export function queryPlaceholders(template: string): string[] {
 }
 
 /** The task options a query task takes: no container, so none of its image, resources, pod or decks. */
-type SqlTaskGroup = "cache" | "run" | "metadata" | "docs" | "secrets";
-const SQL_TASK_GROUPS: readonly OptionGroup[] = ["cache", "run", "metadata", "docs", "secrets"] satisfies SqlTaskGroup[];
+const SQL_TASK_GROUPS = ["cache", "run", "metadata", "docs", "secrets"] as const satisfies readonly OptionGroup[];
+type SqlTaskGroup = (typeof SQL_TASK_GROUPS)[number];
 const SQL_TASK_OPTIONS = optionNamesIn(SQL_TASK_GROUPS);
 
 /** What a query task takes: its query, its config, its interface, and the task options that apply. */

@@ -1,6 +1,6 @@
 // Mocks of tasks for tests (flytekit's task_mock): a mocked task still binds and converts its
 // inputs and outputs with its types, but runs the mock instead of its body.
-import { currentServices } from "../context/services.js";
+import { currentServices } from "../context/context.js";
 import type { MockBody, MockRegistry } from "../context/mocks.js";
 import { taskOf, type TaskLike } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";

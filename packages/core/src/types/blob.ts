@@ -12,7 +12,7 @@ import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { typeRegistry } from "./registry.js";
-import { FlyteType, LOCAL_CONVERSION, type ConversionContext } from "./type.js";
+import { FlyteType, conversionNow, type ConversionContext } from "./type.js";
 
 export { isRemotePath };
 
@@ -150,7 +150,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     return new this.cls(uri, { storage: context.storage }) as T;
   }
 
-  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     return blobLiteral(this.uriOf(value, context), this.format, this.dimensionality);
   }
 
@@ -167,7 +167,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     throw this.cannotRead(literal);
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
     // Inside a dataclass flytekit writes a FlyteFile or FlyteDirectory as {"path": uri}.
     const uri = this.uriOf(value, context);
     w.mapHeader(1);
@@ -175,7 +175,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
     w.str(uri);
   }
 
-  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): T {
+  fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): T {
     if (isPlainObject(value) && typeof value.path === "string" && value.path !== "") return this.native(value.path, context);
     throw this.cannotReadMsgpack(value);
   }

@@ -6,7 +6,7 @@ import { rethrowWithin, TypeTransformerError } from "./errors.js";
 import { collectionLiteral, mapLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
-import { FlyteType, LOCAL_CONVERSION, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
+import { FlyteType, conversionNow, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 export function keySegment(key: string): string {
   return `[${JSON.stringify(key)}]`;
@@ -39,7 +39,7 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     return create(LiteralTypeSchema, { type: { case: "collectionType", value: this.element.literalType } });
   }
 
-  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
     const n = value.length;
     const literals = new Array<Literal>(n);
@@ -69,7 +69,7 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     return out;
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
     if (!Array.isArray(value)) throw TypeTransformerError.forValue(this.name, value);
     w.arrayHeader(value.length);
     let i = 0;
@@ -80,7 +80,7 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     }
   }
 
-  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Out[] {
+  fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): Out[] {
     if (!Array.isArray(value)) throw this.cannotReadMsgpack(value);
     const out = new Array<Out>(value.length);
     let i = 0;
@@ -128,7 +128,7 @@ export class DictType<Out, In> extends FlyteType<
     throw TypeTransformerError.forValue(this.name, value);
   }
 
-  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     const literals: { [key: string]: Literal } = {};
     const valueType = this.value;
     for (const [key, v] of this.entries(value)) {
@@ -161,7 +161,7 @@ export class DictType<Out, In> extends FlyteType<
     return out;
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
     const entries = this.entries(value);
     w.mapHeader(entries.length);
     for (const [key, v] of entries) {
@@ -174,7 +174,7 @@ export class DictType<Out, In> extends FlyteType<
     }
   }
 
-  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): { [key: string]: Out } {
+  fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): { [key: string]: Out } {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     const out: { [key: string]: Out } = {};
     for (const key of Object.keys(value)) {

@@ -9,7 +9,7 @@ import { guessType } from "./guess.js";
 import { literalMapOf } from "./literals.js";
 import { typeRegistry, type TypeRegistration } from "./registry.js";
 import { resolveType, typeOf } from "./spec.js";
-import { LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
+import { conversionNow, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 /** Named types, in order: an interface's inputs or outputs. */
 export type TypeMap = { readonly [name: string]: TypeSpec };
@@ -25,7 +25,7 @@ export function literalTypeOf(spec: TypeSpec): LiteralType {
 }
 
 /** Converts one value; errors name `where` (`input 'x'`) and the path inside the value. */
-export function toLiteral<S extends TypeSpec>(spec: S, value: InputOf<S>, where = "", context: ConversionContext = LOCAL_CONVERSION): Literal {
+export function toLiteral<S extends TypeSpec>(spec: S, value: InputOf<S>, where = "", context: ConversionContext = conversionNow()): Literal {
   try {
     return resolveType(spec).toLiteral(value as unknown, context);
   } catch (e) {
@@ -35,7 +35,7 @@ export function toLiteral<S extends TypeSpec>(spec: S, value: InputOf<S>, where 
 }
 
 /** Converts one literal to its native value. */
-export function fromLiteral<S extends TypeSpec>(spec: S, literal: Literal, where = "", context: ConversionContext = LOCAL_CONVERSION): NativeOf<S> {
+export function fromLiteral<S extends TypeSpec>(spec: S, literal: Literal, where = "", context: ConversionContext = conversionNow()): NativeOf<S> {
   try {
     return resolveType(spec).fromLiteral(literal, context) as NativeOf<S>;
   } catch (e) {
@@ -52,7 +52,7 @@ function resolved(types: TypeMap): [string, AnyFlyteType][] {
  * Converts named values to a LiteralMap. A name missing from `values` is converted as `undefined`
  * (so an Optional becomes none and anything else is an error); errors say `input 'x': ...`.
  */
-export function toLiteralMap<M extends TypeMap>(types: M, values: Partial<InputsOf<M>>, side = "input", context: ConversionContext = LOCAL_CONVERSION): LiteralMap {
+export function toLiteralMap<M extends TypeMap>(types: M, values: Partial<InputsOf<M>>, side = "input", context: ConversionContext = conversionNow()): LiteralMap {
   const literals: { [key: string]: Literal } = {};
   const given = values as Record<string, unknown>;
   for (const [name, type] of resolved(types)) {
@@ -67,7 +67,7 @@ export function toLiteralMap<M extends TypeMap>(types: M, values: Partial<Inputs
 }
 
 /** Converts a LiteralMap to named native values; a missing literal is an error naming it. */
-export function fromLiteralMap<M extends TypeMap>(types: M, map: LiteralMap, side = "input", context: ConversionContext = LOCAL_CONVERSION): NativesOf<M> {
+export function fromLiteralMap<M extends TypeMap>(types: M, map: LiteralMap, side = "input", context: ConversionContext = conversionNow()): NativesOf<M> {
   const out: Record<string, unknown> = {};
   for (const [name, type] of resolved(types)) {
     const literal = map.literals[name];

@@ -43,6 +43,11 @@ export class TypeTransformerError extends FlyteError {
     return this.update({ subject });
   }
 
+  /** What went wrong without saying where it sits (for an error that holds others: a union's variants). */
+  get inner(): string {
+    return formatError({ path: this.path, expected: this.expected, got: this.got, problem: this.problem });
+  }
+
   /** `input 'xs'[3]`, or `[3]` without a subject, or `value` when there is neither. */
   get location(): string {
     const where = (this.subject ?? "") + (this.path ?? "");

@@ -19,7 +19,7 @@ import { FlyteTypeError, rethrowWithin, TypeTransformerError } from "./errors.js
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
-import { LOCAL_CONVERSION, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
+import { conversionNow, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
 
 interface FieldDeclaration {
   name: string;
@@ -211,7 +211,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     if (f === undefined) return raw;
     if (raw === undefined) return f.hasDefault ? undefined : null;
     try {
-      return f.type.fromMsgpack(raw, conversionOf.get(source) ?? LOCAL_CONVERSION);
+      return f.type.fromMsgpack(raw, conversionOf.get(source) ?? conversionNow());
     } catch (e) {
       rethrowWithin(e, f.segment);
     }
@@ -228,7 +228,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     });
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
     const fields = this.fields;
     let plain = false;
     if (!(value instanceof this.cls) && !(this.structural && typeof value === "object" && value !== null && !isPlainObject(value))) {
@@ -269,7 +269,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     throw this.cannotRead(literal);
   }
 
-  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): C {
+  fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): C {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     for (const f of this.fields) {
       if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) {

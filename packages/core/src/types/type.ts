@@ -1,9 +1,11 @@
 import type { JsonObject } from "@bufbuild/protobuf";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { defaultStorage } from "../storage/router.js";
 import type { Storage } from "../storage/storage.js";
+import { brand } from "../errors/flyte-error.js";
 import { TypeTransformerError } from "./errors.js";
 import { binaryLiteral, describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
@@ -28,6 +30,32 @@ export interface ConversionContext {
 
 /** Conversions outside a task: storage by the process-wide registrations, local paths kept. */
 export const LOCAL_CONVERSION: ConversionContext = Object.freeze({ storage: defaultStorage });
+
+/**
+ * What runs now, as far as converting a value goes: the execution path runs a task's body (and
+ * `withServices` its function) inside a frame whose `conversion` is the running task's context. One
+ * store for the whole SDK; the context layer puts more in its frames (the task's context, services).
+ */
+const frames = new AsyncLocalStorage<{ readonly conversion: ConversionContext }>();
+
+/** Runs `fn` inside `frame` (sync or async): what `conversionNow()` and the context layer read. */
+export function runInFrame<F extends { readonly conversion: ConversionContext }, T>(frame: F, fn: () => T): T {
+  return frames.run(frame, fn);
+}
+
+/** The frame `fn` runs in, or undefined outside any. */
+export function currentFrame(): { readonly conversion: ConversionContext } | undefined {
+  return frames.getStore();
+}
+
+/**
+ * The conversion context now: the running task's, else local conversions'. It is what a conversion
+ * that was given none uses, so a type that forgets to hand its context to the types inside it still
+ * converts in the right one.
+ */
+export function conversionNow(): ConversionContext {
+  return frames.getStore()?.conversion ?? LOCAL_CONVERSION;
+}
 
 /**
  * A Flyte type token: how one kind of TypeScript value becomes a Flyte `Literal` and back, and
@@ -63,7 +91,7 @@ export abstract class FlyteType<Out = unknown, In = Out> {
    * Converts a literal to the native value. A MessagePack binary scalar (what flytekit passes for
    * an attribute of a dataclass, `dc.x`) is read as this type's MessagePack form.
    */
-  fromLiteral(literal: Literal, context: ConversionContext = LOCAL_CONVERSION): Out {
+  fromLiteral(literal: Literal, context: ConversionContext = conversionNow()): Out {
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "binary" && !this.readsBinaryItself) {
       const binary = v.value.value.value;
@@ -129,6 +157,9 @@ export abstract class FlyteType<Out = unknown, In = Out> {
   }
 }
 
+// A token from another copy of the package is a token too (its conversions are its own).
+brand(FlyteType, "FlyteType", { setName: false });
+
 /**
  * A type whose literal is its MessagePack form, a binary scalar tagged `msgpack` (records, Json):
  * it writes and reads that binary itself.
@@ -138,7 +169,7 @@ export abstract class MsgpackStructType<Out = unknown, In = Out> extends FlyteTy
     return true;
   }
 
-  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     const w = new MsgpackWriter(128);
     this.writeMsgpack(w, value, context);
     return binaryLiteral(w.finish(), MSGPACK_TAG);

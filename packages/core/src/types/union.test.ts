@@ -68,7 +68,7 @@ describe("Optional and Union", () => {
   it("say which variants refused a value", () => {
     expect(errorOf(() => Union(Int, Str).toLiteral(true)).message).toBe(
       "value: expected Union(Int, Str), got true (boolean): no variant accepts it " +
-        "(value: expected Int, got true (boolean); value: expected Str, got true (boolean))",
+        "(expected Int, got true (boolean); expected Str, got true (boolean))",
     );
     // With one real variant, its own error (path included) is the clearest.
     expect(errorOf(() => Optional(List(Int)).toLiteral([1, "a"])).message).toBe('[1]: expected Int, got "a" (string)');
@@ -77,7 +77,7 @@ describe("Optional and Union", () => {
 
   it("refuse a literal no variant reads", () => {
     const msg = errorOf(() => Union(Int, Bool).fromLiteral(primitiveLiteral({ case: "stringValue", value: "s" }))).message;
-    expect(msg).toMatch(/^value: expected Union\(Int, Bool\), got a string literal "s": no variant reads it/);
+    expect(msg).toBe('value: expected Union(Int, Bool), got a string literal "s": no variant reads it (expected Int, got a string literal "s"; expected Bool, got a string literal "s")');
   });
 
   it("cannot be empty", () => {

@@ -7,7 +7,7 @@ import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
 import { None } from "./scalars.js";
-import { FlyteType, LOCAL_CONVERSION, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
+import { FlyteType, conversionNow, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
 function tagged(variant: AnyFlyteType): LiteralType {
@@ -90,7 +90,7 @@ export class UnionType extends FlyteType<unknown> {
     }
     // With one real variant (an Optional), its own error says exactly what is wrong, path included.
     if (failures.length === 1) throw failures[0]!;
-    throw TypeTransformerError.forValue(this.name, value, `no variant accepts it (${failures.map((f) => f.message).join("; ")})`);
+    throw TypeTransformerError.forValue(this.name, value, `no variant accepts it (${failures.map((f) => f.inner).join("; ")})`);
   }
 
   /** The one variant besides None, for an Optional; undefined for other unions. */
@@ -99,11 +99,11 @@ export class UnionType extends FlyteType<unknown> {
     return this.noneIndex >= 0 && some.length === 1 ? some[0] : undefined;
   }
 
-  toLiteral(value: unknown, context: ConversionContext = LOCAL_CONVERSION): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     return this.firstAccepting(value, (variant, i) => unionLiteral(variant.toLiteral(value, context), this.variantType(i)));
   }
 
-  override fromLiteral(literal: Literal, context: ConversionContext = LOCAL_CONVERSION): unknown {
+  override fromLiteral(literal: Literal, context: ConversionContext = conversionNow()): unknown {
     return this.decode(literal, context);
   }
 
@@ -134,13 +134,13 @@ export class UnionType extends FlyteType<unknown> {
         return c.fromLiteral(inner, context);
       } catch (e) {
         if (!(e instanceof TypeTransformerError)) throw e;
-        failures.push(`${c.name}: ${e.message}`);
+        failures.push(e.inner);
       }
     }
     throw new TypeTransformerError(this.name, describeLiteral(outer), `no variant reads it (${failures.join("; ")})`);
   }
 
-  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = LOCAL_CONVERSION): void {
+  writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
     // A failed attempt may have written part of the value, so each attempt writes on its own.
     const bytes = this.firstAccepting(value, (variant) => {
       const attempt = new MsgpackWriter(32);
@@ -150,7 +150,7 @@ export class UnionType extends FlyteType<unknown> {
     w.raw(bytes);
   }
 
-  fromMsgpack(value: unknown, context: ConversionContext = LOCAL_CONVERSION): unknown {
+  fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): unknown {
     return this.firstAccepting(value, (variant) => variant.fromMsgpack(value, context));
   }
 

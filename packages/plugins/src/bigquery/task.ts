@@ -4,8 +4,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { TaskDefinitionError, type SerializationSettings } from "@flytekit-ts/core";
 import { DatasetType, describeValue, SQLTask, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core/extend";
-import { create } from "@bufbuild/protobuf";
-import { Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
+import { create, Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
 
 /** Where and how BigQuery runs the query (flytekit's BigQueryConfig). */
 export class BigQueryConfig {

@@ -3,10 +3,10 @@
 // does: task type `sidecar` (version 2), no container, the pod spec as `k8s_pod` with the primary
 // container's image, command, args, resources and env taken from the task, and
 // `config.primary_container_name`. (The `podTemplate` task option is the newer way to the same end.)
-import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { TaskDefinitionError, type SerializationSettings } from "@flytekit-ts/core";
 import { FunctionTask, k8sResourceName, TaskPlugins, type FunctionTaskInit, type TaskExecutionContext } from "@flytekit-ts/core/extend";
-import { K8sPodSchema, type Container, type K8sPod } from "@flytekit-ts/core/idl";
+import { create, K8sPodSchema, type Container, type K8sPod } from "@flytekit-ts/core/idl";
 
 /** A pod for a function task (flytekit's Pod). */
 export class Pod {

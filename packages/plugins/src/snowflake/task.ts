@@ -1,10 +1,9 @@
 // The counterpart of flytekit's Snowflake plugin (flytekitplugins-snowflake): a query that Flyte's
 // Snowflake connector runs. Task type `snowflake`, the statement in the `sql` target, the
 // connection in the template's `config` (the plugin writes no `custom`).
-import { create } from "@bufbuild/protobuf";
 import { TaskDefinitionError } from "@flytekit-ts/core";
 import { DatasetType, describeValue, SchemaType, SQLTask, TaskPlugins, type SQLTaskInit } from "@flytekit-ts/core/extend";
-import { Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
+import { create, Sql_Dialect, SqlSchema, type Sql } from "@flytekit-ts/core/idl";
 
 const FIELDS = ["user", "account", "database", "schema", "warehouse"] as const;
 

@@ -199,8 +199,9 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
         if (custom.compressed === true) local = unarchiveFile(local, dir, uri);
       } catch (e) {
         // A store's error names the uri already; say what it said.
-        const why = e instanceof FlyteError && e.subject === uri ? e.problem : e instanceof Error ? e.message : String(e);
-        throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: `could not read it: ${why}` }, { cause: e });
+        const own = e instanceof FlyteError && e.subject === uri;
+        const why = own ? e.problem : e instanceof Error ? e.message : String(e);
+        throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: `could not read it: ${why}`, fix: own ? e.fix : undefined }, { cause: e });
       }
       const types = Object.fromEntries(interfaceFromTemplate(template.interface, name).inputs.map((v) => [v.name, v.type]));
       const query = interpolateQuery(custom.query_template, inputs, types);
