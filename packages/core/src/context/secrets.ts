@@ -80,9 +80,7 @@ export class Secrets {
 
   /** Replaces every secret read so far with `****`. */
   mask(text: string): string {
-    let out = text;
-    for (const v of this.seen) out = out.split(v).join("****");
-    return out;
+    return this.seen.size === 0 ? text : maskText(text, this.values);
   }
 
   toJSON(): string {
@@ -92,4 +90,77 @@ export class Secrets {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return "[Secrets]";
   }
+}
+
+/** What masks a secret's value wherever it appears. */
+export const MASK = "****";
+
+/** Text with every secret in it replaced by `****`, longer secrets first (one inside another is masked whole). */
+export function maskText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/** How deep into an error's properties and causes secrets are looked for (and masked). */
+const MASK_DEPTH = 16;
+
+/** Whether a secret appears in a value: a string, or (deeply) an object's own properties, an error's message, stack and cause. */
+function holdsSecret(value: unknown, secrets: readonly string[], seen: Set<object>, depth: number): boolean {
+  if (typeof value === "string") return secrets.some((s) => value.includes(s));
+  if (typeof value !== "object" || value === null || depth > MASK_DEPTH || seen.has(value) || ArrayBuffer.isView(value)) return false;
+  seen.add(value);
+  if (value instanceof Map) return [...value].some(([k, v]) => holdsSecret(k, secrets, seen, depth + 1) || holdsSecret(v, secrets, seen, depth + 1));
+  if (value instanceof Set) return [...value].some((v) => holdsSecret(v, secrets, seen, depth + 1));
+  for (const key of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor !== undefined && "value" in descriptor && holdsSecret(descriptor.value, secrets, seen, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** A copy of a value with every secret masked; what holds none is kept as it is (the same object). */
+function maskedCopy(value: unknown, secrets: readonly string[], copies: Map<object, unknown>, depth: number): unknown {
+  if (typeof value === "string") return maskText(value, secrets);
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
+  if (copies.has(value)) return copies.get(value);
+  if (depth > MASK_DEPTH || !holdsSecret(value, secrets, new Set(), 0)) return value;
+  if (value instanceof Map) {
+    const copy = new Map();
+    copies.set(value, copy);
+    for (const [k, v] of value) copy.set(maskedCopy(k, secrets, copies, depth + 1), maskedCopy(v, secrets, copies, depth + 1));
+    return copy;
+  }
+  if (value instanceof Set) {
+    const copy = new Set();
+    copies.set(value, copy);
+    for (const v of value) copy.add(maskedCopy(v, secrets, copies, depth + 1));
+    return copy;
+  }
+  // The same class and the same properties (non-enumerable ones too: an error's message, stack,
+  // cause and a FlyteError's fields), each masked.
+  const copy: object = Array.isArray(value) ? [] : (Object.create(Object.getPrototypeOf(value) as object | null) as object);
+  copies.set(value, copy);
+  for (const key of Reflect.ownKeys(value)) {
+    let descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+    // Where an error's stack is an accessor (newer engines), its text is what is copied.
+    if (key === "stack" && !("value" in descriptor)) descriptor = { value: (value as { stack?: unknown }).stack, writable: true, enumerable: false, configurable: true };
+    if ("value" in descriptor) descriptor.value = maskedCopy(descriptor.value, secrets, copies, depth + 1);
+    Object.defineProperty(copy, key, descriptor);
+  }
+  return copy;
+}
+
+/**
+ * A value as it may be shown, thrown or written, given the secrets read: when one appears anywhere
+ * in it (an error's message and stack, its own properties however deep, its cause chain, an
+ * AggregateError's errors), a copy of the same class with every one masked as `****`; otherwise
+ * the value itself.
+ */
+export function maskSecrets<T>(value: T, secrets: readonly string[]): T {
+  const real = secrets.filter((s) => s !== "");
+  if (real.length === 0) return value;
+  return maskedCopy(value, real, new Map(), 0) as T;
 }

@@ -1,6 +1,7 @@
 // Errors of the task layer, in the one format (see errors/flyte-error.ts): each names the task and
 // what is wrong; the type engine's TypeTransformerError stays the cause where a value did not fit.
 import { brand, FlyteError, type ErrorFields } from "../errors/flyte-error.js";
+import { maskSecrets } from "../context/secrets.js";
 import { TypeTransformerError } from "../types/errors.js";
 
 /** A task that cannot be declared as written: an unknown option, a type that cannot be inferred. */
@@ -122,41 +123,39 @@ export function isUserError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { [USER_ERROR]?: boolean })[USER_ERROR] === true;
 }
 
+/** Marks an error as the task's own, as it is (an error the SDK raises about the task's code). */
+export function markUserError<E>(error: E): E {
+  if (typeof error === "object" && error !== null) Object.defineProperty(error, USER_ERROR, { value: true, enumerable: false, configurable: true });
+  return error;
+}
+
 /**
  * The user's error, re-thrown as its own type with the task's name in front of its message, as
  * flytekit does (`Error encountered while executing 'name':\n  boom`), and marked as the task's
  * own. The original stays the `cause`; its own properties (such as `code`) are kept. Values listed
- * in `redact` are masked.
+ * in `redact` (the secrets the task read) are masked everywhere in it, its cause chain included.
  */
 export function userError(task: string, thrown: unknown, redact: readonly string[] = []): Error {
   // Whatever the task threw is its failure, an Error or not (flytekit wraps anything raised).
   const error = thrown instanceof Error ? thrown : new ThrownValueError(thrown);
-  const secrets = redact.filter((v) => v !== "");
-  const mask = (text: string) => secrets.reduce((acc, secret) => acc.split(secret).join("****"), text);
-  const leaks = secrets.some((v) => error.message.includes(v) || (error.stack ?? "").includes(v));
-  // A secret in the original stays out of the cause chain too: the cause is a masked copy then.
-  const cause = leaks ? rebuild(error, mask(error.message), mask, error.cause) : error;
-  const copy = rebuild(error, mask(`Error encountered while executing '${task}':\n  ${error.message}`), mask, cause);
-  Object.defineProperty(copy, USER_ERROR, { value: true, enumerable: false, configurable: true });
-  return copy;
+  const copy = rebuild(error, `Error encountered while executing '${task}':\n  ${error.message}`, error);
+  return markUserError(maskSecrets(copy, redact));
 }
 
 /**
  * An error of the same class as `error`, with its own properties (a FlyteError's fields, which are
- * not enumerable, included; strings masked), a new message and cause.
+ * not enumerable, included), a new message and cause.
  */
-function rebuild(error: Error, message: string, mask: (text: string) => string, cause: unknown): Error {
+function rebuild(error: Error, message: string, cause: unknown): Error {
   const copy = Object.create(Object.getPrototypeOf(error) as object) as Error;
   for (const key of Reflect.ownKeys(error)) {
     if (key === "message" || key === "stack" || key === "cause") continue;
-    const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
-    if ("value" in descriptor && typeof descriptor.value === "string") descriptor.value = mask(descriptor.value);
-    Object.defineProperty(copy, key, descriptor);
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(error, key)!);
   }
   Object.defineProperty(copy, "message", { value: message, writable: true, configurable: true });
   Object.defineProperty(copy, "cause", { value: cause, writable: true, configurable: true });
   const frames = (error.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
-  Object.defineProperty(copy, "stack", { value: [`${error.name}: ${message}`, ...frames.map(mask)].join("\n"), writable: true, configurable: true });
+  Object.defineProperty(copy, "stack", { value: [`${error.name}: ${message}`, ...frames].join("\n"), writable: true, configurable: true });
   return copy;
 }
 

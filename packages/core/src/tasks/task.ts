@@ -4,6 +4,7 @@
 // How values cross the boundary is conversion.ts; the policy of a local call is local-run.ts.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { runInContext, type TaskExecutionContext } from "../context/context.js";
+import { maskSecrets } from "../context/secrets.js";
 import { brand } from "../errors/flyte-error.js";
 import { create } from "../idl/codec.js";
 import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -144,6 +145,20 @@ export abstract class Task {
    * LiteralMap. Local calls and containers both come through here; only their contexts differ.
    */
   dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
+    // Whatever fails here leaves with the secrets the task read masked: the user's error, an
+    // output that did not convert (its value in the message), and their causes and properties.
+    const shown = (e: unknown): never => {
+      throw maskSecrets(e, context.secretValues);
+    };
+    try {
+      const outputs = this.dispatch(inputs, context);
+      return isThenable(outputs) ? outputs.then(undefined, shown) : outputs;
+    } catch (e) {
+      return shown(e);
+    }
+  }
+
+  private dispatch(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
     const native = nativeInputs(this, inputs, context);
     return runInContext(context, () => {
       const mock = context.services.mocks.find(this);
