@@ -115,3 +115,12 @@ export function quote(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * A document that was handed over cannot be read: bytes that do not decode as the message they
+ * should be (an inputs file, a task template), a field a reader needs missing from it, a value
+ * nested too deeply. Reading it again reads the same bytes, so the container reports it SYSTEM and
+ * NON_RECOVERABLE: Flyte does not retry it.
+ */
+export class DocumentError extends FlyteError {}
+brand(DocumentError, "DocumentError");

@@ -5,8 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { TaskExecutionContext } from "../context/context.js";
 import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "../context/environment.js";
+import { maskSecrets, maskText } from "../context/secrets.js";
 import { containerServices, type ExecutionServices } from "../context/services.js";
-import { brand, FlyteError } from "../errors/flyte-error.js";
+import { brand, DocumentError, FlyteError } from "../errors/flyte-error.js";
 import { create, decode, encode } from "../idl/codec.js";
 import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "../idl/gen/flyteidl/core/errors_pb.js";
 import { ExecutionError_ErrorKind } from "../idl/gen/flyteidl/core/execution_pb.js";
@@ -16,7 +17,7 @@ import { resolverByLocation } from "../resolvers/registry.js";
 // The built-in resolvers: the default one (with the registry) and the task template resolver.
 import "../resolvers/template-resolver.js";
 import { joinUri } from "../storage/storage.js";
-import { IgnoreOutputs, isUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
+import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
 import { Task } from "../tasks/task.js";
 
@@ -132,6 +133,10 @@ interface Failure {
  * anything else (storage, the resolver, the SDK) is SYSTEM and recoverable.
  */
 export function classify(error: unknown, phase: "resolver" | "load" | "run"): Failure {
+  // A document that cannot be read (the inputs, the task template) reads the same on a retry.
+  if (error instanceof DocumentError && !isUserError(error)) {
+    return { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
+  }
   if (phase === "load" || (phase === "run" && isUserError(error))) {
     const original = phase === "run" ? ((error as Error).cause ?? error) : error;
     return {
@@ -162,47 +167,88 @@ function errorDocument(failure: Failure, worker: string): ErrorDocument {
 
 /** Where an execution writes, and how it reports. */
 export interface ExecuteReport {
+  /** Masks the secrets the task read, in what is written after it (as everything before was). */
+  mask?: (text: string) => string;
   /** What was written: "outputs", "error", or "nothing" (IgnoreOutputs, --test). */
   wrote: "outputs" | "error" | "nothing";
   task?: Task;
   error?: unknown;
 }
 
-/** An error raised outside the task's call (an uncaught exception, an unhandled rejection). */
-class StrayError {
+/** What ended the task's work other than its own result: an error raised outside its call, process.exit, a promise that never settled. */
+class Interrupted {
   constructor(readonly error: unknown) {}
 }
 
+/** The task called process.exit: the container would end with no document, which Flyte reads as success. */
+export class TaskExitError extends FlyteError {
+  constructor(readonly exitCode: number | undefined) {
+    super({ problem: `the task called process.exit(${exitCode ?? ""}) instead of returning or throwing`, fix: "return the outputs, or throw to fail" });
+  }
+}
+brand(TaskExitError, "TaskExitError");
+
+/** The task's promise never settled, and nothing else was left to run: Node would end with exit 13 and no document. */
+export class UnsettledTaskError extends FlyteError {}
+brand(UnsettledTaskError, "UnsettledTaskError");
+
 /**
- * Errors the task's code raises outside its own call (a throwing timer, a promise nobody awaits)
- * would end the process with no document; while the entrypoint runs they fail the task instead.
+ * Watches the task's work as a container must: an error its code raises outside its own call (a
+ * throwing timer, a promise nobody awaits), a call of process.exit, or a promise that can never
+ * settle would end the process with no document; while the entrypoint runs they fail the task.
  */
-class StrayErrors {
-  private first: ((e: unknown) => void) | undefined;
+class Watch {
+  private fail: ((e: Interrupted) => void) | undefined;
+  private readonly realExit = process.exit;
   private readonly onStray = (e: unknown) => {
-    if (this.first !== undefined) this.first(new StrayError(e));
-    else this.log(`flytekit-ts-execute: an error was raised after the task finished, and is ignored: ${e instanceof Error ? e.stack : String(e)}`);
+    if (this.fail !== undefined) this.fail(new Interrupted(e));
+    else this.log(`flytekit-ts-execute: an error was raised after the task's work was done, and is ignored: ${e instanceof Error ? e.stack : String(e)}`);
+  };
+  // The event loop emptied while the work was still pending: its promise can never settle.
+  private readonly onBeforeExit = () => {
+    this.fail?.(new Interrupted(new UnsettledTaskError({ problem: "the task's promise never settled, and nothing else was left to run", fix: "resolve or reject every promise the task returns" })));
   };
 
   constructor(private readonly log: (line: string) => void) {
     process.on("uncaughtException", this.onStray);
     process.on("unhandledRejection", this.onStray);
+    process.on("beforeExit", this.onBeforeExit);
+    const watch = this;
+    process.exit = function exit(code?: number | string | null): never {
+      if (watch.fail === undefined) return watch.realExit.call(process, code as number | undefined);
+      // The task fails even if its code catches what is thrown here to stop it.
+      const error = new TaskExitError(code === undefined || code === null ? undefined : Number(code));
+      watch.fail(new Interrupted(error));
+      throw error;
+    } as typeof process.exit;
   }
 
-  /** Runs the task's work; a stray error while it runs rejects it. */
+  /**
+   * Runs the task's work, then lets what it left pending run before the work counts as done: its
+   * promise jobs, its immediates and its timers that are already due (a rejection nobody awaits, a
+   * `setTimeout(f, 0)`). A stray error, a process.exit or an unsettled promise observed until then
+   * fails the work.
+   */
   run<T>(work: () => T | PromiseLike<T>): Promise<T> {
     return new Promise<T>((resolvePromise, reject) => {
-      this.first = reject;
+      this.fail = reject;
       Promise.resolve()
         .then(work)
+        .then(async (value) => {
+          await new Promise((r) => setTimeout(r, 0));
+          await new Promise((r) => setImmediate(r));
+          return value;
+        })
         .then(resolvePromise, reject)
-        .finally(() => (this.first = undefined));
+        .finally(() => (this.fail = undefined));
     });
   }
 
   dispose(): void {
     process.off("uncaughtException", this.onStray);
     process.off("unhandledRejection", this.onStray);
+    process.off("beforeExit", this.onBeforeExit);
+    process.exit = this.realExit;
   }
 }
 
@@ -218,7 +264,11 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   const services: ExecutionServices = containerServices(env);
   const storage = services.storage;
 
-  const strays = new StrayErrors(log);
+  // Every line the entrypoint writes has the secrets the task read masked.
+  let secretsRead: () => readonly string[] = () => [];
+  const mask = (text: string) => maskText(text, secretsRead());
+  const say = (line: string) => log(mask(line));
+  const watch = new Watch(say);
   try {
     let failure: Failure | undefined;
     let task: Task | undefined;
@@ -238,7 +288,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     }
     if (resolver !== undefined) {
       try {
-        task = await strays.run(async () => {
+        task = await watch.run(async () => {
           const loaded = await resolver.loadTask(args.loaderArgs, { storage });
           if (!(loaded instanceof Task)) {
             throw new TaskResolutionError({ subject: `resolver ${args.resolver}`, expected: "a task from loadTask()", got: String((loaded as { name?: unknown } | undefined)?.name ?? loaded) });
@@ -246,30 +296,40 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           return loaded;
         });
       } catch (e) {
-        caught = e instanceof StrayError ? e.error : e;
+        caught = e instanceof Interrupted ? e.error : e;
         failure = classify(caught, "load");
       }
     }
     if (task !== undefined) {
       const running = task;
       try {
-        const inputs = decode(LiteralMapSchema, await storage.read(args.inputs));
+        const inputs = decode(LiteralMapSchema, await storage.read(args.inputs), `inputs ${args.inputs}`);
         const environment = executionEnvironmentFromEnv(env, {
           rawOutputPrefix: args.rawOutputDataPrefix,
           checkpointPath: args.checkpointPath,
           previousCheckpoint: args.prevCheckpoint,
         });
         const context = new TaskExecutionContext({ taskName: running.name, attempt: attemptFromEnv(env), environment, services });
-        outputs = await strays.run(() => running.dispatchExecute(inputs, context)).catch((e: unknown) => {
-          // An error raised outside the task's own call stack is still the task's: its code raised it.
-          throw e instanceof StrayError ? userError(running.name, e.error, context.secretValues) : e;
-        });
-        for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
+        secretsRead = () => context.secretValues;
+        outputs = await watch
+          .run(async () => {
+            const literals = await running.dispatchExecute(inputs, context);
+            for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
+            return literals;
+          })
+          .catch((e: unknown) => {
+            // What ended the work outside the task's own call stack is still the task's: its code did it.
+            if (e instanceof Interrupted) {
+              throw e.error instanceof UnsettledTaskError || e.error instanceof TaskExitError ? markUserError(e.error) : userError(running.name, e.error, context.secretValues);
+            }
+            // Storage fails after the task's work, with the secrets it read masked too.
+            throw maskSecrets(e, context.secretValues);
+          });
       } catch (e) {
         caught = e;
         if (isUserError(e) && e instanceof IgnoreOutputs) {
-          log(`task ${running.name} raised IgnoreOutputs: no outputs are written (${e.message})`);
-          return { code: 0, report: { wrote: "nothing", task, error: e } };
+          say(`task ${running.name} raised IgnoreOutputs: no outputs are written (${e.message})`);
+          return { code: 0, report: { wrote: "nothing", task, error: e, mask } };
         }
         failure = classify(e, "run");
       }
@@ -278,7 +338,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     if (failure === undefined && outputs !== undefined) {
       try {
         await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encode(LiteralMapSchema, outputs));
-        return { code: 0, report: { wrote: "outputs", task } };
+        return { code: 0, report: { wrote: "outputs", task, mask } };
       } catch (e) {
         caught = e;
         failure = classify(e, "resolver");
@@ -286,18 +346,25 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     }
 
     const doc = errorDocument(failure!, worker);
-    log(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
-    log(doc.error!.message);
-    log("!! End Error Captured by Flyte !!");
+    doc.error!.message = mask(doc.error!.message);
+    say(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
+    say(doc.error!.message);
+    say("!! End Error Captured by Flyte !!");
     try {
       await storage.write(joinUri(args.outputPrefix, errorFile), encode(ErrorDocumentSchema, doc));
     } catch (e) {
-      log(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
-      return { code: 2, report: { wrote: "nothing", task, error: caught } };
+      say(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
+      return { code: 2, report: { wrote: "nothing", task, error: caught, mask } };
     }
-    return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught } };
+    // A task that called process.exit meant to end the process: it ends with its code, or 1 for 0.
+    const subject = failure!.subject;
+    if (subject instanceof TaskExitError) {
+      const own = subject.exitCode;
+      return { code: own !== undefined && Number.isInteger(own) && own > 0 && own < 256 ? own : 1, report: { wrote: "error", task, error: caught, mask } };
+    }
+    return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught, mask } };
   } finally {
-    strays.dispose();
+    watch.dispose();
   }
 }
 
@@ -320,6 +387,53 @@ export async function executeMain(argv: readonly string[], env: NodeJS.ProcessEn
     const { registerTypeScriptLoader } = await import("../loader/register.js");
     registerTypeScriptLoader();
   }
-  const { code } = await execute(args, env);
+  const { code, report } = await execute(args, env);
+  const mask = report.mask ?? ((text: string) => text);
+  await windDown(code, graceFromEnv(env), (line) => console.error(mask(line)));
   return code;
+}
+
+/** How long what a task left running may still run after its document is written (FLYTEKIT_TS_EXIT_GRACE_MS, default 1,000 ms). */
+function graceFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.FLYTEKIT_TS_EXIT_GRACE_MS;
+  const ms = raw === undefined || raw === "" ? 1000 : Number(raw);
+  return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+}
+
+/**
+ * After the document is written, what the task left running (a timer it started, a socket) runs
+ * on until the event loop is empty or for at most `graceMs`, so that an error it raises is logged
+ * rather than lost with the process. Nothing it does then changes the document or the exit code.
+ */
+export async function windDown(code: number, graceMs: number, log: (line: string) => void = (l) => console.error(l)): Promise<void> {
+  if (graceMs <= 0) return;
+  const onStray = (e: unknown) => log(`flytekit-ts-execute: an error was raised after the task's document was written, and is ignored: ${e instanceof Error ? e.stack : String(e)}`);
+  const realExit = process.exit;
+  process.on("uncaughtException", onStray);
+  process.on("unhandledRejection", onStray);
+  process.exit = function exit(asked?: number | string | null): never {
+    log(`flytekit-ts-execute: the task called process.exit(${asked ?? ""}) after its document was written; the process ends with ${code}`);
+    return realExit.call(process, code);
+  } as typeof process.exit;
+  let onEmpty: (() => void) | undefined;
+  try {
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, graceMs);
+      // The grace itself keeps nothing alive: with nothing else left, the loop empties at once.
+      timer.unref();
+      onEmpty = () => {
+        clearTimeout(timer);
+        done();
+      };
+      process.once("beforeExit", onEmpty);
+      // One turn of the loop, so that Node comes round to beforeExit again even when everything
+      // since it last emptied (writing the document) ran without it.
+      setImmediate(() => {});
+    });
+  } finally {
+    if (onEmpty !== undefined) process.off("beforeExit", onEmpty);
+    process.off("uncaughtException", onStray);
+    process.off("unhandledRejection", onStray);
+    process.exit = realExit;
+  }
 }

@@ -7,6 +7,7 @@
 // about twice as long with protobuf-es's toBinary, past the 20 µs target; see DESIGN.md for the
 // figures. Everything else (literals, error documents) gains nothing measurable from it.
 import { create as createWith, fromBinary, toBinary, toJson, toJsonString, type DescMessage, type JsonValue, type Message, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { DocumentError } from "../errors/flyte-error.js";
 import { encodeBinary } from "./binary.js";
 
 /** The message types encoded by compiled code (see above). */
@@ -22,9 +23,17 @@ export function encode(schema: DescMessage, message: Message): Uint8Array {
   return COMPILED.has(schema.typeName) ? encodeBinary(schema, message) : toBinary(schema, message);
 }
 
-/** A message from its bytes. */
-export function decode<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array): MessageShape<Desc> {
-  return fromBinary(schema, bytes);
+/** A message from its bytes; bytes that do not decode are a DocumentError naming `what` (the file, the field). */
+export function decode<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array, what?: string): MessageShape<Desc> {
+  try {
+    return fromBinary(schema, bytes);
+  } catch (e) {
+    // Damaged bytes, or messages nested past protobuf-es's recursion limit (100, as protobuf's own).
+    throw new DocumentError(
+      { subject: what ?? schema.typeName, expected: `a ${schema.typeName}`, got: `${bytes.length} bytes that do not decode as one`, problem: e instanceof Error ? e.message : String(e) },
+      { cause: e },
+    );
+  }
 }
 
 /** A message as protobuf JSON, for reading. */

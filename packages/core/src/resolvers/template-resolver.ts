@@ -55,7 +55,7 @@ export class TaskTemplateResolver implements TaskResolver {
     if (templatePath === undefined || location === undefined || loaderArgs.length !== 2) {
       throw new TaskResolutionError({ subject: "the loader arguments", expected: '"<template path> <module>#<executor>"', got: JSON.stringify(loaderArgs) });
     }
-    const template = decode(TaskTemplateSchema, await context.storage.read(templatePath));
+    const template = decode(TaskTemplateSchema, await context.storage.read(templatePath), `task template ${templatePath}`);
     const executorType = checkExecutor(await importLocation(location, "executor"), { subject: `executor ${location}` });
     return new ExecutableTemplateShimTask(template, executorType);
   }

@@ -62,9 +62,35 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
   return literalMapOf(literals);
 }
 
-/** The native inputs of a LiteralMap, by name: what the body gets. */
+/**
+ * An input literal the interface does not declare is refused before any user code runs, as flytekit
+ * refuses it: the inputs were made for another version of the task.
+ */
+function refuseUndeclared(task: Boundary, inputs: LiteralMap, declaredPresent: number): void {
+  const given = Object.keys(inputs.literals);
+  if (given.length === declaredPresent) return;
+  const declared = task.interface.inputs;
+  const extra = given.filter((name) => !declared.some((v) => v.name === name));
+  const listed = `undeclared: ${extra.map((n) => `'${n}'`).join(", ")}; the inputs are ${declared.map((v) => v.name).join(", ") || "none"}`;
+  throw new TaskInputError({
+    task: task.name,
+    problem:
+      given.length > declared.length
+        ? `Received more input values ${given.length} than allowed by the input spec ${declared.length} (${listed})`
+        : `received input values the input spec does not declare (${listed})`,
+    fix: "the inputs were written for another version of this task: register and run the same version",
+  });
+}
+
+/** The native inputs of a LiteralMap, by name: what the body gets. Undeclared inputs are refused. */
 export function nativeInputs(task: Boundary, inputs: LiteralMap, context: ConversionContext): Record<string, unknown> {
   const native: Record<string, unknown> = {};
+  let present = 0;
+  for (const input of task.interface.inputs) {
+    const literal = inputs.literals[input.name];
+    if (literal !== undefined) present++;
+  }
+  refuseUndeclared(task, inputs, present);
   for (const input of task.interface.inputs) {
     const literal = inputs.literals[input.name];
     if (literal === undefined) {

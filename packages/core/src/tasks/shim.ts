@@ -9,6 +9,7 @@ import { Interface, type InputVariable, type OutputVariable } from "../interface
 import type { LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { FlyteTypeError } from "../types/errors.js";
 import { guessType } from "../types/guess.js";
+import { DocumentError } from "../errors/flyte-error.js";
 import { TaskDefinitionError, TaskOutputError } from "./errors.js";
 import { defaultTaskSettings } from "./options.js";
 import { Task, type TaskInit } from "./task.js";
@@ -39,21 +40,23 @@ export type ShimTaskExecutorClass = (new () => ShimTaskExecutor) & { readonly na
  * is required unless its type accepts none).
  */
 export function interfaceFromTemplate(typed: TypedInterface | undefined, task: string): Interface {
-  const guess = (lt: LiteralType, subject: string) => {
+  // A type the template does not have, or that nothing reads, is the template's problem: reading it
+  // again reads the same thing (a DocumentError, which the container reports as not recoverable).
+  const guess = (lt: LiteralType | undefined, subject: string) => {
     try {
       return guessType(lt, subject);
     } catch (e) {
-      if (e instanceof FlyteTypeError && task !== "") throw new TaskDefinitionError({ ...e.fields, task }, { cause: e });
+      if (e instanceof FlyteTypeError) throw new DocumentError({ ...e.fields, task: task === "" ? undefined : task }, { cause: e });
       throw e;
     }
   };
   const inputs: InputVariable[] = Object.entries(typed?.inputs?.variables ?? {}).map(([name, v]) => {
-    const type = guess(v.type!, `input '${name}'`);
+    const type = guess(v.type, `input '${name}'`);
     return { name, type, optional: type.acceptsNone, hasDefaultValue: false, description: v.description };
   });
   const outputs: OutputVariable[] = Object.entries(typed?.outputs?.variables ?? {}).map(([name, v]) => ({
     name,
-    type: guess(v.type!, `output '${name}'`),
+    type: guess(v.type, `output '${name}'`),
     description: v.description,
   }));
   return new Interface(inputs, outputs);

@@ -162,6 +162,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
       if (dim !== this.dimensionality) {
         throw this.cannotRead(literal, dim === BlobType_BlobDimensionality.MULTIPART ? "it is a directory" : "it is a single file");
       }
+      if (blob.uri === "") throw this.cannotRead(literal, "its uri is empty");
       return this.native(blob.uri, context);
     }
     throw this.cannotRead(literal);

@@ -5,7 +5,7 @@ import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyt
 import { isPlainObject, keySegment, setOwn } from "./collections.js";
 import { rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
-import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
+import { decodeMsgpack, MAX_NESTING, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { intToNative } from "./scalars.js";
 import { typeRegistry } from "./registry.js";
 import { MsgpackStructType, type FlyteType } from "./type.js";
@@ -15,12 +15,15 @@ export type JsonLike = null | boolean | number | bigint | string | Uint8Array | 
 /** A free-form object: flytekit's untyped `dict`. */
 export type JsonRecord = { [key: string]: JsonLike };
 
-const MAX_DEPTH = 256;
+const MAX_DEPTH = MAX_NESTING;
 const WHAT = "Json";
 const HOLDS = "Json holds null, booleans, numbers, bigints, strings, bytes, arrays and plain objects";
 
 function writeUntyped(w: MsgpackWriter, value: unknown, depth: number): void {
-  if (depth > MAX_DEPTH) throw TypeTransformerError.forValue(WHAT, value, `nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  // Arrays and objects nest at most MAX_DEPTH levels, the most that is read back.
+  if (depth >= MAX_DEPTH && typeof value === "object" && value !== null && !(value instanceof Uint8Array)) {
+    throw TypeTransformerError.forValue(WHAT, value, `nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  }
   switch (typeof value) {
     case "boolean":
       w.bool(value);

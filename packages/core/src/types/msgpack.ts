@@ -226,10 +226,37 @@ export class MsgpackWriter {
 
 const decoder = new Decoder({ useBigInt64: true });
 
-/** Decodes MessagePack bytes; a malformed document is a TypeTransformerError naming what was read. */
+/**
+ * How deep values may nest (arrays and maps within one another, in a Json value or a record), on
+ * the way in and on the way out. Readers of nested values recurse; past this depth a hostile value
+ * would overflow the stack, so it is refused with an error that says so. flytekit's own limit is
+ * Python's recursion limit (1,000 frames), a few hundred levels.
+ */
+export const MAX_NESTING = 256;
+
+/** How deep a decoded value nests, measured without recursion; stops counting past `limit`. */
+function nestingOver(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return false;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    const children = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v as object);
+    for (const child of children) {
+      if (typeof child === "object" && child !== null && !(child instanceof Uint8Array)) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Decodes MessagePack bytes; a malformed document, or one nested deeper than MAX_NESTING, is a
+ * TypeTransformerError naming what was read.
+ */
 export function decodeMsgpack(bytes: Uint8Array, expected: string): unknown {
+  let value: unknown;
   try {
-    return decoder.decode(bytes);
+    value = decoder.decode(bytes);
   } catch (e) {
     throw new TypeTransformerError(
       expected,
@@ -238,6 +265,10 @@ export function decodeMsgpack(bytes: Uint8Array, expected: string): unknown {
       { cause: e },
     );
   }
+  if (nestingOver(value, MAX_NESTING)) {
+    throw new TypeTransformerError(expected, `${bytes.length} bytes of MessagePack`, `it nests deeper than ${MAX_NESTING} levels, the most flytekit-ts reads`);
+  }
+  return value;
 }
 
 /** The tag flytekit gives MessagePack binary scalars. */

@@ -105,6 +105,7 @@ export class DatasetType extends FlyteType<StructuredDataset, StructuredDataset 
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "structuredDataset") {
       const sd = v.value.value.value;
+      if (sd.uri === "") throw this.cannotRead(literal, "its uri is empty");
       return new StructuredDataset(sd.uri, { fileFormat: sd.metadata?.structuredDatasetType?.format ?? this.format });
     }
     throw this.cannotRead(literal);

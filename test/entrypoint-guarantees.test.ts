@@ -1,0 +1,178 @@
+// What flytekit-ts-execute guarantees however a task ends its work: a container never reports a
+// false success (outputs.pb for work that failed, or no document and exit 0), and input it cannot
+// read is a SYSTEM error that Flyte does not retry. Each test runs the entrypoint as its own process.
+import { create, toBinary } from "@bufbuild/protobuf";
+import { ImageConfig, Int, SerializationSettings, Str, taskOf, TaskInputError, toTaskTemplate } from "@flytekit-ts/core";
+import { ContainerError_Kind, ExecutionError_ErrorKind, LiteralMapSchema, LiteralSchema, TaskTemplateSchema } from "@flytekit-ts/core/idl";
+import { containerServices, fromLiteralMap, literalMapOf, TaskExecutionContext, toLiteralMap } from "@flytekit-ts/core/internal";
+import { task } from "@flytekit-ts/decorators";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cleanEnv, EXECUTE_BIN, executeArgs, readOutputs, runExecute, runProcess, workArea } from "./support/execute.js";
+import { Greet } from "./support/greet-tasks.js";
+
+const MODULE = "support/hostile-tasks.ts";
+const x7 = () => toLiteralMap({ x: Int }, { x: 7 });
+
+async function run(name: string, inputs: Parameters<typeof workArea>[0] = x7(), env: NodeJS.ProcessEnv = {}) {
+  const area = workArea(inputs);
+  return runExecute(executeArgs(area, MODULE, name), area.out, { env });
+}
+
+/** What a call threw or its promise rejected with (undefined when it succeeded). */
+async function failureOf(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
+function messageOf(result: Awaited<ReturnType<typeof run>>): string {
+  return result.error?.error?.message ?? `no error document; files ${JSON.stringify(result.files)}; stderr:\n${result.stderr}`;
+}
+
+const USER_FAILURE = { code: "USER:RuntimeError", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER };
+const SYSTEM_FINAL = { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM };
+
+describe("a container never reports a false success", () => {
+  it("a rejection nobody awaits, started by a task that returns in the same tick, fails the task: an error document, no outputs.pb", async () => {
+    const r = await run("Hostile.rejectSameTick");
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject(USER_FAILURE);
+    expect(messageOf(r)).toContain("nobody awaited this (7)");
+  });
+
+  it("so does an error thrown from a microtask or from a timer already due when the task returns", async () => {
+    for (const [name, text] of [
+      ["Hostile.throwInMicrotask", "thrown from a microtask (7)"],
+      ["Hostile.throwInDueTimer", "thrown from a due timer (7)"],
+    ] as const) {
+      const r = await run(name);
+      expect(r.files, `${name}: ${r.stderr}`).toEqual(["error.pb"]);
+      expect(r.error!.error, name).toMatchObject(USER_FAILURE);
+      expect(messageOf(r)).toContain(text);
+    }
+  });
+
+  it("process.exit(0) in a task writes an error document that says so, and the process exits non-zero", async () => {
+    const r = await run("Hostile.exitZero");
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.code).toBe(1);
+    expect(r.error!.error).toMatchObject(USER_FAILURE);
+    expect(messageOf(r)).toContain("TaskExitError: the task called process.exit(0) instead of returning or throwing; return the outputs, or throw to fail");
+  });
+
+  it("process.exit(3) after an await ends the process with 3, after the error document", async () => {
+    const r = await run("Hostile.exitThree");
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.code).toBe(3);
+    expect(messageOf(r)).toContain("process.exit(3)");
+  });
+
+  it("a task that catches what stops process.exit and returns still fails", async () => {
+    const r = await run("Hostile.exitCaught");
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.code).toBe(1);
+    expect(messageOf(r)).toContain("process.exit(0)");
+  });
+
+  it("a task whose promise never settles, with nothing else to run, gets an error document saying so (not Node's exit 13)", async () => {
+    const r = await run("Hostile.neverSettles");
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.code).toBe(0);
+    expect(r.error!.error).toMatchObject(USER_FAILURE);
+    expect(messageOf(r)).toContain("UnsettledTaskError: the task's promise never settled, and nothing else was left to run");
+  });
+
+  it("an error from a timer that fires after a task returned is logged, and the outputs stand", async () => {
+    const r = await run("Hostile.throwLater");
+    expect(r.files, r.stderr).toEqual(["outputs.pb"]);
+    expect(r.code).toBe(0);
+    expect(fromLiteralMap({ o0: Int }, r.outputs!, "output")).toEqual({ o0: 7 });
+    expect(r.stderr).toContain("an error was raised after the task's document was written, and is ignored");
+    expect(r.stderr).toContain("thrown from a timer after the task returned (7)");
+  });
+
+  it("a task that leaves an interval running still ends, with its outputs (after FLYTEKIT_TS_EXIT_GRACE_MS)", async () => {
+    const r = await run("Hostile.leaveInterval", x7(), { FLYTEKIT_TS_EXIT_GRACE_MS: "100" });
+    expect(r.files, r.stderr).toEqual(["outputs.pb"]);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("inputs the task cannot take are refused before its code runs, and not retried", () => {
+  it("an input literal the interface does not declare: SYSTEM, NON_RECOVERABLE, with flytekit's words", async () => {
+    const inputs = toLiteralMap({ x: Int, extra: Str }, { x: 7, extra: "surprise" });
+    const r = await run("Hostile.rejectSameTick", inputs);
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject(SYSTEM_FINAL);
+    expect(messageOf(r)).toContain("TaskInputError: task 'support.hostile-tasks.Hostile.rejectSameTick': Received more input values 2 than allowed by the input spec 1 (undeclared: 'extra'; the inputs are x)");
+  });
+
+  it("inputs.pb that does not decode: SYSTEM, NON_RECOVERABLE, naming the file", async () => {
+    const r = await run("Hostile.rejectSameTick", Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]));
+    expect(r.error!.error).toMatchObject(SYSTEM_FINAL);
+    expect(messageOf(r)).toMatch(/DocumentError: inputs \S+inputs\.pb: expected a flyteidl\.core\.LiteralMap, got 6 bytes that do not decode as one/);
+  });
+
+  it("MessagePack nested 5,000 deep in a Json input: SYSTEM, NON_RECOVERABLE, naming the input and the limit (no stack overflow)", async () => {
+    const bytes: number[] = [];
+    for (let i = 0; i < 5000; i++) bytes.push(0x81, 0xa1, 0x61); // {"a": {"a": ...
+    bytes.push(0x01);
+    const doc = create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "binary", value: { value: Uint8Array.from(bytes), tag: "msgpack" } } } } });
+    const r = await run("Hostile.keys", toBinary(LiteralMapSchema, literalMapOf({ doc })));
+    expect(r.error!.error).toMatchObject(SYSTEM_FINAL);
+    expect(messageOf(r)).toContain("input 'doc': expected Json, got 15001 bytes of MessagePack: it nests deeper than 256 levels, the most flytekit-ts reads");
+  });
+
+  it("a blob literal with an empty uri: SYSTEM, NON_RECOVERABLE, naming the input", async () => {
+    const f = create(LiteralSchema, { value: { case: "scalar", value: { value: { case: "blob", value: { uri: "", metadata: { type: {} } } } } } });
+    const r = await run("Hostile.size", toBinary(LiteralMapSchema, literalMapOf({ f })));
+    expect(r.error!.error).toMatchObject(SYSTEM_FINAL);
+    expect(messageOf(r)).toMatch(/TaskInputError: task '[^']+Hostile\.size', input 'f': expected File, got .*: its uri is empty/);
+  });
+
+  it("a damaged task template (a variable without a type, bytes that do not decode): SYSTEM, NON_RECOVERABLE, naming the field", async () => {
+    const settings = new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("docker.io/xyz:1") });
+    const template = toTaskTemplate(taskOf(Greet), settings);
+    const args = template.target.case === "container" ? template.target.value.args : [];
+    const location = args.at(-1)!;
+    const damaged = structuredClone(template);
+    damaged.interface!.inputs!.variables.name!.type = undefined;
+    for (const [bytes, expected] of [
+      [toBinary(TaskTemplateSchema, damaged), /DocumentError: task '[^']*greet[^']*', input 'name': it has no LiteralType/i],
+      [Uint8Array.from([0x12, 0x80]), /DocumentError: task template \S+task_template\.pb: expected a flyteidl\.core\.TaskTemplate, got 2 bytes that do not decode as one/],
+    ] as const) {
+      const area = workArea(toLiteralMap({ name: Str }, { name: "flyte" }));
+      const templatePath = join(area.dir, "task_template.pb");
+      writeFileSync(templatePath, bytes);
+      const argv = executeArgs(area, templatePath, location, "flytekit-ts.TaskTemplateResolver").slice(0, -4).concat([templatePath, location]);
+      const r = readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...argv], { env: cleanEnv() }));
+      expect(r.error?.error, r.stderr).toMatchObject(SYSTEM_FINAL);
+      expect(r.error!.error!.message).toMatch(expected);
+    }
+  });
+
+  it("a local dispatchExecute refuses an undeclared input the same way", async () => {
+    class Local {
+      @task({ inputs: { x: Int }, outputs: Int })
+      static double(x: number): number {
+        return 2 * x;
+      }
+    }
+    const t = taskOf(Local.double);
+    const context = new TaskExecutionContext({ taskName: t.name, services: containerServices({}) });
+    const inputs = literalMapOf({ x: Int.toLiteral(1), y: Int.toLiteral(2) });
+    const error = await failureOf(() => t.dispatchExecute(inputs, context));
+    expect(error).toBeInstanceOf(TaskInputError);
+    expect((error as Error).message).toBe(
+      `task '${t.name}': Received more input values 2 than allowed by the input spec 1 (undeclared: 'y'; the inputs are x); the inputs were written for another version of this task: register and run the same version`,
+    );
+    // With as many values as inputs, a name it does not declare is refused too.
+    const renamed = await failureOf(() => t.dispatchExecute(literalMapOf({ y: Int.toLiteral(2) }), context));
+    expect((renamed as Error).message).toContain("received input values the input spec does not declare (undeclared: 'y'; the inputs are x)");
+  });
+});

@@ -1,0 +1,91 @@
+// Tasks that end their work in ways a container must still report truthfully (test/entrypoint-
+// guarantees.test.ts): a rejection nobody awaits, process.exit, a promise that never settles, a
+// timer that throws after the task returned. Loaded by flytekit-ts-execute in a process of its own.
+import { task } from "@flytekit-ts/decorators";
+import { File, Int, Json, type JsonRecord } from "@flytekit-ts/core";
+
+export class Hostile {
+  /** Starts a promise that rejects, never awaits it, and returns in the same tick. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static rejectSameTick(x: number): number {
+    void Promise.reject(new Error(`nobody awaited this (${x})`));
+    return x;
+  }
+
+  /** Throws from a microtask after returning. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static throwInMicrotask(x: number): number {
+    queueMicrotask(() => {
+      throw new Error(`thrown from a microtask (${x})`);
+    });
+    return x;
+  }
+
+  /** Throws from a timer that is due at once, after returning. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static throwInDueTimer(x: number): number {
+    setTimeout(() => {
+      throw new Error(`thrown from a due timer (${x})`);
+    }, 0);
+    return x;
+  }
+
+  /** Ends the process with 0 instead of returning: Flyte would read no document and exit 0 as success. */
+  @task({ inputs: { x: Int } })
+  static exitZero(x: number): void {
+    if (x >= 0) process.exit(0);
+  }
+
+  /** Ends the process with its own code. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static async exitThree(x: number): Promise<number> {
+    await new Promise((r) => setTimeout(r, 5));
+    process.exit(3);
+    return x;
+  }
+
+  /** Calls process.exit and catches what stops it, then returns as if nothing happened. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static exitCaught(x: number): number {
+    try {
+      process.exit(0);
+    } catch {
+      // carry on
+    }
+    return x;
+  }
+
+  /** Returns a promise that never settles, with nothing else left to run. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static neverSettles(x: number): Promise<number> {
+    return new Promise<number>(() => void x);
+  }
+
+  /** Returns, leaving a timer that throws later: the outputs stand, the error is logged. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static throwLater(x: number): number {
+    setTimeout(() => {
+      throw new Error(`thrown from a timer after the task returned (${x})`);
+    }, 50);
+    return x;
+  }
+
+  /** Returns, leaving an interval running for ever: the process still ends. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static leaveInterval(x: number): number {
+    setInterval(() => {}, 1000);
+    return x;
+  }
+
+  /** Reads a Json input. */
+  @task({ inputs: { doc: Json }, outputs: Int })
+  static keys(doc: JsonRecord): number {
+    return Object.keys(doc).length;
+  }
+
+  /** Reads a File input. */
+  @task({ inputs: { f: File }, outputs: Int })
+  static size(f: File): number {
+    return f.path.length;
+  }
+}
