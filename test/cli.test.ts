@@ -81,6 +81,33 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
     expect(r.stderr).not.toContain("    at ");
   });
 
+  it("--project, --domain, --version, --image and --env are checked as Flyte checks them, naming the flag, before anything is written", async () => {
+    const cases: [string[], string][] = [
+      [["--project", "proj\nX"], `flytekit-ts: --project: expected a project id as Flyte takes it: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters, got "proj\\nX", which holds the character U+000A`],
+      [["--project", "My_Project"], `--project: expected a project id as Flyte takes it`],
+      [["--domain", "dev elopment"], `--domain: expected a domain id as Flyte takes it: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters, got "dev elopment", which holds a space`],
+      [["--version", "v1\n--evil"], `flytekit-ts: --version: expected a version of letters, digits and _ . - + : @ = (not starting with '-'), at most 255 characters, got "v1\\n--evil", which holds the character U+000A`],
+      [["--version", "--evil"], `--version: expected a version`],
+      [["--image", "ghcr.io/acme app:v1"], `flytekit-ts: --image: expected an image reference: [registry[:port]/]repository[:tag][@digest], the repository in lowercase, got "ghcr.io/acme app:v1", which holds a space`],
+      [["--image", "gpu=ghcr.io/Org/gpu:1"], `--image gpu: expected an image reference`],
+      [["--image", "img:1", "--env", "BAD NAME=1"], `--env: expected KEY=VALUE with KEY a variable name`],
+    ];
+    for (const [flags, message] of cases) {
+      const out = join(scratch(), "out");
+      const r = await cli(["package", "--output", join(out, "flyte-package.tgz"), ...(flags.includes("--image") ? [] : ["--image", "img:1"]), ...flags, "support/e2e-tasks.ts"]);
+      expect(r.code, flags.join(" ")).toBe(1);
+      expect(r.stderr, flags.join(" ")).toContain(message);
+      expect(existsSync(out), flags.join(" ")).toBe(false);
+      const serialized = await cli(["serialize", "--out", out, ...(flags.includes("--image") ? [] : ["--image", "img:1"]), ...flags, "support/e2e-tasks.ts"]);
+      expect(serialized.stderr, flags.join(" ")).toContain(message);
+      expect(existsSync(out), flags.join(" ")).toBe(false);
+    }
+    // What Flyte takes passes: a registry with a port, a digest, a version with + and :.
+    const out = join(scratch(), "out");
+    const ok = await cli(["serialize", "--out", out, "--project", "flytesnacks", "--domain", "development", "--version", "v1.2+build:7", "--image", "localhost:30000/acme/app_x:v1@sha256:" + "ab".repeat(32), "--image", GPU, "support/e2e-tasks.ts"]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
   it("bad usage is named: no --out, no module, an unknown command", async () => {
     expect((await cli(["serialize", "support/e2e-tasks.ts"])).stderr).toContain("flytekit-ts: serialize: --out DIR is required");
     expect((await cli(["serialize", "--out", scratch()])).stderr).toContain("flytekit-ts: serialize: no module given; name at least one module");

@@ -9,6 +9,7 @@ import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "@flytekit-ts/core/
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
 import { readFlags } from "./flags.js";
 import { fastPackage } from "./fast-package.js";
+import { checkEnvName, checkIdentifier, checkImage, checkVersion } from "./validate.js";
 
 const USAGE = `flytekit-ts ${VERSION}
 
@@ -84,13 +85,13 @@ function settingsFrom(options: Options, fastDestination?: string): Serialization
   for (const kv of options.flags.get("--env") ?? []) {
     const eq = kv.indexOf("=");
     if (eq <= 0) throw new CliError({ subject: "--env", expected: "KEY=VALUE", got: JSON.stringify(kv) });
-    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    env[checkEnvName(kv.slice(0, eq), kv)] = kv.slice(eq + 1);
   }
   return new SerializationSettings({
-    project: one(options, "--project"),
-    domain: one(options, "--domain"),
-    version: one(options, "--version"),
-    imageConfig: imagesFrom(options.flags.get("--image") ?? []),
+    project: checkIdentifier("--project", one(options, "--project")),
+    domain: checkIdentifier("--domain", one(options, "--domain")),
+    version: checkVersion(one(options, "--version")),
+    imageConfig: imagesFrom((options.flags.get("--image") ?? []).map(checkImage)),
     env: Object.keys(env).length === 0 ? undefined : env,
     fastSerialization: options.switches.has("--fast")
       ? { enabled: true, distribution: options.flags.get("--distribution")?.[0], destinationDir: options.flags.get("--dest-dir")?.[0] ?? fastDestination }
