@@ -11,6 +11,7 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     // Failures show whole messages: most assertions compare an error's text.
     chaiConfig: { truncateThreshold: 0 },

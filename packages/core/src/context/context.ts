@@ -2,10 +2,12 @@
 // the way (a scratch directory, files planned for upload). `dispatchExecute` receives one; a local
 // call and flytekit-ts-execute build it differently, and that is the only difference between them.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync } from "node:fs";
 import { basename, join } from "node:path";
+import { encode } from "../idl/codec.js";
+import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { joinUri, type Storage } from "../storage/storage.js";
+import { makeTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv } from "./secrets.js";
@@ -137,7 +139,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   /** Where large outputs go: Flyte's raw output prefix, or locally a temporary directory made on first use. */
   get rawOutputPrefix(): string {
     if (this.environment.rawOutputPrefix !== undefined) return this.environment.rawOutputPrefix;
-    return (this.localRaw ??= mkdtempSync(join(scratchBase(), "raw-")));
+    return (this.localRaw ??= makeTempDir("raw"));
   }
 
   get checkpointPath(): string | undefined {
@@ -158,7 +160,30 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   }
 
   get scratchDir(): string {
-    return (this.scratch ??= mkdtempSync(join(scratchBase(), `${(this.taskName || "context").replace(/[^\w.-]/g, "_").slice(0, 80)}-`)));
+    return (this.scratch ??= makeTempDir(this.taskName || "context"));
+  }
+
+  /** A new directory inside the scratch directory (for a download), removed with it. */
+  tempDir(prefix: string): string {
+    return mkdtempSync(join(this.scratchDir, `${prefix}-`));
+  }
+
+  /**
+   * The attempt is over: removes the directories it made (its scratch directory, its local raw
+   * output prefix), except one that a value in `outputs` still points into (a File the task
+   * returned), which stays until the process exits.
+   */
+  release(outputs?: LiteralMap): void {
+    const made = [this.scratch, this.localRaw].filter((d): d is string => d !== undefined);
+    if (made.length === 0) return;
+    // A uri in the outputs (a blob's, or a path inside a record's MessagePack) is written as it is.
+    const bytes = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
+    for (const dir of made) {
+      if (bytes !== undefined && bytes.includes(dir)) continue;
+      removeTempDir(dir);
+    }
+    this.scratch = undefined;
+    this.localRaw = undefined;
   }
 
   get signal(): AbortSignal {
@@ -189,11 +214,6 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   }
 }
 
-function scratchBase(): string {
-  const base = join(tmpdir(), "flytekit-ts");
-  mkdirSync(base, { recursive: true });
-  return base;
-}
 
 /**
  * What runs now: the running task's context (none in a script or a test), the services in force,

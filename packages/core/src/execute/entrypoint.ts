@@ -315,6 +315,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           .run(async () => {
             const literals = await running.dispatchExecute(inputs, context);
             for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
+            context.release(literals);
             return literals;
           })
           .catch((e: unknown) => {

@@ -96,6 +96,31 @@ function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: Execut
  */
 function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
   const context = caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services }) : caller.child(task.name, attempt, services);
+  // When the attempt ends, the directories it made go, except one a returned File lives in.
+  let result: LiteralMap | Promise<LiteralMap>;
+  try {
+    result = attemptWithTimeout(task, inputs, context);
+  } catch (e) {
+    context.release();
+    throw e;
+  }
+  if (!isThenable(result)) {
+    context.release(result);
+    return result;
+  }
+  return result.then(
+    (outputs) => {
+      context.release(outputs);
+      return outputs;
+    },
+    (e: unknown) => {
+      context.release();
+      throw e;
+    },
+  );
+}
+
+function attemptWithTimeout(task: LocallyRunnable, inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
   const timeout = task.metadata.timeout;
   if (timeout === undefined) return task.dispatchExecute(inputs, context);
   const ms = durationToMillis(timeout);

@@ -1,11 +1,12 @@
 import { type JsonObject } from "@bufbuild/protobuf";
 import { mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { defaultStorage } from "../storage/router.js";
+import { processTempDir } from "../storage/temp.js";
 import { isRemotePath, type Storage } from "../storage/storage.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
@@ -27,6 +28,8 @@ export interface BlobOptions {
   remoteSource?: string;
   /** The store a remote path is downloaded from; a value read by a task has its context's. Default: the process-wide stores. */
   storage?: Storage;
+  /** Where a download goes by default: a value read by a task downloads into its scratch directory. */
+  tempDir?: (prefix: string) => string;
 }
 
 /** What FlyteFile and FlyteDirectory share: a path or URI, and a way to have it here. */
@@ -34,12 +37,14 @@ abstract class Blob {
   readonly path: string;
   readonly remoteSource: string | undefined;
   readonly #storage: Storage | undefined;
+  readonly #tempDir: ((prefix: string) => string) | undefined;
 
   constructor(path: string, options: BlobOptions, what: string) {
     if (typeof path !== "string" || path === "") throw TypeTransformerError.forValue("a path or URI", path).at(what);
     this.path = path;
     this.remoteSource = options.remoteSource ?? (isRemotePath(path) ? path : undefined);
     this.#storage = options.storage;
+    this.#tempDir = options.tempDir;
   }
 
   protected abstract get isDirectory(): boolean;
@@ -51,11 +56,12 @@ abstract class Blob {
 
   /**
    * A local path to it: the path itself, or a copy downloaded (into `to`, default a new temporary
-   * directory) from the store it was read through.
+   * directory: inside the task's scratch directory for a value a task was given, removed when its
+   * call ends; else one removed when the process exits) from the store it was read through.
    */
   async download(to?: string): Promise<string> {
     if (!this.isRemote) return localPath(this.path);
-    const target = to ?? join(mkdtempSync(join(tmpdir(), "flytekit-ts-in-")), this.isDirectory ? "dir" : basename(new URL(this.path).pathname) || "file");
+    const target = to ?? join(this.#tempDir?.("in") ?? mkdtempSync(join(processTempDir(), "in-")), this.isDirectory ? "dir" : basename(new URL(this.path).pathname) || "file");
     await (this.#storage ?? defaultStorage).download(this.path, target);
     return target;
   }
@@ -147,7 +153,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
   }
 
   private native(uri: string, context: ConversionContext): T {
-    return new this.cls(uri, { storage: context.storage }) as T;
+    return new this.cls(uri, { storage: context.storage, tempDir: context.tempDir === undefined ? undefined : (prefix) => context.tempDir!(prefix) }) as T;
   }
 
   toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
@@ -195,6 +201,11 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
 
   override get textHint(): string {
     return "path or URI";
+  }
+
+  /** A file or directory is printed as where it is. */
+  override toText(value: unknown): string {
+    return value instanceof Blob ? value.path : super.toText(value);
   }
 
   override fromText(text: string): T {

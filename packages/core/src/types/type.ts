@@ -26,6 +26,11 @@ export interface ConversionContext {
   readonly storage: Storage;
   /** Plans local files for upload (in a container); without one, local paths stay as they are. */
   readonly uploads?: UploadPlanner;
+  /**
+   * A new directory for what a value fetches (a downloaded file), removed when the running task's
+   * call ends; without one, a directory removed when the process exits.
+   */
+  tempDir?(prefix: string): string;
 }
 
 /** Conversions outside a task: storage by the process-wide registrations, local paths kept. */
