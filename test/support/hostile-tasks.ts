@@ -2,7 +2,7 @@
 // guarantees.test.ts): a rejection nobody awaits, process.exit, a promise that never settles, a
 // timer that throws after the task returned. Loaded by flytekit-ts-execute in a process of its own.
 import { task } from "@flytekit-ts/decorators";
-import { File, Int, Json, type JsonRecord } from "@flytekit-ts/core";
+import { File, FlyteFile, Int, Json, type JsonRecord } from "@flytekit-ts/core";
 
 export class Hostile {
   /** Starts a promise that rejects, never awaits it, and returns in the same tick. */
@@ -85,7 +85,7 @@ export class Hostile {
 
   /** Reads a File input. */
   @task({ inputs: { f: File }, outputs: Int })
-  static size(f: File): number {
+  static size(f: FlyteFile): number {
     return f.path.length;
   }
 }
