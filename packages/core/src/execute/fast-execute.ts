@@ -2,24 +2,26 @@
 // pyflyte-fast-execute). It fetches the code tarball, unpacks it into the destination directory,
 // and runs the task's command there, telling it where the code came from.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
-import { untar } from "../archive/tar.js";
+import { gunzip, untar } from "../archive/tar.js";
 import { containerServices } from "../context/services.js";
 import { FlyteError } from "../errors/flyte-error.js";
 import { EXECUTE_COMMAND } from "../serialize/entrypoint-args.js";
 
-/** Unpacks a .tar.gz (or .tar) into a directory; refuses entries that would land outside it. */
-export function unpack(archive: Buffer, dest: string): void {
-  const tarBytes = archive[0] === 0x1f && archive[1] === 0x8b ? gunzipSync(archive) : archive;
+/**
+ * Unpacks a .tar.gz (or .tar) into a directory; refuses entries that would land outside it. The
+ * whole archive is read and checked before anything is written. `name` names the archive in errors.
+ */
+export function unpack(archive: Buffer, dest: string, name?: string): void {
+  const tarBytes = archive[0] === 0x1f && archive[1] === 0x8b ? gunzip(archive, name) : archive;
   const root = resolve(dest);
-  for (const entry of untar(tarBytes)) {
+  for (const entry of untar(tarBytes, name)) {
     const target = resolve(root, normalize(entry.path));
     if (isAbsolute(entry.path) || (target !== root && !target.startsWith(root + sep))) {
-      throw new FlyteError({ subject: `archive entry ${entry.path}`, problem: `refusing to unpack it: it is outside ${root}` });
+      throw new FlyteError({ subject: `${name === undefined ? "archive" : `archive ${name}`}, member '${entry.path}'`, problem: `refusing to unpack it: it is outside ${root}` });
     }
     if (entry.type === "directory") mkdirSync(target, { recursive: true });
     else {
@@ -52,8 +54,13 @@ export async function fastExecuteMain(argv: readonly string[]): Promise<number> 
   mkdirSync(dest, { recursive: true });
   const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-fast-")), "code.tar.gz");
   await containerServices().storage.download(distribution, local);
-  const { readFileSync } = await import("node:fs");
-  unpack(readFileSync(local), dest);
+  try {
+    unpack(readFileSync(local), dest, distribution);
+  } catch (e) {
+    if (!(e instanceof FlyteError)) throw e;
+    console.error(`flytekit-ts-fast-execute: ${e.message}`);
+    return 1;
+  }
 
   const args = [...command];
   const at = args.indexOf("--resolver");
