@@ -1,15 +1,15 @@
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { SQLite3Config, SQLite3Task, unarchiveFile } from "./index.js";
+import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
-import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
+import { currentContext, Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Track {
   @field(Int) TrackId!: number;
@@ -234,6 +234,50 @@ describe("unarchiveFile: damaged and hostile archives fail at once", () => {
     const notGzip = join(dir, "not.tgz");
     writeFileSync(notGzip, "SQLite format 3\0");
     expect(() => unarchiveFile(notGzip, join(dir, "x3"))).toThrow(`archive ${notGzip}: it is not valid gzip data: incorrect header check`);
+  });
+});
+
+describe("SQLite3Task: a uri that names a directory", () => {
+  const problem = (uri: string, dots: string) => `the database ${uri}: its path ends in '${dots}', which names a directory, not a database file; give the uri of the database file itself`;
+
+  it("is refused when the task is declared, local or remote, escaped or not", () => {
+    for (const [uri, dots] of [
+      ["/data/sub/..", ".."],
+      ["/data/.", "."],
+      ["..", ".."],
+      ["file:///data/sub/../", ".."],
+      ["https://example.org/data/..", ".."],
+      ["s3://bucket/data/%2e%2E?x=1", ".."],
+    ] as const) {
+      expect(() => new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri }) }), uri).toThrow(`task 'dots', ${problem(uri, dots)}`);
+    }
+    // A name with dots in it is a file name.
+    expect(() => new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/data/..db" }) })).not.toThrow();
+  });
+
+  it("is refused by the executor (a template from elsewhere), before anything is copied", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-dots-"));
+    // Named uniquely: the old executor copied `<dir>/sub/..` (all of dir) into the temporary folder's parent.
+    const sub = `flytekit-ts-dots-${Date.now()}-${process.pid}`;
+    const marker = `${sub}.db`;
+    writeFileSync(join(dir, marker), "not a database");
+    mkdirSync(join(dir, sub));
+    const template = toTaskTemplate(new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: join(dir, marker) }) }), settings);
+    try {
+      for (const [uri, dots] of [
+        [`${dir}/${sub}/..`, ".."],
+        [`${dir}/.`, "."],
+        [`file://${dir}/${sub}/..`, ".."],
+      ] as const) {
+        template.custom = { ...template.custom, uri };
+        await expect(new SQLite3TaskExecutor().executeFromModel(template, {}, currentContext()), uri).rejects.toThrow(`task 'dots', ${problem(uri, dots)}`);
+      }
+      expect(existsSync(join(tmpdir(), marker))).toBe(false);
+    } finally {
+      rmSync(join(tmpdir(), marker), { force: true });
+      rmSync(join(tmpdir(), sub), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
