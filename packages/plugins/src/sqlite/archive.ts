@@ -83,6 +83,9 @@ function membersOf(localPath: string, source: string): Member[] {
  */
 export function unarchiveFile(localPath: string, toDir: string, source: string = localPath): string {
   const members = membersOf(localPath, source);
+  // A member's path must stay in the archive: its first part would name the file it is written to.
+  const leaving = members.find((m) => m.path.startsWith("/") || m.path.split("/").includes(".."));
+  if (leaving !== undefined) throw new FlyteError({ subject: `archive ${source}, member '${leaving.path}'`, problem: "refusing to unpack it: it is outside the archive" });
   const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
   if (top.length !== 1) {
     throw new FlyteError({ subject: `archive ${source}`, problem: `Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!` });

@@ -178,6 +178,9 @@ describe("unarchiveFile", () => {
     damaged[40] = damaged[40]! ^ 0xff; // a byte of the database, inside the zip
     writeFileSync(join(dir, "damaged.zip"), damaged);
     expect(() => unarchiveFile(join(dir, "damaged.zip"), join(dir, "x5"), "https://example.org/damaged.zip")).toThrow(/damaged\.zip: t\.db is damaged \(its CRC-32 does not match\)/);
+    const escaping = join(dir, "escaping.zip");
+    writeFileSync(escaping, zipOf({ "../t.db": db }));
+    expect(() => unarchiveFile(escaping, join(dir, "x6"))).toThrow(`archive ${escaping}, member '../t.db': refusing to unpack it: it is outside the archive`);
     const one = join(dir, "one.zip");
     writeFileSync(one, zipOf({ "t.db": db }));
     mkdirSync(join(dir, "x4"));
