@@ -75,8 +75,27 @@ describe("flytekit-ts-fast-execute", () => {
     const dest = join(area.dir, "dest");
     const r = await runProcess(process.execPath, [FAST_BIN, "--additional-distribution", tarball, "--dest-dir", dest, "--", "true"], { env: cleanEnv() });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("archive entry ../escape.txt: refusing to unpack it: it is outside ");
+    expect(r.stderr).toContain(`flytekit-ts-fast-execute: archive ${tarball}, member '../escape.txt': refusing to unpack it: it is outside `);
     expect(readdirSync(area.dir)).not.toContain("escape.txt");
+  });
+
+  it("fails at once, saying so, on a tarball whose header is damaged (a negative size made it loop forever)", async () => {
+    const area = workArea();
+    const tarball = join(area.dir, "hostile.tar.gz");
+    const h = tarOf({ "evil.ts": Buffer.alloc(0) }).subarray(0, 512);
+    h.write("-0000001000\0", 124, "latin1");
+    h.fill(" ", 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+    writeFileSync(tarball, gzipSync(Buffer.concat([h, Buffer.alloc(1024)])));
+    const dest = join(area.dir, "dest");
+    const r = await runProcess(process.execPath, [FAST_BIN, "--additional-distribution", tarball, "--dest-dir", dest, "--", "true"], { env: cleanEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `flytekit-ts-fast-execute: archive ${tarball}, member 'evil.ts': its header (at byte 0) is damaged: the size field "-0000001000" is not a non-negative octal number`,
+    );
+    expect(readdirSync(dest)).toEqual([]);
   });
 
   it("names what is missing from its arguments", async () => {

@@ -81,5 +81,5 @@ export type { FastSerialization, SerializationSettingsSpec } from "./serialize/s
 
 // Errors' machinery; archives; loading TypeScript.
 export { brand, formatError, quote } from "./errors/flyte-error.js";
-export { crc32, gzip, tar, untar } from "./archive/tar.js";
+export { crc32, gunzip, GUNZIP_LIMIT, gzip, tar, untar, type TarEntry } from "./archive/tar.js";
 export { registerTypeScriptLoader } from "./loader/register.js";

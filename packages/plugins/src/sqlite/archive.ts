@@ -2,10 +2,10 @@
 // from the file name (.zip, .tar, .tar.gz / .tgz), and exactly one entry at the top of the archive,
 // which is the database.
 import { FlyteError } from "@flytekit-ts/core";
-import { crc32, untar } from "@flytekit-ts/core/internal";
+import { crc32, gunzip, untar } from "@flytekit-ts/core/internal";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { gunzipSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 
 /** A file in an archive. */
 interface Member {
@@ -60,8 +60,8 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
   return members;
 }
 
-function tarMembers(tar: Buffer): Member[] {
-  return untar(tar).map((e) => ({ path: e.path, isDirectory: e.type === "directory", data: () => e.data }));
+function tarMembers(tar: Buffer, source: string): Member[] {
+  return untar(tar, source).map((e) => ({ path: e.path, isDirectory: e.type === "directory", data: () => e.data }));
 }
 
 /** The members of an archive, by its file name's extension (as Python's shutil.unpack_archive). */
@@ -69,8 +69,8 @@ function membersOf(localPath: string, source: string): Member[] {
   const name = basename(localPath).toLowerCase();
   const bytes = () => readFileSync(localPath);
   if (name.endsWith(".zip")) return unzip(bytes(), source);
-  if (name.endsWith(".tar")) return tarMembers(bytes());
-  if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) return tarMembers(gunzipSync(bytes()));
+  if (name.endsWith(".tar")) return tarMembers(bytes(), source);
+  if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) return tarMembers(gunzip(bytes(), source), source);
   if (/\.(tar\.bz2|tbz2|tar\.xz|txz)$/.test(name)) {
     throw new FlyteError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}': bz2 and xz archives are not supported by flytekit-ts`, fix: "use .zip or .tar.gz" });
   }
@@ -83,6 +83,9 @@ function membersOf(localPath: string, source: string): Member[] {
  */
 export function unarchiveFile(localPath: string, toDir: string, source: string = localPath): string {
   const members = membersOf(localPath, source);
+  // A member's path must stay in the archive: its first part would name the file it is written to.
+  const leaving = members.find((m) => m.path.startsWith("/") || m.path.split("/").includes(".."));
+  if (leaving !== undefined) throw new FlyteError({ subject: `archive ${source}, member '${leaving.path}'`, problem: "refusing to unpack it: it is outside the archive" });
   const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
   if (top.length !== 1) {
     throw new FlyteError({ subject: `archive ${source}`, problem: `Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!` });

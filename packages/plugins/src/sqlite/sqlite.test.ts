@@ -1,14 +1,15 @@
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { SQLite3Config, SQLite3Task, unarchiveFile } from "./index.js";
+import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
-import { Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
+import { currentContext, Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Track {
   @field(Int) TrackId!: number;
@@ -177,10 +178,109 @@ describe("unarchiveFile", () => {
     damaged[40] = damaged[40]! ^ 0xff; // a byte of the database, inside the zip
     writeFileSync(join(dir, "damaged.zip"), damaged);
     expect(() => unarchiveFile(join(dir, "damaged.zip"), join(dir, "x5"), "https://example.org/damaged.zip")).toThrow(/damaged\.zip: t\.db is damaged \(its CRC-32 does not match\)/);
+    const escaping = join(dir, "escaping.zip");
+    writeFileSync(escaping, zipOf({ "../t.db": db }));
+    expect(() => unarchiveFile(escaping, join(dir, "x6"))).toThrow(`archive ${escaping}, member '../t.db': refusing to unpack it: it is outside the archive`);
     const one = join(dir, "one.zip");
     writeFileSync(one, zipOf({ "t.db": db }));
     mkdirSync(join(dir, "x4"));
     expect(unarchiveFile(one, join(dir, "x4"))).toBe(join(dir, "x4", "_arch", "t.db"));
+  });
+});
+
+/** A tar header (ustar, a regular file) with the size field's text as given and a right checksum, unless told. */
+function tarHeader(name: string, sizeField: string, checksum?: string): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100);
+  h.write("0000644\0", 100);
+  h.write(sizeField, 124, 12, "latin1");
+  h.fill(" ", 148, 156);
+  h.write("0", 156);
+  h.write("ustar\0", 257);
+  h.write("00", 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(checksum ?? `${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+  return h;
+}
+
+describe("unarchiveFile: damaged and hostile archives fail at once", () => {
+  it("a .tar.gz whose header has a negative size (which made the reader loop forever), read from a file or over HTTP", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unarchive-evil-"));
+    const hostile = gzipSync(Buffer.concat([tarHeader("evil.db", "-0000001000"), Buffer.alloc(1024)]));
+    expect(hostile.length).toBeLessThan(100);
+    const local = join(dir, "evil.tar.gz");
+    writeFileSync(local, hostile);
+    const problem = `member 'evil.db': its header (at byte 0) is damaged: the size field "-0000001000" is not a non-negative octal number`;
+    expect(() => unarchiveFile(local, join(dir, "x1"))).toThrow(`archive ${local}, ${problem}`);
+    const server = createServer((_req, res) => res.end(hostile));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const uri = `http://127.0.0.1:${(server.address() as { port: number }).port}/evil.tar.gz`;
+      const t = new SQLite3Task({ name: "evil", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri, compressed: true }) });
+      await expect(t.invoke({})).rejects.toThrow(`task 'evil', the database ${uri}: could not read it: archive ${uri}, ${problem}`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a header whose checksum does not match, data past the archive's end, bytes that are not gzip", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unarchive-damaged-"));
+    const checksum = join(dir, "checksum.tar");
+    writeFileSync(checksum, Buffer.concat([tarHeader("t.db", "00000000000\0", "0000777\0"), Buffer.alloc(1024)]));
+    expect(() => unarchiveFile(checksum, join(dir, "x1"))).toThrow(`archive ${checksum}: it is not a tar archive, or it is damaged: the first header's checksum does not match`);
+    const truncated = join(dir, "truncated.tar.gz");
+    writeFileSync(truncated, gzipSync(Buffer.concat([tarHeader("t.db", "00000100000\0"), Buffer.alloc(1024)])));
+    expect(() => unarchiveFile(truncated, join(dir, "x2"))).toThrow(
+      `archive ${truncated}, member 't.db': its data (32768 bytes from byte 512) runs past the end of the archive (1536 bytes): the archive is truncated or damaged`,
+    );
+    const notGzip = join(dir, "not.tgz");
+    writeFileSync(notGzip, "SQLite format 3\0");
+    expect(() => unarchiveFile(notGzip, join(dir, "x3"))).toThrow(`archive ${notGzip}: it is not valid gzip data: incorrect header check`);
+  });
+});
+
+describe("SQLite3Task: a uri that names a directory", () => {
+  const problem = (uri: string, dots: string) => `the database ${uri}: its path ends in '${dots}', which names a directory, not a database file; give the uri of the database file itself`;
+
+  it("is refused when the task is declared, local or remote, escaped or not", () => {
+    for (const [uri, dots] of [
+      ["/data/sub/..", ".."],
+      ["/data/.", "."],
+      ["..", ".."],
+      ["file:///data/sub/../", ".."],
+      ["https://example.org/data/..", ".."],
+      ["s3://bucket/data/%2e%2E?x=1", ".."],
+    ] as const) {
+      expect(() => new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri }) }), uri).toThrow(`task 'dots', ${problem(uri, dots)}`);
+    }
+    // A name with dots in it is a file name.
+    expect(() => new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/data/..db" }) })).not.toThrow();
+  });
+
+  it("is refused by the executor (a template from elsewhere), before anything is copied", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-dots-"));
+    // Named uniquely: the old executor copied `<dir>/sub/..` (all of dir) into the temporary folder's parent.
+    const sub = `flytekit-ts-dots-${Date.now()}-${process.pid}`;
+    const marker = `${sub}.db`;
+    writeFileSync(join(dir, marker), "not a database");
+    mkdirSync(join(dir, sub));
+    const template = toTaskTemplate(new SQLite3Task({ name: "dots", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: join(dir, marker) }) }), settings);
+    try {
+      for (const [uri, dots] of [
+        [`${dir}/${sub}/..`, ".."],
+        [`${dir}/.`, "."],
+        [`file://${dir}/${sub}/..`, ".."],
+      ] as const) {
+        template.custom = { ...template.custom, uri };
+        await expect(new SQLite3TaskExecutor().executeFromModel(template, {}, currentContext()), uri).rejects.toThrow(`task 'dots', ${problem(uri, dots)}`);
+      }
+      expect(existsSync(join(tmpdir(), marker))).toBe(false);
+    } finally {
+      rmSync(join(tmpdir(), marker), { force: true });
+      rmSync(join(tmpdir(), sub), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

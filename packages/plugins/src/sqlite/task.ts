@@ -47,6 +47,26 @@ export class SQLite3Config {
   }
 }
 
+/**
+ * The name a database uri's path ends in, as written: "." and ".." are kept (a URL parser would
+ * resolve them away), percent-escapes decoded. Such a uri names a directory, not a database file.
+ */
+function writtenFileName(uri: string): string {
+  if (!isRemotePath(uri)) return basename(uri);
+  const path = uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/[?#].*$/, "");
+  try {
+    return decodeURIComponent(basename(path));
+  } catch {
+    return basename(path);
+  }
+}
+
+/** Why a database uri cannot be a database file's, or undefined: its path ends in "." or "..", which would copy a directory. */
+function directoryUriProblem(uri: string): string | undefined {
+  const name = writtenFileName(uri);
+  return name === "." || name === ".." ? `its path ends in '${name}', which names a directory, not a database file` : undefined;
+}
+
 /** What a SQLite3Task takes: flytekit's parameters, in camelCase. */
 export interface SQLite3TaskInit extends Omit<CustomizedContainerTaskInit<SQLite3Config>, "executorType" | "taskType" | "inputs" | "outputs"> {
   /** The query; `{{ .inputs.name }}` placeholders are filled with the inputs (flytekit's rules). */
@@ -104,6 +124,8 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
       taskType: SQLite3Task.TASK_TYPE,
       containerImage: containerImage ?? process.env.FLYTE_INTERNAL_IMAGE,
     });
+    const uriProblem = directoryUriProblem(init.taskConfig.uri);
+    if (uriProblem !== undefined) throw new TaskDefinitionError({ task, subject: `the database ${init.taskConfig.uri}`, problem: uriProblem, fix: "give the uri of the database file itself" });
     this.queryTemplate = normalizeQueryTemplate(queryTemplate, { task });
     // The executor fills every placeholder with an input and uses every input (flytekit's rule): check it now.
     const placeholders = queryPlaceholders(this.queryTemplate);
@@ -188,9 +210,14 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
         fix: "declare rowType (a record class, or Json) to get the rows",
       });
     }
+    const uri = custom.uri;
+    // A template may come from elsewhere (flytekit does not check this). Downloaded, a uri ending in
+    // "." would copy a directory into the temporary folder, one ending in ".." into its parent, where
+    // nothing removes it.
+    const uriProblem = directoryUriProblem(uri);
+    if (uriProblem !== undefined) throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: uriProblem, fix: "give the uri of the database file itself" });
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
     try {
-      const uri = custom.uri;
       // The file's own name (flytekit's os.path.basename): an archive's format is read from it.
       const fileName = (isRemotePath(uri) ? basename(new URL(uri).pathname) : basename(uri)) || "database.db";
       let local = join(dir, fileName);
