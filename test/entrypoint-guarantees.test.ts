@@ -3,13 +3,14 @@
 // read is a SYSTEM error that Flyte does not retry. Each test runs the entrypoint as its own process.
 import { create, toBinary } from "@bufbuild/protobuf";
 import { ImageConfig, Int, SerializationSettings, Str, taskOf, TaskInputError, toTaskTemplate } from "@flytekit-ts/core";
-import { ContainerError_Kind, ExecutionError_ErrorKind, LiteralMapSchema, LiteralSchema, TaskTemplateSchema } from "@flytekit-ts/core/idl";
+import { ContainerError_Kind, decode, ExecutionError_ErrorKind, LiteralMapSchema, LiteralSchema, TaskTemplateSchema } from "@flytekit-ts/core/idl";
 import { containerServices, fromLiteralMap, literalMapOf, TaskExecutionContext, toLiteralMap } from "@flytekit-ts/core/internal";
 import { task } from "@flytekit-ts/decorators";
-import { writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanEnv, EXECUTE_BIN, executeArgs, readOutputs, runExecute, runProcess, workArea } from "./support/execute.js";
+import { cleanEnv, EXECUTE_BIN, executeArgs, readOutputs, runExecute, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
 import { Greet } from "./support/greet-tasks.js";
 
 const MODULE = "support/hostile-tasks.ts";
@@ -100,6 +101,39 @@ describe("a container never reports a false success", () => {
     const r = await run("Hostile.leaveInterval", x7(), { FLYTEKIT_TS_EXIT_GRACE_MS: "100" });
     expect(r.files, r.stderr).toEqual(["outputs.pb"]);
     expect(r.code).toBe(0);
+  });
+});
+
+describe("kill -9 while the outputs are written", () => {
+  it("never leaves a torn outputs.pb: there is none, or a whole one", async () => {
+    let killedMidWrite = 0;
+    for (let round = 0; round < 6; round++) {
+      const area = workArea(x7());
+      const child = spawn(process.execPath, [EXECUTE_BIN, ...executeArgs(area, MODULE, "Hostile.bigOutput")], { cwd: TEST_ROOT, env: cleanEnv(), stdio: "ignore" });
+      const exited = new Promise((r) => child.on("exit", r));
+      // Watch the output prefix; kill the moment a write starts (a temporary file appears), or at a
+      // fixed moment in the later rounds (before the task has finished, or about when it writes).
+      const deadline = round < 4 ? undefined : Date.now() + (round === 4 ? 150 : 450);
+      for (;;) {
+        const files = existsSync(area.out) ? readdirSync(area.out) : [];
+        if (files.some((f) => f.endsWith(".tmp"))) {
+          killedMidWrite++;
+          break;
+        }
+        if (files.includes("outputs.pb") || (deadline !== undefined && Date.now() > deadline) || child.exitCode !== null) break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      child.kill("SIGKILL");
+      await exited;
+      const files = existsSync(area.out) ? readdirSync(area.out) : [];
+      expect(files.filter((f) => !f.endsWith(".tmp"))).toEqual(files.includes("outputs.pb") ? ["outputs.pb"] : []);
+      if (files.includes("outputs.pb")) {
+        const outputs = fromLiteralMap({ o0: Str }, decode(LiteralMapSchema, readFileSync(join(area.out, "outputs.pb"))), "output") as { o0: string };
+        expect(outputs.o0.length).toBe(48 * 1024 * 1024);
+      }
+    }
+    // The watch caught a write in progress at least once, so a kill did land during one.
+    expect(killedMidWrite).toBeGreaterThan(0);
   });
 });
 

@@ -2,7 +2,7 @@
 // guarantees.test.ts): a rejection nobody awaits, process.exit, a promise that never settles, a
 // timer that throws after the task returned. Loaded by flytekit-ts-execute in a process of its own.
 import { task } from "@flytekit-ts/decorators";
-import { File, FlyteFile, Int, Json, type JsonRecord } from "@flytekit-ts/core";
+import { File, FlyteFile, Int, Json, Str, type JsonRecord } from "@flytekit-ts/core";
 
 export class Hostile {
   /** Starts a promise that rejects, never awaits it, and returns in the same tick. */
@@ -75,6 +75,12 @@ export class Hostile {
   static leaveInterval(x: number): number {
     setInterval(() => {}, 1000);
     return x;
+  }
+
+  /** Returns 48 MiB: long enough to write that a kill can land during it. */
+  @task({ inputs: { x: Int }, outputs: Str })
+  static bigOutput(x: number): string {
+    return String(x % 10).repeat(48 * 1024 * 1024);
   }
 
   /** Reads a Json input. */

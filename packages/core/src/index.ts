@@ -28,7 +28,7 @@ export { PodTemplate } from "./tasks/pod-template.js";
 export { DeckField, type TaskDocs } from "./tasks/docs.js";
 
 // Errors, in one format (see DESIGN.md); `instanceof` holds across copies of the package.
-export { FlyteError, type ErrorFields } from "./errors/flyte-error.js";
+export { DocumentError, FlyteError, type ErrorFields } from "./errors/flyte-error.js";
 export {
   IgnoreOutputs,
   NotRunnableLocallyError,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Directory, File, FlyteDirectory, FlyteFile } from "./blob.js";
+import { describeValue } from "./describe.js";
 import { decodeMsgpack, MsgpackWriter } from "./msgpack.js";
 import { errorOf, overTheWire, roundTrip } from "./testing.js";
 
@@ -46,7 +47,7 @@ describe("File and Directory", () => {
 
   it("write a directory and refuse a file where a directory is declared, and the reverse", () => {
     expect((roundTrip(Directory, new FlyteDirectory(dir)) as FlyteDirectory).path).toBe(dir);
-    expect(errorOf(() => Directory.toLiteral(file)).message).toBe(`value: expected Directory, got ${JSON.stringify(file)} (string): ${file} is a file`);
+    expect(errorOf(() => Directory.toLiteral(file)).message).toBe(`value: expected Directory, got ${describeValue(file)}: ${file} is a file`);
     expect(errorOf(() => File.toLiteral(dir)).message).toBe(`value: expected File, got ${JSON.stringify(dir)} (string): ${dir} is a directory`);
     expect(errorOf(() => File.fromLiteral(Directory.toLiteral(dir))).message).toMatch(/expected File, got a blob literal .*: it is a directory/);
   });
@@ -54,7 +55,7 @@ describe("File and Directory", () => {
   it("refuse a local path with nothing there", () => {
     const missing = join(dir, "nope.txt");
     expect(errorOf(() => File.toLiteral(missing)).message).toBe(
-      `value: expected File, got ${JSON.stringify(missing)} (string): there is nothing at ${missing}`,
+      `value: expected File, got ${describeValue(missing)}: there is nothing at ${missing}`,
     );
     expect(errorOf(() => File.toLiteral(42)).message).toBe("value: expected File, got 42 (number)");
   });

@@ -2,6 +2,7 @@ import { type JsonObject } from "@bufbuild/protobuf";
 import { mkdtempSync, statSync } from "node:fs";
 
 import { basename, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { create } from "../idl/codec.js";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
@@ -17,9 +18,33 @@ import { FlyteType, conversionNow, type ConversionContext } from "./type.js";
 
 export { isRemotePath };
 
-function localPath(path: string): string {
-  const p = path.startsWith("file://") ? new URL(path).pathname : path;
+/** The local path of a path or file:// URI; a URI that names no path here is a TypeTransformerError. */
+function localPath(path: string, what: string): string {
+  let p = path;
+  if (path.startsWith("file://")) {
+    try {
+      p = fileURLToPath(path);
+    } catch (e) {
+      throw TypeTransformerError.forValue(what, path, `not a file:// URI of a path on this machine (${(e as Error).message})`);
+    }
+  }
+  if (p.includes("\0")) throw TypeTransformerError.forValue(what, path, "a path with a NUL character in it");
   return isAbsolute(p) ? p : resolve(p);
+}
+
+/** The file name at the end of a remote URI ("file" when it has none), its query and fragment left out. */
+function remoteName(uri: string): string {
+  const name = basename(uri.replace(/[?#].*$/s, "").replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ""));
+  return name === "" || name === "." || name === ".." ? "file" : decodeName(name);
+}
+
+function decodeName(name: string): string {
+  try {
+    const decoded = decodeURIComponent(name);
+    return decoded.includes("/") || decoded.includes("\0") || decoded === "." || decoded === ".." ? name : decoded;
+  } catch {
+    return name;
+  }
 }
 
 /** How a file or directory was made: where it is, where it came from, and the store it is read from. */
@@ -60,8 +85,8 @@ abstract class Blob {
    * call ends; else one removed when the process exits) from the store it was read through.
    */
   async download(to?: string): Promise<string> {
-    if (!this.isRemote) return localPath(this.path);
-    const target = to ?? join(this.#tempDir?.("in") ?? mkdtempSync(join(processTempDir(), "in-")), this.isDirectory ? "dir" : basename(new URL(this.path).pathname) || "file");
+    if (!this.isRemote) return localPath(this.path, this.isDirectory ? "Directory" : "File");
+    const target = to ?? join(this.#tempDir?.("in") ?? mkdtempSync(join(processTempDir(), "in-")), this.isDirectory ? "dir" : remoteName(this.path));
     await (this.#storage ?? defaultStorage).download(this.path, target);
     return target;
   }
@@ -142,8 +167,9 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
       path = value.path;
     } else throw TypeTransformerError.forValue(this.name, value);
     if (path === "") throw TypeTransformerError.forValue(this.name, value, "an empty path");
+
     if (isRemotePath(path)) return path;
-    const local = localPath(path);
+    const local = localPath(path, this.name);
     const stat = statSync(local, { throwIfNoEntry: false });
     if (stat === undefined) throw TypeTransformerError.forValue(this.name, value, `there is nothing at ${local}`);
     if (this.isDirectory !== stat.isDirectory()) {
@@ -169,6 +195,7 @@ export class BlobType<T extends FlyteFile | FlyteDirectory> extends FlyteType<T,
         throw this.cannotRead(literal, dim === BlobType_BlobDimensionality.MULTIPART ? "it is a directory" : "it is a single file");
       }
       if (blob.uri === "") throw this.cannotRead(literal, "its uri is empty");
+      if (blob.uri.includes("\0")) throw this.cannotRead(literal, "its uri has a NUL character in it");
       return this.native(blob.uri, context);
     }
     throw this.cannotRead(literal);
