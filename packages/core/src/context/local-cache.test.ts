@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionTask } from "../tasks/function-form.js";
 import { Cache } from "../tasks/cache.js";
-import { DiskCacheStore, LocalCache } from "./local-cache.js";
-import { Dict, Int, Str } from "../index.js";
+import { DiskCacheStore, LocalCache, type LocalCacheStore } from "./local-cache.js";
+import { Dict, Int, Str, withServices, type LogLevel } from "../index.js";
 
 let dir: string;
 const env = { ...process.env };
@@ -22,6 +22,32 @@ beforeEach(() => {
 afterEach(() => {
   process.env = { ...env };
 });
+
+/** Log lines collected through the services' logSink, and the warnings among them. */
+function lines() {
+  const seen: string[] = [];
+  return { seen, warnings: () => seen.filter((l) => l.includes(" WARN ")), logSink: (_l: LogLevel, line: string) => void seen.push(line) };
+}
+
+/** The one entry file in `where`. */
+function entryIn(where: string): string {
+  const files = readdirSync(where).filter((f) => f.endsWith(".pb"));
+  expect(files).toHaveLength(1);
+  return join(where, files[0]!);
+}
+
+/** A cached square, counting the times it runs. */
+function square() {
+  let calls = 0;
+  const t = functionTask({ name: "square", inputs: { n: Int }, outputs: Int, cache: true, cacheVersion: "1" }, ({ n }) => {
+    calls++;
+    return Number(n) ** 2;
+  });
+  return { t, calls: () => calls };
+}
+
+/** Root writes through a chmod; what a mode bit should stop is tested only as another user. */
+const root = process.getuid?.() === 0;
 
 function counted<T>(name: string, options: Record<string, unknown>, body: (inputs: { a: number | bigint; b: number | bigint }) => T) {
   let calls = 0;
@@ -170,4 +196,90 @@ describe("DiskCacheStore", () => {
     expect(reads).toBeGreaterThan(0);
     expect(readdirSync(storeDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 });
+});
+
+describe("a cache that cannot be written", () => {
+  it("returns the result when its directory cannot be made, and warns once, naming it, the OS error and the fix", () => {
+    // A directory under a regular file cannot be made, even by root (ENOTDIR).
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const cacheDir = join(file, "cache");
+    process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = cacheDir;
+    const log = lines();
+    const { t, calls } = counted("unwritable", { cache: true, cacheVersion: "1" }, ({ a, b }) => Number(a) + Number(b));
+    withServices({ logSink: log.logSink }, () => {
+      expect(t({ a: 1, b: 2 })).toBe(3);
+      expect(t({ a: 1, b: 2 })).toBe(3);
+      expect(t({ a: 2, b: 2 })).toBe(4);
+    });
+    expect(calls()).toBe(3);
+    expect(log.warnings()).toHaveLength(1);
+    const [warning] = log.warnings();
+    expect(warning).toContain(`local cache '${cacheDir}'`);
+    expect(warning).toContain("ENOTDIR");
+    expect(warning).toContain("FLYTEKIT_TS_LOCAL_CACHE_DIR");
+    expect(warning).toContain("FLYTE_LOCAL_CACHE_ENABLED=false");
+  });
+
+  it("returns the result when HOME cannot hold the default directory (as in many CI containers)", () => {
+    const home = join(dir, "home");
+    writeFileSync(home, "");
+    delete process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR;
+    process.env.HOME = home;
+    const log = lines();
+    const { t, calls } = square();
+    withServices({ logSink: log.logSink }, () => {
+      expect(t({ n: 5 })).toBe(25);
+      expect(t({ n: 5 })).toBe(25);
+    });
+    expect(calls()).toBe(2);
+    expect(log.warnings()).toHaveLength(1);
+    expect(log.warnings()[0]).toContain(`local cache '${join(home, ".flytekit-ts", "local-cache")}'`);
+  });
+
+  it.skipIf(root)("returns the result when its directory is read-only, and warns once", () => {
+    const cacheDir = join(dir, "read-only");
+    mkdirSync(cacheDir, { mode: 0o500 });
+    process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = cacheDir;
+    const log = lines();
+    const { t, calls } = square();
+    try {
+      withServices({ logSink: log.logSink }, () => {
+        expect(t({ n: 4 })).toBe(16);
+        expect(t({ n: 4 })).toBe(16);
+      });
+    } finally {
+      chmodSync(cacheDir, 0o700);
+    }
+    expect(calls()).toBe(2);
+    expect(log.warnings()).toHaveLength(1);
+    expect(log.warnings()[0]).toContain("EACCES");
+  });
+
+  it("treats a store that throws, reading or writing, as a miss, and returns the result", () => {
+    const broken: LocalCacheStore = {
+      get() {
+        throw new Error("EIO: i/o error, read");
+      },
+      set() {
+        throw new Error("ENOSPC: no space left on device, write");
+      },
+      clear() {},
+    };
+    const log = lines();
+    const { t, calls } = square();
+    withServices({ logSink: log.logSink, localCache: new LocalCache({ store: broken }) }, () => expect(t({ n: 6 })).toBe(36));
+    expect(calls()).toBe(1);
+    expect(log.warnings().join("\n")).toContain("EIO: i/o error");
+    expect(log.warnings().join("\n")).toContain("ENOSPC: no space left");
+  });
+
+  it.skipIf(root)("treats an entry it may not read as a miss", () => {
+    const { t, calls } = square();
+    t({ n: 7 });
+    chmodSync(entryIn(dir), 0o000);
+    const log = lines();
+    withServices({ logSink: log.logSink }, () => expect(t({ n: 7 })).toBe(49));
+    expect(calls()).toBe(2);
+  });
 });

@@ -1,19 +1,43 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { formatError } from "../errors/flyte-error.js";
 
-/** Where cached outputs live: bytes by key. */
+/** Where a store tells of a problem it worked around (a miss, a result not stored): a line to log. */
+export type CacheWarn = (message: string) => void;
+
+/**
+ * Where cached outputs live: bytes by key. A cache must never cost a caller its result: a store
+ * that cannot read or write tells `warn` (when given) and goes on as if the entry were missing.
+ */
 export interface LocalCacheStore {
-  /** The bytes stored under `key`, or undefined (missing or unreadable). Never throws. */
-  get(key: string): Uint8Array | undefined;
-  /** Stores bytes under `key`; a concurrent reader sees the old entry or the new one, never a torn one. */
-  set(key: string, value: Uint8Array): void;
+  /** The bytes stored under `key`, or undefined (missing, unreadable or damaged: a miss). Never throws. */
+  get(key: string, warn?: CacheWarn): Uint8Array | undefined;
+  /**
+   * Stores bytes under `key`; a concurrent reader sees the old entry or the new one, never a torn
+   * one. Never throws: what cannot be stored is told to `warn` and is simply not cached.
+   */
+  set(key: string, value: Uint8Array, warn?: CacheWarn): void;
   /** Removes every entry. */
   clear(): void;
 }
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
+
+/** How to get a local cache that works, for a warning that it does not. */
+const FIX = "set FLYTEKIT_TS_LOCAL_CACHE_DIR to a writable directory, or FLYTE_LOCAL_CACHE_ENABLED=false to turn the local cache off";
+
+/** Problems told already, by directory and kind: each is told once per process. */
+const told = new Set<string>();
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function errorCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
 
 /** A directory of files, one per key, each written to a temporary file and renamed into place. */
 export class DiskCacheStore implements LocalCacheStore {
@@ -27,30 +51,22 @@ export class DiskCacheStore implements LocalCacheStore {
     return join(this.dir, `${name}.pb`);
   }
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string, warn?: CacheWarn): Uint8Array | undefined {
     try {
       return readFileSync(this.fileOf(key));
-    } catch {
+    } catch (e) {
+      // Nothing stored, or no directory yet: a plain miss. Anything else is worth a word.
+      const code = errorCode(e);
+      if (code !== "ENOENT" && code !== "ENOTDIR") this.tell(warn, "read", `cannot read a result, so it is a miss: ${errorText(e)}`);
       return undefined;
     }
   }
 
-  set(key: string, value: Uint8Array): void {
-    if (!this.made) {
-      mkdirSync(this.dir, { recursive: true });
-      this.made = true;
-    }
+  set(key: string, value: Uint8Array, warn?: CacheWarn): void {
     const target = this.fileOf(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      try {
-        writeFileSync(temp, value);
-      } catch (e) {
-        // The directory went away since it was made (another store cleared it): make it again.
-        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-        mkdirSync(this.dir, { recursive: true });
-        writeFileSync(temp, value);
-      }
+      this.writeTemp(temp, value);
       renameSync(temp, target);
     } catch (e) {
       try {
@@ -58,8 +74,32 @@ export class DiskCacheStore implements LocalCacheStore {
       } catch {
         // nothing was written
       }
-      throw e;
+      this.tell(warn, "write", `cannot store results, so they are not cached: ${errorText(e)}`, FIX);
     }
+  }
+
+  private writeTemp(temp: string, value: Uint8Array): void {
+    if (!this.made) {
+      mkdirSync(this.dir, { recursive: true });
+      this.made = true;
+    }
+    try {
+      writeFileSync(temp, value, { flag: "wx" });
+    } catch (e) {
+      // The directory went away since it was made (another store cleared it): make it again.
+      if (errorCode(e) !== "ENOENT") throw e;
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temp, value, { flag: "wx" });
+    }
+  }
+
+  /** Tells `warn` of a problem, once per process for this directory and kind of problem. */
+  private tell(warn: CacheWarn | undefined, kind: string, problem: string, fix?: string): void {
+    if (warn === undefined) return;
+    const once = `${resolve(this.dir)}\0${kind}`;
+    if (told.has(once)) return;
+    told.add(once);
+    warn(formatError({ subject: `local cache '${this.dir}'`, problem, fix }));
   }
 
   clear(): void {
@@ -68,15 +108,26 @@ export class DiskCacheStore implements LocalCacheStore {
   }
 }
 
-/** The default cache directory: `~/.flytekit-ts/local-cache`. */
-export function defaultLocalCacheDir(): string {
-  return join(homedir(), ".flytekit-ts", "local-cache");
+/**
+ * The default cache directory: `~/.flytekit-ts/local-cache`, home being the HOME (on Windows,
+ * USERPROFILE) of the environment given, else the process's.
+ */
+export function defaultLocalCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const home = (process.platform === "win32" ? env.USERPROFILE : env.HOME) || homedir();
+  return join(home, ".flytekit-ts", "local-cache");
 }
 
 /** flytekit's reading of a boolean setting: set and not one of false, 0, off, no (so "" is false). */
 function flag(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   return value !== "" && !["false", "0", "off", "no"].includes(value.toLowerCase());
+}
+
+/** What is in force for a cached call: whether to look results up, whether to replace them, where they are. */
+export interface LocalCacheConfig {
+  readonly enabled: boolean;
+  readonly overwrite: boolean;
+  readonly store: LocalCacheStore;
 }
 
 /**
@@ -99,7 +150,7 @@ export class LocalCache {
   ) {}
 
   /** What is in force for a call whose services' environment is `env`. */
-  configFor(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; overwrite: boolean; store: LocalCacheStore } {
+  configFor(env: NodeJS.ProcessEnv = process.env): LocalCacheConfig {
     const source = this.env ?? env;
     return {
       enabled: this.options.enabled ?? flag(source.FLYTE_LOCAL_CACHE_ENABLED, true),
@@ -110,7 +161,7 @@ export class LocalCache {
 
   private storeFor(source: NodeJS.ProcessEnv): LocalCacheStore {
     if (this.options.store !== undefined) return this.options.store;
-    const dir = this.options.dir ?? source.FLYTEKIT_TS_LOCAL_CACHE_DIR ?? defaultLocalCacheDir();
+    const dir = this.options.dir ?? source.FLYTEKIT_TS_LOCAL_CACHE_DIR ?? defaultLocalCacheDir(source);
     if (this.diskStore === undefined || this.diskStore.dir !== dir) this.diskStore = new DiskCacheStore(dir);
     return this.diskStore;
   }
