@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { functionTask } from "../tasks/function-form.js";
 import { Cache } from "../tasks/cache.js";
@@ -281,5 +282,72 @@ describe("a cache that cannot be written", () => {
     const log = lines();
     withServices({ logSink: log.logSink }, () => expect(t({ n: 7 })).toBe(49));
     expect(calls()).toBe(2);
+  });
+});
+
+describe("a damaged entry", () => {
+  it("is a miss, not a wrong value: with one bit of its result flipped, square(12) is still 144", () => {
+    const { t, calls } = square();
+    expect(t({ n: 12 })).toBe(144);
+    const file = entryIn(dir);
+    const bytes = readFileSync(file);
+    // 144 is the varint 0x90 0x01, at the end of the entry; 0x91 0x01 would read as 145.
+    const at = bytes.lastIndexOf(Buffer.from([0x90, 0x01]));
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const log = lines();
+    withServices({ logSink: log.logSink }, () => expect(t({ n: 12 })).toBe(144));
+    expect(calls()).toBe(2);
+    // The result stored again replaced the damaged entry: a hit.
+    expect(t({ n: 12 })).toBe(144);
+    expect(calls()).toBe(2);
+    expect(log.warnings()).toHaveLength(1);
+    expect(log.warnings()[0]).toContain("checksum");
+  });
+
+  it("is a miss whichever single bit of it is flipped", () => {
+    const { t, calls } = square();
+    t({ n: 12 });
+    const file = entryIn(dir);
+    const good = readFileSync(file);
+    const log = lines();
+    withServices({ logSink: log.logSink }, () => {
+      for (let bit = 0; bit < good.length * 8; bit++) {
+        const bad = Buffer.from(good);
+        bad[bit >> 3] = bad[bit >> 3]! ^ (1 << (bit & 7));
+        writeFileSync(file, bad);
+        const runs = calls();
+        expect(t({ n: 12 }), `bit ${bit}`).toBe(144);
+        expect(calls(), `bit ${bit}`).toBe(runs + 1);
+      }
+    });
+    expect(readFileSync(file).equals(good)).toBe(true);
+  });
+
+  it("is a miss when it was written without a checksum (by an earlier version), and is replaced", () => {
+    const { t, calls } = square();
+    t({ n: 12 });
+    const file = entryIn(dir);
+    const payload = new DiskCacheStore(dir).get(basename(file, ".pb"))!;
+    writeFileSync(file, payload);
+    expect(t({ n: 12 })).toBe(144);
+    expect(calls()).toBe(2);
+    expect(readFileSync(file).length).toBeGreaterThan(payload.length);
+    expect(t({ n: 12 })).toBe(144);
+    expect(calls()).toBe(2);
+  });
+});
+
+describe("DiskCacheStore's entries", () => {
+  it("are a header (FTLC, version 1), the SHA-256 of the bytes, then the bytes; get gives back the bytes alone", () => {
+    const store = new DiskCacheStore(dir);
+    const bytes = new Uint8Array([1, 2, 3]);
+    store.set("k", bytes);
+    const onDisk = readFileSync(store.fileOf("k"));
+    expect(onDisk.subarray(0, 5).toString("latin1")).toBe("FTLC\x01");
+    expect(onDisk.subarray(5, 37).equals(createHash("sha256").update(bytes).digest())).toBe(true);
+    expect([...onDisk.subarray(37)]).toEqual([1, 2, 3]);
+    expect([...store.get("k")!]).toEqual([1, 2, 3]);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { formatError } from "../errors/flyte-error.js";
 
 /** Where a store tells of a problem it worked around (a miss, a result not stored): a line to log. */
@@ -39,7 +39,38 @@ function errorCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** A directory of files, one per key, each written to a temporary file and renamed into place. */
+/**
+ * An entry on disk: "FTLC" (flytekit-ts local cache), the format's version (1), the SHA-256 of the
+ * stored bytes, then the bytes. A file that does not start so (one an earlier version wrote, say)
+ * is a miss; one whose bytes do not match their checksum is a damaged entry, a miss as well. The
+ * next result stored replaces either. The checksum is also why an entry is not fsynced: a file
+ * left half written by a crash cannot pass for a result.
+ */
+const MAGIC = Buffer.from("FTLC", "latin1");
+const VERSION = 1;
+const DIGEST_BYTES = 32;
+const HEADER_BYTES = MAGIC.length + 1 + DIGEST_BYTES;
+
+function digest(bytes: Uint8Array): Buffer {
+  return createHash("sha256").update(bytes).digest();
+}
+
+/** The entry that holds `bytes`. */
+function seal(bytes: Uint8Array): Buffer {
+  return Buffer.concat([MAGIC, Buffer.of(VERSION), digest(bytes), bytes]);
+}
+
+/** The bytes an entry holds; "foreign" if it is not an entry of this format, "damaged" if they fail their checksum. */
+function unseal(entry: Buffer): Uint8Array | "foreign" | "damaged" {
+  if (entry.length < HEADER_BYTES || !entry.subarray(0, MAGIC.length).equals(MAGIC) || entry[MAGIC.length] !== VERSION) return "foreign";
+  const bytes = entry.subarray(HEADER_BYTES);
+  return digest(bytes).equals(entry.subarray(MAGIC.length + 1, HEADER_BYTES)) ? bytes : "damaged";
+}
+
+/**
+ * A directory of files, one per key, each written to a temporary file and renamed into place, each
+ * with a checksum of what it holds.
+ */
 export class DiskCacheStore implements LocalCacheStore {
   private made = false;
 
@@ -52,21 +83,26 @@ export class DiskCacheStore implements LocalCacheStore {
   }
 
   get(key: string, warn?: CacheWarn): Uint8Array | undefined {
+    const file = this.fileOf(key);
+    let entry: Buffer;
     try {
-      return readFileSync(this.fileOf(key));
+      entry = readFileSync(file);
     } catch (e) {
       // Nothing stored, or no directory yet: a plain miss. Anything else is worth a word.
       const code = errorCode(e);
       if (code !== "ENOENT" && code !== "ENOTDIR") this.tell(warn, "read", `cannot read a result, so it is a miss: ${errorText(e)}`);
       return undefined;
     }
+    const bytes = unseal(entry);
+    if (bytes === "damaged") this.tell(warn, "damaged", `entry '${basename(file)}' does not match its checksum (the file was damaged), so it is a miss; the next result stored replaces it`);
+    return typeof bytes === "string" ? undefined : bytes;
   }
 
   set(key: string, value: Uint8Array, warn?: CacheWarn): void {
     const target = this.fileOf(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      this.writeTemp(temp, value);
+      this.writeTemp(temp, seal(value));
       renameSync(temp, target);
     } catch (e) {
       try {
