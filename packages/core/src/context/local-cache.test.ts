@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -339,6 +339,95 @@ describe("a damaged entry", () => {
   });
 });
 
+/**
+ * Runs `script` in a node process of its own, killed if it is still running after `ms` or grows
+ * past 1 GiB: what would hang a test (reading /dev/zero, opening a FIFO nobody writes) fails it.
+ */
+async function runBounded(script: string, args: string[], ms = 20_000): Promise<{ code: number | null; killed?: string; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  let killed: string | undefined;
+  const started = Date.now();
+  const watch = setInterval(() => {
+    let rss = 0;
+    try {
+      rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+    } catch {
+      // no /proc, or the process is gone
+    }
+    if (rss > 2 ** 30) killed = `grew past 1 GiB`;
+    else if (Date.now() - started > ms) killed = `still running after ${ms} ms`;
+    if (killed !== undefined) child.kill("SIGKILL");
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  clearInterval(watch);
+  return { code, killed, stdout, stderr };
+}
+
+describe("what is in an entry's place", () => {
+  it("a directory: a miss; the result stored replaces it, and the next call is a hit", () => {
+    const { t, calls } = square();
+    expect(t({ n: 3 })).toBe(9);
+    const file = entryIn(dir);
+    rmSync(file);
+    mkdirSync(join(file, "inside"), { recursive: true });
+    writeFileSync(join(file, "inside", "x"), "x");
+    const log = lines();
+    withServices({ logSink: log.logSink }, () => expect(t({ n: 3 })).toBe(9));
+    expect(calls()).toBe(2);
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(t({ n: 3 })).toBe(9);
+    expect(calls()).toBe(2);
+    expect(log.warnings()).toHaveLength(1);
+    expect(log.warnings()[0]).toContain("a directory");
+  });
+
+  // In a process of its own: the old reader never came back from these.
+  const script = `
+    import { functionTask, Int, withServices } from ${JSON.stringify(new URL("../../dist/bundle/index.js", import.meta.url).href)};
+    import { execFileSync } from "node:child_process";
+    import { lstatSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+    import { join } from "node:path";
+    const [dir, kind] = process.argv.slice(1);
+    process.env.FLYTEKIT_TS_LOCAL_CACHE_DIR = dir;
+    let calls = 0;
+    const square = functionTask({ name: "square", inputs: { n: Int }, outputs: Int, cache: true, cacheVersion: "1" }, ({ n }) => {
+      calls++;
+      return Number(n) ** 2;
+    });
+    const results = [square({ n: 12 })];
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith(".pb")));
+    rmSync(file);
+    if (kind === "symlink") symlinkSync("/dev/zero", file);
+    else execFileSync("mkfifo", [file]);
+    const warnings = [];
+    withServices({ logSink: (level, line) => void warnings.push(line) }, () => results.push(square({ n: 12 })));
+    results.push(square({ n: 12 }));
+    console.log(JSON.stringify({ results, calls, warnings, isFile: lstatSync(file).isFile() }));
+  `;
+
+  it.skipIf(process.platform === "win32")("a symbolic link to /dev/zero: a miss, at once, and replaced", async () => {
+    const run = await runBounded(script, [dir, "symlink"]);
+    expect([run.killed, run.code, run.stderr]).toEqual([undefined, 0, ""]);
+    const out = JSON.parse(run.stdout) as { results: number[]; calls: number; warnings: string[]; isFile: boolean };
+    expect([out.results, out.calls, out.isFile]).toEqual([[144, 144, 144], 2, true]);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toContain("a symbolic link");
+  });
+
+  it.skipIf(process.platform === "win32")("a FIFO: a miss, at once, and replaced", async () => {
+    const run = await runBounded(script, [dir, "fifo"]);
+    expect([run.killed, run.code, run.stderr]).toEqual([undefined, 0, ""]);
+    const out = JSON.parse(run.stdout) as { results: number[]; calls: number; warnings: string[]; isFile: boolean };
+    expect([out.results, out.calls, out.isFile]).toEqual([[144, 144, 144], 2, true]);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toContain("a FIFO");
+  });
+});
+
 describe("DiskCacheStore's entries", () => {
   it("are a header (FTLC, version 1), the SHA-256 of the bytes, then the bytes; get gives back the bytes alone", () => {
     const store = new DiskCacheStore(dir);
@@ -349,5 +438,20 @@ describe("DiskCacheStore's entries", () => {
     expect(onDisk.subarray(5, 37).equals(createHash("sha256").update(bytes).digest())).toBe(true);
     expect([...onDisk.subarray(37)]).toEqual([1, 2, 3]);
     expect([...store.get("k")!]).toEqual([1, 2, 3]);
+  });
+
+  it("are read and written only up to a bound", () => {
+    const store = new DiskCacheStore(dir, { maxEntryBytes: 1024 });
+    const told: string[] = [];
+    const tell = (m: string) => void told.push(m);
+    store.set("small", new Uint8Array(100), tell);
+    expect(store.get("small", tell)).toHaveLength(100);
+    store.set("big", new Uint8Array(2000), tell);
+    expect(store.get("big", tell) === undefined).toBe(true);
+    // An entry grown past the bound (sparse: nothing is written) is not read.
+    truncateSync(store.fileOf("small"), 2 ** 33);
+    expect(store.get("small", tell) === undefined).toBe(true);
+    expect(told).toHaveLength(2);
+    expect(told.join("\n")).toContain("1024 bytes");
   });
 });

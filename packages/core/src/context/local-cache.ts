@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { formatError } from "../errors/flyte-error.js";
 
 /** Where a store tells of a problem it worked around (a miss, a result not stored): a line to log. */
@@ -70,14 +70,61 @@ function unseal(entry: Buffer): Uint8Array | "foreign" | "damaged" {
   return digest(bytes).equals(entry.subarray(MAGIC.length + 1, HEADER_BYTES)) ? bytes : "damaged";
 }
 
+/** How big an entry may be unless told otherwise: 1 GiB. */
+const MAX_ENTRY_BYTES = 2 ** 30;
+
+/**
+ * How an entry is opened: never through a symbolic link (O_NOFOLLOW), and without waiting for a
+ * writer should a FIFO be in its place (O_NONBLOCK; no effect on a regular file). Where a flag does
+ * not exist (Windows), it is left out.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** What a thing that is not a regular file is, in words. */
+function kindOf(stats: Stats, file: string): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isSymbolicLink()) {
+    try {
+      return `a symbolic link (to ${readlinkSync(file)})`;
+    } catch {
+      return "a symbolic link";
+    }
+  }
+  if (stats.isFIFO()) return "a FIFO";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+/** `size` bytes of `fd` from its start, or fewer if it ends sooner. */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
+}
+
 /**
  * A directory of files, one per key, each written to a temporary file and renamed into place, each
- * with a checksum of what it holds.
+ * with a checksum of what it holds. Only regular files are read, and only up to a bound: whatever
+ * else is in an entry's place (a directory, a symbolic link, a FIFO, a device) is a miss, and the
+ * next store replaces it.
  */
 export class DiskCacheStore implements LocalCacheStore {
   private made = false;
+  private readonly maxEntryBytes: number;
 
-  constructor(readonly dir: string) {}
+  /** `maxEntryBytes`: the largest entry read or written (header included); 1 GiB unless given. */
+  constructor(
+    readonly dir: string,
+    options: { maxEntryBytes?: number } = {},
+  ) {
+    this.maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
+  }
 
   /** The file of a key: the key itself when it is a safe file name, else a hash of it. */
   fileOf(key: string): string {
@@ -87,26 +134,53 @@ export class DiskCacheStore implements LocalCacheStore {
 
   get(key: string, warn?: CacheWarn): Uint8Array | undefined {
     const file = this.fileOf(key);
-    let entry: Buffer;
+    let fd: number;
     try {
-      entry = readFileSync(file);
+      fd = openSync(file, READ_FLAGS);
     } catch (e) {
       // Nothing stored, or no directory yet: a plain miss. Anything else is worth a word.
       const code = errorCode(e);
-      if (code !== "ENOENT" && code !== "ENOTDIR") this.tell(warn, "read", `cannot read a result, so it is a miss: ${errorText(e)}`);
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      const stats = this.lstat(file);
+      if (stats !== undefined && !stats.isFile()) this.tellNotAFile(warn, file, kindOf(stats, file));
+      else this.tell(warn, "read", `cannot read entry '${basename(file)}', so it is a miss: ${errorText(e)}`);
       return undefined;
     }
-    const bytes = unseal(entry);
-    if (bytes === "damaged") this.tell(warn, "damaged", `entry '${basename(file)}' does not match its checksum (the file was damaged), so it is a miss; the next result stored replaces it`);
-    return typeof bytes === "string" ? undefined : bytes;
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) {
+        this.tellNotAFile(warn, file, kindOf(stats, file));
+        return undefined;
+      }
+      if (stats.size > this.maxEntryBytes) {
+        this.tell(warn, "too big to read", `entry '${basename(file)}' is ${stats.size} bytes, more than the ${this.maxEntryBytes} bytes an entry may have, so it is a miss; the next result stored replaces it`);
+        return undefined;
+      }
+      const bytes = unseal(readAll(fd, stats.size));
+      if (bytes === "damaged") this.tell(warn, "damaged", `entry '${basename(file)}' does not match its checksum (the file was damaged), so it is a miss; the next result stored replaces it`);
+      return typeof bytes === "string" ? undefined : bytes;
+    } catch (e) {
+      this.tell(warn, "read", `cannot read entry '${basename(file)}', so it is a miss: ${errorText(e)}`);
+      return undefined;
+    } finally {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed or not, the entry was read or refused
+      }
+    }
   }
 
   set(key: string, value: Uint8Array, warn?: CacheWarn): void {
+    if (HEADER_BYTES + value.length > this.maxEntryBytes) {
+      this.tell(warn, "too big to store", `a result of ${value.length} bytes is more than the ${this.maxEntryBytes} bytes an entry may have, so it is not cached`);
+      return;
+    }
     const target = this.fileOf(key);
     const temp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       this.writeTemp(temp, seal(value));
-      renameSync(temp, target);
+      this.putInPlace(temp, target);
     } catch (e) {
       try {
         unlinkSync(temp);
@@ -115,6 +189,38 @@ export class DiskCacheStore implements LocalCacheStore {
       }
       this.tell(warn, "write", `cannot store results, so they are not cached: ${errorText(e)}`, FIX);
     }
+  }
+
+  /**
+   * Renames `temp` to `target`. A rename replaces whatever is at `target` (a file, a symbolic link,
+   * a FIFO) except a directory: one found there, inside this store's directory, is removed first.
+   */
+  private putInPlace(temp: string, target: string): void {
+    try {
+      renameSync(temp, target);
+      return;
+    } catch (e) {
+      const stats = this.lstat(target);
+      if (stats === undefined || !stats.isDirectory() || resolve(dirname(target)) !== resolve(this.dir)) throw e;
+    }
+    try {
+      rmSync(target, { recursive: true, force: true });
+    } catch (e) {
+      throw new Error(`a directory is in the place of entry '${basename(target)}' and cannot be removed: ${errorText(e)}`, { cause: e });
+    }
+    renameSync(temp, target);
+  }
+
+  private lstat(file: string): Stats | undefined {
+    try {
+      return lstatSync(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private tellNotAFile(warn: CacheWarn | undefined, file: string, kind: string): void {
+    this.tell(warn, "not-a-file", `entry '${basename(file)}' is ${kind}, not a file, so it is a miss; the next result stored replaces it`);
   }
 
   private writeTemp(temp: string, value: Uint8Array): void {
