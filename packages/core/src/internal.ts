@@ -64,7 +64,7 @@ export {
 } from "./context/context.js";
 export { containerServices, localServices } from "./context/services.js";
 export { defaultMocks, MockRegistry, NO_MOCKS, type MockBody } from "./context/mocks.js";
-export { DiskCacheStore, defaultLocalCacheDir, type LocalCacheStore } from "./context/local-cache.js";
+export { DiskCacheStore, defaultLocalCacheDir, LOCAL_CACHE_HEADER_BYTES, type LocalCacheStore } from "./context/local-cache.js";
 export { localCacheKey } from "./context/cache-key.js";
 export { Secrets, secretsConfigFromEnv, type SecretsConfig } from "./context/secrets.js";
 export { consoleSink, TaskLogger, type LogLevel, type LogSink } from "./context/logger.js";

@@ -4,7 +4,10 @@
 // Unlike flytekit, local calls apply `retries` (to a RecoverableError) and `timeout` too.
 import { localCacheKey } from "../context/cache-key.js";
 import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
+import type { CacheWarn, LocalCacheConfig, LocalCacheStore } from "../context/local-cache.js";
+import { TaskLogger } from "../context/logger.js";
 import type { ExecutionServices } from "../context/services.js";
+import { formatError } from "../errors/flyte-error.js";
 import { decode, encode } from "../idl/codec.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { durationToMillis } from "../types/time.js";
@@ -47,21 +50,52 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
   return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
 }
 
-/** The local cache, retries and timeout around dispatchExecute. */
+/**
+ * The local cache, retries and timeout around dispatchExecute. The cache never costs a call its
+ * result: what it cannot read is a miss, what it cannot store is not cached, and either is told
+ * through the task's logger.
+ */
 function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined): LiteralMap | Promise<LiteralMap> {
   const meta = task.metadata;
-  const cache = meta.cache && services.mocks.find(task) === undefined ? services.localCache?.configFor(services.env) : undefined;
-  if (cache === undefined || !cache.enabled) return runAttempts(task, inputs, services, caller, 0);
+  if (!meta.cache || services.mocks.find(task) !== undefined || services.localCache === undefined) return runAttempts(task, inputs, services, caller, 0);
+  const warn: CacheWarn = (message) => new TaskLogger(task.name, services.logSink, undefined, services.env).warn(message);
+  let cache: LocalCacheConfig;
+  try {
+    cache = services.localCache.configFor(services.env);
+  } catch (e) {
+    warn(cacheProblem("cannot be set up, so the result is not cached", e));
+    return runAttempts(task, inputs, services, caller, 0);
+  }
+  if (!cache.enabled) return runAttempts(task, inputs, services, caller, 0);
   const key = localCacheKey(task.name, meta.cacheVersion, inputs, meta.cacheIgnoreInputVars);
   const store = cache.store;
   if (!cache.overwrite) {
-    const hit = readCached(task, store.get(key), services);
+    const hit = readCached(task, lookUp(store, key, warn), services);
     if (hit !== undefined) return hit;
   }
   return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
-    store.set(key, encode(LiteralMapSchema, outputs));
+    try {
+      store.set(key, encode(LiteralMapSchema, outputs), warn);
+    } catch (e) {
+      // A store of the user's that throws after all: the result is still the call's.
+      warn(cacheProblem("cannot store the result, so it is not cached", e));
+    }
     return outputs;
   });
+}
+
+/** The stored bytes of `key`, or undefined: a store that throws is a miss too. */
+function lookUp(store: LocalCacheStore, key: string, warn: CacheWarn): Uint8Array | undefined {
+  try {
+    return store.get(key, warn);
+  } catch (e) {
+    warn(cacheProblem("cannot read a result, so it is a miss", e));
+    return undefined;
+  }
+}
+
+function cacheProblem(problem: string, e: unknown): string {
+  return formatError({ subject: "local cache", problem: `${problem}: ${e instanceof Error ? e.message : String(e)}` });
 }
 
 /** A stored result that still fits the task's outputs, or undefined (a miss). */
