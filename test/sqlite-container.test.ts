@@ -130,4 +130,14 @@ describe("a SQLite3Task", () => {
     expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
     expect(r.error!.error!.message).toContain("no such column: Nope");
   });
+
+  it("reports a damaged archive as a document that cannot be read: SYSTEM, NON_RECOVERABLE (a retry reads the same bytes)", async () => {
+    const damaged = join(mkdtempSync(join(tmpdir(), "flytekit-ts-albums-")), "albums.tar.gz");
+    writeFileSync(damaged, Buffer.from("1f8b0800000000000003ffffffff", "hex"));
+    const task = new SQLite3Task({ name: "albums.damaged", queryTemplate: "select 1", rowType: Album, taskConfig: new SQLite3Config({ uri: damaged, compressed: true }) });
+    const r = await runInContainer(task, toBinary(LiteralMapSchema, toLiteralMap({}, {})));
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(r.error!.error!.message).toContain(`DocumentError: task 'albums.damaged', the database ${damaged}: could not read it: it is not valid gzip data`);
+  });
 });

@@ -2,7 +2,7 @@
 // files` reads): PAX format, each member after a pax header carrying its mtime, mode 0644, owner
 // root, and the archive padded to 20 blocks; gzip with the file's name in its header.
 import { deflateRawSync, gunzipSync } from "node:zlib";
-import { FlyteError } from "../errors/flyte-error.js";
+import { DocumentError } from "../errors/flyte-error.js";
 
 const BLOCK = 512;
 const RECORD = BLOCK * 20;
@@ -133,16 +133,16 @@ function archiveSubject(name: string | undefined): string {
   return name === undefined ? "tar archive" : `archive ${name}`;
 }
 
-/** The bytes of a gzip stream, at most `maxBytes` of them; damaged data and bombs fail as FlyteErrors naming the archive. */
+/** The bytes of a gzip stream, at most `maxBytes` of them; damaged data and bombs fail as DocumentErrors naming the archive. */
 export function gunzip(data: Uint8Array, name?: string, maxBytes: number = GUNZIP_LIMIT): Buffer {
   try {
     return gunzipSync(data, { maxOutputLength: maxBytes });
   } catch (e) {
     const subject = name === undefined ? "gzip archive" : `archive ${name}`;
     if ((e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
-      throw new FlyteError({ subject, problem: `it unpacks to more than ${maxBytes} bytes, the most flytekit-ts unpacks` }, { cause: e });
+      throw new DocumentError({ subject, problem: `it unpacks to more than ${maxBytes} bytes, the most flytekit-ts unpacks` }, { cause: e });
     }
-    throw new FlyteError({ subject, problem: `it is not valid gzip data: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
+    throw new DocumentError({ subject, problem: `it is not valid gzip data: ${e instanceof Error ? e.message : String(e)}` }, { cause: e });
   }
 }
 
@@ -228,7 +228,7 @@ function parsePax(data: Buffer): Record<string, string> | string {
 /**
  * The entries of a tar archive (files and directories; links and devices are left out), pax and
  * GNU long names understood. `name` names the archive in errors. A damaged header (its checksum, its
- * size, data past the end of the archive, a pax record) is a FlyteError naming the member.
+ * size, data past the end of the archive, a pax record) is a DocumentError naming the member.
  */
 export function untar(archive: Buffer, name?: string): TarEntry[] {
   const where = archiveSubject(name);
@@ -245,13 +245,13 @@ export function untar(archive: Buffer, name?: string): TarEntry[] {
     const at = offset;
     const fail = (problem: string): never => {
       const member = (pending.path ?? headerName).replace(/[^\x20-\x7e\u00a0-\uffff]/g, "?");
-      throw new FlyteError({ subject: `${where}, member '${member}'`, problem });
+      throw new DocumentError({ subject: `${where}, member '${member}'`, problem });
     };
     const damaged = (what: string): never => fail(`its header (at byte ${at}) is damaged: ${what}`);
 
     const badSum = checksumProblem(h);
     if (badSum !== undefined) {
-      if (at === 0) throw new FlyteError({ subject: where, problem: `it is not a tar archive, or it is damaged: the first header's checksum does not match` });
+      if (at === 0) throw new DocumentError({ subject: where, problem: `it is not a tar archive, or it is damaged: the first header's checksum does not match` });
       damaged(badSum);
     }
     const headerSize = sizeField(h);

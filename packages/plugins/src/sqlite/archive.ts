@@ -1,7 +1,7 @@
 // Archives a SQLite3Task's database may come in, as flytekit's unarchive_file takes them: the format
 // from the file name (.zip, .tar, .tar.gz / .tgz), and exactly one entry at the top of the archive,
 // which is the database.
-import { FlyteError } from "@flytekit-ts/core";
+import { DocumentError } from "@flytekit-ts/core";
 import { crc32, gunzip, untar } from "@flytekit-ts/core/internal";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -25,7 +25,7 @@ export function unzip(zip: Buffer, name = "archive"): Member[] {
     }
   }
   function fail(problem: string): never {
-    throw new FlyteError({ subject: `archive ${name}`, problem });
+    throw new DocumentError({ subject: `archive ${name}`, problem });
   }
   if (eocd < 0) fail("it is not a zip file (no end of central directory)");
   const count = zip.readUInt16LE(eocd + 10);
@@ -72,9 +72,9 @@ function membersOf(localPath: string, source: string): Member[] {
   if (name.endsWith(".tar")) return tarMembers(bytes(), source);
   if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) return tarMembers(gunzip(bytes(), source), source);
   if (/\.(tar\.bz2|tbz2|tar\.xz|txz)$/.test(name)) {
-    throw new FlyteError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}': bz2 and xz archives are not supported by flytekit-ts`, fix: "use .zip or .tar.gz" });
+    throw new DocumentError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}': bz2 and xz archives are not supported by flytekit-ts`, fix: "use .zip or .tar.gz" });
   }
-  throw new FlyteError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}'` });
+  throw new DocumentError({ subject: `archive ${source}`, problem: `Unknown archive format '${source}'` });
 }
 
 /**
@@ -85,14 +85,14 @@ export function unarchiveFile(localPath: string, toDir: string, source: string =
   const members = membersOf(localPath, source);
   // A member's path must stay in the archive: its first part would name the file it is written to.
   const leaving = members.find((m) => m.path.startsWith("/") || m.path.split("/").includes(".."));
-  if (leaving !== undefined) throw new FlyteError({ subject: `archive ${source}, member '${leaving.path}'`, problem: "refusing to unpack it: it is outside the archive" });
+  if (leaving !== undefined) throw new DocumentError({ subject: `archive ${source}, member '${leaving.path}'`, problem: "refusing to unpack it: it is outside the archive" });
   const top = [...new Set(members.map((m) => m.path.replace(/^\.\//, "").split("/")[0]!).filter((p) => p !== ""))];
   if (top.length !== 1) {
-    throw new FlyteError({ subject: `archive ${source}`, problem: `Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!` });
+    throw new DocumentError({ subject: `archive ${source}`, problem: `Uncompressed archive should contain only one file - found ${JSON.stringify(top)}!` });
   }
   const only = top[0]!;
   const file = members.find((m) => !m.isDirectory && m.path.replace(/^\.\//, "") === only);
-  if (file === undefined) throw new FlyteError({ subject: `archive ${source}`, problem: `the archive's only entry, ${only}, is a directory, not a database file` });
+  if (file === undefined) throw new DocumentError({ subject: `archive ${source}`, problem: `the archive's only entry, ${only}, is a directory, not a database file` });
   const dir = join(toDir, "_arch");
   mkdirSync(dir, { recursive: true });
   const target = join(dir, only);

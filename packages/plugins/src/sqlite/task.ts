@@ -3,7 +3,7 @@
 // file (local, file://, http(s)://, or any store registered with registerStorage), optionally in an
 // archive; the query's rows are the task's output `results`.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { FlyteError, Json, List, ShimTaskExecutor, TaskDefinitionError, type ExecutionContext, type InputsSpec, type TypeSpec } from "@flytekit-ts/core";
+import { DocumentError, FlyteError, Json, List, ShimTaskExecutor, TaskDefinitionError, type ExecutionContext, type InputsSpec, type TypeSpec } from "@flytekit-ts/core";
 import {
   CustomizedContainerTask,
   DatasetType,
@@ -199,11 +199,11 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     const custom = template.custom as { query_template?: unknown; uri?: unknown; compressed?: unknown } | undefined;
     const name = template.id?.name ?? "";
     if (typeof custom?.query_template !== "string" || typeof custom.uri !== "string") {
-      throw new FlyteError({ task: name, problem: "its template's custom field has no query_template and uri; it is not a SQLite3Task's" });
+      throw new DocumentError({ task: name, problem: "its template's custom field has no query_template and uri; it is not a SQLite3Task's" });
     }
     const results = template.interface?.outputs?.variables.results?.type?.type;
     if (results?.case === "schema" || results?.case === "structuredDatasetType") {
-      throw new FlyteError({
+      throw new DocumentError({
         task: name,
         subject: "output 'results'",
         problem: `it is a table (${results.case === "schema" ? "Schema" : "Dataset"}), which needs a Parquet writer that flytekit-ts does not have yet`,
@@ -215,7 +215,7 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     // "." would copy a directory into the temporary folder, one ending in ".." into its parent, where
     // nothing removes it.
     const uriProblem = directoryUriProblem(uri);
-    if (uriProblem !== undefined) throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: uriProblem, fix: "give the uri of the database file itself" });
+    if (uriProblem !== undefined) throw new DocumentError({ task: name, subject: `the database ${uri}`, problem: uriProblem, fix: "give the uri of the database file itself" });
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
     try {
       // The file's own name (flytekit's os.path.basename): an archive's format is read from it.
@@ -226,9 +226,11 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
         if (custom.compressed === true) local = unarchiveFile(local, dir, uri);
       } catch (e) {
         // A store's error names the uri already; say what it said.
-        const own = e instanceof FlyteError && e.subject === uri;
+        const own = e instanceof FlyteError && (e.subject === uri || e.subject === `archive ${uri}`);
         const why = own ? e.problem : e instanceof Error ? e.message : String(e);
-        throw new FlyteError({ task: name, subject: `the database ${uri}`, problem: `could not read it: ${why}`, fix: own ? e.fix : undefined }, { cause: e });
+        // A damaged archive reads the same on a retry (a DocumentError, not retried); a store's failure may not.
+        const Wrapped = e instanceof DocumentError ? DocumentError : FlyteError;
+        throw new Wrapped({ task: name, subject: `the database ${uri}`, problem: `could not read it: ${why}`, fix: own ? e.fix : undefined }, { cause: e });
       }
       const types = Object.fromEntries(interfaceFromTemplate(template.interface, name).inputs.map((v) => [v.name, v.type]));
       const query = interpolateQuery(custom.query_template, inputs, types);
