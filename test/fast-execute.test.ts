@@ -9,34 +9,11 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { CLI_BIN, cleanEnv, fillTemplates, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
-import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { fromLiteralMap, rawTar, toLiteralMap } from "@flytekit-ts/core/internal";
 import { Int, List, Str } from "@flytekit-ts/core";
 
 const FAST_BIN = join(REPO_ROOT, "packages/core/bin/flytekit-ts-fast-execute.js");
 
-/** A minimal tar (ustar, one regular file per entry), enough for the code of a fast registration. */
-function tarOf(files: Record<string, Buffer>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, data] of Object.entries(files)) {
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 100);
-    h.write("0000644\0", 100);
-    h.write("0000000\0", 108);
-    h.write("0000000\0", 116);
-    h.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
-    h.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136);
-    h.fill(" ", 148, 156);
-    h.write("0", 156);
-    h.write("ustar\0", 257);
-    h.write("00", 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
 
 describe("flytekit-ts-fast-execute", () => {
   it("unpacks the code and runs the task from it, with the args serialize --fast writes", async () => {
@@ -55,7 +32,7 @@ describe("flytekit-ts-fast-execute", () => {
     onTestFinished(() => rmSync(dest, { recursive: true, force: true }));
     const area = workArea(toLiteralMap({ xs: List(Int), label: Str }, { xs: [4, 5], label: "fast" }));
     const tarball = join(area.dir, "code.tar.gz");
-    writeFileSync(tarball, gzipSync(tarOf({ "support/e2e-tasks.ts": readFileSync(join(TEST_ROOT, "support/e2e-tasks.ts")) })));
+    writeFileSync(tarball, gzipSync(rawTar({ "support/e2e-tasks.ts": readFileSync(join(TEST_ROOT, "support/e2e-tasks.ts")) })));
 
     const filled = fillTemplates(args, { inputs: area.inputs, outputPrefix: area.out, raw: area.raw, checkpoint: area.cp, previous: '""' }).map((a) =>
       a === "{{ .remote_package_path }}" ? `file://${tarball}` : a === "{{ .dest_dir }}" ? dest : a,
@@ -71,7 +48,7 @@ describe("flytekit-ts-fast-execute", () => {
   it("refuses a tarball whose entries would land outside the destination", async () => {
     const area = workArea();
     const tarball = join(area.dir, "evil.tar.gz");
-    writeFileSync(tarball, gzipSync(tarOf({ "../escape.txt": Buffer.from("no") })));
+    writeFileSync(tarball, gzipSync(rawTar({ "../escape.txt": Buffer.from("no") })));
     const dest = join(area.dir, "dest");
     const r = await runProcess(process.execPath, [FAST_BIN, "--additional-distribution", tarball, "--dest-dir", dest, "--", "true"], { env: cleanEnv() });
     expect(r.code).not.toBe(0);
@@ -82,7 +59,7 @@ describe("flytekit-ts-fast-execute", () => {
   it("fails at once, saying so, on a tarball whose header is damaged (a negative size made it loop forever)", async () => {
     const area = workArea();
     const tarball = join(area.dir, "hostile.tar.gz");
-    const h = tarOf({ "evil.ts": Buffer.alloc(0) }).subarray(0, 512);
+    const h = rawTar({ "evil.ts": Buffer.alloc(0) }).subarray(0, 512);
     h.write("-0000001000\0", 124, "latin1");
     h.fill(" ", 148, 156);
     let sum = 0;

@@ -1,6 +1,9 @@
 // "@flytekit-ts/core/internal": what flytekit-ts's own packages (decorators, plugins, the CLI) and
 // its tests use of core's machinery. Not an API: it changes with the packages that use it.
 
+// Tar archives broken on purpose, for tests.
+export { rawTar, rawTarHeader, tarSize } from "./archive/testing.js";
+
 // Declaring and building tasks.
 export {
   attributePathOf,

@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { FlyteError } from "../errors/flyte-error.js";
 import { crc32, gunzip, gzip, tar, untar } from "./tar.js";
+import { rawTarHeader } from "./testing.js";
 
 const files = [
   { name: "0_short_1.pb", data: new Uint8Array([1, 2, 3]) },
@@ -48,25 +49,8 @@ describe("tar and gzip as pyflyte package writes them", () => {
   });
 });
 
-/** A 512-byte header as a hostile or broken writer might make it: the size field's bytes as given, the checksum right unless told. */
-function rawHeader(name: string, size: string | Buffer, options: { type?: string; checksum?: string } = {}): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100);
-  h.write("0000644\0", 100);
-  if (typeof size === "string") h.write(size, 124, 12, "latin1");
-  else size.copy(h, 124);
-  h.fill(" ", 148, 156);
-  h.write(options.type ?? "0", 156);
-  h.write("ustar\0", 257);
-  h.write("00", 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(options.checksum ?? `${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return h;
-}
-
 const END = Buffer.alloc(1024);
-const ok = (name: string, data: string) => Buffer.concat([rawHeader(name, `${data.length.toString(8).padStart(11, "0")}\0`), Buffer.from(data.padEnd(512, "\0"))]);
+const ok = (name: string, data: string) => Buffer.concat([rawTarHeader(name, `${data.length.toString(8).padStart(11, "0")}\0`), Buffer.from(data.padEnd(512, "\0"))]);
 
 /** What `fn` throws, which must be a FlyteError. */
 function thrown(fn: () => unknown): FlyteError {
@@ -82,41 +66,41 @@ function thrown(fn: () => unknown): FlyteError {
 describe("untar refuses a damaged or hostile archive at once, naming the member", () => {
   it("a negative size (a 70-byte .tar.gz that made the reader loop forever)", () => {
     // -0o1000 = -512: the old reader's offset stood still and it collected entries until memory ran out.
-    const hostile = gzipSync(Buffer.concat([rawHeader("evil", "-0000001000"), END]));
+    const hostile = gzipSync(Buffer.concat([rawTarHeader("evil", "-0000001000"), END]));
     expect(hostile.length).toBeLessThan(100);
     const e = thrown(() => untar(gunzipSync(hostile), "code.tar.gz"));
     expect(e.message).toBe(`archive code.tar.gz, member 'evil': its header (at byte 0) is damaged: the size field "-0000001000" is not a non-negative octal number`);
     expect(e.subject).toBe("archive code.tar.gz, member 'evil'");
     // -1 moved on by a block and gave a member of no data; it is as damaged.
-    expect(() => untar(Buffer.concat([rawHeader("evil", "-1"), END]))).toThrow(`tar archive, member 'evil': its header (at byte 0) is damaged: the size field "-1" is not a non-negative octal number`);
-    expect(() => untar(Buffer.concat([rawHeader("evil", "12x"), END]))).toThrow(`the size field "12x" is not a non-negative octal number`);
+    expect(() => untar(Buffer.concat([rawTarHeader("evil", "-1"), END]))).toThrow(`tar archive, member 'evil': its header (at byte 0) is damaged: the size field "-1" is not a non-negative octal number`);
+    expect(() => untar(Buffer.concat([rawTarHeader("evil", "12x"), END]))).toThrow(`the size field "12x" is not a non-negative octal number`);
   });
 
   it("a header whose checksum does not match (the first: not a tar archive)", () => {
-    const second = rawHeader("b.txt", "00000000003\0", { checksum: "0001234\0" });
+    const second = rawTarHeader("b.txt", "00000000003\0", { checksum: "0001234\0" });
     expect(() => untar(Buffer.concat([ok("a.txt", "aaa"), second, Buffer.from("bbb".padEnd(512, "\0")), END]), "x.tar")).toThrow(
       "archive x.tar, member 'b.txt': its header (at byte 1024) is damaged: its checksum does not match (the header says 1234, its bytes sum to ",
     );
-    expect(() => untar(Buffer.concat([rawHeader("a", "0", { checksum: "zz\0" }), END]), "x.tar")).toThrow("archive x.tar: it is not a tar archive, or it is damaged: the first header's checksum does not match");
+    expect(() => untar(Buffer.concat([rawTarHeader("a", "0", { checksum: "zz\0" }), END]), "x.tar")).toThrow("archive x.tar: it is not a tar archive, or it is damaged: the first header's checksum does not match");
     expect(() => untar(Buffer.from("SQLite format 3\0".padEnd(4096, "\x01")), "db.tar")).toThrow("archive db.tar: it is not a tar archive, or it is damaged");
   });
 
   it("data that runs past the end of the archive", () => {
-    const archive = Buffer.concat([ok("a.txt", "aaa"), rawHeader("big.bin", "77777777777\0"), Buffer.alloc(512)]);
+    const archive = Buffer.concat([ok("a.txt", "aaa"), rawTarHeader("big.bin", "77777777777\0"), Buffer.alloc(512)]);
     expect(() => untar(archive)).toThrow(
       `tar archive, member 'big.bin': its data (8589934591 bytes from byte 1536) runs past the end of the archive (2048 bytes): the archive is truncated or damaged`,
     );
   });
 
   it("a damaged pax record; a pax size is the next member's", () => {
-    const pax = (records: string) => Buffer.concat([rawHeader("././@PaxHeader", `${records.length.toString(8).padStart(11, "0")}\0`, { type: "x" }), Buffer.from(records.padEnd(512, "\0"))]);
+    const pax = (records: string) => Buffer.concat([rawTarHeader("././@PaxHeader", `${records.length.toString(8).padStart(11, "0")}\0`, { type: "x" }), Buffer.from(records.padEnd(512, "\0"))]);
     expect(() => untar(Buffer.concat([pax("99 path=x\n"), ok("x", "x"), END]))).toThrow(
       "tar archive, member '././@PaxHeader': its pax header (at byte 0) is damaged: the record at byte 0 says it is 99 bytes long, but 10 remain",
     );
     expect(() => untar(Buffer.concat([pax("0 path=x\n"), ok("x", "x"), END]))).toThrow("the record at byte 0 says it is 0 bytes long");
     expect(() => untar(Buffer.concat([pax("9 path=xy\n"), ok("x", "x"), END]))).toThrow("the record at byte 0 does not end with a newline where its length says");
     // The member's header says 0 bytes; its pax header says 3, and is right.
-    const sized = Buffer.concat([pax("10 size=3\n"), rawHeader("s.txt", "00000000000\0"), Buffer.from("abc".padEnd(512, "\0")), END]);
+    const sized = Buffer.concat([pax("10 size=3\n"), rawTarHeader("s.txt", "00000000000\0"), Buffer.from("abc".padEnd(512, "\0")), END]);
     expect(untar(sized).map((e) => [e.path, e.data.toString()])).toEqual([["s.txt", "abc"]]);
   });
 
@@ -124,9 +108,9 @@ describe("untar refuses a damaged or hostile archive at once, naming the member"
     const size = Buffer.alloc(12);
     size[0] = 0x80;
     size[11] = 3;
-    expect(untar(Buffer.concat([rawHeader("b256", size), Buffer.from("xyz".padEnd(512, "\0")), END])).map((e) => e.data.toString())).toEqual(["xyz"]);
+    expect(untar(Buffer.concat([rawTarHeader("b256", size), Buffer.from("xyz".padEnd(512, "\0")), END])).map((e) => e.data.toString())).toEqual(["xyz"]);
     const negative = Buffer.alloc(12, 0xff);
-    expect(() => untar(Buffer.concat([rawHeader("neg", negative), END]))).toThrow("tar archive, member 'neg': its header (at byte 0) is damaged: the size field is a negative number (GNU base-256)");
+    expect(() => untar(Buffer.concat([rawTarHeader("neg", negative), END]))).toThrow("tar archive, member 'neg': its header (at byte 0) is damaged: the size field is a negative number (GNU base-256)");
   });
 
   it("gunzip refuses damaged data and more than its limit (a gzip bomb)", () => {

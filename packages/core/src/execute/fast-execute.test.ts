@@ -7,34 +7,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { FlyteError } from "../errors/flyte-error.js";
+import { rawTar, rawTarHeader } from "../archive/testing.js";
 import { unpack } from "./fast-execute.js";
-
-/** A ustar header for a regular file (or `type`), the size field's text as given, the checksum right. */
-function header(name: string, sizeField: string, type = "0"): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100);
-  h.write("0000644\0", 100);
-  h.write(sizeField, 124, 12, "latin1");
-  h.fill(" ", 148, 156);
-  h.write(type, 156);
-  h.write("ustar\0", 257);
-  h.write("00", 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  return h;
-}
-
-/** A tar of files, and directories for names ending in "/". */
-function tarOf(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
-    blocks.push(header(name, `${data.length.toString(8).padStart(11, "0")}\0`, name.endsWith("/") ? "5" : "0"), data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
 
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unpack-"));
@@ -44,7 +18,7 @@ function scratch(): string {
 
 describe("unpack: a damaged or hostile tarball", () => {
   it("fails at once on a header with a negative size (a 70-byte .tar.gz that made it loop forever)", () => {
-    const hostile = gzipSync(Buffer.concat([header("evil.ts", "-0000001000"), Buffer.alloc(1024)]));
+    const hostile = gzipSync(Buffer.concat([rawTarHeader("evil.ts", "-0000001000"), Buffer.alloc(1024)]));
     expect(hostile.length).toBeLessThan(100);
     const dest = join(scratch(), "dest");
     let error: unknown;
@@ -61,16 +35,16 @@ describe("unpack: a damaged or hostile tarball", () => {
 
   it("writes nothing when any header is damaged, however far in", () => {
     const dest = scratch();
-    const tail = header("b.ts", "00000000003\0");
+    const tail = rawTarHeader("b.ts", "00000000003\0");
     tail.write("0001234\0", 148); // its checksum, wrong
-    expect(() => unpack(Buffer.concat([tarOf({ "a.ts": "a" }).subarray(0, 1024), tail, Buffer.from("bbb".padEnd(512, "\0")), Buffer.alloc(1024)]), dest)).toThrow(
+    expect(() => unpack(Buffer.concat([rawTar({ "a.ts": "a" }).subarray(0, 1024), tail, Buffer.from("bbb".padEnd(512, "\0")), Buffer.alloc(1024)]), dest)).toThrow(
       "archive, member 'b.ts': its header (at byte 1024) is damaged: its checksum does not match",
     );
     expect(readdirSync(dest)).toEqual([]);
   });
 
   it("refuses data that runs past the end of the archive", () => {
-    expect(() => unpack(gzipSync(Buffer.concat([header("big.ts", "00000100000\0"), Buffer.alloc(1024)])), scratch(), "code.tar.gz")).toThrow(
+    expect(() => unpack(gzipSync(Buffer.concat([rawTarHeader("big.ts", "00000100000\0"), Buffer.alloc(1024)])), scratch(), "code.tar.gz")).toThrow(
       "archive code.tar.gz, member 'big.ts': its data (32768 bytes from byte 512) runs past the end of the archive (1536 bytes): the archive is truncated or damaged",
     );
   });
@@ -92,7 +66,7 @@ describe("unpack: symbolic links already in the destination", () => {
     const { dest, outside } = setUp();
     symlinkSync(outside, join(dest, "link"));
     for (const member of ["link/evil.txt", "link/sub/evil.txt", "link/sub/"]) {
-      expect(() => unpack(tarOf({ [member]: "pwned" }), dest, "code.tar.gz")).toThrow(
+      expect(() => unpack(rawTar({ [member]: "pwned" }), dest, "code.tar.gz")).toThrow(
         `archive code.tar.gz, member '${member}': refusing to unpack it: link is a symbolic link to ${outside}, outside ${dest}`,
       );
     }
@@ -101,7 +75,7 @@ describe("unpack: symbolic links already in the destination", () => {
     // A link to a link outside, deeper in: the same.
     mkdirSync(join(dest, "pkg"));
     symlinkSync(join(dest, "link"), join(dest, "pkg", "hop"));
-    expect(() => unpack(tarOf({ "pkg/hop/evil.txt": "pwned" }), dest)).toThrow(`archive, member 'pkg/hop/evil.txt': refusing to unpack it: pkg/hop is a symbolic link to ${outside}, outside ${dest}`);
+    expect(() => unpack(rawTar({ "pkg/hop/evil.txt": "pwned" }), dest)).toThrow(`archive, member 'pkg/hop/evil.txt': refusing to unpack it: pkg/hop is a symbolic link to ${outside}, outside ${dest}`);
     expect(readdirSync(outside)).toEqual(["target.txt"]);
   });
 
@@ -109,7 +83,7 @@ describe("unpack: symbolic links already in the destination", () => {
     const { dest, outside } = setUp();
     symlinkSync(join(outside, "target.txt"), join(dest, "config.ts"));
     symlinkSync(join(outside, "created.txt"), join(dest, "dangling.ts"));
-    unpack(tarOf({ "config.ts": "ours", "dangling.ts": "ours too" }), dest);
+    unpack(rawTar({ "config.ts": "ours", "dangling.ts": "ours too" }), dest);
     expect(readFileSync(join(outside, "target.txt"), "utf8")).toBe("original");
     expect(readdirSync(outside)).toEqual(["target.txt"]);
     expect(lstatSync(join(dest, "config.ts")).isSymbolicLink()).toBe(false);
@@ -123,7 +97,7 @@ describe("unpack: symbolic links already in the destination", () => {
     symlinkSync("vendor", join(dest, "lib"));
     const viaLink = join(dest, "..", "dest-link");
     symlinkSync(dest, viaLink);
-    unpack(tarOf({ "lib/a.ts": "a", "src/b.ts": "b" }), viaLink);
+    unpack(rawTar({ "lib/a.ts": "a", "src/b.ts": "b" }), viaLink);
     expect(readFileSync(join(dest, "vendor", "a.ts"), "utf8")).toBe("a");
     expect(readFileSync(join(dest, "src", "b.ts"), "utf8")).toBe("b");
     expect(lstatSync(join(dest, "lib")).isSymbolicLink()).toBe(true);
@@ -133,7 +107,7 @@ describe("unpack: symbolic links already in the destination", () => {
     const { dest } = setUp();
     writeFileSync(join(dest, "a"), "file");
     mkdirSync(join(dest, "d"));
-    expect(() => unpack(tarOf({ "a/b.ts": "x" }), dest)).toThrow("archive, member 'a/b.ts': refusing to unpack it: a is in the way (it is a file, not a directory)");
-    expect(() => unpack(tarOf({ d: "x" }), dest)).toThrow("archive, member 'd': refusing to unpack it: d is a directory in the destination");
+    expect(() => unpack(rawTar({ "a/b.ts": "x" }), dest)).toThrow("archive, member 'a/b.ts': refusing to unpack it: a is in the way (it is a file, not a directory)");
+    expect(() => unpack(rawTar({ d: "x" }), dest)).toThrow("archive, member 'd': refusing to unpack it: d is a directory in the destination");
   });
 });

@@ -9,6 +9,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
+import { rawTarHeader } from "@flytekit-ts/core/internal";
 import { currentContext, Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Track {
@@ -188,26 +189,11 @@ describe("unarchiveFile", () => {
   });
 });
 
-/** A tar header (ustar, a regular file) with the size field's text as given and a right checksum, unless told. */
-function tarHeader(name: string, sizeField: string, checksum?: string): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100);
-  h.write("0000644\0", 100);
-  h.write(sizeField, 124, 12, "latin1");
-  h.fill(" ", 148, 156);
-  h.write("0", 156);
-  h.write("ustar\0", 257);
-  h.write("00", 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(checksum ?? `${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return h;
-}
 
 describe("unarchiveFile: damaged and hostile archives fail at once", () => {
   it("a .tar.gz whose header has a negative size (which made the reader loop forever), read from a file or over HTTP", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unarchive-evil-"));
-    const hostile = gzipSync(Buffer.concat([tarHeader("evil.db", "-0000001000"), Buffer.alloc(1024)]));
+    const hostile = gzipSync(Buffer.concat([rawTarHeader("evil.db", "-0000001000"), Buffer.alloc(1024)]));
     expect(hostile.length).toBeLessThan(100);
     const local = join(dir, "evil.tar.gz");
     writeFileSync(local, hostile);
@@ -227,10 +213,10 @@ describe("unarchiveFile: damaged and hostile archives fail at once", () => {
   it("a header whose checksum does not match, data past the archive's end, bytes that are not gzip", () => {
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-unarchive-damaged-"));
     const checksum = join(dir, "checksum.tar");
-    writeFileSync(checksum, Buffer.concat([tarHeader("t.db", "00000000000\0", "0000777\0"), Buffer.alloc(1024)]));
+    writeFileSync(checksum, Buffer.concat([rawTarHeader("t.db", "00000000000\0", { checksum: "0000777\0" }), Buffer.alloc(1024)]));
     expect(() => unarchiveFile(checksum, join(dir, "x1"))).toThrow(`archive ${checksum}: it is not a tar archive, or it is damaged: the first header's checksum does not match`);
     const truncated = join(dir, "truncated.tar.gz");
-    writeFileSync(truncated, gzipSync(Buffer.concat([tarHeader("t.db", "00000100000\0"), Buffer.alloc(1024)])));
+    writeFileSync(truncated, gzipSync(Buffer.concat([rawTarHeader("t.db", "00000100000\0"), Buffer.alloc(1024)])));
     expect(() => unarchiveFile(truncated, join(dir, "x2"))).toThrow(
       `archive ${truncated}, member 't.db': its data (32768 bytes from byte 512) runs past the end of the archive (1536 bytes): the archive is truncated or damaged`,
     );
