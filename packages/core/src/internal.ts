@@ -2,7 +2,7 @@
 // its tests use of core's machinery. Not an API: it changes with the packages that use it.
 
 // Tar archives broken on purpose, for tests.
-export { rawTar, rawTarHeader, tarSize } from "./archive/testing.js";
+export { rawTar, rawTarHeader, tarSize } from "./archive/raw-tar.js";
 
 // Declaring and building tasks.
 export {

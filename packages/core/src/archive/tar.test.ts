@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { FlyteError } from "../errors/flyte-error.js";
 import { crc32, gunzip, gzip, tar, untar } from "./tar.js";
-import { rawTarHeader } from "./testing.js";
+import { rawTarHeader } from "./raw-tar.js";
 
 const files = [
   { name: "0_short_1.pb", data: new Uint8Array([1, 2, 3]) },

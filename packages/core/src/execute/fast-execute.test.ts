@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { FlyteError } from "../errors/flyte-error.js";
-import { rawTar, rawTarHeader } from "../archive/testing.js";
+import { rawTar, rawTarHeader } from "../archive/raw-tar.js";
 import { unpack } from "./fast-execute.js";
 
 function scratch(): string {

@@ -1,6 +1,6 @@
 // Tar archives as a test needs them, broken on purpose or not: a header whose fields are the bytes
-// given (a negative size, a wrong checksum), and a plain archive of files. For tests only (exported
-// through "@flytekit-ts/core/internal" for the other packages' tests).
+// given (a negative size, a wrong checksum), and a plain archive of files. For tests (shipped only
+// through "@flytekit-ts/core/internal", for the other packages' tests).
 
 /** A 512-byte ustar header: the size field's bytes as given, the type ("0" a file, "5" a directory), the checksum right unless given. */
 export function rawTarHeader(name: string, size: string | Buffer, options: { type?: string; checksum?: string } = {}): Buffer {
