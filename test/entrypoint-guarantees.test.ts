@@ -5,6 +5,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { ImageConfig, Int, SerializationSettings, Str, taskOf, TaskInputError, toTaskTemplate } from "@flytekit-ts/core";
 import { ContainerError_Kind, decode, ExecutionError_ErrorKind, LiteralMapSchema, LiteralSchema, TaskTemplateSchema } from "@flytekit-ts/core/idl";
 import { containerServices, fromLiteralMap, literalMapOf, TaskExecutionContext, toLiteralMap } from "@flytekit-ts/core/internal";
+import { execute, parseExecuteArgs } from "@flytekit-ts/core/execute";
 import { task } from "@flytekit-ts/decorators";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -95,6 +96,39 @@ describe("a container never reports a false success", () => {
     expect(fromLiteralMap({ o0: Int }, r.outputs!, "output")).toEqual({ o0: 7 });
     expect(r.stderr).toContain("an error was raised after the task's document was written, and is ignored");
     expect(r.stderr).toContain("thrown from a timer after the task returned (7)");
+  });
+
+  it("process.exit or a rejection while outputs.pb is being written (a slow store) still fails the task: the error document is written too", async () => {
+    for (const [name, code, text] of [
+      ["Hostile.exitWhileWriting", 1, "TaskExitError: the task called process.exit(0)"],
+      ["Hostile.rejectWhileWriting", 0, "rejected while the outputs were written (7)"],
+    ] as const) {
+      const area = workArea(x7());
+      const args = executeArgs(area, MODULE, name).map((a) => (a === area.out ? `slow://${area.out}` : a));
+      const r = await runExecute(args, area.out);
+      expect(r.files, `${name}: ${r.stderr}`).toContain("error.pb");
+      expect(r.code, name).toBe(code);
+      expect(r.error!.error).toMatchObject(USER_FAILURE);
+      expect(messageOf(r)).toContain(text);
+    }
+  });
+
+  it("a resolver module that calls process.exit while it is imported gets an error document and a non-zero exit", async () => {
+    const area = workArea(x7());
+    const r = await runExecute(executeArgs(area, MODULE, "Hostile.rejectSameTick", "./support/exiting-resolver.js#R"), area.out);
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.code).toBe(1);
+    expect(messageOf(r)).toContain("process.exit(0)");
+  });
+
+  it("execute() in a process of the caller's restores process.exit and the listeners it added", async () => {
+    const exit = process.exit;
+    const listeners = ["uncaughtException", "unhandledRejection", "beforeExit"].map((e) => process.listenerCount(e));
+    const area = workArea(x7());
+    const { code, report } = await execute(parseExecuteArgs(executeArgs(area, MODULE, "Hostile.throwInMicrotask")), {}, () => {});
+    expect([code, report.wrote]).toEqual([0, "error"]);
+    expect(process.exit).toBe(exit);
+    expect(["uncaughtException", "unhandledRejection", "beforeExit"].map((e) => process.listenerCount(e))).toEqual(listeners);
   });
 
   it("a task that leaves an interval running still ends, with its outputs (after FLYTEKIT_TS_EXIT_GRACE_MS)", async () => {

@@ -2,7 +2,35 @@
 // guarantees.test.ts): a rejection nobody awaits, process.exit, a promise that never settles, a
 // timer that throws after the task returned. Loaded by flytekit-ts-execute in a process of its own.
 import { task } from "@flytekit-ts/decorators";
-import { File, FlyteFile, Int, Json, Str, type JsonRecord } from "@flytekit-ts/core";
+import { File, FlyteFile, Int, Json, registerStorage, Str, type JsonRecord } from "@flytekit-ts/core";
+import { LocalStorage } from "@flytekit-ts/core/extend";
+
+/**
+ * A store as slow as a real object store: `slow:///path` is the local path, and every write takes
+ * 150 ms, so that what a task left running can act while its document is being written.
+ */
+class SlowStore extends LocalStorage {
+  private local(uri: string): string {
+    return uri.replace(/^slow:\/\//, "");
+  }
+  override read(uri: string) {
+    return super.read(this.local(uri));
+  }
+  override async write(uri: string, bytes: Uint8Array) {
+    await new Promise((r) => setTimeout(r, 150));
+    return super.write(this.local(uri), bytes);
+  }
+  override upload(path: string, uri: string) {
+    return super.upload(path, this.local(uri));
+  }
+  override download(uri: string, path: string) {
+    return super.download(this.local(uri), path);
+  }
+  override exists(uri: string) {
+    return super.exists(this.local(uri));
+  }
+}
+registerStorage("slow", new SlowStore());
 
 export class Hostile {
   /** Starts a promise that rejects, never awaits it, and returns in the same tick. */
@@ -74,6 +102,20 @@ export class Hostile {
   @task({ inputs: { x: Int }, outputs: Int })
   static leaveInterval(x: number): number {
     setInterval(() => {}, 1000);
+    return x;
+  }
+
+  /** Returns, and calls process.exit(0) from a timer while its outputs are being written. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static exitWhileWriting(x: number): number {
+    setTimeout(() => process.exit(0), 50);
+    return x;
+  }
+
+  /** Returns, and leaves a promise that rejects while its outputs are being written. */
+  @task({ inputs: { x: Int }, outputs: Int })
+  static rejectWhileWriting(x: number): number {
+    setTimeout(() => void Promise.reject(new Error(`rejected while the outputs were written (${x})`)), 50);
     return x;
   }
 

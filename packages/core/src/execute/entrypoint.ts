@@ -192,44 +192,64 @@ brand(TaskExitError, "TaskExitError");
 export class UnsettledTaskError extends FlyteError {}
 brand(UnsettledTaskError, "UnsettledTaskError");
 
+/** The watch in force in this process: the entrypoint runs one task at a time. */
+let active: Watch | undefined;
+
 /**
- * Watches the task's work as a container must: an error its code raises outside its own call (a
- * throwing timer, a promise nobody awaits), a call of process.exit, or a promise that can never
- * settle would end the process with no document; while the entrypoint runs they fail the task.
+ * Watches the task's work as a container must, from before the resolver is imported until a
+ * document is written: an error its code raises outside its own call (a throwing timer, a promise
+ * nobody awaits), a call of process.exit, or a promise that can never settle would end the process
+ * with no document, or with outputs for work that failed. While a phase runs (`run`) such a thing
+ * fails it at once; between phases it is kept (`takeLate`) and fails the task before a document is
+ * committed, or, arriving while outputs.pb is written, adds the error document after it.
  */
 class Watch {
   private fail: ((e: Interrupted) => void) | undefined;
+  private late: Interrupted | undefined;
   private readonly realExit = process.exit;
-  private readonly onStray = (e: unknown) => {
-    if (this.fail !== undefined) this.fail(new Interrupted(e));
-    else this.log(`flytekit-ts-execute: an error was raised after the task's work was done, and is ignored: ${e instanceof Error ? e.stack : String(e)}`);
-  };
-  // The event loop emptied while the work was still pending: its promise can never settle.
+  private readonly onStray = (e: unknown) => this.interrupt(new Interrupted(e));
+  // The event loop emptied while a phase was still pending: its promise can never settle.
   private readonly onBeforeExit = () => {
-    this.fail?.(new Interrupted(new UnsettledTaskError({ problem: "the task's promise never settled, and nothing else was left to run", fix: "resolve or reject every promise the task returns" })));
+    if (this.fail === undefined) return;
+    this.fail(new Interrupted(new UnsettledTaskError({ problem: "the task's promise never settled, and nothing else was left to run", fix: "resolve or reject every promise the task returns" })));
   };
 
-  constructor(private readonly log: (line: string) => void) {
+  constructor() {
+    if (active !== undefined) throw new UsageError({ subject: "flytekit-ts-execute", problem: "execute() is already running a task in this process; it runs one at a time" });
+    active = this;
     process.on("uncaughtException", this.onStray);
     process.on("unhandledRejection", this.onStray);
     process.on("beforeExit", this.onBeforeExit);
     const watch = this;
     process.exit = function exit(code?: number | string | null): never {
-      if (watch.fail === undefined) return watch.realExit.call(process, code as number | undefined);
       // The task fails even if its code catches what is thrown here to stop it.
       const error = new TaskExitError(code === undefined || code === null ? undefined : Number(code));
-      watch.fail(new Interrupted(error));
+      watch.interrupt(new Interrupted(error));
       throw error;
     } as typeof process.exit;
   }
 
+  private interrupt(what: Interrupted): void {
+    if (this.fail !== undefined) this.fail(what);
+    else this.late ??= what;
+  }
+
+  /** What ended work outside a phase since the last look (the first of it), and forgets it. */
+  takeLate(): Interrupted | undefined {
+    const late = this.late;
+    this.late = undefined;
+    return late;
+  }
+
   /**
-   * Runs the task's work, then lets what it left pending run before the work counts as done: its
-   * promise jobs, its immediates and its timers that are already due (a rejection nobody awaits, a
-   * `setTimeout(f, 0)`). A stray error, a process.exit or an unsettled promise observed until then
-   * fails the work.
+   * Runs a phase (importing the resolver, loading the task, running it), then lets what it left
+   * pending run before it counts as done: its promise jobs, its immediates and its timers that are
+   * already due (a rejection nobody awaits, a `setTimeout(f, 0)`). A stray error, a process.exit or
+   * an unsettled promise observed until then, or kept from before the phase, fails it.
    */
   run<T>(work: () => T | PromiseLike<T>): Promise<T> {
+    const late = this.takeLate();
+    if (late !== undefined) return Promise.reject(late);
     return new Promise<T>((resolvePromise, reject) => {
       this.fail = reject;
       Promise.resolve()
@@ -244,18 +264,38 @@ class Watch {
     });
   }
 
-  dispose(): void {
+  /** Stops watching; what arrived after the document was written is logged, and changes nothing. */
+  dispose(log: (line: string) => void): void {
+    const late = this.takeLate();
+    if (late !== undefined) log(`flytekit-ts-execute: an error was raised after the task's document was written, and is ignored: ${late.error instanceof Error ? late.error.stack : String(late.error)}`);
     process.off("uncaughtException", this.onStray);
     process.off("unhandledRejection", this.onStray);
     process.off("beforeExit", this.onBeforeExit);
     process.exit = this.realExit;
+    if (active === this) active = undefined;
   }
+}
+
+/** What ended a phase outside its own call stack, as the task's error: its code did it. */
+function interruption(e: Interrupted, task: string | undefined, secrets: readonly string[]): unknown {
+  if (e.error instanceof UnsettledTaskError || e.error instanceof TaskExitError) return markUserError(e.error);
+  return task === undefined ? e.error : userError(task, e.error, secrets);
+}
+
+/** The exit code after an error document: the task's own for process.exit (1 for 0), else 0 (1 with FLYTE_FAIL_ON_ERROR). */
+function exitCodeAfterError(subject: unknown, env: NodeJS.ProcessEnv): number {
+  if (subject instanceof TaskExitError) {
+    const own = subject.exitCode;
+    return own !== undefined && Number.isInteger(own) && own > 0 && own < 256 ? own : 1;
+  }
+  return envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0;
 }
 
 /**
  * Runs a task as Flyte runs it in a container. Returns the process's exit code: 0 when outputs or
- * an error document were written (1 for an error when FLYTE_FAIL_ON_ERROR is set), non-zero when
- * even the error document could not be written.
+ * an error document were written (1 for an error when FLYTE_FAIL_ON_ERROR is set, the task's own
+ * code, or 1, when it called process.exit), non-zero when even the error document could not be
+ * written.
  */
 export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = (l) => console.error(l)): Promise<{ code: number; report: ExecuteReport }> {
   const distributed = oneOf(env, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES") !== undefined;
@@ -268,18 +308,35 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   let secretsRead: () => readonly string[] = () => [];
   const mask = (text: string) => maskText(text, secretsRead());
   const say = (line: string) => log(mask(line));
-  const watch = new Watch(say);
+  const watch = new Watch();
+  let task: Task | undefined;
+
+  /** Writes the error document of a failure; the code to exit with. */
+  const writeError = async (failure: Failure, caught: unknown): Promise<{ code: number; report: ExecuteReport }> => {
+    const doc = errorDocument(failure, worker);
+    doc.error!.message = mask(doc.error!.message);
+    say(`!! Begin ${failure.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
+    say(doc.error!.message);
+    say("!! End Error Captured by Flyte !!");
+    try {
+      await storage.write(joinUri(args.outputPrefix, errorFile), encode(ErrorDocumentSchema, doc));
+    } catch (e) {
+      say(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
+      return { code: 2, report: { wrote: "nothing", task, error: caught, mask } };
+    }
+    return { code: exitCodeAfterError(failure.subject, env), report: { wrote: "error", task, error: caught, mask } };
+  };
+
   try {
     let failure: Failure | undefined;
-    let task: Task | undefined;
     let outputs: LiteralMap | undefined;
     let caught: unknown;
     let resolver: TaskResolver | undefined;
     try {
-      resolver = await resolverByLocation(args.resolver);
+      resolver = await watch.run(() => resolverByLocation(args.resolver));
     } catch (e) {
-      caught = e;
-      failure = classify(e, "resolver");
+      caught = e instanceof Interrupted ? interruption(e, undefined, []) : e;
+      failure = classify(caught, "resolver");
     }
     if (args.test && resolver !== undefined) {
       // flytekit's dry run: the resolver loads, nothing runs, nothing is written.
@@ -296,7 +353,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           return loaded;
         });
       } catch (e) {
-        caught = e instanceof Interrupted ? e.error : e;
+        caught = e instanceof Interrupted ? interruption(e, undefined, []) : e;
         failure = classify(caught, "load");
       }
     }
@@ -315,14 +372,10 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           .run(async () => {
             const literals = await running.dispatchExecute(inputs, context);
             for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
-            context.release(literals);
             return literals;
           })
           .catch((e: unknown) => {
-            // What ended the work outside the task's own call stack is still the task's: its code did it.
-            if (e instanceof Interrupted) {
-              throw e.error instanceof UnsettledTaskError || e.error instanceof TaskExitError ? markUserError(e.error) : userError(running.name, e.error, context.secretValues);
-            }
+            if (e instanceof Interrupted) throw interruption(e, running.name, context.secretValues);
             // Storage fails after the task's work, with the secrets it read masked too.
             throw maskSecrets(e, context.secretValues);
           });
@@ -336,36 +389,32 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
       }
     }
 
+    // Something the task started may have failed since its work was done: then it has failed.
+    const lateFailure = (): Failure | undefined => {
+      const late = watch.takeLate();
+      if (late === undefined) return undefined;
+      caught = interruption(late, task?.name, secretsRead());
+      return classify(caught, task === undefined ? "load" : "run");
+    };
+    if (failure === undefined && outputs !== undefined) failure = lateFailure();
     if (failure === undefined && outputs !== undefined) {
       try {
         await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encode(LiteralMapSchema, outputs));
-        return { code: 0, report: { wrote: "outputs", task, mask } };
       } catch (e) {
         caught = e;
         failure = classify(e, "resolver");
       }
+      if (failure === undefined) {
+        // A failure while outputs.pb was written: the error document goes beside it, and Flyte
+        // reads the error document first.
+        const during = lateFailure();
+        if (during === undefined) return { code: 0, report: { wrote: "outputs", task, mask } };
+        failure = during;
+      }
     }
-
-    const doc = errorDocument(failure!, worker);
-    doc.error!.message = mask(doc.error!.message);
-    say(`!! Begin ${failure!.origin === ExecutionError_ErrorKind.USER ? "User" : "System"} Error Captured by Flyte !!`);
-    say(doc.error!.message);
-    say("!! End Error Captured by Flyte !!");
-    try {
-      await storage.write(joinUri(args.outputPrefix, errorFile), encode(ErrorDocumentSchema, doc));
-    } catch (e) {
-      say(`flytekit-ts-execute: could not write the error document to ${args.outputPrefix}: ${e instanceof Error ? e.message : String(e)}`);
-      return { code: 2, report: { wrote: "nothing", task, error: caught, mask } };
-    }
-    // A task that called process.exit meant to end the process: it ends with its code, or 1 for 0.
-    const subject = failure!.subject;
-    if (subject instanceof TaskExitError) {
-      const own = subject.exitCode;
-      return { code: own !== undefined && Number.isInteger(own) && own > 0 && own < 256 ? own : 1, report: { wrote: "error", task, error: caught, mask } };
-    }
-    return { code: envFlag(env.FLYTE_FAIL_ON_ERROR) ? 1 : 0, report: { wrote: "error", task, error: caught, mask } };
+    return await writeError(failure ?? lateFailure()!, caught);
   } finally {
-    watch.dispose();
+    watch.dispose(say);
   }
 }
 
