@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { encode } from "../idl/codec.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { joinUri, type Storage } from "../storage/storage.js";
-import { makeTempDir, removeTempDir } from "../storage/temp.js";
+import { makeTempDir, namesTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv } from "./secrets.js";
@@ -179,7 +179,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     // A uri in the outputs (a blob's, or a path inside a record's MessagePack) is written as it is.
     const bytes = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
     for (const dir of made) {
-      if (bytes !== undefined && bytes.includes(dir)) continue;
+      if (bytes !== undefined && namesTempDir(bytes, dir)) continue;
       removeTempDir(dir);
     }
     this.scratch = undefined;

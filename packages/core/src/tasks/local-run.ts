@@ -2,6 +2,7 @@
 // local run adds around it:
 //   arguments → LiteralMap → [local cache] → [retries, timeout] → dispatchExecute → LiteralMap → result
 // Unlike flytekit, local calls apply `retries` (to a RecoverableError) and `timeout` too.
+import { existsSync } from "node:fs";
 import { localCacheKey } from "../context/cache-key.js";
 import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
 import type { CacheWarn, LocalCacheConfig, LocalCacheStore } from "../context/local-cache.js";
@@ -9,7 +10,9 @@ import { TaskLogger } from "../context/logger.js";
 import type { ExecutionServices } from "../context/services.js";
 import { formatError } from "../errors/flyte-error.js";
 import { decode, encode } from "../idl/codec.js";
-import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { isRemotePath } from "../storage/storage.js";
+import { keepTempDirsNamedIn } from "../storage/temp.js";
 import { durationToMillis } from "../types/time.js";
 import type { ConversionContext } from "../types/type.js";
 import { bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
@@ -75,7 +78,11 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
   }
   return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
     try {
-      store.set(key, encode(LiteralMapSchema, outputs), warn);
+      const bytes = encode(LiteralMapSchema, outputs);
+      // A File the result names in a temporary directory must outlive this process: the cache
+      // hands the result out again.
+      keepTempDirsNamedIn(bytes);
+      store.set(key, bytes, warn);
     } catch (e) {
       // A store of the user's that throws after all: the result is still the call's.
       warn(cacheProblem("cannot store the result, so it is not cached", e));
@@ -98,12 +105,31 @@ function cacheProblem(problem: string, e: unknown): string {
   return formatError({ subject: "local cache", problem: `${problem}: ${e instanceof Error ? e.message : String(e)}` });
 }
 
+/** Whether every local file or directory a literal map's blobs name is still there. */
+function localFilesExist(map: LiteralMap): boolean {
+  const pending: Literal[] = Object.values(map.literals);
+  while (pending.length > 0) {
+    const literal = pending.pop()!;
+    const v = literal.value;
+    if (v.case === "collection") pending.push(...v.value.literals);
+    else if (v.case === "map") pending.push(...Object.values(v.value.literals));
+    else if (v.case === "scalar") {
+      const scalar = v.value.value;
+      if (scalar.case === "union" && scalar.value.value !== undefined) pending.push(scalar.value.value);
+      else if (scalar.case === "blob" && !isRemotePath(scalar.value.uri) && !existsSync(scalar.value.uri.replace(/^file:\/\//, ""))) return false;
+    }
+  }
+  return true;
+}
+
 /** A stored result that still fits the task's outputs, or undefined (a miss). */
 function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, services: ExecutionServices): LiteralMap | undefined {
   if (bytes === undefined) return undefined;
   try {
     const map = decode(LiteralMapSchema, bytes);
     nativeOutputs(task, map, { storage: services.storage });
+    // A result that names a local file no longer there (a temporary directory cleaned since) is a miss.
+    if (!localFilesExist(map)) return undefined;
     return map;
   } catch {
     return undefined;
@@ -130,19 +156,25 @@ function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: Execut
  */
 function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
   const context = caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services }) : caller.child(task.name, attempt, services);
-  // When the attempt ends, the directories it made go, except one a returned File lives in.
-  let result: LiteralMap | Promise<LiteralMap>;
+  const timeout = task.metadata.timeout;
+  const ms = timeout === undefined ? undefined : durationToMillis(timeout);
+  const started = performance.now();
+  // When the body is done, the directories the attempt made go, except one a returned File lives
+  // in; a body that ran past its timeout is done only when it settles, not when the call gives up.
+  let body: LiteralMap | Promise<LiteralMap>;
   try {
-    result = attemptWithTimeout(task, inputs, context);
+    body = task.dispatchExecute(inputs, context);
   } catch (e) {
     context.release();
     throw e;
   }
-  if (!isThenable(result)) {
-    context.release(result);
-    return result;
+  if (!isThenable(body)) {
+    context.release(body);
+    // A synchronous body cannot be interrupted; on Flyte it would have been killed, so its result is refused.
+    if (ms !== undefined && performance.now() - started > ms) throw new TaskTimeoutError(task.name, ms);
+    return body;
   }
-  return result.then(
+  const settled = body.then(
     (outputs) => {
       context.release(outputs);
       return outputs;
@@ -152,26 +184,14 @@ function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: Executi
       throw e;
     },
   );
-}
-
-function attemptWithTimeout(task: LocallyRunnable, inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
-  const timeout = task.metadata.timeout;
-  if (timeout === undefined) return task.dispatchExecute(inputs, context);
-  const ms = durationToMillis(timeout);
-  const started = performance.now();
-  const result = task.dispatchExecute(inputs, context);
-  if (!isThenable(result)) {
-    // A synchronous body cannot be interrupted; on Flyte it would have been killed, so its result is refused.
-    if (performance.now() - started > ms) throw new TaskTimeoutError(task.name, ms);
-    return result;
-  }
+  if (ms === undefined) return settled;
   return new Promise<LiteralMap>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new TaskTimeoutError(task.name, ms);
       context.abort(error);
       reject(error);
     }, Math.max(0, ms - (performance.now() - started)));
-    result.then(
+    settled.then(
       (v) => {
         clearTimeout(timer);
         resolve(v);
