@@ -86,7 +86,7 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
       [["--project", "proj\nX"], `flytekit-ts: --project: expected a project id as Flyte takes it: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters, got "proj\\nX", which holds the character U+000A`],
       [["--project", "My_Project"], `--project: expected a project id as Flyte takes it`],
       [["--domain", "dev elopment"], `--domain: expected a domain id as Flyte takes it: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters, got "dev elopment", which holds a space`],
-      [["--version", "v1\n--evil"], `flytekit-ts: --version: expected a version of letters, digits and _ . - + : @ = (not starting with '-'), at most 255 characters, got "v1\\n--evil", which holds the character U+000A`],
+      [["--version", "v1\n--evil"], `flytekit-ts: --version: expected a version of letters, digits and _ . - + : @ = ~ (not starting with '-'), at most 255 characters, got "v1\\n--evil", which holds the character U+000A`],
       [["--version", "--evil"], `--version: expected a version`],
       [["--image", "ghcr.io/acme app:v1"], `flytekit-ts: --image: expected an image reference: [registry[:port]/]repository[:tag][@digest], the repository in lowercase, got "ghcr.io/acme app:v1", which holds a space`],
       [["--image", "gpu=ghcr.io/Org/gpu:1"], `--image gpu: expected an image reference`],

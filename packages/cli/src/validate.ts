@@ -6,8 +6,8 @@ import { CliError } from "./discover.js";
 /** Flyte's rule for a project id (flyteadmin validates it as a DNS-1123 label); domains follow it too. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** A version: letters, digits and `_ . - + : @ =`, not starting with `-`, at most 255 characters. */
-const VERSION = /^[A-Za-z0-9_.+:@=][A-Za-z0-9_.+:@=-]{0,254}$/;
+/** A version: letters, digits and `_ . - + : @ = ~`, not starting with `-`, at most 255 characters. */
+const VERSION = /^[A-Za-z0-9_.+:@=~][A-Za-z0-9_.+:@=~-]{0,254}$/;
 
 // An image reference, by the grammar of the distribution project (docker's): an optional registry
 // host (with a port), a lowercase repository path, then a tag and/or a digest.
@@ -39,7 +39,7 @@ export function checkIdentifier(flag: "--project" | "--domain", value: string): 
 /** --version: empty (left to flytectl) or a version without spaces, newlines or a leading '-'. */
 export function checkVersion(value: string): string {
   if (value === "" || VERSION.test(value)) return value;
-  throw new CliError({ subject: "--version", expected: "a version of letters, digits and _ . - + : @ = (not starting with '-'), at most 255 characters", got: describe(value) });
+  throw new CliError({ subject: "--version", expected: "a version of letters, digits and _ . - + : @ = ~ (not starting with '-'), at most 255 characters", got: describe(value) });
 }
 
 /** --image IMAGE or --image NAME=IMAGE: the image must be a reference a container runtime can pull. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { brand, FlyteError } from "../errors/flyte-error.js";
 
 /** Where secrets are looked for; Flyte's defaults, overridable through the environment as in flytekit. */
@@ -104,18 +105,64 @@ export function maskText(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** How deep into an error's properties and causes secrets are looked for (and masked). */
+/** How deep into an error's properties and causes secrets are looked for one property at a time; below that, by the text of what is there. */
 const MASK_DEPTH = 16;
+
+/** How a value is looked into for secrets. */
+type Shape = "text" | "other" | "bytes" | "map" | "set" | "open" | "opaque-error" | "opaque";
+
+function shapeOf(value: unknown): Shape {
+  if (typeof value === "string") return "text";
+  if (typeof value !== "object" || value === null) return "other";
+  if (ArrayBuffer.isView(value)) return "bytes";
+  if (value instanceof Map) return "map";
+  if (value instanceof Set) return "set";
+  if (Array.isArray(value)) return "open";
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === null || proto === Object.prototype) return "open";
+  if (value instanceof Error) {
+    // An error whose message is its own property is copied property by property; one whose state
+    // lives elsewhere (a DOMException) is not.
+    const message = Object.getOwnPropertyDescriptor(value, "message");
+    return message !== undefined && "value" in message ? "open" : "opaque-error";
+  }
+  // A class instance, a URL, Headers: its state may live in private fields or internal slots,
+  // where a copy cannot reach; it is looked at as its printed text.
+  return "opaque";
+}
+
+/** The printed text of a value whose state a copy cannot reach. */
+function textOf(value: object, shape: Shape): string {
+  if (shape === "bytes") {
+    const view = value as ArrayBufferView;
+    return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("utf8");
+  }
+  if (shape === "opaque-error") {
+    const e = value as Error;
+    return `${String(e.name)}: ${String(e.message)}\n${String(e.stack ?? "")}`;
+  }
+  try {
+    return inspect(value, { depth: Infinity, breakLength: Infinity, maxStringLength: null, maxArrayLength: null });
+  } catch {
+    return "";
+  }
+}
 
 /** Whether a secret appears in a value: a string, or (deeply) an object's own properties, an error's message, stack and cause. */
 function holdsSecret(value: unknown, secrets: readonly string[], seen: Set<object>, depth: number): boolean {
-  if (typeof value === "string") return secrets.some((s) => value.includes(s));
-  if (typeof value !== "object" || value === null || depth > MASK_DEPTH || seen.has(value) || ArrayBuffer.isView(value)) return false;
-  seen.add(value);
-  if (value instanceof Map) return [...value].some(([k, v]) => holdsSecret(k, secrets, seen, depth + 1) || holdsSecret(v, secrets, seen, depth + 1));
-  if (value instanceof Set) return [...value].some((v) => holdsSecret(v, secrets, seen, depth + 1));
-  for (const key of Reflect.ownKeys(value)) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+  const shape = shapeOf(value);
+  if (shape === "text") return secrets.some((s) => (value as string).includes(s));
+  if (shape === "other" || seen.has(value as object)) return false;
+  const object = value as object;
+  seen.add(object);
+  if (shape === "bytes" || shape === "opaque" || shape === "opaque-error" || depth > MASK_DEPTH) {
+    const text = textOf(object, shape === "bytes" || shape === "opaque-error" ? shape : "opaque");
+    return secrets.some((s) => text.includes(s));
+  }
+  if (shape === "map") return [...(object as Map<unknown, unknown>)].some(([k, v]) => holdsSecret(k, secrets, seen, depth + 1) || holdsSecret(v, secrets, seen, depth + 1));
+  if (shape === "set") return [...(object as Set<unknown>)].some((v) => holdsSecret(v, secrets, seen, depth + 1));
+  for (const key of Reflect.ownKeys(object)) {
+    const descriptor = Object.getOwnPropertyDescriptor(object, key);
     if (descriptor !== undefined && "value" in descriptor && holdsSecret(descriptor.value, secrets, seen, depth + 1)) return true;
   }
   return false;
@@ -123,30 +170,47 @@ function holdsSecret(value: unknown, secrets: readonly string[], seen: Set<objec
 
 /** A copy of a value with every secret masked; what holds none is kept as it is (the same object). */
 function maskedCopy(value: unknown, secrets: readonly string[], copies: Map<object, unknown>, depth: number): unknown {
-  if (typeof value === "string") return maskText(value, secrets);
-  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
-  if (copies.has(value)) return copies.get(value);
-  if (depth > MASK_DEPTH || !holdsSecret(value, secrets, new Set(), 0)) return value;
-  if (value instanceof Map) {
-    const copy = new Map();
-    copies.set(value, copy);
-    for (const [k, v] of value) copy.set(maskedCopy(k, secrets, copies, depth + 1), maskedCopy(v, secrets, copies, depth + 1));
+  const shape = shapeOf(value);
+  if (shape === "text") return maskText(value as string, secrets);
+  if (shape === "other") return value;
+  const object = value as object;
+  if (copies.has(object)) return copies.get(object);
+  if (!holdsSecret(object, secrets, new Set(), depth)) return value;
+  if (shape === "opaque-error") {
+    // Rebuilt from its text: the same name, message and stack, masked.
+    const e = object as Error;
+    const copy = new Error(maskText(String(e.message), secrets));
+    Object.defineProperty(copy, "name", { value: String(e.name), writable: true, configurable: true });
+    Object.defineProperty(copy, "stack", { value: maskText(String(e.stack ?? ""), secrets), writable: true, configurable: true });
+    copies.set(object, copy);
     return copy;
   }
-  if (value instanceof Set) {
+  // What a copy cannot reach, or lies deeper than it looks, is shown as its masked text.
+  if (shape === "bytes" || shape === "opaque" || depth > MASK_DEPTH) {
+    const text = maskText(textOf(object, shape === "bytes" ? "bytes" : "opaque"), secrets);
+    copies.set(object, text);
+    return text;
+  }
+  if (shape === "map") {
+    const copy = new Map();
+    copies.set(object, copy);
+    for (const [k, v] of object as Map<unknown, unknown>) copy.set(maskedCopy(k, secrets, copies, depth + 1), maskedCopy(v, secrets, copies, depth + 1));
+    return copy;
+  }
+  if (shape === "set") {
     const copy = new Set();
-    copies.set(value, copy);
-    for (const v of value) copy.add(maskedCopy(v, secrets, copies, depth + 1));
+    copies.set(object, copy);
+    for (const v of object as Set<unknown>) copy.add(maskedCopy(v, secrets, copies, depth + 1));
     return copy;
   }
   // The same class and the same properties (non-enumerable ones too: an error's message, stack,
   // cause and a FlyteError's fields), each masked.
-  const copy: object = Array.isArray(value) ? [] : (Object.create(Object.getPrototypeOf(value) as object | null) as object);
-  copies.set(value, copy);
-  for (const key of Reflect.ownKeys(value)) {
-    let descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+  const copy: object = Array.isArray(object) ? [] : (Object.create(Object.getPrototypeOf(object) as object | null) as object);
+  copies.set(object, copy);
+  for (const key of Reflect.ownKeys(object)) {
+    let descriptor = Object.getOwnPropertyDescriptor(object, key)!;
     // Where an error's stack is an accessor (newer engines), its text is what is copied.
-    if (key === "stack" && !("value" in descriptor)) descriptor = { value: (value as { stack?: unknown }).stack, writable: true, enumerable: false, configurable: true };
+    if (key === "stack" && !("value" in descriptor)) descriptor = { value: (object as { stack?: unknown }).stack, writable: true, enumerable: false, configurable: true };
     if ("value" in descriptor) descriptor.value = maskedCopy(descriptor.value, secrets, copies, depth + 1);
     Object.defineProperty(copy, key, descriptor);
   }
@@ -155,9 +219,11 @@ function maskedCopy(value: unknown, secrets: readonly string[], copies: Map<obje
 
 /**
  * A value as it may be shown, thrown or written, given the secrets read: when one appears anywhere
- * in it (an error's message and stack, its own properties however deep, its cause chain, an
- * AggregateError's errors), a copy of the same class with every one masked as `****`; otherwise
- * the value itself.
+ * in it (an error's message and stack, its own properties, its cause chain, an AggregateError's
+ * errors), a copy of the same class with every one masked as `****`; otherwise the value itself.
+ * Plain objects, arrays, maps, sets and errors are copied property by property (16 levels deep);
+ * what a copy cannot reach (a URL, Headers, a class instance, bytes, anything deeper) is replaced by
+ * its printed text, masked. A copied error of a class with private fields loses them.
  */
 export function maskSecrets<T>(value: T, secrets: readonly string[]): T {
   const real = secrets.filter((s) => s !== "");

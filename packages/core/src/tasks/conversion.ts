@@ -67,8 +67,10 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
  * refuses it: the inputs were made for another version of the task.
  */
 function refuseUndeclared(task: Boundary, inputs: LiteralMap, declaredPresent: number): void {
+  let count = 0;
+  for (const _ in inputs.literals) count++;
+  if (count === declaredPresent) return;
   const given = Object.keys(inputs.literals);
-  if (given.length === declaredPresent) return;
   const declared = task.interface.inputs;
   const extra = given.filter((name) => !declared.some((v) => v.name === name));
   const listed = `undeclared: ${extra.map((n) => `'${n}'`).join(", ")}; the inputs are ${declared.map((v) => v.name).join(", ") || "none"}`;
