@@ -1,7 +1,7 @@
 // Where a task's inputs, outputs and files live: a store of objects by URI. Local paths and file://
 // are built in, http(s) is read-only; a remote store (s3, gs, abfs, ...) is one class implementing
 // Storage, registered for its scheme with registerStorage.
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { brand, FlyteError } from "../errors/flyte-error.js";
 
 /** A store of objects by URI. */
@@ -32,6 +32,21 @@ export function schemeOf(uri: string): string | undefined {
 export function isRemotePath(path: string): boolean {
   const scheme = schemeOf(path);
   return scheme !== undefined && scheme !== "file";
+}
+
+/**
+ * The last segment of a uri's path as written: query and fragment left out, percent-escapes decoded
+ * (unless that would put a "/" or a NUL in it), "." and ".." kept (a URL parser would resolve them
+ * away); "" when the path has none.
+ */
+export function uriFileName(uri: string): string {
+  const name = basename(uri.replace(/[?#].*$/s, "").replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ""));
+  try {
+    const decoded = decodeURIComponent(name);
+    return decoded.includes("/") || decoded.includes("\0") ? name : decoded;
+  } catch {
+    return name;
+  }
 }
 
 /** A URI under a prefix: `joinUri("s3://b/out", "outputs.pb")`. */

@@ -8,7 +8,7 @@ import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, LiteralTypeSchema, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { defaultStorage } from "../storage/router.js";
 import { processTempDir } from "../storage/temp.js";
-import { isRemotePath, type Storage } from "../storage/storage.js";
+import { isRemotePath, uriFileName, type Storage } from "../storage/storage.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { blobLiteral } from "./literals.js";
@@ -32,19 +32,10 @@ function localPath(path: string, what: string): string {
   return isAbsolute(p) ? p : resolve(p);
 }
 
-/** The file name at the end of a remote URI ("file" when it has none), its query and fragment left out. */
+/** The file name a download of a remote URI is given: its own, or "file" when it has none. */
 function remoteName(uri: string): string {
-  const name = basename(uri.replace(/[?#].*$/s, "").replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ""));
-  return name === "" || name === "." || name === ".." ? "file" : decodeName(name);
-}
-
-function decodeName(name: string): string {
-  try {
-    const decoded = decodeURIComponent(name);
-    return decoded.includes("/") || decoded.includes("\0") || decoded === "." || decoded === ".." ? name : decoded;
-  } catch {
-    return name;
-  }
+  const name = uriFileName(uri);
+  return name === "" || name === "." || name === ".." ? "file" : name;
 }
 
 /** How a file or directory was made: where it is, where it came from, and the store it is read from. */

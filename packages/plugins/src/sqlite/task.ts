@@ -15,6 +15,7 @@ import {
   queryPlaceholders,
   SchemaType,
   TaskPlugins,
+  uriFileName,
   type CustomizedContainerTaskInit,
 } from "@flytekit-ts/core/extend";
 import type { TaskTemplate } from "@flytekit-ts/core/idl";
@@ -52,13 +53,7 @@ export class SQLite3Config {
  * resolve them away), percent-escapes decoded. Such a uri names a directory, not a database file.
  */
 function writtenFileName(uri: string): string {
-  if (!isRemotePath(uri)) return basename(uri);
-  const path = uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "").replace(/[?#].*$/, "");
-  try {
-    return decodeURIComponent(basename(path));
-  } catch {
-    return basename(path);
-  }
+  return isRemotePath(uri) ? uriFileName(uri) : basename(uri);
 }
 
 /** Why a database uri cannot be a database file's, or undefined: its path ends in "." or "..", which would copy a directory. */
@@ -219,7 +214,7 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-"));
     try {
       // The file's own name (flytekit's os.path.basename): an archive's format is read from it.
-      const fileName = (isRemotePath(uri) ? basename(new URL(uri).pathname) : basename(uri)) || "database.db";
+      const fileName = writtenFileName(uri) || "database.db";
       let local = join(dir, fileName);
       try {
         await context.storage.download(uri, local);
