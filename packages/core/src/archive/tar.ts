@@ -1,6 +1,7 @@
 // A gzipped tar as Python's tarfile writes it (what `pyflyte package` makes and `flytectl register
 // files` reads): PAX format, each member after a pax header carrying its mtime, mode 0644, owner
 // root, and the archive padded to 20 blocks; gzip with the file's name in its header.
+import * as zlib from "node:zlib";
 import { deflateRawSync, gunzipSync } from "node:zlib";
 import { DocumentError } from "../errors/flyte-error.js";
 
@@ -80,12 +81,15 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** gzip's CRC-32 (node:zlib has one only from Node 20.15). */
-export function crc32(data: Uint8Array): number {
+/** CRC-32 in JavaScript, for a Node without zlib.crc32. */
+export function crc32InJs(data: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
+
+/** gzip's CRC-32: zlib's where this Node has it (20.15 and later: about 10× faster on large inputs), else ours. */
+export const crc32: (data: Uint8Array) => number = (zlib as { crc32?: (data: Uint8Array) => number }).crc32 ?? crc32InJs;
 
 /** gzip with the file name and modification time in the header, best compression (as Python's gzip). */
 export function gzip(data: Buffer, fileName: string, mtimeMs: number = Date.now()): Buffer {

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, renameSync, rmSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import * as zlib from "node:zlib";
-import { crc32 as crc32InJs } from "../archive/tar.js";
+import { crc32 } from "../archive/tar.js";
 import { formatError } from "../errors/flyte-error.js";
 
 /** Where a store tells of a problem it worked around (a miss, a result not stored): a line to log. */
@@ -59,9 +58,6 @@ const HEADER_BYTES = MAGIC.length + 1 + 4;
 
 /** How many bytes come before the stored bytes in an entry (for readers that skip the check, as a benchmark's baseline). */
 export const LOCAL_CACHE_HEADER_BYTES = HEADER_BYTES;
-
-/** CRC-32: zlib's where this Node has it (20.15 and later: about 10× faster on large entries), else the archive module's. */
-const crc32: (bytes: Uint8Array) => number = (zlib as { crc32?: (bytes: Uint8Array) => number }).crc32 ?? crc32InJs;
 
 /** The entry that holds `bytes`. */
 function seal(bytes: Uint8Array): Buffer {
