@@ -2,14 +2,14 @@
 // pyflyte-fast-execute). It fetches the code tarball, unpacks it into the destination directory,
 // and runs the task's command there, telling it where the code came from.
 import { spawn } from "node:child_process";
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzip, untar, type TarEntry } from "../archive/tar.js";
 import { containerServices } from "../context/services.js";
 import { FlyteError } from "../errors/flyte-error.js";
 import { EXECUTE_COMMAND } from "../serialize/entrypoint-args.js";
+import { makeTempDir } from "../storage/temp.js";
 
 /** Whether a real path is the root or inside it. */
 function inside(root: string, path: string): boolean {
@@ -114,7 +114,8 @@ export async function fastExecuteMain(argv: readonly string[]): Promise<number> 
   }
   const dest = destDir === undefined || destDir === "{{ .dest_dir }}" ? process.cwd() : resolve(destDir);
   mkdirSync(dest, { recursive: true });
-  const local = join(mkdtempSync(join(tmpdir(), "flytekit-ts-fast-")), "code.tar.gz");
+  // The tarball is needed only until it is unpacked; the directory goes when the process exits.
+  const local = join(makeTempDir("fast"), "code.tar.gz");
   await containerServices().storage.download(distribution, local);
   try {
     unpack(readFileSync(local), dest, distribution);
