@@ -147,14 +147,11 @@ export abstract class Task {
   dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
     // Whatever fails here leaves with the secrets the task read masked: the user's error, an
     // output that did not convert (its value in the message), and their causes and properties.
-    const shown = (e: unknown): never => {
-      throw maskSecrets(e, context.secretValues);
-    };
     try {
       const outputs = this.dispatch(inputs, context);
-      return isThenable(outputs) ? outputs.then(undefined, shown) : outputs;
+      return isThenable(outputs) ? outputs.then(undefined, (e: unknown) => throwMasked(e, context)) : outputs;
     } catch (e) {
-      return shown(e);
+      return throwMasked(e, context);
     }
   }
 
@@ -169,9 +166,9 @@ export abstract class Task {
       const body = (): unknown => {
         try {
           const result = mock !== undefined ? mock.run(native) : this.executeNative(native, context);
-          return isThenable(result) ? Promise.resolve(result).catch((e: unknown) => this.rethrowUserError(e, context)) : result;
+          return isThenable(result) ? Promise.resolve(result).catch((e: unknown) => this.rethrowUserError(e)) : result;
         } catch (e) {
-          return this.rethrowUserError(e, context);
+          return this.rethrowUserError(e);
         }
       };
       const afterPre = this.preExecute(context);
@@ -180,8 +177,9 @@ export abstract class Task {
     });
   }
 
-  private rethrowUserError(e: unknown, context: TaskExecutionContext): never {
-    throw userError(this.name, e, context.secretValues);
+  // Secrets are masked once, as the error leaves dispatchExecute.
+  private rethrowUserError(e: unknown): never {
+    throw userError(this.name, e);
   }
 
   toString(): string {
@@ -189,3 +187,7 @@ export abstract class Task {
   }
 }
 brand(Task, "Task", { setName: false });
+
+function throwMasked(e: unknown, context: TaskExecutionContext): never {
+  throw maskSecrets(e, context.secretValues);
+}
