@@ -46,26 +46,25 @@ export class LocalStorage implements Storage {
   }
 
   async upload(localPath: string, uri: string): Promise<void> {
-    try {
-      const target = this.path(uri);
-      mkdirSync(dirname(target), { recursive: true });
-      cpSync(localPath, target, { recursive: statSync(localPath).isDirectory() });
-    } catch (e) {
-      failed(uri, e);
-    }
+    copy(uri, () => [localPath, this.path(uri)]);
   }
 
   async download(uri: string, localPath: string): Promise<void> {
-    try {
-      const source = this.path(uri);
-      mkdirSync(dirname(localPath), { recursive: true });
-      cpSync(source, localPath, { recursive: statSync(source).isDirectory() });
-    } catch (e) {
-      failed(uri, e);
-    }
+    copy(uri, () => [this.path(uri), localPath]);
   }
 
   async exists(uri: string): Promise<boolean> {
     return existsSync(this.path(uri));
+  }
+}
+
+/** Copies a file, or a directory and what it holds, between the paths given; a failure (the paths' too) is a StorageError naming `uri`. */
+function copy(uri: string, paths: () => [from: string, to: string]): void {
+  try {
+    const [from, to] = paths();
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(from, to, { recursive: statSync(from).isDirectory() });
+  } catch (e) {
+    failed(uri, e);
   }
 }
