@@ -113,7 +113,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     let type: AnyFlyteType;
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
-      checkDeclaredType({ task, subject: place, declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
+      checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
     } else if (!source.hasMetadata) throw missingMetadata;
     else {
       const reflected = source.paramTypes?.[i];
@@ -140,7 +140,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       // One output is the value the method returns (a named one may be returned bare too).
       const only = outputs[0]!;
       const declare = (t: string) => (only.name === "o0" ? `outputs: ${t}` : `outputs: { ${only.name}: ${t} }`);
-      checkDeclaredType({ task, subject: `${at}return type`, declare }, only.type, source.returnType);
+      checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
     }
   } else if (!source.hasMetadata) {
     throw missingMetadata;

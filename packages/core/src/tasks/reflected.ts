@@ -26,7 +26,7 @@ const WORDS = new Map<unknown, string>([
 ]);
 
 /** The TypeScript type a reflected constructor stands for, in words: `number`, `an array`, `Point`. */
-export function typeScriptTypeOf(reflected: Function): string {
+function typeScriptTypeOf(reflected: Function): string {
   return WORDS.get(reflected) ?? (reflected.name || "(anonymous class)");
 }
 
@@ -42,6 +42,8 @@ export interface DeclaredPlace {
   task: string;
   /** `parameter 0 'n'`, `return type`, with the member before it when the task's name does not say it. */
   subject: string;
+  /** What TypeScript typed: a parameter, or the method's return. */
+  what: "the parameter" | "the return type";
   /** How the declaration is written: `inputs: { n: ... }`, `outputs: ...`. */
   declare: (token: string) => string;
 }
@@ -59,7 +61,7 @@ export function checkDeclaredType(place: DeclaredPlace, token: AnyFlyteType, ref
   const ts = typeScriptTypeOf(reflected);
   const tokens = tokensFor(reflected);
   const enumHint = reflected === String ? ", or Enum(E) for a string enum E" : "";
-  const what = place.subject.endsWith("return type") ? "the return type" : "the parameter";
+  const what = place.what;
   throw new TaskDefinitionError({
     task: place.task,
     subject: place.subject,
