@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { localCacheKey } from "../context/cache-key.js";
 import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
-import type { CacheWarn, LocalCacheConfig, LocalCacheStore } from "../context/local-cache.js";
+import { DiskCacheStore, type CacheWarn, type LocalCacheConfig, type LocalCacheStore } from "../context/local-cache.js";
 import { TaskLogger } from "../context/logger.js";
 import type { ExecutionServices } from "../context/services.js";
 import { formatError } from "../errors/flyte-error.js";
@@ -74,7 +74,12 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
   const store = cache.store;
   if (!cache.overwrite) {
     const hit = readCached(task, lookUp(store, key, warn), services);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // As flytekit logs "Cache hit" (at info): a result from an earlier run is worth a word.
+      const where = store instanceof DiskCacheStore ? `, from ${store.dir}` : "";
+      new TaskLogger(task.name, services.logSink, undefined, services.env).info(`cache hit: task '${task.name}' (version ${meta.cacheVersion})${where}`);
+      return hit;
+    }
   }
   return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
     try {

@@ -14,7 +14,7 @@ import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { DictType, isPlainObject, ListType } from "./collections.js";
+import { DictType, isPlainObject, ListType, setOwn } from "./collections.js";
 import { FlyteTypeError, rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
@@ -280,6 +280,25 @@ export class RecordType<C> extends MsgpackStructType<C> {
     }
     conversionOf.set(value, context);
     return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
+  }
+
+  /**
+   * A record's JSON names its fields as its literal does; each field's value is read by the field's
+   * type. A key the record does not declare is left for `toLiteral` to refuse.
+   */
+  override fromJsonValue(value: unknown): unknown {
+    if (!isPlainObject(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(out, key, value[key]);
+    for (const f of this.fields) {
+      if (!Object.hasOwn(value, f.name)) continue;
+      try {
+        out[f.name] = f.type.fromJsonValue(value[f.name]);
+      } catch (e) {
+        rethrowWithin(e, f.segment);
+      }
+    }
+    return out;
   }
 
   jsonSchema(): JsonObject {

@@ -168,6 +168,16 @@ export class UnionType extends FlyteType<unknown> {
     const inner = this.optionalOf;
     return inner === undefined ? super.fromText(text) : inner.fromText(text);
   }
+
+  /** JSON's null is None; anything else is the first variant that reads it and accepts what it read. */
+  override fromJsonValue(value: unknown): unknown {
+    if (value === null) return value;
+    return this.firstAccepting(value, (variant) => {
+      const native = variant.fromJsonValue(value);
+      variant.toLiteral(native);
+      return native;
+    });
+  }
 }
 
 /** One of several types; the first that accepts a value is used to write it. Nested unions flatten. */
