@@ -7,7 +7,7 @@ import { RecordType, UnionType, type AnyFlyteType, type InputVariable } from "@f
 import { isUserError, type LogSink } from "@flytekit-ts/core/internal";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
 import { readFlags } from "./flags.js";
-import { toJsonDocument } from "./json-output.js";
+import { outputsDocument } from "./json-output.js";
 import { RUN_USAGE, UsageError } from "./usage.js";
 
 export interface Console {
@@ -59,12 +59,10 @@ export async function run(argv: readonly string[], io: Console): Promise<number>
   const inputs = readFlags(task.interface.inputs, rest, task.name);
   const result = await invoke(task, inputs, json, io.err);
   const outputs = task.interface.outputs;
-  const values: [string, unknown][] = task.interface.returnsBareValue
-    ? [[outputs[0]!.name, result]]
-    : outputs.map((v) => [v.name, (result as Record<string, unknown>)[v.name]]);
-  if (json) io.out(toJsonDocument(Object.fromEntries(values)));
+  const values = outputs.map((v) => ({ name: v.name, type: v.type, value: task.interface.returnsBareValue ? result : (result as Record<string, unknown>)[v.name] }));
+  if (json) io.out(outputsDocument(values));
   else if (outputs.length === 0) io.out("(no outputs)");
-  else for (const [name, value] of values) io.out(`${name}: ${outputs.find((o) => o.name === name)!.type.toText(value)}`);
+  else for (const v of values) io.out(`${v.name}: ${v.type.toText(v.value)}`);
   return 0;
 }
 

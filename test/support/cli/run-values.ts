@@ -47,10 +47,10 @@ export class Values {
   }
 
   @task({
-    inputs: { n: Int },
+    inputs: { n: Int, file: File, dir: Directory },
     outputs: { big: Int, ratio: Float, at: Datetime, wait: Duration, file: File, dir: Directory, color: Enum(Color), schedule: Schedule, tags: Dict(List(Str)), meta: Json, missing: Optional(Str) },
   })
-  static everything(n: number) {
+  static everything(n: number, file: FlyteFile, dir: FlyteDirectory) {
     console.log("this line goes to stderr under --json");
     const schedule = new Schedule();
     schedule.at = new Date(Date.UTC(2024, 4, 1, 12));
@@ -60,8 +60,8 @@ export class Values {
       ratio: Number.NaN,
       at: new Date(Date.UTC(2024, 4, 1, 12, 30)),
       wait: { seconds: 90, nanos: 500 },
-      file: new FlyteFile("/data/in.csv"),
-      dir: new FlyteDirectory("s3://bucket/prefix"),
+      file,
+      dir,
       color: Color.Blue,
       schedule,
       tags: { a: ["x", "y"] },

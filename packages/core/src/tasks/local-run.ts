@@ -77,7 +77,7 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
     if (hit !== undefined) {
       // As flytekit logs "Cache hit" (at info): a result from an earlier run is worth a word.
       const where = store instanceof DiskCacheStore ? `, from ${store.dir}` : "";
-      new TaskLogger(task.name, services.logSink, undefined, services.env).info(`cache hit: task '${task.name}' (version ${meta.cacheVersion})${where}`);
+      new TaskLogger(task.name, services.logSink, undefined, services.env).info(`cache hit (version ${meta.cacheVersion})${where}`);
       return hit;
     }
   }

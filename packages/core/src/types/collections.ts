@@ -107,6 +107,10 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
     }
     return out;
   }
+
+  override toJsonValue(value: unknown): unknown {
+    return Array.isArray(value) ? value.map((v) => this.element.toJsonValue(v)) : value;
+  }
 }
 
 /** Flyte map: string keys to one value type; given a plain object or a Map, gives a plain object. */
@@ -215,6 +219,13 @@ export class DictType<Out, In> extends FlyteType<
         rethrowWithin(e, keySegment(key));
       }
     }
+    return out;
+  }
+
+  override toJsonValue(value: unknown): unknown {
+    if (!isPlainObject(value) && !(value instanceof Map)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of this.entries(value)) setOwn(out, key, this.value.toJsonValue(v));
     return out;
   }
 }

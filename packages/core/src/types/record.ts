@@ -301,6 +301,15 @@ export class RecordType<C> extends MsgpackStructType<C> {
     return out;
   }
 
+  /** The fields in declaration order, each by the name its literal uses, in its type's JSON form. */
+  override toJsonValue(value: unknown): unknown {
+    if (typeof value !== "object" || value === null) return value;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) setOwn(out, f.name, f.type.toJsonValue(source[propertyOf(f)]));
+    return out;
+  }
+
   jsonSchema(): JsonObject {
     const properties: JsonObject = {};
     const required: string[] = [];
@@ -318,6 +327,11 @@ export class RecordType<C> extends MsgpackStructType<C> {
     if (required.length > 0) schema.required = required;
     return schema;
   }
+}
+
+/** The property that holds a field: its own, where a field is named otherwise in Flyte; else its name. */
+function propertyOf(f: { name: string; property?: string }): string {
+  return f.property ?? f.name;
 }
 
 /** mashumaro writes a field's default into the schema when it is a JSON scalar. */

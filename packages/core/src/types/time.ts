@@ -315,6 +315,11 @@ class DurationType extends FlyteType<DurationValue, DurationInput> {
     return fromTotalNanos(BigInt(Math.round(value * 1e6)) * 1000n);
   }
 
+  override toJsonValue(value: unknown): unknown {
+    const d = fromTotalNanos(totalNanos(value, this.name));
+    return d.seconds + d.nanos / 1e9;
+  }
+
   override fromText(text: string): DurationValue {
     const value = parseDurationText(text);
     if (value === undefined) throw TypeTransformerError.forValue(this.name, text);

@@ -149,6 +149,15 @@ export abstract class FlyteType<Out = unknown, In = Out> {
     return value;
   }
 
+  /**
+   * A value of this type in the JSON form `fromJsonValue` reads (what `flytekit-ts run --json`
+   * prints): containers give their contents' forms, a Duration a number of seconds; the rest is
+   * given as it is, for the writer of the document (a Date, a bigint, a file as their own text).
+   */
+  toJsonValue(value: unknown): unknown {
+    return value;
+  }
+
   /** A value as the command line prints it (`flytekit-ts run` shows a task's outputs so). */
   toText(value: unknown): string {
     return inspect(value, { depth: null, colors: false, breakLength: 100 });
