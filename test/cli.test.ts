@@ -508,9 +508,13 @@ describe("flytekit-ts run: listing, help, JSON and dates as pyflyte run reads th
     const second = await cli(["run", values, "Values.square", "--n", "12"], TEST_ROOT, env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout.trim()).toBe("o0: 144");
-    expect(second.stderr.trim()).toBe(`[support.cli.run-values.Values.square] INFO cache hit (version 7), from ${cacheDir}`);
+    expect(second.stderr.trim()).toBe(`cache hit: task 'support.cli.run-values.Values.square' (version 7), from ${cacheDir}; FLYTE_LOCAL_CACHE_OVERWRITE=true runs it again`);
     const json = await cli(["run", "--json", values, "Values.square", "--n", "12"], TEST_ROOT, env);
     expect(JSON.parse(json.stdout)).toEqual({ o0: 144 });
-    expect(json.stderr).toContain("cache hit (version 7)");
+    expect(json.stderr).toContain("cache hit: task 'support.cli.run-values.Values.square' (version 7)");
+    // The environment's settings still hold: an overwrite runs the task.
+    const overwrite = await cli(["run", values, "Values.square", "--n", "12"], TEST_ROOT, { ...env, FLYTE_LOCAL_CACHE_OVERWRITE: "true" });
+    expect(overwrite.stdout).toContain("computing 12²");
+    expect(overwrite.stderr).not.toContain("cache hit");
   });
 });

@@ -2,7 +2,7 @@
 // FILE alone lists the module's tasks; TASK --help lists the task's inputs (a record's fields too);
 // --json prints the outputs as one JSON document.
 import { inspect } from "node:util";
-import { FlyteError, withServices, type Task } from "@flytekit-ts/core";
+import { FlyteError, LocalCache, withServices, type Task } from "@flytekit-ts/core";
 import { RecordType, UnionType, type AnyFlyteType, type InputVariable } from "@flytekit-ts/core/extend";
 import { isUserError, type LogSink } from "@flytekit-ts/core/internal";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
@@ -67,15 +67,19 @@ export async function run(argv: readonly string[], io: Console): Promise<number>
 }
 
 /**
- * Calls the task with the services of a local call, its log lines (a cache hit's too) on stderr, as
- * pyflyte's; with --json, what the task prints with console.log too, so that stdout is the document.
+ * Calls the task with the services of a local call, its log lines on stderr as pyflyte's are, and a
+ * result from the local cache said there (pyflyte says nothing); with --json, what the task prints
+ * with console.log goes to stderr too, so that stdout is the document.
  */
 async function invoke(task: Task, inputs: Record<string, unknown>, json: boolean, err: (line: string) => void): Promise<unknown> {
   const logSink: LogSink = (_level, line) => err(line);
+  const localCache = new LocalCache({
+    onHit: (hit) => err(`cache hit: task '${hit.task}' (version ${hit.version})${hit.dir === undefined ? "" : `, from ${hit.dir}`}; FLYTE_LOCAL_CACHE_OVERWRITE=true runs it again`),
+  });
   const saved = { log: console.log, info: console.info, debug: console.debug };
   if (json) console.log = console.info = console.debug = console.error;
   try {
-    return await withServices({ logSink }, () => task.invoke(inputs));
+    return await withServices({ logSink, localCache }, () => task.invoke(inputs));
   } catch (e) {
     // flytekit-ts's own errors say where and what; the task's own error is shown with its class.
     if (e instanceof FlyteError && !isUserError(e)) throw new CliError(e.fields, { cause: e });

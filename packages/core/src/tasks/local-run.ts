@@ -75,9 +75,10 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
   if (!cache.overwrite) {
     const hit = readCached(task, lookUp(store, key, warn), services);
     if (hit !== undefined) {
-      // As flytekit logs "Cache hit" (at info): a result from an earlier run is worth a word.
-      const where = store instanceof DiskCacheStore ? `, from ${store.dir}` : "";
-      new TaskLogger(task.name, services.logSink, undefined, services.env).info(`cache hit (version ${meta.cacheVersion})${where}`);
+      // As flytekit logs "Cache hit" at a level not shown by default (FLYTEKIT_TS_LOG_LEVEL=debug shows it).
+      const dir = store instanceof DiskCacheStore ? store.dir : undefined;
+      new TaskLogger(task.name, services.logSink, undefined, services.env).debug(`cache hit (version ${meta.cacheVersion})${dir === undefined ? "" : `, from ${dir}`}`);
+      cache.onHit?.({ task: task.name, version: meta.cacheVersion, dir });
       return hit;
     }
   }
