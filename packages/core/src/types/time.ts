@@ -240,7 +240,7 @@ export function parseDurationText(text: string): DurationValue | undefined {
   const toMicros = (seconds: number): bigint => BigInt(Math.round(seconds * 1e6));
   let micros: bigint;
   const plain = /^(\d+(?:\.\d*)?|\.\d+)$/.exec(t);
-  const clock = /^(?:(\d+):)?(\d*):(\d+(?:\.\d+)?)$/.exec(t);
+  const clock = /^(?:(\d+):(?=\d))?(\d*):(\d+(?:\.\d+)?)$/.exec(t);
   if (plain !== null) micros = toMicros(Number(plain[1]));
   else if (clock !== null) micros = toMicros(Number(clock[1] ?? 0) * 3600 + Number(clock[2] || 0) * 60 + Number(clock[3]));
   else {
