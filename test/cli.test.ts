@@ -487,7 +487,7 @@ describe("flytekit-ts run: listing, help, JSON and dates as pyflyte run reads th
       meta: { nested: { k: [1, 2] } },
       missing: null,
     };
-    for (const args of [["run", "--json", values, "Values.everything"], ["run", values, "Values.everything", "--json"]]) {
+    for (const args of [["run", "--json", values, "Values.everything"], ["run", values, "--json", "Values.everything"], ["run", values, "Values.everything", "--json"]]) {
       const r = await cli([...args, "--n", "1", "--file", file, "--dir", dir]);
       expect(r.code, r.stderr).toBe(0);
       // 2^60 + 1 is beyond 2^53: written with all its digits, which JSON.parse would round.

@@ -35,6 +35,8 @@ export async function run(argv: readonly string[], io: Console): Promise<number>
   const file = argv[at];
   if (file === undefined) throw new UsageError("run", { subject: "run", problem: "it needs a file", fix: "flytekit-ts run FILE [TASK [--INPUT VALUE]...]" });
   const found = await discover([file]);
+  // --json may come between FILE and TASK too.
+  for (; argv[at + 1] === "--json"; at++) json = true;
   const taskName = argv[at + 1];
   if (taskName === undefined || taskName === "--help" || taskName === "-h") {
     listTasks(file, found, io.out);

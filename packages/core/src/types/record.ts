@@ -291,11 +291,14 @@ export class RecordType<C> extends MsgpackStructType<C> {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) setOwn(out, key, value[key]);
     for (const f of this.fields) {
-      if (!Object.hasOwn(value, f.name)) continue;
-      try {
-        out[f.name] = f.type.fromJsonValue(value[f.name]);
-      } catch (e) {
-        rethrowWithin(e, f.segment);
+      // By the name its literal uses, or by its property where that differs (as toLiteral takes both).
+      for (const key of new Set([f.name, propertyOf(f)])) {
+        if (!Object.hasOwn(value, key)) continue;
+        try {
+          setOwn(out, key, f.type.fromJsonValue(value[key]));
+        } catch (e) {
+          rethrowWithin(e, f.segment);
+        }
       }
     }
     return out;

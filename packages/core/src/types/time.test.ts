@@ -137,13 +137,13 @@ describe("command-line and JSON forms", () => {
   });
 
   it("reads a datetime flag as pyflyte does: ISO, and ISO, now or today shifted by a duration", () => {
-    expect(Datetime.fromText("2024-05-01 - 1 day").toISOString()).toBe("2024-04-30T00:00:00.000Z");
-    expect(Datetime.fromText("2024-05-01T12:00:00+02:00 + 1:30:00").toISOString()).toBe("2024-05-01T11:30:00.000Z");
+    expect((Datetime.fromText("2024-05-01 - 1 day") as Date).toISOString()).toBe("2024-04-30T00:00:00.000Z");
+    expect((Datetime.fromText("2024-05-01T12:00:00+02:00 + 1:30:00") as Date).toISOString()).toBe("2024-05-01T11:30:00.000Z");
     const before = Date.now();
-    const now = Datetime.fromText("now - 1h").getTime();
+    const now = (Datetime.fromText("now - 1h") as Date).getTime();
     expect(now).toBeGreaterThanOrEqual(before - 3_600_000);
     expect(now).toBeLessThanOrEqual(Date.now() - 3_600_000);
-    expect(Datetime.fromText("today").getUTCHours()).toBe(0);
+    expect((Datetime.fromText("today") as Date).getUTCHours()).toBe(0);
     expect(() => Datetime.fromText("2024-05-01 - soon")).toThrow('"soon" is not a duration');
     expect(() => Datetime.fromText("yesterday")).toThrow(/expected Datetime, got "yesterday"/);
   });
