@@ -72,6 +72,8 @@ export interface FunctionInterfaceSource {
   returnType?: unknown;
   /** Whether reflect-metadata was there at all. */
   hasMetadata: boolean;
+  /** The decorator, when a standard (TC39) decorator declared it: no metadata, by design (see ReflectedSignature). */
+  standard?: string;
   inputs?: InputsSpec;
   outputs?: OutputsSpec;
   docs?: TaskDocs;
@@ -122,6 +124,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     const place = `${at}parameter ${i} '${name}'`;
     let type: AnyFlyteType;
     if (spec !== undefined) type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
+    else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name);
     else if (!source.hasMetadata) throw missingMetadata;
     else type = typeAt(task, place, (where) => reflectedType(source.paramTypes?.[i], where, fixFor(source.paramTypes?.[i], "inputs", name)));
     const hasDefaultValue = spec !== undefined && "default" in spec;
@@ -141,6 +144,10 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   let outputs: OutputVariable[];
   if (source.outputs !== undefined) {
     outputs = outputsOf(task, source.outputs, source.docs);
+  } else if (source.standard !== undefined) {
+    // Without metadata nothing says whether the method returns a value: no `outputs`, no outputs, as
+    // a flytekit function without a return annotation (a value it returns anyway is refused when called).
+    outputs = [];
   } else if (!source.hasMetadata) {
     throw missingMetadata;
   } else if (source.isAsync || source.returnType === Promise) {
@@ -157,6 +164,16 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
   }
   return new Interface(inputs, outputs);
+}
+
+/** A parameter a standard decorator's task gives no token for. */
+function noStandardType(task: string, at: string, decorator: string, name: string): TaskDefinitionError {
+  return new TaskDefinitionError({
+    task,
+    subject: `${at}input '${name}'`,
+    problem: "no type: standard decorators carry no type metadata",
+    fix: `declare it: ${decorator}({ inputs: { ${name}: Int } }) with the token of its type (Int, Str, List(Float), a record class, ...)`,
+  });
 }
 
 function checkDefault(task: string, name: string, type: AnyFlyteType, value: unknown): void {
