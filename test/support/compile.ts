@@ -13,6 +13,20 @@ export const LEGACY_DECORATORS = { experimentalDecorators: true, emitDecoratorMe
 /** tsc's decorator options for standard (TC39) decorators, what `tsc --init` gives. */
 export const STANDARD_DECORATORS = { experimentalDecorators: false, emitDecoratorMetadata: false } as const;
 
+/**
+ * The checks `tsc --init` (TypeScript 5.9) turns on besides `strict`, as a new project has them.
+ * Its `"target": "esnext"` is left out: with standard decorators, tsc leaves the `@` syntax at
+ * ESNext, which Node cannot parse; ES2022 (the default here) lowers them.
+ */
+export const TSC_INIT_CHECKS = {
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  noUncheckedSideEffectImports: true,
+  moduleDetection: "force",
+} as const;
+
 /** The repository's TypeScript compiler (its devDependency). */
 export const REPO_TSC = join(REPO_ROOT, "node_modules/typescript/bin/tsc");
 
