@@ -1,3 +1,6 @@
+// The legacy decorators' front-end (experimentalDecorators): a decorator is given its class, and
+// TypeScript's metadata (emitDecoratorMetadata) gives the types. Standard decorators go through
+// standard.ts, which comes here for a class decorator; both record into core's one task store.
 import "reflect-metadata";
 import { TaskDefinitionError } from "@flytekit-ts/core";
 import { callerFile, checkInstantiable, declare, registerSdkRoot, taskStore, type ReflectedSignature, type TaskDeclaration, type TaskEntry } from "@flytekit-ts/core/internal";
