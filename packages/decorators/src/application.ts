@@ -6,12 +6,12 @@
 // `@task` (the decorator applied) from `@task(options)` (a call that makes one).
 
 import { TaskDefinitionError } from "@flytekit-ts/core";
-import { symbolMetadata } from "@flytekit-ts/core/internal";
+import { installSymbolMetadata } from "@flytekit-ts/core/internal";
 
 // Standard decorators read `context.metadata`, which TypeScript's emit gives them only when
 // Symbol.metadata exists (Node 20 has none): define it before any user class is declared, which
 // importing this package does.
-symbolMetadata();
+installSymbolMetadata();
 
 /** A decorator applied in legacy mode: a class, or a member of the prototype or class `target`. */
 export interface LegacyApplication {

@@ -48,6 +48,10 @@ function decorate(cls: Function, members: Member[], classDecorators: unknown[] =
 }
 
 describe("standard decorators on methods", () => {
+  it("importing the package defines Symbol.metadata, which TypeScript's emit needs to give decorators their metadata", () => {
+    expect(typeof (Symbol as unknown as { metadata?: symbol }).metadata).toBe("symbol");
+  });
+
   it("a static method's task is placed when its class is defined: named, typed by its tokens, callable", () => {
     class Pipelines {
       static add(x: number, y: number): number {

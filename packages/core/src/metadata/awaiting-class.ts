@@ -6,14 +6,18 @@
 // (taskOf, the resolvers, the CLI's discovery, a record type's lookup, a call on an instance).
 // Legacy decorators (experimentalDecorators) get the class and never wait.
 
-/**
- * `Symbol.metadata`: the engine's own, else the one TypeScript's and esbuild's emit read, installed
- * (as `Symbol.for("Symbol.metadata")`, esbuild's fallback) so that their emit gives decorators a
- * metadata object. Node 20 has none; TypeScript then passes `metadata: undefined`.
- */
+/** The symbol a class's metadata object is kept under: the engine's `Symbol.metadata`, else the one installSymbolMetadata() defines. */
 export function symbolMetadata(): symbol {
-  const holder = Symbol as unknown as { metadata?: symbol };
-  return (holder.metadata ??= Symbol.for("Symbol.metadata"));
+  return (Symbol as unknown as { metadata?: symbol }).metadata ?? Symbol.for("Symbol.metadata");
+}
+
+/**
+ * Defines `Symbol.metadata` where the engine has none (Node 20), as `Symbol.for("Symbol.metadata")`
+ * (esbuild's fallback too): TypeScript's emit gives standard decorators a metadata object only when
+ * the symbol exists. What declares with standard decorators calls it before a user's class is declared.
+ */
+export function installSymbolMetadata(): void {
+  (Symbol as unknown as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
 }
 
 /** What waits on a metadata object: each placement gets the class that owns the object. */
