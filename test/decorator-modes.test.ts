@@ -18,15 +18,22 @@ const MODULE = "fixtures.decorator-modes.pipelines";
 const MODES = { legacy: LEGACY_DECORATORS, standard: STANDARD_DECORATORS } as const;
 type Mode = keyof typeof MODES;
 const projects = {} as Record<Mode, CompiledProject>;
+let esnext: CompiledProject;
+
+// Each test starts processes (tsc, node, the CLI, the entrypoint): generous limits, never a timing assertion.
+const SLOW = 300_000;
 
 beforeAll(async () => {
-  await Promise.all(
-    (Object.keys(MODES) as Mode[]).map(async (mode) => {
+  await Promise.all([
+    ...(Object.keys(MODES) as Mode[]).map(async (mode) => {
       // With the checks a project made by `tsc --init` has: the decorators' types hold under them.
       projects[mode] = await compileFixture(FIXTURE, { compilerOptions: { ...TSC_INIT_CHECKS, ...MODES[mode] }, label: mode });
     }),
-  );
-}, 120_000);
+    (async () => {
+      esnext = await compileFixture(FIXTURE, { compilerOptions: { ...STANDARD_DECORATORS, target: "ESNext" }, label: "esnext" });
+    })(),
+  ]);
+}, SLOW);
 
 async function report(mode: Mode, module: string): Promise<Record<string, unknown>> {
   const r = await runCompiled(projects[mode], module);
@@ -117,7 +124,7 @@ describe("a module compiled with legacy and with standard decorators", () => {
         "make an instance of the class first, or declare the task as a static method",
     });
     expect({ ...standard, counterBeforeUse: undefined }).toEqual({ ...legacy, counterBeforeUse: undefined });
-  });
+  }, SLOW);
 
   it("serializes to the same TaskTemplates, byte for byte, in the same order", async () => {
     const legacy = await serialize("legacy");
@@ -127,7 +134,7 @@ describe("a module compiled with legacy and with standard decorators", () => {
     expect([...legacy.keys()].slice(0, 2)).toEqual([`00_${MODULE}.Pipelines.scale_1.pb`, `01_${MODULE}.Pipelines.add_1.pb`]);
     expect(legacy.size).toBe(11);
     for (const [file, { bytes }] of legacy) expect(Buffer.compare(standard.get(file)!.bytes, bytes), file).toBe(0);
-  });
+  }, SLOW);
 
   it("runs in the container the same, found by the resolver from the args serialize wrote", async () => {
     const cases: [string, Parameters<typeof workArea>[0], (outputs: ReturnType<typeof readOutputs>) => void][] = [
@@ -152,7 +159,7 @@ describe("a module compiled with legacy and with standard decorators", () => {
       }
       expect(outputs.standard, path).toBe(outputs.legacy);
     }
-  });
+  }, SLOW);
 
   it("with tokens missing: legacy reads TypeScript's metadata, standard says which token to declare", async () => {
     expect(await report("legacy", "missing.js")).toEqual({ add: 3, twice: 4, norm: ["Untyped"] });
@@ -171,11 +178,10 @@ describe("a module compiled with legacy and with standard decorators", () => {
           "declare it: @field(Float) with the token of its type (Int, Str, List(Str), () => OtherRecord, ...)",
       },
     });
-  });
+  }, SLOW);
 
-  it("compiles to decorators Node 20 runs at target ES2022; at ESNext tsc 5.9 leaves the @ syntax, which Node 20 cannot parse (the README says so)", async () => {
+  it("compiles to decorators Node 20 runs at target ES2022; at ESNext tsc 5.9 leaves the @ syntax, which Node 20 cannot parse (the README says so)", () => {
     expect(readFileSync(join(projects.standard.dir, "pipelines.js"), "utf8")).toContain("__esDecorate(");
-    const esnext = await compileFixture(FIXTURE, { compilerOptions: { ...STANDARD_DECORATORS, target: "ESNext" }, label: "esnext" });
     expect(readFileSync(join(esnext.dir, "pipelines.js"), "utf8")).toMatch(/^\s*@task\(/m);
   });
 });
