@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { FlyteTypeError, type TypeSpec } from "@flytekit-ts/core";
+import { FlyteTypeError, type FieldOptions, type TypeSpec } from "@flytekit-ts/core";
 import { defineRecordField, reflectedType } from "@flytekit-ts/core/internal";
 
 const FIXES = new Map<unknown, string>([
@@ -19,9 +19,14 @@ const FIXES = new Map<unknown, string>([
  * TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
  * `@field(() => Node) next?: Node` for a class declared further down.
  *
+ * A field named otherwise in Flyte (a Python dataclass's `by_key`) takes an options object:
+ * `@field({ name: "by_key" }) byKey!: number`, with a token `@field({ name: "by_key", type: Int })`.
+ *
  * A field with an initialiser has a default; the class needs a constructor without arguments.
  */
-export function field(type?: TypeSpec): PropertyDecorator {
+export function field(typeOrOptions?: TypeSpec | (FieldOptions & { type?: TypeSpec })): PropertyDecorator {
+  const options = isOptions(typeOrOptions) ? typeOrOptions : {};
+  const type = isOptions(typeOrOptions) ? typeOrOptions.type : typeOrOptions;
   return (target, key) => {
     const cls = (target as { constructor: Function }).constructor;
     if (typeof key === "symbol") {
@@ -31,11 +36,18 @@ export function field(type?: TypeSpec): PropertyDecorator {
       throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
     }
     if (type !== undefined) {
-      defineRecordField(cls, key, type);
+      defineRecordField(cls, key, type, options);
       return;
     }
     const reflected: unknown = Reflect.getMetadata("design:type", target, key);
     const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
-    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix));
+    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix), options);
   };
+}
+
+/** An options object, not a type: tokens and classes are not plain objects. */
+function isOptions(arg: unknown): arg is FieldOptions & { type?: TypeSpec } {
+  if (typeof arg !== "object" || arg === null) return false;
+  const proto = Object.getPrototypeOf(arg);
+  return proto === Object.prototype || proto === null;
 }

@@ -118,7 +118,7 @@ export function pythonStr(value: unknown, type?: AnyFlyteType): string {
       return `{${entries.map(([k, v]) => `${pyRepr(k)}: ${pythonRepr(v, inner)}`).join(", ")}}`;
     }
     // A record, as a dataclass's repr: `Point(x=1, y=2.5)`.
-    const fields = new Map<string, AnyFlyteType>(type instanceof RecordType ? type.fields.map((f) => [f.name, f.type]) : []);
+    const fields = new Map<string, AnyFlyteType>(type instanceof RecordType ? type.fields.map((f) => [f.property, f.type]) : []);
     return `${proto.constructor?.name ?? "object"}(${entries.map(([k, v]) => `${k}=${pythonRepr(v, fields.get(k))}`).join(", ")})`;
   }
   return String(value);

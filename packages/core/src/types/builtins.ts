@@ -7,7 +7,7 @@ export { Dict, List } from "./collections.js";
 export { Optional, Union } from "./union.js";
 export { Enum } from "./enum.js";
 export { Json, type JsonRecord } from "./json.js";
-export { defineRecord } from "./record.js";
+export { defineRecord, type FieldOptions, type NamedFieldSpec } from "./record.js";
 export { Directory, File, FlyteDirectory, FlyteFile } from "./blob.js";
 export { Dataset, StructuredDataset } from "./structured.js";
 export { FlyteSchema, Schema } from "./schema.js";
