@@ -271,7 +271,7 @@ describe("fields named otherwise in Flyte (a Python dataclass's snake_case)", ()
     const back = roundTrip(keyed, Object.assign(new Keyed(), { byKey: 7, label: "y", when: new Date("2024-05-01T12:00:00Z") }));
     expect(back).toBeInstanceOf(Keyed);
     expect(back).toEqual(Object.assign(new Keyed(), { byKey: 7, label: "y", when: new Date("2024-05-01T12:00:00Z") }));
-    expect(Object.keys(back)).toEqual(["byKey", "label", "when"]);
+    expect(Object.keys(back as object)).toEqual(["byKey", "label", "when"]);
   });
 
   it("take a plain object by either name, but not by both", () => {
