@@ -274,6 +274,10 @@ describe("fields named otherwise in Flyte (a Python dataclass's snake_case)", ()
     expect(Object.keys(back as object)).toEqual(["byKey", "label", "when"]);
   });
 
+  it("read a command line's JSON by the Flyte names, as pyflyte takes a dataclass", () => {
+    expect(msgpackOf(keyed.toLiteral(keyed.fromText('{"by_key": 4, "label": "z"}')))).toEqual({ by_key: 4, label: "z", when_at: null });
+  });
+
   it("take a plain object by either name, but not by both", () => {
     expect(msgpackOf(keyed.toLiteral({ by_key: 1, label: "a" }))).toEqual({ by_key: 1, label: "a", when_at: null });
     expect(msgpackOf(keyed.toLiteral({ byKey: 2, label: "a" }))).toEqual({ by_key: 2, label: "a", when_at: null });
