@@ -131,6 +131,6 @@ describe("bare decorators", () => {
       "@task(): it was called as a function, not applied as a decorator; write @task() above a class or method, or task(options, fn) for the function form",
     );
     expect(() => field("x" as never)).toThrow(FlyteTypeError);
-    expect(() => field({ type: Int, alias: "y" } as never)).toThrow("@field(): unknown option 'alias'; give a type token, or { type }");
+    expect(() => field({ type: Int, alias: "y" } as never)).toThrow("@field(): unknown option 'alias'; give a type token, or { type, name }");
   });
 });
