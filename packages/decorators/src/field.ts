@@ -111,7 +111,7 @@ function declareStandardField(options: FieldOptions, context: DecoratorContext):
       throw new FlyteTypeError({
         subject: `record class ${cls.name}, field '${name}'`,
         problem: "no type: standard decorators carry no type metadata",
-        fix: `declare it: @field(Float) with the token of its type (Int, Str, List(Str), () => OtherRecord, ...)`,
+        fix: `declare it: @field(<token>) with the token of its type (Int, Float, Str, List(Str), () => OtherRecord, ...)`,
       });
     }
     const { type, ...recordOptions } = options;

@@ -121,7 +121,18 @@ describe("standard decorators on methods", () => {
     }
     decorate(Untyped, [], [task]);
     expect(() => taskOf(Untyped)).toThrow(
-      "task 'standard.test.Untyped', input 'word': no type: standard decorators carry no type metadata; declare it: @task({ inputs: { word: Int } }) with the token of its type",
+      "task 'standard.test.Untyped', input 'word': no type: standard decorators carry no type metadata; declare it: @task({ inputs: { word: <token> } }) with the token of its type",
+    );
+
+    // A default is all that says a parameter's type: the hint follows it rather than guessing.
+    class Defaulted {
+      run(label = "x"): string {
+        return label;
+      }
+    }
+    decorate(Defaulted, [], [task]);
+    expect(() => taskOf(Defaulted)).toThrow(
+      `task 'standard.test.Defaulted', input 'label': no type: standard decorators carry no type metadata; declare it: @task({ inputs: { label: Str } }), the type of its default "x"`,
     );
   });
 
@@ -138,8 +149,8 @@ describe("standard decorators on methods", () => {
       { name: "add", static: true, decorators: [task({ inputs: { x: Int } })] },
       { name: "say", static: true, decorators: [echo()] },
     ]);
-    expect(() => taskOf(Tasks.add)).toThrow("task 'standard.test.Tasks.add', input 'y': no type: standard decorators carry no type metadata; declare it: @task({ inputs: { y: Int } })");
-    expect(() => taskOf(Tasks.say)).toThrow("task 'standard.test.Tasks.say', input 'word': no type: standard decorators carry no type metadata; declare it: @echo({ inputs: { word: Int } })");
+    expect(() => taskOf(Tasks.add)).toThrow("task 'standard.test.Tasks.add', input 'y': no type: standard decorators carry no type metadata; declare it: @task({ inputs: { y: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)");
+    expect(() => taskOf(Tasks.say)).toThrow("task 'standard.test.Tasks.say', input 'word': no type: standard decorators carry no type metadata; declare it: @echo({ inputs: { word: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)");
   });
 
   it("refuses what a task cannot be: a field, an accessor, a private method, a decorator without metadata", () => {
@@ -183,7 +194,7 @@ describe("standard decorators on record fields", () => {
       x!: number;
     }
     decorate(Loose, [{ name: "x", kind: "field", decorators: [field] }]);
-    const message = "record class Loose, field 'x': no type: standard decorators carry no type metadata; declare it: @field(Float) with the token of its type";
+    const message = "record class Loose, field 'x': no type: standard decorators carry no type metadata; declare it: @field(<token>) with the token of its type";
     expect(() => recordType(Loose)).toThrow(message);
     expect(() => recordType(Loose)).toThrow(message);
   });

@@ -9,7 +9,7 @@ import "../types/builtins.js";
 import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
-import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix } from "./reflected.js";
+import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix, tokenOfDefault } from "./reflected.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -116,7 +116,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
-    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name);
+    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText);
     else if (!source.hasMetadata) throw missingMetadata;
     else {
       const reflected = source.paramTypes?.[i];
@@ -168,12 +168,17 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
 }
 
 /** A parameter a standard decorator's task gives no token for. */
-function noStandardType(task: string, at: string, decorator: string, name: string): TaskDefinitionError {
+function noStandardType(task: string, at: string, decorator: string, name: string, defaultText: string | undefined): TaskDefinitionError {
+  // Nothing says the parameter's type but its default, when it has one.
+  const byDefault = tokenOfDefault(defaultText);
   return new TaskDefinitionError({
     task,
     subject: `${at}input '${name}'`,
     problem: "no type: standard decorators carry no type metadata",
-    fix: `declare it: ${decorator}({ inputs: { ${name}: Int } }) with the token of its type (Int, Str, List(Float), a record class, ...)`,
+    fix:
+      byDefault === undefined
+        ? `declare it: ${decorator}({ inputs: { ${name}: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)`
+        : `declare it: ${decorator}({ inputs: { ${name}: ${byDefault} } }), the type of its default ${defaultText!.trim()}`,
   });
 }
 

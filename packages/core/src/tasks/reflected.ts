@@ -84,6 +84,11 @@ function typeOfDefault(text: string | undefined): { token: string; or?: string; 
   return undefined;
 }
 
+/** The token a parameter's default (its source text) calls for, when it says: `Float` for `1.5`, `Str` for `"x"`. */
+export function tokenOfDefault(text: string | undefined): string | undefined {
+  return typeOfDefault(text)?.token;
+}
+
 /** The choices for a type TypeScript reflects as Object, none of them guessed. */
 const OBJECT_CHOICES =
   "a record class (for an interface or an object type: declare its fields with @field()), Json (a free-form object), Dict(Str), " +
