@@ -89,7 +89,7 @@ class Contradictions {
   }
 
   @task({ inputs: { m: Json } })
-  static fromMap(m: Map<string, number>): number {
+  static fromSet(m: Set<number>): number {
     return m.size;
   }
 
@@ -135,9 +135,10 @@ class Compatible {
     return at.getTime() + span.seconds;
   }
 
-  @task({ inputs: { j: Json, m: Dict(Int), o: Dict(Int), xs: List(Int), ys: Optional(List(Int)) } })
-  static collections(j: Record<string, unknown>, m: Map<string, number>, o: Record<string, number>, xs: number[], ys?: number[]): number {
-    return Object.keys(j).length + m.size + Object.keys(o).length + xs.length + (ys?.length ?? 0);
+  // Json holds a Map: how a Python dict with int keys comes and goes.
+  @task({ inputs: { j: Json, m: Dict(Int), o: Dict(Int), xs: List(Int), ys: Optional(List(Int)), k: Json } })
+  static collections(j: Record<string, unknown>, m: Map<string, number>, o: Record<string, number>, xs: number[], ys?: number[], k?: Map<number, string>): number {
+    return Object.keys(j).length + m.size + Object.keys(o).length + xs.length + (ys?.length ?? 0) + (k?.size ?? 0);
   }
 
   @task({ inputs: { p: () => Point, q: Point }, outputs: Point })
@@ -182,7 +183,7 @@ describe("a declared token that contradicts TypeScript's type", () => {
       [Contradictions.when, /parameter 0 'at': it is declared Datetime, .* as String \(string\)/],
       [Contradictions.shade, /parameter 0 'c': it is declared Enum\(.*\), .* as Number \(number\)/],
       [Contradictions.maybe, /parameter 0 'n': it is declared Optional\(Str\), .* as Number \(number\)/],
-      [Contradictions.fromMap, /parameter 0 'm': it is declared Json, .* as Map \(a Map\).*; declare inputs: \{ m: Dict\(\.\.\.\) \}/],
+      [Contradictions.fromSet, /parameter 0 'm': it is declared Json, .* as Set \(a Set\).*; declare inputs: \{ m: List\(\.\.\.\) \}/],
       // A plugin's type registers what it holds; it is checked without a word of its own.
       [Contradictions.pay, /parameter 0 'amount': it is declared Money, .* as Number \(number\)/],
       // One named output is the value returned.
@@ -200,7 +201,7 @@ describe("a declared token that says more than TypeScript can", () => {
     expect(typesOf(Compatible.optional).inputs).toEqual(["Optional(Str)", "Optional(Str)", "Union(Int, Str)"]);
     expect(typesOf(Compatible.paths).inputs).toEqual(["File", 'File("csv")', "Directory", "File"]);
     expect(typesOf(Compatible.when).inputs).toEqual(["Datetime", "Duration"]);
-    expect(typesOf(Compatible.collections).inputs).toEqual(["Json", "Dict(Int)", "Dict(Int)", "List(Int)", "Optional(List(Int))"]);
+    expect(typesOf(Compatible.collections).inputs).toEqual(["Json", "Dict(Int)", "Dict(Int)", "List(Int)", "Optional(List(Int))", "Json"]);
     expect(typesOf(Compatible.records)).toEqual({ inputs: ["Point", "Point"], outputs: ["Point"] });
     expect(typesOf(Compatible.later).outputs).toEqual(["Str"]);
     expect(typesOf(Compatible.pay)).toEqual({ inputs: ["Money"], outputs: ["Money"] });

@@ -177,4 +177,4 @@ class JsonType extends MsgpackStructType<JsonRecord | JsonMap> {
  */
 export const Json: FlyteType<JsonRecord | JsonMap> = new JsonType();
 
-typeRegistry.register({ name: "Json", token: Json, literalTypes: ["simple:STRUCT"], guess: () => Json });
+typeRegistry.register({ name: "Json", token: Json, takes: [Map], literalTypes: ["simple:STRUCT"], guess: () => Json });
