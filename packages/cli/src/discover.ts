@@ -33,6 +33,11 @@ function taskAt(module: string, path: string, value: unknown): Task | undefined 
   try {
     return findTask(value);
   } catch (e) {
+    // A FlyteError keeps its own fields (it names the task); where it was found goes in the fix.
+    if (e instanceof FlyteError) {
+      const fields = e.fields;
+      throw new CliError({ ...fields, fix: [fields.fix, `(${path} in ${module})`].filter((f) => f !== undefined).join(" ") }, { cause: e });
+    }
     throw new CliError({ subject: `module ${module}, task ${path}`, problem: e instanceof Error ? e.message : String(e) }, { cause: e });
   }
 }

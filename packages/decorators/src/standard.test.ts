@@ -3,7 +3,7 @@
 // member decorators get (value, context) without the class, share one metadata object that becomes
 // the class's Symbol.metadata, and their static and class initializers run once the class is defined.
 import { describe, expect, it } from "vitest";
-import { Float, Int, Str, taskOf } from "@flytekit-ts/core";
+import { Float, Int, mockTask, Str, taskOf } from "@flytekit-ts/core";
 import { recordType, symbolMetadata, taskStore } from "@flytekit-ts/core/internal";
 import { echo, field, task } from "./index.js";
 
@@ -91,6 +91,7 @@ describe("standard decorators on methods", () => {
     expect(() => taskOf(Counter.prototype.bump)).toThrow(
       "taskOf(), instance method 'bump' of module standard.test: its class is not known yet: a standard (TC39) decorator on an instance method is not given its class",
     );
+    expect(() => mockTask(Counter.prototype.bump)).toThrow("mockTask(), instance method 'bump' of module standard.test: its class is not known yet");
     const unbound = Counter.prototype.twice;
     expect(() => unbound.call(undefined, 1)).toThrow("@task() on twice (module standard.test): it was called without its class, which a standard decorator on an instance method is not given");
     expect(new Counter().bump(1)).toBe(11);

@@ -34,12 +34,17 @@ export function taskOf<Named extends Readonly<Record<string, unknown>> = Readonl
 ): TypedTask<Parameters<F>, ReturnType<F>, Named>;
 export function taskOf(handle: TaskLike): Task;
 export function taskOf(handle: TaskLike): Task {
+  return taskFor(handle, "taskOf()");
+}
+
+/** The task behind a handle, for `asker` (`taskOf()`, `mockTask()`): its errors name who asked. */
+export function taskFor(handle: TaskLike, asker: string): Task {
   const task = findTask(handle);
   if (task === undefined) {
     const awaiting = typeof handle === "function" ? taskStore.awaitingClass(handle) : undefined;
     if (awaiting !== undefined) {
       throw new TaskDefinitionError({
-        subject: `taskOf(), ${awaiting}`,
+        subject: `${asker}, ${awaiting}`,
         problem:
           "its class is not known yet: a standard (TC39) decorator on an instance method is not given its class, and flytekit-ts learns it when the class is " +
           "first used (an instance made or called, a static task of the class declared, the CLI or the container finding it in the module's exports)",
@@ -47,7 +52,7 @@ export function taskOf(handle: TaskLike): Task {
       });
     }
     const what = typeof handle === "function" ? (handle.name || "(anonymous function)") : String(handle);
-    throw new TaskDefinitionError({ subject: "taskOf()", expected: "a task", got: what, fix: "declare it with @task() or build it with task({ ... }, fn)" });
+    throw new TaskDefinitionError({ subject: asker, expected: "a task", got: what, fix: "declare it with @task() or build it with task({ ... }, fn)" });
   }
   return task;
 }

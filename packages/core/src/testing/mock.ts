@@ -2,7 +2,7 @@
 // inputs and outputs with its types, but runs the mock instead of its body.
 import { currentServices } from "../context/context.js";
 import type { MockBody, MockRegistry } from "../context/mocks.js";
-import { taskOf, type TaskLike } from "../tasks/handles.js";
+import { taskFor, type TaskLike } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
 
 /** What a mocked task does instead of its body: given its native inputs by name, what it returns. */
@@ -64,7 +64,7 @@ export class TaskMock implements MockBody {
  * Inputs and outputs still go through the task's types. `restore()` (or `using`) removes it.
  */
 export function mockTask(handle: TaskLike): TaskMock {
-  return installMock(taskOf(handle));
+  return installMock(taskFor(handle, "mockTask()"));
 }
 
 /** Installs a mock on a task, in the mocks of the services local calls now use. */
