@@ -122,8 +122,10 @@ export function transpileSettings(file: string, ts: TypeScriptApi): TranspileSet
     ignoreDeprecations: "6.0",
   };
   // Left unset, `useDefineForClassFields` follows the target, and the target is the project's
-  // compiler's default: ES5 for TypeScript 5.x (fields assigned), the latest for 6.x and 7.x
-  // (fields defined). Only the class-field semantics of that default matter to a module's behaviour.
-  if (project.target === undefined && project.useDefineForClassFields === undefined && projectTypeScriptMajor(dir) === 5) options.useDefineForClassFields = false;
+  // compiler's default: for TypeScript 5.x ES5 (fields assigned) unless "module" is one of Node's
+  // (ES2022 or later), for 6.x and 7.x the latest (fields defined). Only the class-field semantics
+  // of that default matter to a module's behaviour.
+  const nodeModule = project.module !== undefined && project.module >= ts.ModuleKind.Node16 && project.module <= ts.ModuleKind.NodeNext;
+  if (project.target === undefined && project.useDefineForClassFields === undefined && !nodeModule && projectTypeScriptMajor(dir) === 5) options.useDefineForClassFields = false;
   return { options, tsconfig, warnings };
 }

@@ -93,10 +93,15 @@ function cacheDirFor(file: string): string | undefined {
   }
 }
 
+/** What a transpiled module's cache key is made of. */
+export function cacheKeyParts(file: string, source: string): string[] {
+  const project = String(projectTypeScriptMajor(dirname(file)) ?? "none");
+  return [CACHE_FORMAT, PINNED_TYPESCRIPT, project, file, source, ...tsconfigTexts(dirname(file))];
+}
+
 function cacheKey(file: string, source: string): string {
   const hash = createHash("sha256");
-  const project = String(projectTypeScriptMajor(dirname(file)) ?? "none");
-  for (const part of [CACHE_FORMAT, PINNED_TYPESCRIPT, project, file, source, ...tsconfigTexts(dirname(file))]) hash.update(part).update("\0");
+  for (const part of cacheKeyParts(file, source)) hash.update(part).update("\0");
   return hash.digest("hex");
 }
 
