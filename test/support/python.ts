@@ -30,6 +30,8 @@ export function ensureFlytekit(): { python: string; pyflyteExecute: string } {
   } catch {
     throw new Error("the interop tests need Python 3 (python3 on PATH) to install flytekit; none was found");
   }
+  // The one line a first run prints: what it installs, where, and that it happens once.
+  process.stderr.write(`installing flytekit ${FLYTEKIT_VERSION} into .cache/python-venv (once, ~40 s)\n`);
   rmSync(VENV, { recursive: true, force: true });
   execFileSync(system, ["-m", "venv", VENV], { stdio: "inherit" });
   execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-c", CONSTRAINTS, `flytekit==${FLYTEKIT_VERSION}`], { stdio: "inherit" });
