@@ -12,7 +12,7 @@ export {
   type UploadPlanner,
 } from "./types/type.js";
 export { TypeEngine } from "./types/engine.js";
-export { literalTypeKeys, type NestedGuess, type TypeRegistration } from "./types/registry.js";
+export { literalTypeKeys, type NestedGuess, type TakesCheck, type TypeRegistration } from "./types/registry.js";
 export { FlyteTypeError, TypeTransformerError } from "./types/errors.js";
 export { describeValue } from "./types/describe.js";
 export { BlobType } from "./types/blob.js";

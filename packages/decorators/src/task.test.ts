@@ -214,7 +214,7 @@ describe("interface inference errors", () => {
       }
     }
     expect(() => taskOf(Erased.pick)).toThrow(/^task 'task\.test\.Erased\.pick', parameter 0 'v': TypeScript reflects this type as Object/);
-    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 'scale': .*inputs: \{ scale: Float \} for a parameter typed only by its default \(or annotate it: scale: number = 2\)/);
+    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 'scale': .*inputs: \{ scale: Float \} \(or Int\), the type of its default 2 .*; or annotate it: scale: number = 2$/);
   });
 
   it("asks async methods for their outputs", () => {
@@ -225,7 +225,9 @@ describe("interface inference errors", () => {
       }
     }
     expect(() => taskOf(Async.get)).toThrow(
-      "task 'task.test.Async.get', return type: it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to; declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
+      "task 'task.test.Async.get', return type: it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to; " +
+        "declare what it resolves to: outputs: <token> (Float or Int for Promise<number>, Str for Promise<string>, the record class for Promise<Point>), " +
+        "named outputs: { a: Int, b: Str }, or outputs: {} for Promise<void>",
     );
   });
 
@@ -461,7 +463,7 @@ describe("the function form (no metadata at all)", () => {
 
   it("needs a name for an anonymous function", () => {
     expect(() => task({ inputs: { x: Int } }, () => undefined)).toThrow(
-      'task(options, fn): an anonymous function needs a name; pass { name: "..." }, or a named function (function add(...) {})',
+      /^task\(options, fn\) at packages\/decorators\/src\/task\.test\.ts:\d+:\d+: an anonymous function needs a name; pass \{ name: "\.\.\." \}, or a named function \(function add\(\.\.\.\) \{\}\)$/,
     );
   });
 

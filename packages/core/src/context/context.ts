@@ -10,7 +10,7 @@ import { joinUri, type Storage } from "../storage/storage.js";
 import { makeTempDir, namesTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
 import { TaskLogger } from "./logger.js";
-import { Secrets, secretsConfigFromEnv } from "./secrets.js";
+import { Secrets, secretsConfigFromEnv, type SecretRequest } from "./secrets.js";
 import { localServices, type ExecutionServices } from "./services.js";
 
 /** Flyte's identifier of a workflow execution. */
@@ -81,6 +81,8 @@ export interface TaskExecutionContextInit {
    * back to the caller as values. Default: in a container with a raw output prefix.
    */
   uploadOutputs?: boolean;
+  /** The secrets the task requests (its `secretRequests`), so that a secret not found is met with the right fix. */
+  secretRequests?: readonly SecretRequest[];
 }
 
 /** The context of one attempt of one task. Everything costly is made on first use. */
@@ -94,6 +96,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   /** In a container with a raw output prefix, where local files the outputs name are copied. */
   readonly uploads: UploadPlanner | undefined;
   private readonly environment: ExecutionEnvironment;
+  private readonly secretRequests: readonly SecretRequest[];
   private readonly controller = new AbortController();
   private secretsValue: Secrets | undefined;
   private loggerValue: TaskLogger | undefined;
@@ -107,6 +110,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.environment = init.environment ?? { mode: "local" };
     this.services = init.services ?? currentServices();
     this.mode = this.environment.mode;
+    this.secretRequests = init.secretRequests ?? [];
     this.id = this.environment.executionId;
     const raw = this.environment.rawOutputPrefix;
     const upload = init.uploadOutputs ?? (this.mode === "container" && raw !== undefined);
@@ -117,8 +121,10 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
    * The context of a task called inline from inside this one's: what Flyte told this task (its
    * mode, ids, prefixes) and the given services, its own attempt, and no uploads of its own.
    */
-  child(taskName: string, attempt: number, services: ExecutionServices): TaskExecutionContext {
-    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false });
+  child(taskName: string, attempt: number, services: ExecutionServices, secretRequests: readonly SecretRequest[] = []): TaskExecutionContext {
+    // In a container the caller's secrets are what is mounted; locally either task's request counts.
+    const requested = [...this.secretRequests, ...secretRequests];
+    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested });
   }
 
 
@@ -152,7 +158,8 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
 
   get secrets(): Secrets {
     const env = this.services.env;
-    return (this.secretsValue ??= new Secrets(secretsConfigFromEnv(env), this.mode === "local", env));
+    const reader = { task: this.taskName === "" ? undefined : this.taskName, requested: this.secretRequests };
+    return (this.secretsValue ??= new Secrets(secretsConfigFromEnv(env), this.mode === "local", env, reader));
   }
 
   get logger(): TaskLogger {

@@ -21,6 +21,21 @@ export function secretsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Secr
   };
 }
 
+/** A secret a task asks for (its `secretRequests`), as far as finding it goes. */
+export interface SecretRequest {
+  readonly group?: string;
+  readonly key?: string;
+  readonly groupVersion?: string;
+  /** The environment variable Flyte is asked to put it in, instead of its own name. */
+  readonly envVar?: string;
+}
+
+/** Who reads secrets: the task (for messages) and what it asks for. */
+export interface SecretsReader {
+  readonly task?: string;
+  readonly requested?: readonly SecretRequest[];
+}
+
 /** A secret the task asked for was not found. The message never holds a secret's value. */
 export class SecretNotFoundError extends FlyteError {}
 brand(SecretNotFoundError, "SecretNotFoundError");
@@ -37,6 +52,7 @@ export class Secrets {
     private readonly config: SecretsConfig,
     private readonly local: boolean,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly reader: SecretsReader = {},
   ) {}
 
   /** The environment variable Flyte injects for a secret. */
@@ -51,22 +67,46 @@ export class Secrets {
     return join(this.config.defaultDir, ...parts);
   }
 
-  /** The secret's value, trimmed; throws SecretNotFoundError naming where it looked. */
+  /** The secret's value, trimmed; throws SecretNotFoundError naming where it looked and what to do. */
   get(group?: string, key?: string, groupVersion?: string): string {
     const prefixes = this.local ? [this.config.envPrefix, ""] : [this.config.envPrefix];
-    let envVar = "";
+    const envVars: string[] = [];
     for (const prefix of prefixes) {
-      envVar = this.envVarName(group, key, groupVersion, prefix);
+      const envVar = this.envVarName(group, key, groupVersion, prefix);
+      envVars.push(envVar);
       const v = this.env[envVar];
       if (v !== undefined) return this.remember(v.trim());
     }
     const path = this.filePath(group, key, groupVersion);
     if (existsSync(path)) return this.remember(readFileSync(path, "utf8").trim());
     throw new SecretNotFoundError({
+      task: this.reader.task,
       subject: `secret ${[group, groupVersion, key].filter((p) => p !== undefined && p !== "").join("/")}`,
-      problem: `Unable to find secret for key ${String(key)} in group ${String(group)} in Env Var: ${envVar} and FilePath: ${path}`,
-      fix: `make sure to add secretRequests: [new Secret({ group: ${JSON.stringify(group)}, key: ${JSON.stringify(key)} })] to the task`,
+      problem: `Unable to find secret for key ${String(key)} in group ${String(group)} in Env Var: ${envVars.join(" or ")} and FilePath: ${path}`,
+      fix: this.whatToDo(group, key, groupVersion, envVars, path),
     });
+  }
+
+  /** What to do about a secret not found: request it, or (requested) put it where it is looked for. */
+  private whatToDo(group: string | undefined, key: string | undefined, groupVersion: string | undefined, envVars: readonly string[], path: string): string {
+    const same = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+    const request = this.reader.requested?.find((r) => same(r.group, group) && same(r.key, key) && same(r.groupVersion, groupVersion));
+    // Locally the variable without the prefix is the one to set; in a container Flyte sets the prefixed one.
+    const provide = `set the environment variable ${this.local ? envVars[envVars.length - 1] : envVars[0]} or write the file ${path}`;
+    if (request === undefined) {
+      const spec = [group === undefined ? "" : `group: ${JSON.stringify(group)}`, key === undefined ? "" : `key: ${JSON.stringify(key)}`, groupVersion ? `groupVersion: ${JSON.stringify(groupVersion)}` : ""]
+        .filter((s) => s !== "")
+        .join(", ");
+      return `add secretRequests: [new Secret({ ${spec} })] to the task (on Flyte a task is given only the secrets it requests)${this.local ? `; to run it locally, ${provide}` : ""}`;
+    }
+    if (request.envVar !== undefined && request.envVar !== "") {
+      return `the task requests it with envVar ${JSON.stringify(request.envVar)}, so Flyte puts it in that variable: read process.env.${request.envVar}${this.local ? `; to run it locally, ${provide}` : ""}`;
+    }
+    if (this.local) return `the task requests it, and on Flyte it is mounted there; to run it locally, ${provide}`;
+    return (
+      `the task requests it, but it was not mounted: check that the cluster holds the secret (group ${String(group)}, key ${String(key)}) ` +
+      "and that FLYTE_SECRETS_ENV_PREFIX and FLYTE_SECRETS_DEFAULT_DIR, if set, match where Flyte mounts secrets"
+    );
   }
 
   private remember(value: string): string {

@@ -366,7 +366,13 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           checkpointPath: args.checkpointPath,
           previousCheckpoint: args.prevCheckpoint,
         });
-        const context = new TaskExecutionContext({ taskName: running.name, attempt: attemptFromEnv(env), environment, services });
+        const context = new TaskExecutionContext({
+          taskName: running.name,
+          attempt: attemptFromEnv(env),
+          environment,
+          services,
+          secretRequests: running.settings.secretRequests,
+        });
         secretsRead = () => context.secretValues;
         outputs = await watch
           .run(async () => {

@@ -73,6 +73,32 @@ function callerFileWithin(depth: number): string | undefined {
   }
 }
 
+/**
+ * Where the nearest caller outside the SDK is, `file:line:column`, for messages about what it
+ * declared. Read from the stack's text, so that a source map in force (`--enable-source-maps`, a
+ * test runner's) gives the TypeScript position; the file is relative to the working directory
+ * when it is inside it.
+ */
+export function callerLocation(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  const holder: { stack?: string } = {};
+  try {
+    Error.stackTraceLimit = 64;
+    Error.captureStackTrace(holder, callerLocation);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const line of (holder.stack ?? "").split("\n").slice(1)) {
+    const at = /\(?((?:file:\/\/)?\/[^()]*?|[A-Za-z]:\\[^()]*?):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (at === null) continue;
+    const file = at[1]!.startsWith("file:") ? fileURLToPath(at[1]!) : at[1]!;
+    if (!isAbsolute(file) || isSdkFrame(file)) continue;
+    const shown = relative(process.cwd(), file);
+    return `${shown.startsWith("..") || isAbsolute(shown) ? file : shown}:${at[2]}:${at[3]}`;
+  }
+  return undefined;
+}
+
 const rootCache = new Map<string, string | undefined>();
 
 /** The nearest directory at or above `file` that holds a package.json. */

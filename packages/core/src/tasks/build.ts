@@ -245,8 +245,10 @@ function buildReferenceTask(declaration: TaskDeclaration): Task {
   const options = declaration.options as Partial<TaskReference> & { inputs?: InputsSpec; outputs?: OutputsSpec };
   const path = attributePathOf(declaration);
   const reference = { project: options.project, domain: options.domain, name: options.name, version: options.version } as TaskReference;
-  const iface = inferFunctionInterface({ task: options.name ?? path, fn: declaration.fn, ...declaration.reflected, inputs: options.inputs, outputs: options.outputs, isAsync: false });
-  return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path) });
+  // An async method stays async: a call of its mock returns a Promise.
+  const isAsync = isAsyncFunction(declaration.fn) || declaration.reflected?.returnType === Promise;
+  const iface = inferFunctionInterface({ task: options.name ?? path, fn: declaration.fn, ...declaration.reflected, inputs: options.inputs, outputs: options.outputs, isAsync });
+  return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path), isAsync });
 }
 
 /**

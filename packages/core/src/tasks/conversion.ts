@@ -49,7 +49,15 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
       if (input.hasDefaultValue || input.hasParameterDefault === true) continue;
       if (!input.type.acceptsNone) {
         if (input.optional) continue;
-        throw new TaskInputError({ task: task.name, input: input.name, expected: input.type.name, got: "nothing", problem: "it is required" });
+        throw new TaskInputError({
+          task: task.name,
+          input: input.name,
+          expected: input.type.name,
+          got: "nothing",
+          problem: "it is required",
+          // TypeScript reflects `x?: string` as String: the `?` is gone by the time the task is built.
+          fix: `pass it; or, if it may be left out (${input.name}?: ...), declare inputs: { ${input.name}: Optional(${input.type.name}) }`,
+        });
       }
     }
     try {

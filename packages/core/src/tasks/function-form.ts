@@ -2,7 +2,7 @@
 // reflect-metadata at all.
 //   const add = functionTask({ name: "add", inputs: { x: Int, y: Int }, outputs: Int }, ({ x, y }) => ...)
 //   add({ x: 1, y: 2 })
-import { callerFile } from "../naming/module-name.js";
+import { callerFile, callerLocation } from "../naming/module-name.js";
 import type { InputOf, NativeOf, TypeSpec } from "../types/type.js";
 import { buildFunctionTask, type DeclaredTaskOptions } from "./build.js";
 import { TaskDefinitionError } from "./errors.js";
@@ -76,11 +76,16 @@ export function functionTask<const I extends InputsSpec = {}, const O extends Ou
   options: FunctionTaskOptions<I, O>,
   fn: (inputs: TaskInputs<I>) => R & (OutputIn<O> | PromiseLike<OutputIn<O>>),
 ): TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false> {
-  if (typeof fn !== "function") throw new TaskDefinitionError({ subject: "task(options, fn)", expected: "the task's function as the second argument", got: typeof fn });
+  // A task that has no name yet is told where it is declared.
+  const declaredAt = () => {
+    const location = callerLocation();
+    return location === undefined ? "task(options, fn)" : `task(options, fn) at ${location}`;
+  };
+  if (typeof fn !== "function") throw new TaskDefinitionError({ subject: declaredAt(), expected: "the task's function as the second argument", got: typeof fn });
   const fnName = fn.name;
   if (options.name === undefined && fnName === "") {
     throw new TaskDefinitionError({
-      subject: "task(options, fn)",
+      subject: declaredAt(),
       problem: "an anonymous function needs a name",
       fix: 'pass { name: "..." }, or a named function (function add(...) {})',
     });

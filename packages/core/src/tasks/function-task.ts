@@ -44,13 +44,11 @@ export class FunctionTask extends Task {
 
   readonly taskType: string = "typescript-task";
   readonly body: FunctionBody;
-  readonly isAsync: boolean;
   readonly location: TaskLocation;
 
   constructor(init: FunctionTaskInit) {
     super(init);
     this.body = init.body;
-    this.isAsync = init.isAsync;
     this.location = init.location ?? {};
   }
 

@@ -9,6 +9,7 @@ import "../types/builtins.js";
 import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
+import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix } from "./reflected.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -29,17 +30,6 @@ function isInputSpec(value: unknown): value is InputSpec {
 /** Whether an outputs declaration is a single type rather than a map of named types. */
 export function isSingleOutput(outputs: OutputsSpec): outputs is TypeSpec {
   return typeof outputs === "function" || outputs instanceof FlyteType;
-}
-
-const ERASED_FIX: [unknown, (name: string) => string][] = [
-  [Array, (n) => `{ ${n}: List(Int) } (the token for what the array holds)`],
-  [Map, (n) => `{ ${n}: Dict(Int) } (the token for what the map holds)`],
-  [Object, (n) => `{ ${n}: Float } for a parameter typed only by its default (or annotate it: ${n}: number = 2), else the token for its type: Json, Dict(Str), Optional(Int), Union(Int, Str), ...`],
-];
-
-function fixFor(reflected: unknown, option: "inputs" | "outputs", name: string): string {
-  const hit = ERASED_FIX.find(([ctor]) => ctor === reflected);
-  return `${option}: ${hit === undefined ? `{ ${name}: <a type token> }` : hit[1](name)}`;
 }
 
 function descriptionOf(docs: TaskDocs | undefined, side: "inputs" | "outputs", name: string, own?: string): string {
@@ -121,9 +111,14 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     const spec = isInputSpec(declared) ? declared : declared === undefined ? undefined : { type: declared };
     const place = `${at}parameter ${i} '${name}'`;
     let type: AnyFlyteType;
-    if (spec !== undefined) type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
-    else if (!source.hasMetadata) throw missingMetadata;
-    else type = typeAt(task, place, (where) => reflectedType(source.paramTypes?.[i], where, fixFor(source.paramTypes?.[i], "inputs", name)));
+    if (spec !== undefined) {
+      type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
+      checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
+    } else if (!source.hasMetadata) throw missingMetadata;
+    else {
+      const reflected = source.paramTypes?.[i];
+      type = typeAt(task, place, (where) => reflectedType(reflected, where, erasedFix(reflected, "inputs", name, parsed?.[i]?.defaultText)));
+    }
     const hasDefaultValue = spec !== undefined && "default" in spec;
     if (hasDefaultValue) checkDefault(task, name, type, spec.default);
     return {
@@ -141,6 +136,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   let outputs: OutputVariable[];
   if (source.outputs !== undefined) {
     outputs = outputsOf(task, source.outputs, source.docs);
+    if (outputs.length === 1 && source.hasMetadata) {
+      // One output is the value the method returns (a named one may be returned bare too).
+      const only = outputs[0]!;
+      const declare = (t: string) => (only.name === "o0" ? `outputs: ${t}` : `outputs: { ${only.name}: ${t} }`);
+      checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
+    }
   } else if (!source.hasMetadata) {
     throw missingMetadata;
   } else if (source.isAsync || source.returnType === Promise) {
@@ -148,12 +149,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       task,
       subject: `${at}return type`,
       problem: "it is async, and TypeScript reflects its return type as Promise, which does not say what it resolves to",
-      fix: "declare outputs: { o0: Int } (or outputs: Int, or outputs: {} for none)",
+      fix: ASYNC_OUTPUTS_FIX,
     });
   } else if (source.returnType === undefined) {
     outputs = [];
   } else {
-    const type = typeAt(task, `${at}return type`, (where) => reflectedType(source.returnType, where, fixFor(source.returnType, "outputs", "o0")));
+    const type = typeAt(task, `${at}return type`, (where) => reflectedType(source.returnType, where, erasedFix(source.returnType, "outputs", "o0")));
     outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
   }
   return new Interface(inputs, outputs);

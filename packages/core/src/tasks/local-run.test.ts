@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { RecoverableError, TaskTimeoutError } from "./errors.js";
 import { functionTask } from "./function-form.js";
-import { currentContext, Float, Int, Str, withServices } from "../index.js";
-import { type LogLevel } from "../internal.js";
+import { currentContext, Float, Int, Secret, Str, withServices } from "../index.js";
+import { literalMapOf, TaskExecutionContext, type LogLevel } from "../internal.js";
 
 describe("retries, locally (where flytekit ignores them)", () => {
   it("rerun a task that fails with a RecoverableError, up to `retries` times", () => {
@@ -165,13 +165,44 @@ describe("secrets", () => {
     }
   });
 
-  it("say where they looked when a secret is missing", () => {
+  const lookedIn = "Unable to find secret for key key in group nope in Env Var: _FSEC_NOPE_KEY or NOPE_KEY and FilePath: /etc/secrets/nope/key";
+  const provide = "set the environment variable NOPE_KEY or write the file /etc/secrets/nope/key";
+
+  it("say where they looked when a secret is missing, and that the task must request it when it does not", () => {
     const missing = functionTask({ name: "missing-secret" }, () => {
       currentContext().secrets.get("nope", "key");
     });
     expect(() => missing()).toThrow(
-      'secret nope/key: Unable to find secret for key key in group nope in Env Var: NOPE_KEY and FilePath: /etc/secrets/nope/key; make sure to add secretRequests: [new Secret({ group: "nope", key: "key" })] to the task',
+      `task 'missing-secret', secret nope/key: ${lookedIn}; add secretRequests: [new Secret({ group: "nope", key: "key" })] to the task ` +
+        `(on Flyte a task is given only the secrets it requests); to run it locally, ${provide}`,
     );
+  });
+
+  it("tell a task that requests the secret where to put it, not to request it again", () => {
+    const requests = [new Secret({ group: "NOPE", key: "key" })];
+    const requested = functionTask({ name: "requested-secret", secretRequests: requests }, () => {
+      currentContext().secrets.get("nope", "key");
+    });
+    expect(() => requested()).toThrow(`task 'requested-secret', secret nope/key: ${lookedIn}; the task requests it, and on Flyte it is mounted there; to run it locally, ${provide}`);
+    // A task it calls inline runs in its container, where its secrets are mounted.
+    const inner = functionTask({ name: "inner-secret" }, () => {
+      currentContext().secrets.get("nope", "key");
+    });
+    const outer = functionTask({ name: "outer-secret", secretRequests: requests }, () => inner());
+    expect(() => outer()).toThrow(`task 'inner-secret', secret nope/key: ${lookedIn}; the task requests it,`);
+    // In its container, the prefixed variable is the only one looked at, and the mount is what to check.
+    const context = new TaskExecutionContext({ taskName: "requested-secret", environment: { mode: "container" }, secretRequests: requests });
+    expect(() => requested.task.dispatchExecute(literalMapOf({}), context)).toThrow(
+      "task 'requested-secret', secret nope/key: Unable to find secret for key key in group nope in Env Var: _FSEC_NOPE_KEY and FilePath: /etc/secrets/nope/key; " +
+        "the task requests it, but it was not mounted: check that the cluster holds the secret (group nope, key key)",
+    );
+  });
+
+  it("point a secret requested with its own environment variable to that variable", () => {
+    const custom = functionTask({ name: "env-var-secret", secretRequests: [new Secret({ group: "nope", key: "key", envVar: "API_TOKEN" })] }, () => {
+      currentContext().secrets.get("nope", "key");
+    });
+    expect(() => custom()).toThrow(`${lookedIn}; the task requests it with envVar "API_TOKEN", so Flyte puts it in that variable: read process.env.API_TOKEN; to run it locally, ${provide}`);
   });
 });
 

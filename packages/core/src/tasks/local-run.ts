@@ -17,12 +17,13 @@ import { durationToMillis } from "../types/time.js";
 import type { ConversionContext } from "../types/type.js";
 import { bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
 import { RecoverableError, TaskTimeoutError } from "./errors.js";
-import type { TaskMetadata } from "./options.js";
+import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
 
 /** What a local run needs of a task. */
 export interface LocallyRunnable extends Boundary {
   readonly metadata: TaskMetadata;
+  readonly settings: Pick<TaskSettings, "secretRequests">;
   dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap>;
 }
 
@@ -155,7 +156,9 @@ function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: Execut
  * attempt's context keeps what Flyte told the caller (in a container: its ids, its mode).
  */
 function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
-  const context = caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services }) : caller.child(task.name, attempt, services);
+  const secretRequests = task.settings.secretRequests;
+  const context =
+    caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services, secretRequests }) : caller.child(task.name, attempt, services, secretRequests);
   const timeout = task.metadata.timeout;
   const ms = timeout === undefined ? undefined : durationToMillis(timeout);
   const started = performance.now();

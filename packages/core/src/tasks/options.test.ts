@@ -54,7 +54,7 @@ describe("cache options", () => {
 
   it("refuse cache: true without a version, as flytekit's stock plugin has no default policies", () => {
     expect(messageOf(() => compile({ cache: true }))).toBe(
-      "task 't', option 'cache': If version is not defined then at least one cache policy needs to be set; give cacheVersion, or cache: new Cache({ version: \"1\" })",
+      "task 't', option 'cache': If version is not defined then at least one cache policy needs to be set; give a version: cache: new Cache({ version: \"1\" })",
     );
     expect(() => new Cache()).toThrow('Cache: If version is not defined then at least one cache policy needs to be set; give a version: new Cache({ version: "1" })');
   });
@@ -74,7 +74,12 @@ describe("cache options", () => {
     expect(messageOf(() => compile({ cacheIgnoreInputVars: ["a"] }))).toBe(
       'task \'t\', option \'cacheIgnoreInputVars\': Cache ignore input vars are specified (cacheIgnoreInputVars: ["a"]) but cache is not enabled',
     );
-    expect(messageOf(() => compile({ cache: true, cacheVersion: "" }))).toBe("task 't', option 'cache': Caching is enabled (cache: true) but cacheVersion is not set; give cacheVersion");
+    expect(messageOf(() => compile({ cache: true, cacheVersion: "" }))).toBe(
+      "task 't', option 'cache': Caching is enabled (cache: true) but cacheVersion is not set; give a version: cache: new Cache({ version: \"1\" })",
+    );
+    expect(messageOf(() => compile({ cache: new Cache({ version: "" }) }))).toBe(
+      "task 't', option 'cache': Caching is enabled (cache: true) but cacheVersion is not set; give a version: cache: new Cache({ version: \"1\" })",
+    );
   });
 
   it("refuse ignored inputs the task does not have", () => {

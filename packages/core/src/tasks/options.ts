@@ -282,6 +282,9 @@ function timeoutOf(value: number | DurationInput | undefined): DurationValue | u
   return durationToMillis(value) === 0 ? undefined : { seconds: Number(value.seconds), nanos: value.nanos ?? 0 };
 }
 
+/** What to write for a cache without a version (`cacheVersion` is deprecated, so it is not what is shown). */
+const CACHE_VERSION_FIX = 'give a version: cache: new Cache({ version: "1" })';
+
 /** The cache options, by flytekit's rules and in its words. */
 function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[] | undefined) {
   const legacySet = options.cacheVersion !== undefined || options.cacheSerialize !== undefined || options.cacheIgnoreInputVars !== undefined;
@@ -294,7 +297,7 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
     try {
       cacheOption = new Cache({ serialize: serialize ?? false, ignoredInputs: ignored ?? [] });
     } catch (e) {
-      fail(task, "cache", (e as TaskDefinitionError).problem ?? (e as Error).message, 'give cacheVersion, or cache: new Cache({ version: "1" })');
+      fail(task, "cache", (e as TaskDefinitionError).problem ?? (e as Error).message, CACHE_VERSION_FIX);
     }
   }
   let cache: boolean;
@@ -310,7 +313,7 @@ function cacheOf(task: string, options: TaskOptions, params: VersionParameters, 
   version ??= "";
   serialize ??= false;
   ignored ??= [];
-  if (cache && version === "") fail(task, "cache", "Caching is enabled (cache: true) but cacheVersion is not set", "give cacheVersion");
+  if (cache && version === "") fail(task, "cache", "Caching is enabled (cache: true) but cacheVersion is not set", CACHE_VERSION_FIX);
   if (serialize && !cache) fail(task, "cacheSerialize", "Cache serialize is enabled (cacheSerialize: true) but cache is not enabled");
   if (ignored.length > 0 && !cache) {
     fail(task, "cacheIgnoreInputVars", `Cache ignore input vars are specified (cacheIgnoreInputVars: ${JSON.stringify(ignored)}) but cache is not enabled`);

@@ -24,6 +24,8 @@ export interface TaskInit {
   name: string;
   interface: Interface;
   settings: TaskSettings;
+  /** Whether a call returns a Promise (an async body). @default false */
+  isAsync?: boolean;
 }
 
 /** A Flyte task. Subclasses say what its body does (`executeNative`) and what Flyte needs to run it. */
@@ -36,11 +38,14 @@ export abstract class Task {
   readonly name: string;
   readonly interface: Interface;
   readonly settings: TaskSettings;
+  /** Whether a call returns a Promise (an async body); so does a call of its mock. */
+  readonly isAsync: boolean;
 
   constructor(init: TaskInit) {
     this.name = init.name;
     this.interface = init.interface;
     this.settings = init.settings;
+    this.isAsync = init.isAsync ?? false;
   }
 
   get metadata(): TaskMetadata {

@@ -42,10 +42,11 @@ export class TaskMock implements MockBody {
     return this;
   }
 
-  /** @internal Runs the mock for one call. */
+  /** @internal Runs the mock for one call: a mock of an async task returns a Promise (what it throws rejects it), as the task does. */
   run(inputs: Readonly<Record<string, unknown>>): unknown {
     this.calls.push(inputs);
-    return this.behaviour(inputs);
+    if (!this.task.isAsync) return this.behaviour(inputs);
+    return new Promise((resolve) => resolve(this.behaviour(inputs)));
   }
 
   /** Removes the mock: the task runs its own body again. */

@@ -241,6 +241,8 @@ typeRegistry.register({
   name: "File",
   token: File,
   natives: [FlyteFile],
+  // Any File (of any format) holds a FlyteFile or a path.
+  takes: (t, c) => (t instanceof BlobType && t.dimensionality === BlobType_BlobDimensionality.SINGLE ? c === FlyteFile || c === String : undefined),
   literalTypes: ["blob:SINGLE"],
   guess: (lt) => (blobOf(lt).format === "" ? File : File.withFormat(blobOf(lt).format)),
 });
@@ -248,6 +250,7 @@ typeRegistry.register({
   name: "Directory",
   token: Directory,
   natives: [FlyteDirectory],
+  takes: (t, c) => (t instanceof BlobType && t.dimensionality === BlobType_BlobDimensionality.MULTIPART ? c === FlyteDirectory || c === String : undefined),
   literalTypes: ["blob:MULTIPART"],
   guess: (lt) => (blobOf(lt).format === "" ? Directory : Directory.withFormat(blobOf(lt).format)),
 });

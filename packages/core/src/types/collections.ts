@@ -207,11 +207,14 @@ export function Dict<S extends TypeSpec>(value: S): DictType<NativeOf<S>, InputO
 
 typeRegistry.register({
   name: "List",
+  takes: (t, c) => (t instanceof ListType ? c === Array : undefined),
   literalTypes: ["collectionType"],
   guess: (lt, nested, where) => new ListType(nested(lt.type.value as LiteralType, `${where}[]`)),
 });
 typeRegistry.register({
   name: "Dict",
+  // A plain object (what TypeScript reflects as Object, taken by every token) or a Map.
+  takes: (t, c) => (t instanceof DictType ? c === Map : undefined),
   literalTypes: ["mapValueType"],
   guess: (lt, nested, where) => new DictType(nested(lt.type.value as LiteralType, `${where}{}`)),
 });

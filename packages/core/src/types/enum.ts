@@ -89,6 +89,8 @@ export function Enum<E extends StringEnum>(enumObject: E, name?: string): EnumTy
 
 typeRegistry.register({
   name: "Enum",
+  // TypeScript reflects a string enum as String.
+  takes: (t, c) => (t instanceof EnumType ? c === String : undefined),
   literalTypes: ["enumType"],
   guess: (lt) => {
     const values = (lt.type.value as { values: string[] }).values;

@@ -133,4 +133,4 @@ class JsonType extends MsgpackStructType<JsonRecord> {
 /** A free-form object (flytekit's untyped `dict`): JSON-like values, as MessagePack. */
 export const Json: FlyteType<JsonRecord> = new JsonType();
 
-typeRegistry.register({ name: "Json", literalTypes: ["simple:STRUCT"], guess: () => Json });
+typeRegistry.register({ name: "Json", token: Json, literalTypes: ["simple:STRUCT"], guess: () => Json });

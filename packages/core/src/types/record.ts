@@ -374,6 +374,8 @@ function recordFromStructure(lt: LiteralType, guess: (lt: LiteralType, where: st
 typeRegistry.register({
   name: "record classes",
   forNative: (cls) => (isRecordClass(cls) ? (recordType(cls as Constructor) as unknown as AnyFlyteType) : undefined),
+  // A record holds an instance of its class (a subclass's too).
+  takes: (t, c) => (t instanceof RecordType ? c === t.cls || c.prototype instanceof (t.cls as Function) : undefined),
   literalTypes: ["simple:STRUCT:dataclass"],
   guess: recordFromStructure,
 });

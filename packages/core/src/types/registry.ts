@@ -28,7 +28,18 @@ export interface TypeRegistration {
   readonly literalTypes?: readonly string[];
   /** The token for a LiteralType it claims; `nested` guesses the types inside it. */
   readonly guess?: (literalType: LiteralType, nested: NestedGuess, where: string) => AnyFlyteType;
+  /**
+   * What TypeScript may reflect for a value its token holds, besides `natives`: `Int` holds a
+   * `number` (Number), `File` a path (String). A declared token over a parameter or return type
+   * TypeScript reflects as a constructor the engine knows, which the token does not take, is a
+   * contradiction, refused when the task is built. A list is for `token`; a family answers per
+   * token (undefined for a token not its own), `takes` asking the same of a token inside it.
+   */
+  readonly takes?: readonly Function[] | TakesCheck;
 }
+
+/** Whether `token` holds a value TypeScript reflects as `constructor`: true, false, or undefined (unknown). */
+export type TakesCheck = (token: AnyFlyteType, constructor: Function, takes: (token: AnyFlyteType, constructor: Function) => boolean | undefined) => boolean | undefined;
 
 /**
  * The keys a LiteralType is looked up by, most specific first: a structure tag (`tag:money`), a
@@ -90,6 +101,11 @@ export class TypeRegistry {
     if ((registration.natives?.length ?? 0) > 0 && !(token instanceof FlyteType)) {
       throw new FlyteTypeError({ subject: `type ${name}`, problem: "it lists natives but gives no token for them", fix: "give its token: TypeEngine.register({ name, token, natives })" });
     }
+    const takes = registration.takes;
+    if (takes !== undefined && typeof takes !== "function") {
+      if (!Array.isArray(takes) || takes.some((c) => typeof c !== "function")) throw new FlyteTypeError({ subject: `type ${name}`, problem: "takes lists what is not a constructor" });
+      if (!(token instanceof FlyteType)) throw new FlyteTypeError({ subject: `type ${name}`, problem: "it lists what it takes but gives no token", fix: "give its token: TypeEngine.register({ name, token, takes })" });
+    }
     for (const key of registration.literalTypes ?? []) {
       const found = this.byLiteralType.get(key);
       if (found !== undefined) clash(`LiteralType ${key}`, found);
@@ -112,6 +128,39 @@ export class TypeRegistry {
       if (token !== undefined) return token;
     }
     return undefined;
+  }
+
+  /**
+   * Whether `token` holds a value TypeScript reflects as `constructor`: true when it is the token
+   * inferred from it or a registration says it takes it, false when the registration of the token
+   * says it does not, undefined when no registration speaks for the token.
+   */
+  takes(token: AnyFlyteType, constructor: Function): boolean | undefined {
+    if (this.forNative(constructor) === token) return true;
+    const recurse = (t: AnyFlyteType, c: Function) => this.takes(t, c);
+    for (const registration of this.byName.values()) {
+      const takes = registration.takes;
+      if (typeof takes === "function") {
+        const answer = takes(token, constructor, recurse);
+        if (answer !== undefined) return answer;
+      } else if (registration.token === token) {
+        return (registration.natives ?? []).includes(constructor) || (takes ?? []).includes(constructor);
+      }
+    }
+    return undefined;
+  }
+
+  /** The tokens of one type that hold a value TypeScript reflects as `constructor`: `Float`, `Int` for Number. */
+  tokensTaking(constructor: Function): AnyFlyteType[] {
+    const found: AnyFlyteType[] = [];
+    const inferred = this.forNative(constructor);
+    if (inferred !== undefined) found.push(inferred);
+    for (const registration of this.byName.values()) {
+      const token = registration.token;
+      if (token === undefined || found.includes(token) || typeof registration.takes === "function") continue;
+      if ((registration.natives ?? []).includes(constructor) || (registration.takes ?? []).includes(constructor)) found.push(token);
+    }
+    return found;
   }
 
   /** The registration that guesses a LiteralType, or undefined. */

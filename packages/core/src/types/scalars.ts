@@ -286,8 +286,8 @@ export const Bool: FlyteType<boolean> = new BoolType();
 /** Flyte NONE: `null`; a task without outputs returns it. */
 export const None: FlyteType<null, null | undefined | void> = new NoneType();
 
-typeRegistry.register({ name: "Int", token: Int, natives: [BigInt], literalTypes: ["simple:INTEGER"], guess: () => Int });
+typeRegistry.register({ name: "Int", token: Int, natives: [BigInt], takes: [Number], literalTypes: ["simple:INTEGER"], guess: () => Int });
 typeRegistry.register({ name: "Float", token: Float, natives: [Number], literalTypes: ["simple:FLOAT"], guess: () => Float });
 typeRegistry.register({ name: "Str", token: Str, natives: [String], literalTypes: ["simple:STRING"], guess: () => Str });
 typeRegistry.register({ name: "Bool", token: Bool, natives: [Boolean], literalTypes: ["simple:BOOLEAN"], guess: () => Bool });
-typeRegistry.register({ name: "None", literalTypes: ["simple:NONE"], guess: () => None });
+typeRegistry.register({ name: "None", token: None, literalTypes: ["simple:NONE"], guess: () => None });

@@ -122,6 +122,8 @@ typeRegistry.register({
   name: "Schema",
   token: Schema,
   natives: [FlyteSchema],
+  // Any schema holds a FlyteSchema or a uri.
+  takes: (t, c) => (t instanceof SchemaType ? c === FlyteSchema || c === String : undefined),
   literalTypes: ["schema"],
   guess: (lt) => {
     const columns = (lt.type.value as { columns: { name: string; type: ColumnType }[] }).columns;

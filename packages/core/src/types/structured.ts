@@ -149,6 +149,8 @@ typeRegistry.register({
   name: "Dataset",
   token: Dataset,
   natives: [StructuredDataset],
+  // Any dataset holds a StructuredDataset or a uri.
+  takes: (t, c) => (t instanceof DatasetType ? c === StructuredDataset || c === String : undefined),
   literalTypes: ["structuredDatasetType"],
   guess: (lt, nested, where) => {
     const sd = lt.type.value as StructuredDatasetType;

@@ -290,4 +290,4 @@ export const Datetime: FlyteType<Date> = new DatetimeType();
 export const Duration: FlyteType<DurationValue, DurationInput> = new DurationType();
 
 typeRegistry.register({ name: "Datetime", token: Datetime, natives: [Date], literalTypes: ["simple:DATETIME"], guess: () => Datetime });
-typeRegistry.register({ name: "Duration", literalTypes: ["simple:DURATION"], guess: () => Duration });
+typeRegistry.register({ name: "Duration", token: Duration, literalTypes: ["simple:DURATION"], guess: () => Duration });

@@ -187,6 +187,12 @@ export function Optional<S extends TypeSpec>(type: S): FlyteType<NativeOf<S> | n
 
 typeRegistry.register({
   name: "Union",
+  // A union holds what one of its variants holds.
+  takes: (t, c, takes) => {
+    if (!(t instanceof UnionType)) return undefined;
+    const answers = t.variants.map((v) => takes(v, c));
+    return answers.includes(true) ? true : answers.includes(undefined) ? undefined : false;
+  },
   literalTypes: ["unionType"],
   guess: (lt, nested, where) => Union(...(lt.type.value as { variants: LiteralType[] }).variants.map((v, i) => nested(v, `${where}|${i}`))) as AnyFlyteType,
 });
