@@ -28,7 +28,7 @@ Options:
                                         fast registration: the container unpacks the code first; package adds
                                         the code (--source DIR, default .; .git, node_modules and .flyteignore
                                         patterns left out) and defaults --dest-dir to /root, as pyflyte package
-Modules are TypeScript sources (loaded with the project's typescript, decorator metadata intact) or compiled JavaScript.`;
+Modules are TypeScript sources (compiled by the SDK's own TypeScript under the project's tsconfig.json) or compiled JavaScript.`;
 
 interface Options {
   positional: string[];
