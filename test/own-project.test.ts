@@ -122,7 +122,9 @@ describe("README's \"Use it in your project\", followed in a new folder", () => 
     const entry = entries.find((e) => e.path.includes(`_${taskName}_`));
     expect(entry, `${taskName} in ${entries.map((e) => e.path).join(", ")}`).toBeDefined();
     const spec = decode(admin.TaskSpecSchema, entry!.data);
-    expect(spec.template!.container!.args).toEqual(expect.arrayContaining(["task-module", "dist/pipelines.js", "task-name", "Pipelines.add"]));
+    const target = spec.template!.target;
+    expect(target.case).toBe("container");
+    expect(target.case === "container" ? target.value.args : []).toEqual(expect.arrayContaining(["task-module", "dist/pipelines.js", "task-name", "Pipelines.add"]));
 
     const python = block("a Python workflow calling the TypeScript task");
     expect(python).toContain(`name="${taskName}"`);
