@@ -12,7 +12,7 @@ import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
 import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
 import { Int } from "@flytekit-ts/core";
 
-const cli = (args: readonly string[], cwd = TEST_ROOT) => runProcess(process.execPath, [CLI_BIN, ...args], { cwd, env: cleanEnv() });
+const cli = (args: readonly string[], cwd = TEST_ROOT, env: NodeJS.ProcessEnv = {}) => runProcess(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...cleanEnv(), ...env } });
 const GPU = "gpu=ghcr.io/org/gpu:cuda12";
 const scratch = () => mkdtempSync(join(tmpdir(), "flytekit-ts-cli-"));
 const golden = join(import.meta.dirname, "golden/entrypoint");
@@ -70,7 +70,7 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
 
   it("an option it does not know is an error, not a silent default", async () => {
     const r = await cli(["serialize", "--out", join(scratch(), "out"), "--verison", "v1", "--image", "img:1", "support/e2e-tasks.ts"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("serialize: unknown option --verison; its options are --out, --project, --domain, --version, --image");
   });
 
@@ -117,11 +117,64 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
   });
 });
 
+describe("flytekit-ts --help, each command's --help, and usage errors", () => {
+  it("--help and -h print the usage and options of flytekit-ts and of each command, and exit 0", async () => {
+    const cases: [string[], string[]][] = [
+      [["--help"], ["Usage: flytekit-ts COMMAND", "serialize --out DIR", "package [--output FILE]", "run [--json] FILE", "--version"]],
+      [["-h"], ["Usage: flytekit-ts COMMAND"]],
+      [["help", "run"], ["Usage: flytekit-ts run [--json] FILE"]],
+      [["serialize", "--help"], ["Usage: flytekit-ts serialize --out DIR [options] MODULES...", "--out DIR", "--json", "--project P", "--image IMAGE", "--env KEY=VALUE", "--fast", "Reference tasks"]],
+      [["serialize", "-h"], ["Usage: flytekit-ts serialize"]],
+      [["package", "--help"], ["Usage: flytekit-ts package [--output FILE] [-f] [options] MODULES...", "--output FILE", "-f, --force", "--source DIR", "--image IMAGE"]],
+      [["package", "-h"], ["Usage: flytekit-ts package"]],
+      [["run", "--help"], ["Usage: flytekit-ts run [--json] FILE [TASK [--INPUT VALUE]...]", "--json", "TASK --help"]],
+      [["run", "-h"], ["Usage: flytekit-ts run"]],
+    ];
+    for (const [args, texts] of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stderr, args.join(" ")).toBe("");
+      for (const text of texts) expect(r.stdout, args.join(" ")).toContain(text);
+    }
+  });
+
+  it("run --help says that a string enum parameter needs Enum(...) declared, since TypeScript reflects it as String", async () => {
+    const r = await cli(["run", "--help"]);
+    expect(r.stdout).toContain("TypeScript reflects a string enum parameter (c: Color) as String");
+    expect(r.stdout).toContain("@task({ inputs: { c: Enum(Color) } })");
+  });
+
+  it("an unknown command or option prints a short error and where the help is, and exits 2 (as click does)", async () => {
+    const cases: [string[], string, string][] = [
+      [["serialise"], 'flytekit-ts: unknown command "serialise"; the commands are serialize, package, run', "Try 'flytekit-ts --help' for help."],
+      [["--bogus"], "flytekit-ts: unknown option --bogus", "Try 'flytekit-ts --help' for help."],
+      [["serialize", "--bogus", "x.ts"], "flytekit-ts: serialize: unknown option --bogus; its options are --out,", "Try 'flytekit-ts serialize --help' for help."],
+      [["package", "--bogus", "x.ts"], "flytekit-ts: package: unknown option --bogus; its options are --output,", "Try 'flytekit-ts package --help' for help."],
+      [["run", "--bogus", "support/cli/run-tasks.ts"], "flytekit-ts: run: unknown option --bogus; its options are --json, --help", "Try 'flytekit-ts run --help' for help."],
+      [["run"], "flytekit-ts: run: it needs a file", "Try 'flytekit-ts run --help' for help."],
+    ];
+    for (const [args, error, hint] of cases) {
+      const r = await cli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain(error);
+      expect(r.stderr, args.join(" ")).toContain(hint);
+      // Short: the error and the hint, not the whole usage.
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(2);
+      expect(r.stdout, args.join(" ")).toBe("");
+    }
+  });
+});
+
 describe("flytekit-ts serialize", () => {
-  it("skips reference tasks (registered elsewhere) and serializes the rest, echo included", async () => {
+  it("skips reference tasks (registered elsewhere), names each on stderr, and serializes the rest, echo included", async () => {
     const dir = join(scratch(), "out");
     const r = await cli(["serialize", "--out", dir, "--image", "img:1", "support/golden-tasks.ts"]);
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Skipped reference task 'recipes\.aaa\.simple\.join_strings' \(GoldenTasks\.ref in .*golden-tasks\.ts\): it is registered elsewhere/m);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    const packaged = await cli(["package", "--output", join(scratch(), "flyte-package.tgz"), "--image", "img:1", "support/golden-tasks.ts"]);
+    expect(packaged.code, packaged.stderr).toBe(0);
+    expect(packaged.stderr).toContain("Skipped reference task 'recipes.aaa.simple.join_strings' (GoldenTasks.ref in ");
     const names = readdirSync(dir).map((f) => fromBinary(admin.TaskSpecSchema, readFileSync(join(dir, f))).template!.id!.name);
     expect(names).toContain("golden_tasks.add");
     expect(names).toContain("echo");
@@ -335,5 +388,133 @@ describe("flytekit-ts run", () => {
     const r = await cli(["run", module, "Cli.fails", "--x", "7"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("no good: 7");
+  });
+});
+
+describe("flytekit-ts run: listing, help, JSON and dates as pyflyte run reads them", () => {
+  const module = "support/cli/run-tasks.ts";
+  const values = "support/cli/run-values.ts";
+  const schedule = {
+    at: "2024-05-01T12:00:00Z",
+    also: ["2024-05-02", "2024-05-03T01:02:03.5+02:00"],
+    deadlines: { a: "2024-06-01 00:00" },
+    until: "2024-07-01T00:00:00Z",
+    window: { opens: "2024-05-01T08:00:00", lasts: 1.5 },
+  };
+
+  it("FILE without a task lists the file's tasks with their inputs and outputs and says how to run one; exit 2 as pyflyte run FILE", async () => {
+    const r = await cli(["run", module]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`Tasks in ${module}:`);
+    expect(r.stdout).toMatch(/^ {2}Cli\.add +\(x: Int, y: Int\) -> Int {2}Adds two integers\.$/m);
+    expect(r.stdout).toMatch(/^ {2}Cli\.describe +\(xs: List\(Int\), weights: Dict\(Float\), box: Box, mode: Enum\("fast" \| "careful"\), verbose: Bool, at: Datetime, note\?: Optional\(Str\)\) -> summary: Str, area: Float$/m);
+    expect(r.stdout).toMatch(/^ {2}Cli\.fails +\(x: Int\) -> nothing$/m);
+    expect(r.stdout).toContain(`flytekit-ts run ${module} Cli.add --x VALUE --y VALUE`);
+    expect(r.stdout).toContain(`flytekit-ts run ${module} Cli.add --help`);
+    const asked = await cli(["run", module, "--help"]);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toBe(r.stdout);
+  });
+
+  it("TASK --help lists a record input's fields: name, type, default, nested records under their field", async () => {
+    const r = await cli(["run", values, "Values.plan", "--help"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("  --s Schedule  JSON"));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(at + 2, at + 10)).toEqual([
+      "        title: Str (default: 'untitled')",
+      "        at: Datetime (required)",
+      "        also: List(Datetime) (default: [])",
+      "        deadlines: Dict(Datetime) (default: {})",
+      "        until: Optional(Datetime) (default: null)",
+      "        window: Optional(Window) (default: null)",
+      "          opens: Datetime (required)",
+      "          lasts: Duration (default: { seconds: 60, nanos: 0 })",
+    ]);
+  });
+
+  it("ISO date strings inside a record's JSON are Datetimes at any depth (lists, dicts, nested records, Optional), and numbers there are Durations in seconds", async () => {
+    const r = await cli(["run", values, "Values.plan", "--s", JSON.stringify(schedule)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(
+      "o0: 'at=2024-05-01T12:00:00.000Z also=2024-05-02T00:00:00.000Z,2024-05-02T23:02:03.500Z deadlines=a:2024-06-01T00:00:00.000Z until=2024-07-01T00:00:00.000Z window=2024-05-01T08:00:00.000Z+1s500000000ns'",
+    );
+  });
+
+  it("a string that is not a date, or a Duration written as text inside JSON, names the field and what it takes", async () => {
+    const notDate = await cli(["run", values, "Values.plan", "--s", JSON.stringify({ ...schedule, also: ["2024-05-02", "next tuesday"] })]);
+    expect(notDate.code).toBe(1);
+    expect(notDate.stderr.trim()).toBe(
+      `flytekit-ts: task 'support.cli.run-values.Values.plan', --s.also[1]: expected Datetime, got "next tuesday" (string): not an ISO 8601 date-time (2024-05-01, 2024-05-01T12:00:00Z, 2024-05-01T12:00:00.5+02:00)`,
+    );
+    const nested = await cli(["run", values, "Values.plan", "--s", JSON.stringify({ ...schedule, window: { opens: "soon" } })]);
+    expect(nested.stderr).toContain(`--s.window.opens: expected Datetime, got "soon" (string): not an ISO 8601 date-time`);
+    const textDuration = await cli(["run", values, "Values.plan", "--s", JSON.stringify({ ...schedule, window: { opens: "2024-05-01", lasts: "1:00" } })]);
+    expect(textDuration.stderr).toContain(`--s.window.lasts: expected Duration, got "1:00" (string): in JSON a Duration is a number of seconds (90, 1.5)`);
+  });
+
+  it("datetime and duration flags take pyflyte's forms: a date shifted by a duration, [h:]m:s, amounts with units", async () => {
+    const cases: [string, string, string][] = [
+      ["2024-05-01 - 1 day", "1h30m", "2024-04-30T00:00:00.000Z after 5400s0ns"],
+      ["2024-05-01T12:00:00Z + 90 minutes", ":22", "2024-05-01T13:30:00.000Z after 22s0ns"],
+      ["2024-05-01T12:00:00.250+02:00", "1:02:03.5", "2024-05-01T10:00:00.250Z after 3723s500000000ns"],
+      ["2024-05-01", "1.5", "2024-05-01T00:00:00.000Z after 1s500000000ns"],
+      ["2024-05-01", "2 weeks, 1 day", "2024-05-01T00:00:00.000Z after 1296000s0ns"],
+    ];
+    for (const [when, wait, expected] of cases) {
+      const r = await cli(["run", values, "Values.when", "--when", when, "--wait", wait]);
+      expect(r.stderr, `${when} / ${wait}`).toBe("");
+      expect(r.stdout.trim(), `${when} / ${wait}`).toBe(`o0: '${expected}'`);
+    }
+    const bad = await cli(["run", values, "Values.when", "--when", "2024-05-01", "--wait", "1 fortnight"]);
+    expect(bad.stderr).toContain(`--wait: expected Duration (seconds (90, 1.5), [h:]m:s (1:24, :22), or amounts with units (1h30m, 10 days, 2 weeks)), got "1 fortnight"`);
+  });
+
+  it("--json prints the outputs as one JSON document: every digit of a big Int, Dates as ISO, files as paths, records as objects, Durations in seconds", async () => {
+    const file = join(TEST_ROOT, values);
+    const dir = join(TEST_ROOT, "support/cli");
+    const expected = {
+      big: "BIG",
+      ratio: "NaN",
+      at: "2024-05-01T12:30:00.000Z",
+      wait: 90.0000005,
+      file,
+      dir,
+      color: "blue",
+      schedule: { title: "untitled", at: "2024-05-01T12:00:00.000Z", also: [], deadlines: {}, until: null, window: { opens: "2024-05-02T00:00:00.000Z", lasts: 90 } },
+      tags: { a: ["x", "y"] },
+      meta: { nested: { k: [1, 2] } },
+      missing: null,
+    };
+    for (const args of [["run", "--json", values, "Values.everything"], ["run", values, "--json", "Values.everything"], ["run", values, "Values.everything", "--json"]]) {
+      const r = await cli([...args, "--n", "1", "--file", file, "--dir", dir]);
+      expect(r.code, r.stderr).toBe(0);
+      // 2^60 + 1 is beyond 2^53: written with all its digits, which JSON.parse would round.
+      expect(r.stdout).toContain(`"big": ${2n ** 60n + 1n},`);
+      expect(JSON.parse(r.stdout.replace(/"big": \d+/, '"big": "BIG"'))).toEqual(expected);
+      // What the task prints goes to stderr: stdout is the document alone.
+      expect(r.stderr).toContain("this line goes to stderr under --json");
+    }
+  });
+
+  it("a cache hit is reported on stderr, with the cache version and the cache's directory", async () => {
+    const cacheDir = join(scratch(), "cache");
+    const env = { FLYTEKIT_TS_LOCAL_CACHE_DIR: cacheDir };
+    const first = await cli(["run", values, "Values.square", "--n", "12"], TEST_ROOT, env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("computing 12²");
+    expect(first.stderr).not.toContain("cache hit");
+    const second = await cli(["run", values, "Values.square", "--n", "12"], TEST_ROOT, env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.trim()).toBe("o0: 144");
+    expect(second.stderr.trim()).toBe(`cache hit: task 'support.cli.run-values.Values.square' (version 7), from ${cacheDir}; FLYTE_LOCAL_CACHE_OVERWRITE=true runs it again`);
+    const json = await cli(["run", "--json", values, "Values.square", "--n", "12"], TEST_ROOT, env);
+    expect(JSON.parse(json.stdout)).toEqual({ o0: 144 });
+    expect(json.stderr).toContain("cache hit: task 'support.cli.run-values.Values.square' (version 7)");
+    // The environment's settings still hold: an overwrite runs the task.
+    const overwrite = await cli(["run", values, "Values.square", "--n", "12"], TEST_ROOT, { ...env, FLYTE_LOCAL_CACHE_OVERWRITE: "true" });
+    expect(overwrite.stdout).toContain("computing 12²");
+    expect(overwrite.stderr).not.toContain("cache hit");
   });
 });

@@ -12,8 +12,17 @@ export function parseFlag(input: InputVariable, text: string, task?: string): un
     return input.type.fromText(text);
   } catch (e) {
     if (!(e instanceof TypeTransformerError)) throw e;
+    // A part of the value (a record's field, a list's item) says what that part expected and got.
+    const inside = e.path !== undefined && e.path !== "";
     throw new CliError(
-      { task, subject: `--${input.name}`, path: e.path, expected: `${input.type.name} (${input.type.textHint})`, got: JSON.stringify(text), problem: e.problem },
+      {
+        task,
+        subject: `--${input.name}`,
+        path: e.path,
+        expected: inside ? e.expected : `${input.type.name} (${input.type.textHint})`,
+        got: inside ? e.got : JSON.stringify(text),
+        problem: e.problem,
+      },
       { cause: e },
     );
   }

@@ -1,34 +1,15 @@
 // The `flytekit-ts` command: serialize and package tasks for registration, run one locally.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { inspect } from "node:util";
 import { FlyteError, ImageConfig, ReferenceTask, SerializationSettings, VERSION } from "@flytekit-ts/core";
-import { gzip, ImageError, isUserError, tar } from "@flytekit-ts/core/internal";
+import { gzip, ImageError, tar } from "@flytekit-ts/core/internal";
 import { create, toJsonText } from "@flytekit-ts/core/idl";
 import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "@flytekit-ts/core/registration";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
-import { readFlags } from "./flags.js";
 import { fastPackage } from "./fast-package.js";
+import { run, type Console } from "./run.js";
+import { COMMAND_NAMES, COMMAND_USAGE, UsageError, USAGE, type CommandName } from "./usage.js";
 import { checkEnvName, checkIdentifier, checkImage, checkVersion } from "./validate.js";
-
-const USAGE = `flytekit-ts ${VERSION}
-
-Usage:
-  flytekit-ts serialize --out DIR [options] MODULES...   write one flyteidl.admin.TaskSpec file per task
-  flytekit-ts package [--output FILE] [-f] [options] MODULES...
-                                                        the same files in a flyte-package.tgz for flytectl register files
-  flytekit-ts run FILE TASK [--input value ...]          run one task locally; TASK --help lists its inputs
-
-Options:
-  --project P --domain D --version V    where the tasks are registered (default: empty, as pyflyte package)
-  --image IMAGE | --image NAME=IMAGE    the default image, and named ones for {{.images.NAME.fqn}} templates
-  --env KEY=VALUE                       an environment variable for every task's container
-  --json                                (serialize) a readable .json beside each .pb
-  --fast [--distribution URI] [--dest-dir DIR]
-                                        fast registration: the container unpacks the code first; package adds
-                                        the code (--source DIR, default .; .git, node_modules and .flyteignore
-                                        patterns left out) and defaults --dest-dir to /root, as pyflyte package
-Modules are TypeScript sources (compiled by the SDK's own TypeScript under the project's tsconfig.json) or compiled JavaScript.`;
 
 interface Options {
   positional: string[];
@@ -37,13 +18,13 @@ interface Options {
 }
 
 const SETTINGS_FLAGS = ["--project", "--domain", "--version", "--image", "--env", "--distribution", "--dest-dir"];
-const COMMANDS: Record<string, { flags: readonly string[]; switches: readonly string[] }> = {
+const COMMANDS: Record<"serialize" | "package", { flags: readonly string[]; switches: readonly string[] }> = {
   serialize: { flags: ["--out", ...SETTINGS_FLAGS], switches: ["--json", "--fast"] },
   package: { flags: ["--output", "--source", ...SETTINGS_FLAGS], switches: ["--fast", "-f", "--force"] },
 };
 
 /** A command's options; an option it does not know is an error that lists the ones it does. */
-function parseOptions(command: string, argv: readonly string[]): Options {
+function parseOptions(command: "serialize" | "package", argv: readonly string[]): Options {
   const known = COMMANDS[command]!;
   const positional: string[] = [];
   const flags = new Map<string, string[]>();
@@ -55,10 +36,10 @@ function parseOptions(command: string, argv: readonly string[]): Options {
       const eq = a.indexOf("=");
       const name = eq >= 0 ? a.slice(0, eq) : a;
       if (!known.flags.includes(name)) {
-        throw new CliError({ subject: command, problem: `unknown option ${name}`, fix: `its options are ${[...known.flags, ...known.switches].join(", ")}` });
+        throw new UsageError(command, { subject: command, problem: `unknown option ${name}`, fix: `its options are ${[...known.flags, ...known.switches].join(", ")}` });
       }
       const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new CliError({ subject: name, expected: "a value", got: "nothing" });
+      if (value === undefined) throw new UsageError(command, { subject: name, expected: "a value", got: "nothing" });
       flags.set(name, [...(flags.get(name) ?? []), value]);
     } else positional.push(a);
   }
@@ -104,6 +85,13 @@ export function indexWidth(count: number): number {
   return count === 0 ? 0 : Math.ceil(Math.log(count) / Math.log(10));
 }
 
+/** Names each reference task on stderr: registered elsewhere, it has no file of its own here. */
+function tellSkipped(found: readonly DiscoveredTask[], err: (line: string) => void): void {
+  for (const d of found) {
+    if (d.task instanceof ReferenceTask) err(`Skipped reference task '${d.task.name}' (${d.attributePath} in ${d.file}): it is registered elsewhere, and referred to by its id`);
+  }
+}
+
 /** Every registrable task as its TaskSpec file (reference tasks are registered elsewhere). */
 export function taskSpecFiles(found: readonly DiscoveredTask[], settings: SerializationSettings, json: boolean): { name: string; data: Uint8Array; label: string }[] {
   const registrable = found.filter((d) => !(d.task instanceof ReferenceTask));
@@ -141,14 +129,15 @@ function writeAll(dir: string, files: readonly { name: string; data: Uint8Array 
   }
 }
 
-async function serialize(argv: readonly string[], out: (line: string) => void): Promise<void> {
+async function serialize(argv: readonly string[], { out, err }: Console): Promise<void> {
   const options = parseOptions("serialize", argv);
   const dir = one(options, "--out");
-  if (dir === "") throw new CliError({ subject: "serialize", problem: "--out DIR is required" });
-  if (options.positional.length === 0) throw new CliError({ subject: "serialize", problem: "no module given", fix: "name at least one module" });
+  if (dir === "") throw new UsageError("serialize", { subject: "serialize", problem: "--out DIR is required" });
+  if (options.positional.length === 0) throw new UsageError("serialize", { subject: "serialize", problem: "no module given", fix: "name at least one module" });
   const settings = settingsFrom(options);
   const found = await discover(options.positional);
   const files = taskSpecFiles(found, settings, options.switches.has("--json"));
+  tellSkipped(found, err);
   if (files.length === 0) {
     // As pyflyte: a warning, nothing written, and not a failure.
     out(`No flyte objects found in ${options.positional.join(", ")}`);
@@ -159,10 +148,10 @@ async function serialize(argv: readonly string[], out: (line: string) => void): 
   for (const f of files) out(`  ${f.label} -> ${f.name}`);
 }
 
-async function packageCommand(argv: readonly string[], out: (line: string) => void): Promise<void> {
+async function packageCommand(argv: readonly string[], { out, err }: Console): Promise<void> {
   const options = parseOptions("package", argv);
   const output = resolve(one(options, "--output", "flyte-package.tgz"));
-  if (options.positional.length === 0) throw new CliError({ subject: "package", problem: "no module given", fix: "name at least one module" });
+  if (options.positional.length === 0) throw new UsageError("package", { subject: "package", problem: "no module given", fix: "name at least one module" });
   if (existsSync(output) && !options.switches.has("-f") && !options.switches.has("--force")) {
     throw new CliError({ subject: output, problem: "it already exists", fix: "pass -f to overwrite it" });
   }
@@ -171,6 +160,7 @@ async function packageCommand(argv: readonly string[], out: (line: string) => vo
   const settings = settingsFrom(options, "/root");
   const found = await discover(options.positional);
   const files: { name: string; data: Uint8Array; label: string }[] = taskSpecFiles(found, settings, false);
+  tellSkipped(found, err);
   if (files.length === 0) {
     // As pyflyte: a warning, no archive, and not a failure.
     out(`No flyte objects found in ${options.positional.join(", ")}`);
@@ -194,82 +184,52 @@ async function packageCommand(argv: readonly string[], out: (line: string) => vo
   out(`Successfully packaged ${specs} flyte objects into ${output}`);
 }
 
-function show(value: unknown): string {
-  return inspect(value, { depth: null, colors: false, breakLength: 100 });
-}
-
-async function run(argv: readonly string[], out: (line: string) => void): Promise<void> {
-  const [file, taskName, ...rest] = argv;
-  if (file === undefined || taskName === undefined || file.startsWith("-")) throw new CliError({ subject: "run", problem: "it needs a file and a task", fix: "flytekit-ts run FILE TASK [--input value ...]" });
-  const found = await discover([file]);
-  const d = found.find((t) => t.attributePath === taskName || t.task.name === taskName);
-  if (d === undefined) {
-    throw new CliError({ subject: file, problem: `it has no task ${taskName} (tasks: ${found.map((t) => t.attributePath).join(", ") || "none"})` });
-  }
-  const { task } = d;
-  if (rest.includes("--help") || rest.includes("-h")) {
-    out(`Usage: flytekit-ts run ${file} ${taskName} ${task.interface.inputs.map((v) => (v.optional ? `[--${v.name} ${v.type.name}]` : `--${v.name} ${v.type.name}`)).join(" ")}`);
-    out("");
-    out(`${task.name}${task.settings.docs.short === undefined ? "" : `: ${task.settings.docs.short}`}`);
-    out("");
-    out("Inputs:");
-    for (const v of task.interface.inputs) {
-      const dflt = v.hasDefaultValue
-        ? ` (default: ${show(v.defaultValue)})`
-        : v.parameterDefaultText !== undefined
-          ? ` (default: ${v.parameterDefaultText})`
-          : v.optional
-            ? " (optional)"
-            : "";
-      out(`  --${v.name} ${v.type.name}  ${v.type.textHint}${dflt}${v.description !== v.name ? `  ${v.description}` : ""}`);
-    }
-    out("Outputs:");
-    for (const v of task.interface.outputs) out(`  ${v.name}: ${v.type.name}`);
-    return;
-  }
-  const inputs = readFlags(task.interface.inputs, rest, task.name);
-  let result: unknown;
-  try {
-    result = await task.invoke(inputs);
-  } catch (e) {
-    // flytekit-ts's own errors say where and what; the task's own error is shown with its class.
-    if (e instanceof FlyteError && !isUserError(e)) throw new CliError(e.fields, { cause: e });
-    throw new CliError({ problem: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, { cause: e });
-  }
-  const outputs = task.interface.outputs;
-  if (outputs.length === 0) out("(no outputs)");
-  else if (task.interface.returnsBareValue) out(`o0: ${outputs[0]!.type.toText(result)}`);
-  else for (const v of outputs) out(`${v.name}: ${v.type.toText((result as Record<string, unknown>)[v.name])}`);
-}
-
 /** Runs the command; returns its exit code. */
 export async function main(argv: readonly string[], out: (line: string) => void = (l) => console.log(l), err: (line: string) => void = (l) => console.error(l)): Promise<number> {
   const [command, ...rest] = argv;
+  const io: Console = { out, err };
+  const wantsHelp = rest.includes("--help") || rest.includes("-h");
   try {
     switch (command) {
       case "serialize":
-        await serialize(rest, out);
-        return 0;
       case "package":
-        await packageCommand(rest, out);
+        if (wantsHelp) {
+          out(COMMAND_USAGE[command]);
+          return 0;
+        }
+        await (command === "serialize" ? serialize : packageCommand)(rest, io);
         return 0;
       case "run":
-        await run(rest, out);
-        return 0;
+        return await run(rest, io);
       case undefined:
+        out(USAGE);
+        return 2;
       case "--help":
       case "-h":
-      case "help":
         out(USAGE);
-        return command === undefined ? 2 : 0;
+        return 0;
+      case "help": {
+        const topic = rest[0];
+        if (topic === undefined) out(USAGE);
+        else if ((COMMAND_NAMES as readonly string[]).includes(topic)) out(COMMAND_USAGE[topic as CommandName]);
+        else throw new UsageError(undefined, { subject: "help", problem: `unknown command ${JSON.stringify(topic)}`, fix: `the commands are ${COMMAND_NAMES.join(", ")}` });
+        return 0;
+      }
       case "--version":
         out(VERSION);
         return 0;
       default:
-        err(`flytekit-ts: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-        return 2;
+        throw new UsageError(undefined, {
+          problem: command.startsWith("-") ? `unknown option ${command}` : `unknown command ${JSON.stringify(command)}`,
+          fix: `the commands are ${COMMAND_NAMES.join(", ")}`,
+        });
     }
   } catch (e) {
+    if (e instanceof UsageError) {
+      err(`flytekit-ts: ${e.message}`);
+      err(e.hint);
+      return 2;
+    }
     if (e instanceof CliError) {
       err(`flytekit-ts: ${e.message}`);
       return 1;

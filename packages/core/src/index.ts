@@ -46,7 +46,7 @@ export { SecretNotFoundError } from "./context/secrets.js";
 export { currentContext, withServices, type ExecutionContext } from "./context/context.js";
 export type { ExecutionServices } from "./context/services.js";
 export type { LogLevel, LogSink } from "./context/logger.js";
-export { LocalCache, type LocalCacheStore } from "./context/local-cache.js";
+export { LocalCache, type LocalCacheHit, type LocalCacheStore } from "./context/local-cache.js";
 export { registerStorage } from "./storage/router.js";
 
 // Serialization.

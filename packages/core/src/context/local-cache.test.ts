@@ -57,6 +57,27 @@ function counted<T>(name: string, options: Record<string, unknown>, body: (input
 }
 
 describe("the local cache", () => {
+  it("tells its onHit of each hit (task, version, directory) and logs it at debug level only, as flytekit logs \"Cache hit\"", () => {
+    const { t, calls } = square();
+    const hits: unknown[] = [];
+    const log = lines();
+    const localCache = new LocalCache({ onHit: (hit) => hits.push(hit) });
+    withServices({ logSink: log.logSink, localCache }, () => {
+      expect(t({ n: 5 })).toBe(25);
+      expect(t({ n: 5 })).toBe(25);
+    });
+    expect(calls()).toBe(1);
+    expect(hits).toEqual([{ task: "square", version: "1", dir }]);
+    expect(log.seen).toEqual([]);
+    process.env.FLYTEKIT_TS_LOG_LEVEL = "debug";
+    withServices({ logSink: log.logSink, localCache }, () => expect(t({ n: 5 })).toBe(25));
+    expect(log.seen).toEqual([`[square] DEBUG cache hit (version 1), from ${dir}`]);
+    // A DiskCacheStore given as the store names its directory too.
+    const own = new LocalCache({ store: new DiskCacheStore(dir), onHit: (hit) => hits.push(hit) });
+    withServices({ localCache: own }, () => expect(t({ n: 5 })).toBe(25));
+    expect(hits.at(-1)).toEqual({ task: "square", version: "1", dir });
+  });
+
   it("answers a second identical call without running the task", () => {
     const { t, calls } = counted("sq", { cache: true, cacheVersion: "v1" }, ({ a, b }) => Number(a) * Number(b));
     expect(t({ a: 3, b: 3 })).toBe(9);

@@ -273,11 +273,23 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return value !== "" && !["false", "0", "off", "no"].includes(value.toLowerCase());
 }
 
+/** A result a local call found in the cache instead of running the task. */
+export interface LocalCacheHit {
+  /** The task's name. */
+  readonly task: string;
+  /** The cache version the result was stored under. */
+  readonly version: string;
+  /** The directory of the default store it came from; undefined for a store of one's own. */
+  readonly dir: string | undefined;
+}
+
 /** What is in force for a cached call: whether to look results up, whether to replace them, where they are. */
 export interface LocalCacheConfig {
   readonly enabled: boolean;
   readonly overwrite: boolean;
   readonly store: LocalCacheStore;
+  /** Told of each hit (the local run also logs one at debug level). */
+  readonly onHit?: (hit: LocalCacheHit) => void;
 }
 
 /**
@@ -295,7 +307,14 @@ export class LocalCache {
    * the environment of the services the call runs with (the process's, for local calls).
    */
   constructor(
-    private readonly options: { dir?: string; store?: LocalCacheStore; enabled?: boolean; overwrite?: boolean } = {},
+    private readonly options: {
+      dir?: string;
+      store?: LocalCacheStore;
+      enabled?: boolean;
+      overwrite?: boolean;
+      /** Told of each result found in the cache (`flytekit-ts run` reports them on stderr). */
+      onHit?: (hit: LocalCacheHit) => void;
+    } = {},
     private readonly env?: NodeJS.ProcessEnv,
   ) {}
 
@@ -306,6 +325,7 @@ export class LocalCache {
       enabled: this.options.enabled ?? flag(source.FLYTE_LOCAL_CACHE_ENABLED, true),
       overwrite: this.options.overwrite ?? flag(source.FLYTE_LOCAL_CACHE_OVERWRITE, false),
       store: this.storeFor(source),
+      ...(this.options.onHit === undefined ? {} : { onHit: this.options.onHit }),
     };
   }
 

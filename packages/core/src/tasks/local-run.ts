@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { localCacheKey } from "../context/cache-key.js";
 import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
-import type { CacheWarn, LocalCacheConfig, LocalCacheStore } from "../context/local-cache.js";
+import { DiskCacheStore, type CacheWarn, type LocalCacheConfig, type LocalCacheStore } from "../context/local-cache.js";
 import { TaskLogger } from "../context/logger.js";
 import type { ExecutionServices } from "../context/services.js";
 import { formatError } from "../errors/flyte-error.js";
@@ -75,7 +75,13 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
   const store = cache.store;
   if (!cache.overwrite) {
     const hit = readCached(task, lookUp(store, key, warn), services);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      // As flytekit logs "Cache hit" at a level not shown by default (FLYTEKIT_TS_LOG_LEVEL=debug shows it).
+      const dir = store instanceof DiskCacheStore ? store.dir : undefined;
+      new TaskLogger(task.name, services.logSink, undefined, services.env).debug(`cache hit (version ${meta.cacheVersion})${dir === undefined ? "" : `, from ${dir}`}`);
+      cache.onHit?.({ task: task.name, version: meta.cacheVersion, dir });
+      return hit;
+    }
   }
   return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
     try {

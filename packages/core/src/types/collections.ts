@@ -95,6 +95,22 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
   jsonSchema(): JsonObject {
     return { items: this.element.jsonSchema(), type: "array" };
   }
+
+  override fromJsonValue(value: unknown): unknown {
+    if (!Array.isArray(value)) return value;
+    const out = new Array<unknown>(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) out[i] = this.element.fromJsonValue(value[i]);
+    } catch (e) {
+      rethrowWithin(e, `[${i}]`);
+    }
+    return out;
+  }
+
+  override toJsonValue(value: unknown): unknown {
+    return Array.isArray(value) ? value.map((v) => this.element.toJsonValue(v)) : value;
+  }
 }
 
 /** Flyte map: string keys to one value type; given a plain object or a Map, gives a plain object. */
@@ -191,6 +207,26 @@ export class DictType<Out, In> extends FlyteType<
 
   jsonSchema(): JsonObject {
     return { additionalProperties: this.value.jsonSchema(), type: "object", propertyNames: { type: "string" } };
+  }
+
+  override fromJsonValue(value: unknown): unknown {
+    if (!isPlainObject(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      try {
+        setOwn(out, key, this.value.fromJsonValue(value[key]));
+      } catch (e) {
+        rethrowWithin(e, keySegment(key));
+      }
+    }
+    return out;
+  }
+
+  override toJsonValue(value: unknown): unknown {
+    if (!isPlainObject(value) && !(value instanceof Map)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of this.entries(value)) setOwn(out, key, this.value.toJsonValue(v));
+    return out;
   }
 }
 

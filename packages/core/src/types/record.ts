@@ -14,7 +14,7 @@ import type { ClassTransformOptions } from "class-transformer";
 import { createRequire } from "node:module";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { DictType, isPlainObject, ListType } from "./collections.js";
+import { DictType, isPlainObject, ListType, setOwn } from "./collections.js";
 import { FlyteTypeError, rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
@@ -282,6 +282,37 @@ export class RecordType<C> extends MsgpackStructType<C> {
     return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
   }
 
+  /**
+   * A record's JSON names its fields as its literal does; each field's value is read by the field's
+   * type. A key the record does not declare is left for `toLiteral` to refuse.
+   */
+  override fromJsonValue(value: unknown): unknown {
+    if (!isPlainObject(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(out, key, value[key]);
+    for (const f of this.fields) {
+      // By the name its literal uses, or by its property where that differs (as toLiteral takes both).
+      for (const key of new Set([f.name, propertyOf(f)])) {
+        if (!Object.hasOwn(value, key)) continue;
+        try {
+          setOwn(out, key, f.type.fromJsonValue(value[key]));
+        } catch (e) {
+          rethrowWithin(e, f.segment);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The fields in declaration order, each by the name its literal uses, in its type's JSON form. */
+  override toJsonValue(value: unknown): unknown {
+    if (typeof value !== "object" || value === null) return value;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) setOwn(out, f.name, f.type.toJsonValue(source[propertyOf(f)]));
+    return out;
+  }
+
   jsonSchema(): JsonObject {
     const properties: JsonObject = {};
     const required: string[] = [];
@@ -299,6 +330,11 @@ export class RecordType<C> extends MsgpackStructType<C> {
     if (required.length > 0) schema.required = required;
     return schema;
   }
+}
+
+/** The property that holds a field: its own, where a field is named otherwise in Flyte; else its name. */
+function propertyOf(f: { name: string; property?: string }): string {
+  return f.property ?? f.name;
 }
 
 /** mashumaro writes a field's default into the schema when it is a JSON scalar. */

@@ -116,3 +116,43 @@ describe("Duration", () => {
     expect(durationToMillis({ seconds: 2, nanos: 500_000 })).toBe(2000.5);
   });
 });
+
+describe("command-line and JSON forms", () => {
+  it("reads a duration as pyflyte's flag does (pytimeparse's forms), plain seconds too", () => {
+    const cases: [string, { seconds: number; nanos: number }][] = [
+      ["90", { seconds: 90, nanos: 0 }],
+      ["1.5", { seconds: 1, nanos: 500_000_000 }],
+      ["1:24", { seconds: 84, nanos: 0 }],
+      [":22", { seconds: 22, nanos: 0 }],
+      ["1:02:03.25", { seconds: 3723, nanos: 250_000_000 }],
+      ["1h30m", { seconds: 5400, nanos: 0 }],
+      ["10 days", { seconds: 864_000, nanos: 0 }],
+      ["1 minute", { seconds: 60, nanos: 0 }],
+      ["2 weeks, 1 day and 5s", { seconds: 1_296_005, nanos: 0 }],
+      ["250ms", { seconds: 0, nanos: 250_000_000 }],
+      ["-5s", { seconds: -5, nanos: 0 }],
+    ];
+    for (const [text, value] of cases) expect(Duration.fromText(text), text).toEqual(value);
+    for (const text of ["", "abc", "1 fortnight", "5 s x", "1::2", "PT5M"]) expect(() => Duration.fromText(text), text).toThrow(/expected Duration/);
+  });
+
+  it("reads a datetime flag as pyflyte does: ISO, and ISO, now or today shifted by a duration", () => {
+    expect((Datetime.fromText("2024-05-01 - 1 day") as Date).toISOString()).toBe("2024-04-30T00:00:00.000Z");
+    expect((Datetime.fromText("2024-05-01T12:00:00+02:00 + 1:30:00") as Date).toISOString()).toBe("2024-05-01T11:30:00.000Z");
+    const before = Date.now();
+    const now = (Datetime.fromText("now - 1h") as Date).getTime();
+    expect(now).toBeGreaterThanOrEqual(before - 3_600_000);
+    expect(now).toBeLessThanOrEqual(Date.now() - 3_600_000);
+    expect((Datetime.fromText("today") as Date).getUTCHours()).toBe(0);
+    expect(() => Datetime.fromText("2024-05-01 - soon")).toThrow('"soon" is not a duration');
+    expect(() => Datetime.fromText("yesterday")).toThrow(/expected Datetime, got "yesterday"/);
+  });
+
+  it("reads JSON as a dataclass's JSON holds it (a date-time an ISO string, a duration seconds) and writes it back so", () => {
+    expect((Datetime.fromJsonValue("2024-05-01T12:00:00Z") as Date).toISOString()).toBe("2024-05-01T12:00:00.000Z");
+    expect(() => Datetime.fromJsonValue("noon")).toThrow('expected Datetime, got "noon" (string): not an ISO 8601 date-time');
+    expect(Duration.fromJsonValue(1.5)).toEqual({ seconds: 1, nanos: 500_000_000 });
+    expect(() => Duration.fromJsonValue("1:00")).toThrow("in JSON a Duration is a number of seconds");
+    expect(Duration.toJsonValue({ seconds: 90, nanos: 500_000_000 })).toBe(90.5);
+  });
+});

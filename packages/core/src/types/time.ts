@@ -87,6 +87,16 @@ export function parseIsoDatetime(text: string): Date | undefined {
   return attachPrecision(date, ms, fracNanos);
 }
 
+/** A datetime flag's base: `now`, `today` (midnight UTC; a date without an offset is UTC), or an ISO date-time. */
+function datetimeFromText(text: string): Date | undefined {
+  if (text === "now") return new Date();
+  if (text === "today") {
+    const now = new Date();
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  }
+  return parseIsoDatetime(text);
+}
+
 /** Flyte DATETIME (a protobuf Timestamp) as a Date, in UTC, to the millisecond. */
 class DatetimeType extends FlyteType<Date> {
   readonly name = "Datetime";
@@ -136,15 +146,33 @@ class DatetimeType extends FlyteType<Date> {
   }
 
   override get textHint(): string {
-    return "ISO 8601 date-time";
+    return "ISO 8601 date-time, now, today, or one of those - or + a duration (today - 1 day)";
   }
 
+  /** What pyflyte takes for a datetime flag: an ISO date-time, `now`, `today`, and either shifted (`now - 1h`). */
   override fromText(text: string): Date {
-    const date = parseIsoDatetime(text.trim());
+    const trimmed = text.trim();
+    const shifted = /^(.+?)\s+([-+])\s+(.+)$/.exec(trimmed);
+    const date = shifted === null ? datetimeFromText(trimmed) : datetimeFromText(shifted[1]!);
     if (date === undefined) throw TypeTransformerError.forValue(this.name, text);
+    if (shifted === null) return date;
+    const delta = parseDurationText(shifted[3]!);
+    if (delta === undefined) throw TypeTransformerError.forValue(this.name, text, `${JSON.stringify(shifted[3])} is not a duration (${DURATION_HINT})`);
+    const nanos = BigInt(delta.seconds) * NANOS_PER_SECOND + BigInt(delta.nanos);
+    const ms = Number(nanos / 1_000_000n);
+    return new Date(date.getTime() + (shifted[2] === "-" ? -ms : ms));
+  }
+
+  /** Inside JSON, a date-time is an ISO 8601 string, as pyflyte (mashumaro) reads a dataclass's datetime. */
+  override fromJsonValue(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    const date = parseIsoDatetime(value);
+    if (date === undefined) throw TypeTransformerError.forValue(this.name, value, `not an ${ISO_HINT}`);
     return date;
   }
 }
+
+const ISO_HINT = "ISO 8601 date-time (2024-05-01, 2024-05-01T12:00:00Z, 2024-05-01T12:00:00.5+02:00)";
 
 /** A span of time as a protobuf Duration holds it: whole seconds and nanoseconds of the same sign. */
 export interface DurationValue {
@@ -184,6 +212,53 @@ function totalNanos(value: unknown, name: string): bigint {
 function fromTotalNanos(total: bigint): DurationValue {
   const seconds = total / NANOS_PER_SECOND; // truncates toward zero: same sign as nanos
   return { seconds: Number(seconds), nanos: Number(total - seconds * NANOS_PER_SECOND) };
+}
+
+const DURATION_HINT = "seconds (90, 1.5), [h:]m:s (1:24, :22), or amounts with units (1h30m, 10 days, 2 weeks)";
+
+const UNIT_SECONDS: [RegExp, number][] = [
+  [/^(weeks?|w)$/, 604_800],
+  [/^(days?|d)$/, 86_400],
+  [/^(hours?|hrs?|h)$/, 3_600],
+  [/^(minutes?|mins?|m)$/, 60],
+  [/^(seconds?|secs?|s)$/, 1],
+  [/^(milliseconds?|ms)$/, 0.001],
+];
+
+/**
+ * A duration as pyflyte reads a flag (pytimeparse's forms): `1:24` and `:22` (minutes and seconds),
+ * `1:02:03`, amounts with units (`1h30m`, `10 days`, `1 minute`), and, beyond pyflyte, a plain number
+ * of seconds (`90`, `1.5`). A leading `-` makes it negative. Undefined when it is none of those.
+ */
+export function parseDurationText(text: string): DurationValue | undefined {
+  let t = text.trim();
+  let sign = 1n;
+  if (t.startsWith("-")) {
+    sign = -1n;
+    t = t.slice(1).trim();
+  } else if (t.startsWith("+")) t = t.slice(1).trim();
+  const toMicros = (seconds: number): bigint => BigInt(Math.round(seconds * 1e6));
+  let micros: bigint;
+  const plain = /^(\d+(?:\.\d*)?|\.\d+)$/.exec(t);
+  const clock = /^(?:(\d+):(?=\d))?(\d*):(\d+(?:\.\d+)?)$/.exec(t);
+  if (plain !== null) micros = toMicros(Number(plain[1]));
+  else if (clock !== null) micros = toMicros(Number(clock[1] ?? 0) * 3600 + Number(clock[2] || 0) * 60 + Number(clock[3]));
+  else {
+    const term = /(\d+(?:\.\d+)?)\s*([a-z]+)[\s,]*(?:and\s+)?/y;
+    let seconds = 0;
+    let at = 0;
+    for (let m = term.exec(t); m !== null; m = term.exec(t)) {
+      const unit = m[2]!;
+      const found = UNIT_SECONDS.find(([re]) => re.test(unit));
+      if (found === undefined) return undefined;
+      seconds += Number(m[1]) * found[1];
+      at = term.lastIndex;
+    }
+    if (at === 0 || at !== t.length) return undefined;
+    micros = toMicros(seconds);
+  }
+  if (micros > MAX_DURATION_SECONDS * 1_000_000n) return undefined;
+  return fromTotalNanos(sign * micros * 1000n);
 }
 
 /** Flyte DURATION (a protobuf Duration) as `{ seconds, nanos }`. */
@@ -229,14 +304,26 @@ class DurationType extends FlyteType<DurationValue, DurationInput> {
   }
 
   override get textHint(): string {
-    return "seconds, e.g. 90 or 1.5";
+    return DURATION_HINT;
+  }
+
+  /** Inside JSON, a duration is a number of seconds, as pyflyte (mashumaro) reads a dataclass's timedelta. */
+  override fromJsonValue(value: unknown): unknown {
+    if (typeof value === "string") throw TypeTransformerError.forValue(this.name, value, "in JSON a Duration is a number of seconds (90, 1.5)");
+    if (typeof value !== "number") return value;
+    if (!Number.isFinite(value)) throw TypeTransformerError.forValue(this.name, value, "not a finite number of seconds");
+    return fromTotalNanos(BigInt(Math.round(value * 1e6)) * 1000n);
+  }
+
+  override toJsonValue(value: unknown): unknown {
+    const d = fromTotalNanos(totalNanos(value, this.name));
+    return d.seconds + d.nanos / 1e9;
   }
 
   override fromText(text: string): DurationValue {
-    const seconds = Number(text.trim().replace(/s$/, ""));
-    if (text.trim() === "" || !Number.isFinite(seconds)) throw TypeTransformerError.forValue(this.name, text);
-    const whole = Math.trunc(seconds);
-    return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
+    const value = parseDurationText(text);
+    if (value === undefined) throw TypeTransformerError.forValue(this.name, text);
+    return value;
   }
 }
 

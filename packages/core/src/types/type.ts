@@ -130,11 +130,32 @@ export abstract class FlyteType<Out = unknown, In = Out> {
 
   /** A command-line text as a value of this type (checked by `toLiteral` next): JSON unless the type says otherwise. */
   fromText(text: string): unknown {
+    let parsed: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      parsed = JSON.parse(text) as unknown;
     } catch (e) {
       throw TypeTransformerError.forValue(this.name, text, `not valid JSON (${(e as Error).message})`);
     }
+    return this.fromJsonValue(parsed);
+  }
+
+  /**
+   * A value parsed from JSON (a command-line flag, or inside one) as this type takes it, in the form
+   * pyflyte reads a dataclass's JSON (mashumaro's): a Datetime is an ISO 8601 string, a Duration a
+   * number of seconds. Containers convert what they hold; the rest pass as they are, for `toLiteral`
+   * to check.
+   */
+  fromJsonValue(value: unknown): unknown {
+    return value;
+  }
+
+  /**
+   * A value of this type in the JSON form `fromJsonValue` reads (what `flytekit-ts run --json`
+   * prints): containers give their contents' forms, a Duration a number of seconds; the rest is
+   * given as it is, for the writer of the document (a Date, a bigint, a file as their own text).
+   */
+  toJsonValue(value: unknown): unknown {
+    return value;
   }
 
   /** A value as the command line prints it (`flytekit-ts run` shows a task's outputs so). */

@@ -84,3 +84,25 @@ describe("Optional and Union", () => {
     expect(() => Union()).toThrow("Union(): it needs at least one type");
   });
 });
+
+describe("Union's JSON form", () => {
+  it("reads JSON by the first variant that reads it and accepts what it read; null is None", async () => {
+    const { Datetime } = await import("./time.js");
+    const u = Union(Int, Datetime, Str);
+    expect(u.fromJsonValue(3)).toBe(3);
+    expect((u.fromJsonValue("2024-05-01") as Date).toISOString()).toBe("2024-05-01T00:00:00.000Z");
+    expect(u.fromJsonValue("hello")).toBe("hello");
+    expect(Optional(Datetime).fromJsonValue(null)).toBeNull();
+    expect(() => Optional(Datetime).fromJsonValue("noon")).toThrow("not an ISO 8601 date-time");
+    expect(List(Optional(Datetime)).fromText('["2024-05-01", null]')).toEqual([new Date(Date.UTC(2024, 4, 1)), null]);
+    expect(() => Dict(Datetime).fromText('{"a":"2024-05-01","b":"noon"}')).toThrow(/\["b"\]: expected Datetime, got "noon"/);
+  });
+
+  it("writes JSON in the form of the variant that holds the value", async () => {
+    const { Duration } = await import("./time.js");
+    expect(Union(Int, Duration).toJsonValue({ seconds: 2, nanos: 0 })).toBe(2);
+    expect(Optional(Duration).toJsonValue(null)).toBeNull();
+    expect(List(Duration).toJsonValue([{ seconds: 1, nanos: 0 }])).toEqual([1]);
+    expect(Dict(Duration).toJsonValue(new Map([["a", { seconds: 3, nanos: 0 }]]))).toEqual({ a: 3 });
+  });
+});

@@ -168,6 +168,25 @@ export class UnionType extends FlyteType<unknown> {
     const inner = this.optionalOf;
     return inner === undefined ? super.fromText(text) : inner.fromText(text);
   }
+
+  /** The JSON form of the variant that holds the value (the one `toLiteral` picks). */
+  override toJsonValue(value: unknown): unknown {
+    if (value === null || value === undefined) return null;
+    return this.firstAccepting(value, (variant) => {
+      variant.toLiteral(value);
+      return variant.toJsonValue(value);
+    });
+  }
+
+  /** JSON's null is None; anything else is the first variant that reads it and accepts what it read. */
+  override fromJsonValue(value: unknown): unknown {
+    if (value === null) return value;
+    return this.firstAccepting(value, (variant) => {
+      const native = variant.fromJsonValue(value);
+      variant.toLiteral(native);
+      return native;
+    });
+  }
 }
 
 /** One of several types; the first that accepts a value is used to write it. Nested unions flatten. */

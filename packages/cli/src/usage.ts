@@ -1,0 +1,105 @@
+// What `flytekit-ts --help` and each command's `--help` print, and the error for a command line
+// that is wrong as such (an unknown command or option, a missing argument): a short message and
+// where the help is, exit code 2, as click (pyflyte) answers a usage error.
+import { VERSION } from "@flytekit-ts/core";
+import { brand } from "@flytekit-ts/core/internal";
+import { CliError } from "./discover.js";
+
+export const COMMAND_NAMES = ["serialize", "package", "run"] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** A command line the command cannot take; `command` names whose `--help` to point at. */
+export class UsageError extends CliError {
+  command: CommandName | undefined;
+  constructor(command: CommandName | undefined, fields: ConstructorParameters<typeof CliError>[0]) {
+    super(fields);
+    this.command = command;
+  }
+
+  /** Where the user finds the usage: `Try 'flytekit-ts run --help' for help.` */
+  get hint(): string {
+    return `Try 'flytekit-ts${this.command === undefined ? "" : ` ${this.command}`} --help' for help.`;
+  }
+}
+brand(UsageError, "UsageError");
+
+const SETTINGS = `  --project P, --domain D, --version V   where the tasks are registered (default: empty, left to flytectl,
+                                        as pyflyte package leaves them)
+  --image IMAGE | --image NAME=IMAGE    the default image, and named ones for {{.images.NAME.fqn}} templates
+  --env KEY=VALUE                       an environment variable for every task's container (repeatable)`;
+
+const MODULES = `MODULES are TypeScript sources (compiled by the SDK's own TypeScript under the project's
+tsconfig.json, nothing forced) or compiled JavaScript; every exported task is found.`;
+
+export const USAGE = `flytekit-ts ${VERSION}
+
+Usage: flytekit-ts COMMAND [ARGS]...
+
+Commands:
+  serialize --out DIR [options] MODULES...    write one flyteidl.admin.TaskSpec file per task
+  package [--output FILE] [options] MODULES...
+                                              the same files in a flyte-package.tgz, for flytectl register files
+  run [--json] FILE [TASK [--INPUT VALUE]...] run a task locally; FILE alone lists its tasks
+
+Options:
+  -h, --help     show this message and exit (COMMAND --help: the command's own)
+  --version      print flytekit-ts's version and exit`;
+
+export const SERIALIZE_USAGE = `Usage: flytekit-ts serialize --out DIR [options] MODULES...
+
+Writes one flyteidl.admin.TaskSpec file per task into DIR, <index>_<task name>_1.pb, numbered in the
+order the tasks were declared, as pyflyte serialize does. Reference tasks are registered elsewhere:
+they are skipped, and each is named on stderr.
+
+Options:
+  --out DIR                             where the files go (required)
+  --json                                a readable .json beside each .pb
+${SETTINGS}
+  --fast [--distribution URI] [--dest-dir DIR]
+                                        fast registration: the container unpacks the code first
+  -h, --help                            show this message and exit
+
+${MODULES}`;
+
+export const PACKAGE_USAGE = `Usage: flytekit-ts package [--output FILE] [-f] [options] MODULES...
+
+Writes the files serialize writes into one flyte-package.tgz, laid out as pyflyte package lays out its
+own, for flytectl register files. Reference tasks are skipped, and each is named on stderr.
+
+Options:
+  --output FILE                         the archive (default: flyte-package.tgz)
+  -f, --force                           overwrite FILE if it exists
+${SETTINGS}
+  --fast [--source DIR] [--distribution URI] [--dest-dir DIR]
+                                        fast registration: the archive carries the code of DIR (default .;
+                                        .git, node_modules and .flyteignore patterns left out), which the
+                                        container unpacks into --dest-dir (default /root, as pyflyte package)
+  -h, --help                            show this message and exit
+
+${MODULES}`;
+
+export const RUN_USAGE = `Usage: flytekit-ts run [--json] FILE [TASK [--INPUT VALUE]...]
+
+Runs one task of FILE locally, as a call from your own code runs it (the local cache, retries and
+timeout included), and prints its outputs.
+  flytekit-ts run FILE               lists FILE's tasks, with their inputs and outputs
+  flytekit-ts run FILE TASK --help   lists TASK's inputs: type, how to write it, default, description
+
+Options:
+  --json       print the outputs as one JSON document on stdout; what the task logs or prints goes to
+               stderr (may also follow TASK, unless the task has an input named json)
+  -h, --help   show this message and exit
+
+Inputs are flags named after the task's inputs, --name VALUE or --name=VALUE. Numbers, text and
+booleans are written as they are; a Datetime as ISO 8601 (2024-05-01T12:00:00Z), now or today, or
+one of those - or + a duration (today - 1 day); a Duration as seconds (90), [h:]m:s (1:24) or with
+units (1h30m); a File or Directory as a path or URI; lists, dicts and records as JSON, in which a
+Datetime is an ISO 8601 string and a Duration a number of seconds, as in pyflyte run.
+
+Enums: TypeScript reflects a string enum parameter (c: Color) as String, so its input is a Str unless
+the task declares the enum: @task({ inputs: { c: Enum(Color) } }). Only then does the interface say
+EnumType (what a Python task expects) and --c take only Color's values.
+
+FILE is a TypeScript source or compiled JavaScript.`;
+
+export const COMMAND_USAGE: Record<CommandName, string> = { serialize: SERIALIZE_USAGE, package: PACKAGE_USAGE, run: RUN_USAGE };
