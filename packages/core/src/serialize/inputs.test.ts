@@ -6,7 +6,7 @@ import { fromLiteralMap } from "../types/engine.js";
 import { Int, List, Str } from "../index.js";
 import { inputsToBinary } from "./inputs.js";
 
-const join = functionTask({ name: "inputs.join", inputs: { words: List(Str), times: Int }, outputs: Str }, ({ words, times }) => words.join(" ").repeat(times));
+const join = functionTask({ name: "inputs.join", inputs: { words: List(Str), times: Int }, outputs: Str }, ({ words, times }) => words.join(" ").repeat(Number(times)));
 
 describe("inputsToBinary", () => {
   it("writes the inputs LiteralMap a container reads, converted by the task's interface", () => {
