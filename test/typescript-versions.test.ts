@@ -136,3 +136,23 @@ for (const version of TYPESCRIPT_VERSIONS) {
     });
   }
 }
+
+describe("a project whose tsconfig leaves out emitDecoratorMetadata", () => {
+  it("fails the same from the sources and from tsc's output, and the error names the tsconfig setting", async () => {
+    const dir = makeProject("7.0.2", "legacy");
+    const tsconfig = JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
+    delete tsconfig.compilerOptions.emitDecoratorMetadata;
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+    const [command, ...args] = tscOf("7.0.2");
+    expect((await runProcess(command!, [...args, "-p", "."], { cwd: dir, env: env() })).code).toBe(0);
+    const errors: string[] = [];
+    for (const file of ["src/inferred.ts", "out/inferred.js"]) {
+      const r = await cli(["run", file, "Inferred.scale", "--x", "2", "--factor", "1.5", "--label", "s"], dir);
+      expect(r.code, file).toBe(1);
+      errors.push(r.stderr.replace(file, "FILE"));
+    }
+    expect(errors[0]).toContain(`task 'inferred.Inferred.scale': TypeScript emitted no type metadata for it`);
+    expect(errors[0]).toContain(`${join(dir, "tsconfig.json")} does not set "emitDecoratorMetadata": true (flytekit-ts's loader compiles .ts sources as tsc does)`);
+    expect(errors[1]).toBe(errors[0]);
+  });
+});

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { CompilerOptions } from "typescript";
 import { FlyteError } from "../errors/flyte-error.js";
-import type { TypeScriptApi } from "./pinned-typescript.js";
+import { pinnedTypeScript, type TypeScriptApi } from "./pinned-typescript.js";
 
 /** How the loader compiles one module. */
 export interface TranspileSettings {
@@ -128,4 +128,26 @@ export function transpileSettings(file: string, ts: TypeScriptApi): TranspileSet
   const nodeModule = project.module !== undefined && project.module >= ts.ModuleKind.Node16 && project.module <= ts.ModuleKind.NodeNext;
   if (project.target === undefined && project.useDefineForClassFields === undefined && !nodeModule && projectTypeScriptMajor(dir) === 5) options.useDefineForClassFields = false;
   return { options, tsconfig, warnings };
+}
+
+/**
+ * Why a TypeScript module compiled under its tsconfig has no decorator metadata, when its tsconfig
+ * (or the lack of one) is the reason: for the error that a task lacks types. Undefined otherwise.
+ */
+export function metadataNote(file: string | undefined): string | undefined {
+  if (file === undefined || !/\.[cm]?[jt]sx?$/.test(file)) return undefined;
+  const source = /\.[cm]?tsx?$/.test(file);
+  const tsconfig = findTsconfig(dirname(file));
+  if (tsconfig === undefined) {
+    // A JavaScript file without a tsconfig above it was made by some other toolchain.
+    return source ? `no tsconfig.json was found above ${file}, so it is compiled as tsc compiles a file without one: with standard decorators, which carry no type metadata` : undefined;
+  }
+  let options: CompilerOptions;
+  try {
+    options = projectOptions(dirname(file), pinnedTypeScript()).options;
+  } catch {
+    return undefined;
+  }
+  const missing = (["experimentalDecorators", "emitDecoratorMetadata"] as const).filter((o) => options[o] !== true);
+  return missing.length === 0 ? undefined : `${tsconfig} does not set ${missing.map((o) => `"${o}": true`).join(" and ")} (flytekit-ts's loader compiles .ts sources as tsc does)`;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { transpileSettings } from "./compiler-options.js";
+import { metadataNote, transpileSettings } from "./compiler-options.js";
 import { PINNED_TYPESCRIPT, pinnedTypeScript } from "./pinned-typescript.js";
 import { cacheKeyParts, load } from "./ts-hooks.js";
 
@@ -121,5 +121,20 @@ describe("the loader", () => {
     const first = await compiled(dir);
     const [entry] = readdirSync(cache);
     expect(readFileSync(join(cache, entry!), "utf8")).toBe(first);
+  });
+
+  it("tells a task without type metadata when its tsconfig, or the lack of one, is why", () => {
+    const none = project({ "package.json": '{"type":"module"}' });
+    expect(metadataNote(join(none, "src", "m.ts"))).toBe(
+      `no tsconfig.json was found above ${join(none, "src", "m.ts")}, so it is compiled as tsc compiles a file without one: with standard decorators, which carry no type metadata`,
+    );
+    const half = project({ "tsconfig.json": JSON.stringify({ compilerOptions: { experimentalDecorators: true } }) });
+    expect(metadataNote(join(half, "src", "m.ts"))).toBe(`${join(half, "tsconfig.json")} does not set "emitDecoratorMetadata": true (flytekit-ts's loader compiles .ts sources as tsc does)`);
+    const both = project({ "tsconfig.json": JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true } }) });
+    expect(metadataNote(join(both, "src", "m.ts"))).toBeUndefined();
+    expect(metadataNote(join(both, "src", "m.json"))).toBeUndefined();
+    // Compiled JavaScript: its tsconfig can say why, but no tsconfig says nothing (another toolchain made it).
+    expect(metadataNote(join(half, "out", "m.js"))).toBe(metadataNote(join(half, "src", "m.ts")));
+    expect(metadataNote(join(none, "out", "m.js"))).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
 import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix } from "./reflected.js";
+import { metadataNote } from "../loader/compiler-options.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -67,6 +68,8 @@ export interface FunctionInterfaceSource {
   docs?: TaskDocs;
   /** Whether the function returns a promise. */
   isAsync: boolean;
+  /** The file that declared it, whose tsconfig may say why there is no metadata. */
+  file?: string;
 }
 
 /** Builds the interface of a decorated method or class `run` method. */
@@ -82,7 +85,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     problem:
       "TypeScript emitted no type metadata for it (design:paramtypes is missing). The likely cause is a toolchain that drops " +
       "decorator metadata (tsx, esbuild and Vite 7 do)",
-    fix: 'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+    fix: [
+      metadataNote(source.file),
+      'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+    ]
+      .filter((part) => part !== undefined)
+      .join("; "),
   });
 
   const names: string[] = [];
