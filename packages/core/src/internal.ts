@@ -21,6 +21,8 @@ export {
 export type { ReflectedSignature, TaskDeclaration } from "./tasks/declaration.js";
 export { TaskEntry, TaskStore, taskStore, type TaskBuilder } from "./tasks/store.js";
 export { findTask } from "./tasks/handles.js";
+export { nextDeclarationIndex } from "./tasks/sequence.js";
+export { classFound, classHolding, installSymbolMetadata, symbolMetadata, whenClassFound } from "./metadata/awaiting-class.js";
 export type { CallInputs, OutputIn, OutputOut, TaskInputs } from "./tasks/function-form.js";
 export { inferFunctionInterface, inputsOf, outputsOf, type InputSpec } from "./tasks/infer.js";
 export { checkOptionNames, compileTaskOptions, defaultTaskSettings, optionNamesIn, TASK_OPTION_NAMES, TASK_OPTIONS, type OptionSpec, type OptionsContext } from "./tasks/options.js";

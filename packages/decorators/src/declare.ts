@@ -1,3 +1,6 @@
+// The legacy decorators' front-end (experimentalDecorators): a decorator is given its class, and
+// TypeScript's metadata (emitDecoratorMetadata) gives the types. Standard decorators go through
+// standard.ts, which comes here for a class decorator; both record into core's one task store.
 import "reflect-metadata";
 import { TaskDefinitionError } from "@flytekit-ts/core";
 import { callerFile, checkInstantiable, declare, registerSdkRoot, taskStore, type ReflectedSignature, type TaskDeclaration, type TaskEntry } from "@flytekit-ts/core/internal";
@@ -24,7 +27,11 @@ function wrapperFor(entry: TaskEntry, name: string): Function {
   }[name]!;
 }
 
-/** Records a task declared by a decorator and puts the task in the method's place. */
+/**
+ * Records a task declared by a decorator that was given its class (a legacy decorator, or a standard
+ * class decorator: `standard` then names it, and no type metadata is read) and puts the task in the
+ * method's place.
+ */
 export function declareTask(
   decorator: string,
   kind: TaskDeclaration["kind"],
@@ -32,6 +39,7 @@ export function declareTask(
   target: object,
   key?: string | symbol,
   descriptor?: PropertyDescriptor,
+  standard?: string,
 ): PropertyDescriptor | undefined {
   const file = callerFile();
   if (key === undefined && kind === "container") {
@@ -57,7 +65,7 @@ export function declareTask(
       style: "class",
       fn: run,
       options,
-      reflected: reflectedSignature(cls.prototype as object, "run"),
+      reflected: standard === undefined ? reflectedSignature(cls.prototype as object, "run") : { hasMetadata: false, standard },
       file,
     };
     const entry = declare(declaration, [cls]);

@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { FlyteTypeError, type TypeSpec } from "@flytekit-ts/core";
-import { defineRecordField, reflectedType } from "@flytekit-ts/core/internal";
+import { FlyteType } from "@flytekit-ts/core/extend";
+import { defineRecordField, reflectedType, whenClassFound } from "@flytekit-ts/core/internal";
+import { applicationOf, type Application } from "./application.js";
 
 const FIXES = new Map<unknown, string>([
   [Array, "@field(List(Int)) (the token for what the array holds)"],
@@ -12,30 +14,98 @@ const FIXES = new Map<unknown, string>([
   ],
 ]);
 
+/** What `@field` takes besides a bare type: `@field({ type: Int })`. */
+export interface FieldOptions {
+  /** The field's type; without one, TypeScript's metadata (legacy decorators). */
+  type?: TypeSpec;
+}
+
+/** The options `@field(typeOrOptions)` was given: a type stands for `{ type }`. */
+export function fieldOptionsOf(typeOrOptions: TypeSpec | FieldOptions | undefined): FieldOptions {
+  if (typeOrOptions === undefined || typeof typeOrOptions === "function" || typeOrOptions instanceof FlyteType) return { type: typeOrOptions as TypeSpec | undefined };
+  if (typeof typeOrOptions !== "object" || typeOrOptions === null) {
+    throw new FlyteTypeError({ subject: "@field()", expected: "a type token or options ({ type })", got: String(typeOrOptions) });
+  }
+  const unknown = Object.keys(typeOrOptions).filter((k) => k !== "type");
+  if (unknown.length > 0) {
+    throw new FlyteTypeError({ subject: "@field()", problem: `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`, fix: "give a type token, or { type }" });
+  }
+  return typeOrOptions;
+}
+
+/** A field decorator, in either of TypeScript's decorator modes (legacy or standard). */
+export interface FieldDecorator {
+  /** Legacy. */
+  (target: object, key: string | symbol): void;
+  /** Standard. */
+  <This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
+}
+
 /**
  * Declares a field of a record class, which then converts to and from Flyte the way flytekit
- * converts a dataclass. The type comes from TypeScript's metadata (`number` is Float, `string`
- * Str, `boolean` Bool, `Date` Datetime, a record class that record), or from the argument where
- * TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
- * `@field(() => Node) next?: Node` for a class declared further down.
+ * converts a dataclass. With legacy decorators the type comes from TypeScript's metadata (`number`
+ * is Float, `string` Str, `boolean` Bool, `Date` Datetime, a record class that record), or from the
+ * argument where TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
+ * `@field(() => Node) next?: Node` for a class declared further down. Standard decorators carry no
+ * metadata: every field names its type, `@field(Float) x!: number`. `@field` is `@field()`.
  *
  * A field with an initialiser has a default; the class needs a constructor without arguments.
  */
-export function field(type?: TypeSpec): PropertyDecorator {
-  return (target, key) => {
-    const cls = (target as { constructor: Function }).constructor;
-    if (typeof key === "symbol") {
-      throw new FlyteTypeError({ subject: `@field() on ${cls.name}.${key.toString()}`, problem: "record fields need string names" });
-    }
-    if (typeof target === "function") {
-      throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
-    }
-    if (type !== undefined) {
-      defineRecordField(cls, key, type);
-      return;
-    }
-    const reflected: unknown = Reflect.getMetadata("design:type", target, key);
-    const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
-    defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix));
+export function field(target: object, key: string | symbol): void;
+export function field<This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
+export function field(typeOrOptions?: TypeSpec | FieldOptions): FieldDecorator;
+export function field(...args: unknown[]): unknown {
+  const bare = applicationOf(args, false);
+  if (bare !== undefined) return declareField({}, bare);
+  const options = fieldOptionsOf(args[0] as TypeSpec | FieldOptions | undefined);
+  return (...applied: unknown[]) => {
+    const application = applicationOf(applied, false);
+    if (application === undefined) throw new FlyteTypeError({ subject: "@field()", problem: "it was called as a function, not applied as a decorator", fix: "write @field() above a field of a record class" });
+    declareField(options, application);
   };
+}
+
+function declareField(options: FieldOptions, application: Application): void {
+  if (application.mode === "standard") return declareStandardField(options, application.context);
+  const { target, key } = application;
+  const cls = (target as { constructor: Function }).constructor;
+  if (typeof key === "symbol" || key === undefined) {
+    throw new FlyteTypeError({ subject: `@field() on ${cls.name}.${String(key)}`, problem: "record fields need string names" });
+  }
+  if (typeof target === "function") {
+    throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
+  }
+  if (options.type !== undefined) {
+    defineRecordField(cls, key, options.type);
+    return;
+  }
+  const reflected: unknown = Reflect.getMetadata("design:type", target, key);
+  const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
+  defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix));
+}
+
+/** A standard field decorator is not given its class: the field waits on the class's metadata until the class is used as a type. */
+function declareStandardField(options: FieldOptions, context: DecoratorContext): void {
+  const name = String(context.name);
+  if (context.kind !== "field") throw new FlyteTypeError({ subject: `@field() on ${name}`, problem: `it decorates fields, not ${context.kind === "accessor" ? "accessors" : `${context.kind}s`}` });
+  if (typeof context.name === "symbol" || context.private) throw new FlyteTypeError({ subject: `@field() on ${name}`, problem: "record fields need public string names" });
+  if (context.static) throw new FlyteTypeError({ subject: `@field() on static ${name}`, problem: "record fields are instance fields" });
+  const metadata = context.metadata as unknown;
+  if (typeof metadata !== "object" || metadata === null) {
+    throw new FlyteTypeError({
+      subject: `@field() on ${name}`,
+      problem: "the standard decorator got no metadata object (context.metadata), through which flytekit-ts finds the field's class",
+      fix: "compile with TypeScript 5.2 or later, and import @flytekit-ts/decorators before the class is declared (it defines Symbol.metadata)",
+    });
+  }
+  whenClassFound(metadata, (cls) => {
+    if (options.type === undefined) {
+      throw new FlyteTypeError({
+        subject: `record class ${cls.name}, field '${name}'`,
+        problem: "no type: standard decorators carry no type metadata",
+        fix: `declare it: @field(Float) with the token of its type (Int, Str, List(Str), () => OtherRecord, ...)`,
+      });
+    }
+    defineRecordField(cls, name, options.type);
+  });
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { modulePath } from "./locate.js";
+import { classFound } from "../metadata/awaiting-class.js";
 import { findTask } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
 import { brand, FlyteError } from "../errors/flyte-error.js";
@@ -70,6 +71,8 @@ export class DefaultTaskResolver implements TaskResolver {
     let target: unknown = exports;
     for (const part of name.split(".")) {
       const holder = target as Record<string, unknown> | undefined;
+      // A class found on the way places what its standard decorators declared (its instance methods' tasks).
+      if (typeof holder === "function") classFound(holder);
       const next = holder?.[part] ?? (holder?.prototype as Record<string, unknown> | undefined)?.[part];
       if (next === undefined) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `it has nothing at ${name} (no "${part}")` });
       target = next;

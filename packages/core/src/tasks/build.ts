@@ -305,8 +305,9 @@ export function buildDeclaredTask(declaration: TaskDeclaration): Task {
 /**
  * Declares a task (what a decorator does): checks the declaration, records it in the store, and
  * returns its entry, which builds the task on first use. `handles` lead to it (what `taskOf` takes).
+ * `index`: its place in the order of declarations, taken earlier (a standard decorator's, which waited for its class).
  */
-export function declare(declaration: TaskDeclaration, handles: readonly Function[]): TaskEntry {
+export function declare(declaration: TaskDeclaration, handles: readonly Function[], index?: number): TaskEntry {
   checkDeclaration(declaration);
-  return taskStore.record(declaration, handles, buildDeclaredTask);
+  return taskStore.record(declaration, handles, buildDeclaredTask, index);
 }

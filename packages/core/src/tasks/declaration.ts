@@ -6,6 +6,11 @@ export interface ReflectedSignature {
   returnType?: unknown;
   /** Whether `design:paramtypes` was there at all. */
   hasMetadata: boolean;
+  /**
+   * The decorator (`@task`, `@echo`, `@referenceTask`) when it was a standard (TC39) decorator, which
+   * carries no type metadata: every type comes from its tokens, and no `outputs` means none.
+   */
+  standard?: string;
 }
 
 /** A task declared with a decorator on a class or one of its methods. */

@@ -36,6 +36,16 @@ export function taskOf(handle: TaskLike): Task;
 export function taskOf(handle: TaskLike): Task {
   const task = findTask(handle);
   if (task === undefined) {
+    const awaiting = typeof handle === "function" ? taskStore.awaitingClass(handle) : undefined;
+    if (awaiting !== undefined) {
+      throw new TaskDefinitionError({
+        subject: `taskOf(), ${awaiting}`,
+        problem:
+          "its class is not known yet: a standard (TC39) decorator on an instance method is not given its class, and flytekit-ts learns it when the class is " +
+          "first used (an instance made or called, a static task of the class declared, the CLI or the container finding it in the module's exports)",
+        fix: "make an instance of the class first, or declare the task as a static method",
+      });
+    }
     const what = typeof handle === "function" ? (handle.name || "(anonymous function)") : String(handle);
     throw new TaskDefinitionError({ subject: "taskOf()", expected: "a task", got: what, fix: "declare it with @task() or build it with task({ ... }, fn)" });
   }

@@ -63,6 +63,8 @@ export interface FunctionInterfaceSource {
   returnType?: unknown;
   /** Whether reflect-metadata was there at all. */
   hasMetadata: boolean;
+  /** The decorator, when a standard (TC39) decorator declared it: no metadata, by design (see ReflectedSignature). */
+  standard?: string;
   inputs?: InputsSpec;
   outputs?: OutputsSpec;
   docs?: TaskDocs;
@@ -122,7 +124,8 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
-    } else if (!source.hasMetadata) throw missingMetadata;
+    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name);
+    else if (!source.hasMetadata) throw missingMetadata;
     else {
       const reflected = source.paramTypes?.[i];
       type = typeAt(task, place, (where) => reflectedType(reflected, where, erasedFix(reflected, "inputs", name, parsed?.[i]?.defaultText)));
@@ -150,6 +153,10 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       const declare = (t: string) => (only.name === "o0" ? `outputs: ${t}` : `outputs: { ${only.name}: ${t} }`);
       checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
     }
+  } else if (source.standard !== undefined) {
+    // Without metadata nothing says whether the method returns a value: no `outputs`, no outputs, as
+    // a flytekit function without a return annotation (a value it returns anyway is refused when called).
+    outputs = [];
   } else if (!source.hasMetadata) {
     throw missingMetadata;
   } else if (source.isAsync || source.returnType === Promise) {
@@ -166,6 +173,16 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
   }
   return new Interface(inputs, outputs);
+}
+
+/** A parameter a standard decorator's task gives no token for. */
+function noStandardType(task: string, at: string, decorator: string, name: string): TaskDefinitionError {
+  return new TaskDefinitionError({
+    task,
+    subject: `${at}input '${name}'`,
+    problem: "no type: standard decorators carry no type metadata",
+    fix: `declare it: ${decorator}({ inputs: { ${name}: Int } }) with the token of its type (Int, Str, List(Float), a record class, ...)`,
+  });
 }
 
 function checkDefault(task: string, name: string, type: AnyFlyteType, value: unknown): void {

@@ -1,3 +1,4 @@
+import { classFound } from "../metadata/awaiting-class.js";
 import type { TaskDeclaration } from "./declaration.js";
 import { nextDeclarationIndex, withDeclarationIndex } from "./sequence.js";
 import type { Task } from "./task.js";
@@ -9,13 +10,12 @@ export type TaskBuilder = (declaration: TaskDeclaration) => Task;
 export class TaskEntry {
   /** @internal */ task: Task | undefined;
   /** @internal */ generation = -1;
-  /** Where the declaration comes in the program's order of declarations. */
-  readonly index: number = nextDeclarationIndex();
-
   constructor(
     readonly declaration: TaskDeclaration,
     private readonly store: TaskStore,
     /** @internal */ readonly builder: TaskBuilder,
+    /** Where the declaration comes in the program's order of declarations. */
+    readonly index: number = nextDeclarationIndex(),
   ) {}
 
   /** The task, built on first use. */
@@ -39,12 +39,18 @@ export class TaskStore {
   private list: TaskEntry[] = [];
   private listed = new WeakSet<TaskEntry>();
   private readonly byHandle = new WeakMap<Function, TaskEntry | Task>();
+  /** Handles of tasks whose class is not known yet (standard decorators on instance methods), with what they are. */
+  private readonly awaiting = new WeakMap<Function, string>();
   /** @internal Bumped by clear(): tasks built before it are rebuilt. */
   generation = 0;
 
-  /** Records a declaration, reachable from its class and from each handle (what replaced the method); `build` makes its task. */
-  record(declaration: TaskDeclaration, handles: readonly Function[], build: TaskBuilder): TaskEntry {
-    const entry = new TaskEntry(declaration, this, build);
+  /**
+   * Records a declaration, reachable from its class and from each handle (what replaced the method);
+   * `build` makes its task. `index` is its place in the order of declarations, when it was taken
+   * before the declaration could be recorded (a standard decorator's, waiting for its class).
+   */
+  record(declaration: TaskDeclaration, handles: readonly Function[], build: TaskBuilder, index?: number): TaskEntry {
+    const entry = new TaskEntry(declaration, this, build, index);
     this.index(entry);
     for (const handle of handles) this.byHandle.set(handle, entry);
     return entry;
@@ -68,6 +74,21 @@ export class TaskStore {
   /** Makes more functions lead to an entry's task (the function that replaced a method). */
   addHandle(entry: TaskEntry, handle: Function): void {
     this.byHandle.set(handle, entry);
+    this.awaiting.delete(handle);
+  }
+
+  /**
+   * Notes a handle whose task waits for its class (`what` says what it is, for messages): a standard
+   * decorator on an instance method is not given its class, which is found later (see
+   * metadata/awaiting-class.ts); `addHandle` ends the wait.
+   */
+  awaitClass(handle: Function, what: string): void {
+    if (!this.byHandle.has(handle)) this.awaiting.set(handle, what);
+  }
+
+  /** What a handle whose task still waits for its class is, or undefined. */
+  awaitingClass(handle: Function): string | undefined {
+    return this.awaiting.get(handle);
   }
 
   /** Makes `handle` (a function built by the function form) lead to `task`. */
@@ -77,6 +98,8 @@ export class TaskStore {
 
   /** The task a handle stands for: a decorated method or class, or a function-form task. */
   taskOf(handle: Function): Task | undefined {
+    // A class may hold declarations that wait for it (standard decorators): finding it places them.
+    if (Object.prototype.hasOwnProperty.call(handle, "prototype")) classFound(handle);
     const found = this.byHandle.get(handle);
     if (found === undefined) return undefined;
     return found instanceof TaskEntry ? found.get() : found;
@@ -84,6 +107,7 @@ export class TaskStore {
 
   /** The declarations recorded on a class, by member ("" for the class itself, "static x" for statics). */
   declarationsOf(cls: Function): ReadonlyMap<string, TaskEntry> {
+    classFound(cls);
     return new Map(this.list.filter((e) => e.declaration.target === cls).map((e) => [memberKey(e.declaration), e]));
   }
 

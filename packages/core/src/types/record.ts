@@ -18,6 +18,7 @@ import { DictType, isPlainObject, ListType, setOwn } from "./collections.js";
 import { FlyteTypeError, rethrowWithin, TypeTransformerError } from "./errors.js";
 import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
+import { classFound } from "../metadata/awaiting-class.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
 import { conversionNow, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
 
@@ -87,6 +88,8 @@ export function defineRecord<C>(cls: Constructor<C>, fields: { [K in keyof C]?: 
 /** Whether fields were declared on this class or one of its base classes. */
 export function isRecordClass(cls: unknown): boolean {
   if (typeof cls !== "function") return false;
+  // Fields declared by standard decorators wait for their class: meeting it places them.
+  classFound(cls);
   for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     if (store.declarations.has(c as Function)) return true;
   }
