@@ -19,6 +19,7 @@ import { ensureTypeScript, tscOf, TYPESCRIPT_VERSIONS } from "./support/typescri
  */
 const MODES: Record<string, { compilerOptions: Record<string, unknown>; modules: string[] }> = {
   legacy: { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true }, modules: ["tasks", "inferred"] },
+  standard: { compilerOptions: {}, modules: ["tasks"] },
 };
 
 const PROJECT = join(import.meta.dirname, "support", "user-project");
