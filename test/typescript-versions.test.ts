@@ -157,3 +157,22 @@ describe("a project whose tsconfig leaves out emitDecoratorMetadata", () => {
     expect(errors[1]).toBe(errors[0]);
   });
 });
+
+describe("a project without a tsconfig.json", () => {
+  it("loads its sources as tsc compiles a file without one (standard decorators), and a task that lacks a type is told why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-project-no-tsconfig-"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    mkdirSync(join(dir, "node_modules"));
+    symlinkSync(join(REPO_ROOT, "node_modules", "@flytekit-ts"), join(dir, "node_modules", "@flytekit-ts"));
+    const imports = 'import { Int } from "@flytekit-ts/core";\nimport { task } from "@flytekit-ts/decorators";\n';
+    writeFileSync(join(dir, "ok.ts"), `${imports}export class T {\n  @task({ inputs: { x: Int }, outputs: Int }) static twice(x: number): number { return 2 * x; }\n}\n`);
+    writeFileSync(join(dir, "m.ts"), `${imports}export class T {\n  @task() static half(x: number): number { return x / 2; }\n}\nvoid Int;\n`);
+    const twice = await cli(["run", "ok.ts", "T.twice", "--x", "21"], dir);
+    expect(twice.stdout.trim(), twice.stderr).toBe("o0: 42");
+    const half = await cli(["run", "m.ts", "T.half", "--x", "1"], dir);
+    expect(half.code).toBe(1);
+    expect(half.stderr).toContain(
+      `input 'x': no type: standard decorators carry no type metadata (no tsconfig.json was found above ${join(dir, "m.ts")}, so it is compiled as tsc compiles a file without one: with standard decorators, which carry no type metadata); declare it`,
+    );
+  });
+});

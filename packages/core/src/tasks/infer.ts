@@ -10,7 +10,8 @@ import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
 import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix } from "./reflected.js";
-import { metadataNote } from "../loader/compiler-options.js";
+import { dirname } from "node:path";
+import { findTsconfig, metadataNote } from "../loader/compiler-options.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -124,7 +125,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
-    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name);
+    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, source.file);
     else if (!source.hasMetadata) throw missingMetadata;
     else {
       const reflected = source.paramTypes?.[i];
@@ -176,11 +177,13 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
 }
 
 /** A parameter a standard decorator's task gives no token for. */
-function noStandardType(task: string, at: string, decorator: string, name: string): TaskDefinitionError {
+function noStandardType(task: string, at: string, decorator: string, name: string, file: string | undefined): TaskDefinitionError {
+  // Standard decorators by default, not by choice, when the loader found no tsconfig.json: say so.
+  const note = file !== undefined && findTsconfig(dirname(file)) === undefined ? metadataNote(file) : undefined;
   return new TaskDefinitionError({
     task,
     subject: `${at}input '${name}'`,
-    problem: "no type: standard decorators carry no type metadata",
+    problem: `no type: standard decorators carry no type metadata${note === undefined ? "" : ` (${note})`}`,
     fix: `declare it: ${decorator}({ inputs: { ${name}: Int } }) with the token of its type (Int, Str, List(Float), a record class, ...)`,
   });
 }
