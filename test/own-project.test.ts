@@ -143,6 +143,21 @@ describe("README's \"Use it in your project\", followed in a new folder", () => 
     expect(out.at(-1)).toBe("workflows.plus_one");
   }, 120_000);
 
+  it("with standard decorators (the tsconfig without experimentalDecorators and emitDecoratorMetadata) builds and runs the same from sources and output", async () => {
+    const tsconfig = JSON.parse(block("tsconfig.json")) as { compilerOptions: Record<string, unknown> };
+    delete tsconfig.compilerOptions.experimentalDecorators;
+    delete tsconfig.compilerOptions.emitDecoratorMetadata;
+    mkdirSync(join(project, "standard", "src"), { recursive: true });
+    writeFileSync(join(project, "standard", "tsconfig.json"), JSON.stringify(tsconfig));
+    writeFileSync(join(project, "standard", "src", "standard.ts"), block("src/standard.ts"));
+    const build = await sh("npx tsc -p standard");
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    for (const module of ["standard/src/standard.ts", "standard/dist/standard.js"]) {
+      const r = await sh(`npx flytekit-ts run ${module} Standard.add --x 1 --y 2`);
+      expect(r.stdout.trim(), r.stderr).toBe("o0: 3");
+    }
+  });
+
   it("with TypeScript 5.9 as the project's compiler instead, npx tsc is 5.9, and the project builds and runs the same", async () => {
     const install = await sh("npm install --save-dev typescript@5.9.3");
     expect(install.code, install.stderr).toBe(0);
