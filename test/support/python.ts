@@ -1,65 +1,123 @@
-// The real Python flytekit, for interop tests: flytekit==1.16.24 in a virtualenv of the
-// repository's own (.cache/python-venv, ignored by git), installed once from PyPI with the versions
-// frozen in test/interop/constraints.txt. Python missing is a failure, never a skip.
+// The real Python SDKs, for interop tests, each in a virtualenv of the repository's own (under
+// .cache/, ignored by git), installed once from PyPI with the versions frozen in a constraints file
+// of test/interop/: flytekit 1.16.24 (the main one), flytekit 1.16.31 (the union and enum rules it
+// changed), and Flyte 2's `flyte` 2.12. Python missing is a failure, never a skip.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join, relative } from "node:path";
 import { REPO_ROOT } from "./execute.js";
+
+/** A Python package pinned to a version, in a venv of its own. */
+interface PythonSdk {
+  /** The distribution on PyPI, and the module that says its version. */
+  package: string;
+  module: string;
+  version: string;
+  venv: string;
+  constraints: string;
+}
 
 export const FLYTEKIT_VERSION = "1.16.24";
 export const VENV = join(REPO_ROOT, ".cache/python-venv");
-const CONSTRAINTS = join(REPO_ROOT, "test/interop/constraints.txt");
 
-function installedVersion(python: string): string | undefined {
+const FLYTEKIT: PythonSdk = { package: "flytekit", module: "flytekit", version: FLYTEKIT_VERSION, venv: VENV, constraints: "constraints.txt" };
+const FLYTEKIT_1_16_31: PythonSdk = {
+  package: "flytekit",
+  module: "flytekit",
+  version: "1.16.31",
+  venv: join(REPO_ROOT, ".cache/python-venv-flytekit-1.16.31"),
+  constraints: "constraints-flytekit-1.16.31.txt",
+};
+const FLYTE_2: PythonSdk = {
+  package: "flyte",
+  module: "flyte",
+  version: "2.12.1",
+  venv: join(REPO_ROOT, ".cache/python-venv-flyte-2.12"),
+  constraints: "constraints-flyte-2.12.txt",
+};
+
+function installedVersion(python: string, module: string): string | undefined {
   if (!existsSync(python)) return undefined;
   try {
-    return execFileSync(python, ["-c", "import flytekit; print(flytekit.__version__)"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync(python, ["-c", `import ${module}; print(${module}.__version__)`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return undefined;
   }
 }
 
-/** The venv's python and pyflyte-execute, installing flytekit first when it is not there. */
-export function ensureFlytekit(): { python: string; pyflyteExecute: string } {
-  const python = join(VENV, "bin", "python");
-  const pyflyteExecute = join(VENV, "bin", "pyflyte-execute");
-  if (installedVersion(python) === FLYTEKIT_VERSION && existsSync(pyflyteExecute)) return { python, pyflyteExecute };
-  // Two test files may ask at once on a fresh machine: one installs, the other waits for it (a venv
-  // cannot be built aside and renamed into place: its scripts name its path).
-  const lock = `${VENV}.lock`;
-  mkdirSync(dirname(lock), { recursive: true });
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `fn` holding a lock on the venv (a directory beside it), so that two test files starting
+ * together on a fresh machine do not install into one venv at once; the second waits, then finds
+ * it installed. A lock left by a killed run is taken over after 20 minutes.
+ */
+function withVenvLock<T>(venv: string, fn: () => T): T {
+  const lock = `${venv}.lock`;
+  mkdirSync(join(venv, ".."), { recursive: true });
   for (;;) {
     try {
       mkdirSync(lock);
       break;
-    } catch {
-      // A lock older than the longest install is left by a run that was killed.
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (since !== undefined && Date.now() - since > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
+      else sleep(500);
     }
   }
   try {
-    if (installedVersion(python) === FLYTEKIT_VERSION && existsSync(pyflyteExecute)) return { python, pyflyteExecute };
-    install(python);
+    return fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
-  return { python, pyflyteExecute };
 }
 
-function install(python: string): void {
+/** The venv's python, installing the SDK first when it is not there (once per machine). */
+function ensure(sdk: PythonSdk): string {
+  const python = join(sdk.venv, "bin", "python");
+  if (installedVersion(python, sdk.module) === sdk.version) return python;
+  return withVenvLock(sdk.venv, () => (installedVersion(python, sdk.module) === sdk.version ? python : install(sdk, python)));
+}
+
+function install(sdk: PythonSdk, python: string): string {
   let system: string;
   try {
     system = execFileSync("sh", ["-c", "command -v python3"], { encoding: "utf8" }).trim();
   } catch {
-    throw new Error("the interop tests need Python 3 (python3 on PATH) to install flytekit; none was found");
+    throw new Error(`the interop tests need Python 3 (python3 on PATH) to install ${sdk.package}; none was found`);
   }
-  // The one line a first run prints: what it installs, where, and that it happens once.
-  process.stderr.write(`installing flytekit ${FLYTEKIT_VERSION} into .cache/python-venv (once, ~40 s)\n`);
-  rmSync(VENV, { recursive: true, force: true });
-  execFileSync(system, ["-m", "venv", VENV], { stdio: "inherit" });
-  execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-c", CONSTRAINTS, `flytekit==${FLYTEKIT_VERSION}`], { stdio: "inherit" });
-  const version = installedVersion(python);
-  if (version !== FLYTEKIT_VERSION) throw new Error(`installing flytekit==${FLYTEKIT_VERSION} into ${VENV} left ${version ?? "no flytekit"}`);
+  // Said once, on the first run of a machine: the install takes a minute or so.
+  process.stderr.write(`installing ${sdk.package} ${sdk.version} into ${relative(REPO_ROOT, sdk.venv)} for the interop tests (once, about a minute)\n`);
+  rmSync(sdk.venv, { recursive: true, force: true });
+  execFileSync(system, ["-m", "venv", sdk.venv], { stdio: "inherit" });
+  const constraints = join(REPO_ROOT, "test/interop", sdk.constraints);
+  execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-c", constraints, `${sdk.package}==${sdk.version}`], { stdio: "inherit" });
+  const version = installedVersion(python, sdk.module);
+  if (version !== sdk.version) throw new Error(`installing ${sdk.package}==${sdk.version} into ${sdk.venv} left ${version ?? `no ${sdk.package}`}`);
+  return python;
+}
+
+/** flytekit 1.16.24's python and pyflyte-execute. */
+export function ensureFlytekit(): { python: string; pyflyteExecute: string } {
+  const python = ensure(FLYTEKIT);
+  return { python, pyflyteExecute: join(VENV, "bin", "pyflyte-execute") };
+}
+
+/** flytekit 1.16.31's python and pyflyte-execute (the release that changed how enums and unions take strings). */
+export function ensureFlytekit1631(): { python: string; pyflyteExecute: string } {
+  const python = ensure(FLYTEKIT_1_16_31);
+  return { python, pyflyteExecute: join(FLYTEKIT_1_16_31.venv, "bin", "pyflyte-execute") };
+}
+
+/** Flyte 2's python, with `flyte` 2.12 installed. */
+export function ensureFlyte2(): { python: string; version: string } {
+  return { python: ensure(FLYTE_2), version: FLYTE_2.version };
 }

@@ -45,7 +45,7 @@ export { executorLocation, setExecutorLocation, TASK_TEMPLATE_RESOLVER_LOCATION,
 export { registerBuiltinResolver, resolverByLocation } from "./resolvers/registry.js";
 
 // The type engine's machinery.
-export { defineRecordField, isRecordClass, recordType } from "./types/record.js";
+export { defineRecordField, fieldLabel, isRecordClass, recordType, type FieldLayout, type FieldOptions } from "./types/record.js";
 export { reflectedType, resolveSpec, typeRegistry, TypeRegistry } from "./types/registry.js";
 export { resolveType, typeOf } from "./types/spec.js";
 export { guessType } from "./types/guess.js";

@@ -41,6 +41,23 @@ describe("@field", () => {
     expect(back).toEqual(p);
   });
 
+  it("names a field otherwise in Flyte with { name }, its type reflected or given", () => {
+    class Keyed {
+      @field({ name: "by_key" }) byKey!: string;
+      @field({ name: "count_all", type: Int }) countAll = 0;
+      @field() plain!: boolean;
+    }
+    const t = recordType(Keyed);
+    expect(t.fields.map((f) => [f.name, f.property, f.type])).toEqual([
+      ["by_key", "byKey", Str],
+      ["count_all", "countAll", Int],
+      ["plain", "plain", Bool],
+    ]);
+    expect(Object.keys((t.jsonSchema() as { properties: object }).properties)).toEqual(["by_key", "count_all", "plain"]);
+    const back = t.fromLiteral(t.toLiteral(Object.assign(new Keyed(), { byKey: "k", countAll: 2, plain: true })));
+    expect(back).toEqual(Object.assign(new Keyed(), { byKey: "k", countAll: 2, plain: true }));
+  });
+
   it("refuses erased types with the class, field and fix", () => {
     expect(() => {
       class Bad {

@@ -1,6 +1,5 @@
 import "reflect-metadata";
-import { FlyteTypeError, type TypeSpec } from "@flytekit-ts/core";
-import { FlyteType } from "@flytekit-ts/core/extend";
+import { FlyteTypeError, type FieldOptions as RecordFieldOptions, type TypeSpec } from "@flytekit-ts/core";
 import { defineRecordField, reflectedType, whenClassFound } from "@flytekit-ts/core/internal";
 import { applicationOf, type Application } from "./application.js";
 
@@ -14,23 +13,28 @@ const FIXES = new Map<unknown, string>([
   ],
 ]);
 
-/** What `@field` takes besides a bare type: `@field({ type: Int })`. */
-export interface FieldOptions {
+/** What `@field` takes besides a bare type: `@field({ type: Int, name: "by_key" })`. */
+export interface FieldOptions extends RecordFieldOptions {
   /** The field's type; without one, TypeScript's metadata (legacy decorators). */
   type?: TypeSpec;
 }
 
+const FIELD_OPTION_NAMES: ReadonlySet<string> = new Set(["type", "name"]);
+
 /** The options `@field(typeOrOptions)` was given: a type stands for `{ type }`. */
 export function fieldOptionsOf(typeOrOptions: TypeSpec | FieldOptions | undefined): FieldOptions {
-  if (typeOrOptions === undefined || typeof typeOrOptions === "function" || typeOrOptions instanceof FlyteType) return { type: typeOrOptions as TypeSpec | undefined };
+  // Tokens, record classes and thunks are not plain objects; options are.
+  if (typeOrOptions === undefined || typeof typeOrOptions === "function") return { type: typeOrOptions as TypeSpec | undefined };
   if (typeof typeOrOptions !== "object" || typeOrOptions === null) {
-    throw new FlyteTypeError({ subject: "@field()", expected: "a type token or options ({ type })", got: String(typeOrOptions) });
+    throw new FlyteTypeError({ subject: "@field()", expected: "a type token or options ({ type, name })", got: String(typeOrOptions) });
   }
-  const unknown = Object.keys(typeOrOptions).filter((k) => k !== "type");
+  const proto: unknown = Object.getPrototypeOf(typeOrOptions);
+  if (proto !== Object.prototype && proto !== null) return { type: typeOrOptions as TypeSpec };
+  const unknown = Object.keys(typeOrOptions).filter((k) => !FIELD_OPTION_NAMES.has(k));
   if (unknown.length > 0) {
-    throw new FlyteTypeError({ subject: "@field()", problem: `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`, fix: "give a type token, or { type }" });
+    throw new FlyteTypeError({ subject: "@field()", problem: `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `'${k}'`).join(", ")}`, fix: "give a type token, or { type, name }" });
   }
-  return typeOrOptions;
+  return typeOrOptions as FieldOptions;
 }
 
 /** A field decorator, in either of TypeScript's decorator modes (legacy or standard). */
@@ -48,6 +52,9 @@ export interface FieldDecorator {
  * argument where TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
  * `@field(() => Node) next?: Node` for a class declared further down. Standard decorators carry no
  * metadata: every field names its type, `@field(Float) x!: number`. `@field` is `@field()`.
+ *
+ * A field named otherwise in Flyte (a Python dataclass's `by_key`) takes an options object:
+ * `@field({ name: "by_key" }) byKey!: number`, with a token `@field({ name: "by_key", type: Int })`.
  *
  * A field with an initialiser has a default; the class needs a constructor without arguments.
  */
@@ -75,13 +82,14 @@ function declareField(options: FieldOptions, application: Application): void {
   if (typeof target === "function") {
     throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
   }
-  if (options.type !== undefined) {
-    defineRecordField(cls, key, options.type);
+  const { type, ...recordOptions } = options;
+  if (type !== undefined) {
+    defineRecordField(cls, key, type, recordOptions);
     return;
   }
   const reflected: unknown = Reflect.getMetadata("design:type", target, key);
   const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
-  defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix));
+  defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix), recordOptions);
 }
 
 /** A standard field decorator is not given its class: the field waits on the class's metadata until the class is used as a type. */
@@ -106,6 +114,7 @@ function declareStandardField(options: FieldOptions, context: DecoratorContext):
         fix: `declare it: @field(Float) with the token of its type (Int, Str, List(Str), () => OtherRecord, ...)`,
       });
     }
-    defineRecordField(cls, name, options.type);
+    const { type, ...recordOptions } = options;
+    defineRecordField(cls, name, type, recordOptions);
   });
 }

@@ -441,7 +441,7 @@ describe("the function form (no metadata at all)", () => {
     expectTypeOf(add).parameter(0).toEqualTypeOf<{ x: number | bigint; y: number | bigint }>();
     expectTypeOf(add).returns.toEqualTypeOf<number | bigint>();
     expectTypeOf(greet).returns.toEqualTypeOf<{ text: string; length: number | bigint }>();
-    expectTypeOf(later).returns.toEqualTypeOf<Promise<import("@flytekit-ts/core").JsonRecord>>();
+    expectTypeOf(later).returns.toEqualTypeOf<Promise<import("@flytekit-ts/core").JsonRecord | import("@flytekit-ts/core").JsonMap>>();
     expect(taskOf(add).name).toBe("math.add");
     expect(add.task.interface.inputs.map((v) => v.name)).toEqual(["x", "y"]);
   });

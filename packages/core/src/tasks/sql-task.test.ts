@@ -61,6 +61,11 @@ describe("query templates, by flytekit's rules (base_sql_task.py)", () => {
     }
     const PointType = defineRecord(Point, { x: Int, y: Float });
     expect(pythonStr(Object.assign(new Point(), { x: 1, y: 2 }), PointType)).toBe("Point(x=1, y=2.0)");
+    class Keyed {
+      byKey!: number;
+    }
+    const KeyedType = defineRecord(Keyed, { byKey: { type: Float, name: "by_key" } });
+    expect(pythonStr(Object.assign(new Keyed(), { byKey: 2 }), KeyedType)).toBe("Keyed(by_key=2.0)");
   });
 });
 

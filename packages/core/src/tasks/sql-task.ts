@@ -118,8 +118,9 @@ export function pythonStr(value: unknown, type?: AnyFlyteType): string {
       return `{${entries.map(([k, v]) => `${pyRepr(k)}: ${pythonRepr(v, inner)}`).join(", ")}}`;
     }
     // A record, as a dataclass's repr: `Point(x=1, y=2.5)`.
-    const fields = new Map<string, AnyFlyteType>(type instanceof RecordType ? type.fields.map((f) => [f.name, f.type]) : []);
-    return `${proto.constructor?.name ?? "object"}(${entries.map(([k, v]) => `${k}=${pythonRepr(v, fields.get(k))}`).join(", ")})`;
+    // Fields by their Flyte names, as the dataclass names them.
+    const fields = new Map(type instanceof RecordType ? type.fields.map((f) => [f.property, f]) : []);
+    return `${proto.constructor?.name ?? "object"}(${entries.map(([k, v]) => `${fields.get(k)?.name ?? k}=${pythonRepr(v, fields.get(k)?.type)}`).join(", ")})`;
   }
   return String(value);
 }

@@ -191,6 +191,10 @@ export class DictType<Out, In> extends FlyteType<
   }
 
   fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): { [key: string]: Out } {
+    // A dataclass field `Dict[int, T]` has integer keys: a Dict's keys are strings, so "1".
+    if (value instanceof Map && [...value.keys()].every((k) => typeof k === "number" || typeof k === "bigint" || typeof k === "string")) {
+      value = Object.fromEntries([...(value as Map<unknown, unknown>)].map(([k, v]) => [String(k), v]));
+    }
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     const out: { [key: string]: Out } = {};
     for (const key of Object.keys(value)) {

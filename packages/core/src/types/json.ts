@@ -10,14 +10,38 @@ import { intToNative } from "./scalars.js";
 import { typeRegistry } from "./registry.js";
 import { MsgpackStructType, type FlyteType } from "./type.js";
 
-/** A value Json holds: what JSON holds, plus bigints for integers past 2^53 and bytes. */
-export type JsonLike = null | boolean | number | bigint | string | Uint8Array | JsonLike[] | { [key: string]: JsonLike };
-/** A free-form object: flytekit's untyped `dict`. */
+/**
+ * A value Json holds: what JSON holds, plus bigints for integers past 2^53, bytes, and `Map`s for
+ * Python dicts whose keys are not all strings.
+ */
+export type JsonLike = null | boolean | number | bigint | string | Uint8Array | JsonLike[] | { [key: string]: JsonLike } | JsonMap;
+/** A free-form object: flytekit's untyped `dict` with string keys. */
 export type JsonRecord = { [key: string]: JsonLike };
+/** The key of a Python dict that is not a string: `{1: "a"}`, `{None: 0}`, `{b"k": 1}`. */
+export type JsonKey = string | number | bigint | boolean | null | Uint8Array;
+/** A Python dict whose keys are not all strings, its keys as Python wrote them (int, float, bool, None, bytes). */
+export type JsonMap = Map<JsonKey, JsonLike>;
 
 const MAX_DEPTH = MAX_NESTING;
 const WHAT = "Json";
-const HOLDS = "Json holds null, booleans, numbers, bigints, strings, bytes, arrays and plain objects";
+const HOLDS = "Json holds null, booleans, numbers, bigints, strings, bytes, arrays, plain objects and Maps";
+
+/** A Map's key as Python's msgpack writes a dict key of its type. */
+function writeKey(w: MsgpackWriter, key: unknown): void {
+  if (typeof key === "string") w.str(key);
+  else if (typeof key === "number") {
+    if (Number.isSafeInteger(key)) w.int(key);
+    else w.float64(key);
+  } else if (typeof key === "bigint" && key >= -(2n ** 63n) && key < 2n ** 64n) w.bigint(key);
+  else if (typeof key === "boolean") w.bool(key);
+  else if (key === null) w.nil();
+  else if (key instanceof Uint8Array) w.bin(key);
+  else throw TypeTransformerError.forValue(WHAT, key, "a Map's keys are strings, numbers, bigints, booleans, null or bytes, as a Python dict's");
+}
+
+function keyName(key: unknown): string {
+  return typeof key === "string" ? keySegment(key) : `[${typeof key === "bigint" ? `${key}n` : key instanceof Uint8Array ? "bytes" : String(key)}]`;
+}
 
 function writeUntyped(w: MsgpackWriter, value: unknown, depth: number): void {
   // Arrays and objects nest at most MAX_DEPTH levels, the most that is read back.
@@ -61,6 +85,18 @@ function writeUntyped(w: MsgpackWriter, value: unknown, depth: number): void {
     }
   } else if (value instanceof Uint8Array) {
     w.bin(value);
+  } else if (value instanceof Map) {
+    // Keys of their own types (a Map of string keys is written as a plain object is).
+    const entries = [...(value as Map<unknown, unknown>).entries()].filter(([, v]) => v !== undefined);
+    w.mapHeader(entries.length);
+    for (const [key, v] of entries) {
+      try {
+        writeKey(w, key);
+        writeUntyped(w, v, depth + 1);
+      } catch (e) {
+        rethrowWithin(e, keyName(key));
+      }
+    }
   } else if (isPlainObject(value)) {
     // As JSON.stringify does, a property whose value is undefined is left out.
     const keys = Object.keys(value).filter((k) => value[k] !== undefined);
@@ -78,10 +114,15 @@ function writeUntyped(w: MsgpackWriter, value: unknown, depth: number): void {
   }
 }
 
-/** MessagePack's decoded form as Json: integers that fit a number become numbers. */
+/** MessagePack's decoded form as Json: integers that fit a number become numbers (keys too). */
 function normalise(value: unknown): JsonLike {
   if (typeof value === "bigint") return intToNative(value);
   if (Array.isArray(value)) return value.map(normalise);
+  if (value instanceof Map) {
+    const out: JsonMap = new Map();
+    for (const [key, v] of value as Map<JsonKey, unknown>) out.set(typeof key === "bigint" ? intToNative(key) : key, normalise(v));
+    return out;
+  }
   if (isPlainObject(value)) {
     const out: JsonRecord = {};
     for (const key of Object.keys(value)) setOwn(out, key, normalise(value[key]));
@@ -94,7 +135,7 @@ function normalise(value: unknown): JsonLike {
  * Free-form objects, encoded as flytekit encodes an untyped `dict`: LiteralType STRUCT with the
  * MessagePack annotation, the value a MessagePack binary scalar.
  */
-class JsonType extends MsgpackStructType<JsonRecord> {
+class JsonType extends MsgpackStructType<JsonRecord | JsonMap> {
   readonly name = WHAT;
   readonly tag = "Typed Dict";
 
@@ -106,11 +147,11 @@ class JsonType extends MsgpackStructType<JsonRecord> {
   }
 
   writeMsgpack(w: MsgpackWriter, value: unknown): void {
-    if (!isPlainObject(value)) throw TypeTransformerError.forValue(WHAT, value, "Json is a plain object at the top");
+    if (!isPlainObject(value) && !(value instanceof Map)) throw TypeTransformerError.forValue(WHAT, value, "Json is a plain object (or a Map) at the top");
     writeUntyped(w, value, 0);
   }
 
-  protected decode(literal: Literal): JsonRecord {
+  protected decode(literal: Literal): JsonRecord | JsonMap {
     const v = literal.value;
     if (v.case === "scalar") {
       const s = v.value.value;
@@ -120,9 +161,9 @@ class JsonType extends MsgpackStructType<JsonRecord> {
     throw this.cannotRead(literal);
   }
 
-  fromMsgpack(value: unknown): JsonRecord {
-    if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
-    return normalise(value) as JsonRecord;
+  fromMsgpack(value: unknown): JsonRecord | JsonMap {
+    if (!isPlainObject(value) && !(value instanceof Map)) throw this.cannotReadMsgpack(value);
+    return normalise(value) as JsonRecord | JsonMap;
   }
 
   jsonSchema(): JsonObject {
@@ -130,7 +171,10 @@ class JsonType extends MsgpackStructType<JsonRecord> {
   }
 }
 
-/** A free-form object (flytekit's untyped `dict`): JSON-like values, as MessagePack. */
-export const Json: FlyteType<JsonRecord> = new JsonType();
+/**
+ * A free-form object (flytekit's untyped `dict`): JSON-like values, as MessagePack. A dict whose
+ * keys are not all strings is a `Map` (at the top too), so its keys come back as they went.
+ */
+export const Json: FlyteType<JsonRecord | JsonMap> = new JsonType();
 
 typeRegistry.register({ name: "Json", token: Json, literalTypes: ["simple:STRUCT"], guess: () => Json });

@@ -94,5 +94,30 @@ describe("decodeMsgpack", () => {
   it("turns malformed bytes into a TypeTransformerError", () => {
     expect(() => decodeMsgpack(new Uint8Array([0xc1]), "Point")).toThrow(TypeTransformerError);
     expect(() => decodeMsgpack(new Uint8Array([0x92, 0x01]), "Point")).toThrow(/expected Point, got 2 bytes that are not valid MessagePack/);
+    const why = (hex: string) => {
+      try {
+        decodeMsgpack(Buffer.from(hex, "hex"), "x");
+      } catch (e) {
+        return (e as TypeTransformerError).message;
+      }
+      return "no error";
+    };
+    expect(why("0101")).toMatch(/: 1 bytes follow the value$/);
+    expect(why("d6ff00000000")).toMatch(/: an extension type \(0xd6\), which flytekit does not write$/);
+    expect(why("a2c328")).toMatch(/: a string at byte 1 is not valid UTF-8$/);
+    expect(why("81910101")).toMatch(/: a map key at byte 1 is an array, which a Python dict cannot have$/);
+    expect(why("dd7fffffff")).toMatch(/: an array of 2147483647 elements in 0 bytes$/);
+    expect(why("91".repeat(256) + "c0")).toBe("no error");
+    expect(why("91".repeat(257) + "c0")).toMatch(/it nests deeper than 256 levels/);
+  });
+
+  it("reads maps with string keys as plain objects (__proto__ an own key) and others as Maps", () => {
+    expect(decodeMsgpack(Buffer.from("82a16101a16202", "hex"), "x")).toEqual({ a: 1, b: 2 });
+    const proto = decodeMsgpack(Buffer.from("81a95f5f70726f746f5f5f01", "hex"), "x") as object;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value).toBe(1);
+    // The string keys read before the first other key stay, in order.
+    expect([...(decodeMsgpack(Buffer.from("83a16101c302c003", "hex"), "x") as Map<unknown, unknown>)]).toEqual([["a", 1], [true, 2], [null, 3]]);
+    expect(decodeMsgpack(Buffer.from("81c401ff02", "hex"), "x")).toEqual(new Map([[new Uint8Array([0xff]), 2]]));
   });
 });

@@ -3,9 +3,11 @@
 //
 // Writing is ours because the bytes depend on the declared type, which a generic encoder does not
 // know: a Float field holding 2 must be written as float64 2.0 (`cb 40 00 ...`) as Python writes it,
-// where an encoder that sees only the JS number writes the integer 2. Reading uses
-// @msgpack/msgpack, with 64-bit integers as bigint so nothing past 2^53 is rounded.
-import { Decoder } from "@msgpack/msgpack";
+// where an encoder that sees only the JS number writes the integer 2. Reading is ours too, because a
+// Python dict's keys need not be strings (`{1: "a"}`, `{None: 0}`) and may be `__proto__`: a map
+// whose keys are all strings is a plain object (`__proto__` an own property), any other a `Map`
+// with its keys as they were written. 64-bit integers are read as bigint, so nothing past 2^53 is
+// rounded.
 import { TypeTransformerError } from "./errors.js";
 
 const utf8 = new TextEncoder();
@@ -224,8 +226,6 @@ export class MsgpackWriter {
   }
 }
 
-const decoder = new Decoder({ useBigInt64: true });
-
 /**
  * How deep values may nest (arrays and maps within one another, in a Json value or a record), on
  * the way in and on the way out. Readers of nested values recurse; past this depth a hostile value
@@ -234,41 +234,189 @@ const decoder = new Decoder({ useBigInt64: true });
  */
 export const MAX_NESTING = 256;
 
-/** How deep a decoded value nests, measured without recursion; stops counting past `limit`. */
-function nestingOver(value: unknown, limit: number): boolean {
-  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return false;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (depth > limit) return true;
-    const children = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v as object);
-    for (const child of children) {
-      if (typeof child === "object" && child !== null && !(child instanceof Uint8Array)) stack.push([child, depth + 1]);
+/** A key of a MessagePack map that is not a string (Python's int, float, bool, None and bytes keys). */
+export type MsgpackKey = string | number | bigint | boolean | null | Uint8Array;
+
+/** Why bytes could not be read: the reader turns it into a TypeTransformerError naming the type. */
+class Malformed extends Error {}
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Reads one MessagePack document: the forms Python's msgpack writes (no extension types). */
+class MsgpackReader {
+  private pos = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  document(): unknown {
+    const value = this.value(0);
+    if (this.pos !== this.bytes.length) throw new Malformed(`${this.bytes.length - this.pos} bytes follow the value`);
+    return value;
+  }
+
+  private take(n: number): number {
+    const at = this.pos;
+    if (at + n > this.bytes.length) throw new Malformed(`the data ends inside a value (at byte ${at})`);
+    this.pos = at + n;
+    return at;
+  }
+
+  private value(depth: number): unknown {
+    const v = this.view;
+    const b = this.bytes[this.take(1)]!;
+    if (b <= 0x7f) return b;
+    if (b >= 0xe0) return b - 0x100;
+    if ((b & 0xe0) === 0xa0) return this.str(b & 0x1f);
+    if ((b & 0xf0) === 0x90) return this.array(b & 0x0f, depth);
+    if ((b & 0xf0) === 0x80) return this.map(b & 0x0f, depth);
+    switch (b) {
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.bin(v.getUint8(this.take(1)));
+      case 0xc5:
+        return this.bin(v.getUint16(this.take(2)));
+      case 0xc6:
+        return this.bin(v.getUint32(this.take(4)));
+      case 0xca:
+        return v.getFloat32(this.take(4));
+      case 0xcb:
+        return v.getFloat64(this.take(8));
+      case 0xcc:
+        return v.getUint8(this.take(1));
+      case 0xcd:
+        return v.getUint16(this.take(2));
+      case 0xce:
+        return v.getUint32(this.take(4));
+      case 0xcf:
+        return v.getBigUint64(this.take(8));
+      case 0xd0:
+        return v.getInt8(this.take(1));
+      case 0xd1:
+        return v.getInt16(this.take(2));
+      case 0xd2:
+        return v.getInt32(this.take(4));
+      case 0xd3:
+        return v.getBigInt64(this.take(8));
+      case 0xd9:
+        return this.str(v.getUint8(this.take(1)));
+      case 0xda:
+        return this.str(v.getUint16(this.take(2)));
+      case 0xdb:
+        return this.str(v.getUint32(this.take(4)));
+      case 0xdc:
+        return this.array(v.getUint16(this.take(2)), depth);
+      case 0xdd:
+        return this.array(v.getUint32(this.take(4)), depth);
+      case 0xde:
+        return this.map(v.getUint16(this.take(2)), depth);
+      case 0xdf:
+        return this.map(v.getUint32(this.take(4)), depth);
+      default:
+        // 0xc1 is never used; 0xc7-0xc9 and 0xd4-0xd8 are extension types, which flytekit does not write.
+        throw new Malformed(b === 0xc1 ? "byte 0xc1 is not MessagePack" : `an extension type (0x${b.toString(16)}), which flytekit does not write`);
     }
   }
-  return false;
+
+  private str(n: number): string {
+    const at = this.take(n);
+    const bytes = this.bytes;
+    if (n < 32) {
+      // Short ASCII strings (most keys) without the decoder.
+      let s = "";
+      for (let i = at; i < at + n; i++) {
+        const c = bytes[i]!;
+        if (c > 0x7f) return this.utf8(at, n);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.utf8(at, n);
+  }
+
+  private utf8(at: number, n: number): string {
+    try {
+      return utf8Decoder.decode(this.bytes.subarray(at, at + n));
+    } catch {
+      throw new Malformed(`a string at byte ${at} is not valid UTF-8`);
+    }
+  }
+
+  private bin(n: number): Uint8Array {
+    const at = this.take(n);
+    // A copy of its own, a plain Uint8Array even when the input is a Buffer (whose slice is a view).
+    const out = new Uint8Array(n);
+    out.set(this.bytes.subarray(at, at + n));
+    return out;
+  }
+
+  private nest(depth: number): number {
+    if (depth + 1 > MAX_NESTING) throw new TooDeep();
+    return depth + 1;
+  }
+
+  private array(n: number, depth: number): unknown[] {
+    const inner = this.nest(depth);
+    // Each element takes at least a byte: a count past what is left is a lie, not an allocation.
+    if (n > this.bytes.length - this.pos) throw new Malformed(`an array of ${n} elements in ${this.bytes.length - this.pos} bytes`);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = this.value(inner);
+    return out;
+  }
+
+  private map(n: number, depth: number): Record<string, unknown> | Map<MsgpackKey, unknown> {
+    const inner = this.nest(depth);
+    if (n > (this.bytes.length - this.pos) / 2) throw new Malformed(`a map of ${n} entries in ${this.bytes.length - this.pos} bytes`);
+    let object: Record<string, unknown> | undefined = {};
+    let map: Map<MsgpackKey, unknown> | undefined;
+    for (let i = 0; i < n; i++) {
+      const keyAt = this.pos;
+      const key = this.value(inner);
+      const value = this.value(inner);
+      if (object !== undefined && typeof key === "string") {
+        if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        else object[key] = value;
+        continue;
+      }
+      if (typeof key === "object" && key !== null && !(key instanceof Uint8Array)) {
+        throw new Malformed(`a map key at byte ${keyAt} is ${Array.isArray(key) ? "an array" : "a map"}, which a Python dict cannot have`);
+      }
+      if (map === undefined) {
+        map = new Map(Object.entries(object!));
+        object = undefined;
+      }
+      map.set(key as MsgpackKey, value);
+    }
+    return object ?? map!;
+  }
 }
 
+class TooDeep extends Error {}
+
 /**
- * Decodes MessagePack bytes; a malformed document, or one nested deeper than MAX_NESTING, is a
+ * Decodes MessagePack bytes: maps with string keys as plain objects, others as `Map`s, 64-bit
+ * integers as bigints. A malformed document, or one nested deeper than MAX_NESTING, is a
  * TypeTransformerError naming what was read.
  */
 export function decodeMsgpack(bytes: Uint8Array, expected: string): unknown {
-  let value: unknown;
   try {
-    value = decoder.decode(bytes);
+    return new MsgpackReader(bytes).document();
   } catch (e) {
-    throw new TypeTransformerError(
-      expected,
-      `${bytes.length} bytes that are not valid MessagePack`,
-      e instanceof Error ? e.message : String(e),
-      { cause: e },
-    );
+    if (e instanceof TooDeep) {
+      throw new TypeTransformerError(expected, `${bytes.length} bytes of MessagePack`, `it nests deeper than ${MAX_NESTING} levels, the most flytekit-ts reads`);
+    }
+    if (e instanceof Malformed || e instanceof RangeError) {
+      throw new TypeTransformerError(expected, `${bytes.length} bytes that are not valid MessagePack`, e.message, { cause: e });
+    }
+    throw e;
   }
-  if (nestingOver(value, MAX_NESTING)) {
-    throw new TypeTransformerError(expected, `${bytes.length} bytes of MessagePack`, `it nests deeper than ${MAX_NESTING} levels, the most flytekit-ts reads`);
-  }
-  return value;
 }
 
 /** The tag flytekit gives MessagePack binary scalars. */

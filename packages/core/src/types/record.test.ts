@@ -245,3 +245,73 @@ describe("declaring records", () => {
     expect(back.children[0]).toBeInstanceOf(Leaf);
   });
 });
+
+describe("fields named otherwise in Flyte (a Python dataclass's snake_case)", () => {
+  class Keyed {
+    byKey = 0;
+    label = "";
+    when: Date | null = null;
+  }
+  const keyed = defineRecord(Keyed, { byKey: { type: Int, name: "by_key" }, label: Str, when: { type: Optional(Datetime), name: "when_at" } });
+
+  it("write the Flyte name as the MessagePack key, in the schema and in the field types", () => {
+    const value = Object.assign(new Keyed(), { byKey: 3, label: "x" });
+    expect(msgpackOf(keyed.toLiteral(value))).toEqual({ by_key: 3, label: "x", when_at: null });
+    expect(Object.keys(keyed.literalType.structure?.dataclassType ?? {})).toEqual(["by_key", "label", "when_at"]);
+    expect(keyed.jsonSchema()).toEqual({
+      additionalProperties: false,
+      properties: { by_key: { type: "integer", default: 0 }, label: { type: "string", default: "" }, when_at: { anyOf: [{ type: "string", format: "date-time" }, { type: "null" }], default: null } },
+      title: "Keyed",
+      type: "object",
+    });
+    expect(keyed.fields.map((f) => [f.name, f.property])).toEqual([["by_key", "byKey"], ["label", "label"], ["when_at", "when"]]);
+  });
+
+  it("read the Flyte name into the property", () => {
+    const back = roundTrip(keyed, Object.assign(new Keyed(), { byKey: 7, label: "y", when: new Date("2024-05-01T12:00:00Z") }));
+    expect(back).toBeInstanceOf(Keyed);
+    expect(back).toEqual(Object.assign(new Keyed(), { byKey: 7, label: "y", when: new Date("2024-05-01T12:00:00Z") }));
+    expect(Object.keys(back as object)).toEqual(["byKey", "label", "when"]);
+  });
+
+  it("read a command line's JSON by the Flyte names, as pyflyte takes a dataclass", () => {
+    expect(msgpackOf(keyed.toLiteral(keyed.fromText('{"by_key": 4, "label": "z"}')))).toEqual({ by_key: 4, label: "z", when_at: null });
+  });
+
+  it("take a plain object by either name, but not by both", () => {
+    expect(msgpackOf(keyed.toLiteral({ by_key: 1, label: "a" }))).toEqual({ by_key: 1, label: "a", when_at: null });
+    expect(msgpackOf(keyed.toLiteral({ byKey: 2, label: "a" }))).toEqual({ by_key: 2, label: "a", when_at: null });
+    expect(errorOf(() => keyed.toLiteral({ byKey: 1, by_key: 1, label: "a" })).message).toContain('it gives field "by_key" (property byKey) twice, by both names');
+    expect(errorOf(() => keyed.toLiteral({ bykey: 1 })).message).toContain('(fields: by_key (property byKey), label, when_at (property when))');
+  });
+
+  it("name both when a field is missing", () => {
+    const bytes = new Uint8Array([0x81, 0xa5, ...new TextEncoder().encode("label"), 0xa1, 0x61]);
+    class Strict {
+      byKey!: number;
+    }
+    const strict = defineRecord(Strict, { byKey: { type: Int, name: "by_key" } });
+    expect(errorOf(() => strict.fromLiteral(binaryLiteral(bytes, "msgpack"))).message).toBe(
+      '.byKey: expected Int, got nothing: field "by_key" (property byKey) of Strict is missing',
+    );
+  });
+
+  it("refuse a Flyte name another field has, and an empty one", () => {
+    class Clash {
+      a = 0;
+      b = 0;
+    }
+    defineRecord(Clash, { a: Int, b: { type: Int, name: "a" } });
+    expect(() => recordType(Clash).fields).toThrow(`record class Clash, field 'b': its Flyte name "a" is already the name of field 'a'; give each field a name of its own`);
+    class Swap {
+      a = 0;
+      b = 0;
+    }
+    defineRecord(Swap, { a: { type: Int, name: "b" }, b: { type: Int, name: "c" } });
+    expect(() => recordType(Swap).fields).toThrow(`record class Swap, field 'a': its Flyte name "b" is already the property of field 'b'`);
+    class Empty {
+      byKey = 0;
+    }
+    expect(() => defineRecord(Empty, { byKey: { type: Int, name: "" } })).toThrow(`record class Empty, field 'byKey': expected a field name (a non-empty string), got ""; @field({ name: "by_key" })`);
+  });
+});

@@ -23,8 +23,22 @@ import { resolveSpec, typeRegistry } from "./registry.js";
 import { conversionNow, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
 
 interface FieldDeclaration {
+  /** The TypeScript property. */
+  property: string;
+  /** The field's name in Flyte (the literal's MessagePack key, the JSON schema); the property unless aliased. */
   name: string;
   spec: TypeSpec;
+}
+
+/** What a record field may be declared with besides its type: `{ name: "by_key" }` names it in Flyte. */
+export interface FieldOptions {
+  /**
+   * The field's name on the wire (the MessagePack key, the JSON schema, a command line's JSON), where
+   * it differs from the TypeScript property: `@field({ name: "by_key" }) byKey!: number` meets a
+   * Python dataclass's `by_key`.
+   * @default the property's name
+   */
+  name?: string;
 }
 
 interface RecordDeclaration {
@@ -32,8 +46,12 @@ interface RecordDeclaration {
   fields: FieldDeclaration[];
 }
 
-interface FieldLayout {
+/** A resolved field of a record type. */
+export interface FieldLayout {
+  /** The field's name in Flyte: the MessagePack key, the JSON schema's property, what Python names it. */
   name: string;
+  /** The TypeScript property that holds it (the same as `name` unless the field is aliased). */
+  property: string;
   type: AnyFlyteType;
   hasDefault: boolean;
   defaultValue: unknown;
@@ -56,11 +74,16 @@ const store: RecordStore = ((globalThis as Record<symbol, unknown>)[STORE] as Re
  * Declares a field of a record class (what `@field()` does). Fields keep the order in which they
  * are declared; a subclass's fields follow its base class's, and redeclaring a field keeps its place.
  */
-export function defineRecordField(cls: Function, name: string, spec: TypeSpec): void {
+export function defineRecordField(cls: Function, property: string, spec: TypeSpec, options: FieldOptions = {}): void {
+  const subject = `record class ${cls.name}, field '${property}'`;
+  const name = options.name ?? property;
+  if (typeof name !== "string" || name === "") {
+    throw new FlyteTypeError({ subject, expected: "a field name (a non-empty string)", got: describeName(name), fix: `@field({ name: "${snakeCase(property)}" })` });
+  }
   const built = store.types.get(cls) as RecordType<unknown> | undefined;
   if (built?.isBuilt === true) {
     throw new FlyteTypeError({
-      subject: `record class ${cls.name}, field '${name}'`,
+      subject,
       problem: `it was declared after ${cls.name} was first used as a Flyte type`,
       fix: "declare every field before the class is used",
     });
@@ -70,18 +93,39 @@ export function defineRecordField(cls: Function, name: string, spec: TypeSpec): 
     declaration = { fields: [] };
     store.declarations.set(cls, declaration);
   }
-  const existing = declaration.fields.findIndex((f) => f.name === name);
-  if (existing >= 0) declaration.fields[existing] = { name, spec };
-  else declaration.fields.push({ name, spec });
+  const existing = declaration.fields.findIndex((f) => f.property === property);
+  if (existing >= 0) declaration.fields[existing] = { property, name, spec };
+  else declaration.fields.push({ property, name, spec });
+}
+
+function describeName(name: unknown): string {
+  return typeof name === "string" ? JSON.stringify(name) : `${String(name)} (${typeof name})`;
+}
+
+function snakeCase(property: string): string {
+  return property.replace(/(?<=[a-z0-9])([A-Z])/g, "_$1").toLowerCase();
+}
+
+/** How a field is named in messages: `"by_key" (property byKey)` when aliased, else `"x"`. */
+export function fieldLabel(f: { name: string; property: string }): string {
+  return f.name === f.property ? `"${f.name}"` : `"${f.name}" (property ${f.property})`;
+}
+
+/** A field for `defineRecord` whose Flyte name differs from its property: `{ type: Int, name: "by_key" }`. */
+export interface NamedFieldSpec extends FieldOptions {
+  type: TypeSpec;
 }
 
 /**
- * Declares a record class without decorators: `defineRecord(Point, { x: Int, y: Float })`.
- * Returns its type token.
+ * Declares a record class without decorators: `defineRecord(Point, { x: Int, y: Float })`, a field
+ * named otherwise in Flyte as `{ byKey: { type: Int, name: "by_key" } }`. Returns its type token.
  */
-export function defineRecord<C>(cls: Constructor<C>, fields: { [K in keyof C]?: TypeSpec }): RecordType<C> {
+export function defineRecord<C>(cls: Constructor<C>, fields: { [K in keyof C]?: TypeSpec | NamedFieldSpec }): RecordType<C> {
   if (!store.declarations.has(cls)) store.declarations.set(cls, { fields: [] });
-  for (const [name, spec] of Object.entries(fields) as [string, TypeSpec][]) defineRecordField(cls, name, spec);
+  for (const [property, spec] of Object.entries(fields) as [string, TypeSpec | NamedFieldSpec][]) {
+    if (isPlainObject(spec)) defineRecordField(cls, property, (spec as NamedFieldSpec).type, { name: (spec as NamedFieldSpec).name });
+    else defineRecordField(cls, property, spec as TypeSpec);
+  }
   return recordType(cls);
 }
 
@@ -132,7 +176,9 @@ export class RecordType<C> extends MsgpackStructType<C> {
   readonly name: string;
   readonly tag = "Object-Dataclass-Transformer";
   private layoutCache: FieldLayout[] | undefined;
+  /** The fields by their Flyte name and by their property (a plain object may use either). */
   private byName = new Map<string, FieldLayout>();
+  private byProperty = new Map<string, FieldLayout>();
   /**
    * Whether any object with the fields will do, not only instances of the class and plain objects
    * (records guessed from a template, whose class the caller cannot have).
@@ -162,7 +208,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     const ordered: FieldDeclaration[] = [];
     for (const c of chain) {
       for (const f of store.declarations.get(c)?.fields ?? []) {
-        const at = ordered.findIndex((o) => o.name === f.name);
+        const at = ordered.findIndex((o) => o.property === f.property);
         if (at >= 0) ordered[at] = f;
         else ordered.push(f);
       }
@@ -180,38 +226,60 @@ export class RecordType<C> extends MsgpackStructType<C> {
         { cause: e },
       );
     }
+    this.checkNames(ordered);
     const layout = ordered.map((f): FieldLayout => {
-      const type = resolveSpec(f.spec, `record class ${this.name}, field '${f.name}'`);
-      const defaultValue = defaults[f.name];
-      return { name: f.name, type, hasDefault: defaultValue !== undefined, defaultValue, segment: `.${f.name}` };
+      const type = resolveSpec(f.spec, `record class ${this.name}, field '${f.property}'`);
+      const defaultValue = defaults[f.property];
+      return { name: f.name, property: f.property, type, hasDefault: defaultValue !== undefined, defaultValue, segment: `.${f.property}` };
     });
     this.byName = new Map(layout.map((f) => [f.name, f]));
+    this.byProperty = new Map(layout.map((f) => [f.property, f]));
     this.registerWithClassTransformer(layout);
     return layout;
+  }
+
+  /**
+   * Two fields may not share a Flyte name, and an alias may not be another field's property: a
+   * plain object (or a command line's JSON) names fields by either, so it would be ambiguous.
+   */
+  private checkNames(fields: readonly FieldDeclaration[]): void {
+    const seen = new Map<string, FieldDeclaration>();
+    for (const f of fields) {
+      const other = seen.get(f.name) ?? fields.find((o) => o !== f && o.property === f.name);
+      if (other !== undefined) {
+        throw new FlyteTypeError({
+          subject: `record class ${this.name}, field '${f.property}'`,
+          problem: `its Flyte name "${f.name}" is already ${other.name === f.name ? "the name" : "the property"} of field '${other.property}'`,
+          fix: "give each field a name of its own",
+        });
+      }
+      seen.set(f.name, f);
+    }
   }
 
   private registerWithClassTransformer(layout: FieldLayout[]): void {
     const registered = classTransformerFields(this.cls);
     for (const f of layout) {
-      if (registered.has(f.name)) continue;
-      registered.add(f.name);
-      const name = f.name;
+      if (registered.has(f.property)) continue;
+      registered.add(f.property);
+      const property = f.property;
       const { Expose, Transform } = classTransformer();
-      Expose()(this.cls.prototype as object, name);
+      // An aliased field is read from its Flyte name into its property.
+      Expose(f.name === property ? {} : { name: f.name })(this.cls.prototype as object, property);
       // class-transformer walks the raw value first; the field's Flyte type then reads the raw
       // value itself (`obj[key]`), so what the walk made of it does not matter. The context of the
       // conversion comes with the raw object (see fromMsgpack).
-      Transform(({ obj }) => this.readField(name, obj as Record<string, unknown>), { toClassOnly: true })(
+      Transform(({ obj }) => this.readField(property, obj as Record<string, unknown>), { toClassOnly: true })(
         this.cls.prototype as object,
-        name,
+        property,
       );
     }
   }
 
-  private readField(name: string, source: Record<string, unknown>): unknown {
-    const raw = source[name];
-    const f = this.byName.get(name);
-    if (f === undefined) return raw;
+  private readField(property: string, source: Record<string, unknown>): unknown {
+    const f = this.byProperty.get(property);
+    if (f === undefined) return source[property];
+    const raw = source[f.name];
     if (raw === undefined) return f.hasDefault ? undefined : null;
     try {
       return f.type.fromMsgpack(raw, conversionOf.get(source) ?? conversionNow());
@@ -238,12 +306,16 @@ export class RecordType<C> extends MsgpackStructType<C> {
       if (!isPlainObject(value)) throw TypeTransformerError.forValue(this.name, value);
       plain = true;
       for (const key of Object.keys(value)) {
-        if (!this.byName.has(key)) {
+        const f = this.byProperty.get(key) ?? this.byName.get(key);
+        if (f === undefined) {
           throw TypeTransformerError.forValue(
             this.name,
             value,
-            `it has a field "${key}" that ${this.name} does not declare (fields: ${fields.map((f) => f.name).join(", ")})`,
+            `it has a field "${key}" that ${this.name} does not declare (fields: ${fields.map((f) => (f.name === f.property ? f.name : `${f.name} (property ${f.property})`)).join(", ")})`,
           );
+        }
+        if (f.name !== f.property && Object.hasOwn(value, f.name) && Object.hasOwn(value, f.property)) {
+          throw TypeTransformerError.forValue(this.name, value, `it gives field ${fieldLabel(f)} twice, by both names`);
         }
       }
     }
@@ -251,7 +323,8 @@ export class RecordType<C> extends MsgpackStructType<C> {
     w.mapHeader(fields.length);
     for (const f of fields) {
       w.str(f.name);
-      let v = source[f.name];
+      // A plain object (a Python dict's form, a command line's JSON) may name a field in Flyte's words.
+      let v = plain && !Object.hasOwn(source, f.property) ? source[f.name] : source[f.property];
       if (v === undefined && plain && f.hasDefault) v = f.defaultValue;
       try {
         f.type.writeMsgpack(w, v, context);
@@ -276,7 +349,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     for (const f of this.fields) {
       if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) {
-        throw new TypeTransformerError(f.type.name, "nothing", `field "${f.name}" of ${this.name} is missing`).within(
+        throw new TypeTransformerError(f.type.name, "nothing", `field ${fieldLabel(f)} of ${this.name} is missing`).within(
           f.segment,
         );
       }

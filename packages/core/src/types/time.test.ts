@@ -74,6 +74,28 @@ describe("Datetime", () => {
       'value: expected Datetime, got "yesterday" (string): in MessagePack data',
     );
   });
+
+  it("writes a Date read from MessagePack in the form it came, naive or with its offset, until its time changes", () => {
+    const again = (text: string, change?: (d: Date) => void): string => {
+      const date = Datetime.fromMsgpack(text);
+      change?.(date);
+      const w = new MsgpackWriter();
+      Datetime.writeMsgpack(w, date);
+      return decodeMsgpack(w.finish(), "Datetime") as string;
+    };
+    expect(again("2024-05-01T12:00:00")).toBe("2024-05-01T12:00:00");
+    expect(again("2024-05-01T12:00:00.123456")).toBe("2024-05-01T12:00:00.123456");
+    expect(again("2024-05-01T12:00:00+02:00")).toBe("2024-05-01T12:00:00+02:00");
+    // Changed (even to the same time through another Date), it is written in our form: UTC.
+    expect(again("2024-05-01T12:00:00", (d) => d.setUTCHours(13))).toBe("2024-05-01T13:00:00+00:00");
+    expect(again("2024-05-01T12:00:00+02:00", (d) => d.setTime(d.getTime() + 1))).toBe("2024-05-01T10:00:00.001000+00:00");
+    const copy = new Date(Datetime.fromMsgpack("2024-05-01T12:00:00"));
+    const w = new MsgpackWriter();
+    Datetime.writeMsgpack(w, copy);
+    expect(decodeMsgpack(w.finish(), "Datetime")).toBe("2024-05-01T12:00:00+00:00");
+    // The form does not show in equality: a naive datetime is its UTC time.
+    expect(Datetime.fromMsgpack("2024-05-01T12:00:00")).toEqual(new Date("2024-05-01T12:00:00Z"));
+  });
 });
 
 describe("Duration", () => {

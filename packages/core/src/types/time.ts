@@ -8,20 +8,32 @@ import { simpleLiteralType } from "./scalars.js";
 import { typeRegistry } from "./registry.js";
 import { FlyteType } from "./type.js";
 
-// A Date holds milliseconds; a Flyte Timestamp holds nanoseconds, and Python datetimes carry
-// microseconds. A Date read from a literal keeps the nanoseconds it could not hold under this
-// symbol, so a datetime that passes through a TypeScript task unchanged leaves it as it came.
-const SUB_MILLI = Symbol.for("flytekit-ts.datetime.precise");
-interface Precise {
+// A Date holds milliseconds and no time zone; a Flyte Timestamp holds nanoseconds, and a datetime
+// inside a dataclass's MessagePack is Python's isoformat text, naive (`2024-05-01T12:00:00`) or with
+// its offset (`+02:00`). A Date read from a literal keeps what it could not hold under this symbol
+// (a non-enumerable property, so equality and JSON do not see it): the nanoseconds, and the text it
+// was read from. Both are used only while the Date's time is the one read (`ms`), so a datetime that
+// passes through a TypeScript task unchanged leaves it as it came, and a changed one is written in
+// our own form (UTC, `+00:00`). A copy (`new Date(d)`) is a new value: it is written in our form.
+const ORIGIN = Symbol.for("flytekit-ts.datetime.origin");
+interface Origin {
   ms: number;
   nanos: number;
+  /** The isoformat text the Date was read from, inside MessagePack. */
+  text?: string;
 }
 
-function attachPrecision(date: Date, ms: number, nanos: number): Date {
-  if (nanos % 1_000_000 !== 0) {
-    Object.defineProperty(date, SUB_MILLI, { value: { ms, nanos } satisfies Precise, enumerable: false });
+function attachOrigin(date: Date, origin: Origin): Date {
+  if (origin.nanos % 1_000_000 !== 0 || origin.text !== undefined) {
+    Object.defineProperty(date, ORIGIN, { value: origin, enumerable: false, configurable: true });
   }
   return date;
+}
+
+/** What a Date kept from the literal it was read from, if its time has not changed since. */
+function originOf(date: Date): Origin | undefined {
+  const origin = (date as unknown as { [ORIGIN]?: Origin })[ORIGIN];
+  return origin !== undefined && origin.ms === date.getTime() ? origin : undefined;
 }
 
 /**
@@ -30,9 +42,7 @@ function attachPrecision(date: Date, ms: number, nanos: number): Date {
  */
 export function nanosOfSecond(date: Date): number {
   const ms = date.getTime();
-  const precise = (date as unknown as { [SUB_MILLI]?: Precise })[SUB_MILLI];
-  if (precise !== undefined && precise.ms === ms) return precise.nanos;
-  return (ms - Math.floor(ms / 1000) * 1000) * 1_000_000;
+  return originOf(date)?.nanos ?? (ms - Math.floor(ms / 1000) * 1000) * 1_000_000;
 }
 
 function validDate(value: unknown, name: string): Date {
@@ -84,7 +94,7 @@ export function parseIsoDatetime(text: string): Date | undefined {
   ms += Math.floor(fracNanos / 1_000_000);
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return undefined;
-  return attachPrecision(date, ms, fracNanos);
+  return attachOrigin(date, { ms, nanos: fracNanos });
 }
 
 /** A datetime flag's base: `now`, `today` (midnight UTC; a date without an offset is UTC), or an ISO date-time. */
@@ -123,20 +133,22 @@ class DatetimeType extends FlyteType<Date> {
         const ms = seconds * 1000 + Math.floor(nanos / 1_000_000);
         const date = new Date(ms);
         if (Number.isNaN(date.getTime())) throw this.cannotRead(literal, "outside the range of a Date");
-        return attachPrecision(date, ms, nanos);
+        return attachOrigin(date, { ms, nanos });
       }
     }
     throw this.cannotRead(literal);
   }
 
   writeMsgpack(w: MsgpackWriter, value: unknown): void {
-    w.str(isoformatUtc(validDate(value, this.name), this.name));
+    const date = validDate(value, this.name);
+    // Unchanged since it was read: the text it came as (a naive datetime stays naive).
+    w.str(originOf(date)?.text ?? isoformatUtc(date, this.name));
   }
 
   fromMsgpack(value: unknown): Date {
     if (typeof value === "string") {
       const date = parseIsoDatetime(value);
-      if (date !== undefined) return date;
+      if (date !== undefined) return attachOrigin(date, { ms: date.getTime(), nanos: nanosOfSecond(date), text: value });
     }
     throw this.cannotReadMsgpack(value);
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LiteralTypeSchema, SimpleType } from "../idl/core.js";
 import { collectionLiteral, noneLiteral, primitiveLiteral, unionLiteral } from "./literals.js";
 import { Bool, Float, Int, None, Str } from "./scalars.js";
-import { Dict, List, Optional, Union } from "./builtins.js";
+import { Dict, Enum, List, Optional, Union } from "./builtins.js";
 import { errorOf, roundTrip } from "./testing.js";
 import type { AnyFlyteType } from "./type.js";
 import { UnionType } from "./union.js";
@@ -43,6 +43,20 @@ describe("Optional and Union", () => {
     expect(storedTag(Union(Int, Float).toLiteral(3))).toBe("int");
     expect(storedTag(Union(Int, Float).toLiteral(3.5))).toBe("float");
     expect(storedTag(Union(Float, Int).toLiteral(3))).toBe("float");
+  });
+
+  it("write a string as the Str variant when another variant takes it too, as flytekit 1.16.31 does", () => {
+    enum Color {
+      RED = "red",
+      GREEN = "green",
+    }
+    expect(storedTag(Union(Enum(Color), Str).toLiteral("red"))).toBe("str");
+    expect(storedTag(Union(Enum(Color), Str).toLiteral(Color.GREEN))).toBe("str");
+    expect(storedTag(Union(Str, Enum(Color)).toLiteral("red"))).toBe("str");
+    expect(storedTag(Union(Enum(Color), Int).toLiteral("red"))).toBe("DefaultEnumTransformer");
+    // What comes as the enum variant (a Python enum member) still reads.
+    const fromPython = Union(Enum(Color), Int).toLiteral("red");
+    expect(Union(Enum(Color), Str).fromLiteral(fromPython)).toBe("red");
   });
 
   it("flatten nested unions and drop repeats", () => {

@@ -6,7 +6,7 @@ import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { describeLiteral, unionLiteral } from "./literals.js";
 import { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
-import { None } from "./scalars.js";
+import { None, Str } from "./scalars.js";
 import { FlyteType, conversionNow, type AnyFlyteType, type ConversionContext, type InputOf, type NativeOf, type TypeSpec } from "./type.js";
 
 /** A variant's LiteralType with flytekit's union tag in `structure` (which replaces any other structure). */
@@ -38,7 +38,8 @@ function essence(t: LiteralType | undefined): string {
 
 /**
  * Flyte UnionType. Writing tries the variants in declaration order and takes the first that
- * accepts the value (JavaScript has one number type, so `Union(Int, Float)` given 3 is an Int);
+ * accepts the value (JavaScript has one number type, so `Union(Int, Float)` given 3 is an Int), a
+ * string the `Str` variant if there is one (so `Union(Enum(Color), Str)` given "red" is a `str`);
  * reading follows the variant tag flytekit writes (`structure.tag`: `int`, `str`, `none`, ...).
  */
 export class UnionType extends FlyteType<unknown> {
@@ -73,11 +74,30 @@ export class UnionType extends FlyteType<unknown> {
     });
   }
 
-  /** Runs `attempt` on each variant in order; returns the first result, or throws one error naming them all. */
-  private firstAccepting<R>(value: unknown, attempt: (variant: AnyFlyteType, index: number) => R): R {
+  /**
+   * Runs `attempt` on each variant in order; returns the first result, or throws one error naming
+   * them all. A string goes to the `Str` variant first, where there is one: flytekit (1.16.31)
+   * writes a bare `str` that several variants accept (an enum's value, a file's path) as `str`.
+   * Text a user typed (a flag's JSON) is read the other way, `Str` last, as pyflyte's union flag
+   * tries its types: "2024-05-01" is a Datetime where the union has one. A record's MessagePack is
+   * read in the declared order, as mashumaro reads a dataclass's union field.
+   */
+  private firstAccepting<R>(value: unknown, attempt: (variant: AnyFlyteType, index: number) => R, order: "str first" | "str last" | "declared" = "str first"): R {
     if ((value === null || value === undefined) && this.noneIndex >= 0) {
       return attempt(this.variants[this.noneIndex]!, this.noneIndex);
     }
+    const strIndex = typeof value === "string" && order !== "declared" ? this.variants.indexOf(Str) : -1;
+    if (order === "str last" && strIndex >= 0) {
+      const others = this.variants.filter((v, i) => i !== strIndex && i !== this.noneIndex);
+      for (const variant of others) {
+        try {
+          return attempt(variant, this.variants.indexOf(variant));
+        } catch (e) {
+          if (!(e instanceof TypeTransformerError)) throw e;
+        }
+      }
+    }
+    if (order === "str first" && strIndex >= 0) return attempt(Str, strIndex);
     const failures: TypeTransformerError[] = [];
     for (let i = 0; i < this.variants.length; i++) {
       if (i === this.noneIndex) continue;
@@ -151,7 +171,7 @@ export class UnionType extends FlyteType<unknown> {
   }
 
   fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): unknown {
-    return this.firstAccepting(value, (variant) => variant.fromMsgpack(value, context));
+    return this.firstAccepting(value, (variant) => variant.fromMsgpack(value, context), "declared");
   }
 
   jsonSchema(): JsonObject {
@@ -185,7 +205,7 @@ export class UnionType extends FlyteType<unknown> {
       const native = variant.fromJsonValue(value);
       variant.toLiteral(native);
       return native;
-    });
+    }, "str last");
   }
 }
 
