@@ -13,6 +13,9 @@ export default defineConfig({
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
+    // What a task logs below ERROR in a local call ("[task] INFO Connecting to db ...") is the
+    // task's business, not the test run's: `npm test` shows only what a reader should look at.
+    onConsoleLog: (log) => !/^\[[^\]\n]+\] (DEBUG|INFO|WARN) /.test(log),
     // Failures show whole messages: most assertions compare an error's text.
     chaiConfig: { truncateThreshold: 0 },
     reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],

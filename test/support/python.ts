@@ -4,7 +4,7 @@
 // changed), and Flyte 2's `flyte` 2.12. Python missing is a failure, never a skip.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { REPO_ROOT } from "./execute.js";
 
 /** A Python package pinned to a version, in a venv of its own. */
@@ -95,7 +95,7 @@ function install(sdk: PythonSdk, python: string): string {
     throw new Error(`the interop tests need Python 3 (python3 on PATH) to install ${sdk.package}; none was found`);
   }
   // Said once, on the first run of a machine: the install takes a minute or so.
-  process.stderr.write(`installing ${sdk.package}==${sdk.version} into ${sdk.venv} for the interop tests (once)\n`);
+  process.stderr.write(`installing ${sdk.package} ${sdk.version} into ${relative(REPO_ROOT, sdk.venv)} for the interop tests (once, about a minute)\n`);
   rmSync(sdk.venv, { recursive: true, force: true });
   execFileSync(system, ["-m", "venv", sdk.venv], { stdio: "inherit" });
   const constraints = join(REPO_ROOT, "test/interop", sdk.constraints);

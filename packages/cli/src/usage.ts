@@ -28,8 +28,8 @@ const SETTINGS = `  --project P, --domain D, --version V   where the tasks are r
   --image IMAGE | --image NAME=IMAGE    the default image, and named ones for {{.images.NAME.fqn}} templates
   --env KEY=VALUE                       an environment variable for every task's container (repeatable)`;
 
-const MODULES = `MODULES are TypeScript sources (loaded with the project's typescript, decorator metadata intact) or
-compiled JavaScript; every exported task is found.`;
+const MODULES = `MODULES are TypeScript sources (compiled by the SDK's own TypeScript under the project's
+tsconfig.json, nothing forced) or compiled JavaScript; every exported task is found.`;
 
 export const USAGE = `flytekit-ts ${VERSION}
 

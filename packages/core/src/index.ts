@@ -53,4 +53,5 @@ export { registerStorage } from "./storage/router.js";
 export { SerializationSettings } from "./serialize/settings.js";
 export { ImageConfig } from "./serialize/image.js";
 export { templateToBinary, toTaskTemplate } from "./serialize/template.js";
+export { inputsToBinary } from "./serialize/inputs.js";
 export { VERSION } from "./version.js";

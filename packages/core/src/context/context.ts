@@ -55,8 +55,8 @@ export interface ExecutionContext {
   readonly signal: AbortSignal;
   /** Where the task may write large outputs: Flyte's raw output prefix, or a local temporary directory. */
   readonly rawOutputPrefix: string;
-  readonly checkpointPath?: string;
-  readonly previousCheckpoint?: string;
+  readonly checkpointPath?: string | undefined;
+  readonly previousCheckpoint?: string | undefined;
 }
 
 /** A local file or directory to copy to the raw output prefix before the outputs are written. */

@@ -1,7 +1,8 @@
-// Lets Node import TypeScript sources directly, with decorator metadata intact: the CLI and the
-// container entrypoint register these hooks before importing a user's .ts module. TypeScript
-// itself (the user's own `typescript` package, 5.x) transpiles each file; esbuild and tsx would
-// drop the metadata the SDK reads.
+// Lets Node import TypeScript sources directly, compiled as the project's tsc compiles them
+// (decorator metadata included when its tsconfig asks for it): the CLI and the container entrypoint
+// register these hooks before importing a user's .ts module. TypeScript itself transpiles each
+// file, the version core pins (never the user's, which may be 7.x without a JavaScript API, or
+// absent); esbuild and tsx would drop the metadata the SDK reads.
 import { register } from "node:module";
 
 let registered = false;

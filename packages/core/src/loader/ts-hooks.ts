@@ -1,32 +1,16 @@
-// Module hooks (node:module register) that transpile TypeScript sources with the TypeScript
-// compiler, decorators and their metadata included. Imports written as `./x.js` find `./x.ts`.
+// Module hooks (node:module register) that transpile TypeScript sources with core's own pinned
+// TypeScript compiler (pinned-typescript.ts), under the project's own tsconfig.json
+// (compiler-options.ts): decorators and their metadata as the project's tsc emits them. Imports
+// written as `./x.js` find `./x.ts`.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { FlyteError } from "../errors/flyte-error.js";
-
-type TS = typeof import("typescript");
-let ts: TS | undefined;
-
-function typescript(from: string): TS {
-  if (ts !== undefined) return ts;
-  for (const base of [from, join(process.cwd(), "noop.js"), fileURLToPath(import.meta.url)]) {
-    try {
-      ts = createRequire(base)("typescript") as TS;
-      return ts;
-    } catch {
-      // look further
-    }
-  }
-  throw new FlyteError({
-    subject: "loading TypeScript sources",
-    problem: "it needs the typescript package (5.x), and none was found",
-    fix: "npm install --save-dev typescript@5.9 (or compile your modules with tsc and load the JavaScript)",
-  });
-}
+import { findTsconfig, projectTypeScriptMajor, transpileSettings } from "./compiler-options.js";
+import { PINNED_TYPESCRIPT, pinnedTypeScript } from "./pinned-typescript.js";
 
 const TS_FILE = /\.(m?ts|tsx)$/;
 
@@ -55,63 +39,14 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
   }
 }
 
-const configCache = new Map<string, import("typescript").CompilerOptions>();
-
-function compilerOptionsFor(file: string, t: TS): import("typescript").CompilerOptions {
-  const dir = dirname(file);
-  let options = configCache.get(dir);
-  if (options === undefined) {
-    const configFile = t.findConfigFile(dir, (p) => existsSync(p));
-    if (configFile === undefined) options = {};
-    else {
-      const read = t.readConfigFile(configFile, (p) => readFileSync(p, "utf8"));
-      options = t.parseJsonConfigFileContent(read.config ?? {}, t.sys, dirname(configFile)).options;
-    }
-    configCache.set(dir, options);
-  }
-  return {
-    ...options,
-    // What the SDK needs, whatever the project's tsconfig says.
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    module: t.ModuleKind.ESNext,
-    target: options.target !== undefined && options.target >= t.ScriptTarget.ES2022 ? options.target : t.ScriptTarget.ES2022,
-    sourceMap: false,
-    inlineSourceMap: true,
-    inlineSources: false,
-    declaration: false,
-    noEmit: false,
-  };
-}
-
 type NextLoad = (url: string, context: { format?: string }) => Promise<{ format: string; source?: string | ArrayBuffer | Uint8Array }>;
 
 // Transpiled modules are cached on disk (in the nearest node_modules/.cache/flytekit-ts, or
-// FLYTEKIT_TS_CACHE_DIR; "off" disables it), keyed by the source, its tsconfig files and the
-// TypeScript version: a module seen before loads without starting the compiler, which is most of a
-// container's start-up for a TypeScript task.
-const CACHE_FORMAT = "1";
-
-let tsVersion: string | undefined;
-
-/** The version of the typescript a module compiles with (found once: one compiler serves the process). */
-function typescriptVersion(from: string): string {
-  if (tsVersion !== undefined) return tsVersion;
-  tsVersion = findTypescriptVersion(from);
-  return tsVersion;
-}
-
-function findTypescriptVersion(from: string): string {
-  for (const base of [from, join(process.cwd(), "noop.js")]) {
-    try {
-      const pkg = createRequire(base).resolve("typescript/package.json");
-      return (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
-    } catch {
-      // look further
-    }
-  }
-  return "unknown";
-}
+// FLYTEKIT_TS_CACHE_DIR; "off" disables it), keyed by the source, its tsconfig files, the pinned
+// compiler's version and the major version of the project's own (whose defaults apply to what the
+// tsconfig leaves out): a module seen before loads without starting the compiler, which is most of
+// a container's start-up for a TypeScript task.
+const CACHE_FORMAT = "2";
 
 const tsconfigCache = new Map<string, string[]>();
 
@@ -126,27 +61,24 @@ function tsconfigTexts(dir: string): string[] {
 }
 
 function readTsconfigTexts(dir: string): string[] {
-  let config: string | undefined;
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, "tsconfig.json"))) {
-      config = join(d, "tsconfig.json");
-      break;
-    }
-    if (dirname(d) === d) return [];
-  }
   const texts: string[] = [];
-  for (let depth = 0; config !== undefined && depth < 8; depth++) {
+  const pending = [findTsconfig(dir)];
+  // The config and those it extends (a string or, since TypeScript 5.0, a list), 16 files at most.
+  for (let config = pending.shift(); config !== undefined && texts.length < 32; config = pending.shift()) {
+    if (!existsSync(config)) {
+      texts.push(`missing ${config}`);
+      continue;
+    }
     const text: string = readFileSync(config, "utf8");
     texts.push(config, text);
-    const extended: string | undefined = /"extends"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-    if (extended === undefined) break;
-    try {
-      config = extended.startsWith(".") ? join(dirname(config), extended.endsWith(".json") ? extended : `${extended}.json`) : createRequire(config).resolve(extended);
-    } catch {
-      texts.push(`unresolved ${extended}`);
-      break;
+    const extendsValue = /"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/.exec(text)?.[1] ?? "";
+    for (const [, extended] of extendsValue.matchAll(/"([^"]+)"/g)) {
+      try {
+        pending.push(extended!.startsWith(".") || extended!.startsWith("/") ? join(dirname(config), extended!.endsWith(".json") ? extended! : `${extended}.json`) : createRequire(config).resolve(extended!));
+      } catch {
+        texts.push(`unresolved ${extended}`);
+      }
     }
-    if (!existsSync(config)) break;
   }
   return texts;
 }
@@ -161,10 +93,24 @@ function cacheDirFor(file: string): string | undefined {
   }
 }
 
+/** What a transpiled module's cache key is made of. */
+export function cacheKeyParts(file: string, source: string): string[] {
+  const project = String(projectTypeScriptMajor(dirname(file)) ?? "none");
+  return [CACHE_FORMAT, PINNED_TYPESCRIPT, project, file, source, ...tsconfigTexts(dirname(file))];
+}
+
 function cacheKey(file: string, source: string): string {
   const hash = createHash("sha256");
-  for (const part of [CACHE_FORMAT, typescriptVersion(file), file, source, ...tsconfigTexts(dirname(file))]) hash.update(part).update("\0");
+  for (const part of cacheKeyParts(file, source)) hash.update(part).update("\0");
   return hash.digest("hex");
+}
+
+const warned = new Set<string>();
+
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`flytekit-ts: warning: ${line}\n`);
 }
 
 export async function load(url: string, context: { format?: string }, nextLoad: NextLoad): Promise<{ format: string; source?: string | ArrayBuffer | Uint8Array; shortCircuit?: boolean }> {
@@ -174,8 +120,19 @@ export async function load(url: string, context: { format?: string }, nextLoad: 
   const dir = cacheDirFor(file);
   const cached = dir === undefined ? undefined : join(dir, `${cacheKey(file, source)}.js`);
   if (cached !== undefined && existsSync(cached)) return { format: "module", source: readFileSync(cached, "utf8"), shortCircuit: true };
-  const t = typescript(file);
-  const out = t.transpileModule(source, { fileName: file, compilerOptions: compilerOptionsFor(file, t) });
+  const ts = pinnedTypeScript();
+  const settings = transpileSettings(file, ts);
+  for (const warning of settings.warnings) warnOnce(warning);
+  const out = ts.transpileModule(source, { fileName: file, compilerOptions: settings.options, reportDiagnostics: true });
+  // A syntax error stops here, with its place, rather than running what the compiler made of it.
+  const syntax = (out.diagnostics ?? []).filter((d) => d.file !== undefined && d.category === ts.DiagnosticCategory.Error);
+  if (syntax.length > 0) {
+    const where = (d: (typeof syntax)[number]): string => {
+      const { line, character } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${line + 1}:${character + 1} ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (TS${d.code})`;
+    };
+    throw new FlyteError({ subject: file, problem: `it does not compile: ${syntax.slice(0, 3).map(where).join("; ")}`, fix: "fix the source (tsc reports the same)" });
+  }
   if (cached !== undefined) {
     // Written whole or not at all; a cache that cannot be written (a read-only image) is skipped.
     try {

@@ -123,7 +123,7 @@ export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
   const iface =
     reflected === undefined
       ? new Interface(inputsOf(name, options.inputs ?? {}, docs), options.outputs === undefined ? [] : outputsOf(name, options.outputs, docs))
-      : inferFunctionInterface({ task: name, member: memberOf(source), fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync });
+      : inferFunctionInterface({ task: name, member: memberOf(source), fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync, file: source.location.file });
   checkIgnoredInputs(name, settings.metadata.cacheIgnoreInputVars, iface.inputs.map((v) => v.name));
   if (isAsync && !TaskClass.supportsAsync) {
     throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });

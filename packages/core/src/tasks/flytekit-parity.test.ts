@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectionLiteral, literalMapOf, mapLiteral } from "../types/literals.js";
 import { Cache } from "./cache.js";
 import { TaskInputError, TaskOutputError } from "./errors.js";
@@ -179,13 +179,14 @@ describe("options (test_python_function_task, test_resources)", () => {
   });
 
   it("warn that disableDeck is deprecated, as flytekit does", async () => {
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.message);
-    process.on("warning", onWarning);
+    // Caught where it is emitted: the warning is asserted here, not printed in the test run's output.
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     compile({ disableDeck: true });
-    await new Promise((r) => setImmediate(r));
-    process.off("warning", onWarning);
-    expect(warnings).toEqual(["disableDeck is deprecated (as flytekit's disable_deck since 1.10.0); please use enableDeck instead"]);
+    const calls = emit.mock.calls.map(([message, options]) => [String(message), options]);
+    emit.mockRestore();
+    expect(calls).toEqual([
+      ["disableDeck is deprecated (as flytekit's disable_deck since 1.10.0); please use enableDeck instead", { type: "DeprecationWarning", code: "FLYTEKIT_TS_DISABLE_DECK" }],
+    ]);
   });
 });
 

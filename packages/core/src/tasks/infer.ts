@@ -10,6 +10,8 @@ import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
 import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix, tokenOfDefault } from "./reflected.js";
+import { dirname } from "node:path";
+import { findTsconfig, metadataNote } from "../loader/compiler-options.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -69,6 +71,8 @@ export interface FunctionInterfaceSource {
   docs?: TaskDocs;
   /** Whether the function returns a promise. */
   isAsync: boolean;
+  /** The file that declared it, whose tsconfig may say why there is no metadata. */
+  file?: string;
 }
 
 /** Builds the interface of a decorated method or class `run` method. */
@@ -84,7 +88,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     problem:
       "TypeScript emitted no type metadata for it (design:paramtypes is missing). The likely cause is a toolchain that drops " +
       "decorator metadata (tsx, esbuild and Vite 7 do)",
-    fix: 'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+    fix: [
+      metadataNote(source.file),
+      'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+    ]
+      .filter((part) => part !== undefined)
+      .join("; "),
   });
 
   const names: string[] = [];
@@ -116,7 +125,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
-    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText);
+    } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText, source.file);
     else if (!source.hasMetadata) throw missingMetadata;
     else {
       const reflected = source.paramTypes?.[i];
@@ -168,13 +177,15 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
 }
 
 /** A parameter a standard decorator's task gives no token for. */
-function noStandardType(task: string, at: string, decorator: string, name: string, defaultText: string | undefined): TaskDefinitionError {
+function noStandardType(task: string, at: string, decorator: string, name: string, defaultText: string | undefined, file: string | undefined): TaskDefinitionError {
+  // Standard decorators by default, not by choice, when the loader found no tsconfig.json: say so.
+  const note = file !== undefined && findTsconfig(dirname(file)) === undefined ? metadataNote(file) : undefined;
   // Nothing says the parameter's type but its default, when it has one.
   const byDefault = tokenOfDefault(defaultText);
   return new TaskDefinitionError({
     task,
     subject: `${at}input '${name}'`,
-    problem: "no type: standard decorators carry no type metadata",
+    problem: `no type: standard decorators carry no type metadata${note === undefined ? "" : ` (${note})`}`,
     fix:
       byDefault === undefined
         ? `declare it: ${decorator}({ inputs: { ${name}: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)`

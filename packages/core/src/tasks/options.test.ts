@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { A100, T4, V5E } from "./accelerators.js";
 import { Cache, FunctionSourcePolicy } from "./cache.js";
 import { DeckField } from "./docs.js";
@@ -138,9 +138,12 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
 
   it("refuse enableDeck and disableDeck together", () => {
     expect(compile({ enableDeck: true }).metadata.generatesDeck).toBe(true);
+    // disableDeck warns that it is deprecated (flytekit-parity.test.ts checks the warning); not printed here.
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
     expect(compile({ disableDeck: true }).metadata.generatesDeck).toBe(false);
     // As flytekit: disableDeck: false means decks on.
     expect(compile({ disableDeck: false }).metadata.generatesDeck).toBe(true);
+    emit.mockRestore();
     expect(messageOf(() => compile({ enableDeck: true, disableDeck: true }))).toBe("task 't', option 'enableDeck': only one of [disableDeck, enableDeck] can be set");
   });
 

@@ -25,7 +25,7 @@ export interface ConversionContext {
   /** Every URI a value refers to is read through this. */
   readonly storage: Storage;
   /** Plans local files for upload (in a container); without one, local paths stay as they are. */
-  readonly uploads?: UploadPlanner;
+  readonly uploads?: UploadPlanner | undefined;
   /**
    * A new directory for what a value fetches (a downloaded file), removed when the running task's
    * call ends; without one, a directory removed when the process exits.
