@@ -112,6 +112,18 @@ describe("the loader", () => {
     await expect(compiled(dir)).rejects.toThrow(`${join(dir, "src", "m.ts")}: it does not compile: 1:18 Expression expected. (TS1109); fix the source (tsc reports the same)`);
   });
 
+  it("refuses standard decorators left as @ syntax by \"target\": \"ESNext\" (what tsc --init writes), which Node cannot parse, and says which target works", async () => {
+    const esnext = project({ "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ESNext" } }), "package.json": '{"type":"module"}' });
+    await expect(compiled(esnext)).rejects.toThrow(
+      `${join(esnext, "src", "m.ts")}: its standard decorators (the first at 7:3) stay as @ syntax under "target": "ESNext", as tsc leaves them, and Node ${process.versions.node} cannot run that; set "target": "ES2022" in tsconfig.json (what tsc --init writes is "esnext"), so that they compile to functions`,
+    );
+    // Legacy decorators at ESNext compile to functions, and standard ones at ES2022 too.
+    const legacy = project({ "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ESNext", experimentalDecorators: true } }), "package.json": '{"type":"module"}' });
+    expect(await compiled(legacy)).toContain("__decorate(");
+    const es2022 = project({ "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2022" } }), "package.json": '{"type":"module"}' });
+    expect(await compiled(es2022)).toContain("__esDecorate(");
+  });
+
   it("caches a module under a key of the pinned compiler's version, the project's compiler's major version, the source and its tsconfigs", async () => {
     const cache = mkdtempSync(join(tmpdir(), "flytekit-ts-loader-cache-"));
     vi.stubEnv("FLYTEKIT_TS_CACHE_DIR", cache);

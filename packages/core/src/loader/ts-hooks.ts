@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FlyteError } from "../errors/flyte-error.js";
 import { findTsconfig, projectTypeScriptMajor, transpileSettings } from "./compiler-options.js";
-import { PINNED_TYPESCRIPT, pinnedTypeScript } from "./pinned-typescript.js";
+import { PINNED_TYPESCRIPT, pinnedTypeScript, type TypeScriptApi } from "./pinned-typescript.js";
 
 const TS_FILE = /\.(m?ts|tsx)$/;
 
@@ -113,6 +113,29 @@ function warnOnce(line: string): void {
   process.stderr.write(`flytekit-ts: warning: ${line}\n`);
 }
 
+/**
+ * Standard decorators compiled for `"target": "ESNext"` stay `@` syntax (tsc leaves them too), which
+ * Node 20 cannot parse: say so and how to fix it, rather than let Node report an unexpected token.
+ */
+function refuseNativeDecorators(ts: TypeScriptApi, file: string, options: import("typescript").CompilerOptions, source: string): void {
+  if (options.experimentalDecorators === true || (options.target ?? 0) < ts.ScriptTarget.ESNext || !source.includes("@")) return;
+  const parsed = ts.createSourceFile(file, source, ts.ScriptTarget.ESNext, true);
+  let found: import("typescript").Node | undefined;
+  const visit = (node: import("typescript").Node): void => {
+    if (found !== undefined) return;
+    if (node.kind === ts.SyntaxKind.Decorator) found = node;
+    else ts.forEachChild(node, visit);
+  };
+  visit(parsed);
+  if (found === undefined) return;
+  const { line, character } = parsed.getLineAndCharacterOfPosition(found.getStart(parsed));
+  throw new FlyteError({
+    subject: file,
+    problem: `its standard decorators (the first at ${line + 1}:${character + 1}) stay as @ syntax under "target": "ESNext", as tsc leaves them, and Node ${process.versions.node} cannot run that`,
+    fix: 'set "target": "ES2022" in tsconfig.json (what tsc --init writes is "esnext"), so that they compile to functions',
+  });
+}
+
 export async function load(url: string, context: { format?: string }, nextLoad: NextLoad): Promise<{ format: string; source?: string | ArrayBuffer | Uint8Array; shortCircuit?: boolean }> {
   if (!url.startsWith("file:") || !TS_FILE.test(new URL(url).pathname)) return nextLoad(url, context);
   const file = fileURLToPath(url);
@@ -133,6 +156,7 @@ export async function load(url: string, context: { format?: string }, nextLoad: 
     };
     throw new FlyteError({ subject: file, problem: `it does not compile: ${syntax.slice(0, 3).map(where).join("; ")}`, fix: "fix the source (tsc reports the same)" });
   }
+  refuseNativeDecorators(ts, file, settings.options, source);
   if (cached !== undefined) {
     // Written whole or not at all; a cache that cannot be written (a read-only image) is skipped.
     try {
