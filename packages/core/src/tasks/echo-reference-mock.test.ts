@@ -89,6 +89,6 @@ describe("mockTask", () => {
   });
 
   it("refuses what is not a task", () => {
-    expect(() => mockTask(() => 1)).toThrow("taskOf(): expected a task, got (anonymous function); declare it with @task() or build it with task({ ... }, fn)");
+    expect(() => mockTask(() => 1)).toThrow("mockTask(): expected a task, got (anonymous function); declare it with @task() or build it with task({ ... }, fn)");
   });
 });
