@@ -130,7 +130,7 @@ describe("decodeMsgpack reads what another encoder writes, every format at its b
   const bigints = { useBigInt64: true };
   const read = (bytes: Uint8Array) => decodeMsgpack(bytes, "x");
 
-  function roundTrip(cases: [value: unknown, first: number, options?: Parameters<typeof encode>[1], expected?: unknown][]) {
+  function roundTrip(cases: [value: unknown, first: number, options?: { useBigInt64?: boolean; forceFloat32?: boolean }, expected?: unknown][]) {
     for (const [value, first, options, expected] of cases) {
       const bytes = encode(value, options);
       const label = `${typeof value === "string" ? `string of ${value.length}` : Array.isArray(value) ? `array of ${value.length}` : value instanceof Uint8Array ? `${value.length} bytes` : String(value)}`;
