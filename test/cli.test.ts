@@ -499,6 +499,30 @@ describe("flytekit-ts run: listing, help, JSON and dates as pyflyte run reads th
     }
   });
 
+  it("--json's document reads back as flags: the same document again, integers past 2^53, NaN, a dict of integer keys", async () => {
+    const flags = {
+      xs: "[9007199254740993, -9223372036854775808, 7]",
+      rs: '[0.5, "NaN", "Infinity", "-Infinity"]',
+      p: '{"y_val": "-Infinity"}',
+      d: '[[1, "a"], [18446744073709551615, {"k": [true, null]}]]',
+    };
+    const first = await cli(["run", "--json", values, "Values.echo", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v])]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("9007199254740993,");
+    expect(first.stdout).toContain("18446744073709551615,");
+    // Each output, as printed, is the flag of the input of its name.
+    const again = Object.keys(flags).flatMap((name) => {
+      const member = new RegExp(`\\n  "${name}": ([\\s\\S]*?)(?:,\\n  "|\\n}\\s*$)`).exec(first.stdout);
+      expect(member, name).not.toBeNull();
+      return [`--${name}`, member![1]!];
+    });
+    const second = await cli(["run", "--json", values, "Values.echo", ...again]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const missing = await cli(["run", values, "Values.echo", "--xs", "[]", "--rs", "[]", "--p", "{}", "--d", "{}"]);
+    expect(missing.stderr).toContain(`input 'p'.y: expected Float, got nothing: field "y_val" (property y) of Reading is missing`);
+  });
+
   it("a cache hit is reported on stderr, with the cache version and the cache's directory", async () => {
     const cacheDir = join(scratch(), "cache");
     const env = { FLYTEKIT_TS_LOCAL_CACHE_DIR: cacheDir };

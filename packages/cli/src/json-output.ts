@@ -11,58 +11,102 @@
 //   List, Dict      an array, an object
 //   a record        an object of its declared fields, by the names its literal uses, in declaration order
 //                   (each type's toJsonValue gives this form; what it leaves is written here)
-//   a Map           an object when every key is a string, else an array of [key, value] pairs
-//   Json            the object as it is
+//   Json            the object as it is; a dict whose keys are not all strings (a Map) as an array of
+//                   [key, value] pairs, which a Json flag reads back as that dict
+//
+// What has no such form is refused with a FlyteError naming the output and the place in it, rather
+// than written in a form that reads back as something else: bytes, a Map whose keys are not all
+// strings below the top of a Json, NaN or an infinity inside a Json (only a Float says they are
+// numbers), a value nested deeper than MAX_NESTING.
 import { randomBytes } from "node:crypto";
-import { FlyteDirectory, FlyteFile, FlyteSchema, StructuredDataset } from "@flytekit-ts/core";
+import { FlyteDirectory, FlyteFile, FlyteSchema, StructuredDataset, TypeTransformerError } from "@flytekit-ts/core";
 import type { AnyFlyteType } from "@flytekit-ts/core/extend";
+import { MAX_NESTING } from "@flytekit-ts/core/internal";
+import { CliError } from "./discover.js";
 
 /** Named values of their types (a task's outputs) as one JSON document. */
 export function outputsDocument(outputs: readonly { name: string; type: AnyFlyteType; value: unknown }[]): string {
-  const document: Record<string, unknown> = {};
-  for (const o of outputs) document[o.name] = o.type.toJsonValue(o.value);
-  return toJsonDocument(document);
+  const writer = new PlainJson();
+  const document = objectOf(
+    outputs.map((o) => {
+      const subject = `output '${o.name}'`;
+      let value: unknown;
+      try {
+        value = o.type.toJsonValue(o.value);
+      } catch (e) {
+        if (e instanceof TypeTransformerError) throw e.at(subject);
+        throw e;
+      }
+      return [o.name, writer.of(value, subject)];
+    }),
+  );
+  return writer.text(document);
 }
 
 /** A JSON text of a value whose numbers may be bigints, written with all their digits. */
 export function toJsonDocument(value: unknown): string {
-  const bigints: string[] = [];
-  // JSON.stringify cannot write a bigint: each stands in as a string no value holds, replaced after.
-  const marker = `bigint-${randomBytes(8).toString("hex")}-`;
-  const text = JSON.stringify(plainJson(value, 0, marker, bigints), null, 2);
-  return bigints.length === 0 ? text : text.replace(new RegExp(`"${marker}(\\d+)"`, "g"), (_, i: string) => bigints[Number(i)]!);
+  const writer = new PlainJson();
+  return writer.text(writer.of(value, "value"));
 }
 
-const MAX_DEPTH = 256;
+/** Turns values into what JSON.stringify writes as they should be (bigints as stand-ins), or refuses them. */
+class PlainJson {
+  private readonly bigints: string[] = [];
+  // JSON.stringify cannot write a bigint: each stands in as a string no value holds, replaced after.
+  private readonly marker = `bigint-${randomBytes(8).toString("hex")}-`;
 
-function plainJson(value: unknown, depth: number, marker: string, bigints: string[]): unknown {
-  if (depth > MAX_DEPTH) throw new RangeError(`a value nested deeper than ${MAX_DEPTH} levels`);
-  const next = (v: unknown) => plainJson(v, depth + 1, marker, bigints);
-  if (value === null || value === undefined) return null;
-  switch (typeof value) {
-    case "bigint":
-      bigints.push(value.toString());
-      return `${marker}${bigints.length - 1}`;
-    case "number":
-      return Number.isFinite(value) ? value : String(value);
-    case "string":
-    case "boolean":
-      return value;
-    case "object":
-      break;
-    default:
-      return String(value);
+  /** The JSON text of what `of` made. */
+  text(plain: unknown): string {
+    const text = JSON.stringify(plain, null, 2);
+    return this.bigints.length === 0 ? text : text.replace(new RegExp(`"${this.marker}(\\d+)"`, "g"), (_, i: string) => this.bigints[Number(i)]!);
   }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof FlyteFile || value instanceof FlyteDirectory) return value.path;
-  if (value instanceof StructuredDataset || value instanceof FlyteSchema) return value.uri;
-  if (Array.isArray(value)) return value.map(next);
-  if (value instanceof Map) {
-    const entries = [...(value as Map<unknown, unknown>).entries()];
-    if (entries.every(([k]) => typeof k === "string")) return objectOf(entries.map(([k, v]) => [k as string, next(v)]));
-    return entries.map(([k, v]) => [next(k), next(v)]);
+
+  of(value: unknown, subject: string, path = "", depth = 0): unknown {
+    if (value === null || value === undefined) return null;
+    switch (typeof value) {
+      case "bigint":
+        this.bigints.push(value.toString());
+        return `${this.marker}${this.bigints.length - 1}`;
+      case "number":
+        if (Number.isFinite(value)) return value;
+        throw refusal(subject, path, value, "JSON has no number for it, and a string would read back as a string; a Float output or field writes it as \"NaN\", \"Infinity\" or \"-Infinity\"");
+      case "string":
+      case "boolean":
+        return value;
+      case "object":
+        break;
+      default:
+        return String(value);
+    }
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    if (value instanceof FlyteFile || value instanceof FlyteDirectory) return value.path;
+    if (value instanceof StructuredDataset || value instanceof FlyteSchema) return value.uri;
+    if (ArrayBuffer.isView(value)) throw refusal(subject, path, value, "bytes have no JSON form (Python's json refuses them too)");
+    const inner = depth + 1;
+    if (inner > MAX_NESTING) throw refusal(subject, path, value, `it nests deeper than ${MAX_NESTING} levels, the most flytekit-ts reads`);
+    if (Array.isArray(value)) return value.map((v, i) => this.of(v, subject, `${path}[${i}]`, inner));
+    if (value instanceof Map) {
+      const entries = [...(value as Map<unknown, unknown>).entries()];
+      if (!entries.every(([k]) => typeof k === "string")) {
+        throw refusal(subject, path, value, "JSON's keys are strings, and below the top of a Json an array of [key, value] pairs would read back as a list");
+      }
+      return objectOf(entries.map(([k, v]) => [k as string, this.of(v, subject, `${path}[${JSON.stringify(k)}]`, inner)]));
+    }
+    return objectOf(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, this.of(v, subject, `${path}[${JSON.stringify(k)}]`, inner)]));
   }
-  return objectOf(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, next(v)]));
+}
+
+/** Why a value cannot be printed as JSON that reads back as it. */
+function refusal(subject: string, path: string, value: unknown, problem: string): CliError {
+  const what = ArrayBuffer.isView(value) ? `${value.byteLength} bytes` : value instanceof Map ? `a Map of ${value.size} entries` : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : String(value);
+  return new CliError({
+    subject,
+    path: path === "" ? undefined : path,
+    expected: "a value JSON holds so that it reads back",
+    got: what,
+    problem,
+    fix: "run without --json to see it printed",
+  });
 }
 
 /** An object from entries, a `__proto__` key kept as an own property. */

@@ -51,7 +51,7 @@ export { resolveType, typeOf } from "./types/spec.js";
 export { guessType } from "./types/guess.js";
 export { fromLiteral, fromLiteralMap, literalTypeOf, toLiteral, toLiteralMap, type InputsOf, type NativesOf, type TypeMap } from "./types/engine.js";
 export { describeLiteral, literalMapOf, MSGPACK_ANNOTATION } from "./types/literals.js";
-export { decodeMsgpack, MSGPACK_TAG } from "./types/msgpack.js";
+export { decodeMsgpack, MAX_NESTING, MSGPACK_TAG } from "./types/msgpack.js";
 export { isPlainObject } from "./types/collections.js";
 export { durationToMillis, isoformatUtc, nanosOfSecond, parseIsoDatetime, type DurationParts } from "./types/time.js";
 export type { BlobOptions } from "./types/blob.js";

@@ -1,7 +1,7 @@
 // Tasks for `flytekit-ts run` with records that hold dates and durations at every depth, a cached
 // task, and outputs of every kind `--json` prints.
 import { field, task } from "@flytekit-ts/decorators";
-import { Cache, Datetime, Dict, Directory, Duration, Enum, File, FlyteDirectory, FlyteFile, Float, Int, Json, List, Optional, Str, type DurationValue } from "@flytekit-ts/core";
+import { Cache, Datetime, Dict, Directory, Duration, Enum, File, FlyteDirectory, FlyteFile, Float, Int, Json, List, Optional, Str, type DurationValue, type JsonMap, type JsonRecord } from "@flytekit-ts/core";
 
 export enum Color {
   Red = "red",
@@ -20,6 +20,10 @@ export class Schedule {
   @field(Dict(Datetime)) deadlines: Record<string, Date> = {};
   @field(Optional(Datetime)) until: Date | null = null;
   @field(Optional(Window)) window: Window | null = null;
+}
+
+export class Reading {
+  @field({ type: Float, name: "y_val" }) y!: number;
 }
 
 export class Values {
@@ -44,6 +48,12 @@ export class Values {
   static square(n: number): number {
     console.log(`computing ${n}²`);
     return n * n;
+  }
+
+  /** Gives back what it is given: `run --json`'s document, fed back as flags, must print the same. */
+  @task({ inputs: { xs: List(Int), rs: List(Float), p: Reading, d: Json }, outputs: { xs: List(Int), rs: List(Float), p: Reading, d: Json } })
+  static echo(xs: (number | bigint)[], rs: number[], p: Reading, d: JsonRecord | JsonMap) {
+    return { xs, rs, p, d };
   }
 
   @task({

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { callerFile, moduleNameOf, packageRoot, sourceOf } from "./module-name.js";
+import { callerFile, callerLocation, moduleNameOf, packageRoot, sourceOf } from "./module-name.js";
 
 describe("module names", () => {
   const root = mkdtempSync(join(tmpdir(), "flytekit-ts-names-"));
@@ -28,5 +29,17 @@ describe("module names", () => {
 
   it("find the declaring file from the call stack, past the SDK's own frames", () => {
     expect(callerFile()).toBe(import.meta.filename);
+    expect(callerLocation()).toMatch(new RegExp(`^${relative(process.cwd(), import.meta.filename).replaceAll(".", "\\.")}:\\d+:\\d+$`));
+  });
+
+  it("name the same frame for the file and the position, also in a directory whose name has parentheses", async () => {
+    // The one walk up the stack: a path like "my (copy)/tasks.mjs" is the caller's for both.
+    const dir = join(root, "my (copy)");
+    mkdirSync(dir);
+    const file = join(dir, "tasks.mjs");
+    writeFileSync(file, "export function declare(look) {\n  return look();\n}\n");
+    const { declare } = (await import(pathToFileURL(file).href)) as { declare: <T>(look: () => T) => T };
+    expect(declare(callerFile)).toBe(file);
+    expect(declare(callerLocation)).toBe(`${file}:2:10`);
   });
 });

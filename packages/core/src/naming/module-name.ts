@@ -4,6 +4,7 @@
 // with "/" as ".". Compiled JavaScript is traced back to its TypeScript source through its source
 // map, so a task has the same name whether its module was loaded from source or from dist.
 import { existsSync, readFileSync } from "node:fs";
+import { findSourceMap } from "node:module";
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,73 +31,100 @@ function isSdkFrame(file: string): boolean {
   return false;
 }
 
-type CallSiteLike = { getFileName(): string | null | undefined };
+type CallSiteLike = { getFileName(): string | null | undefined; getLineNumber(): number | null; getColumnNumber(): number | null };
+type PrepareStackTrace = (error: Error, sites: CallSiteLike[]) => unknown;
 
 const pathOfUrl = new Map<string, string>();
 const sdkFrame = new Map<string, boolean>();
 
-/** The file of the nearest caller outside the SDK: where a task is being declared. */
-export function callerFile(): string | undefined {
-  // Few frames are cheap to capture and usually enough (decorator → reflect-metadata → the
-  // user's __decorate); look deeper only when they are not.
-  return callerFileWithin(7) ?? callerFileWithin(64);
+/** The nearest frame outside the SDK (below `below` on the stack), its file as a path; or undefined. */
+interface CallerFrame {
+  file: string;
+  site: CallSiteLike;
+  /** The stack trace formatter in force when the stack was read (a test runner's, mapping positions). */
+  prepare: PrepareStackTrace | undefined;
 }
 
-function callerFileWithin(depth: number): string | undefined {
+/**
+ * The one walk up the stack: the nearest frame whose file is not the SDK's (nor a helper's such as
+ * reflect-metadata). Few frames are cheap to capture and usually enough (decorator → reflect-metadata
+ * → the user's __decorate); it looks deeper only when they are not.
+ */
+function nearestCaller(below: Function): CallerFrame | undefined {
+  return nearestCallerWithin(7, below) ?? nearestCallerWithin(64, below);
+}
+
+function nearestCallerWithin(depth: number, below: Function): CallerFrame | undefined {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
+  let sites: CallSiteLike[] = [];
   try {
     Error.stackTraceLimit = depth;
-    Error.prepareStackTrace = (_e, sites) => sites;
+    Error.prepareStackTrace = (_e, s) => s;
     const holder: { stack?: CallSiteLike[] } = {};
-    Error.captureStackTrace(holder, callerFileWithin);
-    for (const site of holder.stack ?? []) {
-      const name = site.getFileName();
-      if (name === null || name === undefined || name === "") continue;
-      let file = name;
-      if (name.startsWith("file:")) {
-        file = pathOfUrl.get(name) ?? fileURLToPath(name);
-        pathOfUrl.set(name, file);
-      }
-      if (!isAbsolute(file)) continue;
-      let sdk = sdkFrame.get(file);
-      if (sdk === undefined) {
-        sdk = isSdkFrame(file);
-        sdkFrame.set(file, sdk);
-      }
-      if (!sdk) return file;
-    }
-    return undefined;
+    Error.captureStackTrace(holder, below);
+    sites = holder.stack ?? [];
   } finally {
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
   }
+  for (const site of sites) {
+    const name = site.getFileName();
+    if (name === null || name === undefined || name === "") continue;
+    let file = name;
+    if (name.startsWith("file:")) {
+      file = pathOfUrl.get(name) ?? fileURLToPath(name);
+      pathOfUrl.set(name, file);
+    }
+    if (!isAbsolute(file)) continue;
+    let sdk = sdkFrame.get(file);
+    if (sdk === undefined) {
+      sdk = isSdkFrame(file);
+      sdkFrame.set(file, sdk);
+    }
+    if (!sdk) return { file, site, prepare: prepare as PrepareStackTrace | undefined };
+  }
+  return undefined;
+}
+
+/** The file of the nearest caller outside the SDK: where a task is being declared. */
+export function callerFile(): string | undefined {
+  return nearestCaller(callerFile)?.file;
 }
 
 /**
  * Where the nearest caller outside the SDK is, `file:line:column`, for messages about what it
- * declared. Read from the stack's text, so that a source map in force (`--enable-source-maps`, a
- * test runner's) gives the TypeScript position; the file is relative to the working directory
- * when it is inside it.
+ * declared: the frame `callerFile` finds, its position as the stack prints it, so that a source map
+ * in force (Node's, as `--enable-source-maps` and our TypeScript loader turn on, or a test
+ * runner's) gives the TypeScript position. The file is relative to the working directory when it
+ * is inside it.
  */
 export function callerLocation(): string | undefined {
-  const limit = Error.stackTraceLimit;
-  const holder: { stack?: string } = {};
-  try {
-    Error.stackTraceLimit = 64;
-    Error.captureStackTrace(holder, callerLocation);
-  } finally {
-    Error.stackTraceLimit = limit;
+  const caller = nearestCaller(callerLocation);
+  if (caller === undefined) return undefined;
+  const { file, line, column } = printedPosition(caller);
+  const shown = relative(process.cwd(), file);
+  return `${shown.startsWith("..") || isAbsolute(shown) ? file : shown}${line === undefined ? "" : `:${line}:${column ?? 0}`}`;
+}
+
+/** A frame's position after source maps: the formatter in force prints it, else Node's own maps are asked. */
+function printedPosition({ file, site, prepare }: CallerFrame): { file: string; line?: number; column?: number } {
+  const line = site.getLineNumber() ?? undefined;
+  const column = site.getColumnNumber() ?? undefined;
+  if (prepare !== undefined) {
+    // A formatter someone installed (a test runner's) maps the frame as it prints it.
+    const printed = prepare(new Error(), [site]);
+    const at = typeof printed === "string" ? /\(?((?:file:\/\/)?\/[^\n]*?|[A-Za-z]:\\[^\n]*?):(\d+):(\d+)\)?\s*$/.exec(printed) : null;
+    if (at !== null) return { file: at[1]!.startsWith("file:") ? fileURLToPath(at[1]!) : at[1]!, line: Number(at[2]), column: Number(at[3]) };
+  } else if (line !== undefined && column !== undefined) {
+    const name = site.getFileName()!;
+    const entry = findSourceMap(name)?.findEntry(line - 1, column - 1);
+    if (entry !== undefined && "originalSource" in entry && entry.originalSource !== undefined) {
+      const source = entry.originalSource.startsWith("file:") ? fileURLToPath(entry.originalSource) : entry.originalSource;
+      return { file: isAbsolute(source) ? source : file, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+    }
   }
-  for (const line of (holder.stack ?? "").split("\n").slice(1)) {
-    const at = /\(?((?:file:\/\/)?\/[^()]*?|[A-Za-z]:\\[^()]*?):(\d+):(\d+)\)?\s*$/.exec(line);
-    if (at === null) continue;
-    const file = at[1]!.startsWith("file:") ? fileURLToPath(at[1]!) : at[1]!;
-    if (!isAbsolute(file) || isSdkFrame(file)) continue;
-    const shown = relative(process.cwd(), file);
-    return `${shown.startsWith("..") || isAbsolute(shown) ? file : shown}:${at[2]}:${at[3]}`;
-  }
-  return undefined;
+  return { file, line, column };
 }
 
 const rootCache = new Map<string, string | undefined>();

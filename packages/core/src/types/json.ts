@@ -169,6 +169,27 @@ class JsonType extends MsgpackStructType<JsonRecord | JsonMap> {
   jsonSchema(): JsonObject {
     return { type: "object" };
   }
+
+  /**
+   * A dict whose keys are not all strings (a Map) is, at the top, an array of `[key, value]` pairs,
+   * which `fromJsonValue` reads back as such a Map; the rest is JSON as it is. (Below the top an
+   * array is an array: there a Map with such keys has no JSON form, and `run --json` says so.)
+   */
+  override toJsonValue(value: unknown): unknown {
+    if (!(value instanceof Map) || [...(value as Map<unknown, unknown>).keys()].every((k) => typeof k === "string")) return value;
+    return [...(value as Map<unknown, unknown>).entries()];
+  }
+
+  /** An array of `[key, value]` pairs at the top is a dict with those keys (Json is an object at the top); the rest is as it is. */
+  override fromJsonValue(value: unknown): unknown {
+    if (!Array.isArray(value) || value.length === 0 || !value.every((e) => Array.isArray(e) && e.length === 2 && isJsonKey(e[0]))) return value;
+    return new Map(value as [JsonKey, unknown][]);
+  }
+}
+
+/** What JSON may hold as a dict's key that is not a string: a number, a bigint, a boolean, null. */
+function isJsonKey(key: unknown): boolean {
+  return key === null || ["string", "number", "bigint", "boolean"].includes(typeof key);
 }
 
 /**

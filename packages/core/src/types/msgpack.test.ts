@@ -1,5 +1,6 @@
 import { encode } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
+import { FlyteError } from "../errors/flyte-error.js";
 import { TypeTransformerError } from "./errors.js";
 import { decodeMsgpack, MsgpackWriter } from "./msgpack.js";
 
@@ -119,5 +120,156 @@ describe("decodeMsgpack", () => {
     // The string keys read before the first other key stay, in order.
     expect([...(decodeMsgpack(Buffer.from("83a16101c302c003", "hex"), "x") as Map<unknown, unknown>)]).toEqual([["a", 1], [true, 2], [null, 3]]);
     expect(decodeMsgpack(Buffer.from("81c401ff02", "hex"), "x")).toEqual(new Map([[new Uint8Array([0xff]), 2]]));
+  });
+});
+
+// Every format the reader knows, written by an independent encoder (@msgpack/msgpack) and read back:
+// each case names the first byte the encoder must have chosen, so a case that stops exercising its
+// format fails rather than passing through another.
+describe("decodeMsgpack reads what another encoder writes, every format at its boundaries", () => {
+  const bigints = { useBigInt64: true };
+  const read = (bytes: Uint8Array) => decodeMsgpack(bytes, "x");
+
+  function roundTrip(cases: [value: unknown, first: number, options?: { useBigInt64?: boolean; forceFloat32?: boolean }, expected?: unknown][]) {
+    for (const [value, first, options, expected] of cases) {
+      const bytes = encode(value, options);
+      const label = `${typeof value === "string" ? `string of ${value.length}` : Array.isArray(value) ? `array of ${value.length}` : value instanceof Uint8Array ? `${value.length} bytes` : String(value)}`;
+      expect(bytes[0], `${label}: format`).toBe(first);
+      expect(read(bytes), label).toEqual(expected === undefined ? value : expected);
+    }
+  }
+
+  it("integers: fixints, uint8..uint64, int8..int64, 64-bit ones as bigint past 2^53", () => {
+    roundTrip([
+      [0, 0x00],
+      [127, 0x7f],
+      [-1, 0xff],
+      [-32, 0xe0],
+      [128, 0xcc],
+      [255, 0xcc],
+      [256, 0xcd],
+      [65535, 0xcd],
+      [65536, 0xce],
+      [2 ** 32 - 1, 0xce],
+      [-33, 0xd0],
+      [-128, 0xd0],
+      [-129, 0xd1],
+      [-32768, 0xd1],
+      [-32769, 0xd2],
+      [-(2 ** 31), 0xd2],
+      // 64-bit encodings are read as bigints, whatever their size: nothing past 2^53 is rounded.
+      [2 ** 32, 0xcf, undefined, 2n ** 32n],
+      [Number.MAX_SAFE_INTEGER, 0xcf, undefined, BigInt(Number.MAX_SAFE_INTEGER)],
+      [-(2 ** 31) - 1, 0xd3, undefined, -(2n ** 31n) - 1n],
+      [Number.MIN_SAFE_INTEGER, 0xd3, undefined, BigInt(Number.MIN_SAFE_INTEGER)],
+      [2n ** 53n + 1n, 0xcf, bigints],
+      [2n ** 64n - 1n, 0xcf, bigints],
+      [-(2n ** 53n) - 1n, 0xd3, bigints],
+      [-(2n ** 63n), 0xd3, bigints],
+      [2n ** 63n - 1n, 0xcf, bigints],
+    ]);
+  });
+
+  it("floats: float32 and float64, the non-finite ones and -0 too", () => {
+    roundTrip([
+      [1.5, 0xca, { forceFloat32: true }],
+      [0.1, 0xca, { forceFloat32: true }, Math.fround(0.1)],
+      [-3.4028234663852886e38, 0xca, { forceFloat32: true }],
+      [0.1, 0xcb],
+      [-1e300, 0xcb],
+      [Number.MIN_VALUE, 0xcb],
+      [Number.NaN, 0xcb],
+      [Number.POSITIVE_INFINITY, 0xcb],
+      [Number.NEGATIVE_INFINITY, 0xcb],
+    ]);
+    // The encoder writes -0 as the integer 0; Python writes float64 -0.0, which stays -0.
+    expect(Object.is(read(Buffer.from("cb8000000000000000", "hex")), -0)).toBe(true);
+  });
+
+  it("strings: fixstr, str8, str16, str32 at their lengths' boundaries, multibyte UTF-8 too", () => {
+    roundTrip([
+      ["", 0xa0],
+      ["a".repeat(31), 0xbf],
+      ["a".repeat(32), 0xd9],
+      ["a".repeat(255), 0xd9],
+      ["a".repeat(256), 0xda],
+      ["a".repeat(65535), 0xda],
+      ["a".repeat(65536), 0xdb],
+      // Lengths are UTF-8 bytes: 2, 3 and 4 bytes a character.
+      ["é", 0xa2],
+      ["é".repeat(15) + "a", 0xbf],
+      ["é".repeat(16), 0xd9],
+      ["€".repeat(85), 0xd9],
+      ["€".repeat(86), 0xda],
+      ["🚀".repeat(64), 0xda],
+      ["🚀".repeat(16384), 0xdb],
+      ["mixed ascii, é, €, 🚀 and \u0000", 0xd9],
+    ]);
+  });
+
+  it("binary: bin8, bin16, bin32 at their boundaries, as plain Uint8Arrays", () => {
+    const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) & 0xff);
+    roundTrip([
+      [bytes(0), 0xc4],
+      [bytes(255), 0xc4],
+      [bytes(256), 0xc5],
+      [bytes(65535), 0xc5],
+      [bytes(65536), 0xc6],
+    ]);
+    const from = read(Buffer.from(encode(new Uint8Array([1, 2]))));
+    expect(Object.getPrototypeOf(from)).toBe(Uint8Array.prototype);
+  });
+
+  it("arrays and maps: fix, 16- and 32-bit counts at their boundaries", () => {
+    const array = (n: number) => Array.from({ length: n }, (_, i) => i % 3 === 0 ? i : i % 3 === 1 ? `s${i}` : null);
+    const map = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    roundTrip([
+      [[], 0x90],
+      [array(15), 0x9f],
+      [array(16), 0xdc],
+      [array(65535), 0xdc],
+      [array(65536), 0xdd],
+      [{}, 0x80],
+      [map(15), 0x8f],
+      [map(16), 0xde],
+      [map(65535), 0xde],
+      [map(65536), 0xdf],
+    ]);
+  });
+
+  it("nil, true, false, and values nested in one another", () => {
+    roundTrip([
+      [null, 0xc0],
+      [true, 0xc3],
+      [false, 0xc2],
+      [{ a: [1, { b: [true, null, "c", new Uint8Array([9])] }], d: { e: {} } }, 0x82],
+    ]);
+  });
+
+  it("refuses a composite value cut at any byte with a FlyteError", () => {
+    const value = {
+      ints: [0, 127, -1, -32, 200, -100, 1000, -1000, 70000, -70000, 2n ** 60n, -(2n ** 60n)],
+      floats: [1.5, 0.1],
+      strs: ["", "fix", "é€🚀", "a".repeat(40), "b".repeat(300)],
+      bins: [new Uint8Array([1, 2, 3]), new Uint8Array(300)],
+      arrays: [[], Array.from({ length: 20 }, (_, i) => i)],
+      maps: [{}, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]))],
+      flags: [null, true, false],
+    };
+    const whole = encode(value, { useBigInt64: true });
+    const float32 = encode([value, 1.25], { useBigInt64: true, forceFloat32: true });
+    for (const bytes of [whole, float32]) {
+      expect(() => read(bytes)).not.toThrow();
+      for (let cut = 0; cut < bytes.length; cut++) {
+        let error: unknown;
+        try {
+          read(bytes.subarray(0, cut));
+        } catch (e) {
+          error = e;
+        }
+        expect(error, `cut at ${cut} of ${bytes.length}`).toBeInstanceOf(FlyteError);
+        expect((error as Error).message, `cut at ${cut}`).toMatch(/^value: expected x, got \d+ bytes that are not valid MessagePack: /);
+      }
+    }
   });
 });

@@ -95,7 +95,7 @@ describe("record classes (flytekit's dataclasses)", () => {
     expect(errorOf(() => recordType(Line).toLiteral({ a: { x: 1.5, y: 2 }, b: { x: 1, y: 1 } })).message).toBe(
       ".a.x: expected Int, got 1.5 (number)",
     );
-    expect(errorOf(() => recordType(Line).toLiteral({ a: { x: 1, y: 2 } })).message).toBe(".b: expected Point, got undefined");
+    expect(errorOf(() => recordType(Line).toLiteral({ a: { x: 1, y: 2 } })).message).toBe('.b: expected Point, got nothing: field "b" of Line is missing');
     expect(errorOf(() => recordType(Line).toLiteral({ a: point(1, 1), b: point(1, 1), tags: ["a", 2] })).message).toBe(
       '.tags[1]: expected Str, got 2 (number)',
     );
@@ -294,6 +294,11 @@ describe("fields named otherwise in Flyte (a Python dataclass's snake_case)", ()
     expect(errorOf(() => strict.fromLiteral(binaryLiteral(bytes, "msgpack"))).message).toBe(
       '.byKey: expected Int, got nothing: field "by_key" (property byKey) of Strict is missing',
     );
+    // Going in (a flag's JSON, a plain object) the same words: the Flyte name, and that it is missing.
+    expect(errorOf(() => strict.toLiteral({})).message).toBe(
+      '.byKey: expected Int, got nothing: field "by_key" (property byKey) of Strict is missing',
+    );
+    expect(errorOf(() => strict.toLiteral(new Strict())).message).toContain('field "by_key" (property byKey) of Strict is missing');
   });
 
   it("refuse a Flyte name another field has, and an empty one", () => {

@@ -326,12 +326,18 @@ export class RecordType<C> extends MsgpackStructType<C> {
       // A plain object (a Python dict's form, a command line's JSON) may name a field in Flyte's words.
       let v = plain && !Object.hasOwn(source, f.property) ? source[f.name] : source[f.property];
       if (v === undefined && plain && f.hasDefault) v = f.defaultValue;
+      if (v === undefined && !f.type.acceptsNone) throw this.missing(f);
       try {
         f.type.writeMsgpack(w, v, context);
       } catch (e) {
         rethrowWithin(e, f.segment);
       }
     }
+  }
+
+  /** A field without a value, named in both its words (`field "y_val" (property y) of P is missing`), going in or coming out. */
+  private missing(f: FieldLayout): TypeTransformerError {
+    return new TypeTransformerError(f.type.name, "nothing", `field ${fieldLabel(f)} of ${this.name} is missing`).within(f.segment);
   }
 
   protected decode(literal: Literal, context: ConversionContext): C {
@@ -348,11 +354,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
   fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): C {
     if (!isPlainObject(value)) throw this.cannotReadMsgpack(value);
     for (const f of this.fields) {
-      if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) {
-        throw new TypeTransformerError(f.type.name, "nothing", `field ${fieldLabel(f)} of ${this.name} is missing`).within(
-          f.segment,
-        );
-      }
+      if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) throw this.missing(f);
     }
     conversionOf.set(value, context);
     return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);

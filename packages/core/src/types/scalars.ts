@@ -91,6 +91,9 @@ function intRejection(n: number): string {
   return "past Number.MAX_SAFE_INTEGER a number cannot hold every integer exactly; pass a bigint";
 }
 
+/** The strings JSON writes for the numbers it has no literal for. */
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY };
+
 /** Flyte FLOAT (double). NaN and ±Infinity round-trip. */
 class FloatType extends FlyteType<number> {
   readonly name = "Float";
@@ -132,6 +135,21 @@ class FloatType extends FlyteType<number> {
 
   override get textHint(): string {
     return "number";
+  }
+
+  /**
+   * Inside JSON a Float is a number (an integer past 2^53 too, which comes as a bigint); `"NaN"`,
+   * `"Infinity"` and `"-Infinity"`, which JSON has no number for, are the strings `run --json` writes.
+   */
+  override fromJsonValue(value: unknown): unknown {
+    if (typeof value === "bigint") return Number(value);
+    if (typeof value === "string" && Object.hasOwn(NON_FINITE, value)) return NON_FINITE[value];
+    return value;
+  }
+
+  /** The JSON form: a number, or for NaN and the infinities a string `fromJsonValue` reads back. */
+  override toJsonValue(value: unknown): unknown {
+    return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
   }
 
   override fromText(text: string): number {

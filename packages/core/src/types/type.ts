@@ -7,6 +7,7 @@ import { defaultStorage } from "../storage/router.js";
 import type { Storage } from "../storage/storage.js";
 import { brand } from "../errors/flyte-error.js";
 import { TypeTransformerError } from "./errors.js";
+import { JsonSyntaxError, parseJsonText } from "./json-text.js";
 import { binaryLiteral, describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 
@@ -128,13 +129,17 @@ export abstract class FlyteType<Out = unknown, In = Out> {
     return "JSON";
   }
 
-  /** A command-line text as a value of this type (checked by `toLiteral` next): JSON unless the type says otherwise. */
+  /**
+   * A command-line text as a value of this type (checked by `toLiteral` next): JSON unless the type
+   * says otherwise, its integers past 2^53 read as bigints with every digit (as Python's `json` does).
+   */
   fromText(text: string): unknown {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text) as unknown;
+      parsed = parseJsonText(text);
     } catch (e) {
-      throw TypeTransformerError.forValue(this.name, text, `not valid JSON (${(e as Error).message})`);
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      throw TypeTransformerError.forValue(this.name, text, `not valid JSON (${e.message})`);
     }
     return this.fromJsonValue(parsed);
   }
@@ -142,7 +147,7 @@ export abstract class FlyteType<Out = unknown, In = Out> {
   /**
    * A value parsed from JSON (a command-line flag, or inside one) as this type takes it, in the form
    * pyflyte reads a dataclass's JSON (mashumaro's): a Datetime is an ISO 8601 string, a Duration a
-   * number of seconds. Containers convert what they hold; the rest pass as they are, for `toLiteral`
+   * number of seconds. An integer past 2^53 comes as a bigint. Containers convert what they hold; the rest pass as they are, for `toLiteral`
    * to check.
    */
   fromJsonValue(value: unknown): unknown {
