@@ -6,14 +6,10 @@
 // with int, float, bool and None keys and a `__proto__` key, and a string in `Union[Color, str]`.
 import { equals } from "@bufbuild/protobuf";
 import { LiteralSchema, type LiteralMap } from "@flytekit-ts/core/idl";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, executeArgs, readOutputs, runExecute, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./support/execute.js";
-import { ensureFlytekit, ensureFlytekit1631 } from "./support/python.js";
+import { executeArgs, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
+import { ensureFlytekit, ensureFlytekit1631, runPyflyteExecute } from "./support/python.js";
 
-const PY_DIR = join(TEST_ROOT, "interop");
 const TS_MODULE = "support/values-tasks.ts";
 const EMPTY = new Uint8Array();
 const pyflyte: Record<string, string> = {};
@@ -25,19 +21,7 @@ beforeAll(() => {
 
 /** Runs a task of values_tasks.py with the real pyflyte-execute of a flytekit version. */
 async function runPython(version: string, task: string, inputs: Uint8Array): Promise<ExecuteResult> {
-  const area = workArea(inputs);
-  const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
-  const args = [
-    "--inputs", area.inputs,
-    "--output-prefix", area.out,
-    "--raw-output-data-prefix", area.raw,
-    "--checkpoint-path", area.cp,
-    "--prev-checkpoint", '""',
-    "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-    "--", "task-module", "values_tasks", "task-name", task,
-  ];
-  const env = { ...cleanEnv(), PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
-  return readOutputs(area.out, await runProcess(pyflyte[version]!, args, { cwd: PY_DIR, env }));
+  return runPyflyteExecute(pyflyte[version]!, "values_tasks", task, inputs);
 }
 
 async function runTypeScript(task: string, inputs: Uint8Array): Promise<ExecuteResult> {

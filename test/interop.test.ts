@@ -5,17 +5,13 @@
 // values `produce` writes on the other side.
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, executeArgs, readOutputs, runExecute, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./support/execute.js";
-import { ensureFlytekit } from "./support/python.js";
+import { executeArgs, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
+import { ensureFlytekit, runPyflyteExecute } from "./support/python.js";
 import { expected, Interop } from "./support/interop-tasks.js";
 import { fromLiteralMap } from "@flytekit-ts/core/internal";
 import { Int, Str, taskOf } from "@flytekit-ts/core";
 
-const PY_DIR = join(TEST_ROOT, "interop");
 const TS_MODULE = "support/interop-tasks.ts";
 let pyflyteExecute: string;
 
@@ -25,19 +21,7 @@ beforeAll(() => {
 
 /** Runs a task of interop_tasks.py with the real pyflyte-execute. */
 async function runPython(task: string, inputs: Uint8Array): Promise<ExecuteResult> {
-  const area = workArea(inputs);
-  const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
-  const args = [
-    "--inputs", area.inputs,
-    "--output-prefix", area.out,
-    "--raw-output-data-prefix", area.raw,
-    "--checkpoint-path", area.cp,
-    "--prev-checkpoint", '""',
-    "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-    "--", "task-module", "interop_tasks", "task-name", task,
-  ];
-  const env = { ...cleanEnv(), PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
-  return readOutputs(area.out, await runProcess(pyflyteExecute, args, { cwd: PY_DIR, env }));
+  return runPyflyteExecute(pyflyteExecute, "interop_tasks", task, inputs);
 }
 
 /** Runs a task of interop-tasks.ts with flytekit-ts-execute. */

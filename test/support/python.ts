@@ -3,9 +3,11 @@
 // of test/interop/: flytekit 1.16.24 (the main one), flytekit 1.16.31 (the union and enum rules it
 // changed), and Flyte 2's `flyte` 2.12. Python missing is a failure, never a skip.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { REPO_ROOT } from "./execute.js";
+import { cleanEnv, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./execute.js";
+import type { LiteralMap } from "@flytekit-ts/core/idl";
 
 /** A Python package pinned to a version, in a venv of its own. */
 interface PythonSdk {
@@ -120,4 +122,24 @@ export function ensureFlytekit1631(): { python: string; pyflyteExecute: string }
 /** Flyte 2's python, with `flyte` 2.12 installed. */
 export function ensureFlyte2(): { python: string; version: string } {
   return { python: ensure(FLYTE_2), version: FLYTE_2.version };
+}
+
+/** Where the Python modules of the interop tests live (test/interop). */
+export const PY_DIR = join(TEST_ROOT, "interop");
+
+/** Runs a task of a Python module in test/interop with a real pyflyte-execute, as Flyte starts it: its outputs or error document. */
+export async function runPyflyteExecute(pyflyteExecute: string, module: string, task: string, inputs: LiteralMap | Uint8Array): Promise<ExecuteResult> {
+  const area = workArea(inputs);
+  const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
+  const args = [
+    "--inputs", area.inputs,
+    "--output-prefix", area.out,
+    "--raw-output-data-prefix", area.raw,
+    "--checkpoint-path", area.cp,
+    "--prev-checkpoint", '""',
+    "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
+    "--", "task-module", module, "task-name", task,
+  ];
+  const env = { ...cleanEnv(), PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
+  return readOutputs(area.out, await runProcess(pyflyteExecute, args, { cwd: PY_DIR, env }));
 }
