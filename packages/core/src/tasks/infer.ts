@@ -83,7 +83,8 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   const parsed = parseParameters(source.fn);
   const explicitNames = Object.keys(explicit);
   const count = parsed?.length ?? source.paramTypes?.length ?? explicitNames.length;
-  const missingMetadata = new TaskDefinitionError({
+  // Made only when thrown: why the metadata is missing reads the tsconfig with the TypeScript compiler.
+  const missingMetadata = (): TaskDefinitionError => new TaskDefinitionError({
     task,
     problem:
       "TypeScript emitted no type metadata for it (design:paramtypes is missing). The likely cause is a toolchain that drops " +
@@ -126,7 +127,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
     } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText, source.file);
-    else if (!source.hasMetadata) throw missingMetadata;
+    else if (!source.hasMetadata) throw missingMetadata();
     else {
       const reflected = source.paramTypes?.[i];
       type = typeAt(task, place, (where) => reflectedType(reflected, where, erasedFix(reflected, "inputs", name, parsed?.[i]?.defaultText)));
@@ -159,7 +160,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     // a flytekit function without a return annotation (a value it returns anyway is refused when called).
     outputs = [];
   } else if (!source.hasMetadata) {
-    throw missingMetadata;
+    throw missingMetadata();
   } else if (source.isAsync || source.returnType === Promise) {
     throw new TaskDefinitionError({
       task,
