@@ -7,7 +7,7 @@
 import { equals } from "@bufbuild/protobuf";
 import { LiteralSchema, type LiteralMap } from "@flytekit-ts/core/idl";
 import { beforeAll, describe, expect, it } from "vitest";
-import { executeArgs, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
+import { executeArgs, outputsOf, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
 import { ensureFlytekit, ensureFlytekit1631, runPyflyteExecute } from "./support/python.js";
 
 const TS_MODULE = "support/values-tasks.ts";
@@ -27,12 +27,6 @@ async function runPython(version: string, task: string, inputs: Uint8Array): Pro
 async function runTypeScript(task: string, inputs: Uint8Array): Promise<ExecuteResult> {
   const area = workArea(inputs);
   return runExecute(executeArgs(area, TS_MODULE, task), area.out);
-}
-
-function outputsOf(r: ExecuteResult, who: string): LiteralMap {
-  const detail = r.error?.error?.message ?? r.stderr + r.stdout;
-  expect(r.files, `${who} wrote ${r.files.join(", ") || "nothing"}: ${detail}`).toEqual(["outputs.pb"]);
-  return r.outputs!;
 }
 
 /** Each output's literal, as its protobuf bytes compare: the names that differ. */

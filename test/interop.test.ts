@@ -6,7 +6,7 @@
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
 import { beforeAll, describe, expect, it } from "vitest";
-import { executeArgs, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
+import { executeArgs, outputsOf, runExecute, workArea, type ExecuteResult } from "./support/execute.js";
 import { ensureFlytekit, runPyflyteExecute } from "./support/python.js";
 import { expected, Interop } from "./support/interop-tasks.js";
 import { fromLiteralMap } from "@flytekit-ts/core/internal";
@@ -28,12 +28,6 @@ async function runPython(task: string, inputs: Uint8Array): Promise<ExecuteResul
 async function runTypeScript(task: string, inputs: Uint8Array): Promise<ExecuteResult> {
   const area = workArea(inputs);
   return runExecute(executeArgs(area, TS_MODULE, task), area.out);
-}
-
-function outputsOf(r: ExecuteResult, who: string): LiteralMap {
-  const detail = r.error?.error?.message ?? r.stderr + r.stdout;
-  expect(r.files, `${who} wrote ${r.files.join(", ") || "nothing"}: ${detail}`).toEqual(["outputs.pb"]);
-  return r.outputs!;
 }
 
 const EMPTY = new Uint8Array();

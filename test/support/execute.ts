@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 
 export const TEST_ROOT = join(import.meta.dirname, "..");
 export const REPO_ROOT = join(TEST_ROOT, "..");
@@ -108,4 +109,11 @@ export function cleanEnv(): NodeJS.ProcessEnv {
     env[k] = v;
   }
   return env;
+}
+
+/** The outputs a run wrote, failing the test with what it wrote instead (its error, its output) when that is not outputs.pb alone. */
+export function outputsOf(r: ExecuteResult, who: string): LiteralMap {
+  const detail = r.error?.error?.message ?? r.stderr + r.stdout;
+  expect(r.files, `${who} wrote ${r.files.join(", ") || "nothing"}: ${detail}`).toEqual(["outputs.pb"]);
+  return r.outputs!;
 }
