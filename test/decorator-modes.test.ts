@@ -161,6 +161,22 @@ describe("a module compiled with legacy and with standard decorators", () => {
     }
   }, SLOW);
 
+  it("starts a compiled module's task in the container without loading the TypeScript compiler (it is for .ts sources only)", async () => {
+    for (const mode of Object.keys(MODES) as Mode[]) {
+      const template = [...(await serialize(mode)).values()].find((t) => t.template.id!.name === `${MODULE}.Pipelines.add`)!.template;
+      const area = workArea(toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }));
+      const args = template.target.case === "container" ? template.target.value.args : [];
+      const filled = fillTemplates(args.slice(1), { inputs: area.inputs, outputPrefix: area.out, raw: area.raw, checkpoint: area.cp, previous: '""' });
+      const report = join(area.dir, "loaded.json");
+      const env = { ...cleanEnv(), NODE_OPTIONS: `--require ${join(TEST_ROOT, "support/report-loaded-modules.cjs")}`, FLYTEKIT_TS_TEST_LOADED_REPORT: report };
+      const r = readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...filled], { cwd: projects[mode].dir, env }));
+      expect(r.files, `${mode}: ${r.stderr}`).toEqual(["outputs.pb"]);
+      const loaded = JSON.parse(readFileSync(report, "utf8")) as string[];
+      expect(loaded.length, mode).toBeGreaterThan(0);
+      expect(loaded.filter((m) => /[\\/]typescript[\\/]/.test(m)), mode).toEqual([]);
+    }
+  }, SLOW);
+
   it("with tokens missing: legacy reads TypeScript's metadata, standard says which token to declare", async () => {
     expect(await report("legacy", "missing.js")).toEqual({ add: 3, twice: 4, norm: ["Untyped"] });
     const module = "fixtures.decorator-modes.missing";
