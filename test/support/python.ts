@@ -3,9 +3,10 @@
 // of test/interop/: flytekit 1.16.24 (the main one), flytekit 1.16.31 (the union and enum rules it
 // changed), and Flyte 2's `flyte` 2.12. Python missing is a failure, never a skip.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { withCacheLock } from "./cache-lock.js";
 import { cleanEnv, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./execute.js";
 import type { LiteralMap } from "@flytekit-ts/core/idl";
 
@@ -47,46 +48,11 @@ function installedVersion(python: string, module: string): string | undefined {
   }
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Runs `fn` holding a lock on the venv (a directory beside it), so that two test files starting
- * together on a fresh machine do not install into one venv at once; the second waits, then finds
- * it installed. A lock left by a killed run is taken over after 20 minutes.
- */
-function withVenvLock<T>(venv: string, fn: () => T): T {
-  const lock = `${venv}.lock`;
-  mkdirSync(join(venv, ".."), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      let age = 0;
-      try {
-        age = Date.now() - statSync(lock).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (age > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else sleep(500);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** The venv's python, installing the SDK first when it is not there (once per machine). */
 function ensure(sdk: PythonSdk): string {
   const python = join(sdk.venv, "bin", "python");
   if (installedVersion(python, sdk.module) === sdk.version) return python;
-  return withVenvLock(sdk.venv, () => (installedVersion(python, sdk.module) === sdk.version ? python : install(sdk, python)));
+  return withCacheLock(sdk.venv, () => (installedVersion(python, sdk.module) === sdk.version ? python : install(sdk, python)));
 }
 
 function install(sdk: PythonSdk, python: string): string {

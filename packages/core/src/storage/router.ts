@@ -1,7 +1,9 @@
 // Stores by URI scheme. A task reaches storage through its execution context, whose `storage` is a
 // router: it serves local paths and file:// itself and hands every other URI to the store
 // registered for its scheme. Registrations are process-wide (as TaskPlugins are), and a router made
-// before a registration sees it.
+// before a registration sees it. The cloud stores (s3, gs, abfs) are built in but loaded on the
+// first use of their scheme, configured from the environment as flytekit reads it: a task that
+// touches only local files never loads a cloud's client.
 import { HttpStorage } from "./http.js";
 import { LocalStorage } from "./local.js";
 import { schemeOf, StorageError, type Storage } from "./storage.js";
@@ -13,6 +15,37 @@ const registered: Map<string, Storage> = ((globalThis as Record<symbol, unknown>
 const http = new HttpStorage();
 if (!registered.has("http")) registered.set("http", http);
 if (!registered.has("https")) registered.set("https", http);
+
+/** The built-in stores, made on first use of one of their schemes (each module loads its cloud's client). */
+const BUILTIN: Record<string, () => Promise<Storage>> = {
+  s3: () => import("./s3.js").then((m) => m.s3StorageFromEnv()),
+  gs: () => import("./gcs.js").then((m) => m.gcsStorageFromEnv()),
+  abfs: () => import("./azure.js").then((m) => m.azureStorageFromEnv()),
+  abfss: () => import("./azure.js").then((m) => m.azureStorageFromEnv()),
+};
+const loading = new Map<string, Promise<Storage>>();
+
+/** The built-in store for a scheme, made once (a failed load is tried again on the next use). */
+function builtinStore(scheme: string): Promise<Storage> | undefined {
+  const make = BUILTIN[scheme];
+  if (make === undefined) return undefined;
+  let pending = loading.get(scheme);
+  if (pending === undefined) {
+    pending = make().then(
+      (store) => {
+        // A registration made meanwhile wins.
+        if (!registered.has(scheme)) registered.set(scheme, store);
+        return registered.get(scheme) as Storage;
+      },
+      (e: unknown) => {
+        loading.delete(scheme);
+        throw e;
+      },
+    );
+    loading.set(scheme, pending);
+  }
+  return pending;
+}
 
 /** Makes `storage` serve URIs of a scheme, in every context: `registerStorage("s3", new S3Storage(...))`. */
 export function registerStorage(scheme: string, storage: Storage): void {
@@ -27,7 +60,7 @@ export class StorageRouter implements Storage {
   /** `stores`, by lower-case scheme; the process-wide registrations by default. */
   constructor(private readonly stores: ReadonlyMap<string, Storage> = registered) {}
 
-  /** The store for a URI. */
+  /** The store registered for a URI (a built-in store not yet loaded is not: see `resolve`). */
   storeFor(uri: string): Storage {
     const scheme = schemeOf(uri);
     if (scheme === undefined || scheme === "file") return this.local;
@@ -62,8 +95,18 @@ export class StorageRouter implements Storage {
     return this.call(uri, (s) => s.exists(uri));
   }
 
+  /** The store for a URI, loading the built-in one for its scheme on first use. */
+  async resolve(uri: string): Promise<Storage> {
+    const scheme = schemeOf(uri);
+    if (scheme !== undefined && scheme !== "file" && !this.stores.has(scheme) && this.stores === registered) {
+      const builtin = builtinStore(scheme);
+      if (builtin !== undefined) return builtin;
+    }
+    return this.storeFor(uri);
+  }
+
   private async call<T>(uri: string, op: (store: Storage) => Promise<T>): Promise<T> {
-    return op(this.storeFor(uri));
+    return op(await this.resolve(uri));
   }
 }
 
