@@ -3,7 +3,7 @@
 // of test/interop/: flytekit 1.16.24 (the main one), flytekit 1.16.31 (the union and enum rules it
 // changed), and Flyte 2's `flyte` 2.12. Python missing is a failure, never a skip.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { withCacheLock } from "./cache-lock.js";
