@@ -22,7 +22,7 @@ export interface RunningAzurite {
   connectionString: string;
   /** What flytekit-ts's entrypoint needs to reach it (the connection string, as adlfs reads it). */
   env: Record<string, string>;
-  /** What pyflyte-execute (flytekit through adlfs) needs to reach it. */
+  /** What pyflyte-execute (flytekit through adlfs) needs to reach it, and to upload there at all. */
   pythonEnv: Record<string, string>;
   /** A client for the account, for a test to look at what a run wrote. */
   client: BlobServiceClient;
@@ -81,7 +81,10 @@ export async function startAzurite(options: { containers?: readonly string[]; pu
     blobEndpoint,
     connectionString,
     env: { AZURE_STORAGE_CONNECTION_STRING: connectionString },
-    pythonEnv: { AZURE_STORAGE_CONNECTION_STRING: connectionString },
+    // flytekit attaches the execution's metadata to every upload (persistence.attach_execution_metadata),
+    // which adlfs 2026.8 passes to upload_blob beside its own: "upload_blob() got multiple values for
+    // keyword argument 'metadata'", and no output file or outputs.pb is written. Off, as on a cluster.
+    pythonEnv: { AZURE_STORAGE_CONNECTION_STRING: connectionString, FLYTE_PERSISTENCE_ATTACH_EXECUTION_METADATA: "false" },
     client,
     async stop() {
       await server.stop();
