@@ -5,6 +5,7 @@
 // @azure/identity loading only when no key is configured.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -192,11 +193,39 @@ describe("the Azure store on Azurite", () => {
       const uri = `abfs://${CONTAINER}/x.pb`;
       const e = await rejection(stuck.read(uri));
       expect(e.message).toContain(uri);
+      expect(e.message).toContain("no answer within 300 ms, 2 tries");
       // Both tries reached the server.
       expect(sockets.length).toBeGreaterThanOrEqual(2);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it("a download whose bytes stop coming fails in bounded time, and leaves no file behind", async () => {
+    // Answers a blob download's headers and a first few bytes, then nothing more.
+    const stalls = createHttpServer((request, response) => {
+      if (request.method === "HEAD") {
+        response.writeHead(200, { "content-length": "1000000", "x-ms-blob-type": "BlockBlob", etag: '"0x1"', "last-modified": new Date().toUTCString() });
+        response.end();
+        return;
+      }
+      response.writeHead(200, { "content-length": "1000000", "x-ms-blob-type": "BlockBlob", etag: '"0x1"', "last-modified": new Date().toUTCString() });
+      response.write(Buffer.alloc(1000, 1));
+    });
+    await new Promise<void>((r) => stalls.listen(0, "127.0.0.1", r));
+    const port = (stalls.address() as { port: number }).port;
+    try {
+      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), requestTimeoutMs: 300, maxTries: 1 });
+      const uri = `abfs://${CONTAINER}/stalled.bin`;
+      const target = join(scratch, "stalled", "stalled.bin");
+      const e = await rejection(stuck.download(uri, target));
+      expect(e.message).toContain(uri);
+      expect(e.message).toContain("the download stalled");
+      expect(readdirSync(join(scratch, "stalled"))).toEqual([]);
+    } finally {
+      stalls.closeAllConnections();
+      await new Promise((r) => stalls.close(r));
     }
   });
 

@@ -116,13 +116,17 @@ export function parseAzureUri(uri: string): AzureLocation {
   const host = at >= 0 ? authority.slice(at + 1) : undefined;
   const expected = "abfs://<container>/<path> or abfs://<container>@<account>.dfs.core.windows.net/<path>";
   if (match === null || container === "") {
-    throw new StorageError({ subject: uri, problem: "not an Azure Blob Storage URI: it names no container", expected });
+    throw new StorageError({ subject: uri, problem: "not an Azure Blob Storage URI: it names no container", fix: `write it as ${expected}` });
   }
   const key = match[3] ?? "";
   if (host === undefined) return { container, key };
   const account = ACCOUNT_HOST.exec(host);
   if (account === null) {
-    throw new StorageError({ subject: uri, problem: `its host ${JSON.stringify(host)} is not an account's (<account>.dfs.<cloud suffix> or <account>.blob.<cloud suffix>)`, expected });
+    throw new StorageError({
+      subject: uri,
+      problem: `its host ${JSON.stringify(host)} is not a storage account's (<account>.dfs.<cloud suffix> or <account>.blob.<cloud suffix>)`,
+      fix: `write it as ${expected}; an emulator's endpoint is given by AZURE_STORAGE_CONNECTION_STRING (BlobEndpoint=...)`,
+    });
   }
   const name = (account[1] as string).toLowerCase();
   return { container, account: name, endpoint: `https://${name}.blob.${(account[2] as string).toLowerCase()}`, key };

@@ -191,11 +191,11 @@ export class AzureObjectClient implements ObjectClient {
     let access: AccountAccess;
     if (account === undefined || account === c.account || (c.account === undefined && c.access !== undefined)) {
       if (c.access === undefined) {
-        throw new StorageError({
-          subject: `abfs://${bucket}`,
-          problem: "it names no storage account, and none is configured",
-          fix: "name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)",
-        });
+        // Not a StorageError: RemoteStorage names the whole uri and what was being done.
+        throw new Error(
+          "it names no storage account, and none is configured: name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), " +
+            "or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)",
+        );
       }
       id = "";
       access = c.access;
@@ -308,10 +308,17 @@ export class AzureObjectClient implements ObjectClient {
     const name = error instanceof Error ? error.name : "";
     if (name === "CredentialUnavailableError" || name === "AuthenticationError" || name === "AggregateAuthenticationError") {
       return {
-        problem: `no Azure credential could sign the request (${message})`,
+        problem:
+          `no Azure credential could sign the request (${message}); give the account's key (FLYTE_AZURE_STORAGE_ACCOUNT_KEY), a SAS ` +
+          "(AZURE_STORAGE_SAS_TOKEN), a connection string (AZURE_STORAGE_CONNECTION_STRING), a service principal (FLYTE_AZURE_TENANT_ID, " +
+          "FLYTE_AZURE_CLIENT_ID, FLYTE_AZURE_CLIENT_SECRET), or run where a workload or managed identity is set up",
         denied: true,
       };
     }
+    if (name === "AbortError") {
+      return { problem: `no answer within ${this.settings.requestTimeoutMs} ms, ${this.settings.maxTries} tries` };
+    }
+    if (code === "ETIMEDOUT" && /no data came/.test(message)) return { problem: `the download stalled: ${message}` };
     const said = [code, status === undefined ? undefined : `HTTP ${status}`].filter((x) => x !== undefined).join(", ");
     const problem = said === "" ? message : `${said}: ${message}`;
     if (status === 404 || code === "BlobNotFound" || code === "ContainerNotFound" || code === "ResourceNotFound") return { problem, missing: true };
