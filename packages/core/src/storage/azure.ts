@@ -85,9 +85,9 @@ export class AzureObjectClient implements ObjectClient {
     const anonymous = () => Promise.resolve(new AnonymousCredential());
     const withSas = (url: string, sas: string | undefined) => (sas === undefined ? url : `${url.replace(/\?.*$/, "")}?${sas.replace(/^\?/, "")}`);
     const identity = () => this.tokenCredential();
-    // Another account than the configured one is reached with a token, or anonymously: a key or SAS is one account's.
     // What signs a request when no key or SAS is at hand: a credential, a service principal, anonymity, or the identity chain.
-    const unkeyed: () => Promise<Credential> = o.credential !== undefined ? () => Promise.resolve(o.credential as AzureTokenCredential) : o.anonymous === true && o.clientSecret === undefined ? anonymous : identity;
+    const unkeyed: () => Promise<Credential> = o.anonymous === true && o.credential === undefined && o.clientSecret === undefined ? anonymous : identity;
+    // Another account than the configured one is reached with a token, or anonymously: a key or SAS is one account's.
     const other = (_account: string, endpoint: string): AccountAccess => ({ url: endpoint, credential: unkeyed });
 
     if (o.connectionString !== undefined) {
@@ -123,9 +123,9 @@ export class AzureObjectClient implements ObjectClient {
 
   /** The token credential: the given one, a service principal, or the standard chain (environment, workload identity, managed identity, developer tools). */
   private tokenCredential(): Promise<AzureTokenCredential> {
+    const o = this.options;
+    if (o.credential !== undefined) return Promise.resolve(o.credential);
     this.identity ??= import("@azure/identity").then((identity) => {
-      const o = this.options;
-      if (o.credential !== undefined) return o.credential;
       if (o.tenantId !== undefined && o.clientId !== undefined && o.clientSecret !== undefined) {
         return new identity.ClientSecretCredential(o.tenantId, o.clientId, o.clientSecret);
       }
