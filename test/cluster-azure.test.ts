@@ -5,7 +5,7 @@
 // flytekit-ts-execute (built bundle: npm run build first), which returns a new record, a File and a
 // Directory; its outputs.pb feeds the Python `check`, which reads every value and both files.
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { ErrorDocumentSchema, LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
+import { ContainerError_Kind, ErrorDocumentSchema, ExecutionError_ErrorKind, LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,6 +101,19 @@ describe("Python → TypeScript → Python with every path in an Azure container
     const o0 = checked.literals.o0?.value;
     expect(o0?.case === "scalar" && o0.value.value.case === "primitive" ? o0.value.value.value.value.value : undefined).toBe("checked");
   }, 240_000);
+
+  it("a TypeScript task whose inputs.pb is not in the container writes a recoverable system error there, naming the uri, and no outputs.pb", async () => {
+    const paths = node("n4", true);
+    const r = await runTypeScript("AzureCluster.transform", paths);
+    const keys: string[] = [];
+    for await (const b of azurite.client.getContainerClient(CONTAINER).listBlobsFlat({ prefix: "exec/n4/data/0/" })) keys.push(b.name.slice("exec/n4/data/0/".length));
+    expect(keys, r.stderr).toHaveLength(1);
+    expect(keys[0]).toMatch(/^error.*\.pb$/);
+    const doc = fromBinary(ErrorDocumentSchema, (await blob(`exec/n4/data/0/${keys[0]}`))!);
+    expect(doc.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(doc.error?.message).toContain(paths.inputs);
+    expect(doc.error?.message).toContain("BlobNotFound");
+  }, 60_000);
 
   it("the Python check fails on a value it does not expect (so the chain above proves something)", async () => {
     // n1's outputs with the record's count changed.
