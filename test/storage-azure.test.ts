@@ -5,7 +5,7 @@
 // @azure/identity loading only when no key is configured.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -199,6 +199,44 @@ describe("the Azure store on Azurite", () => {
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it("retries throttling (429) and gateways' 502 and 504 with backoff, then succeeds", async () => {
+    // A proxy in front of Azurite that answers the first requests of each kind with an error.
+    const upstream = new URL(azurite.blobEndpoint);
+    const failures = [429, 502, 504, 503];
+    const seen: number[] = [];
+    const proxy = createHttpServer((request, response) => {
+      const status = failures.shift();
+      if (status !== undefined) {
+        seen.push(status);
+        request.resume();
+        response.writeHead(status, { "x-ms-error-code": status === 429 ? "TooManyRequests" : "ServerBusy" });
+        response.end();
+        return;
+      }
+      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(response);
+      });
+      request.pipe(forward);
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const throttled = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 5, retryDelayMs: 10 });
+      await throttled.write(`abfs://${CONTAINER}/throttled.txt`, new TextEncoder().encode("got through"));
+      expect(seen).toEqual([429, 502, 504, 503]);
+      expect(await blobText(CONTAINER, "throttled.txt")).toBe("got through");
+      // With fewer tries than failures, the last status is the error.
+      failures.push(429, 429);
+      const impatient = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 2, retryDelayMs: 10 });
+      const e = await rejection(impatient.read(`abfs://${CONTAINER}/throttled.txt`));
+      expect(e.message).toContain("HTTP 429");
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
     }
   });
 
