@@ -53,6 +53,7 @@ export { isRemotePath, joinUri, StorageError, uriFileName, type Storage } from "
 export { LocalStorage } from "./storage/local.js";
 export { HttpStorage } from "./storage/http.js";
 export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";
+export { DEFAULT_TRANSFER_CONCURRENCY, RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./storage/remote.js";
 
 // Serialization, for plugins that write their own template parts.
 export { SerializationSettings } from "./serialize/settings.js";
