@@ -8,12 +8,14 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ErrorDocumentSchema, LiteralMapSchema, type LiteralMap } from "@flytekit-ts/core/idl";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { Str } from "@flytekit-ts/core";
-import { mkdtempSync } from "node:fs";
+import { Int, Str } from "@flytekit-ts/core";
+import { toLiteralMap } from "@flytekit-ts/core/internal";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
+import { cleanEnv, executeArgs, EXECUTE_BIN, readOutputs, runProcess, TEST_ROOT, workArea, type ProcessResult } from "./support/execute.js";
 import { startMinio, type Minio } from "./support/minio.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 
@@ -155,4 +157,46 @@ describe("a cluster-shaped run on MinIO: Python → TypeScript → Python, every
     const doc = fromBinary(ErrorDocumentSchema, (await getObject(`${wrong.out}/error.pb`))!);
     expect(doc.error?.message).toContain("report: got 'report: 46 from py\\n'");
   }, 120_000);
+});
+
+describe("the s3 chunk, from the built bundle, is loaded only when an s3:// URI is used", () => {
+  /** flytekit-ts-execute with every module it loads reported: the ES modules (the bundles) and the CommonJS ones. */
+  async function loadedBy(args: string[], env: NodeJS.ProcessEnv): Promise<{ run: ProcessResult; modules: string[]; sdk: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), "flytekit-ts-loaded-"));
+    const esm = join(dir, "esm.txt");
+    const cjs = join(dir, "cjs.json");
+    const preload = `--require ${join(TEST_ROOT, "support/report-loaded-modules.cjs")} --import ${join(TEST_ROOT, "support/report-loaded-esm.mjs")}`;
+    const run = await runProcess(process.execPath, [EXECUTE_BIN, ...args], {
+      cwd: TEST_ROOT,
+      env: { ...env, NODE_OPTIONS: preload, FLYTEKIT_TS_TEST_LOADED_REPORT: cjs, FLYTEKIT_TS_TEST_LOADED_ESM_REPORT: esm },
+    });
+    const urls = existsSync(esm) ? readFileSync(esm, "utf8").split("\n").filter((l) => l !== "") : [];
+    const modules = [...urls.filter((u) => u.startsWith("file:")).map((u) => fileURLToPath(u)), ...(existsSync(cjs) ? (JSON.parse(readFileSync(cjs, "utf8")) as string[]) : [])];
+    // A bundle holds the SDK when esbuild's path comments name its packages in it.
+    const sdk = modules.filter((m) => /[\\/](@aws-sdk|@smithy)[\\/]/.test(m) || (m.endsWith(".js") && /node_modules\/(@aws-sdk|@smithy)\//.test(readFileSync(m, "utf8"))));
+    return { run, modules, sdk };
+  }
+
+  it("a task whose data is local loads neither the chunk nor any part of the AWS SDK", async () => {
+    const area = workArea(toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }));
+    const { run, modules, sdk } = await loadedBy(executeArgs(area, "support/entry-tasks.ts", "EntryTasks.add"), { ...cleanEnv(), ...minio.env });
+    const r = readOutputs(area.out, run);
+    expect(r.files, run.stderr).toEqual(["outputs.pb"]);
+    expect(modules.some((m) => m.endsWith(join("dist", "bundle", "execute.js")))).toBe(true);
+    expect(modules.filter((m) => m.endsWith(join("dist", "bundle", "s3.js")))).toEqual([]);
+    expect(sdk).toEqual([]);
+  });
+
+  it("a task whose data is in the bucket loads the chunk, from dist, and runs", async () => {
+    const at = node("lazy-add");
+    await putObject(at.inputs, toBinary(LiteralMapSchema, toLiteralMap({ x: Int, y: Int }, { x: 20, y: 22 })));
+    const { run, modules, sdk } = await loadedBy(
+      ["--inputs", at.inputs, "--output-prefix", at.out, "--raw-output-data-prefix", at.raw, "--checkpoint-path", at.cp, "--prev-checkpoint", '""', "--resolver", "flytekit-ts.DefaultTaskResolver", "--", "task-module", "support/entry-tasks.ts", "task-name", "EntryTasks.add"],
+      containerEnv(),
+    );
+    const outputs = await outputsIn(at, "flytekit-ts-execute add", run);
+    expect(Int.fromLiteral(outputs.literals.o0!)).toBe(42);
+    expect(modules.filter((m) => m.endsWith(join("packages", "core", "dist", "bundle", "s3.js")))).toHaveLength(1);
+    expect(sdk.length).toBeGreaterThan(0);
+  });
 });
