@@ -8,6 +8,7 @@ import { S3Storage, s3OptionsFromEnv, s3StorageFromEnv } from "@flytekit-ts/core
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -208,6 +209,27 @@ describe("the S3 store on MinIO", () => {
     expect((e as Error).message).toContain("s3://data/x");
     expect((e as Error).message).toContain("ECONNREFUSED");
     expect((e as { cause?: { $metadata?: { attempts?: number } } }).cause?.$metadata?.attempts).toBe(3);
+  });
+});
+
+describe("a server that accepts and never answers", () => {
+  it("fails the request once its timeout passes, after the configured retries, with the uri named", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const slow = new S3Storage({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: "k", secretAccessKey: "s" }, idleTimeoutMs: 300, retries: 1, maxBackoffMs: 100 });
+      const e = await slow.read("s3://data/slow.pb").catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(StorageError);
+      expect((e as Error).message).toMatch(/^s3:\/\/data\/slow\.pb: could not read it: TimeoutError/);
+      expect((e as { cause?: { $metadata?: { attempts?: number } } }).cause?.$metadata?.attempts).toBe(2);
+      // Both tries reached the server.
+      expect(sockets.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });
 

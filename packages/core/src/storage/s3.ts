@@ -37,8 +37,8 @@ export interface S3StoreOptions {
   maxBackoffMs?: number;
   /** How long to wait for a connection, in ms. @default 10000 */
   connectTimeoutMs?: number;
-  /** How long a request may go without a byte moving (sent or received), in ms. @default 60000 */
-  requestTimeoutMs?: number;
+  /** How long a request may go without a byte moving on its connection (sent or received), in ms: a slow or dead server fails in bounded time, a large transfer that moves is never cut. @default 60000 */
+  idleTimeoutMs?: number;
   /** Part size of a multipart upload, in bytes (at least 5 MiB; raised for files past 10,000 parts). @default 8 MiB */
   partSize?: number;
   /** Parts of one multipart upload in flight at once; memory held is about partSize × (queueSize + 1). @default 4 */
@@ -63,7 +63,7 @@ export const S3_DEFAULTS = {
   retries: 3,
   maxBackoffMs: 5_000,
   connectTimeoutMs: 10_000,
-  requestTimeoutMs: 60_000,
+  idleTimeoutMs: 60_000,
   partSize: 8 * MIB,
   queueSize: 4,
 } as const;
@@ -125,7 +125,8 @@ export class S3ObjectClient implements ObjectClient {
         const full = Math.min(cap, 100 * 2 ** (attempt - 1));
         return full / 2 + (Math.random() * full) / 2;
       }),
-      requestHandler: { connectionTimeout: o.connectTimeoutMs ?? S3_DEFAULTS.connectTimeoutMs, requestTimeout: o.requestTimeoutMs ?? S3_DEFAULTS.requestTimeoutMs },
+      // socketTimeout is the SDK's inactivity timeout (its requestTimeout only warns, and would cut a long transfer).
+      requestHandler: { connectionTimeout: o.connectTimeoutMs ?? S3_DEFAULTS.connectTimeoutMs, socketTimeout: o.idleTimeoutMs ?? S3_DEFAULTS.idleTimeoutMs },
     };
     if (o.endpoint !== undefined) {
       config.endpoint = o.endpoint;
@@ -305,8 +306,8 @@ export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3StoreO
   if (envFlag(env, "FLYTEKIT_TS_S3_ANONYMOUS")) options.anonymous = true;
   const connect = envInt(env, "FLYTEKIT_TS_S3_CONNECT_TIMEOUT_MS", 1);
   if (connect !== undefined) options.connectTimeoutMs = connect;
-  const request = envInt(env, "FLYTEKIT_TS_S3_REQUEST_TIMEOUT_MS", 1);
-  if (request !== undefined) options.requestTimeoutMs = request;
+  const idle = envInt(env, "FLYTEKIT_TS_S3_IDLE_TIMEOUT_MS", 1);
+  if (idle !== undefined) options.idleTimeoutMs = idle;
   const part = envInt(env, "FLYTEKIT_TS_S3_PART_SIZE_MB", 5);
   if (part !== undefined) options.partSize = part * MIB;
   return options;
