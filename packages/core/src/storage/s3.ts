@@ -12,7 +12,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createReadStream, createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
 import { StorageError } from "./storage.js";
@@ -87,18 +87,6 @@ const DENIED = new Set(["AccessDenied", "Forbidden", "InvalidAccessKeyId", "Sign
 /** Whether the SDK found no credentials to sign with. */
 function noCredentials(e: unknown): boolean {
   return (e as SdkError | undefined)?.name === "CredentialsProviderError";
-}
-
-/** Counts the bytes that pass, so a body cut short is caught. */
-function counter(): Transform & { bytes: number } {
-  const t = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      t.bytes += chunk.length;
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  t.bytes = 0;
-  return t;
 }
 
 /** S3's side of a RemoteStorage: one object or one listing per call, on one SDK client. */
@@ -212,11 +200,12 @@ export class S3ObjectClient implements ObjectClient {
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
     await this.reading(async (client) => {
       const r = await client.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key }));
-      const count = counter();
       const body = r.Body === undefined ? Readable.from([]) : (r.Body as Readable);
-      await pipeline(body, count, createWriteStream(localPath));
-      if (r.ContentLength !== undefined && count.bytes !== r.ContentLength) {
-        throw new StorageError({ subject: `s3://${at.bucket}/${at.key}`, problem: `the download ended after ${count.bytes} of ${r.ContentLength} bytes` });
+      const file = createWriteStream(localPath);
+      await pipeline(body, file);
+      // A body cut short by a connection closed cleanly is caught here, not renamed into place.
+      if (r.ContentLength !== undefined && file.bytesWritten !== r.ContentLength) {
+        throw new StorageError({ subject: `s3://${at.bucket}/${at.key}`, problem: `the download ended after ${file.bytesWritten} of ${r.ContentLength} bytes` });
       }
     });
   }
