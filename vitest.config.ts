@@ -3,10 +3,13 @@ import { defineConfig } from "vitest/config";
 // Tests import our packages by name; the "flytekit-ts-source" export condition points them at
 // src/ (transformed by Vite 8's Oxc with the tsconfig's decorator metadata) instead of dist/.
 const conditions = ["flytekit-ts-source", "module", "node", "import", "default"];
+// Dependencies run in Node as Node resolves them: the "module" condition points some (the AWS SDK's)
+// at builds meant for bundlers, whose extensionless imports Node cannot load.
+const nodeConditions = conditions.filter((c) => c !== "module");
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ["flytekit-ts-source"] } },
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: ["flytekit-ts-source"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",

@@ -23,6 +23,8 @@ const PACKAGES = [
       registration: "dist/registration.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",
+      // A store users register themselves; the router's lazy import of it lands on this same file.
+      s3: "dist/storage/s3.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
     },

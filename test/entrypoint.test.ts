@@ -144,10 +144,12 @@ describe("flytekit's failure table", () => {
     const area = workArea(toLiteralMap({ text: Str }, { text: "hi" }));
     const args = executeArgs(area, MODULE, "EntryTasks.writeFiles");
     args[args.indexOf("--raw-output-data-prefix") + 1] = "s3://bucket/raw";
-    const result = await runExecute(args, area.out);
+    // An S3 endpoint on loopback where nothing listens (and no AWS metadata service to ask for credentials).
+    const env = { FLYTE_AWS_ENDPOINT: "http://127.0.0.1:9", FLYTE_AWS_ACCESS_KEY_ID: "k", FLYTE_AWS_SECRET_ACCESS_KEY: "s", FLYTE_AWS_RETRIES: "0", AWS_EC2_METADATA_DISABLED: "true" };
+    const result = await runExecute(args, area.out, { env });
     expect(result.files).toEqual(["error.pb"]);
     expect(result.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
-    expect(result.error!.error!.message).toContain('no storage is registered for s3:// URIs');
+    expect(result.error!.error!.message).toMatch(/s3:\/\/bucket\/raw\/\S+: could not upload to it: ECONNREFUSED/);
   });
 
   it("a resolver that cannot be found or imported is SYSTEM and RECOVERABLE", async () => {

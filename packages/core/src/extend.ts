@@ -53,6 +53,7 @@ export { isRemotePath, joinUri, StorageError, uriFileName, type Storage } from "
 export { LocalStorage } from "./storage/local.js";
 export { HttpStorage } from "./storage/http.js";
 export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";
+export { DEFAULT_TRANSFER_CONCURRENCY, RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./storage/remote.js";
 // Azure Blob Storage with explicit options; the SDK loads on its first use (the built-in abfs store reads the environment).
 export { azureOptionsFromEnv, type AzureStorageOptions, type AzureTokenCredential } from "./storage/azure-config.js";
 export { azureStorage } from "./storage/azure-lazy.js";
