@@ -16,15 +16,16 @@ const FLYTEKIT_VECTORS: readonly [string, string, string][] = [
   ["float_nan", "CgsKCREAAAAAAAD4fw==", "KqrS+zZTW+biwUDuqO7CsrmBV7XPIOCifzVVYh+ggE0="],
   ["float_neg0", "CgsKCREAAAAAAAAAgA==", "XT2ZPCEaN29fj7/w89YicK4aj4xj9daRnRJnBro531Y="],
   ["str", "ChsKGRoXaMOpbGxvICJ3IiAKCX8g8J+YgCAvIDw=", "Vi7imykicB2KZ/pCcdfFh4lZDYhIGyfynmmEtftYG9U="],
+  ["long_str", "Cp4HCpsHGpgHaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyBow6kgInEiIFwgCgF/IPCfmIAg77+/IGjDqSAicSIgXCAKAX8g8J+YgCDvv78gaMOpICJxIiBcIAoBfyDwn5iAIO+/vyA=", "KdiClhrh0kQ+BWjoALCQapMs+DCaaaMENuSXCC+YDSQ="],
   ["bool", "CgQKAiAB", "BnjIDkIH0Jcg/Iei4t7gqJ9PbmiRdYo1d/RdqbeJ0Yc="],
   ["dt", "Cg8KDSoLCKX6zawGEICcnDk=", "+8hFqAUiPLTJxncYeR0Okb3hWC++d9U+Eseiw0WR0aY="],
   ["dur", "CgoKCDIGCFoQoMIe", "qApsEW8JvftEoXu7xA3VE3zFNApRD1H23DQ+F62LPjk="],
-  ["generic", "ClE6TwoPCgLDqRIJEQAAAAAAAABACiwKAWESJzIlCgkRAAAAAAAA+D8KAxoBeAoCCAAKAiABCgsqCQoHCgF6EgIqAAoOCgFiEgkRAAAAAAAA8D8=", "mIUitvM9C3jf8ogtrxJHpISJ30gdN1mXuUbgu7x+8iA="],
+  ["generic", "ClE6TwosCgFhEicyJQoJEQAAAAAAAPg/CgMaAXgKAggACgIgAQoLKgkKBwoBehICKgAKDwoCw6kSCREAAAAAAAAAQAoOCgFiEgkRAAAAAAAA8D8=", "mIUitvM9C3jf8ogtrxJHpISJ30gdN1mXuUbgu7x+8iA="],
   ["binary", "ChIaEAoFAP9hYmMSB21zZ3BhY2s=", "N5q94Jq8vuYK4NAVo9eEjvVtniRzlMuy/hvZ/y+tKbc="],
   ["coll", "EhEKBgoECgIIAQoHCgUKAxoBYg==", "ARhxmH1EOjWph28mRcMslBDUmmJIW3b+g2NVRfdNCRY="],
   ["map", "GiwKCwoBehIGCgQKAggBChIKAWESDQoLCgkRAAAAAAAABEAKCQoBQhIECgIqAA==", "rDXoO73z6CCXrzRSJPLf1iQB5PhfaW8Hq3P/gm7apz0="],
   ["blob", "ChcSFQoJCgcKA2NzdhABGghzMzovL2Ivaw==", "Hr/Uv4MHqNaifJos023kaNoqvR5GPZ+fL3Easzj9WXc="],
-  ["meta", "CgQKAggFKgcKAmsyEgF2KgcKAmsxEgF3", "/+IgR39vGCPBi7S/ueEl6GdsdJWggUH1Bw/AtnB8WIo="],
+  ["meta", "CgQKAggFKgcKAmsxEgF3KgcKAmsyEgF2", "/+IgR39vGCPBi7S/ueEl6GdsdJWggUH1Bw/AtnB8WIo="],
   ["union", "ChVKEwoGCgQKAggDEgkIAVoFCgNpbnQ=", "53SwhU3A8r9b6yGeYjjqAXeH1QCaKWQSytoDZBEQB4E="],
 ];
 

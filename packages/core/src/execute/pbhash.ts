@@ -12,133 +12,132 @@ import { FlyteError, brand } from "../errors/flyte-error.js";
 export class HashError extends FlyteError {}
 brand(HashError, "HashError");
 
-/** A double or float, written as Python's repr writes it. */
-class PyFloat {
-  constructor(
-    readonly value: number,
-    readonly single: boolean,
-  ) {}
-}
-
-type PyJson = null | boolean | string | PyFloat | bigint | number | PyJson[] | { [key: string]: PyJson };
-
 /** flytekit's compute_hash_string: base64(sha256(json.dumps(MessageToDict(m), sort_keys=True, separators=(",", ":")))). */
 export function computeHashString(schema: DescMessage, message: Message): string {
-  return createHash("sha256").update(pythonJsonDumps(messageToDict(schema, message)), "utf8").digest("base64");
+  return createHash("sha256").update(hashedJson(schema, message), "utf8").digest("base64");
 }
 
-/** The protobuf JSON text flytekit hashes (exported for tests and for reading a mismatch). */
+/**
+ * The JSON text flytekit hashes: `json.dumps(MessageToDict(m), sort_keys=True, separators=(",", ":"))`.
+ * Written straight from the message, without a tree in between: a literal of a million values is
+ * hashed in about the time it takes to encode it.
+ */
 export function hashedJson(schema: DescMessage, message: Message): string {
-  return pythonJsonDumps(messageToDict(schema, message));
+  return messageJson(schema, message);
 }
 
 const INT64: ReadonlySet<ScalarType> = new Set([ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.FIXED64, ScalarType.SFIXED64]);
 
-function scalarToDict(type: ScalarType, value: unknown): PyJson {
+function scalarJson(type: ScalarType, value: unknown): string {
   switch (type) {
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT: {
       const n = value as number;
       // json_format writes non-finite numbers as strings.
-      if (Number.isNaN(n)) return "NaN";
-      if (n === Infinity) return "Infinity";
-      if (n === -Infinity) return "-Infinity";
-      return new PyFloat(n, type === ScalarType.FLOAT);
+      if (Number.isNaN(n)) return '"NaN"';
+      if (n === Infinity) return '"Infinity"';
+      if (n === -Infinity) return '"-Infinity"';
+      return pythonFloatRepr(n, type === ScalarType.FLOAT);
     }
     case ScalarType.BOOL:
-      return value as boolean;
+      return value ? "true" : "false";
     case ScalarType.STRING:
-      return value as string;
+      return pythonString(value as string);
     case ScalarType.BYTES:
-      return Buffer.from(value as Uint8Array).toString("base64");
+      return `"${Buffer.from(value as Uint8Array).toString("base64")}"`;
     default:
       // int64 and its kin are strings in protobuf JSON; int32 and its kin are numbers.
-      return INT64.has(type) ? String(value) : Number(value);
+      return INT64.has(type) ? `"${String(value)}"` : String(Number(value));
   }
 }
 
-function enumToDict(desc: DescEnum, value: number): PyJson {
-  if (desc.typeName === "google.protobuf.NullValue") return null;
-  return desc.values.find((v) => v.number === value)?.name ?? value;
+function enumJson(desc: DescEnum, value: number): string {
+  if (desc.typeName === "google.protobuf.NullValue") return "null";
+  const name = desc.values.find((v) => v.number === value)?.name;
+  return name === undefined ? String(value) : pythonString(name);
+}
+
+function finiteNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new HashError({ subject: "google.protobuf.Value", problem: `${n} has no protobuf JSON (json_format refuses it, and so does flytekit's hash)` });
+  return pythonFloatRepr(n);
 }
 
 /** A Struct, Value or ListValue as protobuf-es holds it in a field (plain JSON): every number is a double, as in Python. */
-function plainJsonToDict(value: unknown): PyJson {
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new HashError({ subject: "google.protobuf.Value", problem: `${value} has no protobuf JSON (json_format refuses it, and so does flytekit's hash)` });
-    return new PyFloat(value, false);
-  }
-  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
-  if (Array.isArray(value)) return value.map(plainJsonToDict);
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, plainJsonToDict(v)]));
+function plainJson(value: unknown): string {
+  if (typeof value === "number") return finiteNumber(value);
+  if (value === null) return "null";
+  if (typeof value === "string") return pythonString(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(plainJson).join(",")}]`;
+  return objectJson(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, plainJson(v)]));
+}
+
+/** An object with its keys sorted as Python sorts them. */
+function objectJson(entries: [string, string][]): string {
+  if (entries.length > 1) entries.sort((a, b) => byCodePoint(a[0], b[0]));
+  let out = "{";
+  for (let i = 0; i < entries.length; i++) out += `${i === 0 ? "" : ","}${pythonString(entries[i]![0])}:${entries[i]![1]}`;
+  return `${out}}`;
 }
 
 const PLAIN_JSON: ReadonlySet<string> = new Set(["google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue"]);
 
-function valueToDict(field: DescField, kind: "scalar" | "enum" | "message", value: unknown): PyJson {
+function valueJson(field: DescField, kind: "scalar" | "enum" | "message", value: unknown): string {
   if (kind === "message") {
     const typed = typeof value === "object" && value !== null && "$typeName" in value;
-    return PLAIN_JSON.has(field.message!.typeName) && !typed ? plainJsonToDict(value) : messageToDict(field.message!, value as Message);
+    return PLAIN_JSON.has(field.message!.typeName) && !typed ? plainJson(value) : messageJson(field.message!, value as Message);
   }
-  if (kind === "enum") return enumToDict(field.enum!, value as number);
-  return scalarToDict(field.scalar!, value);
+  if (kind === "enum") return enumJson(field.enum!, value as number);
+  return scalarJson(field.scalar!, value);
 }
 
-/** protobuf's json_format.MessageToDict, with its defaults (json names, enums by name, no default values). */
-export function messageToDict(schema: DescMessage, message: Message): PyJson {
+/** protobuf's json_format.MessageToDict (json names, enums by name, no default values), as json.dumps writes it. */
+function messageJson(schema: DescMessage, message: Message): string {
   switch (schema.typeName) {
-    case "google.protobuf.Struct": {
-      const fields = (message as unknown as { fields: Record<string, Message> }).fields;
-      const valueDesc = schema.fields[0]!.message!;
-      return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, messageToDict(valueDesc, v)]));
-    }
-    case "google.protobuf.ListValue": {
-      const valueDesc = schema.fields[0]!.message!;
-      return (message as unknown as { values: Message[] }).values.map((v) => messageToDict(valueDesc, v));
-    }
+    case "google.protobuf.Struct":
+      return objectJson(Object.entries((message as unknown as { fields: Record<string, Message> }).fields).map(([k, v]) => [k, messageJson(schema.fields[0]!.message!, v)]));
+    case "google.protobuf.ListValue":
+      return `[${(message as unknown as { values: Message[] }).values.map((v) => messageJson(schema.fields[0]!.message!, v)).join(",")}]`;
     case "google.protobuf.Value": {
       const kind = (message as unknown as { kind: { case: string | undefined; value: unknown } }).kind;
       switch (kind.case) {
         case "nullValue":
-          return null;
-        case "numberValue": {
-          const n = kind.value as number;
-          if (!Number.isFinite(n)) throw new HashError({ subject: "google.protobuf.Value", problem: `${n} has no protobuf JSON (json_format refuses it, and so does flytekit's hash)` });
-          return new PyFloat(n, false);
-        }
+          return "null";
+        case "numberValue":
+          return finiteNumber(kind.value as number);
         case "stringValue":
+          return pythonString(kind.value as string);
         case "boolValue":
-          return kind.value as string | boolean;
+          return kind.value ? "true" : "false";
         case "structValue":
-          return messageToDict(schema.fields.find((f) => f.localName === "structValue")!.message!, kind.value as Message);
         case "listValue":
-          return messageToDict(schema.fields.find((f) => f.localName === "listValue")!.message!, kind.value as Message);
+          return messageJson(schema.fields.find((f) => f.localName === kind.case)!.message!, kind.value as Message);
         default:
           throw new HashError({ subject: "google.protobuf.Value", problem: "no kind is set: json_format refuses it, and so does flytekit's hash" });
       }
     }
   }
   if (schema.typeName.startsWith("google.protobuf.")) {
-    // Timestamp, Duration and the rest: protobuf JSON has one string (or value) for them, the same in both runtimes.
-    return toJson(schema, message) as PyJson;
+    // Timestamp, Duration and the rest: protobuf JSON has one string for them, the same in both runtimes.
+    return plainJson(toJson(schema, message));
   }
-  const out: { [key: string]: PyJson } = {};
+  const entries: [string, string][] = [];
   const record = message as unknown as Record<string, unknown>;
   for (const field of schema.fields) {
     if (!isFieldSet(message as never, field)) continue;
     const value = field.oneof !== undefined ? (record[field.oneof.localName] as { value: unknown }).value : record[field.localName];
     switch (field.fieldKind) {
       case "list":
-        out[field.jsonName] = (value as unknown[]).map((v) => valueToDict(field, field.listKind, v));
+        entries.push([field.jsonName, `[${(value as unknown[]).map((v) => valueJson(field, field.listKind, v)).join(",")}]`]);
         break;
       case "map":
-        out[field.jsonName] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueToDict(field, field.mapKind, v)]));
+        entries.push([field.jsonName, objectJson(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, valueJson(field, field.mapKind, v)]))]);
         break;
       default:
-        out[field.jsonName] = valueToDict(field, field.fieldKind, value);
+        entries.push([field.jsonName, valueJson(field, field.fieldKind, value)]);
     }
   }
-  return out;
+  return objectJson(entries);
 }
 
 /** Python's repr of a float: shortest round-trip digits; exponent form below 1e-4 and from 1e16; `.0` on whole numbers. */
@@ -169,26 +168,62 @@ export function pythonFloatRepr(x: number, single = false): string {
   return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
 }
 
+/** A character needing an escape in Python's json.dumps with ensure_ascii: quote, backslash, anything outside printable ASCII. */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: "\\\\", 0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0c: "\\f" };
+
 /** Python's json string with ensure_ascii: every character outside printable ASCII as \uXXXX (UTF-16, lowercase hex). */
 function pythonString(s: string): string {
-  let out = '"';
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  if (s.length > 256) return longPythonString(s);
+  const parts: string[] = [];
+  let from = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += "\\\\";
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x09) out += "\\t";
-    else if (c === 0x08) out += "\\b";
-    else if (c === 0x0c) out += "\\f";
-    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, "0")}`;
-    else out += s[i];
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) continue;
+    if (i > from) parts.push(s.slice(from, i));
+    parts.push(SHORT_ESCAPES[c] ?? `\\u${c < 0x1000 ? (c < 0x100 ? (c < 0x10 ? "000" : "00") : "0") : ""}${c.toString(16)}`);
+    from = i + 1;
   }
-  return `${out}"`;
+  if (from < s.length) parts.push(s.slice(from));
+  return `"${parts.join("")}"`;
 }
 
-/** Python's sort of str keys: by code point (not by UTF-16 unit, as JavaScript's sort). */
+const HEX = [..."0123456789abcdef"].map((c) => c.charCodeAt(0));
+const SHORT_BYTES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x0a: 0x6e, 0x0d: 0x72, 0x09: 0x74, 0x08: 0x62, 0x0c: 0x66 };
+
+/** pythonString for a long text: the escapes written as bytes (all ASCII) into one buffer, ten times faster than joining parts. */
+function longPythonString(s: string): string {
+  const out = Buffer.allocUnsafe(s.length * 6 + 2);
+  let o = 0;
+  out[o++] = 0x22;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c) {
+      out[o++] = c;
+      continue;
+    }
+    out[o++] = 0x5c;
+    const short = SHORT_BYTES[c];
+    if (short !== undefined) {
+      out[o++] = short;
+      continue;
+    }
+    out[o++] = 0x75;
+    out[o++] = HEX[(c >> 12) & 0xf]!;
+    out[o++] = HEX[(c >> 8) & 0xf]!;
+    out[o++] = HEX[(c >> 4) & 0xf]!;
+    out[o++] = HEX[c & 0xf]!;
+  }
+  out[o++] = 0x22;
+  return out.toString("latin1", 0, o);
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Python's sort of str keys: by code point. JavaScript's `<` compares UTF-16 units, which differs only where a surrogate is involved. */
 function byCodePoint(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
@@ -196,17 +231,4 @@ function byCodePoint(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return x.length - y.length;
-}
-
-/** json.dumps(value, sort_keys=True, separators=(",", ":")). */
-export function pythonJsonDumps(value: PyJson): string {
-  if (value === null) return "null";
-  if (value === true) return "true";
-  if (value === false) return "false";
-  if (typeof value === "string") return pythonString(value);
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (value instanceof PyFloat) return pythonFloatRepr(value.value, value.single);
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(",")}]`;
-  const keys = Object.keys(value).sort(byCodePoint);
-  return `{${keys.map((k) => `${pythonString(k)}:${pythonJsonDumps(value[k]!)}`).join(",")}}`;
 }
