@@ -93,8 +93,8 @@ export function ensureFlyte2(): { python: string; version: string } {
 /** Where the Python modules of the interop tests live (test/interop). */
 export const PY_DIR = join(TEST_ROOT, "interop");
 
-/** Runs a task of a Python module in test/interop with a real pyflyte-execute, as Flyte starts it: its outputs or error document. */
-export async function runPyflyteExecute(pyflyteExecute: string, module: string, task: string, inputs: LiteralMap | Uint8Array): Promise<ExecuteResult> {
+/** Runs a task of a Python module in test/interop with a real pyflyte-execute, as Flyte starts it (with `options.env` over a clean environment): its outputs or error document. */
+export async function runPyflyteExecute(pyflyteExecute: string, module: string, task: string, inputs: LiteralMap | Uint8Array, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ExecuteResult> {
   const area = workArea(inputs);
   const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
   const args = [
@@ -106,6 +106,6 @@ export async function runPyflyteExecute(pyflyteExecute: string, module: string, 
     "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
     "--", "task-module", module, "task-name", task,
   ];
-  const env = { ...cleanEnv(), PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
+  const env = { ...cleanEnv(), PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1", ...options.env };
   return readOutputs(area.out, await runProcess(pyflyteExecute, args, { cwd: PY_DIR, env }));
 }

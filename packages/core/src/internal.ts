@@ -88,3 +88,7 @@ export type { FastSerialization, SerializationSettingsSpec } from "./serialize/s
 export { brand, formatError, quote } from "./errors/flyte-error.js";
 export { crc32, gunzip, GUNZIP_LIMIT, gzip, tar, untar, type TarEntry } from "./archive/tar.js";
 export { registerTypeScriptLoader } from "./loader/register.js";
+
+// Offloaded literals, for the container tests: flytekit's hash of a literal, and the limits.
+export { computeHashString } from "./execute/pbhash.js";
+export { offloadLimits } from "./execute/offload.js";

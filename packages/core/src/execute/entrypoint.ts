@@ -1,7 +1,8 @@
 // flytekit-ts-execute: the process Flyte starts in a task's container, implementing flytekit's
 // pyflyte-execute contract (flytekit/bin/entrypoint.py). It loads the task with the resolver named
 // by --resolver, reads the inputs LiteralMap, runs dispatchExecute, and writes
-// <output-prefix>/outputs.pb, or <output-prefix>/error.pb with flytekit's error document.
+// <output-prefix>/outputs.pb, or <output-prefix>/error.pb with flytekit's error document. Offloaded
+// literals (offload.ts) are read in the inputs and written beside outputs.pb, before it.
 import { randomUUID } from "node:crypto";
 import { TaskExecutionContext } from "../context/context.js";
 import { attemptFromEnv, envFlag, executionEnvironmentFromEnv, oneOf } from "../context/environment.js";
@@ -20,6 +21,7 @@ import { joinUri } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
 import { Task } from "../tasks/task.js";
+import { loadOffloadedInputs, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
 
 /** What the entrypoint is told. */
 export interface ExecuteArgs {
@@ -329,7 +331,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
 
   try {
     let failure: Failure | undefined;
-    let outputs: LiteralMap | undefined;
+    let outputs: { outputs: LiteralMap; files: OffloadedFile[] } | undefined;
     let caught: unknown;
     let resolver: TaskResolver | undefined;
     try {
@@ -360,7 +362,10 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     if (task !== undefined) {
       const running = task;
       try {
-        const inputs = decode(LiteralMapSchema, await storage.read(args.inputs), `inputs ${args.inputs}`);
+        const limits = offloadLimits(env, running.settings.maxInlineIoBytes);
+        const inputsBytes = await storage.read(args.inputs);
+        // Offloaded inputs are read in place of their offloaded_metadata literals, before the task sees them.
+        const inputs = await loadOffloadedInputs(decode(LiteralMapSchema, inputsBytes, `inputs ${args.inputs}`), { task: running.name, storage, limits, inputsSize: inputsBytes.length });
         const environment = executionEnvironmentFromEnv(env, {
           rawOutputPrefix: args.rawOutputDataPrefix,
           checkpointPath: args.checkpointPath,
@@ -378,7 +383,8 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           .run(async () => {
             const literals = await running.dispatchExecute(inputs, context);
             for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
-            return literals;
+            const outputTypes = new Map(running.interface.outputs.map((o) => [o.name, o.type.literalType]));
+            return offloadOutputs(literals, { task: running.name, outputTypes, limits, outputPrefix: args.outputPrefix });
           })
           .catch((e: unknown) => {
             if (e instanceof Interrupted) throw interruption(e, running.name, context.secretValues);
@@ -405,7 +411,9 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     if (failure === undefined && outputs !== undefined) failure = lateFailure();
     if (failure === undefined && outputs !== undefined) {
       try {
-        await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encode(LiteralMapSchema, outputs));
+        // Offloaded outputs first: outputs.pb never points at data that was not written.
+        for (const file of outputs.files) await storage.write(file.uri, file.bytes);
+        await storage.write(joinUri(args.outputPrefix, "outputs.pb"), encode(LiteralMapSchema, outputs.outputs));
       } catch (e) {
         caught = e;
         failure = classify(e, "resolver");

@@ -125,6 +125,14 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
     expect(messageOf(() => compile({ retries: 1.5 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, got 1.5 (number)");
   });
 
+  it("take maxInlineIoBytes as a whole number of bytes, at least 1, and leave it unset unless said", () => {
+    expect(compile({ maxInlineIoBytes: 1024 }).maxInlineIoBytes).toBe(1024);
+    expect(compile({ retries: 1 }).maxInlineIoBytes).toBeUndefined();
+    for (const [bad, got] of [[0, "0 (number)"], [-5, "-5 (number)"], [1.5, "1.5 (number)"], ["10Mi", '"10Mi" (string)'], [2 ** 60, `${2 ** 60} (number)`]] as const) {
+      expect(messageOf(() => compile({ maxInlineIoBytes: bad as number }))).toBe(`task 't', option 'maxInlineIoBytes': expected a whole number of bytes, at least 1, got ${got}`);
+    }
+  });
+
   it("leave interruptible unset unless said", () => {
     expect(compile({ interruptible: true }).metadata.interruptible).toBe(true);
     expect(compile({ interruptible: false }).metadata.interruptible).toBe(false);
@@ -252,5 +260,6 @@ describe("the options table", () => {
     }
     expect(optionNamesIn(["cache"])).toEqual(["cache", "cacheVersion", "cacheSerialize", "cacheIgnoreInputVars"]);
     expect(optionNamesIn(["pod", "gpu"])).toEqual(["podTemplate", "podTemplateName", "accelerator", "sharedMemory"]);
+    expect(optionNamesIn(["io"])).toEqual(["maxInlineIoBytes"]);
   });
 });

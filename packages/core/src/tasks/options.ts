@@ -14,7 +14,7 @@ import { resolveResources, Resources, type ResolvedResources } from "./resources
 import { checkSecretRequests, type Secret } from "./secret.js";
 
 /** Which part of a task an option concerns; each kind of task takes the groups that apply to it. */
-export type OptionGroup = "plugin" | "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "pod" | "gpu" | "docs" | "deck" | "resolver";
+export type OptionGroup = "plugin" | "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "pod" | "gpu" | "docs" | "deck" | "resolver" | "io";
 
 /** An option's row in the table. `T` is the value it takes; the rest is for validation and documentation. */
 export interface OptionSpec<T, G extends OptionGroup> {
@@ -85,6 +85,19 @@ export const TASK_OPTIONS = {
    * @default "": not deprecated
    */
   deprecated: option<string, "run">("run", "metadata.deprecated_error_message", (v) => (typeof v === "string" ? undefined : "a message (a string)")),
+  /**
+   * The size from which an output is offloaded in a container: its serialized literal goes to
+   * `<output-prefix>/<name>_offloaded_metadata.pb` and outputs.pb holds an `offloaded_metadata`
+   * literal in its place (flytekit's literal offloading; Flyte 2's name). Where the cluster turns
+   * offloading on (`_F_L_MIN_SIZE_MB` in the pod), the smaller of the two applies; set here, it
+   * applies where the cluster says nothing too. Local calls never offload.
+   * @default the cluster's `_F_L_MIN_SIZE_MB` where it turns offloading on (10 MiB when it is set
+   * empty, flytekit's default); nothing is offloaded where it does not
+   * @format a whole number of bytes, at least 1
+   */
+  maxInlineIoBytes: option<number, "io">("io", "(the container entrypoint: outputs of this size or more are offloaded)", (v) =>
+    typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? undefined : "a whole number of bytes, at least 1",
+  ),
   /**
    * The longest one attempt may run: whole seconds, or a Duration (`duration({ minutes: 5 })`).
    * Local calls enforce it too: an async task's AbortSignal fires, a sync task's late result is refused.
@@ -237,6 +250,8 @@ export interface TaskSettings {
   docs: TaskDocs;
   deckFields: readonly DeckField[];
   taskResolver?: TaskResolver;
+  /** The offloading threshold the task set (`maxInlineIoBytes`), or undefined when it did not. */
+  maxInlineIoBytes?: number;
 }
 
 function timeoutProblem(v: unknown): string | undefined {
@@ -408,6 +423,7 @@ function compile(task: string, options: TaskOptions, context: OptionsContext): T
     docs,
     deckFields: [...deckFields],
     taskResolver: options.taskResolver,
+    maxInlineIoBytes: options.maxInlineIoBytes,
   };
 }
 
