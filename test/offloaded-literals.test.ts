@@ -123,8 +123,9 @@ describe("flytekit-ts-execute offloads large outputs", () => {
   it("fails past the hard limit with an error document naming the task, the output and both sizes, and writes nothing else", async () => {
     const r = await run("Offload.big", map({ size: Int.toLiteral(size) }), { ...on, _F_L_MAX_SIZE_MB: "1" });
     expect(r.files).toEqual(["error.pb"]);
-    // flytekit raises a ValueError outside the task's code: SYSTEM, recoverable.
-    expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    // flytekit raises a ValueError outside the task's code (SYSTEM, recoverable); the literal is as
+    // big on every retry, so ours is not recoverable.
+    expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
     const literalSize = toBinary(LiteralSchema, Str.toLiteral("x".repeat(size))).length;
     expect(r.error!.error!.message).toContain(`LiteralSizeError: task 'offload.big', output 'o': its literal is ${literalSize} bytes, at or past the hard limit of ${MIB} bytes (_F_L_MAX_SIZE_MB=1)`);
   });
@@ -132,6 +133,7 @@ describe("flytekit-ts-execute offloads large outputs", () => {
   it("fails an input past the hard limit before reading it", async () => {
     const r = await run("Offload.echo", map({ text: offloadedAt("/nowhere/text.pb", 3 * MIB), xs: List(Int).toLiteral([]) }), { _F_L_MAX_SIZE_MB: "2" });
     expect(r.files).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE });
     expect(r.error!.error!.message).toContain(`task 'offload.echo', input 'text': its literal is ${3 * MIB} bytes, at or past the hard limit of ${2 * MIB} bytes (_F_L_MAX_SIZE_MB=2)`);
   });
 

@@ -135,8 +135,9 @@ interface Failure {
  * anything else (storage, the resolver, the SDK) is SYSTEM and recoverable.
  */
 export function classify(error: unknown, phase: "resolver" | "load" | "run"): Failure {
-  // A document that cannot be read (the inputs, the task template) reads the same on a retry.
-  if (error instanceof DocumentError && !isUserError(error)) {
+  // A document that cannot be read (the inputs, the task template) reads the same on a retry, and a
+  // literal past the hard limit (or a limit that is not a number) is as big on the next try.
+  if ((error instanceof DocumentError || error instanceof LiteralSizeError || error instanceof OffloadSettingError) && !isUserError(error)) {
     return { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
   }
   if (phase === "load" || (phase === "run" && isUserError(error))) {
