@@ -177,6 +177,21 @@ describe("the gs:// store on fake-gcs-server", () => {
     }
   }, 30_000);
 
+  it("a server stopped mid-upload is a StorageError naming the uri, in bounded time", async () => {
+    const doomed = await startFakeGcs([BUCKET]);
+    const local = join(scratch, "doomed.bin");
+    writeFileSync(local, Buffer.alloc(64 * 1024 * 1024, 7));
+    const uri = `gs://${BUCKET}/doomed/doomed.bin`;
+    const started = Date.now();
+    const upload = new GcsStorage({ endpoint: doomed.endpoint, maxRetries: 1, requestTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
+    await new Promise((r) => setTimeout(r, 300));
+    await doomed.stop();
+    const e = await upload;
+    expect(e).toBeInstanceOf(StorageError);
+    expect((e as Error).message).toContain(uri);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
   it("the built-in store works through the router configured only by STORAGE_EMULATOR_HOST", async () => {
     const saved = process.env.STORAGE_EMULATOR_HOST;
     process.env.STORAGE_EMULATOR_HOST = gcs.endpoint.replace(/^http:\/\//, "");
