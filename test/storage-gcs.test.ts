@@ -171,11 +171,24 @@ describe("the gs:// store on fake-gcs-server", () => {
       expect((e as Error).message).toContain(`gs://${BUCKET}/objects/hello.txt`);
       // Generous: two attempts of 0.5 s and a backoff, far from hanging.
       expect(Date.now() - started).toBeLessThan(20_000);
+      // Writes too: one request, and a large file's resumable session (which the client sends with no timeout of its own).
+      const big = join(scratch, "to-silent.bin");
+      writeFileSync(big, Buffer.alloc(16 * 1024 * 1024, 1));
+      for (const [uri, op] of [
+        [`gs://${BUCKET}/silent/small.txt`, (u: string) => slow.write(u, new Uint8Array([1]))],
+        [`gs://${BUCKET}/silent/big.bin`, (u: string) => slow.upload(big, u)],
+      ] as const) {
+        const began = Date.now();
+        const w = await op(uri).catch((x: unknown) => x);
+        expect(w, uri).toBeInstanceOf(StorageError);
+        expect((w as Error).message).toContain(uri);
+        expect(Date.now() - began).toBeLessThan(20_000);
+      }
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
     }
-  }, 30_000);
+  }, 60_000);
 
   it("a server stopped mid-upload is a StorageError naming the uri, in bounded time", async () => {
     const doomed = await startFakeGcs([BUCKET]);

@@ -8,8 +8,9 @@
 // STORAGE_EMULATOR_HOST set (an emulator such as fake-gcs-server, as the client and Python's gcsfs
 // both read it) requests carry no credentials. flytekit's GCSConfig holds only gsutil_parallelism,
 // which has no counterpart here. No project id is needed: object operations never ask for one.
-import { Storage as GoogleStorage, IdempotencyStrategy, type File, type StorageOptions } from "@google-cloud/storage";
+import { Storage as GoogleStorage, IdempotencyStrategy, type CreateWriteStreamOptions, type File, type StorageOptions } from "@google-cloud/storage";
 import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
 import { StorageError } from "./storage.js";
@@ -47,7 +48,8 @@ export interface GcsStorageOptions {
    */
   maxRetries?: number;
   /**
-   * How long one request may take before it fails (and is retried).
+   * How long one request may take before it fails (and is retried); an upload fails when it
+   * makes no progress (no answer, no bytes taken) for this long.
    * @default 60000
    * @format milliseconds
    */
@@ -100,11 +102,6 @@ function retryable(error: unknown): boolean {
   return (typeof code === "string" && RETRYABLE_NETWORK.has(code)) || /socket hang up|premature close|network timeout|timed? ?out/i.test(message);
 }
 
-/** The client's own test for retries, widened to every 408/429/5xx and cut connection. */
-function retryableApiError(error: unknown): boolean {
-  return retryable(error);
-}
-
 /** Google Cloud Storage, one object at a time, for RemoteStorage. */
 export class GcsClient implements ObjectClient {
   readonly scheme = "gs";
@@ -112,6 +109,7 @@ export class GcsClient implements ObjectClient {
   private readonly threshold: number;
   private readonly chunkSize: number | undefined;
   private readonly maxRetries: number;
+  private readonly timeoutMs: number;
 
   constructor(options: GcsStorageOptions = {}) {
     this.threshold = options.resumableThresholdBytes ?? 8 * MiB;
@@ -120,16 +118,18 @@ export class GcsClient implements ObjectClient {
       throw new StorageError({ subject: "the gs:// store's chunkSizeBytes", problem: "not a positive multiple of 256 KiB", got: String(options.chunkSizeBytes), expected: "e.g. 8388608 (8 MiB)" });
     }
     this.maxRetries = options.maxRetries ?? 5;
+    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
     const endpoint = options.endpoint === undefined ? undefined : endpointUrl(options.endpoint);
     const config: StorageOptions = {
-      timeout: options.requestTimeoutMs ?? 60_000,
+      timeout: this.timeoutMs,
       retryOptions: {
         autoRetry: this.maxRetries > 0,
         maxRetries: Math.max(1, this.maxRetries),
         retryDelayMultiplier: 2,
         maxRetryDelay: 32,
         totalTimeout: 600,
-        retryableErrorFn: retryableApiError,
+        // The client's own test, widened to every 408/429/5xx and cut connection.
+        retryableErrorFn: retryable,
         idempotencyStrategy: IdempotencyStrategy.RetryAlways,
       },
     };
@@ -174,22 +174,47 @@ export class GcsClient implements ObjectClient {
   }
 
   async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
-    await this.file(at).save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { resumable: false });
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await this.send(at, () => Readable.from([body]), { resumable: false });
   }
 
   async putFile(localPath: string, at: ObjectLocation, size: number): Promise<void> {
-    // A small file goes whole in one request, which the client can repeat; a large one streams
-    // from disk in a resumable session (the client resumes it where the server says it stopped;
-    // when it cannot, the file is sent again in a new session).
+    // A small file goes whole in one request; a large one streams from disk in a resumable
+    // session (the client resumes it where the server says it stopped; when it cannot, the file
+    // is sent again in a new session).
     if (size <= this.threshold) {
       await this.put(at, readFileSync(localPath));
       return;
     }
-    await this.withRetries(() =>
-      pipeline(
-        createReadStream(localPath, { highWaterMark: MiB }),
-        this.file(at).createWriteStream({ resumable: true, ...(this.chunkSize === undefined ? {} : { chunkSize: this.chunkSize }), metadata: { contentType: "application/octet-stream" } }),
-      ),
+    await this.send(at, () => createReadStream(localPath, { highWaterMark: MiB }), {
+      resumable: true,
+      ...(this.chunkSize === undefined ? {} : { chunkSize: this.chunkSize }),
+      metadata: { contentType: "application/octet-stream" },
+    });
+  }
+
+  /**
+   * Streams `source()` into the object, retried from the start on a retryable failure. The client
+   * bounds no upload request's time (a resumable session's requests have no timeout at all), so a
+   * watchdog does: an upload that makes no progress for `requestTimeoutMs` fails as timed out.
+   */
+  private send(at: ObjectLocation, source: () => Readable, options: CreateWriteStreamOptions): Promise<void> {
+    return this.withRetries(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const target = this.file(at).createWriteStream(options);
+          let timer: NodeJS.Timeout | undefined;
+          const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              const e = Object.assign(new Error(`no answer and no progress for ${this.timeoutMs} ms`), { code: "ETIMEDOUT" });
+              target.destroy(e);
+            }, this.timeoutMs);
+          };
+          target.on("progress", arm);
+          arm();
+          pipeline(source(), target).then(resolve, reject).finally(() => clearTimeout(timer));
+        }),
     );
   }
 
