@@ -9,7 +9,7 @@
 // both read it) requests carry no credentials. flytekit's GCSConfig holds only gsutil_parallelism,
 // which has no counterpart here. No project id is needed: object operations never ask for one.
 import { Storage as GoogleStorage, IdempotencyStrategy, type CreateWriteStreamOptions, type File, type StorageOptions } from "@google-cloud/storage";
-import { createReadStream, createWriteStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
@@ -233,7 +233,7 @@ export class GcsClient implements ObjectClient {
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
     // A download cut off part way goes on from the bytes already in the file (a ranged read).
     await this.withRetries(async (n) => {
-      const have = n === 0 ? 0 : statSync(localPath).size;
+      const have = n === 0 || !existsSync(localPath) ? 0 : statSync(localPath).size;
       const source = this.file(at).createReadStream(have === 0 ? {} : { start: have, validation: false });
       await pipeline(source, createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
     });
