@@ -10,7 +10,7 @@ import os
 import typing
 from dataclasses import dataclass
 
-from flytekit import task
+from flytekit import current_context, task
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
 
@@ -27,7 +27,7 @@ PRODUCED_TEXT = "written by Python ✓\n"
 
 @task
 def produce() -> typing.NamedTuple("Produced", [("n", int), ("sample", Sample), ("data", FlyteFile)]):
-    path = os.path.join(os.getcwd(), "from-python.txt")
+    path = os.path.join(current_context().working_directory, "from-python.txt")
     with open(path, "w", encoding="utf-8") as f:
         f.write(PRODUCED_TEXT)
     return 41, Sample(name="py", count=3, tags=["a", "b"]), FlyteFile(path)
