@@ -23,8 +23,6 @@ const PACKAGES = [
       registration: "dist/registration.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",
-      // A store users register with explicit options; the router's import("./gcs.js") shares its chunk.
-      "storage-gcs": "dist/storage/gcs.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
     },

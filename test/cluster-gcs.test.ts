@@ -10,7 +10,6 @@
 // GCSFileSystem" on stderr). flytekit has no gs:// setting of its own for an endpoint.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ContainerError_Kind, ErrorDocumentSchema, ExecutionError_ErrorKind, LiteralMapSchema, type ErrorDocument, type LiteralMap } from "@flytekit-ts/core/idl";
-import { GcsStorage } from "@flytekit-ts/core/storage/gcs";
 import { Int } from "@flytekit-ts/core";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
 import { startFakeGcs, type FakeGcs } from "./support/fake-gcs.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
+// The store module itself, for its client's listing of an output prefix.
+import { GcsStorage } from "../packages/core/src/storage/gcs.js";
 
 const BUCKET = "flyte-data";
 let gcs: FakeGcs;

@@ -8,18 +8,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "@flytekit-ts/core";
-import { StorageRouter } from "@flytekit-ts/core/extend";
-import { GcsStorage, gcsStorageFromEnv } from "@flytekit-ts/core/storage/gcs";
+import { gcsStorage, StorageRouter, type Storage } from "@flytekit-ts/core/extend";
+// The store module itself (a chunk of the bundle only import() reaches), for the environment's store.
+import { gcsStorageFromEnv } from "../packages/core/src/storage/gcs.js";
 import { startFakeGcs, type FakeGcs } from "./support/fake-gcs.js";
 
 let gcs: FakeGcs;
-let store: GcsStorage;
+let store: Storage;
 let scratch: string;
 const BUCKET = "flyte-data";
 
 beforeAll(async () => {
   gcs = await startFakeGcs([BUCKET]);
-  store = new GcsStorage({ endpoint: gcs.endpoint });
+  store = gcsStorage({ endpoint: gcs.endpoint });
   scratch = mkdtempSync(join(tmpdir(), "flytekit-ts-gcs-"));
 }, 120_000);
 
@@ -164,7 +165,7 @@ describe("the gs:// store on fake-gcs-server", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const slow = new GcsStorage({ endpoint: `127.0.0.1:${port}`, requestTimeoutMs: 500, maxRetries: 1 });
+      const slow = gcsStorage({ endpoint: `127.0.0.1:${port}`, requestTimeoutMs: 500, maxRetries: 1 });
       const started = Date.now();
       const e = await slow.read(`gs://${BUCKET}/objects/hello.txt`).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(StorageError);
@@ -196,7 +197,7 @@ describe("the gs:// store on fake-gcs-server", () => {
     writeFileSync(local, Buffer.alloc(64 * 1024 * 1024, 7));
     const uri = `gs://${BUCKET}/doomed/doomed.bin`;
     const started = Date.now();
-    const upload = new GcsStorage({ endpoint: doomed.endpoint, maxRetries: 1, requestTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
+    const upload = gcsStorage({ endpoint: doomed.endpoint, maxRetries: 1, requestTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
     await new Promise((r) => setTimeout(r, 300));
     await doomed.stop();
     const e = await upload;

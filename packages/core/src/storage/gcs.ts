@@ -1,6 +1,7 @@
 // Google Cloud Storage (gs://bucket/key) as a Storage, over the official client,
 // @google-cloud/storage. This module is loaded only on the first use of a gs:// URI (the router's
-// dynamic import, a chunk of its own in the bundle): nothing else may import it statically.
+// dynamic import, or gcsStorage() in gcs-lazy.ts: a chunk of its own in the bundle): nothing else
+// may import it statically.
 //
 // Credentials are the client's own chain (google-auth-library's defaults): the key file named by
 // GOOGLE_APPLICATION_CREDENTIALS, then application default credentials (`gcloud auth
@@ -13,75 +14,10 @@ import { createReadStream, createWriteStream, existsSync, readFileSync, statSync
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
+import { endpointUrl, gcsOptionsFromEnv, type GcsStorageOptions } from "./gcs-config.js";
 import { StorageError } from "./storage.js";
 
 const MiB = 1024 * 1024;
-
-/** How the gs:// store reaches Google Cloud Storage. Every option has a default fit for a pod on GKE. */
-export interface GcsStorageOptions {
-  /**
-   * An emulator's origin, e.g. `http://127.0.0.1:4443` for fake-gcs-server. Requests to it carry
-   * no credentials.
-   * @default STORAGE_EMULATOR_HOST (through gcsStorageFromEnv), else `https://storage.googleapis.com`
-   * @format URL origin; `host:port` alone means http, as gcsfs reads STORAGE_EMULATOR_HOST
-   */
-  endpoint?: string;
-  /**
-   * Send no credentials at all (a public bucket). With an `endpoint` this is implied.
-   * @default false
-   */
-  anonymous?: boolean;
-  /**
-   * A service account's JSON key file.
-   * @default the client's chain: GOOGLE_APPLICATION_CREDENTIALS, application default credentials, the metadata server
-   */
-  keyFilename?: string;
-  /**
-   * The project billed for requester-pays buckets and bucket listings; object reads and writes need none.
-   * @default none
-   */
-  projectId?: string;
-  /**
-   * Retries of a request answered 408, 429 or 5xx, or cut off, with exponential backoff (uploads
-   * too: a write replaces a whole object, so repeating it is safe).
-   * @default 5
-   */
-  maxRetries?: number;
-  /**
-   * How long one request may take before it fails (and is retried); an upload fails when it
-   * makes no progress (no answer, no bytes taken) for this long.
-   * @default 60000
-   * @format milliseconds
-   */
-  requestTimeoutMs?: number;
-  /**
-   * A file up to this size is uploaded whole in one request (read into memory, retried by the
-   * client); a larger one is streamed from disk in a resumable session, started again from the
-   * file on a failure the session cannot resume from.
-   * @default 8 MiB
-   * @format bytes
-   */
-  resumableThresholdBytes?: number;
-  /**
-   * Sends a resumable session's bytes in requests of this size, each kept in memory until the
-   * server has it and retried on its own; unset, the session is one streamed request (as fast as
-   * the client's own `bucket.upload`; fake-gcs-server takes chunked sessions 4× slower).
-   * @default unset: one request
-   * @format bytes, a multiple of 256 KiB
-   */
-  chunkSizeBytes?: number;
-  /**
-   * How many objects a directory upload or download moves at once.
-   * @default 8
-   */
-  concurrency?: number;
-}
-
-/** The endpoint as gcsfs reads STORAGE_EMULATOR_HOST: `host:port` means http; no trailing slash. */
-function endpointUrl(value: string): string {
-  const url = /^https?:\/\//i.test(value) ? value : `http://${value}`;
-  return url.replace(/\/+$/, "");
-}
 
 const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "EAI_AGAIN"]);
 
@@ -273,19 +209,13 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * The gs:// store with explicit options, to register in place of the one made from the environment:
- * `registerStorage("gs", new GcsStorage({ endpoint: "http://127.0.0.1:4443" }))`.
+ * The gs:// store with explicit options. Users register it through `gcsStorage(options)`
+ * (@flytekit-ts/core/extend), which loads this module on first use.
  */
 export class GcsStorage extends RemoteStorage {
   constructor(options: GcsStorageOptions = {}) {
     super(new GcsClient(options), options.concurrency === undefined ? {} : { concurrency: options.concurrency });
   }
-}
-
-/** The options the environment gives: STORAGE_EMULATOR_HOST (an emulator, no credentials); the rest is the client's credential chain. */
-export function gcsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GcsStorageOptions {
-  const emulator = env.STORAGE_EMULATOR_HOST;
-  return emulator !== undefined && emulator !== "" && emulator !== "default" ? { endpoint: emulator } : {};
 }
 
 /** The store for gs:// URIs, configured from the environment as flytekit and gcsfs read it. */
