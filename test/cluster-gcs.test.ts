@@ -67,18 +67,18 @@ function containerArgs(inputs: string, prefix: string, resolver: string, module:
   ];
 }
 
-/** A task of test/interop/cluster_tasks.py run by pyflyte-execute, all its paths under `prefix` in the bucket. */
+/** A task of test/interop/gcs_tasks.py run by pyflyte-execute, all its paths under `prefix` in the bucket. */
 async function runPython(task: string, inputs: string, prefix: string): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
   const env = { ...cleanEnv(), ...gcs.env, PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
-  const result = await runProcess(pyflyteExecute, containerArgs(inputs, prefix, "flytekit.core.python_auto_container.default_task_resolver", "cluster_tasks", task), { cwd: PY_DIR, env });
+  const result = await runProcess(pyflyteExecute, containerArgs(inputs, prefix, "flytekit.core.python_auto_container.default_task_resolver", "gcs_tasks", task), { cwd: PY_DIR, env });
   return readRun(`${prefix}/out`, result);
 }
 
 /** The TypeScript task run by the built flytekit-ts-execute (dist: `npm run build` first), as a container starts it. */
 async function runTypeScript(inputs: string, prefix: string): Promise<Run> {
   const env = { ...cleanEnv(), ...gcs.env };
-  const result = await runProcess(process.execPath, [EXECUTE_BIN, ...containerArgs(inputs, prefix, "flytekit-ts.DefaultTaskResolver", "support/cluster-tasks.ts", "ClusterTasks.combine")], { cwd: TEST_ROOT, env });
+  const result = await runProcess(process.execPath, [EXECUTE_BIN, ...containerArgs(inputs, prefix, "flytekit-ts.DefaultTaskResolver", "support/gcs-cluster-tasks.ts", "GcsClusterTasks.combine")], { cwd: TEST_ROOT, env });
   return readRun(`${prefix}/out`, result);
 }
 

@@ -1,5 +1,5 @@
 // The TypeScript task of the cluster-shaped storage tests (test/cluster-gcs.test.ts): between two
-// Python tasks of test/interop/cluster_tasks.py, with every URI in an object store. It reads the
+// Python tasks of test/interop/gcs_tasks.py, with every URI in an object store. It reads the
 // int, record and file Python's `produce` wrote and returns a new record, a File and a Directory.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ export class Sample {
   @field(List(Str)) tags!: string[];
 }
 
-export class ClusterTasks {
+export class GcsClusterTasks {
   @task({ inputs: { n: Int, sample: Sample, data: File }, outputs: { total: Int, summary: Sample, report: File, bundle: Directory } })
   static async combine(n: number, sample: Sample, data: FlyteFile): Promise<{ total: number; summary: Sample; report: FlyteFile; bundle: FlyteDirectory }> {
     const text = readFileSync(await data.download(), "utf8");
