@@ -50,6 +50,9 @@ export { TaskExecutionContext } from "./context/context.js";
 
 // Storage: what a store implements, and the built-in ones.
 export { isRemotePath, joinUri, StorageError, uriFileName, type Storage } from "./storage/storage.js";
+// Google Cloud Storage with explicit options; the client loads on its first use (the built-in gs store reads the environment).
+export { gcsOptionsFromEnv, type GcsStorageOptions } from "./storage/gcs-config.js";
+export { gcsStorage } from "./storage/gcs-lazy.js";
 export { LocalStorage } from "./storage/local.js";
 export { HttpStorage } from "./storage/http.js";
 export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";

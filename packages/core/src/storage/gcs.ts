@@ -1,7 +1,224 @@
-// GCS as a Storage. Not built yet: its helper replaces this file.
-import { StorageError, type Storage } from "./storage.js";
+// Google Cloud Storage (gs://bucket/key) as a Storage, over the official client,
+// @google-cloud/storage. This module is loaded only on the first use of a gs:// URI (the router's
+// dynamic import, or gcsStorage() in gcs-lazy.ts: a chunk of its own in the bundle): nothing else
+// may import it statically.
+//
+// Credentials are the client's own chain (google-auth-library's defaults): the key file named by
+// GOOGLE_APPLICATION_CREDENTIALS, then application default credentials (`gcloud auth
+// application-default login`), then the metadata server (GCE, and GKE workload identity). With
+// STORAGE_EMULATOR_HOST set (an emulator such as fake-gcs-server, as the client and Python's gcsfs
+// both read it) requests carry no credentials. flytekit's GCSConfig holds only gsutil_parallelism,
+// which has no counterpart here. No project id is needed: object operations never ask for one.
+import { Storage as GoogleStorage, IdempotencyStrategy, type CreateWriteStreamOptions, type File, type StorageOptions } from "@google-cloud/storage";
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
+import { endpointUrl, gcsOptionsFromEnv, type GcsStorageOptions } from "./gcs-config.js";
+import { StorageError } from "./storage.js";
 
-/** The store for this scheme, configured from the environment. */
-export function gcsStorageFromEnv(): Storage {
-  throw new StorageError({ subject: "GCS", problem: "not built yet" });
+const MiB = 1024 * 1024;
+
+const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "EAI_AGAIN"]);
+
+/** The HTTP status an error of the client carries (ApiError's `code`, a gaxios error's `status`), if any. */
+function statusOf(error: unknown): number | undefined {
+  const e = error as { code?: unknown; status?: unknown; response?: { status?: unknown } } | null;
+  if (e === null || typeof e !== "object") return undefined;
+  for (const value of [e.code, e.status, e.response?.status]) if (typeof value === "number") return value;
+  return undefined;
+}
+
+/** Whether repeating a request that failed this way may succeed: throttling, a server error, a cut connection. */
+function retryable(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (typeof code === "string" && RETRYABLE_NETWORK.has(code)) || /socket hang up|premature close|network timeout|timed? ?out/i.test(message);
+}
+
+/** Google Cloud Storage, one object at a time, for RemoteStorage. */
+export class GcsClient implements ObjectClient {
+  readonly scheme = "gs";
+  readonly storage: GoogleStorage;
+  private readonly threshold: number;
+  private readonly chunkSize: number | undefined;
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+
+  constructor(options: GcsStorageOptions = {}) {
+    this.threshold = options.resumableThresholdBytes ?? 8 * MiB;
+    this.chunkSize = options.chunkSizeBytes;
+    if (this.chunkSize !== undefined && (this.chunkSize <= 0 || this.chunkSize % (256 * 1024) !== 0)) {
+      throw new StorageError({ subject: "the gs:// store's chunkSizeBytes", problem: "not a positive multiple of 256 KiB", got: String(options.chunkSizeBytes), expected: "e.g. 8388608 (8 MiB)" });
+    }
+    this.maxRetries = options.maxRetries ?? 5;
+    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
+    const endpoint = options.endpoint === undefined ? undefined : endpointUrl(options.endpoint);
+    const config: StorageOptions = {
+      timeout: this.timeoutMs,
+      retryOptions: {
+        autoRetry: this.maxRetries > 0,
+        maxRetries: Math.max(1, this.maxRetries),
+        retryDelayMultiplier: 2,
+        maxRetryDelay: 32,
+        totalTimeout: 600,
+        // The client's own test, widened to every 408/429/5xx and cut connection.
+        retryableErrorFn: retryable,
+        idempotencyStrategy: IdempotencyStrategy.RetryAlways,
+      },
+    };
+    if (options.keyFilename !== undefined) config.keyFilename = options.keyFilename;
+    if (options.projectId !== undefined) config.projectId = options.projectId;
+    if (endpoint !== undefined) {
+      config.apiEndpoint = endpoint;
+    } else if (options.anonymous === true) {
+      // A custom endpoint is what makes the client send no credentials; the slash makes the default one custom.
+      config.apiEndpoint = "https://storage.googleapis.com/";
+    }
+    this.storage = new GoogleStorage(config);
+    if (endpoint !== undefined) {
+      // The client takes STORAGE_EMULATOR_HOST from process.env as the JSON API's whole base (gcsfs and
+      // the real API put /storage/v1 after the host): say where it is ourselves.
+      const service = this.storage as unknown as { baseUrl: string; apiEndpoint: string; customEndpoint: boolean };
+      service.baseUrl = `${endpoint}/storage/v1`;
+      service.apiEndpoint = endpoint;
+      service.customEndpoint = true;
+    }
+  }
+
+  locate(uri: string): ObjectLocation {
+    const match = /^gs:\/\/([^/?#]+)(?:\/(.*))?$/is.exec(uri);
+    if (match === null) {
+      throw new StorageError({ subject: uri, problem: "not a Google Cloud Storage URI", expected: "gs://<bucket>/<key>", got: uri });
+    }
+    return { bucket: match[1] as string, key: match[2] ?? "" };
+  }
+
+  uriOf(bucket: string, key: string): string {
+    return `gs://${bucket}/${key}`;
+  }
+
+  private file(at: ObjectLocation): File {
+    return this.storage.bucket(at.bucket).file(at.key);
+  }
+
+  async get(at: ObjectLocation): Promise<Uint8Array> {
+    const [bytes] = await this.file(at).download();
+    return bytes;
+  }
+
+  async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await this.send(at, () => Readable.from([body]), { resumable: false });
+  }
+
+  async putFile(localPath: string, at: ObjectLocation, size: number): Promise<void> {
+    // A small file goes whole in one request; a large one streams from disk in a resumable
+    // session (the client resumes it where the server says it stopped; when it cannot, the file
+    // is sent again in a new session).
+    if (size <= this.threshold) {
+      await this.put(at, readFileSync(localPath));
+      return;
+    }
+    await this.send(at, () => createReadStream(localPath, { highWaterMark: MiB }), {
+      resumable: true,
+      ...(this.chunkSize === undefined ? {} : { chunkSize: this.chunkSize }),
+      metadata: { contentType: "application/octet-stream" },
+    });
+  }
+
+  /**
+   * Streams `source()` into the object, retried from the start on a retryable failure. The client
+   * bounds no upload request's time (a resumable session's requests have no timeout at all), so a
+   * watchdog does: an upload that makes no progress for `requestTimeoutMs` fails as timed out.
+   */
+  private send(at: ObjectLocation, source: () => Readable, options: CreateWriteStreamOptions): Promise<void> {
+    return this.withRetries(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const target = this.file(at).createWriteStream(options);
+          let timer: NodeJS.Timeout | undefined;
+          const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              const e = Object.assign(new Error(`no answer and no progress for ${this.timeoutMs} ms`), { code: "ETIMEDOUT" });
+              target.destroy(e);
+            }, this.timeoutMs);
+          };
+          target.on("progress", arm);
+          arm();
+          pipeline(source(), target).then(resolve, reject).finally(() => clearTimeout(timer));
+        }),
+    );
+  }
+
+  /** Runs `attempt` again after a retryable failure, with exponential backoff and jitter, up to maxRetries times. */
+  private async withRetries<T>(attempt: (n: number) => Promise<T>): Promise<T> {
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(n);
+      } catch (e) {
+        if (n >= this.maxRetries || !retryable(e)) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(32_000, 1000 * 2 ** n) * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
+  async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
+    // A download cut off part way goes on from the bytes already in the file (a ranged read).
+    await this.withRetries(async (n) => {
+      const have = n === 0 || !existsSync(localPath) ? 0 : statSync(localPath).size;
+      const source = this.file(at).createReadStream(have === 0 ? {} : { start: have, validation: false });
+      await pipeline(source, createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
+    });
+  }
+
+  async head(at: ObjectLocation): Promise<{ size: number } | undefined> {
+    try {
+      const [metadata] = await this.file(at).getMetadata();
+      return { size: Number(metadata.size ?? 0) };
+    } catch (e) {
+      // A missing bucket is a 404 too: the listing that follows says so.
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async *list(bucket: string, prefix: string): AsyncIterable<ListedObject> {
+    let pageToken: string | undefined;
+    do {
+      const [files, next] = await this.storage.bucket(bucket).getFiles({ prefix, autoPaginate: false, maxResults: 1000, pageToken });
+      for (const f of files) yield { key: f.name, size: Number(f.metadata.size ?? 0) };
+      pageToken = (next as { pageToken?: string } | null | undefined)?.pageToken;
+    } while (pageToken !== undefined && pageToken !== "");
+  }
+
+  describe(error: unknown): { problem: string; missing?: boolean; denied?: boolean } {
+    const status = statusOf(error);
+    const problem = status === undefined ? messageOf(error) : `${status} ${messageOf(error)}`;
+    return { problem, missing: status === 404, denied: status === 401 || status === 403 };
+  }
+}
+
+/** The server's message for a failed request (ApiError), or the error's own. */
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message.trim() || error.name;
+  return String(error);
+}
+
+/**
+ * The gs:// store with explicit options. Users register it through `gcsStorage(options)`
+ * (@flytekit-ts/core/extend), which loads this module on first use.
+ */
+export class GcsStorage extends RemoteStorage {
+  constructor(options: GcsStorageOptions = {}) {
+    super(new GcsClient(options), options.concurrency === undefined ? {} : { concurrency: options.concurrency });
+  }
+}
+
+/** The store for gs:// URIs, configured from the environment as flytekit and gcsfs read it. */
+export function gcsStorageFromEnv(env: NodeJS.ProcessEnv = process.env): GcsStorage {
+  return new GcsStorage(gcsOptionsFromEnv(env));
 }

@@ -1,0 +1,227 @@
+// The gs:// store against a real fake-gcs-server on 127.0.0.1: objects, files and directories both
+// ways, a large file streamed with bounded memory, clear errors naming the uri, bounded time against
+// a server that never answers, and the built-in store the router loads from the environment alone.
+import { createHash, randomBytes } from "node:crypto";
+import { closeSync, createReadStream, mkdirSync, openSync, writeSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StorageError } from "@flytekit-ts/core";
+import { gcsStorage, StorageRouter, type Storage } from "@flytekit-ts/core/extend";
+// The store module itself (a chunk of the bundle only import() reaches), for the environment's store.
+import { gcsStorageFromEnv } from "../packages/core/src/storage/gcs.js";
+import { startFakeGcs, type FakeGcs } from "./support/fake-gcs.js";
+
+let gcs: FakeGcs;
+let store: Storage;
+let scratch: string;
+const BUCKET = "flyte-data";
+
+beforeAll(async () => {
+  gcs = await startFakeGcs([BUCKET]);
+  store = gcsStorage({ endpoint: gcs.endpoint });
+  scratch = mkdtempSync(join(tmpdir(), "flytekit-ts-gcs-"));
+}, 120_000);
+
+afterAll(async () => {
+  await gcs?.stop();
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+});
+
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, rel: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name), `${rel}${e.name}/`);
+      else out[rel + e.name] = readFileSync(join(dir, e.name), "utf8");
+    }
+  };
+  walk(root, "");
+  return out;
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash("sha256");
+    createReadStream(path).on("data", (d) => h.update(d)).on("error", reject).on("end", () => resolve(h.digest("hex")));
+  });
+}
+
+describe("the gs:// store on fake-gcs-server", () => {
+  it("writes, reads and finds an object", async () => {
+    const uri = `gs://${BUCKET}/objects/hello.txt`;
+    expect(await store.exists(uri)).toBe(false);
+    await store.write(uri, new TextEncoder().encode("héllo ✓"));
+    expect(new TextDecoder().decode(await store.read(uri))).toBe("héllo ✓");
+    expect(await store.exists(uri)).toBe(true);
+    // A prefix with objects under it exists too (a directory); one without does not.
+    expect(await store.exists(`gs://${BUCKET}/objects`)).toBe(true);
+    expect(await store.exists(`gs://${BUCKET}/nothing-here`)).toBe(false);
+    // A write replaces the object whole.
+    await store.write(uri, new Uint8Array([1, 2, 3]));
+    expect([...(await store.read(uri))]).toEqual([1, 2, 3]);
+  });
+
+  it("uploads and downloads a file", async () => {
+    const local = join(scratch, "one.bin");
+    const bytes = randomBytes(300_000);
+    writeFileSync(local, bytes);
+    await store.upload(local, `gs://${BUCKET}/files/one.bin`);
+    const back = join(scratch, "back", "one.bin");
+    await store.download(`gs://${BUCKET}/files/one.bin`, back);
+    expect(Buffer.compare(readFileSync(back), bytes)).toBe(0);
+    // No temporary file is left beside it.
+    expect(readdirSync(join(scratch, "back"))).toEqual(["one.bin"]);
+  });
+
+  it("uploads and downloads a nested directory, every file at its place", async () => {
+    const dir = join(scratch, "tree");
+    mkdirSync(join(dir, "a", "b"), { recursive: true });
+    mkdirSync(join(dir, "empty-sibling", "c"), { recursive: true });
+    writeFileSync(join(dir, "top.txt"), "top");
+    writeFileSync(join(dir, "a", "mid.txt"), "mid");
+    writeFileSync(join(dir, "a", "b", "deep.txt"), "deep ✓");
+    writeFileSync(join(dir, "empty-sibling", "c", "leaf.txt"), "");
+    for (let i = 0; i < 20; i++) writeFileSync(join(dir, "a", `n${i}.txt`), `n${i}`);
+    await store.upload(dir, `gs://${BUCKET}/dirs/tree`);
+    expect(await store.exists(`gs://${BUCKET}/dirs/tree/a/b/deep.txt`)).toBe(true);
+    const back = join(scratch, "tree-back");
+    await store.download(`gs://${BUCKET}/dirs/tree`, back);
+    expect(tree(back)).toEqual(tree(dir));
+    // A trailing slash names the same directory.
+    const again = join(scratch, "tree-back-2");
+    await store.download(`gs://${BUCKET}/dirs/tree/`, again);
+    expect(tree(again)).toEqual(tree(dir));
+  });
+
+  it("streams a 128 MiB file both ways with memory independent of its size, bytes identical", async () => {
+    const size = 128 * 1024 * 1024;
+    const local = join(scratch, "large.bin");
+    // Written a block at a time: the test process itself never holds the file.
+    const block = randomBytes(1024 * 1024);
+    const fd = openSync(local, "w");
+    for (let i = 0; i < size / block.length; i++) {
+      block.writeUInt32LE(i, 0);
+      writeSync(fd, block);
+    }
+    closeSync(fd);
+    const want = await sha256(local);
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    try {
+      await store.upload(local, `gs://${BUCKET}/large/large.bin`);
+      const back = join(scratch, "large-back.bin");
+      await store.download(`gs://${BUCKET}/large/large.bin`, back);
+      expect(statSync(back).size).toBe(size);
+      expect(await sha256(back)).toBe(want);
+    } finally {
+      clearInterval(sampler);
+    }
+    // Holding the file would take 128 MiB at least; the store holds about one 8 MiB chunk.
+    const growth = (peak - before) / 1024 / 1024;
+    console.log(`gcs 128 MiB round trip: RSS growth ${growth.toFixed(1)} MiB`);
+    expect(growth, "RSS growth in MiB").toBeLessThan(96);
+    // The measure can fail: holding the file, as a store that read it whole would, shows.
+    const base = process.memoryUsage().rss;
+    const whole = readFileSync(local);
+    expect((process.memoryUsage().rss - base) / 1024 / 1024, "RSS growth holding the file").toBeGreaterThan(96);
+    expect(whole.length).toBe(size);
+  }, 120_000);
+
+  it("a missing object is a StorageError naming the uri", async () => {
+    const uri = `gs://${BUCKET}/no/such/object.pb`;
+    const e = await store.read(uri).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StorageError);
+    expect((e as Error).message).toContain(uri);
+    expect((e as Error).message).toContain("no object is there");
+    const d = await store.download(uri, join(scratch, "never")).catch((x: unknown) => x);
+    expect(d).toBeInstanceOf(StorageError);
+    expect((d as Error).message).toContain(uri);
+  });
+
+  it("a missing bucket is a StorageError naming the uri", async () => {
+    const uri = `gs://no-such-bucket-here/inputs.pb`;
+    for (const op of [() => store.read(uri), () => store.write(uri, new Uint8Array([1])), () => store.download(uri, join(scratch, "nb")), () => store.exists(uri)]) {
+      const e = await op().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(StorageError);
+      expect((e as Error).message).toContain(uri);
+      expect((e as Error).message).toMatch(/404|no object is there/);
+      console.log(`missing bucket: ${(e as Error).message}`);
+    }
+  });
+
+  it("a malformed uri is refused before any request", async () => {
+    const e = await store.read("gs:///key-without-bucket").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StorageError);
+    expect((e as Error).message).toContain("gs://<bucket>/<key>");
+  });
+
+  it("a server that accepts and never answers fails in bounded time, as a StorageError", async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const slow = gcsStorage({ endpoint: `127.0.0.1:${port}`, requestTimeoutMs: 500, maxRetries: 1 });
+      const started = Date.now();
+      const e = await slow.read(`gs://${BUCKET}/objects/hello.txt`).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(StorageError);
+      expect((e as Error).message).toContain(`gs://${BUCKET}/objects/hello.txt`);
+      // Generous: two attempts of 0.5 s and a backoff, far from hanging.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // Writes too: one request, and a large file's resumable session (which the client sends with no timeout of its own).
+      const big = join(scratch, "to-silent.bin");
+      writeFileSync(big, Buffer.alloc(16 * 1024 * 1024, 1));
+      for (const [uri, op] of [
+        [`gs://${BUCKET}/silent/small.txt`, (u: string) => slow.write(u, new Uint8Array([1]))],
+        [`gs://${BUCKET}/silent/big.bin`, (u: string) => slow.upload(big, u)],
+      ] as const) {
+        const began = Date.now();
+        const w = await op(uri).catch((x: unknown) => x);
+        expect(w, uri).toBeInstanceOf(StorageError);
+        expect((w as Error).message).toContain(uri);
+        expect(Date.now() - began).toBeLessThan(20_000);
+      }
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  }, 60_000);
+
+  it("a server stopped mid-upload is a StorageError naming the uri, in bounded time", async () => {
+    const doomed = await startFakeGcs([BUCKET]);
+    const local = join(scratch, "doomed.bin");
+    writeFileSync(local, Buffer.alloc(64 * 1024 * 1024, 7));
+    const uri = `gs://${BUCKET}/doomed/doomed.bin`;
+    const started = Date.now();
+    const upload = gcsStorage({ endpoint: doomed.endpoint, maxRetries: 1, requestTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
+    await new Promise((r) => setTimeout(r, 300));
+    await doomed.stop();
+    const e = await upload;
+    expect(e).toBeInstanceOf(StorageError);
+    expect((e as Error).message).toContain(uri);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it("the built-in store works through the router configured only by STORAGE_EMULATOR_HOST", async () => {
+    const saved = process.env.STORAGE_EMULATOR_HOST;
+    process.env.STORAGE_EMULATOR_HOST = gcs.endpoint.replace(/^http:\/\//, "");
+    try {
+      const router = new StorageRouter();
+      const uri = `gs://${BUCKET}/router/value.txt`;
+      await router.write(uri, new TextEncoder().encode("through the router"));
+      expect(new TextDecoder().decode(await store.read(uri))).toBe("through the router");
+      expect(await router.exists(uri)).toBe(true);
+      // And from an explicit environment, without process.env.
+      delete process.env.STORAGE_EMULATOR_HOST;
+      const fromEnv = gcsStorageFromEnv({ STORAGE_EMULATOR_HOST: gcs.endpoint });
+      expect(new TextDecoder().decode(await fromEnv.read(uri))).toBe("through the router");
+    } finally {
+      if (saved === undefined) delete process.env.STORAGE_EMULATOR_HOST;
+      else process.env.STORAGE_EMULATOR_HOST = saved;
+    }
+  });
+});
