@@ -23,8 +23,12 @@ const PACKAGES = [
       registration: "dist/registration.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",
-      // A store users register themselves; the router's lazy import of it lands on this same file.
+      // The cloud stores, each with its SDK: loaded only by import() (the router's built-in stores,
+      // s3Storage() and its kin), never by another bundle; named, so that a reader (and the test
+      // that proves a local run loads none of them) finds them.
       s3: "dist/storage/s3.js",
+      gcs: "dist/storage/gcs.js",
+      azure: "dist/storage/azure.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
     },

@@ -3,8 +3,7 @@
 // denied request as StorageErrors naming the uri, anonymous reads of a public bucket, and the
 // built-in store reached through the router configured by flytekit's FLYTE_AWS_* variables alone.
 import { GetObjectCommand, HeadObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { StorageError } from "@flytekit-ts/core/extend";
-import { S3Storage, s3OptionsFromEnv, s3StorageFromEnv } from "@flytekit-ts/core/s3";
+import { s3OptionsFromEnv, s3Storage, StorageError, type Storage } from "@flytekit-ts/core/extend";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
@@ -16,12 +15,12 @@ import { REPO_ROOT, runProcess } from "./support/execute.js";
 import { ISOLATED_AWS_ENV, startMinio, type Minio } from "./support/minio.js";
 
 let minio: Minio;
-let store: S3Storage;
+let store: Storage;
 let scratch: string;
 
 beforeAll(async () => {
   minio = await startMinio(["data", "public"]);
-  store = new S3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey } });
+  store = s3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey } });
   scratch = mkdtempSync(join(tmpdir(), "flytekit-ts-s3-"));
 }, 600_000);
 
@@ -148,7 +147,7 @@ describe("the S3 store on MinIO", () => {
   });
 
   it("a wrong secret is a StorageError naming the uri and saying the request was denied", async () => {
-    const wrong = new S3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: "not-the-secret" } });
+    const wrong = s3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: "not-the-secret" } });
     for (const attempt of [() => wrong.read("s3://data/objects/a.bin"), () => wrong.write("s3://data/objects/w", new Uint8Array([1])), () => wrong.exists("s3://data/objects/a.bin")]) {
       const e = await attempt().catch((x: unknown) => x);
       expect(e).toBeInstanceOf(StorageError);
@@ -158,7 +157,7 @@ describe("the S3 store on MinIO", () => {
     }
     const e = await wrong.read("s3://data/objects/a.bin").catch((x: unknown) => x);
     expect((e as Error).message).toContain("SignatureDoesNotMatch");
-    const unknown = new S3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" } });
+    const unknown = s3Storage({ endpoint: minio.endpoint, credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" } });
     const u = await unknown.read("s3://data/objects/a.bin").catch((x: unknown) => x);
     expect((u as Error).message).toMatch(/denied.*InvalidAccessKeyId/);
   });
@@ -167,7 +166,7 @@ describe("the S3 store on MinIO", () => {
     await minio.client.send(new PutObjectCommand({ Bucket: "public", Key: "open.txt", Body: "for anyone" }));
     const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: ["*"] }, Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::public", "arn:aws:s3:::public/*"] }] };
     await minio.client.send(new PutBucketPolicyCommand({ Bucket: "public", Policy: JSON.stringify(policy) }));
-    const anonymous = new S3Storage({ endpoint: minio.endpoint, anonymous: true });
+    const anonymous = s3Storage({ endpoint: minio.endpoint, anonymous: true });
     expect(new TextDecoder().decode(await anonymous.read("s3://public/open.txt"))).toBe("for anyone");
     // Unsigned requests to a private bucket are denied.
     const denied = await anonymous.read("s3://data/objects/a.bin").catch((x: unknown) => x);
@@ -178,7 +177,7 @@ describe("the S3 store on MinIO", () => {
     for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"]) delete process.env[k];
     Object.assign(process.env, ISOLATED_AWS_ENV);
     try {
-      const none = new S3Storage({ endpoint: minio.endpoint });
+      const none = s3Storage({ endpoint: minio.endpoint });
       expect(new TextDecoder().decode(await none.read("s3://public/open.txt"))).toBe("for anyone");
       const w = await none.write("s3://public/x", new Uint8Array([1])).catch((x: unknown) => x);
       expect(w).toBeInstanceOf(StorageError);
@@ -203,7 +202,7 @@ describe("the S3 store on MinIO", () => {
   });
 
   it("a dead endpoint fails in bounded time, after the configured retries", async () => {
-    const dead = s3StorageFromEnv({ ...ISOLATED_AWS_ENV, FLYTE_AWS_ENDPOINT: "http://127.0.0.1:9", FLYTE_AWS_ACCESS_KEY_ID: "k", FLYTE_AWS_SECRET_ACCESS_KEY: "s", FLYTE_AWS_RETRIES: "2", FLYTE_AWS_BACKOFF_SECONDS: "1" });
+    const dead = s3Storage(s3OptionsFromEnv({ ...ISOLATED_AWS_ENV, FLYTE_AWS_ENDPOINT: "http://127.0.0.1:9", FLYTE_AWS_ACCESS_KEY_ID: "k", FLYTE_AWS_SECRET_ACCESS_KEY: "s", FLYTE_AWS_RETRIES: "2", FLYTE_AWS_BACKOFF_SECONDS: "1" }));
     const e = await dead.read("s3://data/x").catch((x: unknown) => x);
     expect(e).toBeInstanceOf(StorageError);
     expect((e as Error).message).toContain("s3://data/x");
@@ -219,7 +218,7 @@ describe("a server that accepts and never answers", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const slow = new S3Storage({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: "k", secretAccessKey: "s" }, idleTimeoutMs: 300, retries: 1, maxBackoffMs: 100 });
+      const slow = s3Storage({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: "k", secretAccessKey: "s" }, idleTimeoutMs: 300, retries: 1, maxBackoffMs: 100 });
       const e = await slow.read("s3://data/slow.pb").catch((x: unknown) => x);
       expect(e).toBeInstanceOf(StorageError);
       expect((e as Error).message).toMatch(/^s3:\/\/data\/slow\.pb: could not read it: TimeoutError/);

@@ -50,16 +50,16 @@ export { TaskExecutionContext } from "./context/context.js";
 
 // Storage: what a store implements, and the built-in ones.
 export { isRemotePath, joinUri, StorageError, uriFileName, type Storage } from "./storage/storage.js";
-// Google Cloud Storage with explicit options; the client loads on its first use (the built-in gs store reads the environment).
-export { gcsOptionsFromEnv, type GcsStorageOptions } from "./storage/gcs-config.js";
-export { gcsStorage } from "./storage/gcs-lazy.js";
 export { LocalStorage } from "./storage/local.js";
 export { HttpStorage } from "./storage/http.js";
 export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";
 export { DEFAULT_TRANSFER_CONCURRENCY, RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./storage/remote.js";
-// Azure Blob Storage with explicit options; the SDK loads on its first use (the built-in abfs store reads the environment).
+// The cloud stores with explicit options, and the options the environment gives (the built-in
+// stores read it); each store loads its SDK on its first use, not on import.
+export { azureStorage, gcsStorage, lazyStorage, s3Storage } from "./storage/stores.js";
+export { s3OptionsFromEnv, type S3StoreOptions } from "./storage/s3-config.js";
+export { gcsOptionsFromEnv, type GcsStorageOptions } from "./storage/gcs-config.js";
 export { azureOptionsFromEnv, type AzureStorageOptions, type AzureTokenCredential } from "./storage/azure-config.js";
-export { azureStorage } from "./storage/azure-lazy.js";
 
 // Serialization, for plugins that write their own template parts.
 export { SerializationSettings } from "./serialize/settings.js";

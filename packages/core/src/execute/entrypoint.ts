@@ -21,7 +21,7 @@ import { joinUri } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
 import { Task } from "../tasks/task.js";
-import { loadOffloadedInputs, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
+import { LiteralSizeError, loadOffloadedInputs, OffloadSettingError, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
 
 /** What the entrypoint is told. */
 export interface ExecuteArgs {

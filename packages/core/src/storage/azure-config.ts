@@ -1,7 +1,7 @@
 // What the Azure store is configured with, read from the environment as flytekit and adlfs read it,
 // and what an abfs:// URI names. Nothing here loads the Azure SDK: the store itself (azure.ts) is
 // its own chunk, loaded on the first abfs:// or abfss:// URI (or by `azureStorage(options)`,
-// azure-lazy.ts, on its first use).
+// stores.ts, on its first use).
 import { StorageError } from "./storage.js";
 
 /** A token credential, as `@azure/identity` makes them (structurally: no import of the SDK here). */

@@ -1,6 +1,6 @@
 // Google Cloud Storage (gs://bucket/key) as a Storage, over the official client,
 // @google-cloud/storage. This module is loaded only on the first use of a gs:// URI (the router's
-// dynamic import, or gcsStorage() in gcs-lazy.ts: a chunk of its own in the bundle): nothing else
+// dynamic import, or gcsStorage() in stores.ts: a chunk of its own in the bundle): nothing else
 // may import it statically.
 //
 // Credentials are the client's own chain (google-auth-library's defaults): the key file named by
