@@ -99,6 +99,29 @@ describe("the S3 store on MinIO", () => {
     expect(tree(again)).toEqual(files);
   });
 
+  it("keeps empty directories (as folder markers), and downloads into a path written with a trailing slash or dots", async () => {
+    const dir = join(scratch, "sparse");
+    mkdirSync(join(dir, "nothing", "deeper"), { recursive: true });
+    mkdirSync(join(dir, "full"), { recursive: true });
+    writeFileSync(join(dir, "full", "f.txt"), "f");
+    await store.upload(dir, "s3://data/dirs/sparse");
+    const back = join(scratch, "sparse-back");
+    await store.download("s3://data/dirs/sparse", `${back}/`);
+    expect(tree(back)).toEqual({ "full/f.txt": "f" });
+    expect(readdirSync(join(back, "nothing"))).toEqual(["deeper"]);
+    expect(readdirSync(join(back, "nothing", "deeper"))).toEqual([]);
+
+    // A directory with nothing in it reads back as one, and a prefix with nothing under it is still an error.
+    const empty = join(scratch, "empty-dir");
+    mkdirSync(empty);
+    await store.upload(empty, "s3://data/dirs/empty");
+    const emptyBack = join(scratch, "x", "..", "empty-back");
+    await store.download("s3://data/dirs/empty", emptyBack);
+    expect(readdirSync(join(scratch, "empty-back"))).toEqual([]);
+    await expect(store.download("s3://data/dirs/never-written", join(scratch, "never"))).rejects.toThrow("s3://data/dirs/never-written: could not download it: no object is there, and no object is under it");
+
+  });
+
   it("moves a 256 MiB file through multipart both ways, byte for byte, with memory that does not follow its size", async () => {
     const big = join(scratch, "big.bin");
     const size = 256 * 1024 * 1024;

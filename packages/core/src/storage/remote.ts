@@ -4,7 +4,7 @@
 // lands in a temporary file renamed into place; every failure is a StorageError naming the uri.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { StorageError, type Storage } from "./storage.js";
 
 /** An object in a listing: its key (the path under the bucket) and size in bytes. */
@@ -69,18 +69,37 @@ export async function eachLimited<T>(items: readonly T[], limit: number, work: (
   if (failure !== undefined) throw failure.error;
 }
 
-/** The files under a local directory, as paths relative to it with "/" separators. */
-function localFiles(root: string): string[] {
-  const out: string[] = [];
+/**
+ * What a local directory holds, as paths relative to it with "/" separators: its files, and the
+ * directories that hold nothing ("" for the directory itself when it is empty).
+ */
+function localTree(root: string): { files: string[]; emptyDirs: string[] } {
+  const files: string[] = [];
+  const emptyDirs: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    let holds = false;
+    for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() || statSync(path).isFile()) out.push(relative(root, path).split(sep).join("/"));
+      if (entry.isDirectory()) {
+        walk(path);
+        holds = true;
+      } else if (entry.isFile() || statSync(path).isFile()) {
+        files.push(relative(root, path).split(sep).join("/"));
+        holds = true;
+      }
     }
+    if (!holds) emptyDirs.push(relative(root, dir).split(sep).join("/"));
   };
   walk(root);
-  return out.sort();
+  return { files: files.sort(), emptyDirs: emptyDirs.sort() };
+}
+
+/** Where a key's path under a downloaded directory lands, or undefined when it would leave `root` (a `..` in the key, say). */
+function inside(root: string, rel: string): string | undefined {
+  const target = resolve(root, ...rel.split("/"));
+  const back = relative(root, target);
+  return back === "" || back.startsWith("..") || isAbsolute(back) ? undefined : target;
 }
 
 /** A remote object store as a Storage, over one cloud's ObjectClient. */
@@ -138,7 +157,18 @@ export class RemoteStorage implements Storage {
       return;
     }
     const prefix = at.key === "" || at.key.endsWith("/") ? at.key : `${at.key}/`;
-    await eachLimited(localFiles(localPath), this.concurrency, async (rel) => {
+    const tree = localTree(localPath);
+    // An empty directory is a folder marker (an empty object whose key ends in "/", as the clouds'
+    // consoles make them): without one, an empty Directory output would read back as nothing there.
+    const markers = tree.emptyDirs.map((rel) => (rel === "" ? prefix : `${prefix}${rel}/`)).filter((key) => key !== "");
+    await eachLimited(markers, this.concurrency, async (key) => {
+      try {
+        await this.client.put({ bucket: at.bucket, key }, new Uint8Array(0));
+      } catch (e) {
+        throw this.failed(this.client.uriOf(at.bucket, key, uri), "upload to", e);
+      }
+    });
+    await eachLimited(tree.files, this.concurrency, async (rel) => {
       const key = prefix + rel;
       const path = join(localPath, ...rel.split("/"));
       try {
@@ -164,21 +194,29 @@ export class RemoteStorage implements Storage {
     }
     const prefix = at.key === "" || at.key.endsWith("/") ? at.key : `${at.key}/`;
     const objects: ListedObject[] = [];
+    const markers: string[] = [];
     try {
       for await (const object of this.client.list(at.bucket, prefix)) {
-        // A folder marker ("dir/") holds nothing to copy.
-        if (!object.key.endsWith("/")) objects.push(object);
+        // A folder marker ("dir/") holds nothing to copy, but says the directory is there.
+        if (object.key.endsWith("/")) markers.push(object.key);
+        else objects.push(object);
       }
     } catch (e) {
       throw this.failed(uri, "list", e);
     }
-    if (objects.length === 0) throw new StorageError({ subject: uri, problem: "could not download it: no object is there, and no object is under it" });
-    mkdirSync(localPath, { recursive: true });
+    if (objects.length === 0 && markers.length === 0) throw new StorageError({ subject: uri, problem: "could not download it: no object is there, and no object is under it" });
+    const root = resolve(localPath);
+    mkdirSync(root, { recursive: true });
+    for (const marker of markers) {
+      const rel = marker.slice(prefix.length).replace(/\/+$/, "");
+      const target = rel === "" ? root : inside(root, rel);
+      if (target === undefined) throw new StorageError({ subject: this.client.uriOf(at.bucket, marker, uri), problem: `refusing to download it: its key leads out of ${root}` });
+      mkdirSync(target, { recursive: true });
+    }
     await eachLimited(objects, this.concurrency, async (object) => {
-      const rel = object.key.slice(prefix.length);
-      const target = join(localPath, ...rel.split("/"));
-      if (!target.startsWith(localPath + sep)) {
-        throw new StorageError({ subject: this.client.uriOf(at.bucket, object.key, uri), problem: `refusing to download it: its key leads out of ${localPath}` });
+      const target = inside(root, object.key.slice(prefix.length));
+      if (target === undefined) {
+        throw new StorageError({ subject: this.client.uriOf(at.bucket, object.key, uri), problem: `refusing to download it: its key leads out of ${root}` });
       }
       await this.fetchFile(this.client.uriOf(at.bucket, object.key, uri), { bucket: at.bucket, key: object.key }, target);
     });
