@@ -119,6 +119,10 @@ export async function startServer(options: {
   timeoutMs?: number;
 }): Promise<RunningServer> {
   const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  // A test process that ends without stopping it (a failed or killed worker) takes it along.
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  child.once("exit", () => process.off("exit", reap));
   let printed = "";
   const keep = (d: Buffer) => {
     printed = (printed + d.toString()).slice(-20_000);

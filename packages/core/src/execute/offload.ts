@@ -28,7 +28,7 @@ export const DEFAULT_MAX_OFFLOAD_MB = 1000;
 /** How deep an offloaded literal may point at another (one that points at itself is refused, not followed for ever). */
 const MAX_OFFLOAD_DEPTH = 8;
 
-/** An input or output literal at or past the hard limit. Classified as flytekit classifies its ValueError: SYSTEM, recoverable. */
+/** An input or output literal at or past the hard limit: SYSTEM and NON_RECOVERABLE (flytekit's ValueError is recoverable, but the literal is as big on a retry). */
 export class LiteralSizeError extends FlyteError {}
 brand(LiteralSizeError, "LiteralSizeError");
 
