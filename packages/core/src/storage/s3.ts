@@ -4,7 +4,8 @@
 // FLYTE_AWS_ADDRESSING_STYLE, FLYTE_AWS_ENABLE_DEBUG); without explicit keys the SDK's own chain
 // finds credentials (AWS_* variables, web identity / IRSA, shared profiles, container and instance
 // metadata). This module is loaded only on the first use of an s3:// URI (the router's dynamic
-// import), or by s3Storage() (stores.ts) on its first use: nothing else may import it, so a task that touches only local files never parses the SDK.
+// import), or by s3Storage() (stores.ts) on its first use: nothing else may import it, so a task
+// that touches only local files never parses the SDK.
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
