@@ -7,7 +7,7 @@ import { s3OptionsFromEnv, s3Storage, StorageError, type Storage } from "@flytek
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { createServer, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -231,6 +231,55 @@ describe("the S3 store on MinIO", () => {
     expect((e as Error).message).toContain("s3://data/x");
     expect((e as Error).message).toContain("ECONNREFUSED");
     expect((e as { cause?: { $metadata?: { attempts?: number } } }).cause?.$metadata?.attempts).toBe(3);
+  });
+});
+
+describe("a download cut part way", () => {
+  it("goes on from the bytes on disk with a ranged GET pinned to the object's ETag, and ends byte for byte", async () => {
+    const data = randomBytes(12 * 1024 * 1024);
+    await minio.client.send(new PutObjectCommand({ Bucket: "data", Key: "cut/big.bin", Body: data }));
+    // A proxy in front of MinIO that drops the first connection once 4 MiB of answers went through it.
+    const CUT = 4 * 1024 * 1024;
+    let cuts = 0;
+    const sent: string[] = [];
+    const upstreamPort = Number(new URL(minio.endpoint).port);
+    const proxy = createServer((client) => {
+      const upstream = connect(upstreamPort, "127.0.0.1");
+      let down = 0;
+      client.on("data", (d: Buffer) => {
+        sent.push(d.toString("latin1"));
+        upstream.write(d);
+      });
+      upstream.on("data", (d: Buffer) => {
+        if (cuts === 0 && down + d.length > CUT) {
+          cuts++;
+          client.end(d.subarray(0, CUT - down));
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        down += d.length;
+        client.write(d);
+      });
+      client.on("error", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("close", () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const through = s3Storage({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey }, retries: 2, maxBackoffMs: 100 });
+      const target = join(scratch, "cut", "big.bin");
+      await through.download("s3://data/cut/big.bin", target);
+      expect(cuts).toBe(1);
+      expect(createHash("sha256").update(readFileSync(target)).digest("hex")).toBe(createHash("sha256").update(data).digest("hex"));
+      const requests = sent.join("");
+      expect(requests).toMatch(/\r\nrange: bytes=[1-9]\d*-\r\n/i);
+      expect(requests).toMatch(/\r\nif-match: "?[0-9a-f]{32}"?\r\n/i);
+      expect(readdirSync(join(scratch, "cut"))).toEqual(["big.bin"]);
+    } finally {
+      proxy.close();
+    }
   });
 });
 

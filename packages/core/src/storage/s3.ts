@@ -9,7 +9,7 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -150,15 +150,47 @@ export class S3ObjectClient implements ObjectClient {
     await upload.done();
   }
 
+  /**
+   * Streams the object into the file. A body cut part way (a dropped connection, a stalled one past
+   * the idle timeout) goes on from the bytes already on disk with a ranged GET pinned to the first
+   * answer's ETag (an object replaced meanwhile fails with 412 rather than giving a mixed file), up
+   * to `retries` times; the SDK's own retries cover only the request, not its body.
+   */
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
+    const retries = this.options.retries ?? S3_DEFAULTS.retries;
     await this.reading(async (client) => {
-      const r = await client.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key }));
-      const body = r.Body === undefined ? Readable.from([]) : (r.Body as Readable);
-      const file = createWriteStream(localPath);
-      await pipeline(body, file);
+      let etag: string | undefined;
+      let total: number | undefined;
+      let written = 0;
+      for (let resumes = 0; ; resumes++) {
+        const ranged = written > 0;
+        const r = await client.send(
+          new GetObjectCommand({ Bucket: at.bucket, Key: at.key, Range: ranged ? `bytes=${written}-` : undefined, IfMatch: ranged ? etag : undefined }),
+        );
+        if (!ranged) {
+          etag = r.ETag;
+          total = r.ContentLength;
+        }
+        const body = r.Body === undefined ? Readable.from([]) : (r.Body as Readable);
+        let cut: unknown;
+        try {
+          await pipeline(body, createWriteStream(localPath, { flags: ranged ? "a" : "w" }));
+        } catch (e) {
+          cut = e;
+        }
+        written = statSync(localPath, { throwIfNoEntry: false })?.size ?? 0;
+        const short = total !== undefined && written < total;
+        if (cut === undefined && !short) break;
+        // Whole, or nothing more to ask for: the check below says what is wrong.
+        if (resumes >= retries || etag === undefined || !short) {
+          if (cut !== undefined) throw cut;
+          break;
+        }
+        await new Promise((done) => setTimeout(done, Math.min(100 * 2 ** resumes, this.options.maxBackoffMs ?? S3_DEFAULTS.maxBackoffMs)));
+      }
       // A body cut short by a connection closed cleanly is caught here, not renamed into place.
-      if (r.ContentLength !== undefined && file.bytesWritten !== r.ContentLength) {
-        throw new StorageError({ subject: `s3://${at.bucket}/${at.key}`, problem: `the download ended after ${file.bytesWritten} of ${r.ContentLength} bytes` });
+      if (total !== undefined && written !== total) {
+        throw new StorageError({ subject: `s3://${at.bucket}/${at.key}`, problem: `the download ended after ${written} of ${total} bytes` });
       }
     });
   }
