@@ -165,7 +165,7 @@ describe("the gs:// store on fake-gcs-server", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const slow = gcsStorage({ endpoint: `127.0.0.1:${port}`, requestTimeoutMs: 500, maxRetries: 1 });
+      const slow = gcsStorage({ endpoint: `127.0.0.1:${port}`, idleTimeoutMs: 500, retries: 1 });
       const started = Date.now();
       const e = await slow.read(`gs://${BUCKET}/objects/hello.txt`).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(StorageError);
@@ -197,7 +197,7 @@ describe("the gs:// store on fake-gcs-server", () => {
     writeFileSync(local, Buffer.alloc(64 * 1024 * 1024, 7));
     const uri = `gs://${BUCKET}/doomed/doomed.bin`;
     const started = Date.now();
-    const upload = gcsStorage({ endpoint: doomed.endpoint, maxRetries: 1, requestTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
+    const upload = gcsStorage({ endpoint: doomed.endpoint, retries: 1, idleTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
     await new Promise((r) => setTimeout(r, 300));
     await doomed.stop();
     const e = await upload;

@@ -44,7 +44,7 @@ export class GcsClient implements ObjectClient {
   readonly storage: GoogleStorage;
   private readonly threshold: number;
   private readonly chunkSize: number | undefined;
-  private readonly maxRetries: number;
+  private readonly retries: number;
   private readonly timeoutMs: number;
 
   constructor(options: GcsStorageOptions = {}) {
@@ -53,14 +53,14 @@ export class GcsClient implements ObjectClient {
     if (this.chunkSize !== undefined && (this.chunkSize <= 0 || this.chunkSize % (256 * 1024) !== 0)) {
       throw new StorageError({ subject: "the gs:// store's chunkSizeBytes", problem: "not a positive multiple of 256 KiB", got: String(options.chunkSizeBytes), expected: "e.g. 8388608 (8 MiB)" });
     }
-    this.maxRetries = options.maxRetries ?? 5;
-    this.timeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.retries = options.retries ?? 5;
+    this.timeoutMs = options.idleTimeoutMs ?? 60_000;
     const endpoint = options.endpoint === undefined ? undefined : endpointUrl(options.endpoint);
     const config: StorageOptions = {
       timeout: this.timeoutMs,
       retryOptions: {
-        autoRetry: this.maxRetries > 0,
-        maxRetries: Math.max(1, this.maxRetries),
+        autoRetry: this.retries > 0,
+        maxRetries: Math.max(1, this.retries),
         retryDelayMultiplier: 2,
         maxRetryDelay: 32,
         totalTimeout: 600,
@@ -132,7 +132,7 @@ export class GcsClient implements ObjectClient {
   /**
    * Streams `source()` into the object, retried from the start on a retryable failure. The client
    * bounds no upload request's time (a resumable session's requests have no timeout at all), so a
-   * watchdog does: an upload that makes no progress for `requestTimeoutMs` fails as timed out.
+   * watchdog does: an upload that makes no progress for `idleTimeoutMs` fails as timed out.
    */
   private send(at: ObjectLocation, source: () => Readable, options: CreateWriteStreamOptions): Promise<void> {
     return this.withRetries(
@@ -154,13 +154,13 @@ export class GcsClient implements ObjectClient {
     );
   }
 
-  /** Runs `attempt` again after a retryable failure, with exponential backoff and jitter, up to maxRetries times. */
+  /** Runs `attempt` again after a retryable failure, with exponential backoff and jitter, up to `retries` times. */
   private async withRetries<T>(attempt: (n: number) => Promise<T>): Promise<T> {
     for (let n = 0; ; n++) {
       try {
         return await attempt(n);
       } catch (e) {
-        if (n >= this.maxRetries || !retryable(e)) throw e;
+        if (n >= this.retries || !retryable(e)) throw e;
         await new Promise((r) => setTimeout(r, Math.min(32_000, 1000 * 2 ** n) * (0.5 + Math.random() / 2)));
       }
     }
