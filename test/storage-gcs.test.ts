@@ -3,7 +3,8 @@
 // a server that never answers, and the built-in store the router loads from the environment alone.
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -188,6 +189,49 @@ describe("the gs:// store on fake-gcs-server", () => {
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
+    }
+  }, 60_000);
+
+  it("a download whose body stalls after its headers fails in bounded time, as a StorageError", async () => {
+    // Headers and 1 KiB of a 1 MiB body, then nothing: the client's own timeout ends with the headers.
+    const size = 1024 * 1024;
+    const sockets = new Set<Socket>();
+    const stalling = createHttpServer((req, res) => {
+      if (!/[?&]alt=media/.test(req.url ?? "")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ kind: "storage#object", bucket: BUCKET, name: "stall/inputs.pb", size: String(size), generation: "1", metageneration: "1" }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size), "x-goog-generation": "1" });
+      res.write(Buffer.alloc(1024, 1));
+    });
+    stalling.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((r) => stalling.listen(0, "127.0.0.1", r));
+    const port = (stalling.address() as { port: number }).port;
+    try {
+      const slow = gcsStorage({ endpoint: `127.0.0.1:${port}`, idleTimeoutMs: 1_000, retries: 1 });
+      const uri = `gs://${BUCKET}/stall/inputs.pb`;
+      const target = join(scratch, "stalled", "inputs.pb");
+      for (const [what, op] of [
+        ["read", () => slow.read(uri)],
+        ["download", () => slow.download(uri, target)],
+      ] as const) {
+        const began = Date.now();
+        // A hang shows as "still pending", not as the test's own timeout.
+        const outcome = await Promise.race([op().then(() => "resolved", (x: unknown) => x), new Promise((r) => setTimeout(() => r("still pending after 15 s"), 15_000))]);
+        expect(outcome, what).toBeInstanceOf(StorageError);
+        expect((outcome as Error).message).toContain(uri);
+        expect((outcome as Error).message).toMatch(/no data came for 1000 ms/);
+        console.log(`stalled ${what} failed after ${Date.now() - began} ms: ${(outcome as Error).message}`);
+      }
+      // Nothing half-written is left where the file was to be.
+      expect(readdirSync(join(scratch, "stalled"))).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      stalling.close();
     }
   }, 60_000);
 

@@ -14,6 +14,7 @@ import { createReadStream, createWriteStream, existsSync, readFileSync, statSync
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
+import { idleGuard } from "./idle.js";
 import { endpointUrl, gcsOptionsFromEnv, type GcsStorageOptions } from "./gcs-config.js";
 import { StorageError } from "./storage.js";
 
@@ -105,8 +106,14 @@ export class GcsClient implements ObjectClient {
   }
 
   async get(at: ObjectLocation): Promise<Uint8Array> {
-    const [bytes] = await this.file(at).download();
-    return bytes;
+    // The client's timeout ends when the answer's headers come: the body is bounded by idleGuard.
+    return this.withRetries(async () => {
+      const chunks: Buffer[] = [];
+      await pipeline(this.file(at).createReadStream(), idleGuard(this.timeoutMs), async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) chunks.push(chunk);
+      });
+      return Buffer.concat(chunks);
+    });
   }
 
   async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
@@ -171,7 +178,7 @@ export class GcsClient implements ObjectClient {
     await this.withRetries(async (n) => {
       const have = n === 0 || !existsSync(localPath) ? 0 : statSync(localPath).size;
       const source = this.file(at).createReadStream(have === 0 ? {} : { start: have, validation: false });
-      await pipeline(source, createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
+      await pipeline(source, idleGuard(this.timeoutMs), createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
     });
   }
 
