@@ -49,6 +49,52 @@ function sha256(path: string): Promise<string> {
   });
 }
 
+
+/** A connection through the proxy: the client's socket and the one to the server. */
+interface Relay {
+  client: Socket;
+  server: Socket;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to `targetPort`. Each chunk, client to server (`up`) or back (`down`),
+ * goes through its hook first, which may wait (throttling) or cut the connection; reading pauses
+ * meanwhile, so the hook's pace is the transfer's pace.
+ */
+async function startProxy(targetPort: number, hooks: { up?: (chunk: Buffer, relay: Relay) => Promise<void> | void; down?: (chunk: Buffer, relay: Relay) => Promise<void> | void }): Promise<{ port: number; close(): void }> {
+  const relays = new Set<Relay>();
+  const relay = (from: Socket, to: Socket, hook: ((chunk: Buffer, relay: Relay) => Promise<void> | void) | undefined, r: Relay) => {
+    from.on("data", (chunk: Buffer) => {
+      from.pause();
+      void Promise.resolve(hook?.(chunk, r)).then(() => {
+        if (to.destroyed || from.destroyed) return;
+        to.write(chunk, () => from.resume());
+      });
+    });
+    from.on("end", () => to.end());
+    from.on("error", () => to.destroy());
+    from.on("close", () => to.destroy());
+  };
+  const proxy = createServer((client) => {
+    const server = connect(targetPort, "127.0.0.1");
+    const r: Relay = { client, server };
+    relays.add(r);
+    client.on("close", () => relays.delete(r));
+    relay(client, server, hooks.up, r);
+    relay(server, client, hooks.down, r);
+  });
+  await new Promise<void>((ok) => proxy.listen(0, "127.0.0.1", ok));
+  return {
+    port: (proxy.address() as { port: number }).port,
+    close: () => {
+      for (const r of relays) (r.client.destroy(), r.server.destroy());
+      proxy.close();
+    },
+  };
+}
+
+const portOf = (endpoint: string) => Number(new URL(endpoint).port);
+
 describe("the gs:// store on fake-gcs-server", () => {
   it("writes, reads and finds an object", async () => {
     const uri = `gs://${BUCKET}/objects/hello.txt`;
@@ -232,6 +278,30 @@ describe("the gs:// store on fake-gcs-server", () => {
     } finally {
       for (const s of sockets) s.destroy();
       stalling.close();
+    }
+  }, 60_000);
+
+  it("a large write() to a slow server that keeps taking bytes is not cut by the idle timeout", async () => {
+    // The server takes 8 MiB a second; each write lasts more than twice the 2.5 s bound on idleness.
+    // (Bytes the OS has taken count as sent: what it buffers, a few MiB on loopback, drains well within the bound.)
+    const rate = 8 * 1024 * 1024;
+    const proxy = await startProxy(portOf(gcs.endpoint), { up: (chunk) => new Promise((r) => setTimeout(r, (chunk.length / rate) * 1000)) });
+    try {
+      const endpoint = `127.0.0.1:${proxy.port}`;
+      for (const [what, options, size] of [
+        ["one request", { resumableThresholdBytes: 64 * 1024 * 1024 }, 32 * 1024 * 1024],
+        ["a resumable session (past resumableThresholdBytes)", {}, 32 * 1024 * 1024],
+      ] as const) {
+        const slow = gcsStorage({ endpoint, idleTimeoutMs: 2_500, retries: 0, ...options });
+        const bytes = randomBytes(size);
+        const uri = `gs://${BUCKET}/slow/${size}.bin`;
+        const began = Date.now();
+        await slow.write(uri, bytes);
+        console.log(`slow write of ${size / 1024 / 1024} MiB in ${what}: ${Date.now() - began} ms`);
+        expect(Buffer.compare(Buffer.from(await store.read(uri)), bytes), what).toBe(0);
+      }
+    } finally {
+      proxy.close();
     }
   }, 60_000);
 

@@ -20,6 +20,9 @@ import { StorageError } from "./storage.js";
 
 const MiB = 1024 * 1024;
 
+/** No client-side timeout for uploads (Node's longest timer, about 24.8 days): see the constructor. */
+const NO_CLIENT_TIMEOUT = 2_147_483_647;
+
 const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "EAI_AGAIN"]);
 
 /** The HTTP status an error of the client carries (ApiError's `code`, a gaxios error's `status`), if any. */
@@ -39,10 +42,17 @@ function retryable(error: unknown): boolean {
   return (typeof code === "string" && RETRYABLE_NETWORK.has(code)) || /socket hang up|premature close|network timeout|timed? ?out/i.test(message);
 }
 
+/** The bytes in slices of at most 1 MiB (one empty slice for no bytes), as views: nothing is copied. */
+function* slices(body: Buffer): Generator<Buffer> {
+  if (body.length === 0) yield body;
+  for (let i = 0; i < body.length; i += MiB) yield body.subarray(i, i + MiB);
+}
+
 /** Google Cloud Storage, one object at a time, for RemoteStorage. */
 export class GcsClient implements ObjectClient {
   readonly scheme = "gs";
   readonly storage: GoogleStorage;
+  private readonly uploads: GoogleStorage;
   private readonly threshold: number;
   private readonly chunkSize: number | undefined;
   private readonly retries: number;
@@ -58,7 +68,6 @@ export class GcsClient implements ObjectClient {
     this.timeoutMs = options.idleTimeoutMs ?? 60_000;
     const endpoint = options.endpoint === undefined ? undefined : endpointUrl(options.endpoint);
     const config: StorageOptions = {
-      timeout: this.timeoutMs,
       retryOptions: {
         autoRetry: this.retries > 0,
         maxRetries: Math.max(1, this.retries),
@@ -78,15 +87,23 @@ export class GcsClient implements ObjectClient {
       // A custom endpoint is what makes the client send no credentials; the slash makes the default one custom.
       config.apiEndpoint = "https://storage.googleapis.com/";
     }
-    this.storage = new GoogleStorage(config);
-    if (endpoint !== undefined) {
-      // The client takes STORAGE_EMULATOR_HOST from process.env as the JSON API's whole base (gcsfs and
-      // the real API put /storage/v1 after the host): say where it is ourselves.
-      const service = this.storage as unknown as { baseUrl: string; apiEndpoint: string; customEndpoint: boolean };
-      service.baseUrl = `${endpoint}/storage/v1`;
-      service.apiEndpoint = endpoint;
-      service.customEndpoint = true;
-    }
+    const make = (timeout: number) => {
+      const storage = new GoogleStorage({ ...config, timeout });
+      if (endpoint !== undefined) {
+        // The client takes STORAGE_EMULATOR_HOST from process.env as the JSON API's whole base (gcsfs and
+        // the real API put /storage/v1 after the host): say where it is ourselves.
+        const service = storage as unknown as { baseUrl: string; apiEndpoint: string; customEndpoint: boolean };
+        service.baseUrl = `${endpoint}/storage/v1`;
+        service.apiEndpoint = endpoint;
+        service.customEndpoint = true;
+      }
+      return storage;
+    };
+    this.storage = make(this.timeoutMs);
+    // The client applies its one timeout to every request, from the first byte sent to the answer's
+    // headers (a request's own is overridden): a one-request upload of a large body that keeps moving
+    // would be cut by it. Uploads go through a client without it; send()'s watchdog bounds them.
+    this.uploads = make(NO_CLIENT_TIMEOUT);
   }
 
   locate(uri: string): ObjectLocation {
@@ -117,8 +134,16 @@ export class GcsClient implements ObjectClient {
   }
 
   async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
+    // Fed in 1 MiB slices: each slice the request takes is progress that re-arms the watchdog, so a
+    // large write that keeps moving is never cut (one chunk was one progress event for the whole body).
+    // Past the threshold (write() carries offloaded outputs) it goes in a resumable session, as a file does.
     const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    await this.send(at, () => Readable.from([body]), { resumable: false });
+    await this.send(at, () => Readable.from(slices(body)), bytes.byteLength <= this.threshold ? { resumable: false } : this.resumable());
+  }
+
+  /** A resumable session's options: chunked when chunkSizeBytes is set, otherwise one streamed request. */
+  private resumable(): CreateWriteStreamOptions {
+    return { resumable: true, ...(this.chunkSize === undefined ? {} : { chunkSize: this.chunkSize }), metadata: { contentType: "application/octet-stream" } };
   }
 
   async putFile(localPath: string, at: ObjectLocation, size: number): Promise<void> {
@@ -129,11 +154,7 @@ export class GcsClient implements ObjectClient {
       await this.put(at, readFileSync(localPath));
       return;
     }
-    await this.send(at, () => createReadStream(localPath, { highWaterMark: MiB }), {
-      resumable: true,
-      ...(this.chunkSize === undefined ? {} : { chunkSize: this.chunkSize }),
-      metadata: { contentType: "application/octet-stream" },
-    });
+    await this.send(at, () => createReadStream(localPath, { highWaterMark: MiB }), this.resumable());
   }
 
   /**
@@ -145,7 +166,7 @@ export class GcsClient implements ObjectClient {
     return this.withRetries(
       () =>
         new Promise<void>((resolve, reject) => {
-          const target = this.file(at).createWriteStream(options);
+          const target = this.uploads.bucket(at.bucket).file(at.key).createWriteStream(options);
           let timer: NodeJS.Timeout | undefined;
           const arm = () => {
             clearTimeout(timer);
