@@ -305,6 +305,49 @@ describe("the gs:// store on fake-gcs-server", () => {
     }
   }, 60_000);
 
+  it("a download cut part way, its object replaced before the retry, never gives a mixed file", async () => {
+    const size = 4 * 1024 * 1024;
+    const uri = `gs://${BUCKET}/replaced/object.bin`;
+    const before = randomBytes(size);
+    const after = randomBytes(size); // same size: only the generation tells them apart
+    await store.write(uri, before);
+    // The first media answer is cut after 1 MiB, once the object has been replaced.
+    const media = new WeakSet<Socket>();
+    const sent = new WeakMap<Socket, number>();
+    let cut = false;
+    const proxy = await startProxy(portOf(gcs.endpoint), {
+      up: (chunk, r) => void (chunk.toString("latin1").includes("alt=media") && media.add(r.client)),
+      down: async (chunk, r) => {
+        if (cut || !media.has(r.client)) return;
+        const total = (sent.get(r.client) ?? 0) + chunk.length;
+        sent.set(r.client, total);
+        if (total < 1024 * 1024) return;
+        cut = true;
+        await store.write(uri, after);
+        r.client.destroy();
+        r.server.destroy();
+      },
+    });
+    try {
+      const through = gcsStorage({ endpoint: `127.0.0.1:${proxy.port}`, retries: 2, idleTimeoutMs: 3_000 });
+      const target = join(scratch, "replaced", "object.bin");
+      const e = await through.download(uri, target).catch((x: unknown) => x);
+      expect(cut, "the first answer was cut").toBe(true);
+      console.log(`download across a replacement: ${e instanceof Error ? e.message : "whole"}`);
+      if (!(e instanceof StorageError)) {
+        // Had it resumed on the new object, the file would be 1 MiB of one and 3 MiB of the other.
+        const got = readFileSync(target);
+        expect(Buffer.compare(got, before) === 0 || Buffer.compare(got, after) === 0, "the file is one object whole").toBe(true);
+      } else {
+        expect(e.message).toContain(uri);
+        expect(e.message).toMatch(/changed while it was downloaded/);
+        expect(readdirSync(join(scratch, "replaced")), "nothing half-written is left").toEqual([]);
+      }
+    } finally {
+      proxy.close();
+    }
+  }, 60_000);
+
   it("a server stopped mid-upload is a StorageError naming the uri, in bounded time", async () => {
     const doomed = await startFakeGcs([BUCKET]);
     const local = join(scratch, "doomed.bin");

@@ -23,7 +23,7 @@ const MiB = 1024 * 1024;
 /** No client-side timeout for uploads (Node's longest timer, about 24.8 days): see the constructor. */
 const NO_CLIENT_TIMEOUT = 2_147_483_647;
 
-const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "EAI_AGAIN"]);
+const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "ESOCKETTIMEDOUT", "ERR_STREAM_PREMATURE_CLOSE", "EAI_AGAIN", "ERR_SHORT_DOWNLOAD"]);
 
 /** The HTTP status an error of the client carries (ApiError's `code`, a gaxios error's `status`), if any. */
 function statusOf(error: unknown): number | undefined {
@@ -195,11 +195,31 @@ export class GcsClient implements ObjectClient {
   }
 
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
+    // One generation of the object, whole: its metadata names the generation every request reads
+    // (so a resume after a cut never appends bytes of an object replaced meanwhile; that generation
+    // is then gone, and the download fails) and the size the file must have at the end.
+    const [metadata] = await this.file(at).getMetadata();
+    const generation = metadata.generation === undefined || metadata.generation === null ? undefined : String(metadata.generation);
+    const file = generation === undefined ? this.file(at) : this.storage.bucket(at.bucket).file(at.key, { generation });
+    // A gzip-encoded object comes decompressed (the client asks for gzip): its stored size says nothing of the file's.
+    const size = metadata.contentEncoding === "gzip" ? undefined : Number(metadata.size ?? 0);
     // A download cut off part way goes on from the bytes already in the file (a ranged read).
     await this.withRetries(async (n) => {
       const have = n === 0 || !existsSync(localPath) ? 0 : statSync(localPath).size;
-      const source = this.file(at).createReadStream(have === 0 ? {} : { start: have, validation: false });
-      await pipeline(source, idleGuard(this.timeoutMs), createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
+      const source = file.createReadStream(have === 0 ? {} : { start: have, validation: false });
+      try {
+        await pipeline(source, idleGuard(this.timeoutMs), createWriteStream(localPath, { flags: have === 0 ? "w" : "a" }));
+      } catch (e) {
+        if (n > 0 && statusOf(e) === 404 && generation !== undefined) {
+          throw Object.assign(new Error(`the object changed while it was downloaded (generation ${generation} is gone); download it again`), { cause: e });
+        }
+        throw e;
+      }
+      // An answer that ended early is resumed from where it stopped (a retry); one that gave more is refused.
+      const got = statSync(localPath).size;
+      if (size !== undefined && got !== size) {
+        throw Object.assign(new Error(`the download ended with ${got} of the object's ${size} bytes`), { code: got < size ? "ERR_SHORT_DOWNLOAD" : "ERR_LONG_DOWNLOAD" });
+      }
     });
   }
 
