@@ -350,17 +350,35 @@ describe("the gs:// store on fake-gcs-server", () => {
 
   it("a server stopped mid-upload is a StorageError naming the uri, in bounded time", async () => {
     const doomed = await startFakeGcs([BUCKET]);
+    const size = 64 * 1024 * 1024;
     const local = join(scratch, "doomed.bin");
-    writeFileSync(local, Buffer.alloc(64 * 1024 * 1024, 7));
+    writeFileSync(local, Buffer.alloc(size, 7));
     const uri = `gs://${BUCKET}/doomed/doomed.bin`;
-    const started = Date.now();
-    const upload = gcsStorage({ endpoint: doomed.endpoint, retries: 1, idleTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
-    await new Promise((r) => setTimeout(r, 300));
-    await doomed.stop();
-    const e = await upload;
-    expect(e).toBeInstanceOf(StorageError);
-    expect((e as Error).message).toContain(uri);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    // The server is stopped once 4 MiB of the upload have reached it, and nothing more is forwarded
+    // meanwhile: bytes were in flight, and not all of them, however fast or loaded the machine.
+    let forwarded = 0;
+    let stopped: Promise<void> | undefined;
+    const proxy = await startProxy(portOf(doomed.endpoint), {
+      up: async (chunk) => {
+        if (stopped === undefined && forwarded + chunk.length >= 4 * 1024 * 1024) stopped = doomed.stop();
+        if (stopped !== undefined) return stopped;
+        forwarded += chunk.length;
+      },
+    });
+    try {
+      const started = Date.now();
+      const e = await gcsStorage({ endpoint: `127.0.0.1:${proxy.port}`, retries: 1, idleTimeoutMs: 2_000 }).upload(local, uri).catch((x: unknown) => x);
+      expect(stopped, "the server was stopped during the upload").toBeDefined();
+      expect(forwarded).toBeGreaterThan(0);
+      expect(forwarded).toBeLessThan(size);
+      expect(e).toBeInstanceOf(StorageError);
+      expect((e as Error).message).toContain(uri);
+      console.log(`stopped after ${forwarded} of ${size} bytes; failed after ${Date.now() - started} ms: ${(e as Error).message}`);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      proxy.close();
+      await doomed.stop();
+    }
   }, 60_000);
 
   it("the built-in store works through the router configured only by STORAGE_EMULATOR_HOST", async () => {
