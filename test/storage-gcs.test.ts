@@ -1,6 +1,7 @@
 // The gs:// store against a real fake-gcs-server on 127.0.0.1: objects, files and directories both
 // ways, a large file streamed with bounded memory, clear errors naming the uri, bounded time against
-// a server that never answers, and the built-in store the router loads from the environment alone.
+// a server that never answers or stalls mid-body, slow transfers that move never cut, a resumed
+// download never mixing two objects, and the built-in store the router loads from the environment alone.
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, createReadStream, mkdirSync, openSync, writeSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
