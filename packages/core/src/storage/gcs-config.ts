@@ -1,5 +1,6 @@
 // The gs:// store's options and how the environment sets them, without the Google client: this module
 // is imported by the package's entry points (extend.ts), gcs.ts is not.
+import { envFlag, envInt } from "./env.js";
 
 /** How the gs:// store reaches Google Cloud Storage. Every option has a default fit for a pod on GKE. */
 export interface GcsStorageOptions {
@@ -12,7 +13,7 @@ export interface GcsStorageOptions {
   endpoint?: string;
   /**
    * Send no credentials at all (a public bucket). With an `endpoint` this is implied.
-   * @default false
+   * @default false (FLYTEKIT_TS_GCS_ANONYMOUS=true through gcsOptionsFromEnv)
    */
   anonymous?: boolean;
   /**
@@ -26,22 +27,24 @@ export interface GcsStorageOptions {
    */
   projectId?: string;
   /**
-   * Retries of a request answered 408, 429 or 5xx, or cut off, with exponential backoff (uploads
-   * too: a write replaces a whole object, so repeating it is safe).
-   * @default 5
+   * Retries after the first try of a request answered 408, 429 or 5xx, or cut off, or idle for
+   * `idleTimeoutMs`, with exponential backoff (uploads too: a write replaces a whole object, so
+   * repeating it is safe; a download goes on from the bytes it has).
+   * @default 5 (FLYTEKIT_TS_GCS_RETRIES through gcsOptionsFromEnv)
    */
-  maxRetries?: number;
+  retries?: number;
   /**
-   * How long one request may take before it fails (and is retried); an upload fails when it
-   * makes no progress (no answer, no bytes taken) for this long.
-   * @default 60000
+   * A request fails (and is retried) when no byte moves for this long: no answer, no bytes sent
+   * or received. Reads, writes, uploads and downloads alike: a slow transfer that keeps moving is
+   * never cut, a stalled one fails in bounded time.
+   * @default 60000 (FLYTEKIT_TS_GCS_IDLE_TIMEOUT_MS through gcsOptionsFromEnv)
    * @format milliseconds
    */
-  requestTimeoutMs?: number;
+  idleTimeoutMs?: number;
   /**
-   * A file up to this size is uploaded whole in one request (read into memory, retried by the
-   * client); a larger one is streamed from disk in a resumable session, started again from the
-   * file on a failure the session cannot resume from.
+   * A file (or `write()`'s bytes) up to this size is uploaded whole in one request, retried from
+   * the start; a larger one goes in a resumable session (a file streamed from disk), started again
+   * from the start on a failure the session cannot resume from.
    * @default 8 MiB
    * @format bytes
    */
@@ -67,9 +70,19 @@ export function endpointUrl(value: string): string {
   return url.replace(/\/+$/, "");
 }
 
-/** The options the environment gives: STORAGE_EMULATOR_HOST (an emulator, no credentials); the rest is the client's credential chain. */
+/**
+ * The options the environment gives: STORAGE_EMULATOR_HOST (an emulator, no credentials), and our
+ * own FLYTEKIT_TS_GCS_IDLE_TIMEOUT_MS, FLYTEKIT_TS_GCS_RETRIES and FLYTEKIT_TS_GCS_ANONYMOUS; the
+ * credentials are the client's chain. A bad value is a StorageError naming the variable.
+ */
 export function gcsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GcsStorageOptions {
+  const options: GcsStorageOptions = {};
   const emulator = env.STORAGE_EMULATOR_HOST;
-  return emulator !== undefined && emulator !== "" && emulator !== "default" ? { endpoint: emulator } : {};
+  if (emulator !== undefined && emulator !== "" && emulator !== "default") options.endpoint = emulator;
+  const idle = envInt(env, "FLYTEKIT_TS_GCS_IDLE_TIMEOUT_MS", 1);
+  if (idle !== undefined) options.idleTimeoutMs = idle;
+  const retries = envInt(env, "FLYTEKIT_TS_GCS_RETRIES", 0);
+  if (retries !== undefined) options.retries = retries;
+  if (envFlag(env, "FLYTEKIT_TS_GCS_ANONYMOUS")) options.anonymous = true;
+  return options;
 }
-

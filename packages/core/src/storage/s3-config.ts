@@ -2,6 +2,7 @@
 // imported by the package's entry points (extend.ts), s3.ts is not.
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { envFlag, envInt } from "./env.js";
 import { StorageError } from "./storage.js";
 
 /** How an S3 store is reached. Every field is optional: what is left out comes from the SDK's defaults. */
@@ -50,21 +51,6 @@ export const S3_DEFAULTS = {
   partSize: 8 * MIB,
   queueSize: 4,
 } as const;
-
-/** A whole number from an environment variable, or undefined when unset; a bad value is an error naming the variable. */
-function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === "") return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
-    throw new StorageError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
-  }
-  return n;
-}
-
-function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
-  return /^(1|true|yes|on)$/i.test(env[name]?.trim() ?? "");
-}
 
 /** The store's options as flytekit's S3Config reads them from the environment, with our own FLYTEKIT_TS_S3_* additions. */
 export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3StoreOptions {
