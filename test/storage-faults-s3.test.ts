@@ -10,16 +10,17 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ContainerError_Kind, ErrorDocumentSchema, ExecutionError_ErrorKind, LiteralMapSchema, type ErrorDocument } from "@flytekit-ts/core/idl";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
+import type { SourceData } from "@smithy/types";
 import { Int } from "@flytekit-ts/core";
 import { toLiteralMap } from "@flytekit-ts/core/internal";
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
 import { startMinio, type Minio } from "./support/minio.js";
+import { stallingProxy, type StallingProxy } from "./support/tcp-proxy.js";
 
 const BUCKET = "flyte";
 const LOCKED = "locked";
@@ -224,14 +225,18 @@ describe("storage faults of flytekit-ts-execute on MinIO", () => {
   });
 });
 
+function bytesOf(data: SourceData): string | Uint8Array {
+  return typeof data === "string" ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /** SHA-256 (an HMAC when given a secret), in the shape the SDK's signer takes. */
 class Sha256 {
   private readonly hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytesOf(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.hash.update(data);
+  update(data: SourceData): void {
+    this.hash.update(bytesOf(data));
   }
   async digest(): Promise<Uint8Array> {
     return this.hash.digest();
@@ -259,62 +264,4 @@ async function assumeRole(server: Minio, policy: object): Promise<Record<string,
   if (!r.ok || id === undefined || secret === undefined || token === undefined) throw new Error(`AssumeRole failed (${r.status}): ${xml}`);
   // No FLYTE_AWS_* keys: the SDK's own chain reads the AWS_* variables, session token included.
   return { FLYTE_AWS_ACCESS_KEY_ID: "", FLYTE_AWS_SECRET_ACCESS_KEY: "", AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: token };
-}
-
-interface StallingProxy {
-  endpoint: string;
-  /** How many connections it has stalled. */
-  stalled(): number;
-  /** How many bytes it has forwarded to the server. */
-  sent(): number;
-  close(): Promise<void>;
-}
-
-/**
- * A TCP proxy to a port on loopback that forwards every connection until a request for a path with
- * "/stall/" in it goes through: from then on that connection is held open and nothing more moves
- * either way, as a server that has stopped answering.
- */
-async function stallingProxy(target: number): Promise<StallingProxy> {
-  const sockets = new Set<Socket>();
-  let stalled = 0;
-  let sent = 0;
-  const server: Server = createServer((client) => {
-    const upstream = connect(target, "127.0.0.1");
-    sockets.add(client).add(upstream);
-    let held = false;
-    client.on("data", (chunk: Buffer) => {
-      if (!held && /^[A-Z]+ \/[^ ]*\/stall\//m.test(chunk.toString("latin1"))) {
-        held = true;
-        stalled++;
-      }
-      if (!held) {
-        sent += chunk.length;
-        upstream.write(chunk);
-      }
-    });
-    upstream.on("data", (chunk: Buffer) => {
-      if (!held) client.write(chunk);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on("close", end).on("error", end);
-    upstream.on("close", end).on("error", end);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stalled: () => stalled,
-    sent: () => sent,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
