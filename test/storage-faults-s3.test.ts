@@ -212,9 +212,12 @@ describe("storage faults of flytekit-ts-execute on MinIO", () => {
       await putObject(at.inputs, addInputs());
       const run = await runTask("support/entry-tasks.ts", "EntryTasks.add", at, small());
       console.log(`slow inputs: flytekit-ts-execute ended ${run.ms} ms after it started`);
+      if (process.env.FLYTEKIT_TS_TEST_SHOW) console.log(run.stderr);
       expect(run.code, run.stderr).toBe(0);
       const doc = await errorDocumentIn(at.out, run);
       expectStorageError(doc, at.inputs);
+      // Its own timeout ended it, with the variable that sets it named, after both tries.
+      expect(doc.error?.message).toContain(`${at.inputs}: could not read it: the server sent nothing for 1000 ms, the idle timeout (idleTimeoutMs; FLYTEKIT_TS_S3_IDLE_TIMEOUT_MS) (after 2 tries)`);
       expect(proxy.stalled()).toBeGreaterThanOrEqual(2);
     });
 
@@ -224,7 +227,7 @@ describe("storage faults of flytekit-ts-execute on MinIO", () => {
       const run = await runTask("support/entry-tasks.ts", "EntryTasks.add", at, small());
       console.log(`slow everything: flytekit-ts-execute ended ${run.ms} ms after it started`);
       expect(run.code, run.stderr).toBe(2);
-      expect(run.stderr).toContain(`flytekit-ts-execute: could not write the error document to ${at.out}`);
+      expect(run.stderr).toContain(`flytekit-ts-execute: could not write the error document to ${at.out}: ${at.out}/error.pb: could not write it: the server sent nothing for 1000 ms`);
       expect(await keysUnder(at.out)).toEqual([]);
     });
   });

@@ -1,6 +1,7 @@
 // A TCP proxy on loopback for tests of what a client does when its server misbehaves or what it
 // asks of it: it forwards connections to a port, counts the bytes and request lines it forwards,
-// and holds (stalls) a connection once a request for a path with "/stall/" in it goes through.
+// and holds (stalls) a connection once a request for a path with "/stall/" in it goes through:
+// nothing more moves on it either way, and it stays open until the client gives up.
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 export interface StallingProxy {
@@ -49,7 +50,16 @@ export async function stallingProxy(target: number): Promise<StallingProxy> {
       sockets.delete(upstream);
     };
     client.on("close", end).on("error", end);
-    upstream.on("close", end).on("error", end);
+    // A held connection stays open to the client whatever the server does (MinIO closes a connection
+    // idle for about 30 s): the client must find out by its own timeout.
+    const upstreamEnded = () => {
+      if (!held) end();
+      else {
+        upstream.destroy();
+        sockets.delete(upstream);
+      }
+    };
+    upstream.on("close", upstreamEnded).on("error", upstreamEnded);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
