@@ -177,7 +177,6 @@ describe("storage faults of flytekit-ts-execute on MinIO", () => {
       await minio.halt();
       const halted = Date.now();
       run = await running;
-      if (process.env.FLYTEKIT_TS_TEST_SHOW) console.log(run.stderr);
       console.log(`killed mid-upload: flytekit-ts-execute ended ${Date.now() - halted} ms after the server was killed (${run.ms} ms after it started)`);
     } finally {
       await minio.restart();
@@ -212,7 +211,6 @@ describe("storage faults of flytekit-ts-execute on MinIO", () => {
       await putObject(at.inputs, addInputs());
       const run = await runTask("support/entry-tasks.ts", "EntryTasks.add", at, small());
       console.log(`slow inputs: flytekit-ts-execute ended ${run.ms} ms after it started`);
-      if (process.env.FLYTEKIT_TS_TEST_SHOW) console.log(run.stderr);
       expect(run.code, run.stderr).toBe(0);
       const doc = await errorDocumentIn(at.out, run);
       expectStorageError(doc, at.inputs);
