@@ -33,6 +33,10 @@ export interface Minio {
   server: RunningServer;
   /** Makes more buckets. */
   makeBuckets(...names: string[]): Promise<void>;
+  /** Kills the server process (SIGKILL: a crash, a node going away) and keeps its data; `restart` brings it back. */
+  halt(): Promise<void>;
+  /** Starts the server again on the same port, data directory and keys (after `halt`). */
+  restart(): Promise<void>;
   /** Stops the server and removes its data. */
   stop(): Promise<void>;
 }
@@ -55,22 +59,24 @@ export async function startMinio(buckets: readonly string[] = []): Promise<Minio
   const accessKeyId = `root${randomBytes(4).toString("hex")}`;
   const secretAccessKey = randomBytes(16).toString("hex");
   const endpoint = `http://127.0.0.1:${port}`;
-  const server = await startServer({
-    name: "minio",
-    command: binary,
-    args: ["server", data, "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`, "--quiet"],
-    port,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: data,
-      MINIO_ROOT_USER: accessKeyId,
-      MINIO_ROOT_PASSWORD: secretAccessKey,
-      MINIO_BROWSER: "off",
-      MINIO_UPDATE: "off",
-      MINIO_CI_CD: "1",
-    },
-    ready: async () => (await fetch(`${endpoint}/minio/health/live`)).ok,
-  });
+  const launch = () =>
+    startServer({
+      name: "minio",
+      command: binary,
+      args: ["server", data, "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`, "--quiet"],
+      port,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: data,
+        MINIO_ROOT_USER: accessKeyId,
+        MINIO_ROOT_PASSWORD: secretAccessKey,
+        MINIO_BROWSER: "off",
+        MINIO_UPDATE: "off",
+        MINIO_CI_CD: "1",
+      },
+      ready: async () => (await fetch(`${endpoint}/minio/health/live`)).ok,
+    });
+  const server = await launch();
   const region = "us-east-1";
   const client = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
   const minio: Minio = {
@@ -90,9 +96,20 @@ export async function startMinio(buckets: readonly string[] = []): Promise<Minio
     async makeBuckets(...names) {
       for (const name of names) await client.send(new CreateBucketCommand({ Bucket: name }));
     },
+    async halt() {
+      const child = minio.server.process;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+    },
+    async restart() {
+      await minio.server.stop();
+      minio.server = await launch();
+    },
     async stop() {
       client.destroy();
-      await server.stop();
+      await minio.server.stop();
       rmSync(data, { recursive: true, force: true });
     },
   };

@@ -116,8 +116,9 @@ export async function fastExecuteMain(argv: readonly string[]): Promise<number> 
   mkdirSync(dest, { recursive: true });
   // The tarball is needed only until it is unpacked; the directory goes when the process exits.
   const local = join(makeTempDir("fast"), "code.tar.gz");
-  await containerServices().storage.download(distribution, local);
   try {
+    // A missing or denied archive, or a store that cannot be reached, is a StorageError naming the uri.
+    await containerServices().storage.download(distribution, local);
     unpack(readFileSync(local), dest, distribution);
   } catch (e) {
     if (!(e instanceof FlyteError)) throw e;

@@ -27,7 +27,7 @@ interface SdkError {
   message?: string;
   code?: string;
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   $response?: { headers?: Record<string, string | undefined> };
 }
 
@@ -227,7 +227,16 @@ export class S3ObjectClient implements ObjectClient {
     if (code === "CredentialsProviderError") {
       return { problem: `no AWS credentials were found${message} (set FLYTE_AWS_ACCESS_KEY_ID and FLYTE_AWS_SECRET_ACCESS_KEY, or AWS credentials the SDK's default chain reads)`, denied: true };
     }
-    const problem = status !== undefined ? `S3 ${code} (HTTP ${status})${message}` : `${code}${message}`;
+    // How many tries the SDK made (its retry middleware counts them on the error it gives up with).
+    const tries = e.$metadata?.attempts !== undefined && e.$metadata.attempts > 1 ? ` (after ${e.$metadata.attempts} tries)` : "";
+    if (status === undefined && e.name === "TimeoutError") {
+      // The SDK's own words name its option, not the variable that sets it.
+      const idle = /timed out after (\d+) ms of inactivity/.exec(e.message ?? "");
+      if (idle) return { problem: `the server sent nothing for ${idle[1]} ms, the idle timeout (idleTimeoutMs; FLYTEKIT_TS_S3_IDLE_TIMEOUT_MS)${tries}` };
+      const connect = /did not establish a connection with the server within the configured timeout of (\d+) ms/.exec(e.message ?? "");
+      if (connect) return { problem: `no connection to the server within ${connect[1]} ms, the connect timeout (connectTimeoutMs; FLYTEKIT_TS_S3_CONNECT_TIMEOUT_MS)${tries}` };
+    }
+    const problem = (status !== undefined ? `S3 ${code} (HTTP ${status})${message}` : `${code}${message}`) + tries;
     const missing = MISSING.has(code) || (status === 404 && !DENIED.has(code));
     const denied = !missing && (DENIED.has(code) || status === 403);
     return { problem, missing, denied };
