@@ -87,6 +87,33 @@ describe("the Azure store on Azurite", () => {
     expect(tree(dir)).toEqual({ "a.txt": "hosted form" });
   });
 
+  it("keys with #, ?, spaces and unicode are written, read, uploaded and downloaded under exactly that name", async () => {
+    const names = ["report#1.csv", "what?.txt", "two words.txt", "größe ✓.txt", "a?b#c d.txt"];
+    for (const name of names) {
+      const uri = `abfs://${CONTAINER}/odd/${name}`;
+      await store.write(uri, new TextEncoder().encode(`bytes of ${name}`));
+      // The blob is named as the URI says: what flytekit (fsspec) reads back.
+      expect(await blobText(CONTAINER, `odd/${name}`)).toBe(`bytes of ${name}`);
+      expect(new TextDecoder().decode(await store.read(uri))).toBe(`bytes of ${name}`);
+      expect(await store.exists(uri)).toBe(true);
+    }
+    const listed: string[] = [];
+    for await (const blob of azurite.client.getContainerClient(CONTAINER).listBlobsFlat({ prefix: "odd/" })) listed.push(blob.name);
+    expect(listed.sort()).toEqual(names.map((n) => `odd/${n}`).sort());
+
+    const dir = join(scratch, "odd-up");
+    mkdirSync(dir, { recursive: true });
+    for (const name of names) writeFileSync(join(dir, name), `file ${name}`);
+    await store.upload(join(dir, "report#1.csv"), `abfs://${CONTAINER}/odd-file/report#1.csv`);
+    expect(await blobText(CONTAINER, "odd-file/report#1.csv")).toBe("file report#1.csv");
+    await store.download(`abfs://${CONTAINER}/odd-file/report#1.csv`, join(scratch, "odd-file-back", "report#1.csv"));
+    expect(readFileSync(join(scratch, "odd-file-back", "report#1.csv"), "utf8")).toBe("file report#1.csv");
+    await store.upload(dir, `abfs://${CONTAINER}/odd-dir`);
+    const back = join(scratch, "odd-back");
+    await store.download(`abfs://${CONTAINER}/odd-dir`, back);
+    expect(tree(back)).toEqual(Object.fromEntries(names.map((n) => [n, `file ${n}`])));
+  });
+
   it("uploads and downloads a file and a nested directory", async () => {
     const file = join(scratch, "one.txt");
     writeFileSync(file, "one file");

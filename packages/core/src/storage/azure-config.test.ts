@@ -42,6 +42,13 @@ describe("parseAzureUri", () => {
     expect(parseAzureUri("abfs://data@acct.blob.core.chinacloudapi.cn/x").endpoint).toBe("https://acct.blob.core.chinacloudapi.cn");
   });
 
+  it("takes the rest of the URI as the key, '?', '#', spaces and unicode included (as S3 and GCS do)", () => {
+    expect(parseAzureUri("abfs://c/x/report#1.csv").key).toBe("x/report#1.csv");
+    expect(parseAzureUri("abfs://c/x/what?.txt").key).toBe("x/what?.txt");
+    expect(parseAzureUri("abfss://c@acct.dfs.core.windows.net/a b/größe#?.txt").key).toBe("a b/größe#?.txt");
+    expect(parseAzureUri("abfs://c/line\nbreak").key).toBe("line\nbreak");
+  });
+
   it("refuses a URI without a container, or whose host is not an account's, saying the forms it takes", () => {
     for (const uri of ["abfs:///x", "abfs://@acct.dfs.core.windows.net/x", "abfs://data@localhost:10000/x"]) {
       expect(() => parseAzureUri(uri), uri).toThrow(StorageError);

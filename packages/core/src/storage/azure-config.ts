@@ -100,7 +100,9 @@ export interface AzureLocation {
   key: string;
 }
 
-const AZURE_URI = /^(abfss?):\/\/([^/?#]*)(?:\/([^?#]*))?/i;
+// The key is the rest of the URI as written, "?" and "#" included (as S3's and GCS's): a file named
+// `report#1.csv` is the blob `.../report#1.csv`, the key flytekit (fsspec) reads back.
+const AZURE_URI = /^(abfss?):\/\/([^/?#]*)(?:\/(.*))?$/is;
 const ACCOUNT_HOST = /^([a-z0-9]+)\.(?:dfs|blob)\.([a-z0-9.-]+)$/i;
 
 /**
