@@ -191,7 +191,7 @@ describe("the Azure store on Azurite", () => {
   });
 
   it("a request with the wrong key is a StorageError naming the uri and saying it was denied", async () => {
-    const wrong = new AzureBlobStorage({ connectionString: azuriteConnectionString(azurite.blobEndpoint, Buffer.from("not the key").toString("base64")), maxTries: 1 });
+    const wrong = new AzureBlobStorage({ connectionString: azuriteConnectionString(azurite.blobEndpoint, Buffer.from("not the key").toString("base64")), retries: 0 });
     const uri = `abfs://${CONTAINER}/run-1/inputs.pb`;
     for (const attempt of [() => wrong.read(uri), () => wrong.write(uri, new Uint8Array([1])), () => wrong.exists(uri)]) {
       const e = await rejection(attempt());
@@ -216,7 +216,7 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), requestTimeoutMs: 300, maxTries: 2, retryDelayMs: 10 });
+      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), idleTimeoutMs: 300, retries: 1, retryDelayMs: 10 });
       const uri = `abfs://${CONTAINER}/x.pb`;
       const e = await rejection(stuck.read(uri));
       expect(e.message).toContain(uri);
@@ -252,13 +252,13 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
     const port = (proxy.address() as { port: number }).port;
     try {
-      const throttled = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 5, retryDelayMs: 10 });
+      const throttled = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), retries: 4, retryDelayMs: 10 });
       await throttled.write(`abfs://${CONTAINER}/throttled.txt`, new TextEncoder().encode("got through"));
       expect(seen).toEqual([429, 502, 504, 503]);
       expect(await blobText(CONTAINER, "throttled.txt")).toBe("got through");
       // With fewer tries than failures, the last status is the error.
       failures.push(429, 429);
-      const impatient = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 2, retryDelayMs: 10 });
+      const impatient = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), retries: 1, retryDelayMs: 10 });
       const e = await rejection(impatient.read(`abfs://${CONTAINER}/throttled.txt`));
       expect(e.message).toContain("HTTP 429");
     } finally {
@@ -281,7 +281,7 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => stalls.listen(0, "127.0.0.1", r));
     const port = (stalls.address() as { port: number }).port;
     try {
-      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), requestTimeoutMs: 300, maxTries: 1 });
+      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), idleTimeoutMs: 300, retries: 0 });
       const uri = `abfs://${CONTAINER}/stalled.bin`;
       const target = join(scratch, "stalled", "stalled.bin");
       const e = await rejection(stuck.download(uri, target));

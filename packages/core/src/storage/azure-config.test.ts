@@ -26,6 +26,29 @@ describe("azureOptionsFromEnv", () => {
     }
   });
 
+  it("reads our FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS and FLYTEKIT_TS_AZURE_RETRIES, and refuses a bad value naming the variable", () => {
+    expect(azureOptionsFromEnv({ FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS: "1500", FLYTEKIT_TS_AZURE_RETRIES: " 0 " })).toEqual({ anonymous: false, idleTimeoutMs: 1500, retries: 0 });
+    expect(azureOptionsFromEnv({ FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS: "", FLYTEKIT_TS_AZURE_RETRIES: "" })).toEqual({ anonymous: false });
+    for (const [name, value, expected] of [
+      ["FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS", "0", "a whole number of at least 1"],
+      ["FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS", "60s", "a whole number of at least 1"],
+      ["FLYTEKIT_TS_AZURE_RETRIES", "-1", "a whole number of at least 0"],
+      ["FLYTEKIT_TS_AZURE_RETRIES", "2.5", "a whole number of at least 0"],
+    ] as const) {
+      let error: unknown;
+      try {
+        azureOptionsFromEnv({ [name]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `${name}=${value}`).toBeInstanceOf(StorageError);
+      const message = (error as Error).message;
+      expect(message).toContain(`environment variable ${name}`);
+      expect(message).toContain(expected);
+      expect(message).toContain(JSON.stringify(value));
+    }
+  });
+
   it("an empty variable is not set", () => {
     expect(azureOptionsFromEnv({ FLYTE_AZURE_STORAGE_ACCOUNT_NAME: "", AZURE_STORAGE_ACCOUNT_NAME: "acct" }).accountName).toBe("acct");
   });

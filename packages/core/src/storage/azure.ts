@@ -20,12 +20,12 @@ import { StorageError, type Storage } from "./storage.js";
 
 const MiB = 1024 * 1024;
 const DEFAULTS = {
-  requestTimeoutMs: 60_000,
-  maxTries: 5,
+  idleTimeoutMs: 60_000,
+  retries: 4,
   retryDelayMs: 500,
-  maxRetryDelayMs: 30_000,
-  blockSize: 8 * MiB,
-  blockConcurrency: 4,
+  maxBackoffMs: 30_000,
+  partSize: 8 * MiB,
+  queueSize: 4,
 };
 
 /** Azurite's (and the legacy emulator's) development account, as `UseDevelopmentStorage=true` names it. */
@@ -68,7 +68,7 @@ export class AzureObjectClient implements ObjectClient {
     for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
       const value = options[key];
       if (value !== undefined) {
-        if (!(Number.isFinite(value) && value > 0)) throw new StorageError({ subject: "Azure Blob Storage options", problem: `${key} must be a positive number`, got: String(value) });
+        if (!(Number.isFinite(value) && (value > 0 || (key === "retries" && value === 0)))) throw new StorageError({ subject: "Azure Blob Storage options", problem: `${key} must be a ${key === "retries" ? "non-negative" : "positive"} number`, got: String(value) });
         this.settings[key] = value;
       }
     }
@@ -140,10 +140,10 @@ export class AzureObjectClient implements ObjectClient {
     return {
       retryOptions: {
         retryPolicyType: StorageRetryPolicyType.EXPONENTIAL,
-        maxTries: s.maxTries,
-        tryTimeoutInMs: s.requestTimeoutMs,
+        maxTries: s.retries + 1,
+        tryTimeoutInMs: s.idleTimeoutMs,
         retryDelayInMs: s.retryDelayMs,
-        maxRetryDelayInMs: s.maxRetryDelayMs,
+        maxRetryDelayInMs: s.maxBackoffMs,
       },
       userAgentOptions: { userAgentPrefix: "flytekit-ts" },
     };
@@ -162,19 +162,19 @@ export class AzureObjectClient implements ObjectClient {
       create(next: { sendRequest(request: LegacyRequest): Promise<{ status: number }> }) {
         return {
           async sendRequest(request: LegacyRequest) {
-            request.timeout = s.requestTimeoutMs;
+            request.timeout = s.idleTimeoutMs;
             for (let attempt = 1; ; attempt++) {
               let again: boolean;
               try {
                 const response = await next.sendRequest(request);
-                if (!retried.has(response.status) || attempt >= s.maxTries) return response;
+                if (!retried.has(response.status) || attempt > s.retries) return response;
                 again = true;
               } catch (e) {
                 const timedOut = (e as Error | undefined)?.name === "AbortError" && request.abortSignal?.aborted !== true;
-                again = attempt < s.maxTries && (timedOut || retried.has(statusOf(e) ?? 0));
+                again = attempt <= s.retries && (timedOut || retried.has(statusOf(e) ?? 0));
                 if (!again) throw e;
               }
-              const delay = Math.min(s.retryDelayMs * 2 ** (attempt - 1), s.maxRetryDelayMs);
+              const delay = Math.min(s.retryDelayMs * 2 ** (attempt - 1), s.maxBackoffMs);
               await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
             }
           },
@@ -231,7 +231,7 @@ export class AzureObjectClient implements ObjectClient {
 
   async get(at: ObjectLocation): Promise<Uint8Array> {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
-    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.maxTries });
+    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
     const chunks: Buffer[] = [];
     await pipeline(response.readableStreamBody as Readable, this.idleGuard(), async function* (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) chunks.push(chunk);
@@ -246,21 +246,21 @@ export class AzureObjectClient implements ObjectClient {
 
   async putFile(localPath: string, at: ObjectLocation): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlockBlobClient(at.key);
-    // Each block is read from the file as a stream of its own range: at most blockConcurrency blocks are in flight.
+    // Each block is read from the file as a stream of its own range: at most queueSize blocks are in flight.
     // A file no larger than a block goes in one request; a larger one is staged block by block and committed at the end.
-    await blob.uploadFile(localPath, { blockSize: this.settings.blockSize, maxSingleShotSize: this.settings.blockSize, concurrency: this.settings.blockConcurrency });
+    await blob.uploadFile(localPath, { blockSize: this.settings.partSize, maxSingleShotSize: this.settings.partSize, concurrency: this.settings.queueSize });
   }
 
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
     // One streamed GET; a connection that breaks resumes at the byte it reached (the SDK's retriable stream).
-    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.maxTries });
+    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
     await pipeline(response.readableStreamBody as Readable, this.idleGuard(), createWriteStream(localPath));
   }
 
-  /** A pass-through that fails when no byte has come for requestTimeoutMs: a stalled body fails in bounded time. */
+  /** A pass-through that fails when no byte has come for idleTimeoutMs: a stalled body fails in bounded time. */
   private idleGuard(): Transform {
-    const ms = this.settings.requestTimeoutMs;
+    const ms = this.settings.idleTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const guard: Transform = new Transform({
       transform(chunk, _encoding, done) {
@@ -316,7 +316,7 @@ export class AzureObjectClient implements ObjectClient {
       };
     }
     if (name === "AbortError") {
-      return { problem: `no answer within ${this.settings.requestTimeoutMs} ms, ${this.settings.maxTries} tries` };
+      return { problem: `no answer within ${this.settings.idleTimeoutMs} ms, ${this.settings.retries + 1} tries` };
     }
     if (code === "ETIMEDOUT" && /no data came/.test(message)) return { problem: `the download stalled: ${message}` };
     const said = [code, status === undefined ? undefined : `HTTP ${status}`].filter((x) => x !== undefined).join(", ");
@@ -360,7 +360,7 @@ function firstLine(text: string): string {
 /** Azure Blob Storage as a Storage, with explicit options: `registerStorage("abfs", new AzureBlobStorage({ connectionString }))`. */
 export class AzureBlobStorage extends RemoteStorage {
   constructor(options: AzureStorageOptions = {}) {
-    super(new AzureObjectClient(options), options.fileConcurrency === undefined ? {} : { concurrency: options.fileConcurrency });
+    super(new AzureObjectClient(options), options.concurrency === undefined ? {} : { concurrency: options.concurrency });
   }
 }
 
