@@ -9,6 +9,7 @@ import { createServer as createHttpServer, request as httpRequest } from "node:h
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { Transform } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "@flytekit-ts/core";
 import { azureStorage, StorageRouter } from "@flytekit-ts/core/extend";
@@ -220,14 +221,70 @@ describe("the Azure store on Azurite", () => {
       const uri = `abfs://${CONTAINER}/x.pb`;
       const e = await rejection(stuck.read(uri));
       expect(e.message).toContain(uri);
-      expect(e.message).toContain("no answer within 300 ms, 2 tries");
+      expect(e.message).toContain("no byte moved for 300 ms, 2 tries");
       // Both tries reached the server.
       expect(sockets.length).toBeGreaterThanOrEqual(2);
+      // A write whose body the server never takes, or takes and never answers, fails the same way.
+      for (const size of [3 * 1024 * 1024, 10]) {
+        const w = await rejection(stuck.write(uri, new Uint8Array(size)));
+        expect(w.message).toContain(uri);
+        expect(w.message).toContain("no byte moved for 300 ms, 2 tries");
+      }
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
     }
   });
+
+  it("a large write to a slow but moving server is never cut: the bound is on silence, not on the whole transfer", async () => {
+    // A proxy in front of Azurite that takes request bodies at about 4 MiB/s. (A client sees its bytes
+    // move as its socket takes them, and loopback's buffers hold several MiB: hence 24 MiB.)
+    const upstream = new URL(azurite.blobEndpoint);
+    const bodies: number[] = [];
+    const slow = createHttpServer((request, response) => {
+      let size = 0;
+      const throttle = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          setTimeout(() => done(null, chunk), chunk.length / 4096);
+        },
+        flush(done) {
+          bodies.push(size);
+          done();
+        },
+      });
+      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(response);
+      });
+      // A client that gives up cuts both sides; that is no failure of the proxy.
+      forward.on("error", () => response.destroy());
+      request.on("error", () => forward.destroy());
+      request.pipe(throttle).pipe(forward);
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const port = (slow.address() as { port: number }).port;
+    try {
+      const connectionString = azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`);
+      const MiB = 1024 * 1024;
+      const bytes = randomBytes(24 * MiB);
+      // One request of 24 MiB (under one block), about 6 s, with 3 s allowed for silence and no retry.
+      const single = new AzureBlobStorage({ connectionString, idleTimeoutMs: 3_000, retries: 0, partSize: 32 * MiB });
+      await single.write(`abfs://${CONTAINER}/slow/single.bin`, bytes);
+      expect(bodies).toEqual([bytes.length]);
+      // Above one block, the write goes in blocks (committed at the end), each as slow as the whole was.
+      bodies.length = 0;
+      const blocks = new AzureBlobStorage({ connectionString, idleTimeoutMs: 3_000, retries: 0, queueSize: 1 });
+      await blocks.write(`abfs://${CONTAINER}/slow/blocks.bin`, bytes);
+      expect(bodies.filter((n) => n === 8 * MiB)).toHaveLength(3);
+      const container = azurite.client.getContainerClient(CONTAINER);
+      for (const key of ["slow/single.bin", "slow/blocks.bin"]) expect((await container.getBlobClient(key).downloadToBuffer()).equals(bytes), key).toBe(true);
+      expect((await container.getBlockBlobClient("slow/blocks.bin").getBlockList("committed")).committedBlocks).toHaveLength(3);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  }, 60_000);
 
   it("retries throttling (429) and gateways' 502 and 504 with backoff, then succeeds", async () => {
     // A proxy in front of Azurite that answers the first requests of each kind with an error.

@@ -12,7 +12,7 @@ import {
   type StoragePipelineOptions,
 } from "@azure/storage-blob";
 import { createWriteStream } from "node:fs";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString, type AzureStorageOptions, type AzureTokenCredential } from "./azure-config.js";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
@@ -35,7 +35,16 @@ const DEVELOPMENT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVEr
 /** The request as a pipeline policy of the SDK's compatibility layer sees it. */
 interface LegacyRequest {
   timeout: number;
-  abortSignal?: { aborted: boolean };
+  abortSignal?: AbortSignalLike;
+  onUploadProgress?: (progress: { loadedBytes: number }) => void;
+  onDownloadProgress?: (progress: { loadedBytes: number }) => void;
+  body?: unknown;
+}
+
+interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void): void;
+  removeEventListener(type: "abort", listener: () => void): void;
 }
 
 type Credential = StorageSharedKeyCredential | AnonymousCredential | AzureTokenCredential;
@@ -141,7 +150,8 @@ export class AzureObjectClient implements ObjectClient {
       retryOptions: {
         retryPolicyType: StorageRetryPolicyType.EXPONENTIAL,
         maxTries: s.retries + 1,
-        tryTimeoutInMs: s.idleTimeoutMs,
+        // No tryTimeoutInMs: it is sent as the service's own limit on the whole request, which would
+        // cut a slow upload that still moves. requestPolicy bounds silence instead.
         retryDelayInMs: s.retryDelayMs,
         maxRetryDelayInMs: s.maxBackoffMs,
       },
@@ -151,9 +161,11 @@ export class AzureObjectClient implements ObjectClient {
 
   /**
    * A policy around each request (outside the SDK's own retries of 500, 503 and network errors): it
-   * bounds each try's time (until the answer's headers, the upload of a block included), and also
+   * aborts a try when no byte has moved for idleTimeoutMs (request body sent, or answer received,
+   * until the answer is in hand; a streamed download's body is then watched by idleGuard), so a
+   * slow transfer that moves is never cut while a silent server fails in bounded time; and it
    * retries with backoff what the SDK does not: throttling (429), gateways' 502 and 504, and a try
-   * that timed out.
+   * that went silent. (The SDK's own per-request `timeout` bounds the whole try, body included.)
    */
   private requestPolicy(): object {
     const s = this.settings;
@@ -162,17 +174,48 @@ export class AzureObjectClient implements ObjectClient {
       create(next: { sendRequest(request: LegacyRequest): Promise<{ status: number }> }) {
         return {
           async sendRequest(request: LegacyRequest) {
-            request.timeout = s.idleTimeoutMs;
+            const caller = request.abortSignal;
+            const onUpload = request.onUploadProgress;
+            const onDownload = request.onDownloadProgress;
+            request.timeout = 0;
+            // A body in memory is sent in slices, so that its progress is seen as it moves (whole, it is one event).
+            if (ArrayBuffer.isView(request.body)) request.body = inSlices(request.body);
             for (let attempt = 1; ; attempt++) {
-              let again: boolean;
+              // This try's own abort: the caller's abort, or silence for idleTimeoutMs.
+              const abort = new AbortController();
+              let silent = false;
+              let settled = false;
+              const timer = setTimeout(() => {
+                silent = true;
+                abort.abort();
+              }, s.idleTimeoutMs);
+              const moved = () => {
+                if (!settled) timer.refresh();
+              };
+              const follow = () => abort.abort();
+              if (caller?.aborted === true) abort.abort();
+              caller?.addEventListener("abort", follow);
+              request.abortSignal = abort.signal;
+              request.onUploadProgress = (progress) => {
+                moved();
+                onUpload?.(progress);
+              };
+              request.onDownloadProgress = (progress) => {
+                moved();
+                onDownload?.(progress);
+              };
+              let streamed = false;
               try {
                 const response = await next.sendRequest(request);
+                streamed = (response as { readableStreamBody?: unknown }).readableStreamBody !== undefined;
                 if (!retried.has(response.status) || attempt > s.retries) return response;
-                again = true;
               } catch (e) {
-                const timedOut = (e as Error | undefined)?.name === "AbortError" && request.abortSignal?.aborted !== true;
-                again = attempt <= s.retries && (timedOut || retried.has(statusOf(e) ?? 0));
-                if (!again) throw e;
+                if (!(attempt <= s.retries && ((silent && caller?.aborted !== true) || retried.has(statusOf(e) ?? 0)))) throw e;
+              } finally {
+                settled = true;
+                clearTimeout(timer);
+                // A streamed body is still read after this: the caller's abort must still reach it.
+                if (!streamed) caller?.removeEventListener("abort", follow);
               }
               const delay = Math.min(s.retryDelayMs * 2 ** (attempt - 1), s.maxBackoffMs);
               await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
@@ -241,7 +284,10 @@ export class AzureObjectClient implements ObjectClient {
 
   async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlockBlobClient(at.key);
-    await blob.upload(bytes, bytes.byteLength);
+    // Up to one block in one request; above it, blocks of partSize (queueSize in flight), each a try
+    // of its own, committed at the end: a reader sees the old blob or the new one.
+    const s = this.settings;
+    await blob.uploadData(bytes, { blockSize: s.partSize, maxSingleShotSize: s.partSize, concurrency: s.queueSize });
   }
 
   async putFile(localPath: string, at: ObjectLocation): Promise<void> {
@@ -316,7 +362,7 @@ export class AzureObjectClient implements ObjectClient {
       };
     }
     if (name === "AbortError") {
-      return { problem: `no answer within ${this.settings.idleTimeoutMs} ms, ${this.settings.retries + 1} tries` };
+      return { problem: `no byte moved for ${this.settings.idleTimeoutMs} ms, ${this.settings.retries + 1} tries` };
     }
     if (code === "ETIMEDOUT" && /no data came/.test(message)) return { problem: `the download stalled: ${message}` };
     const said = [code, status === undefined ? undefined : `HTTP ${status}`].filter((x) => x !== undefined).join(", ");
@@ -336,6 +382,19 @@ function accountOfEndpoint(endpoint: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A body in memory as a stream of 64 KiB slices, made anew for each try. */
+function inSlices(bytes: ArrayBufferView): () => Readable {
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const slice = 64 * 1024;
+  return () =>
+    Readable.from(
+      (function* () {
+        for (let at = 0; at < whole.length; at += slice) yield whole.subarray(at, at + slice);
+      })(),
+      { objectMode: false },
+    );
 }
 
 function statusOf(error: unknown): number | undefined {
