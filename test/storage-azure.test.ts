@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import { Transform } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "@flytekit-ts/core";
-import { azureStorage, StorageRouter } from "@flytekit-ts/core/extend";
+import { azureStorage, StorageConfigError, StorageRouter } from "@flytekit-ts/core/extend";
 import { AzureBlobStorage, azureStorageFromEnv } from "../packages/core/src/storage/azure.js";
 import { AZURITE_ACCOUNT, azuriteConnectionString, startAzurite, type RunningAzurite } from "./support/azurite.js";
 import { cleanEnv, REPO_ROOT, runProcess, TEST_ROOT } from "./support/execute.js";
@@ -371,11 +371,41 @@ describe("the Azure store on Azurite", () => {
     expect(await explicit.exists(`abfs://${CONTAINER}/router/out.pb`)).toBe(true);
   });
 
-  it("a URI without an account, with none configured, says how to name one", async () => {
+  it("a URI without an account, with none configured, is a configuration error naming the uri and saying how to name one", async () => {
     const none = azureStorageFromEnv({});
-    const e = await rejection(none.read(`abfs://${CONTAINER}/x.pb`));
-    expect(e.message).toContain("names no storage account");
-    expect(e.message).toContain("FLYTE_AZURE_STORAGE_ACCOUNT_NAME");
+    for (const attempt of [(u: string) => none.read(u), (u: string) => none.write(u, new Uint8Array(1)), (u: string) => none.exists(u)]) {
+      const uri = `abfs://${CONTAINER}/x.pb`;
+      const e = await rejection(attempt(uri));
+      // Trying again cannot help: the entrypoint classifies this as not recoverable.
+      expect(e).toBeInstanceOf(StorageConfigError);
+      expect(e.message).toContain(uri);
+      expect(e.message).toContain("names no storage account");
+      expect(e.message).toContain("FLYTE_AZURE_STORAGE_ACCOUNT_NAME");
+    }
+  });
+
+  it("configuration mistakes are StorageConfigErrors (not retried by Flyte); a failure at a server is not", async () => {
+    const mistakes: [() => unknown, string][] = [
+      [() => new AzureBlobStorage({ connectionString: "DefaultEndpointsProtocol=https;AccountKey=a2V5" }), "names neither an account (AccountName=) nor a blob endpoint"],
+      [() => azureStorageFromEnv({ AZURE_STORAGE_CONNECTION_STRING: "SharedAccessSignature=sv=1" }), "names neither an account"],
+      [() => new AzureBlobStorage({ blobEndpoint: "http://127.0.0.1:1/", accountKey: "a2V5" }), "an account key was given without the account's name"],
+      [() => new AzureBlobStorage({ connectionString: azurite.connectionString, retries: -1 }), "retries must be a non-negative number"],
+      [() => new AzureBlobStorage({ connectionString: azurite.connectionString, idleTimeoutMs: 0 }), "idleTimeoutMs must be a positive number"],
+      [() => azureStorageFromEnv({ FLYTEKIT_TS_AZURE_RETRIES: "many" }), "environment variable FLYTEKIT_TS_AZURE_RETRIES"],
+    ];
+    for (const [make, says] of mistakes) {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, says).toBeInstanceOf(StorageConfigError);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toContain(says);
+    }
+    const e = await rejection(store.read(`abfs://${CONTAINER}/no/such/blob.pb`));
+    expect(e).not.toBeInstanceOf(StorageConfigError);
   });
 });
 

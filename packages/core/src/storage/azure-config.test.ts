@@ -2,7 +2,7 @@
 // write; no SDK and no server involved (test/storage-azure.test.ts runs the store against Azurite).
 import { describe, expect, it } from "vitest";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString } from "./azure-config.js";
-import { StorageError } from "./storage.js";
+import { StorageConfigError, StorageError } from "./storage.js";
 
 describe("azureOptionsFromEnv", () => {
   it("reads flytekit's FLYTE_AZURE_* before adlfs's AZURE_STORAGE_*", () => {
@@ -41,7 +41,7 @@ describe("azureOptionsFromEnv", () => {
       } catch (e) {
         error = e;
       }
-      expect(error, `${name}=${value}`).toBeInstanceOf(StorageError);
+      expect(error, `${name}=${value}`).toBeInstanceOf(StorageConfigError);
       const message = (error as Error).message;
       expect(message).toContain(`environment variable ${name}`);
       expect(message).toContain(expected);

@@ -2,7 +2,7 @@
 // and what an abfs:// URI names. Nothing here loads the Azure SDK: the store itself (azure.ts) is
 // its own chunk, loaded on the first abfs:// or abfss:// URI (or by `azureStorage(options)`,
 // stores.ts, on its first use).
-import { StorageError } from "./storage.js";
+import { StorageConfigError, StorageError } from "./storage.js";
 
 /** A token credential, as `@azure/identity` makes them (structurally: no import of the SDK here). */
 export interface AzureTokenCredential {
@@ -59,7 +59,7 @@ function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | und
   if (text === undefined || text === "") return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) {
-    throw new StorageError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
+    throw new StorageConfigError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
   }
   return n;
 }

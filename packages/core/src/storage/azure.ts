@@ -16,7 +16,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString, type AzureStorageOptions, type AzureTokenCredential } from "./azure-config.js";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
-import { StorageError, type Storage } from "./storage.js";
+import { StorageConfigError, type Storage } from "./storage.js";
 
 const MiB = 1024 * 1024;
 const DEFAULTS = {
@@ -27,6 +27,10 @@ const DEFAULTS = {
   partSize: 8 * MiB,
   queueSize: 4,
 };
+
+const NO_ACCOUNT =
+  "it names no storage account, and none is configured: name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), " +
+  "or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)";
 
 /** Azurite's (and the legacy emulator's) development account, as `UseDevelopmentStorage=true` names it. */
 const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
@@ -77,7 +81,7 @@ export class AzureObjectClient implements ObjectClient {
     for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
       const value = options[key];
       if (value !== undefined) {
-        if (!(Number.isFinite(value) && (value > 0 || (key === "retries" && value === 0)))) throw new StorageError({ subject: "Azure Blob Storage options", problem: `${key} must be a ${key === "retries" ? "non-negative" : "positive"} number`, got: String(value) });
+        if (!(Number.isFinite(value) && (value > 0 || (key === "retries" && value === 0)))) throw new StorageConfigError({ subject: "Azure Blob Storage options", problem: `${key} must be a ${key === "retries" ? "non-negative" : "positive"} number`, got: String(value) });
         this.settings[key] = value;
       }
     }
@@ -109,7 +113,7 @@ export class AzureObjectClient implements ObjectClient {
         parts.get("blobendpoint") ??
         (development ? `http://127.0.0.1:10000/${DEVELOPMENT_ACCOUNT}` : account !== undefined ? `${protocol}://${account}.blob.${parts.get("endpointsuffix") ?? "core.windows.net"}` : undefined);
       if (endpoint === undefined) {
-        throw new StorageError({ subject: "AZURE_STORAGE_CONNECTION_STRING", problem: "it names neither an account (AccountName=) nor a blob endpoint (BlobEndpoint=)" });
+        throw new StorageConfigError({ subject: "AZURE_STORAGE_CONNECTION_STRING", problem: "it names neither an account (AccountName=) nor a blob endpoint (BlobEndpoint=)" });
       }
       const sas = parts.get("sharedaccesssignature");
       const credential = key !== undefined && account !== undefined ? shared(account, key) : sas !== undefined ? anonymous : unkeyed;
@@ -125,7 +129,7 @@ export class AzureObjectClient implements ObjectClient {
     }
     const url = withSas(o.blobEndpoint?.replace(/\/+$/, "") ?? `https://${account}.blob.core.windows.net`, o.sasToken);
     if (o.accountKey !== undefined && account === undefined) {
-      throw new StorageError({ subject: "Azure Blob Storage options", problem: "an account key was given without the account's name", fix: "set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME)" });
+      throw new StorageConfigError({ subject: "Azure Blob Storage options", problem: "an account key was given without the account's name", fix: "set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME)" });
     }
     return { account, access: { url, credential: keyed(account ?? "") }, forOther: other };
   }
@@ -234,11 +238,8 @@ export class AzureObjectClient implements ObjectClient {
     let access: AccountAccess;
     if (account === undefined || account === c.account || (c.account === undefined && c.access !== undefined)) {
       if (c.access === undefined) {
-        // Not a StorageError: RemoteStorage names the whole uri and what was being done.
-        throw new Error(
-          "it names no storage account, and none is configured: name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), " +
-            "or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)",
-        );
+        // locate() refuses such a URI first (a StorageConfigError naming it); this guards any other way in.
+        throw new Error(NO_ACCOUNT);
       }
       id = "";
       access = c.access;
@@ -263,6 +264,7 @@ export class AzureObjectClient implements ObjectClient {
 
   locate(uri: string): ObjectLocation {
     const at = parseAzureUri(uri);
+    if (at.account === undefined && this.configured.access === undefined) throw new StorageConfigError({ subject: uri, problem: NO_ACCOUNT });
     const authority = /^abfss?:\/\/([^/?#]*)/i.exec(uri)?.[1] as string;
     return { bucket: authority, key: at.key };
   }
