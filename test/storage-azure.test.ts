@@ -9,9 +9,10 @@ import { createServer as createHttpServer, request as httpRequest } from "node:h
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { Transform } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StorageError } from "@flytekit-ts/core";
-import { azureStorage, StorageRouter } from "@flytekit-ts/core/extend";
+import { azureStorage, StorageConfigError, StorageRouter } from "@flytekit-ts/core/extend";
 import { AzureBlobStorage, azureStorageFromEnv } from "../packages/core/src/storage/azure.js";
 import { AZURITE_ACCOUNT, azuriteConnectionString, startAzurite, type RunningAzurite } from "./support/azurite.js";
 import { cleanEnv, REPO_ROOT, runProcess, TEST_ROOT } from "./support/execute.js";
@@ -85,6 +86,33 @@ describe("the Azure store on Azurite", () => {
     const dir = join(scratch, "forms");
     await store.download(`abfs://${CONTAINER}@${AZURITE_ACCOUNT}.dfs.core.windows.net/forms`, dir);
     expect(tree(dir)).toEqual({ "a.txt": "hosted form" });
+  });
+
+  it("keys with #, ?, spaces and unicode are written, read, uploaded and downloaded under exactly that name", async () => {
+    const names = ["report#1.csv", "what?.txt", "two words.txt", "größe ✓.txt", "a?b#c d.txt"];
+    for (const name of names) {
+      const uri = `abfs://${CONTAINER}/odd/${name}`;
+      await store.write(uri, new TextEncoder().encode(`bytes of ${name}`));
+      // The blob is named as the URI says: what flytekit (fsspec) reads back.
+      expect(await blobText(CONTAINER, `odd/${name}`)).toBe(`bytes of ${name}`);
+      expect(new TextDecoder().decode(await store.read(uri))).toBe(`bytes of ${name}`);
+      expect(await store.exists(uri)).toBe(true);
+    }
+    const listed: string[] = [];
+    for await (const blob of azurite.client.getContainerClient(CONTAINER).listBlobsFlat({ prefix: "odd/" })) listed.push(blob.name);
+    expect(listed.sort()).toEqual(names.map((n) => `odd/${n}`).sort());
+
+    const dir = join(scratch, "odd-up");
+    mkdirSync(dir, { recursive: true });
+    for (const name of names) writeFileSync(join(dir, name), `file ${name}`);
+    await store.upload(join(dir, "report#1.csv"), `abfs://${CONTAINER}/odd-file/report#1.csv`);
+    expect(await blobText(CONTAINER, "odd-file/report#1.csv")).toBe("file report#1.csv");
+    await store.download(`abfs://${CONTAINER}/odd-file/report#1.csv`, join(scratch, "odd-file-back", "report#1.csv"));
+    expect(readFileSync(join(scratch, "odd-file-back", "report#1.csv"), "utf8")).toBe("file report#1.csv");
+    await store.upload(dir, `abfs://${CONTAINER}/odd-dir`);
+    const back = join(scratch, "odd-back");
+    await store.download(`abfs://${CONTAINER}/odd-dir`, back);
+    expect(tree(back)).toEqual(Object.fromEntries(names.map((n) => [n, `file ${n}`])));
   });
 
   it("uploads and downloads a file and a nested directory", async () => {
@@ -164,7 +192,7 @@ describe("the Azure store on Azurite", () => {
   });
 
   it("a request with the wrong key is a StorageError naming the uri and saying it was denied", async () => {
-    const wrong = new AzureBlobStorage({ connectionString: azuriteConnectionString(azurite.blobEndpoint, Buffer.from("not the key").toString("base64")), maxTries: 1 });
+    const wrong = new AzureBlobStorage({ connectionString: azuriteConnectionString(azurite.blobEndpoint, Buffer.from("not the key").toString("base64")), retries: 0 });
     const uri = `abfs://${CONTAINER}/run-1/inputs.pb`;
     for (const attempt of [() => wrong.read(uri), () => wrong.write(uri, new Uint8Array([1])), () => wrong.exists(uri)]) {
       const e = await rejection(attempt());
@@ -189,18 +217,74 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), requestTimeoutMs: 300, maxTries: 2, retryDelayMs: 10 });
+      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), idleTimeoutMs: 300, retries: 1, retryDelayMs: 10 });
       const uri = `abfs://${CONTAINER}/x.pb`;
       const e = await rejection(stuck.read(uri));
       expect(e.message).toContain(uri);
-      expect(e.message).toContain("no answer within 300 ms, 2 tries");
+      expect(e.message).toContain("no byte moved for 300 ms, 2 tries");
       // Both tries reached the server.
       expect(sockets.length).toBeGreaterThanOrEqual(2);
+      // A write whose body the server never takes, or takes and never answers, fails the same way.
+      for (const size of [3 * 1024 * 1024, 10]) {
+        const w = await rejection(stuck.write(uri, new Uint8Array(size)));
+        expect(w.message).toContain(uri);
+        expect(w.message).toContain("no byte moved for 300 ms, 2 tries");
+      }
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
     }
   });
+
+  it("a large write to a slow but moving server is never cut: the bound is on silence, not on the whole transfer", async () => {
+    // A proxy in front of Azurite that takes request bodies at about 4 MiB/s. (A client sees its bytes
+    // move as its socket takes them, and loopback's buffers hold several MiB: hence 24 MiB.)
+    const upstream = new URL(azurite.blobEndpoint);
+    const bodies: number[] = [];
+    const slow = createHttpServer((request, response) => {
+      let size = 0;
+      const throttle = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          setTimeout(() => done(null, chunk), chunk.length / 4096);
+        },
+        flush(done) {
+          bodies.push(size);
+          done();
+        },
+      });
+      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 500, answer.headers);
+        answer.pipe(response);
+      });
+      // A client that gives up cuts both sides; that is no failure of the proxy.
+      forward.on("error", () => response.destroy());
+      request.on("error", () => forward.destroy());
+      request.pipe(throttle).pipe(forward);
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const port = (slow.address() as { port: number }).port;
+    try {
+      const connectionString = azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`);
+      const MiB = 1024 * 1024;
+      const bytes = randomBytes(24 * MiB);
+      // One request of 24 MiB (under one block), about 6 s, with 3 s allowed for silence and no retry.
+      const single = new AzureBlobStorage({ connectionString, idleTimeoutMs: 3_000, retries: 0, partSize: 32 * MiB });
+      await single.write(`abfs://${CONTAINER}/slow/single.bin`, bytes);
+      expect(bodies).toEqual([bytes.length]);
+      // Above one block, the write goes in blocks (committed at the end), each as slow as the whole was.
+      bodies.length = 0;
+      const blocks = new AzureBlobStorage({ connectionString, idleTimeoutMs: 3_000, retries: 0, queueSize: 1 });
+      await blocks.write(`abfs://${CONTAINER}/slow/blocks.bin`, bytes);
+      expect(bodies.filter((n) => n === 8 * MiB)).toHaveLength(3);
+      const container = azurite.client.getContainerClient(CONTAINER);
+      for (const key of ["slow/single.bin", "slow/blocks.bin"]) expect((await container.getBlobClient(key).downloadToBuffer()).equals(bytes), key).toBe(true);
+      expect((await container.getBlockBlobClient("slow/blocks.bin").getBlockList("committed")).committedBlocks).toHaveLength(3);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  }, 60_000);
 
   it("retries throttling (429) and gateways' 502 and 504 with backoff, then succeeds", async () => {
     // A proxy in front of Azurite that answers the first requests of each kind with an error.
@@ -225,13 +309,13 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
     const port = (proxy.address() as { port: number }).port;
     try {
-      const throttled = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 5, retryDelayMs: 10 });
+      const throttled = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), retries: 4, retryDelayMs: 10 });
       await throttled.write(`abfs://${CONTAINER}/throttled.txt`, new TextEncoder().encode("got through"));
       expect(seen).toEqual([429, 502, 504, 503]);
       expect(await blobText(CONTAINER, "throttled.txt")).toBe("got through");
       // With fewer tries than failures, the last status is the error.
       failures.push(429, 429);
-      const impatient = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), maxTries: 2, retryDelayMs: 10 });
+      const impatient = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), retries: 1, retryDelayMs: 10 });
       const e = await rejection(impatient.read(`abfs://${CONTAINER}/throttled.txt`));
       expect(e.message).toContain("HTTP 429");
     } finally {
@@ -254,7 +338,7 @@ describe("the Azure store on Azurite", () => {
     await new Promise<void>((r) => stalls.listen(0, "127.0.0.1", r));
     const port = (stalls.address() as { port: number }).port;
     try {
-      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), requestTimeoutMs: 300, maxTries: 1 });
+      const stuck = new AzureBlobStorage({ connectionString: azuriteConnectionString(`http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`), idleTimeoutMs: 300, retries: 0 });
       const uri = `abfs://${CONTAINER}/stalled.bin`;
       const target = join(scratch, "stalled", "stalled.bin");
       const e = await rejection(stuck.download(uri, target));
@@ -287,11 +371,41 @@ describe("the Azure store on Azurite", () => {
     expect(await explicit.exists(`abfs://${CONTAINER}/router/out.pb`)).toBe(true);
   });
 
-  it("a URI without an account, with none configured, says how to name one", async () => {
+  it("a URI without an account, with none configured, is a configuration error naming the uri and saying how to name one", async () => {
     const none = azureStorageFromEnv({});
-    const e = await rejection(none.read(`abfs://${CONTAINER}/x.pb`));
-    expect(e.message).toContain("names no storage account");
-    expect(e.message).toContain("FLYTE_AZURE_STORAGE_ACCOUNT_NAME");
+    for (const attempt of [(u: string) => none.read(u), (u: string) => none.write(u, new Uint8Array(1)), (u: string) => none.exists(u)]) {
+      const uri = `abfs://${CONTAINER}/x.pb`;
+      const e = await rejection(attempt(uri));
+      // Trying again cannot help: the entrypoint classifies this as not recoverable.
+      expect(e).toBeInstanceOf(StorageConfigError);
+      expect(e.message).toContain(uri);
+      expect(e.message).toContain("names no storage account");
+      expect(e.message).toContain("FLYTE_AZURE_STORAGE_ACCOUNT_NAME");
+    }
+  });
+
+  it("configuration mistakes are StorageConfigErrors (not retried by Flyte); a failure at a server is not", async () => {
+    const mistakes: [() => unknown, string][] = [
+      [() => new AzureBlobStorage({ connectionString: "DefaultEndpointsProtocol=https;AccountKey=a2V5" }), "names neither an account (AccountName=) nor a blob endpoint"],
+      [() => azureStorageFromEnv({ AZURE_STORAGE_CONNECTION_STRING: "SharedAccessSignature=sv=1" }), "names neither an account"],
+      [() => new AzureBlobStorage({ blobEndpoint: "http://127.0.0.1:1/", accountKey: "a2V5" }), "an account key was given without the account's name"],
+      [() => new AzureBlobStorage({ connectionString: azurite.connectionString, retries: -1 }), "retries must be a non-negative number"],
+      [() => new AzureBlobStorage({ connectionString: azurite.connectionString, idleTimeoutMs: 0 }), "idleTimeoutMs must be a positive number"],
+      [() => azureStorageFromEnv({ FLYTEKIT_TS_AZURE_RETRIES: "many" }), "environment variable FLYTEKIT_TS_AZURE_RETRIES"],
+    ];
+    for (const [make, says] of mistakes) {
+      let error: unknown;
+      try {
+        make();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, says).toBeInstanceOf(StorageConfigError);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toContain(says);
+    }
+    const e = await rejection(store.read(`abfs://${CONTAINER}/no/such/blob.pb`));
+    expect(e).not.toBeInstanceOf(StorageConfigError);
   });
 });
 

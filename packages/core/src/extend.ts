@@ -49,7 +49,7 @@ export { Interface, type InputVariable, type OutputVariable } from "./interface/
 export { TaskExecutionContext } from "./context/context.js";
 
 // Storage: what a store implements, and the built-in ones.
-export { isRemotePath, joinUri, StorageError, uriFileName, type Storage } from "./storage/storage.js";
+export { isRemotePath, joinUri, StorageConfigError, StorageError, uriFileName, type Storage } from "./storage/storage.js";
 export { LocalStorage } from "./storage/local.js";
 export { HttpStorage } from "./storage/http.js";
 export { defaultStorage, registerStorage, StorageRouter } from "./storage/router.js";

@@ -2,7 +2,7 @@
 // write; no SDK and no server involved (test/storage-azure.test.ts runs the store against Azurite).
 import { describe, expect, it } from "vitest";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString } from "./azure-config.js";
-import { StorageError } from "./storage.js";
+import { StorageConfigError, StorageError } from "./storage.js";
 
 describe("azureOptionsFromEnv", () => {
   it("reads flytekit's FLYTE_AZURE_* before adlfs's AZURE_STORAGE_*", () => {
@@ -26,6 +26,29 @@ describe("azureOptionsFromEnv", () => {
     }
   });
 
+  it("reads our FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS and FLYTEKIT_TS_AZURE_RETRIES, and refuses a bad value naming the variable", () => {
+    expect(azureOptionsFromEnv({ FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS: "1500", FLYTEKIT_TS_AZURE_RETRIES: " 0 " })).toEqual({ anonymous: false, idleTimeoutMs: 1500, retries: 0 });
+    expect(azureOptionsFromEnv({ FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS: "", FLYTEKIT_TS_AZURE_RETRIES: "" })).toEqual({ anonymous: false });
+    for (const [name, value, expected] of [
+      ["FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS", "0", "a whole number of at least 1"],
+      ["FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS", "60s", "a whole number of at least 1"],
+      ["FLYTEKIT_TS_AZURE_RETRIES", "-1", "a whole number of at least 0"],
+      ["FLYTEKIT_TS_AZURE_RETRIES", "2.5", "a whole number of at least 0"],
+    ] as const) {
+      let error: unknown;
+      try {
+        azureOptionsFromEnv({ [name]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `${name}=${value}`).toBeInstanceOf(StorageConfigError);
+      const message = (error as Error).message;
+      expect(message).toContain(`environment variable ${name}`);
+      expect(message).toContain(expected);
+      expect(message).toContain(JSON.stringify(value));
+    }
+  });
+
   it("an empty variable is not set", () => {
     expect(azureOptionsFromEnv({ FLYTE_AZURE_STORAGE_ACCOUNT_NAME: "", AZURE_STORAGE_ACCOUNT_NAME: "acct" }).accountName).toBe("acct");
   });
@@ -40,6 +63,13 @@ describe("parseAzureUri", () => {
   it("reads abfs://container@account.dfs.<cloud>/path as that account's blob endpoint", () => {
     expect(parseAzureUri("abfss://data@MyAcct.dfs.core.windows.net/a/b")).toEqual({ container: "data", account: "myacct", endpoint: "https://myacct.blob.core.windows.net", key: "a/b" });
     expect(parseAzureUri("abfs://data@acct.blob.core.chinacloudapi.cn/x").endpoint).toBe("https://acct.blob.core.chinacloudapi.cn");
+  });
+
+  it("takes the rest of the URI as the key, '?', '#', spaces and unicode included (as S3 and GCS do)", () => {
+    expect(parseAzureUri("abfs://c/x/report#1.csv").key).toBe("x/report#1.csv");
+    expect(parseAzureUri("abfs://c/x/what?.txt").key).toBe("x/what?.txt");
+    expect(parseAzureUri("abfss://c@acct.dfs.core.windows.net/a b/größe#?.txt").key).toBe("a b/größe#?.txt");
+    expect(parseAzureUri("abfs://c/line\nbreak").key).toBe("line\nbreak");
   });
 
   it("refuses a URI without a container, or whose host is not an account's, saying the forms it takes", () => {

@@ -2,7 +2,7 @@
 // and what an abfs:// URI names. Nothing here loads the Azure SDK: the store itself (azure.ts) is
 // its own chunk, loaded on the first abfs:// or abfss:// URI (or by `azureStorage(options)`,
 // stores.ts, on its first use).
-import { StorageError } from "./storage.js";
+import { StorageConfigError, StorageError } from "./storage.js";
 
 /** A token credential, as `@azure/identity` makes them (structurally: no import of the SDK here). */
 export interface AzureTokenCredential {
@@ -32,20 +32,36 @@ export interface AzureStorageOptions {
   credential?: AzureTokenCredential;
   /** Unsigned requests (a public container), when no key, SAS or service principal is configured. @default false */
   anonymous?: boolean;
-  /** How long one try of one request may take before it is abandoned and retried; for a download, the longest pause between bytes. @default 60_000 */
-  requestTimeoutMs?: number;
-  /** Tries per request (the first and the retries) on 5xx, throttling and network errors. @default 5 */
-  maxTries?: number;
-  /** The first retry's delay; it doubles per try up to `maxRetryDelayMs`. @default 500 */
+  /**
+   * How long a request may go without a byte moving (sent or received), in ms: a silent or stalled
+   * server fails in bounded time (and the try is retried), a large transfer that moves is never cut.
+   * @default 60_000 (FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS)
+   */
+  idleTimeoutMs?: number;
+  /** Retries of a request after its first try, on 5xx, throttling, timeouts and network errors. @default 4 (FLYTEKIT_TS_AZURE_RETRIES) */
+  retries?: number;
+  /** The first retry's delay, in ms; it doubles per try up to `maxBackoffMs`, with jitter. @default 500 */
   retryDelayMs?: number;
-  /** @default 30_000 */
-  maxRetryDelayMs?: number;
-  /** Block size of a file's upload; a file up to this size goes in one request. @default 8 MiB */
-  blockSize?: number;
-  /** Blocks of one file in flight at once. @default 4 */
-  blockConcurrency?: number;
-  /** Files of a directory in flight at once. @default 8 */
-  fileConcurrency?: number;
+  /** The longest wait between two tries, in ms. @default 30_000 */
+  maxBackoffMs?: number;
+  /** Block size of an upload, in bytes: a file or a write up to this size goes in one request, a larger one in blocks of it. @default 8 MiB */
+  partSize?: number;
+  /** Blocks of one upload in flight at once; memory held is about partSize × queueSize. @default 4 */
+  queueSize?: number;
+  /** Objects a directory upload or download moves at once. @default 8 */
+  concurrency?: number;
+}
+
+/** A whole number from an environment variable, or undefined when unset; a bad value is an error naming the variable. */
+// The same as s3-config.ts's, kept here until both use a shared one.
+function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new StorageConfigError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
+  }
+  return n;
 }
 
 /** The first of the names that is set to something other than "" in `env`. */
@@ -62,6 +78,7 @@ function first(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
  * a pod, which flytekit passes to adlfs explicitly), then adlfs's own (`AZURE_STORAGE_*`).
  * `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`, `AZURE_FEDERATED_TOKEN_FILE` and the rest of the standard
  * chain are read by `@azure/identity` itself, when no key, SAS or connection string is given.
+ * Ours: FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS (`idleTimeoutMs`) and FLYTEKIT_TS_AZURE_RETRIES (`retries`).
  */
 export function azureOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AzureStorageOptions {
   const options: AzureStorageOptions = {
@@ -74,6 +91,8 @@ export function azureOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Azure
     clientSecret: first(env, "FLYTE_AZURE_CLIENT_SECRET", "AZURE_STORAGE_CLIENT_SECRET"),
     // adlfs: anything but false, 0, f or "" is true.
     anonymous: !["false", "0", "f", ""].includes((env.AZURE_STORAGE_ANON ?? "").toLowerCase()),
+    idleTimeoutMs: envInt(env, "FLYTEKIT_TS_AZURE_IDLE_TIMEOUT_MS", 1),
+    retries: envInt(env, "FLYTEKIT_TS_AZURE_RETRIES", 0),
   };
   for (const key of Object.keys(options) as (keyof AzureStorageOptions)[]) if (options[key] === undefined) delete options[key];
   return options;
@@ -100,7 +119,9 @@ export interface AzureLocation {
   key: string;
 }
 
-const AZURE_URI = /^(abfss?):\/\/([^/?#]*)(?:\/([^?#]*))?/i;
+// The key is the rest of the URI as written, "?" and "#" included (as S3's and GCS's): a file named
+// `report#1.csv` is the blob `.../report#1.csv`, the key flytekit (fsspec) reads back.
+const AZURE_URI = /^(abfss?):\/\/([^/?#]*)(?:\/(.*))?$/is;
 const ACCOUNT_HOST = /^([a-z0-9]+)\.(?:dfs|blob)\.([a-z0-9.-]+)$/i;
 
 /**

@@ -12,21 +12,25 @@ import {
   type StoragePipelineOptions,
 } from "@azure/storage-blob";
 import { createWriteStream } from "node:fs";
-import { Transform, type Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString, type AzureStorageOptions, type AzureTokenCredential } from "./azure-config.js";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
-import { StorageError, type Storage } from "./storage.js";
+import { StorageConfigError, type Storage } from "./storage.js";
 
 const MiB = 1024 * 1024;
 const DEFAULTS = {
-  requestTimeoutMs: 60_000,
-  maxTries: 5,
+  idleTimeoutMs: 60_000,
+  retries: 4,
   retryDelayMs: 500,
-  maxRetryDelayMs: 30_000,
-  blockSize: 8 * MiB,
-  blockConcurrency: 4,
+  maxBackoffMs: 30_000,
+  partSize: 8 * MiB,
+  queueSize: 4,
 };
+
+const NO_ACCOUNT =
+  "it names no storage account, and none is configured: name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), " +
+  "or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)";
 
 /** Azurite's (and the legacy emulator's) development account, as `UseDevelopmentStorage=true` names it. */
 const DEVELOPMENT_ACCOUNT = "devstoreaccount1";
@@ -35,7 +39,16 @@ const DEVELOPMENT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVEr
 /** The request as a pipeline policy of the SDK's compatibility layer sees it. */
 interface LegacyRequest {
   timeout: number;
-  abortSignal?: { aborted: boolean };
+  abortSignal?: AbortSignalLike;
+  onUploadProgress?: (progress: { loadedBytes: number }) => void;
+  onDownloadProgress?: (progress: { loadedBytes: number }) => void;
+  body?: unknown;
+}
+
+interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", listener: () => void): void;
+  removeEventListener(type: "abort", listener: () => void): void;
 }
 
 type Credential = StorageSharedKeyCredential | AnonymousCredential | AzureTokenCredential;
@@ -68,7 +81,7 @@ export class AzureObjectClient implements ObjectClient {
     for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
       const value = options[key];
       if (value !== undefined) {
-        if (!(Number.isFinite(value) && value > 0)) throw new StorageError({ subject: "Azure Blob Storage options", problem: `${key} must be a positive number`, got: String(value) });
+        if (!(Number.isFinite(value) && (value > 0 || (key === "retries" && value === 0)))) throw new StorageConfigError({ subject: "Azure Blob Storage options", problem: `${key} must be a ${key === "retries" ? "non-negative" : "positive"} number`, got: String(value) });
         this.settings[key] = value;
       }
     }
@@ -100,7 +113,7 @@ export class AzureObjectClient implements ObjectClient {
         parts.get("blobendpoint") ??
         (development ? `http://127.0.0.1:10000/${DEVELOPMENT_ACCOUNT}` : account !== undefined ? `${protocol}://${account}.blob.${parts.get("endpointsuffix") ?? "core.windows.net"}` : undefined);
       if (endpoint === undefined) {
-        throw new StorageError({ subject: "AZURE_STORAGE_CONNECTION_STRING", problem: "it names neither an account (AccountName=) nor a blob endpoint (BlobEndpoint=)" });
+        throw new StorageConfigError({ subject: "AZURE_STORAGE_CONNECTION_STRING", problem: "it names neither an account (AccountName=) nor a blob endpoint (BlobEndpoint=)" });
       }
       const sas = parts.get("sharedaccesssignature");
       const credential = key !== undefined && account !== undefined ? shared(account, key) : sas !== undefined ? anonymous : unkeyed;
@@ -116,7 +129,7 @@ export class AzureObjectClient implements ObjectClient {
     }
     const url = withSas(o.blobEndpoint?.replace(/\/+$/, "") ?? `https://${account}.blob.core.windows.net`, o.sasToken);
     if (o.accountKey !== undefined && account === undefined) {
-      throw new StorageError({ subject: "Azure Blob Storage options", problem: "an account key was given without the account's name", fix: "set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME)" });
+      throw new StorageConfigError({ subject: "Azure Blob Storage options", problem: "an account key was given without the account's name", fix: "set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME)" });
     }
     return { account, access: { url, credential: keyed(account ?? "") }, forOther: other };
   }
@@ -140,10 +153,11 @@ export class AzureObjectClient implements ObjectClient {
     return {
       retryOptions: {
         retryPolicyType: StorageRetryPolicyType.EXPONENTIAL,
-        maxTries: s.maxTries,
-        tryTimeoutInMs: s.requestTimeoutMs,
+        maxTries: s.retries + 1,
+        // No tryTimeoutInMs: it is sent as the service's own limit on the whole request, which would
+        // cut a slow upload that still moves. requestPolicy bounds silence instead.
         retryDelayInMs: s.retryDelayMs,
-        maxRetryDelayInMs: s.maxRetryDelayMs,
+        maxRetryDelayInMs: s.maxBackoffMs,
       },
       userAgentOptions: { userAgentPrefix: "flytekit-ts" },
     };
@@ -151,9 +165,11 @@ export class AzureObjectClient implements ObjectClient {
 
   /**
    * A policy around each request (outside the SDK's own retries of 500, 503 and network errors): it
-   * bounds each try's time (until the answer's headers, the upload of a block included), and also
+   * aborts a try when no byte has moved for idleTimeoutMs (request body sent, or answer received,
+   * until the answer is in hand; a streamed download's body is then watched by idleGuard), so a
+   * slow transfer that moves is never cut while a silent server fails in bounded time; and it
    * retries with backoff what the SDK does not: throttling (429), gateways' 502 and 504, and a try
-   * that timed out.
+   * that went silent. (The SDK's own per-request `timeout` bounds the whole try, body included.)
    */
   private requestPolicy(): object {
     const s = this.settings;
@@ -162,19 +178,50 @@ export class AzureObjectClient implements ObjectClient {
       create(next: { sendRequest(request: LegacyRequest): Promise<{ status: number }> }) {
         return {
           async sendRequest(request: LegacyRequest) {
-            request.timeout = s.requestTimeoutMs;
+            const caller = request.abortSignal;
+            const onUpload = request.onUploadProgress;
+            const onDownload = request.onDownloadProgress;
+            request.timeout = 0;
+            // A body in memory is sent in slices, so that its progress is seen as it moves (whole, it is one event).
+            if (ArrayBuffer.isView(request.body)) request.body = inSlices(request.body);
             for (let attempt = 1; ; attempt++) {
-              let again: boolean;
+              // This try's own abort: the caller's abort, or silence for idleTimeoutMs.
+              const abort = new AbortController();
+              let silent = false;
+              let settled = false;
+              const timer = setTimeout(() => {
+                silent = true;
+                abort.abort();
+              }, s.idleTimeoutMs);
+              const moved = () => {
+                if (!settled) timer.refresh();
+              };
+              const follow = () => abort.abort();
+              if (caller?.aborted === true) abort.abort();
+              caller?.addEventListener("abort", follow);
+              request.abortSignal = abort.signal;
+              request.onUploadProgress = (progress) => {
+                moved();
+                onUpload?.(progress);
+              };
+              request.onDownloadProgress = (progress) => {
+                moved();
+                onDownload?.(progress);
+              };
+              let streamed = false;
               try {
                 const response = await next.sendRequest(request);
-                if (!retried.has(response.status) || attempt >= s.maxTries) return response;
-                again = true;
+                streamed = (response as { readableStreamBody?: unknown }).readableStreamBody !== undefined;
+                if (!retried.has(response.status) || attempt > s.retries) return response;
               } catch (e) {
-                const timedOut = (e as Error | undefined)?.name === "AbortError" && request.abortSignal?.aborted !== true;
-                again = attempt < s.maxTries && (timedOut || retried.has(statusOf(e) ?? 0));
-                if (!again) throw e;
+                if (!(attempt <= s.retries && ((silent && caller?.aborted !== true) || retried.has(statusOf(e) ?? 0)))) throw e;
+              } finally {
+                settled = true;
+                clearTimeout(timer);
+                // A streamed body is still read after this: the caller's abort must still reach it.
+                if (!streamed) caller?.removeEventListener("abort", follow);
               }
-              const delay = Math.min(s.retryDelayMs * 2 ** (attempt - 1), s.maxRetryDelayMs);
+              const delay = Math.min(s.retryDelayMs * 2 ** (attempt - 1), s.maxBackoffMs);
               await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
             }
           },
@@ -191,11 +238,8 @@ export class AzureObjectClient implements ObjectClient {
     let access: AccountAccess;
     if (account === undefined || account === c.account || (c.account === undefined && c.access !== undefined)) {
       if (c.access === undefined) {
-        // Not a StorageError: RemoteStorage names the whole uri and what was being done.
-        throw new Error(
-          "it names no storage account, and none is configured: name it in the URI (abfs://<container>@<account>.dfs.core.windows.net/<path>), " +
-            "or set FLYTE_AZURE_STORAGE_ACCOUNT_NAME (or AZURE_STORAGE_ACCOUNT_NAME, or AZURE_STORAGE_CONNECTION_STRING)",
-        );
+        // locate() refuses such a URI first (a StorageConfigError naming it); this guards any other way in.
+        throw new Error(NO_ACCOUNT);
       }
       id = "";
       access = c.access;
@@ -220,6 +264,7 @@ export class AzureObjectClient implements ObjectClient {
 
   locate(uri: string): ObjectLocation {
     const at = parseAzureUri(uri);
+    if (at.account === undefined && this.configured.access === undefined) throw new StorageConfigError({ subject: uri, problem: NO_ACCOUNT });
     const authority = /^abfss?:\/\/([^/?#]*)/i.exec(uri)?.[1] as string;
     return { bucket: authority, key: at.key };
   }
@@ -231,7 +276,7 @@ export class AzureObjectClient implements ObjectClient {
 
   async get(at: ObjectLocation): Promise<Uint8Array> {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
-    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.maxTries });
+    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
     const chunks: Buffer[] = [];
     await pipeline(response.readableStreamBody as Readable, this.idleGuard(), async function* (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) chunks.push(chunk);
@@ -241,26 +286,29 @@ export class AzureObjectClient implements ObjectClient {
 
   async put(at: ObjectLocation, bytes: Uint8Array): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlockBlobClient(at.key);
-    await blob.upload(bytes, bytes.byteLength);
+    // Up to one block in one request; above it, blocks of partSize (queueSize in flight), each a try
+    // of its own, committed at the end: a reader sees the old blob or the new one.
+    const s = this.settings;
+    await blob.uploadData(bytes, { blockSize: s.partSize, maxSingleShotSize: s.partSize, concurrency: s.queueSize });
   }
 
   async putFile(localPath: string, at: ObjectLocation): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlockBlobClient(at.key);
-    // Each block is read from the file as a stream of its own range: at most blockConcurrency blocks are in flight.
+    // Each block is read from the file as a stream of its own range: at most queueSize blocks are in flight.
     // A file no larger than a block goes in one request; a larger one is staged block by block and committed at the end.
-    await blob.uploadFile(localPath, { blockSize: this.settings.blockSize, maxSingleShotSize: this.settings.blockSize, concurrency: this.settings.blockConcurrency });
+    await blob.uploadFile(localPath, { blockSize: this.settings.partSize, maxSingleShotSize: this.settings.partSize, concurrency: this.settings.queueSize });
   }
 
   async getToFile(at: ObjectLocation, localPath: string): Promise<void> {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
     // One streamed GET; a connection that breaks resumes at the byte it reached (the SDK's retriable stream).
-    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.maxTries });
+    const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
     await pipeline(response.readableStreamBody as Readable, this.idleGuard(), createWriteStream(localPath));
   }
 
-  /** A pass-through that fails when no byte has come for requestTimeoutMs: a stalled body fails in bounded time. */
+  /** A pass-through that fails when no byte has come for idleTimeoutMs: a stalled body fails in bounded time. */
   private idleGuard(): Transform {
-    const ms = this.settings.requestTimeoutMs;
+    const ms = this.settings.idleTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const guard: Transform = new Transform({
       transform(chunk, _encoding, done) {
@@ -316,7 +364,7 @@ export class AzureObjectClient implements ObjectClient {
       };
     }
     if (name === "AbortError") {
-      return { problem: `no answer within ${this.settings.requestTimeoutMs} ms, ${this.settings.maxTries} tries` };
+      return { problem: `no byte moved for ${this.settings.idleTimeoutMs} ms, ${this.settings.retries + 1} tries` };
     }
     if (code === "ETIMEDOUT" && /no data came/.test(message)) return { problem: `the download stalled: ${message}` };
     const said = [code, status === undefined ? undefined : `HTTP ${status}`].filter((x) => x !== undefined).join(", ");
@@ -336,6 +384,19 @@ function accountOfEndpoint(endpoint: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A body in memory as a stream of 64 KiB slices, made anew for each try. */
+function inSlices(bytes: ArrayBufferView): () => Readable {
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const slice = 64 * 1024;
+  return () =>
+    Readable.from(
+      (function* () {
+        for (let at = 0; at < whole.length; at += slice) yield whole.subarray(at, at + slice);
+      })(),
+      { objectMode: false },
+    );
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -360,7 +421,7 @@ function firstLine(text: string): string {
 /** Azure Blob Storage as a Storage, with explicit options: `registerStorage("abfs", new AzureBlobStorage({ connectionString }))`. */
 export class AzureBlobStorage extends RemoteStorage {
   constructor(options: AzureStorageOptions = {}) {
-    super(new AzureObjectClient(options), options.fileConcurrency === undefined ? {} : { concurrency: options.fileConcurrency });
+    super(new AzureObjectClient(options), options.concurrency === undefined ? {} : { concurrency: options.concurrency });
   }
 }
 

@@ -21,6 +21,13 @@ export interface Storage {
 export class StorageError extends FlyteError {}
 brand(StorageError, "StorageError");
 
+/**
+ * A store is configured wrongly (a connection string naming no account, a key without its account,
+ * a bad option or environment variable): trying again cannot help, unlike most StorageErrors.
+ */
+export class StorageConfigError extends StorageError {}
+brand(StorageConfigError, "StorageConfigError");
+
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** The scheme of a URI (`s3`), or undefined for a local path. */
