@@ -17,7 +17,7 @@ import { TaskResolutionError } from "../resolvers/default-resolver.js";
 import { resolverByLocation } from "../resolvers/registry.js";
 // The built-in resolvers: the default one (with the registry) and the task template resolver.
 import "../resolvers/template-resolver.js";
-import { joinUri } from "../storage/storage.js";
+import { joinUri, StorageConfigError } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
 import { Task } from "../tasks/task.js";
@@ -135,9 +135,10 @@ interface Failure {
  * anything else (storage, the resolver, the SDK) is SYSTEM and recoverable.
  */
 export function classify(error: unknown, phase: "resolver" | "load" | "run"): Failure {
-  // A document that cannot be read (the inputs, the task template) reads the same on a retry, and a
-  // literal past the hard limit (or a limit that is not a number) is as big on the next try.
-  if ((error instanceof DocumentError || error instanceof LiteralSizeError || error instanceof OffloadSettingError) && !isUserError(error)) {
+  // A document that cannot be read (the inputs, the task template) reads the same on a retry, a
+  // literal past the hard limit (or a limit that is not a number) is as big on the next try, and a
+  // store configured wrongly is as wrong.
+  if ((error instanceof DocumentError || error instanceof LiteralSizeError || error instanceof OffloadSettingError || error instanceof StorageConfigError) && !isUserError(error)) {
     return { code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM, subject: error };
   }
   if (phase === "load" || (phase === "run" && isUserError(error))) {

@@ -2,6 +2,7 @@
 // and what an abfs:// URI names. Nothing here loads the Azure SDK: the store itself (azure.ts) is
 // its own chunk, loaded on the first abfs:// or abfss:// URI (or by `azureStorage(options)`,
 // stores.ts, on its first use).
+import { envInt } from "./env.js";
 import { StorageConfigError, StorageError } from "./storage.js";
 
 /** A token credential, as `@azure/identity` makes them (structurally: no import of the SDK here). */
@@ -50,18 +51,6 @@ export interface AzureStorageOptions {
   queueSize?: number;
   /** Objects a directory upload or download moves at once. @default 8 */
   concurrency?: number;
-}
-
-/** A whole number from an environment variable, or undefined when unset; a bad value is an error naming the variable. */
-// The same as s3-config.ts's, kept here until both use a shared one.
-function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
-  const text = env[name]?.trim();
-  if (text === undefined || text === "") return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) {
-    throw new StorageConfigError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
-  }
-  return n;
 }
 
 /** The first of the names that is set to something other than "" in `env`. */

@@ -12,9 +12,10 @@ import {
   type StoragePipelineOptions,
 } from "@azure/storage-blob";
 import { createWriteStream } from "node:fs";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { azureOptionsFromEnv, parseAzureUri, parseConnectionString, type AzureStorageOptions, type AzureTokenCredential } from "./azure-config.js";
+import { idleGuard } from "./idle.js";
 import { RemoteStorage, type ListedObject, type ObjectClient, type ObjectLocation } from "./remote.js";
 import { StorageConfigError, type Storage } from "./storage.js";
 
@@ -278,7 +279,7 @@ export class AzureObjectClient implements ObjectClient {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
     const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
     const chunks: Buffer[] = [];
-    await pipeline(response.readableStreamBody as Readable, this.idleGuard(), async function* (source: AsyncIterable<Buffer>) {
+    await pipeline(response.readableStreamBody as Readable, idleGuard(this.settings.idleTimeoutMs), async function* (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) chunks.push(chunk);
     });
     return Buffer.concat(chunks);
@@ -303,29 +304,7 @@ export class AzureObjectClient implements ObjectClient {
     const blob = (await this.container(at.bucket)).getBlobClient(at.key);
     // One streamed GET; a connection that breaks resumes at the byte it reached (the SDK's retriable stream).
     const response = await blob.download(0, undefined, { maxRetryRequests: this.settings.retries });
-    await pipeline(response.readableStreamBody as Readable, this.idleGuard(), createWriteStream(localPath));
-  }
-
-  /** A pass-through that fails when no byte has come for idleTimeoutMs: a stalled body fails in bounded time. */
-  private idleGuard(): Transform {
-    const ms = this.settings.idleTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const guard: Transform = new Transform({
-      transform(chunk, _encoding, done) {
-        timer?.refresh();
-        done(null, chunk);
-      },
-      flush(done) {
-        clearTimeout(timer);
-        done();
-      },
-      destroy(error, done) {
-        clearTimeout(timer);
-        done(error);
-      },
-    });
-    timer = setTimeout(() => guard.destroy(Object.assign(new Error(`no data came for ${ms} ms`), { code: "ETIMEDOUT" })), ms);
-    return guard;
+    await pipeline(response.readableStreamBody as Readable, idleGuard(this.settings.idleTimeoutMs), createWriteStream(localPath));
   }
 
   async head(at: ObjectLocation): Promise<{ size: number } | undefined> {
@@ -344,8 +323,10 @@ export class AzureObjectClient implements ObjectClient {
   async *list(bucket: string, prefix: string): AsyncIterable<ListedObject> {
     const container = await this.container(bucket);
     for await (const blob of container.listBlobsFlat({ prefix, includeMetadata: true })) {
-      if (blob.metadata?.hdi_isfolder === "true") continue;
-      yield { key: blob.name, size: blob.properties.contentLength ?? 0 };
+      // A directory of a hierarchical-namespace account is a blob marked as a folder: listed as a
+      // folder marker ("dir/"), so an empty one still reads back as a directory.
+      if (blob.metadata?.hdi_isfolder === "true") yield { key: `${blob.name.replace(/\/+$/, "")}/`, size: 0 };
+      else yield { key: blob.name, size: blob.properties.contentLength ?? 0 };
     }
   }
 

@@ -1,6 +1,6 @@
 // Reading a store's settings from environment variables, shared by the stores' *-config.ts modules
-// (which must not import any cloud SDK): a bad value is a StorageError naming the variable.
-import { StorageError } from "./storage.js";
+// (which must not import any cloud SDK): a bad value is a StorageConfigError naming the variable.
+import { StorageConfigError } from "./storage.js";
 
 /** A whole number from an environment variable, or undefined when unset; a bad value is an error naming the variable. */
 export function envInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
@@ -8,7 +8,7 @@ export function envInt(env: NodeJS.ProcessEnv, name: string, min: number): numbe
   if (text === undefined || text === "") return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) {
-    throw new StorageError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
+    throw new StorageConfigError({ subject: `environment variable ${name}`, expected: `a whole number of at least ${min}`, got: JSON.stringify(text) });
   }
   return n;
 }

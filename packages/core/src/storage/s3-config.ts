@@ -3,7 +3,7 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { envFlag, envInt } from "./env.js";
-import { StorageError } from "./storage.js";
+import { StorageConfigError } from "./storage.js";
 
 /** How an S3 store is reached. Every field is optional: what is left out comes from the SDK's defaults. */
 export interface S3StoreOptions {
@@ -62,7 +62,7 @@ export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3StoreO
   if (keyId && secret) options.credentials = { accessKeyId: keyId, secretAccessKey: secret };
   else if (keyId || secret) {
     const missing = keyId ? "FLYTE_AWS_SECRET_ACCESS_KEY" : "FLYTE_AWS_ACCESS_KEY_ID";
-    throw new StorageError({ subject: "S3 configuration", problem: `${keyId ? "FLYTE_AWS_ACCESS_KEY_ID" : "FLYTE_AWS_SECRET_ACCESS_KEY"} is set but ${missing} is not`, fix: "set both, or neither to use the AWS SDK's default credentials" });
+    throw new StorageConfigError({ subject: "S3 configuration", problem: `${keyId ? "FLYTE_AWS_ACCESS_KEY_ID" : "FLYTE_AWS_SECRET_ACCESS_KEY"} is set but ${missing} is not`, fix: "set both, or neither to use the AWS SDK's default credentials" });
   }
   // flytekit turns any addressing style into virtual-hosted; "path" is taken as asked.
   const style = env.FLYTE_AWS_ADDRESSING_STYLE?.trim().toLowerCase();
