@@ -152,6 +152,16 @@ describe("flytekit's failure table", () => {
     expect(result.error!.error!.message).toMatch(/s3:\/\/bucket\/raw\/\S+: could not upload to it: ECONNREFUSED/);
   });
 
+  it("a store configured wrongly (one of a key pair) is SYSTEM and NON_RECOVERABLE, naming the variable: a retry is as wrong", async () => {
+    const area = workArea(toLiteralMap({ text: Str }, { text: "hi" }));
+    const args = executeArgs(area, MODULE, "EntryTasks.writeFiles");
+    args[args.indexOf("--raw-output-data-prefix") + 1] = "s3://bucket/raw";
+    const result = await runExecute(args, area.out, { env: { FLYTE_AWS_ACCESS_KEY_ID: "k", AWS_EC2_METADATA_DISABLED: "true" } });
+    expect(result.files).toEqual(["error.pb"]);
+    expect(result.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(result.error!.error!.message).toContain("StorageConfigError: S3 configuration: FLYTE_AWS_ACCESS_KEY_ID is set but FLYTE_AWS_SECRET_ACCESS_KEY is not");
+  });
+
   it("a resolver that cannot be found or imported is SYSTEM and RECOVERABLE", async () => {
     const area = workArea(x3());
     const unknown = await runExecute(executeArgs(area, MODULE, "EntryTasks.add", "no.such.Resolver"), area.out);
