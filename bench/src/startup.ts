@@ -4,11 +4,12 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Measurement, Row } from "./harness.js";
 
-export function timeProcess(args: string[], runs: number, cwd: string): Measurement {
+/** Runs a process `runs` times (after two warm-up runs); `command` is this Node by default. */
+export function timeProcess(args: string[], runs: number, cwd: string, options: { command?: string; env?: NodeJS.ProcessEnv } = {}): Measurement {
   const times: number[] = [];
   for (let i = 0; i < runs + 2; i++) {
     const start = process.hrtime.bigint();
-    execFileSync(process.execPath, args, { cwd, stdio: "ignore" });
+    execFileSync(options.command ?? process.execPath, args, { cwd, stdio: "ignore", env: options.env ?? process.env });
     const ns = Number(process.hrtime.bigint() - start);
     if (i >= 2) times.push(ns);
   }
