@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Measurement, Row } from "./harness.js";
-import { timeProcess } from "./startup.js";
+import { timeProcess, timeProcessesInterleaved } from "./startup.js";
 
 const BENCH_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const REPO_ROOT = join(BENCH_ROOT, "..");
@@ -51,7 +51,9 @@ export async function s3Bench(): Promise<Row[]> {
   // Every process from here on (and this one's own store) reaches this MinIO and nothing else.
   Object.assign(process.env, minio.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
   try {
-    return [...(await executeRows(pyflyteExecute, work)), ...transferRows(work)];
+    // FLYTEKIT_TS_BENCH_S3_ROUNDS=0: the start-up rows alone.
+    const rounds = Number(process.env.FLYTEKIT_TS_BENCH_S3_ROUNDS ?? 3);
+    return [...(await executeRows(pyflyteExecute, work)), ...(rounds > 0 ? transferRows(work, rounds) : [])];
   } finally {
     await minio.stop();
     rmSync(work, { recursive: true, force: true });
@@ -71,10 +73,15 @@ async function executeRows(pyflyteExecute: string, work: string): Promise<Row[]>
     "--", "task-module", module, "task-name", task,
   ];
   const runs = 15;
-  const baseline = timeProcess(["-e", ""], runs, BENCH_ROOT);
   // The task as a container image ships it (compiled), and as TypeScript through core's loader.
-  const js = timeProcess([bin, ...container("out-js", "flytekit-ts.DefaultTaskResolver", "dist/entry-task.js", "Trivial.add")], runs, BENCH_ROOT);
-  const ts = timeProcess([bin, ...container("out-ts", "flytekit-ts.DefaultTaskResolver", "src/entry-task.ts", "Trivial.add")], runs, BENCH_ROOT);
+  const [baseline, js, ts] = timeProcessesInterleaved(
+    [
+      { args: ["-e", ""], cwd: BENCH_ROOT },
+      { args: [bin, ...container("out-js", "flytekit-ts.DefaultTaskResolver", "dist/entry-task.js", "Trivial.add")], cwd: BENCH_ROOT },
+      { args: [bin, ...container("out-ts", "flytekit-ts.DefaultTaskResolver", "src/entry-task.ts", "Trivial.add")], cwd: BENCH_ROOT },
+    ],
+    runs,
+  ) as [Measurement, Measurement, Measurement];
   const home = mkdtempSync(join(work, "pyhome-"));
   const python = timeProcess(container("out-py", "flytekit.core.python_auto_container.default_task_resolver", "bench_tasks", "add"), 5, join(BENCH_ROOT, "python"), {
     command: pyflyteExecute,
@@ -126,14 +133,15 @@ function summary(values: number[]): Measurement {
   return { medianNs: sorted[Math.floor(sorted.length / 2)]!, minNs: sorted[0]!, samples: sorted.length };
 }
 
-/** Each transfer in a process of its own, ours and the SDK's interleaved, `rounds` times. */
+/** Each transfer in a process of its own, ours and the SDK's interleaved (alternately first), `rounds` times. */
 function transfers(work: string, mib: number, rounds: number): Record<string, Transfer[]> {
   const file = bigFile(join(work, `${mib}.bin`), mib);
   const back = join(work, `${mib}.back`);
   const runs: Record<string, Transfer[]> = { "ours up": [], "sdk up": [], "ours down": [], "sdk down": [] };
   for (let round = 0; round < rounds; round++) {
     for (const direction of ["up", "down"] as const) {
-      for (const who of ["ours", "sdk"] as const) {
+      // Who goes first alternates: the one after a transfer meets a server still writing it back.
+      for (const who of round % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const)) {
         const uri = `s3://bench/big/${who}-${mib}.bin`;
         runs[`${who} ${direction}`]!.push(direction === "up" ? transfer(who, "up", file, uri) : transfer(who, "down", back, uri));
         if (direction === "down") {
@@ -149,8 +157,7 @@ function transfers(work: string, mib: number, rounds: number): Record<string, Tr
   return runs;
 }
 
-function transferRows(work: string): Row[] {
-  const rounds = Number(process.env.FLYTEKIT_TS_BENCH_S3_ROUNDS ?? 3);
+function transferRows(work: string, rounds: number): Row[] {
   const big = transfers(work, 1024, rounds);
   const small = transfers(work, 256, 1);
   const time = (runs: Transfer[]) => summary(runs.map((r) => r.ns));
