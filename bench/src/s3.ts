@@ -124,6 +124,9 @@ interface Transfer {
 }
 
 function transfer(who: "ours" | "sdk", direction: "up" | "down", file: string, uri: string): Transfer {
+  // Each starts with the page cache written back: the file the one before wrote (or MinIO stored)
+  // is not flushed at this one's expense.
+  execFileSync("sync");
   const out = execFileSync(process.execPath, [join(BENCH_ROOT, "dist/transfer.js"), who, direction, file, uri], { cwd: BENCH_ROOT, encoding: "utf8" });
   return JSON.parse(out) as Transfer;
 }
