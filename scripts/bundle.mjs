@@ -4,7 +4,7 @@
 // loads ES modules one file at a time, and protobuf-es alone is over a hundred files: bundled, the
 // SDK imports in a fraction of the time. No TypeScript goes through esbuild here.
 import { build } from "esbuild";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -34,6 +34,13 @@ const PACKAGES = [
     },
     // class-transformer keeps one metadata store for the user's decorators and ours.
     external: ["class-transformer", "typescript"],
+    // The cloud SDKs' ES builds ("module"), not their CommonJS ones: esbuild then keeps only the
+    // commands and middleware a store uses (the AWS SDK's CommonJS client is one file of every S3
+    // command), and the SDKs' own lazy imports become chunks of their own.
+    mainFields: ["module", "main"],
+    // The cloud SDKs a store imports go to chunks of their own, apart from the store's code (see
+    // vendorEntries): the store keeps its source map, the SDK carries none.
+    vendorStores: "dist/storage",
   },
   {
     dir: "packages/decorators",
@@ -66,13 +73,56 @@ function folderEntries(dir) {
   return entries;
 }
 
+/**
+ * For each store module of `dir` (tsc's output) that imports a package, an entry that re-exports
+ * what the store imports from it: reached from two entries, the SDK's modules leave the store's
+ * bundle for shared chunks that hold nothing of ours. `{ "vendor-<store>": <file> }`, written under
+ * dist/.vendor (removed after the build, with their outputs: nothing imports them).
+ */
+function vendorEntries(base, dir) {
+  const entries = {};
+  const out = join(base, "dist", ".vendor");
+  rmSync(out, { recursive: true, force: true });
+  for (const name of readdirSync(join(base, dir))) {
+    if (!name.endsWith(".js")) continue;
+    const code = readFileSync(join(base, dir, name), "utf8");
+    const imports = [...code.matchAll(/^import\s*(\{[^}]*\})\s*from\s*"([^".][^"]*)";$/gm)].filter(([, , from]) => !from.startsWith("node:"));
+    if (imports.length === 0) continue;
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, name), imports.map(([, names, from]) => `export ${names} from "${from}";\n`).join(""));
+    entries[`vendor-${name.replace(/\.js$/, "")}`] = `dist/.vendor/${name}`;
+  }
+  return entries;
+}
+
+/**
+ * Outputs made only of dependencies' code (inputs all under node_modules) carry no source map: with
+ * source maps on (the container entrypoint turns them on for users' stack traces), Node reads and
+ * indexes the map of every module it loads, which for a cloud SDK costs more start-up than it is
+ * worth. Their code stays readable (not minified, with esbuild's comments naming each module's
+ * file); our code and users' keep their maps.
+ */
+function unmapDependencyOutputs(metafile, base) {
+  for (const [output, meta] of Object.entries(metafile.outputs)) {
+    if (!output.endsWith(".js")) continue;
+    const inputs = Object.entries(meta.inputs).filter(([, i]) => i.bytesInOutput > 0);
+    if (inputs.length === 0 || !inputs.every(([input]) => input.includes("node_modules/"))) continue;
+    const file = join(base, output);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+    rmSync(`${file}.map`, { force: true });
+  }
+}
+
 for (const pkg of PACKAGES) {
   const base = join(root, pkg.dir);
   const outdir = join(base, "dist", "bundle");
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const vendor = pkg.vendorStores === undefined ? {} : vendorEntries(base, pkg.vendorStores);
+  const result = await build({
     absWorkingDir: base,
-    entryPoints: Object.fromEntries(Object.entries(pkg.entries).map(([name, file]) => [name, join(base, file)])),
+    entryPoints: Object.fromEntries(Object.entries({ ...pkg.entries, ...vendor }).map(([name, file]) => [name, join(base, file)])),
+    mainFields: pkg.mainFields,
+    metafile: true,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -85,5 +135,12 @@ for (const pkg of PACKAGES) {
     // CommonJS dependencies inside an ES module bundle need a require of their own.
     banner: { js: 'import { createRequire as __flytekitTsCreateRequire } from "node:module"; const require = __flytekitTsCreateRequire(import.meta.url);' },
   });
+  for (const name of Object.keys(vendor)) {
+    rmSync(join(outdir, `${name}.js`));
+    rmSync(join(outdir, `${name}.js.map`), { force: true });
+    delete result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith(`/${name}.js`))];
+  }
+  rmSync(join(base, "dist", ".vendor"), { recursive: true, force: true });
+  unmapDependencyOutputs(result.metafile, base);
 }
 console.log(`bundled ${PACKAGES.map((p) => p.dir).join(", ")}`);

@@ -17,6 +17,7 @@ import { TaskResolutionError } from "../resolvers/default-resolver.js";
 import { resolverByLocation } from "../resolvers/registry.js";
 // The built-in resolvers: the default one (with the registry) and the task template resolver.
 import "../resolvers/template-resolver.js";
+import { defaultStorage } from "../storage/router.js";
 import { joinUri, StorageConfigError } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
@@ -450,6 +451,10 @@ export async function executeMain(argv: readonly string[], env: NodeJS.ProcessEn
   process.setSourceMapsEnabled(true);
   // TypeScript modules among what is to be imported: a task module, an executor (`x.ts#Executor`), a resolver.
   if ([...args.loaderArgs, args.resolver].some((a) => /\.[cm]?tsx?(#[^#]*)?$/.test(a))) {
+    // Once the loader's hooks are registered, every module Node loads passes through their thread,
+    // and a cloud store's SDK is most of what this process loads: load the stores of the inputs and
+    // outputs first. A store that fails to load here fails again where it is used, in its phase.
+    await Promise.all([args.inputs, args.outputPrefix].map((uri) => defaultStorage.resolve(uri).catch(() => undefined)));
     const { registerTypeScriptLoader } = await import("../loader/register.js");
     registerTypeScriptLoader();
   }
