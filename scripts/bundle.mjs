@@ -23,9 +23,9 @@ const PACKAGES = [
       registration: "dist/registration.js",
       execute: "dist/execute/entrypoint.js",
       "fast-execute": "dist/execute/fast-execute.js",
-      // The cloud stores, each with its SDK: loaded only by import() (the router's built-in stores,
-      // s3Storage() and its kin), never by another bundle; named, so that a reader (and the test
-      // that proves a local run loads none of them) finds them.
+      // The cloud stores (their SDKs in chunks of their own, see vendorEntries): loaded only by
+      // import() (the router's built-in stores, s3Storage() and its kin), never by another bundle;
+      // named, so that a reader (and the test that proves a local run loads none of them) finds them.
       s3: "dist/storage/s3.js",
       gcs: "dist/storage/gcs.js",
       azure: "dist/storage/azure.js",
