@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
 import { AZURITE_ACCOUNT, startAzurite, type RunningAzurite } from "./support/azurite.js";
-import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
+import { cleanEnv, executeArgs, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 
 const CONTAINER = "flyte-cluster";
@@ -34,10 +34,6 @@ function node(name: string, hosted = false): { inputs: string; out: string; raw:
   return { inputs: `${root}/exec/${name}/inputs.pb`, out: `${root}/exec/${name}/data/0`, raw: `${root}/raw/${name}`, cp: `${root}/exec/${name}/cp` };
 }
 
-function containerArgs(paths: { inputs: string; out: string; raw: string; cp: string }): string[] {
-  return ["--inputs", paths.inputs, "--output-prefix", paths.out, "--raw-output-data-prefix", paths.raw, "--checkpoint-path", paths.cp, "--prev-checkpoint", '""'];
-}
-
 /** The blob at a key of the container, or undefined. */
 async function blob(key: string): Promise<Buffer | undefined> {
   const client = azurite.client.getContainerClient(CONTAINER).getBlobClient(key);
@@ -55,13 +51,13 @@ async function outputsOf(name: string, run: ProcessResult): Promise<LiteralMap> 
 }
 
 async function runPython(task: string, paths: ReturnType<typeof node>): Promise<ProcessResult> {
-  const args = [...containerArgs(paths), "--resolver", "flytekit.core.python_auto_container.default_task_resolver", "--", "task-module", "azure_tasks", "task-name", task];
+  const args = executeArgs(paths, "azure_tasks", task, "flytekit.core.python_auto_container.default_task_resolver");
   const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
   return runProcess(pyflyteExecute, args, { cwd: PY_DIR, env: { ...cleanEnv(), ...azurite.pythonEnv, PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" } });
 }
 
 async function runTypeScript(task: string, paths: ReturnType<typeof node>): Promise<ProcessResult> {
-  const args = [...containerArgs(paths), "--resolver", "flytekit-ts.DefaultTaskResolver", "--", "task-module", "support/azure-cluster-tasks.ts", "task-name", task];
+  const args = executeArgs(paths, "support/azure-cluster-tasks.ts", task);
   return runProcess(process.execPath, [EXECUTE_BIN, ...args], { cwd: TEST_ROOT, env: { ...cleanEnv(), ...azurite.env } });
 }
 

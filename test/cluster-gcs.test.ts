@@ -15,7 +15,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
+import { cleanEnv, executeArgs, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
 import { startFakeGcs, type FakeGcs } from "./support/fake-gcs.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 // The store module itself, for its client's listing of an output prefix.
@@ -55,30 +55,23 @@ async function readRun(prefix: string, result: ProcessResult): Promise<Run> {
   return run;
 }
 
-function containerArgs(inputs: string, prefix: string, resolver: string, module: string, task: string): string[] {
-  return [
-    "--inputs", inputs,
-    "--output-prefix", `${prefix}/out`,
-    "--raw-output-data-prefix", `${prefix}/raw`,
-    "--checkpoint-path", `${prefix}/cp`,
-    "--prev-checkpoint", '""',
-    "--resolver", resolver,
-    "--", "task-module", module, "task-name", task,
-  ];
+/** A node's paths, all under `prefix` in the bucket but its inputs. */
+function under(inputs: string, prefix: string): { inputs: string; out: string; raw: string; cp: string } {
+  return { inputs, out: `${prefix}/out`, raw: `${prefix}/raw`, cp: `${prefix}/cp` };
 }
 
 /** A task of test/interop/gcs_tasks.py run by pyflyte-execute, all its paths under `prefix` in the bucket. */
 async function runPython(task: string, inputs: string, prefix: string): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), "flytekit-ts-pyhome-"));
   const env = { ...cleanEnv(), ...gcs.env, PYTHONPATH: PY_DIR, HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
-  const result = await runProcess(pyflyteExecute, containerArgs(inputs, prefix, "flytekit.core.python_auto_container.default_task_resolver", "gcs_tasks", task), { cwd: PY_DIR, env });
+  const result = await runProcess(pyflyteExecute, executeArgs(under(inputs, prefix), "gcs_tasks", task, "flytekit.core.python_auto_container.default_task_resolver"), { cwd: PY_DIR, env });
   return readRun(`${prefix}/out`, result);
 }
 
 /** The TypeScript task run by the built flytekit-ts-execute (dist: `npm run build` first), as a container starts it. */
 async function runTypeScript(inputs: string, prefix: string): Promise<Run> {
   const env = { ...cleanEnv(), ...gcs.env };
-  const result = await runProcess(process.execPath, [EXECUTE_BIN, ...containerArgs(inputs, prefix, "flytekit-ts.DefaultTaskResolver", "support/gcs-cluster-tasks.ts", "GcsClusterTasks.combine")], { cwd: TEST_ROOT, env });
+  const result = await runProcess(process.execPath, [EXECUTE_BIN, ...executeArgs(under(inputs, prefix), "support/gcs-cluster-tasks.ts", "GcsClusterTasks.combine")], { cwd: TEST_ROOT, env });
   return readRun(`${prefix}/out`, result);
 }
 

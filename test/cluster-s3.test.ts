@@ -75,30 +75,13 @@ function containerEnv(): NodeJS.ProcessEnv {
 
 /** pyflyte-execute for a task of test/interop/cluster_tasks.py, with the node's bucket URIs. */
 function runPython(task: string, at: ReturnType<typeof node>): Promise<ProcessResult> {
-  const args = [
-    "--inputs", at.inputs,
-    "--output-prefix", at.out,
-    "--raw-output-data-prefix", at.raw,
-    "--checkpoint-path", at.cp,
-    "--prev-checkpoint", '""',
-    "--resolver", "flytekit.core.python_auto_container.default_task_resolver",
-    "--", "task-module", "cluster_tasks", "task-name", task,
-  ];
+  const args = executeArgs(at, "cluster_tasks", task, "flytekit.core.python_auto_container.default_task_resolver");
   return runProcess(pyflyteExecute, args, { cwd: PY_DIR, env: { ...containerEnv(), PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: "1" } });
 }
 
 /** flytekit-ts-execute for a task of test/support/cluster-tasks.ts, with the node's bucket URIs. */
 function runTypeScript(task: string, at: ReturnType<typeof node>): Promise<ProcessResult> {
-  const args = [
-    EXECUTE_BIN,
-    "--inputs", at.inputs,
-    "--output-prefix", at.out,
-    "--raw-output-data-prefix", at.raw,
-    "--checkpoint-path", at.cp,
-    "--prev-checkpoint", '""',
-    "--resolver", "flytekit-ts.DefaultTaskResolver",
-    "--", "task-module", "support/cluster-tasks.ts", "task-name", task,
-  ];
+  const args = [EXECUTE_BIN, ...executeArgs(at, "support/cluster-tasks.ts", task)];
   return runProcess(process.execPath, args, { cwd: TEST_ROOT, env: containerEnv() });
 }
 
@@ -191,7 +174,7 @@ describe("the s3 chunk, from the built bundle, is loaded only when an s3:// URI 
     const at = node("lazy-add");
     await putObject(at.inputs, toBinary(LiteralMapSchema, toLiteralMap({ x: Int, y: Int }, { x: 20, y: 22 })));
     const { run, modules, sdk } = await loadedBy(
-      ["--inputs", at.inputs, "--output-prefix", at.out, "--raw-output-data-prefix", at.raw, "--checkpoint-path", at.cp, "--prev-checkpoint", '""', "--resolver", "flytekit-ts.DefaultTaskResolver", "--", "task-module", "support/entry-tasks.ts", "task-name", "EntryTasks.add"],
+      executeArgs(at, "support/entry-tasks.ts", "EntryTasks.add"),
       containerEnv(),
     );
     const outputs = await outputsIn(at, "flytekit-ts-execute add", run);

@@ -18,7 +18,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
+import { cleanEnv, executeArgs, EXECUTE_BIN, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
 import { startMinio, type Minio } from "./support/minio.js";
 import { stallingProxy, type StallingProxy } from "./support/tcp-proxy.js";
 
@@ -85,16 +85,7 @@ interface TimedRun extends ProcessResult {
 
 /** flytekit-ts-execute for a task, with the node's bucket URIs; how long it took. */
 async function runTask(module: string, task: string, at: ReturnType<typeof node>, env: NodeJS.ProcessEnv): Promise<TimedRun> {
-  const args = [
-    EXECUTE_BIN,
-    "--inputs", at.inputs,
-    "--output-prefix", at.out,
-    "--raw-output-data-prefix", at.raw,
-    "--checkpoint-path", at.cp,
-    "--prev-checkpoint", '""',
-    "--resolver", "flytekit-ts.DefaultTaskResolver",
-    "--", "task-module", module, "task-name", task,
-  ];
+  const args = [EXECUTE_BIN, ...executeArgs(at, module, task)];
   const started = Date.now();
   const run = await runProcess(process.execPath, args, { cwd: TEST_ROOT, env });
   return { ...run, ms: Date.now() - started };
