@@ -18,12 +18,24 @@ interface PythonSdk {
   version: string;
   venv: string;
   constraints: string;
+  /** More packages installed with it (pinned in the constraints file), each checked by `import`: pandas and pyarrow for the table interop. */
+  extras?: readonly { package: string; module: string }[];
 }
 
 export const FLYTEKIT_VERSION = "1.16.24";
 export const VENV = join(REPO_ROOT, ".cache/python-venv");
 
-const FLYTEKIT: PythonSdk = { package: "flytekit", module: "flytekit", version: FLYTEKIT_VERSION, venv: VENV, constraints: "constraints.txt" };
+const FLYTEKIT: PythonSdk = {
+  package: "flytekit",
+  module: "flytekit",
+  version: FLYTEKIT_VERSION,
+  venv: VENV,
+  constraints: "constraints.txt",
+  extras: [
+    { package: "pandas", module: "pandas" },
+    { package: "pyarrow", module: "pyarrow" },
+  ],
+};
 const FLYTEKIT_1_16_31: PythonSdk = {
   package: "flytekit",
   module: "flytekit",
@@ -39,10 +51,11 @@ const FLYTE_2: PythonSdk = {
   constraints: "constraints-flyte-2.12.txt",
 };
 
-function installedVersion(python: string, module: string): string | undefined {
+function installedVersion(python: string, module: string, extras: readonly string[] = []): string | undefined {
   if (!existsSync(python)) return undefined;
   try {
-    return execFileSync(python, ["-c", `import ${module}; print(${module}.__version__)`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const imports = [module, ...extras].join(", ");
+    return execFileSync(python, ["-c", `import ${imports}; print(${module}.__version__)`], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   } catch {
     return undefined;
   }
@@ -51,8 +64,9 @@ function installedVersion(python: string, module: string): string | undefined {
 /** The venv's python, installing the SDK first when it is not there (once per machine). */
 function ensure(sdk: PythonSdk): string {
   const python = join(sdk.venv, "bin", "python");
-  if (installedVersion(python, sdk.module) === sdk.version) return python;
-  return withCacheLock(sdk.venv, () => (installedVersion(python, sdk.module) === sdk.version ? python : install(sdk, python)));
+  const extras = (sdk.extras ?? []).map((e) => e.module);
+  if (installedVersion(python, sdk.module, extras) === sdk.version) return python;
+  return withCacheLock(sdk.venv, () => (installedVersion(python, sdk.module, extras) === sdk.version ? python : install(sdk, python)));
 }
 
 function install(sdk: PythonSdk, python: string): string {
@@ -67,8 +81,9 @@ function install(sdk: PythonSdk, python: string): string {
   rmSync(sdk.venv, { recursive: true, force: true });
   execFileSync(system, ["-m", "venv", sdk.venv], { stdio: "inherit" });
   const constraints = join(REPO_ROOT, "test/interop", sdk.constraints);
-  execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-c", constraints, `${sdk.package}==${sdk.version}`], { stdio: "inherit" });
-  const version = installedVersion(python, sdk.module);
+  const extras = (sdk.extras ?? []).map((e) => e.package);
+  execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-c", constraints, `${sdk.package}==${sdk.version}`, ...extras], { stdio: "inherit" });
+  const version = installedVersion(python, sdk.module, (sdk.extras ?? []).map((e) => e.module));
   if (version !== sdk.version) throw new Error(`installing ${sdk.package}==${sdk.version} into ${sdk.venv} left ${version ?? `no ${sdk.package}`}`);
   return python;
 }
