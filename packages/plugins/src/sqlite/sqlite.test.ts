@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { Table } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
@@ -135,18 +136,36 @@ describe("SQLite3Task: a local call queries a real database", () => {
     }
   });
 
-  it("fails clearly: a bad query, columns the row type does not have, a table output, an input the query does not use", async () => {
+  it("fails clearly: a bad query, columns the row type does not have, an input the query does not use", async () => {
     const db = await tracksDatabase();
     const config = new SQLite3Config({ uri: db });
     await expect(new SQLite3Task({ name: "bad", queryTemplate: "select nope from tracks", taskConfig: config }).invoke({})).rejects.toThrow("no such column: nope");
     await expect(new SQLite3Task({ name: "cols", queryTemplate: "select TrackId, Name, Price from tracks", rowType: Track, taskConfig: config }).invoke({})).rejects.toThrow(
       /output 'results'.*it has a field "Price" that Track does not declare/s,
     );
-    await expect(new SQLite3Task({ name: "table", queryTemplate: "select * from tracks", outputSchemaType: Dataset, taskConfig: config }).invoke({})).rejects.toThrow(
-      "task 'table', output 'results': it is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
-    );
     await expect(new SQLite3Task({ name: "missing", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/no/such/file.db" }) }).invoke({})).rejects.toThrow(
       /^task 'missing', the database \/no\/such\/file\.db: could not read it: ENOENT/,
+    );
+  });
+
+  it("returns a table for a Schema or Dataset output: the executor's value is an Arrow Table of the query's columns", async () => {
+    const db = await tracksDatabase();
+    const config = new SQLite3Config({ uri: db });
+    const query = "select TrackId, Name, Price, Genre from tracks order by TrackId";
+    for (const outputSchemaType of [Dataset, Schema]) {
+      const template = toTaskTemplate(new SQLite3Task({ name: "table", queryTemplate: query, outputSchemaType, taskConfig: config }), settings);
+      const table = (await new SQLite3TaskExecutor().executeFromModel(template, {}, currentContext())) as Table;
+      expect(table).toBeInstanceOf(Table);
+      expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["TrackId: Int64", "Name: Utf8", "Price: Float64", "Genre: Utf8"]);
+      expect([...table.getChild("Genre")!]).toEqual(["Rock", null, "Metal", "Metal"]);
+    }
+    // Declared columns: those only, with their types; read from the template, as in a container.
+    const declared = toTaskTemplate(new SQLite3Task({ name: "cols", queryTemplate: query, outputSchemaType: Schema.withColumns({ Name: Str, TrackId: Int }), taskConfig: config }), settings);
+    const table = (await new SQLite3TaskExecutor().executeFromModel(declared, {}, currentContext())) as Table;
+    expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["Name: Utf8", "TrackId: Int64"]);
+    const missing = toTaskTemplate(new SQLite3Task({ name: "cols", queryTemplate: query, outputSchemaType: Dataset.withColumns({ Milliseconds: Int }), taskConfig: config }), settings);
+    await expect(new SQLite3TaskExecutor().executeFromModel(missing, {}, currentContext())).rejects.toThrow(
+      "task 'cols', output 'results', column 'Milliseconds': expected a column of Int, got none: the query gives no column named 'Milliseconds' (its columns: TrackId, Name, Price, Genre); select it, or name it with AS",
     );
   });
 
