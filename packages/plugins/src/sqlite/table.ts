@@ -330,7 +330,7 @@ function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: Decla
         const us = sqliteTimeMicros(v);
         return typeof us === "bigint" ? us : refuse(v, row, us);
       });
-      return numberColumn(arrow, d.name, new arrow.TimestampMicrosecond("UTC"), out, (v) => v as bigint, BigInt64Array);
+      return numberColumn(arrow, d.name, new arrow.TimestampMicrosecond(), out, (v) => v as bigint, BigInt64Array);
     }
     case "duration": {
       const out = values.map((v, row) => (v === null ? null : refuse(v, row, "SQLite has no durations, and a number does not say its unit")));
