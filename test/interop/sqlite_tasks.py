@@ -16,32 +16,35 @@ import sys
 import typing
 from collections import OrderedDict
 
-from typing_extensions import Annotated
-
-from flytekit import kwtypes
-from flytekit.configuration import ImageConfig, SerializationSettings
-from flytekit.extras.sqlite3.task import SQLite3Config, SQLite3Task
-from flytekit.types.schema import FlyteSchema
-from flytekit.types.structured import StructuredDataset
-
 ALL = "select * from v order by id"
-DECLARED = kwtypes(s=str, id=int, r=float, big=int)
 EMPTY = "select id, s, r from v where id < 0"
 MIXED = "select c from mixed"
 
-# name: (query, output_schema_type); None is flytekit's default, FlyteSchema.
-TASKS: typing.Dict[str, typing.Tuple[str, typing.Any]] = {
-    "schema_all": (ALL, None),
-    "dataset_all": (ALL, StructuredDataset),
-    "schema_declared": (ALL, FlyteSchema[DECLARED]),
-    "dataset_declared": (ALL, Annotated[StructuredDataset, DECLARED]),
-    "dataset_empty": (EMPTY, StructuredDataset),
-    "dataset_mixed": (MIXED, StructuredDataset),
-}
+
+def tasks() -> typing.Dict[str, typing.Tuple[str, typing.Any]]:
+    """name: (query, output_schema_type); None is flytekit's default, FlyteSchema. (flytekit is
+    imported here, not at the top: `compare` needs only pandas, and flytekit takes seconds to load.)"""
+    from typing_extensions import Annotated
+
+    from flytekit import kwtypes
+    from flytekit.types.schema import FlyteSchema
+    from flytekit.types.structured import StructuredDataset
+
+    declared = kwtypes(s=str, id=int, r=float, big=int)
+    return {
+        "schema_all": (ALL, None),
+        "dataset_all": (ALL, StructuredDataset),
+        "schema_declared": (ALL, FlyteSchema[declared]),
+        "dataset_declared": (ALL, Annotated[StructuredDataset, declared]),
+        "dataset_empty": (EMPTY, StructuredDataset),
+        "dataset_mixed": (MIXED, StructuredDataset),
+    }
 
 
-def make_task(name: str, db: str) -> SQLite3Task:
-    query, output = TASKS[name]
+def make_task(name: str, db: str):
+    from flytekit.extras.sqlite3.task import SQLite3Config, SQLite3Task
+
+    query, output = tasks()[name]
     return SQLite3Task(
         f"sqlite_tables.{name}",
         query_template=query,
@@ -52,6 +55,7 @@ def make_task(name: str, db: str) -> SQLite3Task:
 
 
 def write_template(name: str, db: str, out: str) -> None:
+    from flytekit.configuration import ImageConfig, SerializationSettings
     from flytekit.tools.translator import get_serializable
 
     settings = SerializationSettings(project="p", domain="d", version="v1", image_config=ImageConfig.auto(img_name="docker.io/xyz:1"))
@@ -76,7 +80,10 @@ def cell(v: typing.Any) -> typing.Any:
     if isinstance(v, pd.Timestamp):
         return v.isoformat()
     if hasattr(v, "item"):
-        return v.item()
+        v = v.item()
+    # JSON's readers take numbers as doubles: an integer past 2^53 as its digits.
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
+        return str(v)
     return v
 
 

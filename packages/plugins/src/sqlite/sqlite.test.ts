@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Table } from "apache-arrow";
+import { Table, tableFromArrays } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
@@ -192,6 +192,17 @@ describe("SQLite3Task: a local call queries a real database", () => {
     const mock = mockTask(t).returns([{ a: 1 }]);
     try {
       expect(t.invoke({})).toEqual({ results: [{ a: 1 }] });
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it("can be mocked with a table for a table output", async () => {
+    const t = new SQLite3Task({ name: "mockedTable", queryTemplate: "select 1", outputSchemaType: Dataset, taskConfig: new SQLite3Config({ uri: "/nowhere.db" }) });
+    const mock = mockTask(t).returns(tableFromArrays({ a: Int32Array.from([1, 2]) }));
+    try {
+      const { results } = (await t.invoke({})) as { results: StructuredDataset };
+      expect([...(await results.all()).getChild("a")!]).toEqual([1, 2]);
     } finally {
       mock.restore();
     }

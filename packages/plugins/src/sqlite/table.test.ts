@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest";
 import { Bool, Dataset, Datetime, Duration, Float, Int, List, Schema, Str } from "@flytekit-ts/core";
 import { TaskOutputError } from "@flytekit-ts/core";
 import { queryTable, rowsToTable, SQLite3Config, SQLite3Task } from "./index.js";
-import { declaredColumns, sqliteTimeMicros, type DeclaredColumn } from "./table.js";
+import { declaredColumns, sqliteTimeMicros, type ResultColumn } from "./table.js";
 
 const SQL = await initSqlJs();
 
 /** The table of a query against a fresh in-memory database (set up by `setup`). */
-async function tableOf(query: string, declared?: DeclaredColumn[], setup = "", options: { batchSize?: number; maxBatchBytes?: number } = {}): Promise<arrow.Table> {
+async function tableOf(query: string, declared?: ResultColumn[], setup = "", options: { batchSize?: number; maxBatchBytes?: number } = {}): Promise<arrow.Table> {
   const db = new SQL.Database();
   try {
     if (setup !== "") db.run(setup);
@@ -26,7 +26,7 @@ const columnsOf = (t: arrow.Table) => t.schema.fields.map((f) => `${f.name}: ${f
 const valuesOf = (t: arrow.Table, name: string) => [...(t.getChild(name) ?? [])];
 
 /** The declared columns of a Schema or Dataset token, as the executor reads them from its template. */
-function declared(type: { literalType: Parameters<typeof declaredColumns>[0] }): DeclaredColumn[] {
+function declared(type: { literalType: Parameters<typeof declaredColumns>[0] }): ResultColumn[] {
   const d = declaredColumns(type.literalType);
   if ("problem" in d) throw new Error(d.problem);
   return d.columns;
@@ -133,7 +133,7 @@ describe("rowsToTable: declared columns are a projection with the declared types
   });
 
   it("refuses a value its declared type cannot hold, naming the column, both types, the value and the row, with the cast that fixes it", async () => {
-    const cases: [string, DeclaredColumn[], string][] = [
+    const cases: [string, ResultColumn[], string][] = [
       ["select 1 as c union all select 2.5", declared(Schema.withColumns({ c: Int })), "column 'c': expected Int, got REAL 2.5 (row 2): it is not a whole number in Int's range; cast it in the query: CAST(c AS INTEGER) AS c"],
       ["select 'x' as c", declared(Schema.withColumns({ c: Int })), `column 'c': expected Int, got TEXT "x" (row 1); cast it in the query: CAST(c AS INTEGER) AS c`],
       ["select 9007199254740993 as c", declared(Schema.withColumns({ c: Float })), "column 'c': expected Float, got INTEGER 9007199254740993 (row 1): a Float (float64) cannot hold it exactly; cast it in the query: CAST(c AS REAL) AS c"],

@@ -17,8 +17,8 @@ type ArrowModule = typeof import("apache-arrow");
 /** The column types a declared column can have, by Flyte's simple type. */
 export type ColumnKind = "int" | "float" | "str" | "bool" | "datetime" | "duration";
 
-/** A declared column of `results`: its name, its kind and its token's name (for messages). */
-export interface DeclaredColumn {
+/** A declared column of `results` (read from the template's LiteralType): its name, its kind and its token's name (for messages). */
+export interface ResultColumn {
   readonly name: string;
   readonly kind: ColumnKind;
   /** The token's name: Int, Float, Str, Bool, Datetime, Duration. */
@@ -48,8 +48,8 @@ const SCHEMA_KINDS: Readonly<Record<number, [ColumnKind, string]>> = {
  * The columns a table LiteralType declares (a Schema's or a StructuredDatasetType's), or a problem
  * naming a column no SQLite value can fill (a list, a record). No columns: all the query's.
  */
-export function declaredColumns(type: LiteralType): { columns: DeclaredColumn[] } | { column: string; problem: string } {
-  const columns: DeclaredColumn[] = [];
+export function declaredColumns(type: LiteralType): { columns: ResultColumn[] } | { column: string; problem: string } {
+  const columns: ResultColumn[] = [];
   if (type.type.case === "schema") {
     for (const c of type.type.value.columns) {
       const kind = SCHEMA_KINDS[c.type];
@@ -130,11 +130,16 @@ export interface RowsToTableOptions {
   /** The task's name, for messages. */
   readonly task: string;
   /** The declared columns (a projection), or undefined / empty for all the query's columns. */
-  readonly declared?: readonly DeclaredColumn[];
+  readonly declared?: readonly ResultColumn[];
   /** Rows per record batch at most. @default 65536 */
   readonly batchSize?: number;
   /** Bytes of TEXT or BLOB per column per batch at most (an Arrow Utf8 or Binary array has 32-bit offsets). @default 2^31 - 1 */
   readonly maxBatchBytes?: number;
+}
+
+/** The most bytes a value takes in a Utf8 or Binary array (a UTF-16 unit is at most 3 bytes of UTF-8). */
+function byteBound(v: unknown): number {
+  return typeof v === "string" ? v.length * 3 : v instanceof Uint8Array ? v.length : 0;
 }
 
 /**
@@ -152,20 +157,16 @@ function batchBounds(collected: readonly Collected[], length: number, options: R
     return bounds.length === 0 ? [[0, 0]] : bounds;
   }
   let start = 0;
-  const bytes = sized.map(() => 0);
+  const bytes = new Float64Array(sized.length);
   for (let row = 0; row < length; row++) {
     let full = row - start >= batchSize;
-    const sizes = sized.map((c) => {
-      const v = c.values[row];
-      return typeof v === "string" ? v.length * 3 : v instanceof Uint8Array ? v.length : 0;
-    });
-    if (!full) full = row > start && sizes.some((s, i) => bytes[i]! + s > maxBytes);
+    for (let i = 0; i < sized.length && !full; i++) full = row > start && bytes[i]! + byteBound(sized[i]!.values[row]) > maxBytes;
     if (full) {
       bounds.push([start, row]);
       start = row;
       bytes.fill(0);
     }
-    sizes.forEach((s, i) => (bytes[i]! += s));
+    for (let i = 0; i < sized.length; i++) bytes[i]! += byteBound(sized[i]!.values[row]);
   }
   bounds.push([start, length]);
   return bounds;
@@ -193,7 +194,7 @@ export function rowsToTable(arrow: ArrowModule, names: readonly string[], rows: 
   const declared = options.declared !== undefined && options.declared.length > 0 ? options.declared : undefined;
   if (names.length === 0) throw new TaskOutputError({ task, subject: "output 'results'", problem: "the query returns no columns (it is not a SELECT)", fix: "a table output needs a query that returns rows" });
   // Which of the query's columns are kept, in the table's order.
-  let picks: { index: number; declared?: DeclaredColumn }[];
+  let picks: { index: number; declared?: ResultColumn }[];
   if (declared === undefined) {
     const seen = new Set<string>();
     for (const n of names) {
@@ -276,8 +277,8 @@ function inferredColumn(arrow: ArrowModule, task: string, c: Collected): BuiltCo
       fix: `cast it to one type in the query (CAST(... AS TEXT)), or declare its columns with outputSchemaType`,
     });
   }
-  if (classes === INTEGER) return numberColumn(arrow, name, new arrow.Int64(), values, (v) => v as bigint, BigInt64Array);
-  if (numbers !== 0) return numberColumn(arrow, name, new arrow.Float64(), values, (v) => Number(v), Float64Array);
+  if (classes === INTEGER) return numberColumn(arrow, name, new arrow.Int64(), values, "bigint");
+  if (numbers !== 0) return numberColumn(arrow, name, new arrow.Float64(), values, "float");
   if (classes === TEXT) return bytesColumn(arrow, name, new arrow.Utf8(), values);
   if (bytes !== 0) return bytesColumn(arrow, name, new arrow.Binary(), values);
   const type = new arrow.Null();
@@ -285,7 +286,7 @@ function inferredColumn(arrow: ArrowModule, task: string, c: Collected): BuiltCo
 }
 
 /** A column with a declared type: each value converted to it, or an error naming the column, the row and both types. */
-function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: DeclaredColumn): BuiltColumn {
+function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: ResultColumn): BuiltColumn {
   const refuse = (v: unknown, row: number, why?: string): never => {
     throw columnError(task, d.name, {
       expected: d.typeName,
@@ -303,7 +304,7 @@ function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: Decla
         if (typeof v === "number" && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) return BigInt(v);
         return refuse(v, row, typeof v === "number" ? "it is not a whole number in Int's range" : undefined);
       });
-      return numberColumn(arrow, d.name, new arrow.Int64(), out, (v) => v as bigint, BigInt64Array);
+      return numberColumn(arrow, d.name, new arrow.Int64(), out, "bigint");
     }
     case "float": {
       const out = values.map((v, row) => {
@@ -314,7 +315,7 @@ function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: Decla
         }
         return refuse(v, row);
       });
-      return numberColumn(arrow, d.name, new arrow.Float64(), out, (v) => v as number, Float64Array);
+      return numberColumn(arrow, d.name, new arrow.Float64(), out, "float");
     }
     case "str":
       values.forEach((v, row) => (v === null || typeof v === "string" ? undefined : refuse(v, row)));
@@ -330,36 +331,41 @@ function declaredColumn(arrow: ArrowModule, task: string, c: Collected, d: Decla
         const us = sqliteTimeMicros(v);
         return typeof us === "bigint" ? us : refuse(v, row, us);
       });
-      return numberColumn(arrow, d.name, new arrow.TimestampMicrosecond(), out, (v) => v as bigint, BigInt64Array);
+      return numberColumn(arrow, d.name, new arrow.TimestampMicrosecond(), out, "bigint");
     }
     case "duration": {
       const out = values.map((v, row) => (v === null ? null : refuse(v, row, "SQLite has no durations, and a number does not say its unit")));
-      return numberColumn(arrow, d.name, new arrow.DurationMicrosecond(), out, (v) => v as bigint, BigInt64Array);
+      return numberColumn(arrow, d.name, new arrow.DurationMicrosecond(), out, "bigint");
     }
   }
 }
 
-type NumberArray = BigInt64Array | Float64Array;
-
-/** A column of fixed-width numbers (Int64, Float64, Timestamp, Duration), nulls in a validity bitmap. */
-function numberColumn<T extends bigint | number>(
-  arrow: ArrowModule,
-  name: string,
-  type: Arrow.DataType,
-  values: readonly unknown[],
-  as: (v: unknown) => T,
-  Array: new (n: number) => NumberArray,
-): BuiltColumn {
+/**
+ * A column of fixed-width numbers, nulls in a validity bitmap: 64-bit integers (Int64, Timestamp,
+ * Duration) from bigints, or Float64 from numbers (and bigints, converted).
+ */
+function numberColumn(arrow: ArrowModule, name: string, type: Arrow.DataType, values: readonly unknown[], kind: "bigint" | "float"): BuiltColumn {
   return {
     name,
     type,
     build(start, end) {
       const n = end - start;
-      const data = new Array(n);
       const { bitmap, nullCount } = validity(values, start, end);
-      for (let i = 0; i < n; i++) {
-        const v = values[start + i];
-        if (v !== null) (data as unknown as T[])[i] = as(v);
+      let data: BigInt64Array | Float64Array;
+      if (kind === "bigint") {
+        const ints = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v !== null) ints[i] = v as bigint;
+        }
+        data = ints;
+      } else {
+        const floats = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = values[start + i];
+          if (v !== null) floats[i] = typeof v === "number" ? v : Number(v);
+        }
+        data = floats;
       }
       return arrow.makeData({ type, length: n, nullCount, nullBitmap: bitmap, data } as never);
     },
@@ -389,21 +395,24 @@ function bytesColumn(arrow: ArrowModule, name: string, type: Arrow.Utf8 | Arrow.
     build(start, end) {
       const n = end - start;
       const offsets = new Int32Array(n + 1);
+      let bound = 0;
+      for (let i = start; i < end; i++) bound += byteBound(values[i]);
+      // Written once into room for the most the values can take, then copied to their size.
+      const room = Buffer.allocUnsafe(bound);
       let total = 0;
       for (let i = 0; i < n; i++) {
         const v = values[start + i];
-        if (typeof v === "string") total += Buffer.byteLength(v, "utf8");
-        else if (v instanceof Uint8Array) total += v.length;
+        if (typeof v === "string") total += room.write(v, total, "utf8");
+        else if (v instanceof Uint8Array) {
+          room.set(v, total);
+          total += v.length;
+        }
         offsets[i + 1] = total;
       }
-      const data = Buffer.allocUnsafe(total);
-      for (let i = 0; i < n; i++) {
-        const v = values[start + i];
-        if (typeof v === "string") data.write(v, offsets[i]!, "utf8");
-        else if (v instanceof Uint8Array) data.set(v, offsets[i]!);
-      }
+      const data = room.subarray(0, total);
       const { bitmap, nullCount } = validity(values, start, end);
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const bytes = new Uint8Array(total);
+      bytes.set(data);
       return arrow.makeData({ type, length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes } as never);
     },
   };

@@ -1,7 +1,8 @@
 // The counterpart of flytekit's SQLite3Task (flytekit/extras/sqlite3/task.py): a query against a
 // SQLite database file, run by a prebuilt executor from the task's template. The database is a
 // file (local, file://, http(s)://, or any store registered with registerStorage), optionally in an
-// archive; the query's rows are the task's output `results`.
+// archive; the query's rows are the task's output `results`: a list of rows, or (for a Schema or
+// Dataset output, as flytekit's pandas DataFrame) an Apache Arrow table written as Parquet by core.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { DocumentError, FlyteError, Json, List, ShimTaskExecutor, TaskDefinitionError, type ExecutionContext, type InputsSpec, type TypeSpec } from "@flytekit-ts/core";
 import {
@@ -23,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { unarchiveFile } from "./archive.js";
-import { checkDeclaredColumns, declaredColumns, rowsToTable, type DeclaredColumn, type RowsToTableOptions } from "./table.js";
+import { checkDeclaredColumns, declaredColumns, rowsToTable, type ResultColumn, type RowsToTableOptions } from "./table.js";
 import type { Table as ArrowTable } from "apache-arrow";
 
 /** Which database a SQLite3Task queries (flytekit's SQLite3Config). */
@@ -219,7 +220,8 @@ export async function queryTable(db: InstanceType<SqlJs["Database"]>, query: str
 /**
  * Runs a SQLite3Task from its template (flytekit's SQLite3TaskExecutor): fetches the database
  * through the storage layer, unpacks it when it is an archive, fills the query's placeholders and
- * returns the rows.
+ * returns the rows, or, when the template's `results` is a Schema or a Dataset, an Arrow Table of
+ * them (its declared columns, read from the template, a projection and a check).
  */
 export class SQLite3TaskExecutor extends ShimTaskExecutor {
   static override location = "@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor";
@@ -231,7 +233,7 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
       throw new DocumentError({ task: name, problem: "its template's custom field has no query_template and uri; it is not a SQLite3Task's" });
     }
     const results = template.interface?.outputs?.variables.results?.type;
-    let declared: DeclaredColumn[] | undefined;
+    let declared: ResultColumn[] | undefined;
     if (results?.type.case === "schema" || results?.type.case === "structuredDatasetType") {
       const columns = declaredColumns(results);
       if ("problem" in columns) throw new DocumentError({ task: name, subject: `output 'results', column '${columns.column}'`, problem: columns.problem });
