@@ -135,16 +135,21 @@ class ColumnText {
   length = 0;
   readonly offsets: Int32Array;
 
-  constructor(rows: number, bytesHint: number) {
-    this.bytes = Buffer.allocUnsafeSlow(Math.max(bytesHint, 1024));
+  constructor(rows: number, bytes = 1 << 16) {
+    this.bytes = Buffer.allocUnsafeSlow(bytes);
     this.offsets = new Int32Array(rows + 1);
   }
 
   append(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
-    if (n === 0) return;
     if (this.length + n > this.bytes.length) this.grow(n);
-    this.bytes.set(src.subarray(start, end), this.length);
+    const bytes = this.bytes;
+    if (n < 64) {
+      let at = this.length;
+      for (let k = start; k < end; k++) bytes[at++] = src[k];
+    } else {
+      bytes.set(src.subarray(start, end), this.length);
+    }
     this.length += n;
   }
 
@@ -164,7 +169,7 @@ class ColumnText {
   }
 }
 
-/** A batch of rows as text: the kept columns' fields and the line each row starts on. */
+/** A batch of rows as text: the kept columns' fields and the line each row starts on (valid until the next batch is read). */
 interface TextBatch {
   rows: number;
   columns: ColumnText[];
@@ -215,7 +220,7 @@ class Tokenizer {
     this.capacity = capacity;
     this.keptIndexes = [...indexes];
     this.slots = new Array<ColumnText | undefined>(this.ncols).fill(undefined);
-    this.kept = indexes.map(() => new ColumnText(capacity, 1 << 16));
+    this.kept = indexes.map(() => new ColumnText(capacity));
     indexes.forEach((index, k) => (this.slots[index] = this.kept[k]));
     this.lines = new Float64Array(capacity);
     this.rows = 0;
@@ -225,14 +230,18 @@ class Tokenizer {
     return this.header !== undefined && this.rows >= this.capacity;
   }
 
-  /** The rows read so far, handed over; the next rows go into new buffers. */
+  /**
+   * The rows read so far. The buffers are the tokenizer's own, reused for the next batch: what the
+   * caller keeps of them it copies before calling `clear()`.
+   */
   take(): TextBatch {
-    const batch: TextBatch = { rows: this.rows, columns: this.kept, lines: this.lines };
-    this.kept = this.kept.map((c) => new ColumnText(this.capacity, Math.min(c.length + (c.length >> 3) + 1024, 1 << 30)));
-    this.keptIndexes.forEach((index, k) => (this.slots[index] = this.kept[k]));
-    this.lines = new Float64Array(this.capacity);
+    return { rows: this.rows, columns: this.kept, lines: this.lines };
+  }
+
+  /** Empties the batch's buffers for the next rows (memory stays that of the largest batch). */
+  clear(): void {
+    for (const column of this.kept) column.length = 0;
     this.rows = 0;
-    return batch;
   }
 
   /**
@@ -443,6 +452,7 @@ async function* textBatches(path: string, batchSize: number, setup: (header: str
           const batch = tok.take();
           taken += batch.rows;
           yield batch;
+          tok.clear();
           if (taken >= maxRows) return;
         }
       }
@@ -665,7 +675,7 @@ function isSpace(c: number): boolean {
  * exact as one, else a bigint; NOT_INT when the text is no integer, OUT_OF_RANGE when it is one
  * outside [-2^63, 2^64).
  */
-function readInt(b: Uint8Array, s: number, e: number): number | bigint | typeof NOT_INT | typeof OUT_OF_RANGE {
+function readInt(b: Buffer, s: number, e: number): number | bigint | typeof NOT_INT | typeof OUT_OF_RANGE {
   while (s < e && isSpace(b[s])) s++;
   while (e > s && isSpace(b[e - 1])) e--;
   let negative = false;
@@ -681,14 +691,14 @@ function readInt(b: Uint8Array, s: number, e: number): number | bigint | typeof 
     value = value * 10 + d;
   }
   if (e - s <= 15) return negative ? -value : value;
-  let big = BigInt(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString("latin1"));
+  let big = BigInt(b.toString("latin1", s, e));
   if (negative) big = -big;
   if (big < INT64_MIN || big > UINT64_MAX) return OUT_OF_RANGE;
   return big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : big;
 }
 
 /** A field as a float (pandas' syntax: decimal, exponent, inf/infinity in any case), NaN when it is none. */
-function readFloat(b: Uint8Array, s: number, e: number): number {
+function readFloat(b: Buffer, s: number, e: number): number {
   while (s < e && isSpace(b[s])) s++;
   while (e > s && isSpace(b[e - 1])) e--;
   let k = s;
@@ -696,48 +706,61 @@ function readFloat(b: Uint8Array, s: number, e: number): number {
   if (k === e) return NaN;
   const c0 = b[k] | 0x20;
   if (c0 === 0x69 /* i */) {
-    const word = Buffer.from(b.buffer, b.byteOffset + k, e - k).toString("latin1").toLowerCase();
+    const word = b.toString("latin1", k, e).toLowerCase();
     if (word !== "inf" && word !== "infinity") return NaN;
     return b[s] === 0x2d ? -Infinity : Infinity;
   }
+  // The digits as an integer m and a power of ten: exact while m < 2^53, and then m * 10^p (or
+  // m / 10^-p) for |p| <= 22 is the correctly rounded value (both operands exact, one rounding).
   let digits = 0;
-  while (k < e && b[k] >= 0x30 && b[k] <= 0x39) (k++, digits++);
+  let m = 0;
+  let power = 0;
+  while (k < e && b[k] >= 0x30 && b[k] <= 0x39) {
+    m = m * 10 + b[k++] - 0x30;
+    digits++;
+  }
   if (k < e && b[k] === 0x2e) {
     k++;
-    while (k < e && b[k] >= 0x30 && b[k] <= 0x39) (k++, digits++);
+    while (k < e && b[k] >= 0x30 && b[k] <= 0x39) {
+      m = m * 10 + b[k++] - 0x30;
+      digits++;
+      power--;
+    }
   }
   if (digits === 0) return NaN;
   if (k < e && (b[k] | 0x20) === 0x65 /* e */) {
     k++;
-    if (k < e && (b[k] === 0x2d || b[k] === 0x2b)) k++;
+    let negative = false;
+    if (k < e && (b[k] === 0x2d || b[k] === 0x2b)) negative = b[k++] === 0x2d;
     let exponent = 0;
-    while (k < e && b[k] >= 0x30 && b[k] <= 0x39) (k++, exponent++);
-    if (exponent === 0) return NaN;
+    let n = 0;
+    while (k < e && b[k] >= 0x30 && b[k] <= 0x39) {
+      if (exponent < 100_000) exponent = exponent * 10 + b[k] - 0x30;
+      k++;
+      n++;
+    }
+    if (n === 0) return NaN;
+    power += negative ? -exponent : exponent;
   }
   if (k !== e) return NaN;
-  const value = Number(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString("latin1"));
+  let value: number;
+  if (m <= 2 ** 53 && power >= -22 && power <= 22) {
+    value = power >= 0 ? m * 10 ** power : m / 10 ** -power;
+    if (b[s] === 0x2d) value = -value;
+  } else {
+    value = Number(b.toString("latin1", s, e));
+  }
   // Too large for a double: pandas keeps such a column as text.
   return Number.isFinite(value) ? value : NaN;
 }
 
-/** A field as a bool: True/TRUE/true, False/FALSE/false (pandas'); undefined when it is neither. */
+/** A field as a bool: true or false in any case (pandas'); undefined when it is neither. */
 function readBool(b: Uint8Array, s: number, e: number): boolean | undefined {
   const n = e - s;
-  if (n === 4) {
-    const t = b[s];
-    if (t !== 0x54 && t !== 0x74) return undefined;
-    const rest = t === 0x54 && b[s + 1] === 0x52 ? "RUE" : "rue";
-    for (let k = 1; k < 4; k++) if (b[s + k] !== rest.charCodeAt(k - 1)) return undefined;
-    return true;
-  }
-  if (n === 5) {
-    const f = b[s];
-    if (f !== 0x46 && f !== 0x66) return undefined;
-    const rest = f === 0x46 && b[s + 1] === 0x41 ? "ALSE" : "alse";
-    for (let k = 1; k < 5; k++) if (b[s + k] !== rest.charCodeAt(k - 1)) return undefined;
-    return false;
-  }
-  return undefined;
+  if (n !== 4 && n !== 5) return undefined;
+  const word = n === 4 ? "true" : "false";
+  for (let k = 0; k < n; k++) if ((b[s + k] | 0x20) !== word.charCodeAt(k)) return undefined;
+  return n === 4;
 }
 
 /** The Arrow data of one column of a batch, read as `type`. */
@@ -767,11 +790,13 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
 
   if (id === T_UTF8 || id === T_LARGE_UTF8) {
     forEachValue(() => undefined);
-    const data = bytes.subarray(0, offsets[rows]);
-    if (!isUtf8(data)) {
+    const text = bytes.subarray(0, offsets[rows]);
+    if (!isUtf8(text)) {
       for (let i = 0; i < rows; i++) if (!isUtf8(bytes.subarray(offsets[i], offsets[i + 1]))) fail(i, "the file is not UTF-8 text there");
     }
-    const valueOffsets = id === T_UTF8 ? offsets.subarray(0, rows + 1) : BigInt64Array.from(offsets.subarray(0, rows + 1), (o) => BigInt(o));
+    // Copied out of the tokenizer's buffers (reused for the next batch), at their exact size.
+    const data = new Uint8Array(text);
+    const valueOffsets = id === T_UTF8 ? offsets.slice(0, rows + 1) : BigInt64Array.from(offsets.subarray(0, rows + 1), (o) => BigInt(o));
     return make({ valueOffsets, data });
   }
   if (id === T_BOOL) {
@@ -821,9 +846,7 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
         const v = readWhole(i, s, e);
         if (typeof v === "number") {
           if (!isSigned && v < 0) fail(i, "out of its range");
-          const h = Math.floor(v / TWO_32);
-          lo[2 * i] = v - h * TWO_32;
-          hi[2 * i + 1] = h;
+          setInt64(lo, hi as Int32Array, i, v);
         } else {
           if (v < lowest || v > highest) fail(i, "out of its range");
           values[i] = v;
@@ -844,17 +867,20 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
     const { unit, timezone } = type as unknown as { unit: number; timezone?: string | null };
     const zone = timezone ? zoneOf(path, timezone) : undefined;
     const values = new BigInt64Array(rows);
+    const { lo, hi } = int64Views(values, true);
+    const per = NS_PER_UNIT[unit];
+    const perSecond = 1e9 / per;
     forEachValue((i, s, e) => {
-      const parsed = parseDateTime(bytes, s, e);
-      if (parsed === undefined) fail(i);
-      const { days, nanos, offsetSeconds } = parsed!;
+      if (!parseDateTime(bytes, s, e)) fail(i);
+      const { days, nanos, offset } = parsed;
       let seconds = days * 86_400 + Math.floor(nanos / 1e9);
       const sub = nanos % 1e9;
-      if (offsetSeconds !== undefined) seconds -= offsetSeconds;
+      if (!Number.isNaN(offset)) seconds -= offset;
       else if (zone !== undefined) seconds -= zone.localOffset(seconds);
-      const per = NS_PER_UNIT[unit];
-      if (sub % per !== 0) fail(i, `more precise than its unit`);
-      values[i] = BigInt(seconds) * BigInt(1e9 / per) + BigInt(sub / per);
+      if (sub % per !== 0) fail(i, "more precise than its unit");
+      const value = seconds * perSecond + sub / per;
+      if (Number.isSafeInteger(value)) setInt64(lo, hi, i, value);
+      else values[i] = BigInt(seconds) * BigInt(perSecond) + BigInt(sub / per);
     });
     return make({ data: values });
   }
@@ -862,10 +888,9 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
     const unit = (type as unknown as { unit: number }).unit;
     const values = unit === 0 ? new Int32Array(rows) : new BigInt64Array(rows);
     forEachValue((i, s, e) => {
-      const parsed = parseDateTime(bytes, s, e);
-      if (parsed === undefined || parsed.nanos !== 0 || parsed.offsetSeconds !== undefined) fail(i);
-      if (unit === 0) values[i] = parsed!.days;
-      else (values as BigInt64Array)[i] = BigInt(parsed!.days) * BigInt(MS_PER_DAY);
+      if (!parseDateTime(bytes, s, e) || parsed.nanos !== 0 || !Number.isNaN(parsed.offset)) fail(i);
+      if (unit === 0) values[i] = parsed.days;
+      else (values as BigInt64Array)[i] = BigInt(parsed.days) * BigInt(MS_PER_DAY);
     });
     return make({ data: values });
   }
@@ -885,30 +910,105 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
   throw formatError(path, `cannot read a CSV column as ${typeName(type)}`, undefined, name);
 }
 
+/** What parseDateTime read: days since 1970-01-01, nanoseconds into the day, the offset in seconds (NaN: none written). */
+const parsed = { days: 0, nanos: 0, offset: NaN };
+
 /**
- * A date or date-time: `YYYY-MM-DD`, then optionally ` HH:MM[:SS[.fraction]]` (or `T`), then
- * optionally `Z` or an offset `±HH[:MM[:SS]]`. Days since 1970-01-01, nanoseconds into the day, and
- * the offset in seconds when the text has one.
+ * Reads a date or date-time into `parsed`: `YYYY-MM-DD`, then optionally ` HH:MM[:SS[.fraction]]`
+ * (or `T`), then optionally `Z` or an offset `±HH[:MM[:SS]]`, spaces around; false when the text is
+ * none of these.
  */
-function parseDateTime(b: Uint8Array, s: number, e: number): { days: number; nanos: number; offsetSeconds?: number } | undefined {
-  const text = Buffer.from(b.buffer, b.byteOffset + s, e - s).toString("latin1").trim();
-  const m = DATETIME.exec(text);
-  if (m === null) return undefined;
-  const [, year, month, day, hour, minute, second, fraction, zulu, sign, oh, om, os] = m;
-  const mo = Number(month);
-  const d = Number(day);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(Number(year), mo)) return undefined;
-  const h = hour === undefined ? 0 : Number(hour);
-  const mi = minute === undefined ? 0 : Number(minute);
-  const se = second === undefined ? 0 : Number(second);
-  if (h > 23 || mi > 59 || se > 59) return undefined;
-  const frac = fraction === undefined ? 0 : Number(fraction.padEnd(9, "0"));
-  let offsetSeconds: number | undefined;
-  if (zulu !== undefined) offsetSeconds = 0;
-  else if (sign !== undefined) offsetSeconds = (sign === "-" ? -1 : 1) * (Number(oh) * 3600 + Number(om ?? 0) * 60 + Number(os ?? 0));
-  return { days: daysFromCivil(Number(year), mo, d), nanos: ((h * 60 + mi) * 60 + se) * 1e9 + frac, offsetSeconds };
+function parseDateTime(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && isSpace(b[s])) s++;
+  while (e > s && isSpace(b[e - 1])) e--;
+  let k = s;
+  const digits = (count: number): number => {
+    let v = 0;
+    for (let n = 0; n < count; n++) {
+      const d = k < e ? b[k] - 0x30 : -1;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+      k++;
+    }
+    return v;
+  };
+  let negativeYear = false;
+  if (b[k] === 0x2d) {
+    negativeYear = true;
+    k++;
+  }
+  let year = 0;
+  let yearDigits = 0;
+  while (k < e && b[k] >= 0x30 && b[k] <= 0x39) {
+    year = year * 10 + b[k] - 0x30;
+    k++;
+    yearDigits++;
+  }
+  if (yearDigits < 4 || b[k] !== 0x2d) return false;
+  k++;
+  const month = digits(2);
+  if (month < 1 || month > 12 || b[k] !== 0x2d) return false;
+  k++;
+  const day = digits(2);
+  if (negativeYear) year = -year;
+  if (day < 1 || day > daysInMonth(year, month)) return false;
+  let nanos = 0;
+  if (k < e && (b[k] === SPACE || b[k] === 0x54 /* T */)) {
+    k++;
+    const hour = digits(2);
+    if (hour < 0 || hour > 23 || b[k] !== 0x3a) return false;
+    k++;
+    const minute = digits(2);
+    if (minute < 0 || minute > 59) return false;
+    let second = 0;
+    if (b[k] === 0x3a && k < e) {
+      k++;
+      second = digits(2);
+      if (second < 0 || second > 59) return false;
+      if (k < e && b[k] === 0x2e) {
+        k++;
+        let fraction = 0;
+        let n = 0;
+        while (k < e && b[k] >= 0x30 && b[k] <= 0x39 && n < 9) {
+          fraction = fraction * 10 + b[k] - 0x30;
+          k++;
+          n++;
+        }
+        if (n === 0 || (k < e && b[k] >= 0x30 && b[k] <= 0x39)) return false;
+        nanos = fraction * 10 ** (9 - n);
+      }
+    }
+    nanos += ((hour * 60 + minute) * 60 + second) * 1e9;
+  }
+  let offset = NaN;
+  if (k < e && (b[k] | 0x20) === 0x7a /* z */) {
+    offset = 0;
+    k++;
+  } else if (k < e && (b[k] === 0x2b || b[k] === 0x2d)) {
+    const sign = b[k] === 0x2d ? -1 : 1;
+    k++;
+    const oh = digits(2);
+    if (oh < 0) return false;
+    let om = 0;
+    let os = 0;
+    if (k < e) {
+      if (b[k] === 0x3a) k++;
+      om = digits(2);
+      if (om < 0) return false;
+      if (k < e) {
+        if (b[k] === 0x3a) k++;
+        os = digits(2);
+        if (os < 0) return false;
+      }
+    }
+    offset = sign * (oh * 3600 + om * 60 + os);
+  }
+  if (k !== e) return false;
+  parsed.days = daysFromCivil(year, month, day);
+  parsed.nanos = nanos;
+  parsed.offset = offset;
+  return true;
 }
-const DATETIME = /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?)?$/;
 
 /**
  * A duration as pandas writes one (`1 days 02:03:04.500000`, `-1 days +23:59:59`, `2 days`) or
@@ -1035,6 +1135,11 @@ export function formatFloat(x: number, bits: 16 | 32 | 64 = 64): string {
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   const negative = x < 0;
   const ax = negative ? -x : x;
+  // From 1e-4 to 1e16, JS writes float64s as Python does, less the ".0" of a whole number.
+  if (bits === 64 && ax >= 1e-4 && ax < 1e16) {
+    const text = String(x);
+    return text.includes(".") ? text : `${text}.0`;
+  }
   const { digits, exponent } = bits === 64 ? decimal(String(ax)) : shortestNarrow(ax, bits === 32 ? Math.fround : f16round, bits === 32 ? 9 : 5);
   const upper = bits === 64 ? 1e16 : bits === 32 ? 1e6 : 1e3;
   let text: string;
@@ -1079,7 +1184,15 @@ function decimal(text: string): { digits: string; exponent: number } {
 function shortestNarrow(x: number, round: (v: number) => number, maxDigits: number): { digits: string; exponent: number } {
   for (let p = 1; p <= maxDigits; p++) {
     const text = x.toPrecision(p);
-    if (round(Number(text)) === x) return decimal(text);
+    if (round(Number(text)) === x) {
+      // toPrecision rounds a tie up; numpy rounds it to the even digit.
+      const { digits, exponent } = decimal(text);
+      if (digits.length === p && Number(digits[p - 1]) % 2 === 1 && isTie(x, p)) {
+        const lower = `${Number(digits) - 1}e${exponent - p + 1}`;
+        if (round(Number(lower)) === x) return decimal(lower);
+      }
+      return { digits, exponent };
+    }
     // The nearest p-digit decimal may fall just outside x's interval while its neighbour is inside.
     const { digits, exponent } = decimal(text);
     const n = Number(digits.padEnd(p, "0"));
@@ -1098,6 +1211,12 @@ function shortestNarrow(x: number, round: (v: number) => number, maxDigits: numb
     if (best !== undefined) return decimal(best);
   }
   return decimal(String(x));
+}
+
+/** Whether `x` is exactly halfway between two decimals of `p` significant digits. */
+function isTie(x: number, p: number): boolean {
+  const exact = decimal(x.toPrecision(100)).digits;
+  return exact.length === p + 1 && exact[p] === "5";
 }
 
 /** A number rounded to the nearest float16 (ties to even). */
@@ -1228,8 +1347,11 @@ interface ColumnWriter {
   prepare(data: Data): Cell;
   /** Column format states: the one the last batch was written with, and the one the column needs. */
   readonly state?: number;
-  /** The suffix that turns a value written in state `from` into the same value in state `to` (states only grow). */
-  suffix?(from: number, to: number): string;
+  /**
+   * The text that, appended, turns a value written in state `from` into the same value in state `to`
+   * (states only grow); `negative`: the value's text starts with a minus.
+   */
+  suffix?(from: number, to: number, negative: boolean): string;
 }
 
 function validityOf(data: Data): ((row: number) => boolean) | undefined {
@@ -1244,6 +1366,13 @@ function int64At(lo: Uint32Array, hi: Int32Array | Uint32Array, big: BigInt64Arr
   const h = hi[2 * i + 1];
   if (h >= -0x200000 && h < 0x200000) return h * TWO_32 + lo[2 * i];
   return big[i];
+}
+
+/** Stores a safe integer at `i` of a 64-bit integer array, through its 32-bit views (no bigint made). */
+function setInt64(lo: Uint32Array, hi: Int32Array | Uint32Array, i: number, v: number): void {
+  const h = Math.floor(v / TWO_32);
+  lo[2 * i] = v - h * TWO_32;
+  hi[2 * i + 1] = h;
 }
 
 function int64Views(values: BigInt64Array | BigUint64Array, signed: boolean): { lo: Uint32Array; hi: Int32Array | Uint32Array } {
@@ -1303,10 +1432,17 @@ class NaiveTimestampWriter implements ColumnWriter {
     }
     this.state = state;
     const digits = TS_FRACTION_DIGITS[state];
+    // Neighbouring rows are often of one day: its text is kept.
+    let lastDay = NaN;
+    let lastDate = "";
     return (out, i) => {
       if (valid !== undefined && !valid(i)) return;
-      const [y, mo, d] = civilFromDays(days[i]);
-      let text = `${y}-${pad2(mo)}-${pad2(d)}`;
+      if (days[i] !== lastDay) {
+        lastDay = days[i];
+        const [y, mo, d] = civilFromDays(lastDay);
+        lastDate = `${y}-${pad2(mo)}-${pad2(d)}`;
+      }
+      let text = lastDate;
       if (state !== TS_DATE) {
         const ns = nanos[i];
         const s = Math.floor(ns / 1e9);
@@ -1391,8 +1527,8 @@ class DurationWriter implements ColumnWriter {
     };
   }
 
-  suffix(from: number, to: number): string {
-    return from === TD_DAYS && to === TD_LONG ? " 00:00:00" : "";
+  suffix(from: number, to: number, negative: boolean): string {
+    return from === TD_DAYS && to === TD_LONG ? (negative ? " +00:00:00" : " 00:00:00") : "";
   }
 }
 
@@ -1554,10 +1690,9 @@ async function writeCsv(path: string, batches: AsyncIterable<RecordBatch> | Iter
       if (schema === undefined) {
         schema = batch.schema;
         writers = schema.fields.map((f: Field) => {
-          const typeId = f.type.typeId as number;
           const writer = columnWriter(path, f.type);
           if (writer === undefined) {
-            throw new TableFormatError({ subject: path, path: `, column ${quote(f.name)}`, problem: `cannot write a column of type ${typeName(f.type)} as CSV (typeId ${typeId})`, fix: "cast it to a string, number, bool, timestamp, date or duration column first" });
+            throw new TableFormatError({ subject: path, path: `, column ${quote(f.name)}`, problem: `cannot write a column of type ${typeName(f.type)} as CSV`, fix: "cast it to a string, number, bool, timestamp, date or duration column first" });
           }
           return writer;
         });
@@ -1643,16 +1778,20 @@ function checkSameSchema(path: string, first: Schema, next: Schema): void {
  */
 async function rewriteColumns(from: string, to: string, writers: ColumnWriter[], stale: { column: number; endRow: number; state: number }[][]): Promise<void> {
   const ncols = writers.length;
-  const runs = new Map<number, { endRow: number; suffix: Buffer }[]>();
+  const runs = new Map<number, { endRow: number; suffix: Buffer; negative: Buffer }[]>();
   for (const list of stale) {
     const column = list[0].column;
     const final = list[list.length - 1].state;
     runs.set(
       column,
-      list.map((r) => ({ endRow: r.endRow, suffix: Buffer.from(writers[column].suffix!(r.state, final), "latin1") })),
+      list.map((r) => ({
+        endRow: r.endRow,
+        suffix: Buffer.from(writers[column].suffix!(r.state, final, false), "latin1"),
+        negative: Buffer.from(writers[column].suffix!(r.state, final, true), "latin1"),
+      })),
     );
   }
-  const suffixes: (Buffer | undefined)[] = new Array<Buffer | undefined>(ncols).fill(undefined);
+  const suffixes: ({ suffix: Buffer; negative: Buffer } | undefined)[] = new Array<{ suffix: Buffer; negative: Buffer } | undefined>(ncols).fill(undefined);
   const cursor = new Map<number, number>();
   let row = -1; // the header
   const setRow = (r: number): void => {
@@ -1661,7 +1800,7 @@ async function rewriteColumns(from: string, to: string, writers: ColumnWriter[],
       let k = cursor.get(column) ?? 0;
       while (k < list.length && r >= list[k].endRow) k++;
       cursor.set(column, k);
-      suffixes[column] = k < list.length && list[k].suffix.length > 0 ? list[k].suffix : undefined;
+      suffixes[column] = k < list.length && list[k].suffix.length > 0 ? list[k] : undefined;
     }
   };
   const handle = await open(to, "wx");
@@ -1670,9 +1809,11 @@ async function rewriteColumns(from: string, to: string, writers: ColumnWriter[],
     let inQuotes = false;
     let field = 0;
     let fieldHasText = false;
+    let fieldStart = 0;
     const endField = (): void => {
-      const suffix = row >= 0 ? suffixes[field] : undefined;
-      if (suffix !== undefined && fieldHasText) {
+      const run = row >= 0 ? suffixes[field] : undefined;
+      if (run !== undefined && fieldHasText) {
+        const suffix = out.buf[fieldStart] === 0x2d ? run.negative : run.suffix;
         out.ensure(suffix.length);
         out.buf.set(suffix, out.n);
         out.n += suffix.length;
@@ -1690,6 +1831,7 @@ async function rewriteColumns(from: string, to: string, writers: ColumnWriter[],
           // The field ends: its suffix goes before the separator.
           endField();
           fieldHasText = false;
+          fieldStart = out.n + 1;
           if (c === COMMA) field++;
           else {
             field = 0;
@@ -1700,9 +1842,14 @@ async function rewriteColumns(from: string, to: string, writers: ColumnWriter[],
         }
         out.byte(c);
       }
-      await writeAll(handle, out.buf.subarray(0, out.n));
-      out.n = 0;
+      // Keep the current field's text in the buffer (its first byte says its sign).
+      const keep = out.n - Math.min(fieldStart, out.n);
+      await writeAll(handle, out.buf.subarray(0, out.n - keep));
+      out.buf.copyWithin(0, out.n - keep, out.n);
+      out.n = keep;
+      fieldStart = 0;
     }
+    await writeAll(handle, out.buf.subarray(0, out.n));
   } finally {
     await handle.close();
   }
