@@ -393,8 +393,11 @@ describe("reading, against pandas' read_csv", () => {
     expect(values(t, "x")).toEqual(["1", "2", null, "3"]);
     const at = await readTable(path, { types: { at: new A.TimestampMicrosecond("UTC") }, columns: ["at"], batchSize: 3 }).catch((e: unknown) => e);
     expect((at as Error).message).toMatch(/line 6, column "at"/);
-    const three = await readTable(file("at\n2024-01-02 03:04:05.123456\n2024-01-02\n2024-01-02T03:04:05+01:00\n"), { types: { at: new A.TimestampMicrosecond("UTC") } });
-    expect(rawValues(three, "at").map(String)).toEqual(["1704164645123456", "1704153600000000", "1704161045000000"]);
+    const four = await readTable(file("at\n2024-01-02 03:04:05.123456\n2024-01-02\n2024-01-02T03:04:05+01:00\nNaT\n"), { types: { at: new A.TimestampMicrosecond("UTC") } });
+    expect(rawValues(four, "at").map(String)).toEqual(["1704164645123456", "1704153600000000", "1704161045000000", "null"]);
+    // A wall time without an offset in a zoned column is that zone's.
+    const ny = await readTable(file("at\n2024-01-02 03:04:05\n2024-07-02 03:04:05\n"), { types: { at: new A.TimestampSecond("America/New_York") } });
+    expect(rawValues(ny, "at").map(String)).toEqual([String(Date.UTC(2024, 0, 2, 8, 4, 5) / 1000), String(Date.UTC(2024, 6, 2, 7, 4, 5) / 1000)]);
     // Out of range, more precise than the unit, not a number.
     const bad = file("a,b,c\n300,2024-01-02 00:00:00.123,x\n");
     expect((await readError(bad, { types: { a: new A.Int8() }, columns: ["a"] })).message).toBe(`${bad}, line 2, column "a": expected Int8 (its declared type), got "300": out of its range`);
@@ -413,6 +416,8 @@ describe("reading, against pandas' read_csv", () => {
     const t = await readTable(path, { columns: ["c", "a"] });
     expect(t.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["c: Float64", "a: Int64"]);
     expect(values(t, "c")).toEqual([2.5, null]);
+    const twice = await readTable(path, { columns: ["b", "b"], types: { b: new A.Utf8() } });
+    expect([...twice.batches[0].data.children].map((d) => [...A.makeVector(d)])).toEqual([["x", "y"], ["x", "y"]]);
     expect((await readError(path, { columns: ["a", "z"] })).message).toBe(`${path}: has no column "z"; its columns are "a", "b", "c"`);
     expect(String(await csv.schema(path, { columns: ["b"] }))).toBe("Schema<{ 0: b: Utf8 }>");
   });

@@ -194,7 +194,8 @@ class Tokenizer {
   /** Where each field of a record goes, by its index (undefined: not kept). */
   private slots: (ColumnText | undefined)[] = [];
   private kept: ColumnText[] = [];
-  private keptIndexes: number[] = [];
+  /** The kept fields, in the order asked for. */
+  private columns: ColumnText[] = [];
   private capacity = 1;
   rows = 0;
   private lines = new Float64Array(1);
@@ -218,10 +219,11 @@ class Tokenizer {
   /** Keeps the fields at these indexes (in this order), in batches of `capacity` rows. */
   keep(indexes: readonly number[], capacity: number): void {
     this.capacity = capacity;
-    this.keptIndexes = [...indexes];
     this.slots = new Array<ColumnText | undefined>(this.ncols).fill(undefined);
-    this.kept = indexes.map(() => new ColumnText(capacity));
-    indexes.forEach((index, k) => (this.slots[index] = this.kept[k]));
+    // A field asked for twice is read once.
+    for (const index of indexes) this.slots[index] ??= new ColumnText(capacity);
+    this.kept = [...new Set(this.slots.filter((slot) => slot !== undefined))];
+    this.columns = indexes.map((index) => this.slots[index]!);
     this.lines = new Float64Array(capacity);
     this.rows = 0;
   }
@@ -235,7 +237,7 @@ class Tokenizer {
    * caller keeps of them it copies before calling `clear()`.
    */
   take(): TextBatch {
-    return { rows: this.rows, columns: this.kept, lines: this.lines };
+    return { rows: this.rows, columns: this.columns, lines: this.lines };
   }
 
   /** Empties the batch's buffers for the next rows (memory stays that of the largest batch). */
@@ -773,11 +775,13 @@ function convert(A: Arrow, path: string, name: string, type: DataType, text: Col
     throw typeError(path, lines[i], name, type, raw, why);
   };
   const id = type.typeId as number;
+  // pandas writes a missing time as nothing, but NaT is what it prints and parses for one.
+  const temporal = id === T_TIMESTAMP || id === T_DATE || id === T_DURATION;
   const forEachValue = (set: (i: number, s: number, e: number) => void): void => {
     for (let i = 0; i < rows; i++) {
       const s = offsets[i];
       const e = offsets[i + 1];
-      if (isNA(bytes, s, e)) {
+      if (isNA(bytes, s, e) || (temporal && e - s === 3 && bytes[s] === 0x4e && bytes[s + 1] === 0x61 && bytes[s + 2] === 0x54)) {
         nulls++;
         continue;
       }
