@@ -242,7 +242,7 @@ describe("atomic writes", () => {
     const list = A.vectorFromArray([[1], [2]], new A.List(new A.Field("item", new A.Int32())));
     const error = await csv.write(target, new A.Table({ l: list }).batches).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TableFormatError);
-    expect(String((error as Error).message)).toBe(`${target}, column "l": cannot write a column of type List<Int32> as CSV; cast it to a string, number, bool, timestamp, date or duration column first`);
+    expect(String((error as Error).message)).toBe(`${target}, column 'l': cannot write a column of type List<Int32> as CSV; cast it to a string, number, bool, timestamp, date or duration column first`);
     expect(readdirSync(d)).toEqual([".csv"]);
 
     // Batches whose columns differ from the first batch's.
@@ -385,14 +385,14 @@ describe("reading, against pandas' read_csv", () => {
     const rows3 = await readTable(path, { types, batchSize: 2 }).catch((e: unknown) => e);
     expect(rows3).toBeInstanceOf(TableFormatError);
     // The line counts the line break inside the quoted field.
-    expect((rows3 as Error).message).toBe(`${path}, line 6, column "at": expected Timestamp<MICROSECOND> (its declared type), got "oops"`);
+    expect((rows3 as Error).message).toBe(`${path}, line 6, column 'at': expected Timestamp<MICROSECOND> (its declared type), got "oops"`);
     const t = await readTable(path, { types, columns: ["id", "took", "ok", "x", "name"] });
     expect(t.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["id: Int32", "took: Duration<MICROSECOND>", "ok: Bool", "x: Int64", "name: Utf8"]);
     expect(values(t, "took")).toEqual([86_401_500_000n, -1_000_000n, 2n * 86_400_000_000n, 0n].map(String));
     expect(values(t, "ok")).toEqual([true, false, null, true]);
     expect(values(t, "x")).toEqual(["1", "2", null, "3"]);
     const at = await readTable(path, { types: { at: new A.TimestampMicrosecond("UTC") }, columns: ["at"], batchSize: 3 }).catch((e: unknown) => e);
-    expect((at as Error).message).toMatch(/line 6, column "at"/);
+    expect((at as Error).message).toMatch(/line 6, column 'at'/);
     const four = await readTable(file("at\n2024-01-02 03:04:05.123456\n2024-01-02\n2024-01-02T03:04:05+01:00\nNaT\n"), { types: { at: new A.TimestampMicrosecond("UTC") } });
     expect(rawValues(four, "at").map(String)).toEqual(["1704164645123456", "1704153600000000", "1704161045000000", "null"]);
     // A wall time without an offset in a zoned column is that zone's.
@@ -400,14 +400,14 @@ describe("reading, against pandas' read_csv", () => {
     expect(rawValues(ny, "at").map(String)).toEqual([String(Date.UTC(2024, 0, 2, 8, 4, 5) / 1000), String(Date.UTC(2024, 6, 2, 7, 4, 5) / 1000)]);
     // Out of range, more precise than the unit, not a number.
     const bad = file("a,b,c\n300,2024-01-02 00:00:00.123,x\n");
-    expect((await readError(bad, { types: { a: new A.Int8() }, columns: ["a"] })).message).toBe(`${bad}, line 2, column "a": expected Int8 (its declared type), got "300": out of its range`);
-    expect((await readError(bad, { types: { b: new A.TimestampSecond() }, columns: ["b"] })).message).toBe(`${bad}, line 2, column "b": expected Timestamp<SECOND> (its declared type), got "2024-01-02 00:00:00.123": more precise than its unit`);
-    expect((await readError(bad, { types: { c: new A.Float64() }, columns: ["c"] })).message).toBe(`${bad}, line 2, column "c": expected Float64 (its declared type), got "x"`);
+    expect((await readError(bad, { types: { a: new A.Int8() }, columns: ["a"] })).message).toBe(`${bad}, line 2, column 'a': expected Int8 (its declared type), got "300": out of its range`);
+    expect((await readError(bad, { types: { b: new A.TimestampSecond() }, columns: ["b"] })).message).toBe(`${bad}, line 2, column 'b': expected Timestamp<SECOND> (its declared type), got "2024-01-02 00:00:00.123": more precise than its unit`);
+    expect((await readError(bad, { types: { c: new A.Float64() }, columns: ["c"] })).message).toBe(`${bad}, line 2, column 'c': expected Float64 (its declared type), got "x"`);
     // A column not read is not converted: its bad values do not matter.
     expect(values(await readTable(bad, { types: { c: new A.Float64() }, columns: ["a"] }), "a")).toEqual(["300"]);
     // A type CSV has no text for.
     expect((await readError(bad, { types: { a: new A.List(new A.Field("i", new A.Int32())) } })).message).toBe(
-      `${bad}, column "a": cannot read a CSV column as List<Int32>; declare it as an integer, float, string, bool, timestamp, date or duration type`,
+      `${bad}, column 'a': cannot read a CSV column as List<Int32>; declare it as an integer, float, string, bool, timestamp, date or duration type`,
     );
   });
 
@@ -418,7 +418,7 @@ describe("reading, against pandas' read_csv", () => {
     expect(values(t, "c")).toEqual([2.5, null]);
     const twice = await readTable(path, { columns: ["b", "b"], types: { b: new A.Utf8() } });
     expect([...twice.batches[0].data.children].map((d) => [...A.makeVector(d)])).toEqual([["x", "y"], ["x", "y"]]);
-    expect((await readError(path, { columns: ["a", "z"] })).message).toBe(`${path}: has no column "z"; its columns are "a", "b", "c"`);
+    expect((await readError(path, { columns: ["a", "z"] })).message).toBe(`${path}: has no column 'z'; its columns are 'a', 'b', 'c'`);
     expect(String(await csv.schema(path, { columns: ["b"] }))).toBe("Schema<{ 0: b: Utf8 }>");
   });
 });
@@ -451,7 +451,7 @@ describe("bad files", () => {
 
   it("text that is not UTF-8 is an error naming the line", async () => {
     const path = file(Buffer.concat([Buffer.from("a,b\n1,ok\n2,"), Buffer.from([0xff, 0xfe]), Buffer.from("\n")]));
-    expect((await readError(path)).message).toBe(`${path}, line 3, column "b": expected Utf8 (its declared type), got "\ufffd\ufffd": the file is not UTF-8 text there`);
+    expect((await readError(path)).message).toBe(`${path}, line 3, column 'b': expected Utf8 (its inferred type), got "\ufffd\ufffd": the file is not UTF-8 text there`);
   });
 
   it("a missing file is a TableFormatError naming it", async () => {
@@ -474,7 +474,7 @@ describe("schema", () => {
     // ...and reading with the sample's schema as declared types fails on it, naming it.
     const sampled = await csv.schema(path);
     const types = Object.fromEntries(sampled.fields.map((f) => [f.name, f.type]));
-    expect((await readError(path, { types })).message).toBe(`${path}, line 1402, column "late": expected Int64 (its declared type), got "2.5"`);
+    expect((await readError(path, { types })).message).toBe(`${path}, line 1402, column 'late': expected Int64 (its declared type), got "2.5"`);
   });
 });
 

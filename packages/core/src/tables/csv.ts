@@ -113,13 +113,24 @@ export const csv: TableCodec = new CsvCodec();
 // Errors
 
 function formatError(path: string, problem: string, line?: number, column?: string): TableFormatError {
-  const where = [line === undefined ? "" : `line ${line}`, column === undefined ? "" : `column ${quote(column)}`].filter((p) => p !== "").join(", ");
+  const where = [line === undefined ? "" : `line ${line}`, column === undefined ? "" : `column ${named(column)}`].filter((p) => p !== "").join(", ");
   return new TableFormatError({ subject: path, path: where === "" ? undefined : `, ${where}`, problem });
 }
 
-function typeError(path: string, line: number, column: string, type: DataType, text: string, why?: string): TableFormatError {
+function typeError(path: string, line: number, column: string, type: DataType, declared: boolean, text: string, why?: string): TableFormatError {
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return new TableFormatError({ subject: path, path: `, line ${line}, column ${quote(column)}`, expected: `${typeName(type)} (its declared type)`, got: quote(shown), problem: why });
+  return new TableFormatError({
+    subject: path,
+    path: `, line ${line}, column ${named(column)}`,
+    expected: `${typeName(type)} (its ${declared ? "declared" : "inferred"} type)`,
+    got: quote(shown),
+    problem: why,
+  });
+}
+
+/** A column's name as messages show names: `'price'`. */
+function named(column: string): string {
+  return `'${column}'`;
 }
 
 function typeName(type: DataType): string {
@@ -545,7 +556,7 @@ function projection(path: string, names: readonly string[], columns: readonly st
   return columns.map((column) => {
     const index = names.indexOf(column);
     if (index < 0) {
-      throw new TableFormatError({ subject: path, problem: `has no column ${quote(column)}; its columns are ${names.map((n) => quote(n)).join(", ")}` });
+      throw new TableFormatError({ subject: path, problem: `has no column ${named(column)}; its columns are ${names.map(named).join(", ")}` });
     }
     return index;
   });
@@ -611,7 +622,7 @@ function checkReadable(path: string, column: string, type: DataType): void {
   if (!ok) {
     throw new TableFormatError({
       subject: path,
-      path: `, column ${quote(column)}`,
+      path: `, column ${named(column)}`,
       problem: `cannot read a CSV column as ${typeName(type)}`,
       fix: "declare it as an integer, float, string, bool, timestamp, date or duration type",
     });
@@ -628,10 +639,11 @@ async function* readBatches(path: string, options: PartReadOptions): AsyncGenera
   // have one schema and no later row contradicts it.
   const schema = (await planRead(A, path, { ...options, batchSize }, Infinity)).schema;
   const types = schema.fields.map((f: Field) => f.type);
+  const declared = schema.fields.map((f: Field) => options.types?.[f.name] !== undefined);
   const struct = () => new A.Struct(schema.fields);
   let sent = false;
   for await (const text of textBatches(path, batchSize, (header) => projection(path, headerNames(header), options.columns))) {
-    const children = text.columns.map((column, k) => convert(A, path, schema.fields[k].name, types[k], column, text.rows, text.lines));
+    const children = text.columns.map((column, k) => convert(A, path, schema.fields[k].name, types[k], declared[k], column, text.rows, text.lines));
     sent = true;
     yield new A.RecordBatch(schema, A.makeData({ type: struct(), length: text.rows, nullCount: 0, children }));
   }
@@ -766,13 +778,13 @@ function readBool(b: Uint8Array, s: number, e: number): boolean | undefined {
 }
 
 /** The Arrow data of one column of a batch, read as `type`. */
-function convert(A: Arrow, path: string, name: string, type: DataType, text: ColumnText, rows: number, lines: Float64Array): Data {
+function convert(A: Arrow, path: string, name: string, type: DataType, declared: boolean, text: ColumnText, rows: number, lines: Float64Array): Data {
   const { bytes, offsets } = text;
   const validity = new Uint8Array((rows + 7) >> 3);
   let nulls = 0;
   const fail = (i: number, why?: string): never => {
     const raw = text.text(i);
-    throw typeError(path, lines[i], name, type, raw, why);
+    throw typeError(path, lines[i], name, type, declared, raw, why);
   };
   const id = type.typeId as number;
   // pandas writes a missing time as nothing, but NaT is what it prints and parses for one.
@@ -1696,7 +1708,7 @@ async function writeCsv(path: string, batches: AsyncIterable<RecordBatch> | Iter
         writers = schema.fields.map((f: Field) => {
           const writer = columnWriter(path, f.type);
           if (writer === undefined) {
-            throw new TableFormatError({ subject: path, path: `, column ${quote(f.name)}`, problem: `cannot write a column of type ${typeName(f.type)} as CSV`, fix: "cast it to a string, number, bool, timestamp, date or duration column first" });
+            throw new TableFormatError({ subject: path, path: `, column ${named(f.name)}`, problem: `cannot write a column of type ${typeName(f.type)} as CSV`, fix: "cast it to a string, number, bool, timestamp, date or duration column first" });
           }
           return writer;
         });
