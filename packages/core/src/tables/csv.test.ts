@@ -496,6 +496,8 @@ describe("streaming", () => {
     const empty: A.RecordBatch[] = [];
     for await (const batch of csv.read(file("a,b\n"))) empty.push(batch);
     expect(empty.map((b) => [b.numRows, String(b.schema)])).toEqual([[0, "Schema<{ 0: a: Utf8, 1: b: Utf8 }>"]]);
+    const typed = await readTable(file("a,b\n"), { types: { a: new A.Int64(), b: new A.TimestampMicrosecond() } });
+    expect([typed.numRows, String(typed.schema), typed.batches.length]).toEqual([0, "Schema<{ 0: a: Int64, 1: b: Timestamp<MICROSECOND> }>", 1]);
   });
 
   it("reads a file of several read chunks (records, quotes and CRLF cut at chunk edges) to the values pandas reads", async () => {
