@@ -248,9 +248,16 @@ export class TableReader {
     return schema;
   }
 
+  /** A codec's error about a file, as this input's: where in the file (a line, a column) and what it says. */
   private fromCodec(e: unknown, file: string): unknown {
-    if (e instanceof TableFormatError) return this.error(`the file ${file}`, e.problem ?? e.message, undefined, e);
-    return e;
+    if (!(e instanceof TableFormatError)) return e;
+    const where = `${e.subject ?? file}${e.path ?? ""}`;
+    const error =
+      e.expected !== undefined
+        ? new TypeTransformerError(e.expected, e.got ?? "nothing", e.problem ?? "", { cause: e })
+        : new TypeTransformerError(`a ${this.what} file`, "one that does not read", e.problem ?? e.message, { cause: e });
+    error.within(`, ${where}`);
+    return this.subject === undefined ? error : markSubject(error, this.subject);
   }
 
   /** The declared columns (a projection), or all. */
