@@ -10,7 +10,7 @@ import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
 import { BIND_SUBJECT, DeferredValue, type WorkSubject } from "./pending.js";
-import { isArrowTableClass, isTableData, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { isArrowTable, isArrowTableClass, isTableData, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext, type TypeSpec } from "./type.js";
 import type { RecordBatch, Table } from "apache-arrow";
 
@@ -222,6 +222,17 @@ export class DatasetType extends FlyteType<StructuredDataset | Table, Structured
       return this.handle(value.uri, format, context);
     }
     throw this.cannotReadMsgpack(value);
+  }
+
+  /** A table is printed as where it is, or (a whole Table) its size, columns and first rows. */
+  override toText(value: unknown): string {
+    if (value instanceof StructuredDataset) return value.toString();
+    if (isArrowTable(value)) {
+      const columns = value.schema.fields.map((f) => `${f.name} (${String(f.type)})`).join(", ");
+      const head = value.numRows > 10 ? `${value.slice(0, 10).toString()}\n...` : value.toString();
+      return `Table of ${value.numRows} row${value.numRows === 1 ? "" : "s"}: ${columns}\n${head}`;
+    }
+    return super.toText(value);
   }
 
   jsonSchema(): JsonObject {
