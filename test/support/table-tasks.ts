@@ -169,7 +169,7 @@ export function csvTable(): Table {
     score: fixed(new Float64(), [1.5, null, -0.25]),
     name: vectorFromArray(["a", null, 'b, "quoted"'], new Utf8()),
     flag: vectorFromArray([true, false, true], new ArrowBool()),
-    at: fixed(new TimestampMicrosecond(), [1714564800123456n, -1n, null]),
+    at: fixed(new TimestampMicrosecond(), [1714564800123456n, -1_000_000n, null]),
   });
 }
 
