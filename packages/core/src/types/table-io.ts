@@ -15,7 +15,8 @@ import { TableFormatError } from "../tables/errors.js";
 import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
-import { markSubject, type WorkSubject } from "./pending.js";
+import { FlyteError } from "../errors/flyte-error.js";
+import { markSubject, subjectOf, type WorkSubject } from "./pending.js";
 import type { AnyFlyteType, ConversionContext } from "./type.js";
 
 type Arrow = typeof import("apache-arrow");
@@ -316,13 +317,42 @@ export class TableReader {
 
 // --- writing -------------------------------------------------------------------------------------
 
-/** The batches of what is to be written, as an async iterable (a Table's own batches, without copying). */
-async function* batchesOf(data: TableData): AsyncGenerator<RecordBatch, void, undefined> {
+/**
+ * The batches of what is to be written, as an async iterable (a Table's own batches, without
+ * copying). What the user's own source of batches throws fails the write as the output's error,
+ * with the source's words (flytekit fails any output it cannot convert the same way, and a retry
+ * would meet it again); an error already about a table (a handle the source reads) stays its own.
+ */
+async function* batchesOf(data: TableData, fail: (got: string, detail: string) => Error): AsyncGenerator<RecordBatch, void, undefined> {
   if (isArrowTable(data)) {
     yield* data.batches;
     return;
   }
-  yield* data as AsyncIterable<RecordBatch>;
+  const source = Symbol.asyncIterator in data ? data[Symbol.asyncIterator]() : (data as Iterable<RecordBatch>)[Symbol.iterator]();
+  let given = 0;
+  let done = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await source.next();
+      } catch (e) {
+        done = true;
+        if (e instanceof FlyteError || subjectOf(e) !== undefined) throw e;
+        const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        throw Object.assign(fail(`batches whose source threw after ${given} of them`, what), { cause: e });
+      }
+      if (next.done === true) {
+        done = true;
+        return;
+      }
+      given++;
+      yield next.value;
+    }
+  } finally {
+    // A write that stops early (a batch that does not fit, a codec that fails) ends the source too.
+    if (!done) await source.return?.();
+  }
 }
 
 /**
@@ -335,20 +365,30 @@ async function* checked(
   columns: readonly DeclaredColumn[],
   fail: (got: string, detail: string, column?: string, expected?: string) => Error,
 ): AsyncGenerator<RecordBatch, void, undefined> {
-  let first = true;
+  let first: ArrowSchema | undefined;
+  let index = 0;
   for await (const batch of batches) {
     if (typeof batch !== "object" || batch === null || typeof (batch as Partial<RecordBatch>).numRows !== "number" || typeof (batch as Partial<RecordBatch>).schema !== "object") {
       throw fail(describeBatch(batch), "a table is written from an Arrow Table or Arrow RecordBatches");
     }
-    if (first) {
-      first = false;
+    if (first === undefined) {
+      first = batch.schema;
       const fields = new Map<string, Field>(batch.schema.fields.map((f) => [f.name, f]));
       for (const c of columns) {
         const field = fields.get(c.name);
         if (field === undefined) throw fail("nothing", `the table has no such column (its columns: ${batch.schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, c.type.name);
         if (!fits(arrow, c.type, field.type)) throw fail(typeText(field.type), "the column's type in the table", c.name, c.type.name);
       }
+    } else {
+      // Every batch of one table has the first one's columns, of the same types.
+      const names = (s: ArrowSchema) => s.fields.map((f) => f.name).join(", ");
+      if (names(batch.schema) !== names(first)) throw fail(`a batch with the columns ${names(batch.schema) || "none"}`, `batch ${index} of the table; batch 0 has the columns ${names(first)}`);
+      batch.schema.fields.forEach((f, i) => {
+        const was = first!.fields[i]!.type;
+        if (typeText(f.type) !== typeText(was)) throw fail(typeText(f.type), `the column's type in batch ${index} of the table`, f.name, `${typeText(was)} (its type in batch 0)`);
+      });
     }
+    index++;
     yield batch;
   }
 }
@@ -393,7 +433,7 @@ export function planTableWrite(data: TableData, write: TableWrite, context: Conv
       const codec = tableCodec(write.format);
       if (codec === undefined) throw fail(`format '${write.format}'`, `no codec writes it (formats: ${tableFormats().join(", ")})`);
       const [arrow, c] = await Promise.all([loadArrow(), codec]);
-      await c.write(join(dir, file), checked(arrow, batchesOf(data), write.columns, fail));
+      await c.write(join(dir, file), checked(arrow, batchesOf(data, fail), write.columns, fail));
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       if (e instanceof TableFormatError) throw fail(`a table that cannot be written as ${write.format}`, e.message);
