@@ -145,7 +145,8 @@ describe("a CSV table that cannot be read", () => {
   it("a value that is not of its column's declared type: the column, the type and the value", async () => {
     const message = systemError(await run("Tables.countCsv", datasetInputs(folders["csv-id-not-int"]!, "csv")), "csv-id-not-int");
     expect(message).toContain("input 'df'");
-    expect(message).toContain("column 'id'");
+    // The codec's own words: the file, the line, the column, the type and the text.
+    expect(message).toMatch(/column ['"]id['"]/);
     expect(message).toContain("Int");
     expect(message).toContain("seven");
   });
@@ -156,34 +157,49 @@ describe("a CSV table that cannot be read", () => {
     expect(message).toContain("label");
   });
 
-  it("a folder without flytekit's `.csv` file: the file it looked for", async () => {
+  it("a folder without flytekit's `.csv` file: the folder and the file it looked for", async () => {
     const message = systemError(await run("Tables.countCsv", datasetInputs(folders["csv-missing-file"]!, "csv")), "csv-missing-file");
-    expect(message).toContain(join(folders["csv-missing-file"]!, ".csv"));
+    expect(message).toContain(folders["csv-missing-file"]!);
+    expect(message).toContain(".csv");
   });
 });
 
 describe("an output that fails while being written leaves nothing at the output uri", () => {
   it.each([
-    ["Tables.failMidway", "the task's own source throws after two batches", "the source failed after 2 batches"],
+    ["Tables.failMidway", "the task's own source of batches throws after two", "the source failed after 2 batches"],
     ["Tables.failMidwayCsv", "the same, written as CSV", "the source failed after 2 batches"],
     ["Tables.failMidwaySchema", "the same, as a FlyteSchema", "the source failed after 2 batches"],
-    ["Tables.mixedSchemas", "a second batch whose schema contradicts the first's", "id"],
-    ["Tables.wrongColumnType", "a declared Int column given as strings", "id"],
-    ["Tables.lacksDeclaredColumn", "a declared column the table lacks", "missing"],
-  ])("%s (%s): an error document naming the output, and no file under the raw output prefix", async (task, _what, says) => {
+    ["Tables.mixedSchemas", "a second batch whose column type contradicts the first's", "column 'id'"],
+    ["Tables.wrongColumnType", "a declared Int column given as strings", "column 'id'"],
+    ["Tables.lacksDeclaredColumn", "a declared column the table lacks", "column 'missing'"],
+  ])("%s (%s): SYSTEM, NON_RECOVERABLE, naming the output, and no file under the raw output prefix", async (task, _what, says) => {
+    // flytekit raises any failure to convert an output as FlyteNonRecoverableSystemException: a retry writes the same.
     const r = await run(task, new Uint8Array());
-    expect(r.files, r.stderr).toEqual(["error.pb"]);
-    const message = r.error!.error!.message;
-    expect(message).toContain("o0");
+    const message = systemError(r, task);
+    expect(message).toContain(`support.table-tasks.${task}`);
+    expect(message).toContain("output 'o0'");
     expect(message).toContain(says);
     expect(filesUnder(r.raw)).toEqual([]);
   });
 
-  it("a declared column written as another type is refused as the inputs are: SYSTEM, NON_RECOVERABLE, both types", async () => {
-    const r = await run("Tables.wrongColumnType", new Uint8Array());
-    const message = systemError(r, "wrongColumnType");
-    expect(message).toContain("column 'id'");
-    expect(message).toContain("Int");
-    expect(message).toMatch(/utf8|string/i);
+  it("both types are named: the declared one and the table's, or the first batch's and the later one's", async () => {
+    const wrong = systemError(await run("Tables.wrongColumnType", new Uint8Array()), "wrongColumnType");
+    expect(wrong).toContain("expected Int");
+    expect(wrong).toMatch(/utf8|string/i);
+    const mixed = systemError(await run("Tables.mixedSchemas", new Uint8Array()), "mixedSchemas");
+    expect(mixed).toMatch(/int64/i);
+    expect(mixed).toMatch(/utf8|string/i);
+  });
+});
+
+describe("a bad input read while an output streams from it", () => {
+  it("is the input's error, not the output's: the task, the input and the file", async () => {
+    const r = await run("Tables.stream", datasetInputs(folders["not-parquet"]!, "parquet"));
+    const message = systemError(r, "stream");
+    expect(message).toContain("support.table-tasks.Tables.stream");
+    expect(message).toContain("input 'df'");
+    expect(message).not.toContain("output 'o0'");
+    expect(message).toContain(join(folders["not-parquet"]!, "00000"));
+    expect(filesUnder(r.raw)).toEqual([]);
   });
 });

@@ -290,7 +290,7 @@ export class Tables {
   }
 
   /** Takes it whole, before the task's code runs. */
-  @task({ inputs: { df: Dataset.withColumns({ id: Int, name: Str }) }, outputs: Int })
+  @task({ inputs: { df: Dataset.withColumns({ id: Int, name: Str }).asTable() }, outputs: Int })
   static async countWhole(df: Table): Promise<number> {
     return df.numRows;
   }
