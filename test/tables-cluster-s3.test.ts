@@ -191,7 +191,7 @@ describe("bad tables in the bucket, through flytekit-ts-execute", () => {
     }
   }, 60_000);
 
-  it("a part file that is not Parquet: SYSTEM, NON_RECOVERABLE, naming the task, the input and the file", async () => {
+  it("a part file that is not Parquet: SYSTEM, NON_RECOVERABLE, naming the task, the input and the file in the bucket", async () => {
     const at = node("b0-not-parquet");
     const doc = await errorIn(at, await runTypeScript("Tables.count", at, datasetInputs(data("not-parquet"), "parquet")));
     expect(doc.error).toMatchObject(SYSTEM_FINAL);
@@ -207,16 +207,19 @@ describe("bad tables in the bucket, through flytekit-ts-execute", () => {
     const missing = await errorIn(lacks, await runTypeScript("Tables.count", lacks, datasetInputs(data("lacks-name"), "parquet")));
     expect(missing.error).toMatchObject(SYSTEM_FINAL);
     expect(missing.error!.message).toContain("input 'df'");
-    expect(missing.error!.message).toContain("'name'");
+    expect(missing.error!.message).toContain("column 'name'");
+    // The file where the user knows it, in the bucket, not the container's local copy of it.
+    expect(missing.error!.message).toContain(`${data("lacks-name")}/00000`);
     const wrong = node("b1-name-is-int");
     const contradicts = await errorIn(wrong, await runTypeScript("Tables.count", wrong, datasetInputs(data("name-is-int"), "parquet")));
     expect(contradicts.error).toMatchObject(SYSTEM_FINAL);
-    expect(contradicts.error!.message).toContain("'name'");
+    expect(contradicts.error!.message).toContain("column 'name'");
+    expect(contradicts.error!.message).toContain(`${data("name-is-int")}/00000`);
     expect(contradicts.error!.message).toContain("Str");
     expect(contradicts.error!.message).toMatch(/int64/i);
   }, 60_000);
 
-  it("a CSV with a ragged row: SYSTEM, NON_RECOVERABLE, naming the file", async () => {
+  it("a CSV with a ragged row: SYSTEM, NON_RECOVERABLE, naming the file in the bucket", async () => {
     const at = node("b2-ragged");
     const doc = await errorIn(at, await runTypeScript("Tables.countCsv", at, datasetInputs(data("ragged-short-csv"), "csv")));
     expect(doc.error).toMatchObject(SYSTEM_FINAL);

@@ -5,7 +5,7 @@
 // and the errors that name them live.
 import type { DataType, Field, RecordBatch, Schema as ArrowSchema, Table } from "apache-arrow";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SimpleType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isRemotePath, type Storage } from "../storage/storage.js";
@@ -150,6 +150,8 @@ interface LocalTable {
   readonly format: string;
   readonly codec: TableCodec;
   readonly files: readonly string[];
+  /** A file as the user knows it: in the store it was downloaded from (`s3://.../00000`), not the local copy. */
+  readonly shown: (file: string) => string;
 }
 
 /**
@@ -182,6 +184,7 @@ export class TableReader {
   private async locate(): Promise<LocalTable> {
     const { uri, storage } = this.source;
     let path: string;
+    let shown = (file: string) => file;
     if (isRemotePath(uri)) {
       const dir = this.source.tempDir?.("table") ?? mkdtempSync(join(processTempDir(), "table-"));
       path = join(dir, "data");
@@ -190,6 +193,8 @@ export class TableReader {
       } catch (e) {
         throw this.error(uri, `its files could not be fetched: ${e instanceof Error ? e.message : String(e)}`, undefined, e);
       }
+      const local = path;
+      shown = (file) => (file === local ? uri : `${uri.replace(/\/+$/, "")}/${relative(local, file).split(sep).join("/")}`);
     } else path = localPath(uri);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat === undefined) throw this.error(uri, "there is nothing at that uri");
@@ -220,7 +225,7 @@ export class TableReader {
     if (codec === undefined) {
       throw this.error(`format '${format}'`, `no codec reads it (formats: ${tableFormats().join(", ")})`, undefined);
     }
-    return { format, codec: await codec, files };
+    return { format, codec: await codec, files, shown };
   }
 
   /** Reads one part file's schema, checking the declared columns against it. */
@@ -234,24 +239,26 @@ export class TableReader {
     try {
       schema = await local.codec.schema(file, { types });
     } catch (e) {
-      throw this.fromCodec(e, file);
+      throw this.fromCodec(e, local, file);
     }
     const fields = new Map<string, Field>(schema.fields.map((f) => [f.name, f]));
     for (const c of this.columns) {
       const field = fields.get(c.name);
       if (field === undefined) {
-        throw this.error("nothing", `the ${local.format} file ${file} has no such column (its columns: ${schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, undefined, c.type.name);
+        throw this.error("nothing", `the ${local.format} file ${local.shown(file)} has no such column (its columns: ${schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, undefined, c.type.name);
       }
       if (!fits(arrow, c.type, field.type)) {
-        throw this.error(`${typeText(field.type)}`, `the column's type in the ${local.format} file ${file}`, c.name, undefined, c.type.name);
+        throw this.error(`${typeText(field.type)}`, `the column's type in the ${local.format} file ${local.shown(file)}`, c.name, undefined, c.type.name);
       }
     }
     return schema;
   }
 
-  private fromCodec(e: unknown, file: string): unknown {
-    if (e instanceof TableFormatError) return this.error(`the file ${file}`, e.problem ?? e.message, undefined, e);
-    return e;
+  /** A codec's error about a local file, naming the file where the user knows it (its words may name the local copy too). */
+  private fromCodec(e: unknown, local: LocalTable, file: string): unknown {
+    if (!(e instanceof TableFormatError)) return e;
+    const shown = local.shown(file);
+    return this.error(`the file ${shown}`, (e.problem ?? e.message).split(file).join(shown), undefined, e);
   }
 
   /** The declared columns (a projection), or all. */
@@ -278,7 +285,7 @@ export class TableReader {
           yield this.conform(arrow, batch);
         }
       } catch (e) {
-        throw this.fromCodec(e, file);
+        throw this.fromCodec(e, local, file);
       }
     }
   }
