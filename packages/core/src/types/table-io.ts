@@ -15,7 +15,7 @@ import { TableFormatError } from "../tables/errors.js";
 import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
-import { FlyteError } from "../errors/flyte-error.js";
+import { FlyteError, formatError } from "../errors/flyte-error.js";
 import { markSubject, subjectOf, type WorkSubject } from "./pending.js";
 import type { AnyFlyteType, ConversionContext } from "./type.js";
 
@@ -254,11 +254,16 @@ export class TableReader {
     return schema;
   }
 
-  /** A codec's error about a local file, naming the file where the user knows it (its words may name the local copy too). */
+  /**
+   * A codec's error about a local file, naming the file where the user knows it (its words may name
+   * the local copy too), with all it says: where in the file (a CSV's line), what it expected and got.
+   */
   private fromCodec(e: unknown, local: LocalTable, file: string): unknown {
     if (!(e instanceof TableFormatError)) return e;
     const shown = local.shown(file);
-    return this.error(`the file ${shown}`, (e.problem ?? e.message).split(file).join(shown), undefined, e);
+    const { task: _task, subject: _subject, path, ...said } = e.fields;
+    const detail = Object.keys(said).length === 0 ? e.message : formatError(said);
+    return this.error(`the file ${shown}${path ?? ""}`, detail.split(file).join(shown), undefined, e);
   }
 
   /** The declared columns (a projection), or all. */
