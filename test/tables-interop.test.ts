@@ -29,9 +29,13 @@ import {
 const TS_MODULE = "support/table-tasks.ts";
 const EMPTY = new Uint8Array();
 let pyflyteExecute: string;
+/** produce's run, once for the file: what flytekit writes for each declaration. */
+let produced: ExecuteResult;
 
-beforeAll(() => {
+beforeAll(async () => {
   ({ pyflyteExecute } = ensureFlytekit());
+  produced = await runPython("produce", EMPTY);
+  outputsOf(produced, "pyflyte-execute produce");
 }, 600_000);
 
 function runPython(task: string, inputs: LiteralMap | Uint8Array): Promise<ExecuteResult> {
@@ -60,15 +64,13 @@ function inputsFrom(outputs: LiteralMap, rename: Record<string, string>): Litera
 }
 
 describe("tables from flytekit to TypeScript and back, on local files", () => {
-  let produced: ExecuteResult;
   let python: Record<TableName, PythonView>;
   let typescript: Record<TableName, TypeScriptView>;
   let rewritten: ExecuteResult;
   let pythonOfRewritten: Record<TableName, PythonView>;
 
   beforeAll(async () => {
-    produced = await runPython("produce", EMPTY);
-    const bytes = toBinary(LiteralMapSchema, outputsOf(produced, "pyflyte-execute produce"));
+    const bytes = toBinary(LiteralMapSchema, produced.outputs!);
     const [py, ts, rw] = await Promise.all([runPython("views", bytes), runTypeScript("Tables.views", bytes), runTypeScript("Tables.rewrite", bytes)]);
     python = jsonOutput(outputsOf(py, "pyflyte-execute views"));
     typescript = jsonOutput(outputsOf(ts, "flytekit-ts-execute Tables.views"));
@@ -168,8 +170,7 @@ describe("tables made in TypeScript, read by flytekit", () => {
   let made: LiteralMap;
 
   beforeAll(async () => {
-    const produced = await runPython("produce", EMPTY);
-    const [ts, ref] = await Promise.all([runTypeScript("Tables.make", EMPTY), runPython("views", outputsOf(produced, "pyflyte-execute produce"))]);
+    const [ts, ref] = await Promise.all([runTypeScript("Tables.make", EMPTY), runPython("views", produced.outputs!)]);
     made = outputsOf(ts, "flytekit-ts-execute Tables.make");
     reference = jsonOutput(outputsOf(ref, "pyflyte-execute views"));
     python = jsonOutput(outputsOf(await runPython("views", made), "pyflyte-execute views of Tables.make"));
@@ -201,21 +202,19 @@ describe("tables made in TypeScript, read by flytekit", () => {
     expect(refused.error!.error!.message).toContain("Casting from timestamp[ns] to timestamp[us] would lose data: 1714564800123456789");
   });
 
-  it("the literals are flytekit's for the same declarations", async () => {
-    const produced = await runPython("produce", EMPTY);
-    const theirs = outputsOf(produced, "pyflyte-execute produce");
+  it("the literals are flytekit's for the same declarations", () => {
+    const theirs = produced.outputs!;
     for (const name of TABLE_NAMES) {
       const a = tableLiteral(made.literals[name], `make ${name}`);
       const b = tableLiteral(theirs.literals[name], `produce ${name}`);
       expect({ kind: a.kind, type: a.type }, name).toEqual({ kind: b.kind, type: b.type });
     }
-  }, 60_000);
+  });
 });
 
 describe("a declared column subset reads only those columns of a wider table", () => {
   it("in TypeScript, from the table pandas wrote", async () => {
-    const produced = outputsOf(await runPython("produce", EMPTY), "pyflyte-execute produce");
-    const r = await runTypeScript("Tables.narrow", inputsFrom(produced, { df: "plain" }));
+    const r = await runTypeScript("Tables.narrow", inputsFrom(produced.outputs!, { df: "plain" }));
     const view = jsonOutput(outputsOf(r, "flytekit-ts-execute Tables.narrow"));
     expect(view).toEqual({ rows: 4, metadata: ["pandas"], columns: [FRAME_ARROW.columns[2], FRAME_ARROW.columns[0]] });
   }, 60_000);
