@@ -61,8 +61,9 @@ const PACKAGES = [
     // The root, and one entry per plugin folder (its subpath, @flytekit-ts/plugins/<folder>, is the
     // package's "./*" export): adding a plugin needs no change here.
     entries: { index: "dist/index.js", ...folderEntries("packages/plugins") },
-    // sql.js finds its WebAssembly file next to its own module: it stays an import.
-    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
+    // sql.js finds its WebAssembly file next to its own module: it stays an import. So does
+    // apache-arrow (the sqlite plugin's tables): the copy a user's `import ... from "apache-arrow"` gets.
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "apache-arrow", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
   },
 ];
 

@@ -15,7 +15,7 @@ import { TableFormatError } from "../tables/errors.js";
 import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
-import { FlyteError, formatError } from "../errors/flyte-error.js";
+import { FlyteError } from "../errors/flyte-error.js";
 import { markSubject, subjectOf, type WorkSubject } from "./pending.js";
 import type { AnyFlyteType, ConversionContext } from "./type.js";
 
@@ -255,15 +255,21 @@ export class TableReader {
   }
 
   /**
-   * A codec's error about a local file, naming the file where the user knows it (its words may name
-   * the local copy too), with all it says: where in the file (a CSV's line), what it expected and got.
+   * A codec's error about a file, as this input's: the file where the user knows it (in its store,
+   * not the local copy the codec read), where in the file (a line, a column) and what it says.
    */
   private fromCodec(e: unknown, local: LocalTable, file: string): unknown {
     if (!(e instanceof TableFormatError)) return e;
     const shown = local.shown(file);
-    const { task: _task, subject: _subject, path, ...said } = e.fields;
-    const detail = Object.keys(said).length === 0 ? e.message : formatError(said);
-    return this.error(`the file ${shown}${path ?? ""}`, detail.split(file).join(shown), undefined, e);
+    // The codec's words may name the local copy too.
+    const said = (text: string | undefined) => text?.split(file).join(shown);
+    const where = `${shown}${said(e.path) ?? ""}`;
+    const error =
+      e.expected !== undefined
+        ? new TypeTransformerError(said(e.expected)!, said(e.got) ?? "nothing", said(e.problem) ?? "", { cause: e })
+        : new TypeTransformerError(`a ${this.what} file`, "one that does not read", said(e.problem ?? e.message)!, { cause: e });
+    error.within(`, ${where}`);
+    return this.subject === undefined ? error : markSubject(error, this.subject);
   }
 
   /** The declared columns (a projection), or all. */
