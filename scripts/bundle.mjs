@@ -32,8 +32,11 @@ const PACKAGES = [
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
     },
-    // class-transformer keeps one metadata store for the user's decorators and ours.
-    external: ["class-transformer", "typescript"],
+    // class-transformer keeps one metadata store for the user's decorators and ours. apache-arrow
+    // stays the user's own copy (a Table a task makes must be an instance of the classes core
+    // checks against), and so do what passes its tables (arrow-js-ffi) and parquet-wasm, which
+    // finds its WebAssembly file next to its own module.
+    external: ["class-transformer", "typescript", "apache-arrow", "apache-arrow/*", "arrow-js-ffi", "parquet-wasm", "parquet-wasm/*"],
     // The cloud SDKs' ES builds ("module"), not their CommonJS ones: esbuild then keeps only the
     // commands and middleware a store uses (the AWS SDK's CommonJS client is one file of every S3
     // command), and the SDKs' own lazy imports become chunks of their own.
