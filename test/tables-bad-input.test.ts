@@ -166,9 +166,19 @@ describe("a CSV table that cannot be read", () => {
 
 describe("an output that fails while being written leaves nothing at the output uri", () => {
   it.each([
-    ["Tables.failMidway", "the task's own source of batches throws after two", "the source failed after 2 batches"],
-    ["Tables.failMidwayCsv", "the same, written as CSV", "the source failed after 2 batches"],
-    ["Tables.failMidwaySchema", "the same, as a FlyteSchema", "the source failed after 2 batches"],
+    ["Tables.failMidway", "as Parquet"],
+    ["Tables.failMidwayCsv", "as CSV"],
+    ["Tables.failMidwaySchema", "as a FlyteSchema"],
+  ])("%s (the task's own generator of batches throws after two, %s): the task's error (USER), as if its body threw, and no file under the raw output prefix", async (task) => {
+    const r = await run(task, new Uint8Array());
+    expect(r.files, r.stderr).toEqual(["error.pb"]);
+    expect(r.error!.error).toMatchObject({ kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
+    expect(r.error!.error!.message).toContain(`Error encountered while executing 'support.table-tasks.${task}':`);
+    expect(r.error!.error!.message).toContain("the source failed after 2 batches");
+    expect(filesUnder(r.raw)).toEqual([]);
+  });
+
+  it.each([
     ["Tables.mixedSchemas", "a second batch whose column type contradicts the first's", "column 'id'"],
     ["Tables.wrongColumnType", "a declared Int column given as strings", "column 'id'"],
     ["Tables.lacksDeclaredColumn", "a declared column the table lacks", "column 'missing'"],

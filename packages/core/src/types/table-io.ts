@@ -16,7 +16,7 @@ import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
 import { FlyteError } from "../errors/flyte-error.js";
-import { markSubject, subjectOf, type WorkSubject } from "./pending.js";
+import { fromTaskCode, markSubject, subjectOf, type WorkSubject } from "./pending.js";
 import type { AnyFlyteType, ConversionContext } from "./type.js";
 
 type Arrow = typeof import("apache-arrow");
@@ -337,17 +337,16 @@ export class TableReader {
 
 /**
  * The batches of what is to be written, as an async iterable (a Table's own batches, without
- * copying). What the user's own source of batches throws fails the write as the output's error,
- * with the source's words (flytekit fails any output it cannot convert the same way, and a retry
- * would meet it again); an error already about a table (a handle the source reads) stays its own.
+ * copying). What the user's own source of batches throws is the task's own error, as if its body
+ * had thrown it (the source is the task's code, run late); an error already about a table (a
+ * handle the source reads) stays its own.
  */
-async function* batchesOf(data: TableData, fail: (got: string, detail: string) => Error): AsyncGenerator<RecordBatch, void, undefined> {
+async function* batchesOf(data: TableData): AsyncGenerator<RecordBatch, void, undefined> {
   if (isArrowTable(data)) {
     yield* data.batches;
     return;
   }
   const source = Symbol.asyncIterator in data ? data[Symbol.asyncIterator]() : (data as Iterable<RecordBatch>)[Symbol.iterator]();
-  let given = 0;
   let done = false;
   try {
     for (;;) {
@@ -356,15 +355,13 @@ async function* batchesOf(data: TableData, fail: (got: string, detail: string) =
         next = await source.next();
       } catch (e) {
         done = true;
-        if (e instanceof FlyteError || subjectOf(e) !== undefined) throw e;
-        const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-        throw Object.assign(fail(`batches whose source threw after ${given} of them`, what), { cause: e });
+        if (subjectOf(e) !== undefined) throw e;
+        throw fromTaskCode(e);
       }
       if (next.done === true) {
         done = true;
         return;
       }
-      given++;
       yield next.value;
     }
   } finally {
@@ -451,7 +448,7 @@ export function planTableWrite(data: TableData, write: TableWrite, context: Conv
       const codec = tableCodec(write.format);
       if (codec === undefined) throw fail(`format '${write.format}'`, `no codec writes it (formats: ${tableFormats().join(", ")})`);
       const [arrow, c] = await Promise.all([loadArrow(), codec]);
-      await c.write(join(dir, file), checked(arrow, batchesOf(data, fail), write.columns, fail));
+      await c.write(join(dir, file), checked(arrow, batchesOf(data), write.columns, fail));
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       if (e instanceof TableFormatError) throw fail(`a table that cannot be written as ${write.format}`, e.message);
