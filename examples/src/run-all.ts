@@ -8,6 +8,7 @@ import { main as plugins } from "./plugins.js";
 import { main as registration } from "./registration.js";
 import { main as retriesTimeouts } from "./retries-timeouts.js";
 import { main as sqlite } from "./sqlite.js";
+import { main as tables } from "./tables.js";
 import { main as types } from "./types.js";
 
 const examples: [string, () => Promise<void>][] = [
@@ -21,6 +22,7 @@ const examples: [string, () => Promise<void>][] = [
   ["echo-reference", echoReference],
   ["registration", registration],
   ["sqlite", sqlite],
+  ["tables", tables],
 ];
 
 let failed = 0;

@@ -21,7 +21,7 @@
 import { randomBytes } from "node:crypto";
 import { FlyteDirectory, FlyteFile, FlyteSchema, StructuredDataset, TypeTransformerError } from "@flytekit-ts/core";
 import type { AnyFlyteType } from "@flytekit-ts/core/extend";
-import { MAX_NESTING } from "@flytekit-ts/core/internal";
+import { isArrowTable, MAX_NESTING } from "@flytekit-ts/core/internal";
 import { CliError } from "./discover.js";
 
 /** Named values of their types (a task's outputs) as one JSON document. */
@@ -81,6 +81,8 @@ class PlainJson {
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
     if (value instanceof FlyteFile || value instanceof FlyteDirectory) return value.path;
     if (value instanceof StructuredDataset || value instanceof FlyteSchema) return value.uri;
+    // A whole table: its rows, as objects by column name.
+    if (isArrowTable(value)) return this.of(value.toArray().map((row: { toJSON(): unknown }) => row.toJSON()), subject, path, depth);
     if (ArrayBuffer.isView(value)) throw refusal(subject, path, value, "bytes have no JSON form (Python's json refuses them too)");
     const inner = depth + 1;
     if (inner > MAX_NESTING) throw refusal(subject, path, value, `it nests deeper than ${MAX_NESTING} levels, the most flytekit-ts reads`);

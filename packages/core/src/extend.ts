@@ -19,8 +19,13 @@ export { BlobType } from "./types/blob.js";
 export { DictType, ListType } from "./types/collections.js";
 export { EnumType, type StringEnum } from "./types/enum.js";
 export { RecordType } from "./types/record.js";
-export { DatasetType } from "./types/structured.js";
+export { ArrowTable, DatasetType, type StructuredDatasetOptions } from "./types/structured.js";
 export { SchemaType } from "./types/schema.js";
+// Tables: formats beyond Parquet and CSV, and what a table is written from and read as.
+export { registerTableFormat } from "./tables/formats.js";
+export type { PartReadOptions, PartWriteOptions, TableCodec } from "./tables/codec.js";
+export { TableFormatError } from "./tables/errors.js";
+export type { DeclaredColumn, IterOptions, TableData } from "./types/table-io.js";
 export { UnionType } from "./types/union.js";
 export { MsgpackWriter } from "./types/msgpack.js";
 export {

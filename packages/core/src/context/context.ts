@@ -114,7 +114,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.id = this.environment.executionId;
     const raw = this.environment.rawOutputPrefix;
     const upload = init.uploadOutputs ?? (this.mode === "container" && raw !== undefined);
-    this.uploads = upload && raw !== undefined ? { plan: (path, isDirectory) => this.plan(raw, path, isDirectory) } : undefined;
+    this.uploads = upload && raw !== undefined ? { plan: (path, isDirectory, options) => this.plan(raw, path, isDirectory, options?.contentsOnly === true) } : undefined;
   }
 
   /**
@@ -202,10 +202,11 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.controller.abort(reason);
   }
 
-  private plan(prefix: string, localPath: string, isDirectory: boolean): string {
+  private plan(prefix: string, localPath: string, isDirectory: boolean, contentsOnly: boolean): string {
     const known = this.pendingUploads.find((u) => u.localPath === localPath);
     if (known !== undefined) return known.uri;
-    const uri = joinUri(prefix, randomBytes(16).toString("hex"), basename(localPath));
+    const folder = joinUri(prefix, randomBytes(16).toString("hex"));
+    const uri = contentsOnly && isDirectory ? folder : joinUri(folder, basename(localPath));
     this.pendingUploads.push({ localPath, uri, isDirectory });
     return uri;
   }

@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureFlytekit } from "../../../../test/support/python.js";
 import { TableFormatError } from "./errors.js";
-import { parquet } from "./parquet.js";
+import { parquetCodec as parquet } from "./parquet.js";
 import { loadParquet } from "./runtime.js";
 
 const INTEROP = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__", "parquet_interop.py");

@@ -515,7 +515,7 @@ async function footerRows(runtime: ParquetRuntime, path: string): Promise<number
 }
 
 /** Parquet part files: read by row groups and column chunks, written with snappy and dictionary encoding (pyarrow's defaults). */
-export const parquet: TableCodec = {
+export const parquetCodec: TableCodec = {
   format: "parquet",
   schema: (path) => readSchema(path),
   read: (path, options) => readBatches(path, options),

@@ -6,8 +6,10 @@ import type { Interface } from "../interface/interface.js";
 import { describeValue } from "../types/describe.js";
 import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
+import { bindSubject, DeferredValue, type PendingWork, type WorkSubject } from "../types/pending.js";
 import { conversionNow, type ConversionContext } from "../types/type.js";
 import { TaskInputError, TaskOutputError } from "./errors.js";
+import { andThen } from "./promise.js";
 
 /** What the boundary needs of a task: its name (for messages) and its interface. */
 export interface Boundary {
@@ -61,6 +63,7 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
       }
     }
     try {
+      if (context.pending !== undefined) context.pending.subject = { task: task.name, input: input.name };
       literals[input.name] = input.type.toLiteral(value, context);
     } catch (e) {
       if (!(e instanceof TypeTransformerError)) throw e;
@@ -68,6 +71,41 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
     }
   }
   return literalMapOf(literals);
+}
+
+/** The error a failed piece of pending work (writing or reading a table) is raised as: it names the task and the input or output. */
+export function pendingFailure(task: Boundary, e: unknown, subject: WorkSubject | undefined): unknown {
+  if (!(e instanceof TypeTransformerError)) return e;
+  const name = subject?.task ?? task.name;
+  if (subject?.output !== undefined) return TaskOutputError.ofValue(name, subject.output, e);
+  if (subject?.input !== undefined) return TaskInputError.ofValue(name, subject.input, e);
+  return e;
+}
+
+/** Does the work the conversions recorded (writing tables given or returned), then gives `value`. */
+export function afterPending<T>(task: Boundary, pending: PendingWork, value: T): T | Promise<T> {
+  if (pending.size === 0) return value;
+  return pending.settle((e, subject) => pendingFailure(task, e, subject)).then(() => value);
+}
+
+/**
+ * The native values with those that are read before use (a Table a task takes whole) read, one
+ * after another; the values as they are when there are none (so a task without them stays synchronous).
+ */
+export function settleNatives(task: Boundary, native: Record<string, unknown>, kind: "input" | "output"): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const deferred = Object.keys(native).filter((k) => native[k] instanceof DeferredValue);
+  if (deferred.length === 0) return native;
+  return (async () => {
+    for (const name of deferred) {
+      const subject: WorkSubject = kind === "input" ? { task: task.name, input: name } : { task: task.name, output: name };
+      try {
+        native[name] = await (native[name] as DeferredValue).resolve(subject);
+      } catch (e) {
+        throw pendingFailure(task, e, subject);
+      }
+    }
+    return native;
+  })();
 }
 
 /**
@@ -114,6 +152,7 @@ export function nativeInputs(task: Boundary, inputs: LiteralMap, context: Conver
     }
     try {
       native[input.name] = input.type.fromLiteral(literal, context);
+      bindSubject(native[input.name], { task: task.name, input: input.name });
     } catch (e) {
       if (!(e instanceof TypeTransformerError)) throw e;
       throw TaskInputError.ofValue(task.name, input.name, e);
@@ -125,6 +164,7 @@ export function nativeInputs(task: Boundary, inputs: LiteralMap, context: Conver
 function outputLiteral(task: Boundary, position: number, value: unknown, context: ConversionContext): Literal {
   const output = task.interface.outputs[position]!;
   try {
+    if (context.pending !== undefined) context.pending.subject = { task: task.name, output: output.name };
     return output.type.toLiteral(value, context);
   } catch (e) {
     if (!(e instanceof TypeTransformerError)) throw e;
@@ -185,14 +225,16 @@ export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: Conv
     const literal = outputs.literals[v.name];
     if (literal === undefined) throw new TaskOutputError({ task: task.name, output: v.name, expected: v.type.name, got: "nothing", problem: "the task produced no such output" });
     try {
-      return v.type.fromLiteral(literal, context);
+      const value = v.type.fromLiteral(literal, context);
+      bindSubject(value, { task: task.name, output: v.name });
+      return value;
     } catch (e) {
       if (!(e instanceof TypeTransformerError)) throw e;
       throw TaskOutputError.ofValue(task.name, v.name, e);
     }
   };
-  if (task.interface.returnsBareValue) return read(0);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < vars.length; i++) out[vars[i]!.name] = read(i);
-  return out;
+  // A Table output is read from its files before the call returns it.
+  return andThen(settleNatives(task, out, "output"), (values) => (task.interface.returnsBareValue ? values[vars[0]!.name] : values));
 }

@@ -15,7 +15,8 @@ import { isRemotePath } from "../storage/storage.js";
 import { keepTempDirsNamedIn } from "../storage/temp.js";
 import { durationToMillis } from "../types/time.js";
 import type { ConversionContext } from "../types/type.js";
-import { bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
+import { afterPending, bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
+import { PendingWork } from "../types/pending.js";
 import { RecoverableError, TaskTimeoutError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
@@ -48,9 +49,11 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
   }
   // The services in force: the caller's, when a task calls another, unless it changed them.
   const services = currentServices();
-  const conversion: ConversionContext = { storage: services.storage };
+  const pending = new PendingWork();
+  const conversion: ConversionContext = { storage: services.storage, pending };
   const inputs = bindArguments(task, positional, named, conversion);
-  const outputs = runLocally(task, inputs, services, outer);
+  // A table given is written to its files first: the call is then asynchronous.
+  const outputs = andThen(afterPending(task, pending, inputs), (map) => runLocally(task, map, services, outer));
   return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
 }
 

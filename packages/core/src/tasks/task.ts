@@ -12,7 +12,9 @@ import { SecurityContextSchema, type SecurityContext } from "../idl/gen/flyteidl
 import type { Container, ExtendedResources, K8sPod, Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Interface } from "../interface/interface.js";
 import type { SerializationSettings } from "../serialize/settings.js";
-import { nativeInputs, outputLiterals } from "./conversion.js";
+import { PendingWork, subjectOf } from "../types/pending.js";
+import type { ConversionContext } from "../types/type.js";
+import { afterPending, nativeInputs, outputLiterals, pendingFailure, settleNatives } from "./conversion.js";
 import type { TaskDocumentation } from "./docs.js";
 import { userError } from "./errors.js";
 import { localCall } from "./local-run.js";
@@ -161,10 +163,19 @@ export abstract class Task {
   }
 
   private dispatch(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
-    const native = nativeInputs(this, inputs, context);
+    // A Table the task takes whole is read before the body runs (nothing else waits here).
+    return andThen(settleNatives(this, nativeInputs(this, inputs, context), "input"), (native) => this.run(native, context));
+  }
+
+  private run(native: Record<string, unknown>, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
     return runInContext(context, () => {
       const mock = context.services.mocks.find(this);
-      const toOutputs = (r: unknown) => outputLiterals(this, this.shapeResult(r), context);
+      // A table returned is written to its files before the outputs exist.
+      const toOutputs = (r: unknown) => {
+        const pending = new PendingWork();
+        const conversion: ConversionContext = { storage: context.storage, uploads: context.uploads, tempDir: (prefix) => context.tempDir(prefix), pending };
+        return afterPending(this, pending, outputLiterals(this, this.shapeResult(r), conversion));
+      };
       if (mock === undefined && !this.bodyIsUserCode) {
         return andThen(this.executeNative(native, context), toOutputs);
       }
@@ -184,6 +195,10 @@ export abstract class Task {
 
   // Secrets are masked once, as the error leaves dispatchExecute.
   private rethrowUserError(e: unknown): never {
+    // A table input that does not read as declared, found while the body read it, is the input's
+    // conversion error (SYSTEM, not retried), as it would have been had the task taken it whole.
+    const subject = subjectOf(e);
+    if (subject !== undefined) throw pendingFailure(this, e, subject);
     throw userError(this.name, e);
   }
 

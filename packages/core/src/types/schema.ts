@@ -13,16 +13,60 @@ import type { MsgpackWriter } from "./msgpack.js";
 import { typeRegistry } from "./registry.js";
 import { Bool, Float, Int, Str } from "./scalars.js";
 import { Datetime, Duration } from "./time.js";
-import { FlyteType, type AnyFlyteType } from "./type.js";
+import type { RecordBatch, Table } from "apache-arrow";
+import { BIND_SUBJECT, type WorkSubject } from "./pending.js";
+import { isTableData, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext } from "./type.js";
 
-/** A schema's data by reference: where the files are (flytekit's FlyteSchema). */
+/**
+ * A table in flytekit's older FlyteSchema form: files at a `uri` (a folder of Parquet part files),
+ * or data to be written there (an Apache Arrow Table or record batches). Read as a Dataset is:
+ * `await schema.all()`, `schema.iter()`.
+ */
 export class FlyteSchema {
-  constructor(readonly uri: string) {
-    if (typeof uri !== "string" || uri === "") throw TypeTransformerError.forValue("a uri", uri).at("FlyteSchema");
+  /** Where its files are; undefined for data not written yet. */
+  readonly uri: string | undefined;
+  /** The data to be written, when made from data. */
+  readonly data: TableData | undefined;
+  #reader: TableReader | undefined;
+
+  constructor(source: string | TableData) {
+    if (typeof source === "string") {
+      if (source === "") throw TypeTransformerError.forValue("a uri", source).at("FlyteSchema");
+      this.uri = source;
+    } else if (isTableData(source)) this.data = source;
+    else throw TypeTransformerError.forValue("a uri, an Arrow Table or record batches", source).at("FlyteSchema");
+  }
+
+  /** The handle a task is given for a literal: reads through `reader`. */
+  static fromReader(uri: string, reader: TableReader): FlyteSchema {
+    const schema = new FlyteSchema(uri);
+    schema.#reader = reader;
+    return schema;
+  }
+
+  private get reader(): TableReader {
+    if (this.#reader !== undefined) return this.#reader;
+    if (this.data !== undefined) throw new TypeTransformerError("a schema with files", "data not written yet", "a FlyteSchema made from data is read by the task it is given to");
+    return (this.#reader = new TableReader({ uri: this.uri!, format: "parquet", storage: conversionNow().storage }, [], "Schema"));
+  }
+
+  /** The whole table, as an Apache Arrow Table (only the declared columns, when the type declares any). */
+  all(): Promise<Table> {
+    return this.reader.all();
+  }
+
+  /** The table's record batches, streamed. */
+  iter(options?: IterOptions): AsyncIterable<RecordBatch> {
+    return this.reader.iter(options);
+  }
+
+  [BIND_SUBJECT](subject: WorkSubject): void {
+    if (this.#reader !== undefined) this.#reader.subject = subject;
   }
 
   toString(): string {
-    return this.uri;
+    return this.uri ?? "FlyteSchema(data)";
   }
 }
 
@@ -42,7 +86,7 @@ function columnType(type: AnyFlyteType): ColumnType | undefined {
 }
 
 /** Flyte SchemaType: a table by reference, with optional typed columns. */
-export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
+export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | TableData | string> {
   readonly name: string;
   readonly tag = "FlyteSchemaTransformer";
 
@@ -71,25 +115,38 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | string> {
     });
   }
 
-  private uriOf(value: unknown): string {
+  private get declaredColumns(): DeclaredColumn[] {
+    return Object.entries(this.columns).map(([name, type]) => ({ name, type }));
+  }
+
+  /** A reference as it is; data written as Parquet part files in a new folder (flytekit's FlyteSchema layout). */
+  private uriOf(value: unknown, context: ConversionContext): string {
+    if (value instanceof FlyteSchema && value.data !== undefined) return planTableWrite(value.data, { what: this.name, format: "parquet", columns: this.declaredColumns }, context);
+    if (isTableData(value) && typeof value !== "string") return planTableWrite(value, { what: this.name, format: "parquet", columns: this.declaredColumns }, context);
     const uri = typeof value === "string" ? value : value instanceof FlyteSchema ? value.uri : undefined;
-    if (uri === undefined) throw TypeTransformerError.forValue(this.name, value, "a schema is passed by reference: a FlyteSchema or its uri");
+    if (uri === undefined) throw TypeTransformerError.forValue(this.name, value, "a schema is an Arrow Table, record batches, a FlyteSchema or a uri");
     if (uri === "") throw TypeTransformerError.forValue(this.name, value, "an empty uri");
     return isRemotePath(uri) || isAbsolute(uri) ? uri : resolve(uri);
   }
 
-  toLiteral(value: unknown): Literal {
+  toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {
     const lt = this.literalType.type;
     return scalarLiteral({
       case: "schema",
-      value: { $typeName: "flyteidl.core.Schema", uri: this.uriOf(value), type: lt.case === "schema" ? lt.value : undefined },
+      value: { $typeName: "flyteidl.core.Schema", uri: this.uriOf(value, context), type: lt.case === "schema" ? lt.value : undefined },
     });
   }
 
-  protected decode(literal: Literal): FlyteSchema {
+  protected decode(literal: Literal, context: ConversionContext): FlyteSchema {
     const v = literal.value;
-    if (v.case === "scalar" && v.value.value.case === "schema") return new FlyteSchema(v.value.value.value.uri);
-    throw this.cannotRead(literal);
+    let uri: string | undefined;
+    if (v.case === "scalar" && v.value.value.case === "schema") uri = v.value.value.value.uri;
+    // A StructuredDataset in Parquet is the same files (flytekit converts between the two).
+    else if (v.case === "scalar" && v.value.value.case === "structuredDataset") uri = v.value.value.value.uri;
+    if (uri === undefined) throw this.cannotRead(literal);
+    if (uri === "") throw this.cannotRead(literal, "its uri is empty");
+    const reader = new TableReader({ uri, format: "parquet", storage: context.storage, tempDir: context.tempDir === undefined ? undefined : (p) => context.tempDir!(p) }, this.declaredColumns, this.name);
+    return FlyteSchema.fromReader(uri, reader);
   }
 
   writeMsgpack(_w: MsgpackWriter, value: unknown): void {

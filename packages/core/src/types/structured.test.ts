@@ -22,6 +22,7 @@ describe("Dataset (StructuredDataset by reference)", () => {
   });
 
   it("refuses other values", () => {
-    expect(errorOf(() => Dataset.toLiteral(3)).message).toBe("value: expected Dataset, got 3 (number)");
+    expect(errorOf(() => Dataset.toLiteral(3)).message).toBe("value: expected Dataset, got 3 (number): a table is an Arrow Table, record batches, a StructuredDataset or a uri");
+    expect(errorOf(() => Dataset.toLiteral([1, 2])).message).toMatch(/^value: expected Dataset, got \[1,2\]/);
   });
 });

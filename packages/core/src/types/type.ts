@@ -8,13 +8,18 @@ import type { Storage } from "../storage/storage.js";
 import { brand } from "../errors/flyte-error.js";
 import { TypeTransformerError } from "./errors.js";
 import { JsonSyntaxError, parseJsonText } from "./json-text.js";
+import type { PendingWork } from "./pending.js";
 import { binaryLiteral, describeLiteral } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 
 /** Decides where local files a task returns go (in a container: under Flyte's raw output prefix). */
 export interface UploadPlanner {
-  /** The URI a local file or directory will have once copied; the copy happens before the outputs are written. */
-  plan(localPath: string, isDirectory: boolean): string;
+  /**
+   * The URI a local file or directory will have once copied; the copy happens before the outputs
+   * are written. With `contentsOnly`, a directory's contents go straight into a new folder (a
+   * table's part files: flytekit's `<raw output prefix>/<random>/00000`).
+   */
+  plan(localPath: string, isDirectory: boolean, options?: { contentsOnly?: boolean }): string;
 }
 
 /**
@@ -32,6 +37,11 @@ export interface ConversionContext {
    * call ends; without one, a directory removed when the process exits.
    */
   tempDir?(prefix: string): string;
+  /**
+   * Where a conversion records work it cannot do at once (writing a table's files); the execution
+   * path does it before the body runs or the outputs are written. Without one, such a value is refused.
+   */
+  readonly pending?: PendingWork | undefined;
 }
 
 /** Conversions outside a task: storage by the process-wide registrations, local paths kept. */
