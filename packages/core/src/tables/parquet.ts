@@ -39,6 +39,15 @@ import { discardParquet, loadParquet, releaseIfLarge, type ParquetRuntime } from
 export const DEFAULT_BATCH_SIZE = 65_536;
 /** Rows per row group written, unless the caller says. */
 export const DEFAULT_ROW_GROUP_SIZE = 131_072;
+/**
+ * The most a column chunk's dictionary may hold before the writer falls back to plain encoding
+ * (pyarrow's limit is 1 MiB). Interning a value costs arrow-rs several hundred nanoseconds in
+ * WebAssembly: at 1 MiB every row group of a column of distinct int64s (131,072 of them fit) is
+ * dictionary-encoded whole before it falls back, which tripled the time of a write and made the
+ * file larger. At 64 KiB a column of few values (8,192 int64s, some 5,000 short strings) is still
+ * dictionary-encoded, and one of many falls back early.
+ */
+const DICTIONARY_PAGE_BYTES = 64 * 1024;
 /** Rows of one piece moved into WebAssembly while writing. */
 const PIECE_ROWS = 65_536;
 /** An instance whose memory grew past this is dropped after its last operation (see releaseIfLarge). */
@@ -406,8 +415,25 @@ async function writeBatches(
     let failure: unknown;
     // Pieces of the caller's batches, each moved into WebAssembly only when the writer asks for it.
     const pending: WasmRecordBatch[] = [];
-    const toWasm = (piece: RecordBatch): void => {
-      const bytes = arrow.tableToIPC(new arrow.Table([piece]), "stream");
+    // One buffer for every piece's IPC stream: the writer's chunks are mostly views of the batch's
+    // own buffers, copied here once, then into WebAssembly (a new buffer per piece was garbage
+    // that Node's allocator kept as resident memory).
+    let staging = new Uint8Array(0);
+    const toWasm = async (piece: RecordBatch): Promise<void> => {
+      const writer = new arrow.RecordBatchStreamWriter();
+      writer.write(piece);
+      writer.close();
+      let length = 0;
+      for await (const chunk of writer) {
+        if (length + chunk.byteLength > staging.byteLength) {
+          const grown = new Uint8Array(Math.max(2 * staging.byteLength, length + chunk.byteLength));
+          grown.set(staging.subarray(0, length));
+          staging = grown;
+        }
+        staging.set(chunk, length);
+        length += chunk.byteLength;
+      }
+      const bytes = staging.subarray(0, length);
       let table: ReturnType<typeof wasm.Table.fromIPCStream>;
       try {
         table = call(runtime, () => wasm.Table.fromIPCStream(bytes));
@@ -430,7 +456,7 @@ async function writeBatches(
                 return;
               }
               if (offset >= current.numRows) {
-                if (current.numRows === 0 && batchIndex === 0 && rows === 0) toWasm(current); // a first batch of 0 rows: the schema alone
+                if (current.numRows === 0 && batchIndex === 0 && rows === 0) await toWasm(current); // a first batch of 0 rows: the schema alone
                 current = await nextBatch();
                 offset = 0;
                 if (current === undefined) continue;
@@ -444,7 +470,7 @@ async function writeBatches(
               const piece = offset === 0 && length === current.numRows ? current : current.slice(offset, offset + length);
               offset += length;
               rows += length;
-              toWasm(piece);
+              await toWasm(piece);
             }
             controller.enqueue(pending.shift());
           } catch (error) {
@@ -461,6 +487,8 @@ async function writeBatches(
     const properties = new wasm.WriterPropertiesBuilder()
       .setCompression(wasm.Compression.SNAPPY)
       .setDictionaryEnabled(true)
+      .setDictionaryPageSizeLimit(DICTIONARY_PAGE_BYTES)
+      .setStatisticsEnabled(wasm.EnabledStatistics.Chunk)
       .setMaxRowGroupSize(rowGroupSize)
       .build();
     let encoded: ReadableStream<Uint8Array>;
