@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureFlytekit } from "../../../../test/support/python.js";
 import { TableFormatError } from "./errors.js";
-import { parquetCodec as parquet } from "./parquet.js";
+import { FileRanges, parquetCodec as parquet } from "./parquet.js";
 import { loadParquet } from "./runtime.js";
 
 const INTEROP = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__", "parquet_interop.py");
@@ -301,10 +301,10 @@ describe("a projection", () => {
     ) as [string, number, number][];
     const size = readFileSync(path).length;
     const slices: [number, number][] = [];
-    const original = Blob.prototype.slice;
-    const spy = vi.spyOn(Blob.prototype, "slice").mockImplementation(function (this: Blob, start?: number, end?: number, type?: string) {
-      slices.push([start ?? 0, end ?? this.size]);
-      return original.call(this, start, end, type);
+    const original = FileRanges.prototype.read;
+    const spy = vi.spyOn(FileRanges.prototype, "read").mockImplementation(function (this: FileRanges, start: number, end: number) {
+      slices.push([start, end]);
+      return original.call(this, start, end);
     });
     try {
       const batches = await readAll(path, { columns: ["c4", "c1"] });
@@ -318,12 +318,16 @@ describe("a projection", () => {
     const wanted = chunks.filter(([name]) => name === "c1" || name === "c4");
     const inside = ([start, end]: [number, number], [from, length]: [number, number]) => start >= from && end <= from + length;
     const footerStart = size - 8 - readFileSync(path).readUInt32LE(size - 8);
+    // The first 4 bytes (the magic), the footer and its length, and the chunks of c1 and c4: nothing else.
+    const magic = (range: [number, number]) => range[0] === 0 && range[1] === 4;
     for (const range of slices) {
-      const ok = range[0] >= footerStart - 64 * 1024 || wanted.some(([, from, length]) => inside(range, [from, length]));
+      const ok = magic(range) || range[0] >= footerStart || wanted.some(([, from, length]) => inside(range, [from, length]));
       expect(ok, `read bytes ${range[0]}..${range[1]} outside the footer and the chunks of c1 and c4`).toBe(true);
     }
-    const dataBytes = slices.filter(([start]) => start < footerStart - 64 * 1024).reduce((n, [s, e]) => n + e - s, 0);
+    const dataBytes = slices.filter((range) => !magic(range) && range[0] < footerStart).reduce((n, [s, e]) => n + e - s, 0);
     expect(dataBytes).toBe(wanted.reduce((n, [, , length]) => n + length, 0));
+    // A third of the columns, a third of the file or so: not the whole of it.
+    expect(dataBytes).toBeLessThan(size / 2);
   });
 
   it("of a column the file lacks is a TableFormatError naming the column and the file's columns", async () => {
@@ -474,5 +478,59 @@ describe("writing is atomic", () => {
     const runtime = await loadParquet();
     expect(runtime.broken).toBe(false);
     expect(runtime.active).toBe(0);
+  });
+});
+
+describe("from the built bundle (dist/bundle, after npm run build)", () => {
+  const repo = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
+  /** Runs an ES module script in a fresh Node from test/ (where @flytekit-ts/core is the built package), with every module it loads reported. */
+  function loaded(script: string): { stdout: string; modules: string[]; reads: string[] } {
+    const reports = mkdtempSync(join(dir, "loaded-"));
+    const esm = join(reports, "esm.txt");
+    const cjs = join(reports, "cjs.json");
+    const reads = join(reports, "reads.txt");
+    const stdout = execFileSync(
+      process.execPath,
+      [
+        "--require", join(repo, "test/support/report-loaded-modules.cjs"),
+        "--require", join(dirname(fileURLToPath(import.meta.url)), "__fixtures__/record-reads.cjs"),
+        "--import", join(repo, "test/support/report-loaded-esm.mjs"),
+        "--input-type=module", "-e", script,
+      ],
+      { cwd: join(repo, "test"), encoding: "utf8", env: { ...process.env, FLYTEKIT_TS_TEST_LOADED_REPORT: cjs, FLYTEKIT_TS_TEST_LOADED_ESM_REPORT: esm, FLYTEKIT_TS_TEST_READS_REPORT: reads } },
+    );
+    const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : []);
+    const modules = [...lines(esm).filter((u) => u.startsWith("file:")).map((u) => fileURLToPath(u)), ...(existsSync(cjs) ? (JSON.parse(readFileSync(cjs, "utf8")) as string[]) : [])];
+    return { stdout, modules, reads: lines(reads) };
+  }
+  const tableLibraries = (modules: string[]) => modules.filter((m) => /node_modules[\\/](apache-arrow|arrow-js-ffi|parquet-wasm)[\\/]/.test(m) || m.endsWith(join("dist", "bundle", "parquet.js")));
+
+  it("importing @flytekit-ts/core loads none of apache-arrow, arrow-js-ffi, parquet-wasm or the Parquet codec", () => {
+    const { modules, reads } = loaded('await import("@flytekit-ts/core");');
+    expect(modules.some((m) => m.endsWith(join("packages", "core", "dist", "bundle", "index.js")))).toBe(true);
+    expect(tableLibraries(modules)).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
+  it("a user's apache-arrow Table written and read back through the codec: one copy of apache-arrow (its ES build), instanceof holds", () => {
+    const path = join(dir, "bundle.parquet");
+    const { stdout, modules, reads } = loaded(`
+      const { tableFromArrays, Table, RecordBatch } = await import("apache-arrow");
+      const { tableCodec } = await import("@flytekit-ts/core/internal");
+      const codec = await tableCodec("parquet");
+      const table = tableFromArrays({ x: Float64Array.from([1.5, 2.5, 3.5]), n: Int32Array.from([1, 2, 3]) });
+      await codec.write(${JSON.stringify(path)}, table.batches);
+      const batches = [];
+      for await (const batch of codec.read(${JSON.stringify(path)})) batches.push(batch);
+      const back = new Table(batches);
+      console.log(JSON.stringify({ rows: back.numRows, x: [...back.getChild("x")], isBatch: batches[0] instanceof RecordBatch }));
+    `);
+    expect(JSON.parse(stdout)).toEqual({ rows: 3, x: [1.5, 2.5, 3.5], isBatch: true });
+    const arrowFiles = modules.filter((m) => /node_modules[\\/]apache-arrow[\\/]/.test(m));
+    expect(arrowFiles.length).toBeGreaterThan(0);
+    // The ES build only: a CommonJS copy beside it would make the user's Table no instance of ours.
+    expect(arrowFiles.filter((m) => !m.endsWith(".mjs"))).toEqual([]);
+    expect(modules.filter((m) => m.endsWith(join("dist", "bundle", "parquet.js")))).toHaveLength(1);
+    expect(reads.some((r) => r.endsWith(join("parquet-wasm", "node", "parquet_wasm_bg.wasm")))).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 // The Parquet codec: one local part file read as a stream of apache-arrow RecordBatches, and
 // batches streamed into one, through parquet-wasm (arrow-rs's parquet crate in WebAssembly).
 //
-// Reading. `ParquetFile.fromFile(openAsBlob(path))` reads the footer, then `stream({ columns,
+// Reading. `ParquetFile.fromFile(<the file as a Blob>)` reads the footer, then `stream({ columns,
 // batchSize })` reads the column chunks of one row group at a time, by ranges of the file (a
-// projection reads only its columns' chunks). parquet-wasm decodes a whole row group before it
+// projection reads only its columns' chunks; FileRanges serves the ranges). parquet-wasm decodes a whole row group before it
 // hands out its first batch, so a read holds at most one row group in WebAssembly memory, plus the
 // batch being copied out. Each batch leaves WebAssembly through the C data interface (arrow-js-ffi,
 // copied, then freed there); the rare array arrow-js-ffi cannot copy (one with an offset) goes
@@ -25,7 +25,7 @@
 // - the file's key-value metadata (pandas' among it), which the batches lose, is the schema's.
 // - a Rust panic (corrupt data) is caught by the runtime (runtime.ts) and said as a TableFormatError.
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
-import { mkdirSync, openAsBlob } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import type { ReadableStreamReadResult } from "node:stream/web";
 import { basename, dirname, join } from "node:path";
@@ -88,25 +88,55 @@ function call<T>(runtime: ParquetRuntime, fn: () => T): T {
   }
 }
 
-/** What the first and last bytes of a file say it is, before parquet-wasm is asked: a precise message for what is not Parquet. */
-async function checkEnvelope(path: string): Promise<void> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, "r");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw formatError(path, code === "ENOENT" ? "no such file" : `cannot be opened: ${messageOf(error)}`, error);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) throw formatError(path, "is empty (0 bytes), not a Parquet file");
-    const head = Buffer.alloc(4);
-    await handle.read(head, 0, 4, 0);
-    if (size < 4 || head.toString("latin1") !== MAGIC) {
-      throw formatError(path, `is not a Parquet file: it does not start with "${MAGIC}" (${size} bytes)`);
+/** The most bytes one pooled buffer of a FileRanges holds (a larger range gets a buffer of its own). */
+const POOLED_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A local file as parquet-wasm reads it: it asks a Blob for its `size`, a `slice(start, end)` and
+ * the slice's `arrayBuffer()`, and copies that into WebAssembly memory at once. Node's Blob
+ * (`openAsBlob`) makes a new ArrayBuffer for every range: over a read, garbage the size of the
+ * file, which V8 frees only when external memory has grown by its limit (64 MiB) and which
+ * showed in the peak RSS of every read. Here each range is read into a resizable buffer of a
+ * pool, back in the pool on the next turn of the event loop: parquet-wasm copies it in the
+ * microtask its promise resolves in.
+ */
+export class FileRanges {
+  private readonly pool: ArrayBuffer[] = [];
+  /** Bytes read so far (what a projection saves shows here). */
+  bytesRead = 0;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+  ) {}
+
+  /** Opens `path`, checking first that it is Parquet at all: a TableFormatError saying what it is otherwise. */
+  static async open(path: string): Promise<FileRanges> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, "r");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw formatError(path, code === "ENOENT" ? "no such file" : `cannot be opened: ${messageOf(error)}`, error);
     }
-    const tail = Buffer.alloc(8);
-    if (size >= 12) await handle.read(tail, 0, 8, size - 8);
+    try {
+      const { size } = await handle.stat();
+      const ranges = new FileRanges(handle, size);
+      await ranges.checkEnvelope(path);
+      return ranges;
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** What the first and last bytes say, before parquet-wasm is asked: a precise message for what is not Parquet. */
+  private async checkEnvelope(path: string): Promise<void> {
+    const size = this.size;
+    if (size === 0) throw formatError(path, "is empty (0 bytes), not a Parquet file");
+    const head = Buffer.from(await this.read(0, Math.min(4, size))).toString("latin1");
+    if (size < 4 || head !== MAGIC) throw formatError(path, `is not a Parquet file: it does not start with "${MAGIC}" (${size} bytes)`);
+    const tail = size >= 12 ? Buffer.from((await this.read(size - 8, size)).slice(0)) : Buffer.alloc(0);
     if (size < 12 || tail.toString("latin1", 4) !== MAGIC) {
       throw formatError(path, `is cut short: it starts as Parquet but does not end with its footer ("${MAGIC}" after the footer's length; ${size} bytes)`);
     }
@@ -114,18 +144,74 @@ async function checkEnvelope(path: string): Promise<void> {
     if (footerLength + 12 > size) {
       throw formatError(path, `is cut short or corrupt: its footer says it is ${footerLength} bytes long, but the file has ${size} bytes`);
     }
-  } finally {
-    await handle.close();
+  }
+
+  /** What parquet-wasm calls: a range of the file, as a Blob would give it. */
+  slice(start = 0, end = this.size): { readonly size: number; arrayBuffer(): Promise<ArrayBuffer> } {
+    const from = Math.min(Math.max(0, start), this.size);
+    const to = Math.min(Math.max(from, end), this.size);
+    return { size: to - from, arrayBuffer: () => this.read(from, to) };
+  }
+
+  /** Bytes `start` to `end` of the file, in a buffer that is the caller's until the next turn of the event loop. */
+  async read(start: number, end: number): Promise<ArrayBuffer> {
+    const length = end - start;
+    const pooled = length <= POOLED_BYTES;
+    let buffer: ArrayBuffer;
+    if (pooled) {
+      buffer = this.pool.pop() ?? new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(length, { maxByteLength: POOLED_BYTES });
+      (buffer as unknown as { resize(length: number): void }).resize(length);
+    } else {
+      buffer = new ArrayBuffer(length);
+    }
+    try {
+      const view = new Uint8Array(buffer, 0, length);
+      for (let done = 0; done < length; ) {
+        const { bytesRead } = await this.handle.read(view, done, length - done, start + done);
+        if (bytesRead === 0) throw new Error(`the file ended at byte ${start + done}; it had ${this.size} bytes when it was opened`);
+        done += bytesRead;
+        this.bytesRead += bytesRead;
+      }
+    } catch (error) {
+      if (pooled) this.pool.push(buffer);
+      throw error;
+    }
+    if (pooled) setImmediate(() => this.pool.push(buffer));
+    return buffer;
+  }
+
+  async close(): Promise<void> {
+    this.pool.length = 0;
+    await this.handle.close();
   }
 }
 
+/** A Parquet file open in parquet-wasm (its footer read and parsed), with the ranges it reads from. */
+interface OpenFile {
+  readonly file: ParquetFile;
+  readonly ranges: FileRanges;
+  close(): Promise<void>;
+}
+
 /** Opens the file in parquet-wasm: the footer is read and parsed here. */
-async function openFile(runtime: ParquetRuntime, path: string): Promise<ParquetFile> {
-  await checkEnvelope(path);
-  const blob = await openAsBlob(path);
+async function openFile(runtime: ParquetRuntime, path: string): Promise<OpenFile> {
+  const ranges = await FileRanges.open(path);
   try {
-    return await settle(runtime, runtime.wasm.ParquetFile.fromFile(blob));
+    const file = await settle(runtime, runtime.wasm.ParquetFile.fromFile(ranges as unknown as Blob));
+    return {
+      file,
+      ranges,
+      close: async () => {
+        try {
+          file.free();
+        } catch {
+          // a trapped instance: nothing of it is freed any more
+        }
+        await ranges.close();
+      },
+    };
   } catch (error) {
+    await ranges.close();
     if (isTrap(error)) throw formatError(path, "its footer cannot be read: the file is corrupt");
     throw formatError(path, `its footer cannot be read: ${wasmProblem(error)}`, error);
   }
@@ -243,10 +329,10 @@ function toArrow(runtime: ParquetRuntime, batch: WasmRecordBatch): RecordBatch {
 async function readSchema(path: string): Promise<Schema> {
   const runtime = await loadParquet();
   const done = runtime.hold();
-  let file: ParquetFile | undefined;
+  let file: OpenFile | undefined;
   try {
     file = await openFile(runtime, path);
-    const opened = file;
+    const opened = file.file;
     const { metadata } = footerMetadata(runtime, opened);
     const wasmSchema = call(runtime, () => opened.schema());
     const exported = call(runtime, () => wasmSchema.intoFFI());
@@ -259,7 +345,7 @@ async function readSchema(path: string): Promise<Schema> {
   } catch (error) {
     throw asFormatError(path, error, "its schema cannot be read");
   } finally {
-    file?.free();
+    await file?.close().catch(() => undefined);
     done();
     releaseIfLarge(RELEASE_ABOVE_BYTES);
   }
@@ -277,11 +363,11 @@ async function* readBatches(path: string, options: PartReadOptions = {}): AsyncG
   if (!Number.isInteger(batchSize) || batchSize < 1) throw formatError(path, `cannot be read in batches of ${batchSize} rows; give a whole number of at least 1`);
   const runtime = await loadParquet();
   const done = runtime.hold();
-  let file: ParquetFile | undefined;
+  let file: OpenFile | undefined;
   let reader: ReadableStreamDefaultReader<WasmRecordBatch> | undefined;
   try {
     file = await openFile(runtime, path);
-    const opened = file;
+    const opened = file.file;
     const { metadata, rowGroupRows } = footerMetadata(runtime, opened);
     const available = canonicalSchema(runtime.arrow, await schemaOf(runtime, opened), undefined, new Map()).fields.map((f) => f.name);
     const columns = options.columns === undefined ? undefined : [...options.columns];
@@ -322,7 +408,7 @@ async function* readBatches(path: string, options: PartReadOptions = {}): AsyncG
     throw asFormatError(path, error, "cannot be read as Parquet");
   } finally {
     if (reader !== undefined && !runtime.broken) await reader.cancel().catch(() => undefined);
-    file?.free();
+    await file?.close().catch(() => undefined);
     done();
     releaseIfLarge(RELEASE_ABOVE_BYTES);
   }
@@ -529,7 +615,7 @@ async function writeBatches(
 
 /** The rows a written file's footer counts. */
 async function footerRows(runtime: ParquetRuntime, path: string): Promise<number> {
-  const file = await settle(runtime, runtime.wasm.ParquetFile.fromFile(await openAsBlob(path)));
+  const { file, close } = await openFile(runtime, path);
   try {
     const meta = file.metadata();
     const fileMeta = meta.fileMetadata();
@@ -538,7 +624,7 @@ async function footerRows(runtime: ParquetRuntime, path: string): Promise<number
     meta.free();
     return rows;
   } finally {
-    file.free();
+    await close();
   }
 }
 
