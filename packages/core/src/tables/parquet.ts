@@ -28,6 +28,7 @@ import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import type { ReadableStreamReadResult } from "node:stream/web";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { basename, dirname, join } from "node:path";
 import type { DataType, Field, RecordBatch, Schema } from "apache-arrow";
 import type { FFIData, ParquetFile, RecordBatch as WasmRecordBatch } from "parquet-wasm";
@@ -589,6 +590,7 @@ async function writeBatches(
       if (failure !== undefined) throw failure;
       if (next.done) break;
       await handle.write(next.value);
+      dropBuffer(next.value);
     }
     if (failure !== undefined) throw failure;
     await handle.close();
@@ -610,6 +612,31 @@ async function writeBatches(
   } finally {
     done();
     releaseIfLarge(RELEASE_ABOVE_BYTES);
+  }
+}
+
+let sink: MessagePort | undefined;
+
+/**
+ * Frees the memory of a chunk now, not when V8 next collects its old generation: the writer's
+ * output chunks (a row group's bytes each, new buffers made by parquet-wasm) live across the file
+ * write, get promoted, and piled up as garbage the size of the file (150 MiB above the baseline
+ * for a 110 MiB file; 80 MiB with this). Transferring a buffer detaches it; to a port whose other
+ * end is closed, the message is dropped with it. Only a chunk that owns its whole buffer.
+ */
+function dropBuffer(chunk: Uint8Array): void {
+  if (chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength || !(chunk.buffer instanceof ArrayBuffer)) return;
+  try {
+    if (sink === undefined) {
+      const channel = new MessageChannel();
+      channel.port2.close();
+      sink = channel.port1;
+      // It must not keep the process alive.
+      sink.unref();
+    }
+    sink.postMessage(null, [chunk.buffer]);
+  } catch {
+    // not transferable (a view on WebAssembly memory): left to the garbage collector
   }
 }
 
