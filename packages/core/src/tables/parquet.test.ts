@@ -34,7 +34,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureFlytekit } from "../../../../test/support/python.js";
 import { TableFormatError } from "./errors.js";
 import { FileRanges, parquetCodec as parquet } from "./parquet.js";
-import { loadParquet } from "./runtime.js";
+import { loadParquet, releaseIfLarge } from "./runtime.js";
 
 const INTEROP = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__", "parquet_interop.py");
 let python: string;
@@ -478,6 +478,34 @@ describe("writing is atomic", () => {
     const runtime = await loadParquet();
     expect(runtime.broken).toBe(false);
     expect(runtime.active).toBe(0);
+  });
+});
+
+describe("the WebAssembly instance", () => {
+  it("serves reads at once, and a read left part way (the consumer stopped) ends its operation", async () => {
+    const [a, b] = [pyWrite("pyarrow"), pyWrite("columns")];
+    const [ta, tb] = await Promise.all([readAll(a, { batchSize: 100 }), readAll(b, { columns: ["c5"] })]);
+    expect(ta.reduce((n, x) => n + x.numRows, 0)).toBe(1000);
+    expect(columnValues(tb, "c5").slice(0, 2)).toEqual(["523645", "531564"]);
+    for await (const batch of parquet.read(a, { batchSize: 10 })) {
+      expect(batch.numRows).toBe(10);
+      break;
+    }
+    expect((await loadParquet()).active).toBe(0);
+  });
+
+  it("is replaced by a new one when its memory grew past the limit and nothing is in flight (a WebAssembly memory never shrinks)", async () => {
+    const path = pyWrite("pyarrow");
+    await readAll(path);
+    const before = await loadParquet();
+    expect(releaseIfLarge(0)).toBe(true);
+    const after = await loadParquet();
+    expect(after).not.toBe(before);
+    expect(new Table(await readAll(path)).numRows).toBe(1000);
+    // Nothing to release while an operation holds it.
+    const done = after.hold();
+    expect(releaseIfLarge(0)).toBe(false);
+    done();
   });
 });
 
