@@ -213,6 +213,9 @@ describe("files flytekit's encoders write (pandas to_parquet, pyarrow write_tabl
     const schema = await parquet.schema(path);
     expect(schema.fields.map((f) => f.name)).toEqual(["i", "f", "s", "big", "b", "ns", "ns_utc", "us_tokyo", "dict", "i32", "d"]);
     expect(String(schema.fields.find((f) => f.name === "us_tokyo")!.type)).toBe("Timestamp<MICROSECOND, Asia/Tokyo>");
+    // A projection: those columns, in the order asked.
+    expect((await parquet.schema(path, { columns: ["dict", "i"] })).fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["dict: Dictionary<Int32, Utf8>", "i: Int64"]);
+    await expect(parquet.schema(path, { columns: ["zz"] })).rejects.toThrow(/has no column 'zz' \(its columns: 'i', 'f', /);
   });
 });
 

@@ -327,7 +327,7 @@ function toArrow(runtime: ParquetRuntime, batch: WasmRecordBatch): RecordBatch {
   }
 }
 
-async function readSchema(path: string): Promise<Schema> {
+async function readSchema(path: string, options: PartReadOptions = {}): Promise<Schema> {
   const runtime = await loadParquet();
   const done = runtime.hold();
   let file: OpenFile | undefined;
@@ -335,14 +335,13 @@ async function readSchema(path: string): Promise<Schema> {
     file = await openFile(runtime, path);
     const opened = file.file;
     const { metadata } = footerMetadata(runtime, opened);
-    const wasmSchema = call(runtime, () => opened.schema());
-    const exported = call(runtime, () => wasmSchema.intoFFI());
-    try {
-      const read = runtime.ffi.parseSchema(runtime.wasm.wasmMemory().buffer, exported.addr());
-      return canonicalSchema(runtime.arrow, read, storedSchema(runtime.arrow, metadata), metadata);
-    } finally {
-      exported.free();
-    }
+    const schema = canonicalSchema(runtime.arrow, await schemaOf(runtime, opened), storedSchema(runtime.arrow, metadata), metadata);
+    if (options.columns === undefined) return schema;
+    const columns = checkedColumns(path, schema, options.columns);
+    return new runtime.arrow.Schema(
+      columns.map((c) => schema.fields.find((f) => f.name === c)!),
+      schema.metadata,
+    );
   } catch (error) {
     throw asFormatError(path, error, "its schema cannot be read");
   } finally {
@@ -370,16 +369,7 @@ async function* readBatches(path: string, options: PartReadOptions = {}): AsyncG
     file = await openFile(runtime, path);
     const opened = file.file;
     const { metadata, rowGroupRows } = footerMetadata(runtime, opened);
-    const available = canonicalSchema(runtime.arrow, await schemaOf(runtime, opened), undefined, new Map()).fields.map((f) => f.name);
-    const columns = options.columns === undefined ? undefined : [...options.columns];
-    if (columns !== undefined) {
-      const missing = columns.filter((c) => !available.includes(c));
-      if (missing.length > 0) {
-        throw formatError(path, `has no column ${missing.map((c) => `'${c}'`).join(", ")} (its columns: ${available.map((c) => `'${c}'`).join(", ")})`);
-      }
-      const twice = columns.filter((c, i) => columns.indexOf(c) !== i);
-      if (twice.length > 0) throw formatError(path, `column '${twice[0]}' is asked for twice`);
-    }
+    const columns = options.columns === undefined ? undefined : checkedColumns(path, await schemaOf(runtime, opened), options.columns);
     const hint = storedSchema(runtime.arrow, metadata);
     // parquet-wasm's batches never span row groups, and a batch larger than a row group only makes it reserve more.
     const largestGroup = Math.max(1, ...rowGroupRows);
@@ -413,6 +403,19 @@ async function* readBatches(path: string, options: PartReadOptions = {}): AsyncG
     done();
     releaseIfLarge(RELEASE_ABOVE_BYTES);
   }
+}
+
+/** The columns of a projection, each one the file has, once. */
+function checkedColumns(path: string, schema: Schema, asked: readonly string[]): string[] {
+  const available = schema.fields.map((f) => f.name);
+  const columns = [...asked];
+  const missing = columns.filter((c) => !available.includes(c));
+  if (missing.length > 0) {
+    throw formatError(path, `has no column ${missing.map((c) => `'${c}'`).join(", ")} (its columns: ${available.map((c) => `'${c}'`).join(", ")})`);
+  }
+  const twice = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (twice.length > 0) throw formatError(path, `column '${twice[0]}' is asked for twice`);
+  return columns;
 }
 
 /** The Arrow schema parquet-wasm reads a file as, in JavaScript. */
@@ -658,7 +661,7 @@ async function footerRows(runtime: ParquetRuntime, path: string): Promise<number
 /** Parquet part files: read by row groups and column chunks, written with snappy and dictionary encoding (pyarrow's defaults). */
 export const parquetCodec: TableCodec = {
   format: "parquet",
-  schema: (path) => readSchema(path),
+  schema: (path, options) => readSchema(path, options),
   read: (path, options) => readBatches(path, options),
   write: (path, batches, options) => writeBatches(path, batches, options),
 };
