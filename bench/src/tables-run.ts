@@ -5,6 +5,9 @@
 //   read-time   the first read (loading apache-arrow, the codec, parquet-wasm), then WARM more, each into a whole Table
 //   write-mem   one write, after a small one has loaded everything: {"baseline": rss, "peak": maxRSS, "wasm": bytes}
 //   read-mem    one read into a whole Table, the same way
+//   stream-write-mem N   the table's rows N times over, as batches of 65,536 made on the fly (the table is held, as the baseline):
+//                        {"baseline", "peak", "wasm", "rows"}: memory should not grow with N
+//   stream-read-mem      the file read batch by batch, nothing kept
 // The table is read from an Arrow IPC file, as pyarrow's side reads it: the same data, the same size.
 import { loadArrow, loadParquet, tableCodec } from "@flytekit-ts/core/internal";
 import type { RecordBatch, Table } from "apache-arrow";
@@ -12,7 +15,7 @@ import { readFileSync, rmSync } from "node:fs";
 
 const WARM = 5;
 const [mode, arrowFile, parquetFile, rowGroupArg, batchArg] = process.argv.slice(2) as [string, string, string, string?, string?];
-const rowGroupSize = rowGroupArg === undefined ? undefined : Number(rowGroupArg);
+const rowGroupSize = rowGroupArg === undefined || mode.startsWith("stream-") ? undefined : Number(rowGroupArg);
 const batchSize = batchArg === undefined ? undefined : Number(batchArg);
 
 function gc(): void {
@@ -101,6 +104,23 @@ if (mode === "write-time") {
     if (table.numRows === 0) throw new Error("nothing read");
   }
   out = { baseline, peak: process.resourceUsage().maxRSS * 1024, wasm: await wasmBytes() };
+} else if (mode === "stream-write-mem" || mode === "stream-read-mem") {
+  const arrow = await loadArrow();
+  const table = arrow.tableFromIPC(readFileSync(arrowFile));
+  await warmUp(table.slice(0, 2));
+  gc();
+  const baseline = process.memoryUsage.rss();
+  let rows = 0;
+  if (mode === "stream-write-mem") {
+    const times = Number(rowGroupArg ?? 1);
+    async function* batches(): AsyncGenerator<RecordBatch> {
+      for (let k = 0; k < times; k++) for (let at = 0; at < table.numRows; at += 65_536) yield* table.slice(at, at + 65_536).batches;
+    }
+    rows = (await (await codec()).write(parquetFile, batches())).rows;
+  } else {
+    for await (const batch of (await codec()).read(parquetFile)) rows += batch.numRows;
+  }
+  out = { baseline, peak: process.resourceUsage().maxRSS * 1024, wasm: await wasmBytes(), rows };
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -99,8 +99,8 @@ export async function tablesBench(): Promise<Row[]> {
     const arrowBytes = await makeTable(arrowFile);
     const oursFile = join(work, "ours.parquet");
     const pyFile = join(work, "pyarrow.parquet");
-    const ours = (mode: string, file = oursFile) =>
-      JSON.parse(execFileSync(process.execPath, ["--expose-gc", join(BENCH_ROOT, "dist/tables-run.js"), mode, arrowFile, file], { cwd: BENCH_ROOT, encoding: "utf8" })) as Times & Memory;
+    const ours = (mode: string, file = oursFile, ...more: string[]) =>
+      JSON.parse(execFileSync(process.execPath, ["--expose-gc", join(BENCH_ROOT, "dist/tables-run.js"), mode, arrowFile, file, ...more], { cwd: BENCH_ROOT, encoding: "utf8" })) as Times & Memory;
     const pyarrow = (mode: string) =>
       JSON.parse(execFileSync(python, [join(BENCH_ROOT, "python/tables_bench.py"), mode, arrowFile, pyFile], { cwd: BENCH_ROOT, encoding: "utf8" })) as Times & Memory;
     // FLYTEKIT_TS_BENCH_TABLES_ROUNDS: processes of each kind (each makes 1 first call and 5 warm ones).
@@ -116,6 +116,15 @@ export async function tablesBench(): Promise<Row[]> {
       run("ours read-mem pyarrow's file", () => ours("read-mem", pyFile));
       run("ours read-time pyarrow's file", () => ours("read-time", pyFile));
     }
+    // Streamed: the same rows 1 and 4 times over, written as batches made on the fly and read batch by batch.
+    const streamed = join(work, "streamed.parquet");
+    for (let round = 0; round < rounds; round++) {
+      for (const times of [1, 4]) {
+        run(`stream-write ${times}`, () => ours("stream-write-mem", streamed, String(times)));
+        run(`stream-read ${times}`, () => ours("stream-read-mem", streamed));
+      }
+    }
+    rmSync(streamed, { force: true });
     const warm = (key: string) => summary(runs[key]!.flatMap((r) => r.warm));
     const first = (key: string) => summary(runs[key]!.map((r) => r.first));
     const above = (key: string) => summary(runs[key]!.map((r) => r.peak - r.baseline));
@@ -146,6 +155,15 @@ export async function tablesBench(): Promise<Row[]> {
         targetRatio: 2,
         note: `pyarrow: ${formatBytes(above("pyarrow read-mem").medianNs)}; WebAssembly memory after it: ${wasm("ours read-mem")}`,
       },
+      ...(["write", "read"] as const).map((verb): Row => ({
+        name: `Parquet ${verb}, streamed (batch by batch, none kept): peak RSS above the baseline for 4,000,000 rows against 1,000,000`,
+        unit: "bytes",
+        ours: above(`stream-${verb} 4`),
+        baselineName: "the same with 1,000,000 rows",
+        baseline: above(`stream-${verb} 1`),
+        targetRatio: 1.5,
+        note: `bounded by the row group, not the file; WebAssembly memory ${wasm(`stream-${verb} 4`)} and ${wasm(`stream-${verb} 1`)}`,
+      })),
       {
         name: "Parquet read of pyarrow's file (one row group of 1,000,000 rows) through our codec, warm, against pyarrow reading it",
         ours: warm("ours read-time pyarrow's file"),

@@ -2,18 +2,21 @@
 // batches streamed into one, through parquet-wasm (arrow-rs's parquet crate in WebAssembly).
 //
 // Reading. `ParquetFile.fromFile(<the file as a Blob>)` reads the footer, then `stream({ columns,
-// batchSize })` reads the column chunks of one row group at a time, by ranges of the file (a
-// projection reads only its columns' chunks; FileRanges serves the ranges). parquet-wasm decodes a whole row group before it
-// hands out its first batch, so a read holds at most one row group in WebAssembly memory, plus the
-// batch being copied out. Each batch leaves WebAssembly through the C data interface (arrow-js-ffi,
-// copied, then freed there); the rare array arrow-js-ffi cannot copy (one with an offset) goes
-// through Arrow IPC instead.
+// batchSize })` reads the column chunks of one row group at a time, by ranges of the file
+// (FileRanges serves them; a projection reads only its columns' chunks). parquet-wasm decodes a
+// whole row group before it hands out its first batch, so a read holds one row group in
+// WebAssembly memory, plus the batch being copied out. Each batch leaves WebAssembly through the C
+// data interface (arrow-js-ffi, copied, then freed there); the rare array arrow-js-ffi cannot copy
+// (one with an offset) goes through Arrow IPC instead.
 //
 // Writing. Each batch is cut into pieces of at most PIECE_ROWS rows, each piece moved into
 // WebAssembly by Arrow IPC (the only way in), and fed to `transformParquetStream`, which encodes
-// row groups and hands their bytes to a file written beside the target and renamed into place.
-// The writer ignores its own errors (a batch it refuses is dropped), so the file's footer is
-// checked to hold every row before the rename.
+// row groups and hands their bytes to a file written beside the target and renamed into place;
+// each chunk of bytes is freed as soon as it is in the file. The writer ignores its own errors (a
+// batch it refuses is dropped), so the file's footer is checked to hold every row before the rename.
+//
+// The defaults (batches of 64K rows, row groups of 128K, a 64 KiB dictionary limit) were chosen by
+// measuring time and peak memory against pyarrow (`npm run bench`'s tables rows, bench/src/tables.ts).
 //
 // What parquet-wasm gets wrong, put right here:
 // - a time zone: arrow-rs reads a zoned timestamp whose unit the file changed (pandas' ns written
