@@ -97,7 +97,15 @@ let instance: Runtime | undefined;
 
 /** The current parquet-wasm instance, made on first use and again after a trap or `release()`. */
 export function loadParquet(): Promise<ParquetRuntime> {
-  return (current ??= makeRuntime());
+  if (current === undefined) {
+    const made = makeRuntime();
+    current = made;
+    // A failure to load (a missing .wasm) is not kept: the next call tries again.
+    made.catch(() => {
+      if (current === made) current = undefined;
+    });
+  }
+  return current;
 }
 
 async function makeRuntime(): Promise<Runtime> {
