@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** The table libraries: never bundled (see core's entry). */
+const TABLES = ["apache-arrow", "parquet-wasm", "arrow-js-ffi"];
+
 /** What each package bundles, and what stays an import of its own. */
 const PACKAGES = [
   {
@@ -29,14 +32,19 @@ const PACKAGES = [
       s3: "dist/storage/s3.js",
       gcs: "dist/storage/gcs.js",
       azure: "dist/storage/azure.js",
+      // The table codecs: loaded only by import() (tables/formats.ts), when a table of their format
+      // is first read or written; named, so that a test can tell a start loaded neither.
+      parquet: "dist/tables/parquet.js",
+      csv: "dist/tables/csv.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
     },
-    // class-transformer keeps one metadata store for the user's decorators and ours. apache-arrow
-    // stays the user's own copy (a Table a task makes must be an instance of the classes core
-    // checks against), and so do what passes its tables (arrow-js-ffi) and parquet-wasm, which
-    // finds its WebAssembly file next to its own module.
-    external: ["class-transformer", "typescript", "apache-arrow", "apache-arrow/*", "arrow-js-ffi", "parquet-wasm", "parquet-wasm/*"],
+    // class-transformer keeps one metadata store for the user's decorators and ours. The table
+    // libraries stay imports, loaded by import() on first use (tables/runtime.ts): apache-arrow must
+    // be the copy a user's `import { Table } from "apache-arrow"` gets (its ES build; a bundled copy
+    // would make the user's Table no instance of ours), arrow-js-ffi imports that same copy, and
+    // parquet-wasm's Node build reads its .wasm file from beside its own module.
+    external: ["class-transformer", "typescript", ...TABLES],
     // The cloud SDKs' ES builds ("module"), not their CommonJS ones: esbuild then keeps only the
     // commands and middleware a store uses (the AWS SDK's CommonJS client is one file of every S3
     // command), and the SDKs' own lazy imports become chunks of their own.
@@ -49,21 +57,20 @@ const PACKAGES = [
     dir: "packages/decorators",
     entries: { index: "dist/index.js" },
     // reflect-metadata is bundled: it is a global polyfill whose copies share one registry.
-    external: ["@flytekit-ts/core", "@flytekit-ts/core/*"],
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", ...TABLES],
   },
   {
     dir: "packages/cli",
     entries: { main: "dist/main.js" },
-    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@bufbuild/protobuf", "@bufbuild/protobuf/*", ...TABLES],
   },
   {
     dir: "packages/plugins",
     // The root, and one entry per plugin folder (its subpath, @flytekit-ts/plugins/<folder>, is the
     // package's "./*" export): adding a plugin needs no change here.
     entries: { index: "dist/index.js", ...folderEntries("packages/plugins") },
-    // sql.js finds its WebAssembly file next to its own module: it stays an import. So does
-    // apache-arrow (the sqlite plugin's tables): the copy a user's `import ... from "apache-arrow"` gets.
-    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "apache-arrow", "@bufbuild/protobuf", "@bufbuild/protobuf/*"],
+    // sql.js finds its WebAssembly file next to its own module: it stays an import.
+    external: ["@flytekit-ts/core", "@flytekit-ts/core/*", "@flytekit-ts/decorators", "reflect-metadata", "sql.js", "@bufbuild/protobuf", "@bufbuild/protobuf/*", ...TABLES],
   },
 ];
 

@@ -12,6 +12,7 @@ import { serializeBench } from "./serialize.js";
 import { importBench } from "./startup.js";
 import { listCallBench, taskCallBench } from "./task-call.js";
 import { s3Bench } from "./s3.js";
+import { tablesBench } from "./tables.js";
 
 const benches: [string, () => Row | Row[] | Promise<Row[]>][] = [
   ["literal-map", literalMapBench],
@@ -24,6 +25,8 @@ const benches: [string, () => Row | Row[] | Promise<Row[]>][] = [
   ["entrypoint", entrypointBench],
   // Starts MinIO (built once into .cache/servers) and moves 1 GiB through it: about two minutes.
   ["s3", s3Bench],
+  // 1,000,000 rows written and read as Parquet, ours against pyarrow in flytekit's venv: about three minutes.
+  ["tables", tablesBench],
 ];
 
 // Each benchmark runs in a process of its own, so that one's heap does not weigh on the next;

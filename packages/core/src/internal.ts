@@ -55,7 +55,7 @@ export { decodeMsgpack, MAX_NESTING, MSGPACK_TAG } from "./types/msgpack.js";
 export { isArrowTable, isArrowTableClass, TableReader, planTableWrite } from "./types/table-io.js";
 export { PendingWork, DeferredValue } from "./types/pending.js";
 export { tableCodec, tableFormats } from "./tables/formats.js";
-export { loadArrow } from "./tables/runtime.js";
+export { loadArrow, loadParquet } from "./tables/runtime.js";
 export { isPlainObject } from "./types/collections.js";
 export { durationToMillis, isoformatUtc, nanosOfSecond, parseIsoDatetime, type DurationParts } from "./types/time.js";
 export type { BlobOptions } from "./types/blob.js";
