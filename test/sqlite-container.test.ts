@@ -1,12 +1,13 @@
 // A SQLite3Task the whole way: its template serialized and read by the independent protobufjs
 // decoder, a local call returning real rows, and the container path as Flyte takes it — the template
-// written to a file, flytekit-ts-execute started with the template's args, outputs.pb read back.
+// written to a file, flytekit-ts-execute started with the template's args, outputs.pb read back;
+// for a Schema or Dataset output, the Parquet files it wrote under the raw output prefix.
 import { toBinary } from "@bufbuild/protobuf";
 import { ContainerError_Kind, ExecutionError_ErrorKind, LiteralMapSchema } from "@flytekit-ts/core/idl";
 import { field } from "@flytekit-ts/decorators";
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
 import initSqlJs from "sql.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import { cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, TEST_ROO
 import { pbjs, plain, type PbjsMessage } from "./support/pbjs.js";
 import { fromLiteralMap, outputLiterals, toLiteralMap } from "@flytekit-ts/core/internal";
 import { LOCAL_CONVERSION } from "@flytekit-ts/core/extend";
-import { ImageConfig, Int, List, Optional, SerializationSettings, Str, templateToBinary, toTaskTemplate } from "@flytekit-ts/core";
+import { Dataset, FlyteSchema, ImageConfig, Int, List, Optional, Schema, SerializationSettings, Str, StructuredDataset, templateToBinary, toTaskTemplate } from "@flytekit-ts/core";
 
 class Album {
   @field(Int) AlbumId!: number;
@@ -47,7 +48,7 @@ function albumsTask(query = "select AlbumId, Title, Label from albums where Albu
 }
 
 /** Runs a template-based task in a process of its own, from its template's args, as Flyte does. */
-async function runInContainer(task: SQLite3Task, inputs: Uint8Array) {
+async function runInContainer(task: SQLite3Task, inputs: Uint8Array = toBinary(LiteralMapSchema, toLiteralMap({}, {}))) {
   const template = toTaskTemplate(task, settings);
   const area = workArea(inputs);
   const templatePath = join(area.dir, "task_template.pb");
@@ -56,7 +57,12 @@ async function runInContainer(task: SQLite3Task, inputs: Uint8Array) {
   const filled = fillTemplates(args, { inputs: area.inputs, outputPrefix: area.out, raw: area.raw }).map((a) => (a === "{{.taskTemplatePath}}" ? templatePath : a));
   expect(filled.filter((a) => a.includes("{{"))).toEqual([]);
   expect(filled[0]).toBe("flytekit-ts-execute");
-  return readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...filled.slice(1)], { cwd: TEST_ROOT, env: cleanEnv() }));
+  return { ...readOutputs(area.out, await runProcess(process.execPath, [EXECUTE_BIN, ...filled.slice(1)], { cwd: TEST_ROOT, env: cleanEnv() })), raw: area.raw };
+}
+
+/** A table task on the albums. */
+function tableTask(outputSchemaType: NonNullable<ConstructorParameters<typeof SQLite3Task>[0]["outputSchemaType"]>, query = "select AlbumId, Title, Label from albums order by AlbumId"): SQLite3Task {
+  return new SQLite3Task({ name: "albums.table", queryTemplate: query, outputSchemaType, taskConfig: new SQLite3Config({ uri: dbPath }) });
 }
 
 describe("a SQLite3Task", () => {
@@ -139,5 +145,50 @@ describe("a SQLite3Task", () => {
     expect(r.files, r.stderr).toEqual(["error.pb"]);
     expect(r.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
     expect(r.error!.error!.message).toContain(`DocumentError: task 'albums.damaged', the database ${damaged}: could not read it: it is not valid gzip data`);
+  });
+
+  it("writes a Dataset output as flytekit lays it out: a folder under the raw output prefix holding the Parquet part 00000, the literal naming it", async () => {
+    const r = await runInContainer(tableTask(Dataset));
+    expect(r.files, r.error?.error?.message ?? r.stderr).toEqual(["outputs.pb"]);
+    const literal = r.outputs!.literals.results!;
+    const sd = literal.value.case === "scalar" && literal.value.value.value.case === "structuredDataset" ? literal.value.value.value.value : undefined;
+    expect(sd?.uri.startsWith(`${r.raw}/`)).toBe(true);
+    expect(sd?.metadata?.structuredDatasetType?.format).toBe("parquet");
+    expect(readdirSync(sd!.uri)).toEqual(["00000"]);
+    // Read back through core, as the next TypeScript task reads it.
+    const { results } = fromLiteralMap({ results: Dataset }, r.outputs!, "input") as { results: StructuredDataset };
+    const table = await results.all();
+    expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["AlbumId: Int64", "Title: Utf8", "Label: Utf8"]);
+    expect([...table.getChild("Label")!]).toEqual(["Atlantic", null, "RCA"]);
+    expect([...table.getChild("AlbumId")!]).toEqual([1n, 2n, 3n]);
+  });
+
+  it("writes a Schema output with declared columns: those only, in their order, the schema literal naming its columns", async () => {
+    const r = await runInContainer(tableTask(Schema.withColumns({ Title: Str, AlbumId: Int })));
+    expect(r.files, r.error?.error?.message ?? r.stderr).toEqual(["outputs.pb"]);
+    const literal = r.outputs!.literals.results!;
+    const schema = literal.value.case === "scalar" && literal.value.value.value.case === "schema" ? literal.value.value.value.value : undefined;
+    expect(schema?.type?.columns.map((c) => c.name)).toEqual(["Title", "AlbumId"]);
+    expect(schema?.uri.startsWith(`${r.raw}/`)).toBe(true);
+    expect(readdirSync(schema!.uri)).toEqual(["00000"]);
+    const { results } = fromLiteralMap({ results: Schema }, r.outputs!, "input") as { results: FlyteSchema };
+    const table = await results.all();
+    expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["Title: Utf8", "AlbumId: Int64"]);
+    expect(table.numRows).toBe(3);
+  });
+
+  it("fails a table whose declared column is missing, or whose column mixes types, as a conversion error: SYSTEM, NON_RECOVERABLE, nothing left under the raw prefix", async () => {
+    const missing = await runInContainer(tableTask(Dataset.withColumns({ Artist: Str })));
+    expect(missing.files, missing.stderr).toEqual(["error.pb"]);
+    expect(missing.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.SYSTEM });
+    expect(missing.error!.error!.message).toContain(
+      "TaskOutputError: task 'albums.table', output 'results', column 'Artist': expected a column of Str, got none: the query gives no column named 'Artist' (its columns: AlbumId, Title, Label); select it, or name it with AS",
+    );
+    expect(readdirSync(missing.raw)).toEqual([]);
+    const mixed = await runInContainer(tableTask(Schema, "select AlbumId as c from albums union all select Title from albums"));
+    expect(mixed.files, mixed.stderr).toEqual(["error.pb"]);
+    expect(mixed.error!.error).toMatchObject({ code: "SYSTEM", kind: ContainerError_Kind.NON_RECOVERABLE });
+    expect(mixed.error!.error!.message).toContain("task 'albums.table', output 'results', column 'c': it mixes INTEGER and TEXT values (rows 1 and 4)");
+    expect(readdirSync(mixed.raw)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { TableCodec } from "./codec.js";
 
 const BUILTIN: Readonly<Record<string, () => Promise<TableCodec>>> = {
   parquet: () => import("./parquet.js").then((m) => m.parquetCodec),
-  csv: () => import("./csv.js").then((m) => m.csvCodec),
+  csv: () => import("./csv.js").then((m) => m.csv),
 };
 
 const registered = new Map<string, TableCodec>();

@@ -6,9 +6,9 @@ import type { Interface } from "../interface/interface.js";
 import { describeValue } from "../types/describe.js";
 import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
-import { bindSubject, DeferredValue, type PendingWork, type WorkSubject } from "../types/pending.js";
+import { bindSubject, DeferredValue, subjectOf, TaskCodeError, type PendingWork, type WorkSubject } from "../types/pending.js";
 import { conversionNow, type ConversionContext } from "../types/type.js";
-import { TaskInputError, TaskOutputError } from "./errors.js";
+import { TaskInputError, TaskOutputError, userError } from "./errors.js";
 import { andThen } from "./promise.js";
 
 /** What the boundary needs of a task: its name (for messages) and its interface. */
@@ -74,8 +74,13 @@ export function bindArguments(task: Boundary, positional: readonly unknown[], na
 }
 
 /** The error a failed piece of pending work (writing or reading a table) is raised as: it names the task and the input or output. */
-export function pendingFailure(task: Boundary, e: unknown, subject: WorkSubject | undefined): unknown {
+export function pendingFailure(task: Boundary, e: unknown, job: WorkSubject | undefined): unknown {
+  // The task's own code (a generator of batches it returned) threw: its error, as from its body.
+  if (e instanceof TaskCodeError) return userError(job?.task ?? task.name, e.thrown);
   if (!(e instanceof TypeTransformerError)) return e;
+  // An input that failed to read while an output was written from it (batches streamed from a
+  // handle) is that input's error, not the output's.
+  const subject = subjectOf(e) ?? job;
   const name = subject?.task ?? task.name;
   if (subject?.output !== undefined) return TaskOutputError.ofValue(name, subject.output, e);
   if (subject?.input !== undefined) return TaskInputError.ofValue(name, subject.input, e);

@@ -10,6 +10,8 @@ import { FlyteType, type AnyFlyteType, type TypeSpec } from "../types/type.js";
 import { Interface, type InputVariable, type OutputVariable } from "../interface/interface.js";
 import { parseParameters } from "../interface/params.js";
 import { ASYNC_OUTPUTS_FIX, checkDeclaredType, erasedFix, tokenOfDefault } from "./reflected.js";
+import { DatasetType } from "../types/structured.js";
+import { isArrowTableClass } from "../types/table-io.js";
 import { dirname } from "node:path";
 import { findTsconfig, metadataNote } from "../loader/compiler-options.js";
 
@@ -126,6 +128,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     if (spec !== undefined) {
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
+      type = wholeTableIfTyped(type, source.paramTypes?.[i]);
     } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText, source.file);
     else if (!source.hasMetadata) throw missingMetadata();
     else {
@@ -154,6 +157,7 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       const only = outputs[0]!;
       const declare = (t: string) => (only.name === "o0" ? `outputs: ${t}` : `outputs: { ${only.name}: ${t} }`);
       checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
+      outputs[0] = { ...only, type: wholeTableIfTyped(only.type, source.returnType) };
     }
   } else if (source.standard !== undefined) {
     // Without metadata nothing says whether the method returns a value: no `outputs`, no outputs, as
@@ -233,4 +237,12 @@ export function inputsOf(task: string, inputs: InputsSpec, docs?: TaskDocs): Inp
       description: descriptionOf(docs, "inputs", name, spec.description),
     };
   });
+}
+
+/**
+ * A declared Dataset (columns, a format) on a parameter or return TypeScript types as apache-arrow's
+ * `Table` is the whole table: the task is given (and a local call returns) the Table its type says.
+ */
+function wholeTableIfTyped(type: AnyFlyteType, reflected: unknown): AnyFlyteType {
+  return type instanceof DatasetType && !type.whole && typeof reflected === "function" && isArrowTableClass(reflected) ? type.asTable() : type;
 }

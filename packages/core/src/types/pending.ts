@@ -81,3 +81,15 @@ export function markSubject<E extends object>(error: E, subject: WorkSubject): E
 export function subjectOf(error: unknown): WorkSubject | undefined {
   return typeof error === "object" && error !== null ? (error as { [SUBJECT_OF_ERROR]?: WorkSubject })[SUBJECT_OF_ERROR] : undefined;
 }
+
+/**
+ * What the task's own code threw while pending work ran it (a generator of batches the task
+ * returned): the task's error, as if its body had thrown it (USER; a RecoverableError is retried).
+ */
+export class TaskCodeError {
+  constructor(readonly thrown: unknown) {}
+}
+
+export function fromTaskCode(thrown: unknown): TaskCodeError {
+  return new TaskCodeError(thrown);
+}

@@ -5,7 +5,7 @@
 // and the errors that name them live.
 import type { DataType, Field, RecordBatch, Schema as ArrowSchema, Table } from "apache-arrow";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SimpleType } from "../idl/gen/flyteidl/core/types_pb.js";
 import { isRemotePath, type Storage } from "../storage/storage.js";
@@ -15,7 +15,8 @@ import { TableFormatError } from "../tables/errors.js";
 import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
-import { markSubject, type WorkSubject } from "./pending.js";
+import { FlyteError } from "../errors/flyte-error.js";
+import { fromTaskCode, markSubject, subjectOf, type WorkSubject } from "./pending.js";
 import type { AnyFlyteType, ConversionContext } from "./type.js";
 
 type Arrow = typeof import("apache-arrow");
@@ -149,6 +150,8 @@ interface LocalTable {
   readonly format: string;
   readonly codec: TableCodec;
   readonly files: readonly string[];
+  /** A file as the user knows it: in the store it was downloaded from (`s3://.../00000`), not the local copy. */
+  readonly shown: (file: string) => string;
 }
 
 /**
@@ -181,6 +184,7 @@ export class TableReader {
   private async locate(): Promise<LocalTable> {
     const { uri, storage } = this.source;
     let path: string;
+    let shown = (file: string) => file;
     if (isRemotePath(uri)) {
       const dir = this.source.tempDir?.("table") ?? mkdtempSync(join(processTempDir(), "table-"));
       path = join(dir, "data");
@@ -189,6 +193,8 @@ export class TableReader {
       } catch (e) {
         throw this.error(uri, `its files could not be fetched: ${e instanceof Error ? e.message : String(e)}`, undefined, e);
       }
+      const local = path;
+      shown = (file) => (file === local ? uri : `${uri.replace(/\/+$/, "")}/${relative(local, file).split(sep).join("/")}`);
     } else path = localPath(uri);
     const stat = statSync(path, { throwIfNoEntry: false });
     if (stat === undefined) throw this.error(uri, "there is nothing at that uri");
@@ -219,7 +225,7 @@ export class TableReader {
     if (codec === undefined) {
       throw this.error(`format '${format}'`, `no codec reads it (formats: ${tableFormats().join(", ")})`, undefined);
     }
-    return { format, codec: await codec, files };
+    return { format, codec: await codec, files, shown };
   }
 
   /** Reads one part file's schema, checking the declared columns against it. */
@@ -233,24 +239,37 @@ export class TableReader {
     try {
       schema = await local.codec.schema(file, { types });
     } catch (e) {
-      throw this.fromCodec(e, file);
+      throw this.fromCodec(e, local, file);
     }
     const fields = new Map<string, Field>(schema.fields.map((f) => [f.name, f]));
     for (const c of this.columns) {
       const field = fields.get(c.name);
       if (field === undefined) {
-        throw this.error("nothing", `the ${local.format} file ${file} has no such column (its columns: ${schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, undefined, c.type.name);
+        throw this.error("nothing", `the ${local.format} file ${local.shown(file)} has no such column (its columns: ${schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, undefined, c.type.name);
       }
       if (!fits(arrow, c.type, field.type)) {
-        throw this.error(`${typeText(field.type)}`, `the column's type in the ${local.format} file ${file}`, c.name, undefined, c.type.name);
+        throw this.error(`${typeText(field.type)}`, `the column's type in the ${local.format} file ${local.shown(file)}`, c.name, undefined, c.type.name);
       }
     }
     return schema;
   }
 
-  private fromCodec(e: unknown, file: string): unknown {
-    if (e instanceof TableFormatError) return this.error(`the file ${file}`, e.problem ?? e.message, undefined, e);
-    return e;
+  /**
+   * A codec's error about a file, as this input's: the file where the user knows it (in its store,
+   * not the local copy the codec read), where in the file (a line, a column) and what it says.
+   */
+  private fromCodec(e: unknown, local: LocalTable, file: string): unknown {
+    if (!(e instanceof TableFormatError)) return e;
+    const shown = local.shown(file);
+    // The codec's words may name the local copy too.
+    const said = (text: string | undefined) => text?.split(file).join(shown);
+    const where = `${shown}${said(e.path) ?? ""}`;
+    const error =
+      e.expected !== undefined
+        ? new TypeTransformerError(said(e.expected)!, said(e.got) ?? "nothing", said(e.problem) ?? "", { cause: e })
+        : new TypeTransformerError(`a ${this.what} file`, "one that does not read", said(e.problem ?? e.message)!, { cause: e });
+    error.within(`, ${where}`);
+    return this.subject === undefined ? error : markSubject(error, this.subject);
   }
 
   /** The declared columns (a projection), or all. */
@@ -277,7 +296,7 @@ export class TableReader {
           yield this.conform(arrow, batch);
         }
       } catch (e) {
-        throw this.fromCodec(e, file);
+        throw this.fromCodec(e, local, file);
       }
     }
   }
@@ -316,13 +335,39 @@ export class TableReader {
 
 // --- writing -------------------------------------------------------------------------------------
 
-/** The batches of what is to be written, as an async iterable (a Table's own batches, without copying). */
+/**
+ * The batches of what is to be written, as an async iterable (a Table's own batches, without
+ * copying). What the user's own source of batches throws is the task's own error, as if its body
+ * had thrown it (the source is the task's code, run late); an error already about a table (a
+ * handle the source reads) stays its own.
+ */
 async function* batchesOf(data: TableData): AsyncGenerator<RecordBatch, void, undefined> {
   if (isArrowTable(data)) {
     yield* data.batches;
     return;
   }
-  yield* data as AsyncIterable<RecordBatch>;
+  const source = Symbol.asyncIterator in data ? data[Symbol.asyncIterator]() : (data as Iterable<RecordBatch>)[Symbol.iterator]();
+  let done = false;
+  try {
+    for (;;) {
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await source.next();
+      } catch (e) {
+        done = true;
+        if (subjectOf(e) !== undefined) throw e;
+        throw fromTaskCode(e);
+      }
+      if (next.done === true) {
+        done = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // A write that stops early (a batch that does not fit, a codec that fails) ends the source too.
+    if (!done) await source.return?.();
+  }
 }
 
 /**
@@ -335,20 +380,30 @@ async function* checked(
   columns: readonly DeclaredColumn[],
   fail: (got: string, detail: string, column?: string, expected?: string) => Error,
 ): AsyncGenerator<RecordBatch, void, undefined> {
-  let first = true;
+  let first: ArrowSchema | undefined;
+  let index = 0;
   for await (const batch of batches) {
     if (typeof batch !== "object" || batch === null || typeof (batch as Partial<RecordBatch>).numRows !== "number" || typeof (batch as Partial<RecordBatch>).schema !== "object") {
       throw fail(describeBatch(batch), "a table is written from an Arrow Table or Arrow RecordBatches");
     }
-    if (first) {
-      first = false;
+    if (first === undefined) {
+      first = batch.schema;
       const fields = new Map<string, Field>(batch.schema.fields.map((f) => [f.name, f]));
       for (const c of columns) {
         const field = fields.get(c.name);
         if (field === undefined) throw fail("nothing", `the table has no such column (its columns: ${batch.schema.fields.map((f) => f.name).join(", ") || "none"})`, c.name, c.type.name);
         if (!fits(arrow, c.type, field.type)) throw fail(typeText(field.type), "the column's type in the table", c.name, c.type.name);
       }
+    } else {
+      // Every batch of one table has the first one's columns, of the same types.
+      const names = (s: ArrowSchema) => s.fields.map((f) => f.name).join(", ");
+      if (names(batch.schema) !== names(first)) throw fail(`a batch with the columns ${names(batch.schema) || "none"}`, `batch ${index} of the table; batch 0 has the columns ${names(first)}`);
+      batch.schema.fields.forEach((f, i) => {
+        const was = first!.fields[i]!.type;
+        if (typeText(f.type) !== typeText(was)) throw fail(typeText(f.type), `the column's type in batch ${index} of the table`, f.name, `${typeText(was)} (its type in batch 0)`);
+      });
     }
+    index++;
     yield batch;
   }
 }

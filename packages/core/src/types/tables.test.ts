@@ -99,4 +99,25 @@ describe("Dataset: tables written and read as files", () => {
     expect(t.schema.fields.map((f) => f.name)).toEqual(["id", "score"]);
     expect(existsSync(schema.uri!)).toBe(true);
   });
+
+  it("writes CSV as flytekit's pandas encoder does (the file .csv in the folder) and reads it with declared types", async () => {
+    const make = functionTask({ name: "csv", outputs: Dataset.withFormat("csv") }, async () => people());
+    const sd = (await make({})) as StructuredDataset;
+    expect(sd.fileFormat).toBe("csv");
+    expect(readdirSync(sd.uri!)).toEqual([".csv"]);
+    const read = functionTask({ name: "csvRead", inputs: { t: Dataset.with({ format: "csv", columns: { id: Int, name: Str } }).asTable() }, outputs: Str }, async ({ t }) =>
+      (t as Table).schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(","),
+    );
+    expect(await read({ t: sd })).toBe("id:Int64,name:Utf8");
+  });
+
+  it("refuses a CSV whose row has too many fields, naming the task, the input and the line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ragged-"));
+    writeFileSync(join(dir, ".csv"), "id,name\n1,a\n2,b,extra\n");
+    const read = functionTask({ name: "ragged", inputs: { t: Dataset.withFormat("csv").asTable() }, outputs: Int }, async ({ t }) => (t as Table).numRows);
+    const error = await Promise.resolve(read({ t: new StructuredDataset(dir, { fileFormat: "csv" }) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskInputError);
+    expect((error as Error).message).toMatch(/^task 'ragged', input 't'/);
+    expect((error as Error).message).toMatch(/line 3/);
+  });
 });

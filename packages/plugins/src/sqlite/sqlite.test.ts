@@ -1,16 +1,17 @@
 import { equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { customContainerTask, field } from "@flytekit-ts/decorators";
 import { TaskTemplateSchema } from "@flytekit-ts/core/idl";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { Table, tableFromArrays } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { SQLite3Config, SQLite3Task, SQLite3TaskExecutor, unarchiveFile } from "./index.js";
 import { tarGzOf, tracksDatabase, zipOf } from "./testing.js";
 import { rawTarHeader } from "@flytekit-ts/core/internal";
-import { currentContext, Dataset, Float, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, taskOf, toTaskTemplate } from "@flytekit-ts/core";
+import { currentContext, Dataset, Float, FlyteSchema, ImageConfig, Int, mockTask, Optional, Schema, SerializationSettings, Str, StructuredDataset, TaskOutputError, taskOf, toTaskTemplate } from "@flytekit-ts/core";
 
 class Track {
   @field(Int) TrackId!: number;
@@ -135,18 +136,53 @@ describe("SQLite3Task: a local call queries a real database", () => {
     }
   });
 
-  it("fails clearly: a bad query, columns the row type does not have, a table output, an input the query does not use", async () => {
+  it("fails clearly: a bad query, columns the row type does not have, an input the query does not use", async () => {
     const db = await tracksDatabase();
     const config = new SQLite3Config({ uri: db });
     await expect(new SQLite3Task({ name: "bad", queryTemplate: "select nope from tracks", taskConfig: config }).invoke({})).rejects.toThrow("no such column: nope");
     await expect(new SQLite3Task({ name: "cols", queryTemplate: "select TrackId, Name, Price from tracks", rowType: Track, taskConfig: config }).invoke({})).rejects.toThrow(
       /output 'results'.*it has a field "Price" that Track does not declare/s,
     );
-    await expect(new SQLite3Task({ name: "table", queryTemplate: "select * from tracks", outputSchemaType: Dataset, taskConfig: config }).invoke({})).rejects.toThrow(
-      "task 'table', output 'results': it is a table (Dataset), which needs a Parquet writer that flytekit-ts does not have yet; declare rowType (a record class, or Json) to get the rows",
-    );
     await expect(new SQLite3Task({ name: "missing", queryTemplate: "select 1", taskConfig: new SQLite3Config({ uri: "/no/such/file.db" }) }).invoke({})).rejects.toThrow(
       /^task 'missing', the database \/no\/such\/file\.db: could not read it: ENOENT/,
+    );
+  });
+
+  it("returns a table for a Schema or Dataset output: the query's rows as an Arrow table in Parquet files, read back through the handle", async () => {
+    const db = await tracksDatabase();
+    const config = new SQLite3Config({ uri: db });
+    const query = "select TrackId, Name, Price, Genre from tracks order by TrackId";
+    const dataset = (await new SQLite3Task({ name: "ds", queryTemplate: query, outputSchemaType: Dataset, taskConfig: config }).invoke({})) as { results: StructuredDataset };
+    expect(dataset.results).toBeInstanceOf(StructuredDataset);
+    expect(dataset.results.fileFormat).toBe("parquet");
+    expect(readdirSync(dataset.results.uri!)).toEqual(["00000"]);
+    const schema = (await new SQLite3Task({ name: "sc", queryTemplate: query, outputSchemaType: Schema, taskConfig: config }).invoke({})) as { results: FlyteSchema };
+    expect(schema.results).toBeInstanceOf(FlyteSchema);
+    for (const table of [await dataset.results.all(), await schema.results.all()]) {
+      expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["TrackId: Int64", "Name: Utf8", "Price: Float64", "Genre: Utf8"]);
+      expect([...table.getChild("TrackId")!]).toEqual([1n, 2n, 3n, 4n]);
+      expect([...table.getChild("Price")!]).toEqual([0.99, 0.99, 1, 1.49]);
+      expect([...table.getChild("Genre")!]).toEqual(["Rock", null, "Metal", "Metal"]);
+    }
+    // The executor's own value is an Arrow Table (what flytekit's executor returns as a DataFrame).
+    const template = toTaskTemplate(new SQLite3Task({ name: "ds", queryTemplate: query, outputSchemaType: Dataset, taskConfig: config }), settings);
+    expect(await new SQLite3TaskExecutor().executeFromModel(template, {}, currentContext())).toBeInstanceOf(Table);
+  });
+
+  it("keeps only declared columns, with their types, and fails naming a column the query lacks", async () => {
+    const db = await tracksDatabase();
+    const config = new SQLite3Config({ uri: db });
+    const query = "select TrackId, Name, Price, Genre from tracks where TrackId <= {{ .inputs.upTo }} order by TrackId";
+    const declared = new SQLite3Task({ name: "cols", queryTemplate: query, inputs: { upTo: Int }, outputSchemaType: Schema.withColumns({ Name: Str, TrackId: Int }), taskConfig: config });
+    const { results } = (await declared.invoke({ upTo: 2 })) as { results: FlyteSchema };
+    const table = await results.all();
+    expect(table.schema.fields.map((f) => `${f.name}: ${f.type}`)).toEqual(["Name: Utf8", "TrackId: Int64"]);
+    expect([...table.getChild("Name")!]).toEqual(["For Those About To Rock", "Balls to the Wall"]);
+    const missing = new SQLite3Task({ name: "cols", queryTemplate: query, inputs: { upTo: Int }, outputSchemaType: Dataset.withColumns({ Milliseconds: Int }), taskConfig: config });
+    const error = await Promise.resolve(missing.invoke({ upTo: 2 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskOutputError);
+    expect((error as Error).message).toBe(
+      "task 'cols', output 'results', column 'Milliseconds': expected a column of Int, got none: the query gives no column named 'Milliseconds' (its columns: TrackId, Name, Price, Genre); select it, or name it with AS",
     );
   });
 
@@ -156,6 +192,17 @@ describe("SQLite3Task: a local call queries a real database", () => {
     const mock = mockTask(t).returns([{ a: 1 }]);
     try {
       expect(t.invoke({})).toEqual({ results: [{ a: 1 }] });
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it("can be mocked with a table for a table output", async () => {
+    const t = new SQLite3Task({ name: "mockedTable", queryTemplate: "select 1", outputSchemaType: Dataset, taskConfig: new SQLite3Config({ uri: "/nowhere.db" }) });
+    const mock = mockTask(t).returns(tableFromArrays({ a: Int32Array.from([1, 2]) }));
+    try {
+      const { results } = (await t.invoke({})) as { results: StructuredDataset };
+      expect([...(await results.all()).getChild("a")!]).toEqual([1, 2]);
     } finally {
       mock.restore();
     }

@@ -1,7 +1,8 @@
 // The counterpart of flytekit's SQLite3Task (flytekit/extras/sqlite3/task.py): a query against a
 // SQLite database file, run by a prebuilt executor from the task's template. The database is a
 // file (local, file://, http(s)://, or any store registered with registerStorage), optionally in an
-// archive; the query's rows are the task's output `results`.
+// archive; the query's rows are the task's output `results`: a list of rows, or (for a Schema or
+// Dataset output, as flytekit's pandas DataFrame) an Apache Arrow table written as Parquet by core.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { DocumentError, FlyteError, Json, List, ShimTaskExecutor, TaskDefinitionError, type ExecutionContext, type InputsSpec, type TypeSpec } from "@flytekit-ts/core";
 import {
@@ -23,6 +24,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { unarchiveFile } from "./archive.js";
+import { checkDeclaredColumns, declaredColumns, rowsToTable, type ResultColumn, type RowsToTableOptions } from "./table.js";
+import type { Table as ArrowTable } from "apache-arrow";
 
 /** Which database a SQLite3Task queries (flytekit's SQLite3Config). */
 export class SQLite3Config {
@@ -70,9 +73,14 @@ export interface SQLite3TaskInit extends Omit<CustomizedContainerTaskInit<SQLite
   /** The type of one row (a record class, `Json`, `Dict(...)`): the output `results` is a list of them. Default `Json`. */
   rowType?: TypeSpec;
   /**
-   * A table type for `results` instead of rows, as flytekit's `output_schema_type` (`Schema`,
-   * `Schema.withColumns(...)`, `Dataset`). Such a task serializes as flytekit's; running it needs a
-   * table writer (Parquet), which flytekit-ts does not have yet, and fails saying so.
+   * A table type for `results` instead of rows, as flytekit's `output_schema_type`: `Schema`,
+   * `Schema.withColumns({ id: Int, name: Str })`, `Dataset`, `Dataset.withColumns(...)`. `results`
+   * is then an Apache Arrow table of the query's rows, written as Parquet (flytekit's layout):
+   * INTEGER columns Int64, REAL Float64, TEXT Utf8, BLOB Binary, NULL a null, as pandas'
+   * read_sql_query types them. Declared columns are a projection, in their order, with their types
+   * (Int, Float, Str, Bool from 0/1, Datetime from SQLite's date text, Duration only NULL); a
+   * missing column, or a value its type cannot hold, fails the task naming the column.
+   * @default none: `results` is a list of `rowType`
    */
   outputSchemaType?: SchemaType | DatasetType;
 }
@@ -111,6 +119,7 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
     if (outputSchemaType !== undefined && !(outputSchemaType instanceof SchemaType) && !(outputSchemaType instanceof DatasetType)) {
       throw new TaskDefinitionError({ task, subject: "option 'outputSchemaType'", expected: "a Schema or a Dataset", got: describeValue(outputSchemaType), fix: "for rows, give rowType" });
     }
+    if (outputSchemaType !== undefined) checkDeclaredColumns(task, outputSchemaType.literalType);
     super({
       ...rest,
       inputs,
@@ -152,6 +161,11 @@ export class SQLite3Task extends CustomizedContainerTask<SQLite3Config> {
 type SqlJs = Awaited<ReturnType<typeof import("sql.js").default>>;
 let sqlJs: Promise<SqlJs> | undefined;
 
+/** Apache Arrow, loaded on first use (its ES build, the copy a user's `import ... from "apache-arrow"` gets). */
+function loadArrow(): Promise<typeof import("apache-arrow")> {
+  return import("apache-arrow");
+}
+
 /** SQLite, as WebAssembly (sql.js), loaded on first use. */
 async function sqlite(): Promise<SqlJs> {
   return (sqlJs ??= import("sql.js").then((m) => m.default()));
@@ -163,15 +177,22 @@ function columnValue(v: unknown): unknown {
   return v;
 }
 
+type Statement = ReturnType<InstanceType<SqlJs["Database"]>["prepare"]>;
+
+/** A statement's rows as sql.js gives them, INTEGER as bigint (exact, and told apart from REAL). */
+function* statementRows(statement: Statement): Generator<unknown[]> {
+  // @types/sql.js lacks the useBigInt option.
+  const get = statement.get as unknown as (this: Statement, params: null, config: { useBigInt: boolean }) => unknown[];
+  while (statement.step()) yield get.call(statement, null, { useBigInt: true });
+}
+
 /** The rows of a query, each an object by column name. */
 export function queryRows(db: InstanceType<SqlJs["Database"]>, query: string): Record<string, unknown>[] {
   const statement = db.prepare(query);
   try {
     const columns = statement.getColumnNames();
     const rows: Record<string, unknown>[] = [];
-    while (statement.step()) {
-      // useBigInt: INTEGER columns as bigint (exact, and told apart from REAL); @types/sql.js lacks the option.
-      const values = (statement as unknown as { get(params: null, config: { useBigInt: boolean }): unknown[] }).get(null, { useBigInt: true });
+    for (const values of statementRows(statement)) {
       const row: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) row[columns[i]!] = columnValue(values[i]);
       rows.push(row);
@@ -183,9 +204,24 @@ export function queryRows(db: InstanceType<SqlJs["Database"]>, query: string): R
 }
 
 /**
+ * The rows of a query as an Apache Arrow table (what flytekit's pandas DataFrame is), for a
+ * `results` declared as a Schema or a Dataset: see table.ts for the column types.
+ */
+export async function queryTable(db: InstanceType<SqlJs["Database"]>, query: string, options: RowsToTableOptions): Promise<ArrowTable> {
+  const arrow = await loadArrow();
+  const statement = db.prepare(query);
+  try {
+    return rowsToTable(arrow, statement.getColumnNames(), statementRows(statement), options);
+  } finally {
+    statement.free();
+  }
+}
+
+/**
  * Runs a SQLite3Task from its template (flytekit's SQLite3TaskExecutor): fetches the database
  * through the storage layer, unpacks it when it is an archive, fills the query's placeholders and
- * returns the rows.
+ * returns the rows, or, when the template's `results` is a Schema or a Dataset, an Arrow Table of
+ * them (its declared columns, read from the template, a projection and a check).
  */
 export class SQLite3TaskExecutor extends ShimTaskExecutor {
   static override location = "@flytekit-ts/plugins/sqlite#SQLite3TaskExecutor";
@@ -196,14 +232,12 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
     if (typeof custom?.query_template !== "string" || typeof custom.uri !== "string") {
       throw new DocumentError({ task: name, problem: "its template's custom field has no query_template and uri; it is not a SQLite3Task's" });
     }
-    const results = template.interface?.outputs?.variables.results?.type?.type;
-    if (results?.case === "schema" || results?.case === "structuredDatasetType") {
-      throw new DocumentError({
-        task: name,
-        subject: "output 'results'",
-        problem: `it is a table (${results.case === "schema" ? "Schema" : "Dataset"}), which needs a Parquet writer that flytekit-ts does not have yet`,
-        fix: "declare rowType (a record class, or Json) to get the rows",
-      });
+    const results = template.interface?.outputs?.variables.results?.type;
+    let declared: ResultColumn[] | undefined;
+    if (results?.type.case === "schema" || results?.type.case === "structuredDatasetType") {
+      const columns = declaredColumns(results);
+      if ("problem" in columns) throw new DocumentError({ task: name, subject: `output 'results', column '${columns.column}'`, problem: columns.problem });
+      declared = columns.columns;
     }
     const uri = custom.uri;
     // A template may come from elsewhere (flytekit does not check this). Downloaded, a uri ending in
@@ -234,7 +268,7 @@ export class SQLite3TaskExecutor extends ShimTaskExecutor {
       const SQL = await sqlite();
       const db = new SQL.Database(readFileSync(local));
       try {
-        return queryRows(db, query);
+        return declared === undefined ? queryRows(db, query) : await queryTable(db, query, { task: name, declared });
       } finally {
         db.close();
       }

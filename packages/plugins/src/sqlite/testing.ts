@@ -27,6 +27,38 @@ export async function tracksDatabase(dir = mkdtempSync(join(tmpdir(), "flytekit-
   return file;
 }
 
+/**
+ * A database of one table, `v`, whose columns hold each kind of value a query gives a table:
+ * id (INTEGER), i (INTEGER with a NULL), big (INTEGER past 2^53), r (REAL with a NULL), ir (INTEGER
+ * and REAL), s (TEXT with a NULL, not ASCII), b (BLOB with a NULL), tb (TEXT and BLOB), z (only
+ * NULL), at (dates as SQLite writes them), ok (0 and 1), inf (REAL infinities). Table `mixed`:
+ * c holds an INTEGER and a TEXT.
+ */
+export async function valuesDatabase(dir = mkdtempSync(join(tmpdir(), "flytekit-ts-sqlite-values-"))): Promise<string> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run("create table v (id integer primary key, i integer, big integer, r real, ir, s text, b blob, tb, z, at text, ok integer, inf real)");
+  const rows: unknown[][] = [
+    [1, 10, 9007199254740993n, 0.5, 1, "héllo", new Uint8Array([0, 1, 2]), "text", null, "2024-05-01 12:30:00", 1, Infinity],
+    [2, null, -9007199254740993n, null, 2.5, null, null, new Uint8Array([255]), null, "2024-05-01 12:30:00.123456", 0, -Infinity],
+    [3, -7, 0, -1e300, -3, "", new Uint8Array([]), "", null, null, null, 0],
+  ];
+  const insert = db.prepare("insert into v values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const r of rows) {
+    // sql.js binds a bigint as text unless told; bind INTEGERs past 2^53 through SQL instead.
+    insert.run(r.map((v) => (typeof v === "bigint" ? null : v)) as never);
+  }
+  insert.free();
+  db.run("update v set big = 9007199254740993 where id = 1");
+  db.run("update v set big = -9007199254740993 where id = 2");
+  db.run("create table mixed (c)");
+  db.run("insert into mixed values (1), ('a')");
+  const file = join(dir, "values.db");
+  writeFileSync(file, db.export());
+  db.close();
+  return file;
+}
+
 /** A zip of files, stored or deflated, written by hand: no zip tool needed. */
 export function zipOf(files: Record<string, Buffer>, options: { deflate?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
