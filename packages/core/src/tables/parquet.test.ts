@@ -275,6 +275,16 @@ describe("files we write, read by pyarrow and pandas", () => {
     expect((await parquet.schema(path)).fields.map((f) => f.name)).toEqual(empty.schema.fields.map((f) => f.name));
   });
 
+  it("a column with no null in the first batch (apache-arrow then calls it not nullable) and nulls in a later one", async () => {
+    const path = join(dir, "nullable-later.parquet");
+    const first = new Table({ n: makeVector(Int32Array.from([1, 2])) }).batches[0]!;
+    const later = new Table({ n: vectorFromArray([3, null], new Int32()) }).batches[0]!;
+    expect(first.schema.fields[0]!.nullable).toBe(false);
+    await parquet.write(path, [first, later]);
+    expect(columnValues(await readAll(path), "n")).toEqual(["1", "2", "3", null]);
+    expect(pyRead(path).columns.n!.values).toEqual(["1", "2", "3", null]);
+  });
+
   it("batches from an async iterable, one at a time", async () => {
     const path = join(dir, "async.parquet");
     let made = 0;

@@ -499,11 +499,17 @@ async function writeBatches(
       throw formatError(path, "cannot be written: no batch was given, so there is no schema; give at least one batch (one of 0 rows keeps the schema)");
     }
     const { arrow, wasm } = runtime;
-    const schema = first.schema;
+    // Every column optional, as pyarrow writes a DataFrame's: apache-arrow marks a column not
+    // nullable when the batch it was made from had no null, and a later batch with one would then
+    // be refused (a Parquet "required" column is a promise the caller rarely meant to make).
+    const schema = new arrow.Schema(
+      first.schema.fields.map((f) => (f.nullable ? f : new arrow.Field(f.name, f.type, true, f.metadata))),
+      first.schema.metadata,
+    );
+    let current: RecordBatch | undefined = new arrow.RecordBatch(schema, first.data);
     handle = await open(temp, "w");
     let rows = 0;
     let batchIndex = 0;
-    let current: RecordBatch | undefined = first;
     let offset = 0;
     let failure: unknown;
     // Pieces of the caller's batches, each moved into WebAssembly only when the writer asks for it.
