@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Dataset, Float, FlyteSchema, Int, Schema, Str, StructuredDataset } from "../index.js";
 import { functionTask } from "../tasks/function-form.js";
-import { TaskInputError, TaskOutputError } from "../tasks/errors.js";
+import { RecoverableError, TaskInputError, TaskOutputError } from "../tasks/errors.js";
 
 function people(): Table {
   return tableFromArrays({ id: BigInt64Array.from([1n, 2n, 3n]), score: Float64Array.from([0.5, 1.5, NaN]) }).assign(new Table({ name: vectorFromArray(["ada", "bob", "cy"], new Utf8()) }));
@@ -119,5 +119,25 @@ describe("Dataset: tables written and read as files", () => {
     expect(error).toBeInstanceOf(TaskInputError);
     expect((error as Error).message).toMatch(/^task 'ragged', input 't'/);
     expect((error as Error).message).toMatch(/line 3/);
+  });
+
+  it("a generator of batches the task returns that throws is the task's own error: a RecoverableError is retried", async () => {
+    let attempts = 0;
+    async function* flaky() {
+      yield people().batches[0]!;
+      if (++attempts === 1) throw new RecoverableError("the source hiccuped");
+      yield people().batches[0]!;
+    }
+    const stream = functionTask({ name: "flakyStream", outputs: Dataset, retries: 1 }, async () => new StructuredDataset(flaky()));
+    const sd = (await stream({})) as StructuredDataset;
+    expect(attempts).toBe(2);
+    expect((await sd.all()).numRows).toBe(6);
+    async function* broken() {
+      yield people().batches[0]!;
+      throw new Error("boom");
+    }
+    const fails = functionTask({ name: "brokenStream", outputs: Dataset }, async () => new StructuredDataset(broken()));
+    const error = await Promise.resolve(fails({})).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("Error encountered while executing 'brokenStream':\n  boom");
   });
 });
