@@ -79,7 +79,7 @@ const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError
  * operation on it, and leaves the promise it interrupted pending for ever.
  */
 function settle<T>(runtime: ParquetRuntime, promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, runtime.trapped]);
+  return runtime.settle(promise);
 }
 
 /** Runs a synchronous call into the instance; a trap there fails the instance too. */

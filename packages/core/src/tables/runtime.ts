@@ -55,6 +55,12 @@ export interface ParquetRuntime {
   readonly active: number;
   /** Marks an operation in flight; the returned function ends it. `releaseIfLarge` leaves an instance with operations in flight alone. */
   hold(): () => void;
+  /**
+   * Awaits a promise of the instance, failed by its trap: a panic fails every operation on the
+   * instance and leaves the promise it interrupted pending for ever. The wait is forgotten once it
+   * settles (racing the process-long `trapped` would keep every result alive).
+   */
+  settle<T>(promise: Promise<T>): Promise<T>;
 }
 
 class Runtime implements ParquetRuntime {
@@ -73,8 +79,31 @@ class Runtime implements ParquetRuntime {
     this.trapped.catch(() => undefined);
   }
 
+  private readonly waiting = new Set<(error: unknown) => void>();
+  private trapError: { error: unknown } | undefined;
+
+  settle<T>(promise: Promise<T>): Promise<T> {
+    if (this.trapError !== undefined) return Promise.reject(this.trapError.error);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      promise.then(
+        (value) => {
+          this.waiting.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.waiting.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
   trap(error: unknown): void {
     this.broken = true;
+    this.trapError ??= { error };
+    for (const reject of this.waiting) reject(error);
+    this.waiting.clear();
     this.fail(error);
     if (instance === this) {
       instance = undefined;
