@@ -23,7 +23,15 @@ import { compileFunction } from "node:vm";
 
 type Arrow = typeof import("apache-arrow");
 type ParquetWasm = typeof import("parquet-wasm");
-type ArrowFfi = typeof import("arrow-js-ffi");
+/**
+ * What the codec uses of arrow-js-ffi. Its own .d.ts does not compile under `moduleResolution`
+ * node16/nodenext (relative imports without extensions), which users' projects use: no .d.ts of
+ * ours may import it, or their `tsc` fails on it.
+ */
+interface ArrowFfi {
+  parseRecordBatch(buffer: ArrayBuffer, arrayPtr: number, schemaPtr: number, copy?: boolean): import("apache-arrow").RecordBatch;
+  parseSchema(buffer: ArrayBuffer, ptr: number): import("apache-arrow").Schema;
+}
 
 let arrow: Promise<Arrow> | undefined;
 
@@ -36,7 +44,7 @@ let ffi: Promise<ArrowFfi> | undefined;
 
 /** arrow-js-ffi (loaded once): it reads Arrow's C data interface out of WebAssembly memory into apache-arrow's classes. */
 export function loadArrowFfi(): Promise<ArrowFfi> {
-  return (ffi ??= import("arrow-js-ffi"));
+  return (ffi ??= import("arrow-js-ffi") as unknown as Promise<ArrowFfi>);
 }
 
 /** One parquet-wasm instance, with what the codecs need beside it. */

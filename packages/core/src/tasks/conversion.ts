@@ -222,7 +222,7 @@ export function outputLiterals(task: Boundary, result: unknown, context: Convers
 }
 
 /** What a local call returns for an outputs LiteralMap: nothing, the bare value, or an object of outputs. */
-export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: ConversionContext = conversionNow()): unknown {
+export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: ConversionContext = conversionNow(), options: { readTables?: boolean } = {}): unknown {
   const vars = task.interface.outputs;
   if (vars.length === 0) return undefined;
   const read = (i: number) => {
@@ -240,6 +240,7 @@ export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: Conv
   };
   const out: Record<string, unknown> = {};
   for (let i = 0; i < vars.length; i++) out[vars[i]!.name] = read(i);
-  // A Table output is read from its files before the call returns it.
-  return andThen(settleNatives(task, out, "output"), (values) => (task.interface.returnsBareValue ? values[vars[0]!.name] : values));
+  // A Table output is read from its files before the call returns it (unless only checked).
+  const settled = options.readTables === false ? out : settleNatives(task, out, "output");
+  return andThen(settled, (values) => (task.interface.returnsBareValue ? values[vars[0]!.name] : values));
 }

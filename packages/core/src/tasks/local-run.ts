@@ -127,6 +127,8 @@ function localFilesExist(map: LiteralMap): boolean {
       const scalar = v.value.value;
       if (scalar.case === "union" && scalar.value.value !== undefined) pending.push(scalar.value.value);
       else if (scalar.case === "blob" && !isRemotePath(scalar.value.uri) && !existsSync(scalar.value.uri.replace(/^file:\/\//, ""))) return false;
+      // So are a table's files.
+      else if ((scalar.case === "structuredDataset" || scalar.case === "schema") && !isRemotePath(scalar.value.uri) && !existsSync(scalar.value.uri.replace(/^file:\/\//, ""))) return false;
     }
   }
   return true;
@@ -137,7 +139,8 @@ function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, servic
   if (bytes === undefined) return undefined;
   try {
     const map = decode(LiteralMapSchema, bytes);
-    nativeOutputs(task, map, { storage: services.storage });
+    // Decoded to check it still fits, not read: a Table output is read when the hit is returned.
+    nativeOutputs(task, map, { storage: services.storage }, { readTables: false });
     // A result that names a local file no longer there (a temporary directory cleaned since) is a miss.
     if (!localFilesExist(map)) return undefined;
     return map;

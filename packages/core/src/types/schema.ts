@@ -15,7 +15,7 @@ import { Bool, Float, Int, Str } from "./scalars.js";
 import { Datetime, Duration } from "./time.js";
 import type { RecordBatch, Table } from "apache-arrow";
 import { BIND_SUBJECT, type WorkSubject } from "./pending.js";
-import { isTableData, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { isTableData, planTableWrite, tableUri, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext } from "./type.js";
 
 /**
@@ -126,7 +126,7 @@ export class SchemaType extends FlyteType<FlyteSchema, FlyteSchema | TableData |
     const uri = typeof value === "string" ? value : value instanceof FlyteSchema ? value.uri : undefined;
     if (uri === undefined) throw TypeTransformerError.forValue(this.name, value, "a schema is an Arrow Table, record batches, a FlyteSchema or a uri");
     if (uri === "") throw TypeTransformerError.forValue(this.name, value, "an empty uri");
-    return isRemotePath(uri) || isAbsolute(uri) ? uri : resolve(uri);
+    return tableUri(uri, context);
   }
 
   toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {

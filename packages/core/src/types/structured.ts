@@ -10,7 +10,7 @@ import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
 import { BIND_SUBJECT, DeferredValue, type WorkSubject } from "./pending.js";
-import { isArrowTable, isArrowTableClass, isTableData, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { isArrowTable, isArrowTableClass, isTableData, tableUri, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext, type TypeSpec } from "./type.js";
 import type { RecordBatch, Table } from "apache-arrow";
 
@@ -162,8 +162,7 @@ export class DatasetType extends FlyteType<StructuredDataset | Table, Structured
       return { uri: planTableWrite(data, { what: this.name, format, columns: this.declaredColumns }, context), format };
     } else throw TypeTransformerError.forValue(this.name, value, "a table is an Arrow Table, record batches, a StructuredDataset or a uri");
     if (uri === "") throw TypeTransformerError.forValue(this.name, value, "an empty uri");
-    if (!isRemotePath(uri) && !isAbsolute(uri)) uri = resolve(uri);
-    return { uri, format };
+    return { uri: tableUri(uri, context), format };
   }
 
   toLiteral(value: unknown, context: ConversionContext = conversionNow()): Literal {

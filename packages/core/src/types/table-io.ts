@@ -135,6 +135,19 @@ function typeText(type: DataType): string {
   return String(type);
 }
 
+/** A batch of no rows with `schema`'s columns (a table of no rows still has its columns and types). */
+function emptyBatch(arrow: Arrow, schema: ArrowSchema): RecordBatch {
+  const children = schema.fields.map((f) =>
+    arrow.makeData({
+      type: f.type,
+      length: 0,
+      nullCount: 0,
+      ...(arrow.DataType.isDictionary(f.type) ? { dictionary: arrow.makeVector(arrow.makeData({ type: (f.type as unknown as { dictionary: DataType }).dictionary, length: 0, nullCount: 0 })) } : {}),
+    } as never),
+  );
+  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: 0, nullCount: 0, children }));
+}
+
 // --- reading -------------------------------------------------------------------------------------
 
 /** Where a table is, in which format, read through which store. */
@@ -177,7 +190,15 @@ export class TableReader {
   }
 
   private fetch(): Promise<LocalTable> {
-    return (this.local ??= this.locate());
+    if (this.local === undefined) {
+      const located = this.locate();
+      this.local = located;
+      // A failure is not kept: reading again tries again.
+      located.catch(() => {
+        if (this.local === located) this.local = undefined;
+      });
+    }
+    return this.local;
   }
 
   /** The local files of the table: downloaded (once) when remote; the part files in order. */
@@ -191,6 +212,8 @@ export class TableReader {
       try {
         await storage.download(uri, path);
       } catch (e) {
+        // A store's failure stays its own (SYSTEM, RECOVERABLE: a retry may fetch it), marked as this input's.
+        if (e instanceof FlyteError) throw this.subject === undefined ? e : markSubject(e, this.subject);
         throw this.error(uri, `its files could not be fetched: ${e instanceof Error ? e.message : String(e)}`, undefined, e);
       }
       const local = path;
@@ -284,8 +307,11 @@ export class TableReader {
   async *iter(options: IterOptions = {}): AsyncGenerator<RecordBatch, void, undefined> {
     const arrow = await loadArrow();
     const local = await this.fetch();
+    let rows = false;
+    let first: ArrowSchema | undefined;
     for (const file of local.files) {
-      await this.checkedSchema(arrow, local, file);
+      const schema = await this.checkedSchema(arrow, local, file);
+      first ??= schema;
       const types: Record<string, DataType> = {};
       for (const c of this.columns) {
         const t = arrowTypeOf(arrow, c.type);
@@ -293,11 +319,17 @@ export class TableReader {
       }
       try {
         for await (const batch of local.codec.read(file, { columns: this.projection, batchSize: options.batchSize, types })) {
+          rows = true;
           yield this.conform(arrow, batch);
         }
       } catch (e) {
         throw this.fromCodec(e, local, file);
       }
+    }
+    // A table of no rows is one batch of no rows, so what streams it on keeps its columns and types.
+    if (!rows && first !== undefined) {
+      const projection = this.projection;
+      yield this.conform(arrow, emptyBatch(arrow, projection === undefined ? first : first.select(projection)));
     }
   }
 
@@ -343,7 +375,9 @@ export class TableReader {
  */
 async function* batchesOf(data: TableData): AsyncGenerator<RecordBatch, void, undefined> {
   if (isArrowTable(data)) {
-    yield* data.batches;
+    // A Table of no rows may hold no batch: one of no rows keeps its columns in the file.
+    if (data.batches.length === 0) yield emptyBatch(await loadArrow(), data.schema);
+    else yield* data.batches;
     return;
   }
   const source = Symbol.asyncIterator in data ? data[Symbol.asyncIterator]() : (data as Iterable<RecordBatch>)[Symbol.iterator]();
@@ -456,4 +490,18 @@ export function planTableWrite(data: TableData, write: TableWrite, context: Conv
     }
   });
   return uri;
+}
+
+/**
+ * The uri a table at a path or uri is passed on as: a remote uri as it is; a local path made
+ * absolute, and in a container planned for upload (a folder's files straight into a new folder,
+ * as a table written here), as flytekit uploads a local StructuredDataset's uri.
+ */
+export function tableUri(uri: string, context: ConversionContext): string {
+  if (isRemotePath(uri)) return uri;
+  const path = localPath(uri);
+  if (context.uploads === undefined) return path;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) throw new TypeTransformerError("a table's files", `nothing at ${path}`, "a local table is uploaded from the container, so its files must be there");
+  return context.uploads.plan(path, stat.isDirectory(), { contentsOnly: stat.isDirectory() });
 }
