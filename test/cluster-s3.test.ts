@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, executeArgs, EXECUTE_BIN, readOutputs, runProcess, TEST_ROOT, workArea, type ProcessResult } from "./support/execute.js";
-import { startMinio, type Minio } from "./support/minio.js";
+import { nodeUris, startMinio, type Minio } from "./support/minio.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 
 const BUCKET = "flyte";
@@ -33,10 +33,7 @@ afterAll(async () => {
 });
 
 /** A node's URIs in the bucket, as propeller lays them out. */
-function node(name: string): { inputs: string; out: string; raw: string; cp: string } {
-  const base = `s3://${BUCKET}/metadata/exec/${name}`;
-  return { inputs: `${base}/inputs.pb`, out: `${base}/out`, raw: `s3://${BUCKET}/raw/${name}`, cp: `${base}/cp` };
-}
+const node = (name: string) => nodeUris(BUCKET, name);
 
 async function getObject(uri: string): Promise<Uint8Array | undefined> {
   const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!;

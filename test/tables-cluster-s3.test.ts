@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, EXECUTE_BIN, executeArgs, runProcess, TEST_ROOT, type ProcessResult } from "./support/execute.js";
-import { startMinio, type Minio } from "./support/minio.js";
+import { nodeUris, startMinio, type Minio } from "./support/minio.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 import { CSV_ARROW, datasetInputs, EXACT_ARROW, FRAME_ARROW, jsonOutput, TABLE_NAMES, tableLiteral, withoutMetadata, writeBadInputs, type PythonView, type TableName, type TypeScriptView } from "./support/tables-interop.js";
 
@@ -34,10 +34,7 @@ afterAll(async () => {
 });
 
 /** A node's URIs in the bucket, as propeller lays them out. */
-function node(name: string): { inputs: string; out: string; raw: string; cp: string } {
-  const base = `s3://${BUCKET}/metadata/exec/${name}`;
-  return { inputs: `${base}/inputs.pb`, out: `${base}/out`, raw: `s3://${BUCKET}/raw/${name}`, cp: `${base}/cp` };
-}
+const node = (name: string) => nodeUris(BUCKET, name);
 type Node = ReturnType<typeof node>;
 
 function split(uri: string): { bucket: string; key: string } {

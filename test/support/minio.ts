@@ -121,3 +121,9 @@ export async function startMinio(buckets: readonly string[] = []): Promise<Minio
   }
   return minio;
 }
+
+/** A node's URIs in a bucket, as propeller lays them out: its inputs, output prefix, raw output prefix and checkpoint. */
+export function nodeUris(bucket: string, name: string): { inputs: string; out: string; raw: string; cp: string } {
+  const base = `s3://${bucket}/metadata/exec/${name}`;
+  return { inputs: `${base}/inputs.pb`, out: `${base}/out`, raw: `s3://${bucket}/raw/${name}`, cp: `${base}/cp` };
+}

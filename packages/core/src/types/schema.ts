@@ -15,7 +15,7 @@ import { Bool, Float, Int, Str } from "./scalars.js";
 import { Datetime, Duration } from "./time.js";
 import type { RecordBatch, Table } from "apache-arrow";
 import { BIND_SUBJECT, type WorkSubject } from "./pending.js";
-import { isTableData, planTableWrite, tableUri, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { isTableData, planTableWrite, TableValue, tableUri, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext } from "./type.js";
 
 /**
@@ -23,49 +23,21 @@ import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext } f
  * or data to be written there (an Apache Arrow Table or record batches). Read as a Dataset is:
  * `await schema.all()`, `schema.iter()`.
  */
-export class FlyteSchema {
-  /** Where its files are; undefined for data not written yet. */
-  readonly uri: string | undefined;
-  /** The data to be written, when made from data. */
-  readonly data: TableData | undefined;
-  #reader: TableReader | undefined;
-
+export class FlyteSchema extends TableValue {
   constructor(source: string | TableData) {
-    if (typeof source === "string") {
-      if (source === "") throw TypeTransformerError.forValue("a uri", source).at("FlyteSchema");
-      this.uri = source;
-    } else if (isTableData(source)) this.data = source;
-    else throw TypeTransformerError.forValue("a uri, an Arrow Table or record batches", source).at("FlyteSchema");
+    super(source, "FlyteSchema");
   }
 
   /** The handle a task is given for a literal: reads through `reader`. */
   static fromReader(uri: string, reader: TableReader): FlyteSchema {
-    const schema = new FlyteSchema(uri);
-    schema.#reader = reader;
-    return schema;
+    return new FlyteSchema(uri).readThrough(reader);
   }
 
-  private get reader(): TableReader {
-    if (this.#reader !== undefined) return this.#reader;
-    if (this.data !== undefined) throw new TypeTransformerError("a schema with files", "data not written yet", "a FlyteSchema made from data is read by the task it is given to");
-    return (this.#reader = new TableReader({ uri: this.uri!, format: "parquet", storage: conversionNow().storage }, [], "Schema"));
+  protected override get ownReading(): { format: string; what: string } {
+    return { format: "parquet", what: "Schema" };
   }
 
-  /** The whole table, as an Apache Arrow Table (only the declared columns, when the type declares any). */
-  all(): Promise<Table> {
-    return this.reader.all();
-  }
-
-  /** The table's record batches, streamed. */
-  iter(options?: IterOptions): AsyncIterable<RecordBatch> {
-    return this.reader.iter(options);
-  }
-
-  [BIND_SUBJECT](subject: WorkSubject): void {
-    if (this.#reader !== undefined) this.#reader.subject = subject;
-  }
-
-  toString(): string {
+  override toString(): string {
     return this.uri ?? "FlyteSchema(data)";
   }
 }

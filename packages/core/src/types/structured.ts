@@ -10,7 +10,7 @@ import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
 import { BIND_SUBJECT, DeferredValue, type WorkSubject } from "./pending.js";
-import { isArrowTable, isArrowTableClass, isTableData, tableUri, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { isArrowTable, isArrowTableClass, isTableData, TableValue, tableUri, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext, type TypeSpec } from "./type.js";
 import type { RecordBatch, Table } from "apache-arrow";
 
@@ -26,55 +26,25 @@ export interface StructuredDatasetOptions {
  * takes one reads it when it asks: `await sd.all()` (an Arrow Table) or `for await (const batch of
  * sd.iter())`, only the columns its type declares.
  */
-export class StructuredDataset {
-  /** Where its files are; undefined for data not written yet. */
-  readonly uri: string | undefined;
+export class StructuredDataset extends TableValue {
   readonly fileFormat: string;
-  /** The data to be written, when made from data. */
-  readonly data: TableData | undefined;
-  #reader: TableReader | undefined;
 
   constructor(source: string | TableData, options: StructuredDatasetOptions = {}) {
-    if (typeof source === "string") {
-      if (source === "") throw TypeTransformerError.forValue("a uri", source).at("StructuredDataset");
-      this.uri = source;
-    } else if (isTableData(source)) this.data = source;
-    else throw TypeTransformerError.forValue("a uri, an Arrow Table or record batches", source).at("StructuredDataset");
+    super(source, "StructuredDataset");
     if (options.fileFormat !== undefined && typeof options.fileFormat !== "string") throw TypeTransformerError.forValue("a format name", options.fileFormat).at("StructuredDataset, fileFormat");
     this.fileFormat = options.fileFormat ?? "";
   }
 
   /** The handle a task is given for a literal: reads through `reader`. */
   static fromReader(uri: string, fileFormat: string, reader: TableReader): StructuredDataset {
-    const sd = new StructuredDataset(uri, { fileFormat });
-    sd.#reader = reader;
-    return sd;
+    return new StructuredDataset(uri, { fileFormat }).readThrough(reader);
   }
 
-  private get reader(): TableReader {
-    if (this.#reader !== undefined) return this.#reader;
-    if (this.data !== undefined) {
-      throw new TypeTransformerError("a table with files", "data not written yet", "a StructuredDataset made from data is read by the task it is given to");
-    }
-    return (this.#reader = new TableReader({ uri: this.uri!, format: this.fileFormat, storage: conversionNow().storage }, [], "Dataset"));
+  protected override get ownReading(): { format: string; what: string } {
+    return { format: this.fileFormat, what: "Dataset" };
   }
 
-  /** The whole table, as an Apache Arrow Table (only the declared columns, when the type declares any). */
-  all(): Promise<Table> {
-    return this.reader.all();
-  }
-
-  /** The table's record batches, streamed: memory is bounded by a batch, not the table. */
-  iter(options?: IterOptions): AsyncIterable<RecordBatch> {
-    return this.reader.iter(options);
-  }
-
-  /** The input it was given as (the boundary tells it, so a read that fails in the body names it). */
-  [BIND_SUBJECT](subject: WorkSubject): void {
-    if (this.#reader !== undefined) this.#reader.subject = subject;
-  }
-
-  toString(): string {
+  override toString(): string {
     return this.uri ?? "StructuredDataset(data)";
   }
 }

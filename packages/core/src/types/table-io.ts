@@ -16,8 +16,8 @@ import { tableCodec, tableFormats } from "../tables/formats.js";
 import { loadArrow } from "../tables/runtime.js";
 import { TypeTransformerError } from "./errors.js";
 import { FlyteError } from "../errors/flyte-error.js";
-import { fromTaskCode, markSubject, subjectOf, type WorkSubject } from "./pending.js";
-import type { AnyFlyteType, ConversionContext } from "./type.js";
+import { BIND_SUBJECT, fromTaskCode, markSubject, subjectOf, type WorkSubject } from "./pending.js";
+import { conversionNow, type AnyFlyteType, type ConversionContext } from "./type.js";
 
 type Arrow = typeof import("apache-arrow");
 
@@ -504,4 +504,55 @@ export function tableUri(uri: string, context: ConversionContext): string {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (stat === undefined) throw new TypeTransformerError("a table's files", `nothing at ${path}`, "a local table is uploaded from the container, so its files must be there");
   return context.uploads.plan(path, stat.isDirectory(), { contentsOnly: stat.isDirectory() });
+}
+
+/**
+ * What StructuredDataset and FlyteSchema share: files at a `uri`, or data to be written; read when
+ * asked, through the reader the type gave it (a handle a task was given) or one of its own.
+ */
+export abstract class TableValue {
+  /** Where its files are; undefined for data not written yet. */
+  readonly uri: string | undefined;
+  /** The data to be written, when made from data. */
+  readonly data: TableData | undefined;
+  #reader: TableReader | undefined;
+
+  constructor(source: string | TableData, what: string) {
+    if (typeof source === "string") {
+      if (source === "") throw TypeTransformerError.forValue("a uri", source).at(what);
+      this.uri = source;
+    } else if (isTableData(source)) this.data = source;
+    else throw TypeTransformerError.forValue("a uri, an Arrow Table or record batches", source).at(what);
+  }
+
+  /** Reads through `reader` (what a task is given for a literal). */
+  protected readThrough(reader: TableReader): this {
+    this.#reader = reader;
+    return this;
+  }
+
+  /** The format its files are in, and the type's name, for a reader of its own. */
+  protected abstract get ownReading(): { format: string; what: string };
+
+  private get reader(): TableReader {
+    if (this.#reader !== undefined) return this.#reader;
+    const { format, what } = this.ownReading;
+    if (this.data !== undefined) throw new TypeTransformerError(`a ${what} with files`, "data not written yet", "a table made from data is read by the task it is given to");
+    return (this.#reader = new TableReader({ uri: this.uri!, format, storage: conversionNow().storage }, [], what));
+  }
+
+  /** The whole table, as an Apache Arrow Table (only the declared columns, when the type declares any). */
+  all(): Promise<Table> {
+    return this.reader.all();
+  }
+
+  /** The table's record batches, streamed: memory is bounded by a batch, not the table. */
+  iter(options?: IterOptions): AsyncIterable<RecordBatch> {
+    return this.reader.iter(options);
+  }
+
+  /** The input it was given as (the boundary tells it, so a read that fails in the body names it). */
+  [BIND_SUBJECT](subject: WorkSubject): void {
+    if (this.#reader !== undefined) this.#reader.subject = subject;
+  }
 }
