@@ -6,7 +6,7 @@ import type { Interface } from "../interface/interface.js";
 import { describeValue } from "../types/describe.js";
 import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
-import { bindSubject, DeferredValue, subjectOf, TaskCodeError, type PendingWork, type WorkSubject } from "../types/pending.js";
+import { bindSubject, DeferredValue, resolveDeferred, subjectOf, TaskCodeError, type PendingWork, type WorkSubject } from "../types/pending.js";
 import { conversionNow, type ConversionContext } from "../types/type.js";
 import { TaskInputError, TaskOutputError, userError } from "./errors.js";
 import { andThen } from "./promise.js";
@@ -97,14 +97,16 @@ export function afterPending<T>(task: Boundary, pending: PendingWork, value: T):
  * The native values with those that are read before use (a Table a task takes whole) read, one
  * after another; the values as they are when there are none (so a task without them stays synchronous).
  */
-export function settleNatives(task: Boundary, native: Record<string, unknown>, kind: "input" | "output"): Record<string, unknown> | Promise<Record<string, unknown>> {
-  const deferred = Object.keys(native).filter((k) => native[k] instanceof DeferredValue);
+export function settleNatives(task: Boundary, native: Record<string, unknown>, kind: "input" | "output", madeBefore: number): Record<string, unknown> | Promise<Record<string, unknown>> {
+  // Nothing to wait for unless converting them made a DeferredValue: then a value holding one (itself, or inside a container) is searched.
+  if (DeferredValue.made === madeBefore) return native;
+  const deferred = Object.keys(native).filter((k) => typeof native[k] === "object" && native[k] !== null);
   if (deferred.length === 0) return native;
   return (async () => {
     for (const name of deferred) {
       const subject: WorkSubject = kind === "input" ? { task: task.name, input: name } : { task: task.name, output: name };
       try {
-        native[name] = await (native[name] as DeferredValue).resolve(subject);
+        native[name] = await resolveDeferred(native[name], subject);
       } catch (e) {
         throw pendingFailure(task, e, subject);
       }
@@ -239,8 +241,9 @@ export function nativeOutputs(task: Boundary, outputs: LiteralMap, context: Conv
     }
   };
   const out: Record<string, unknown> = {};
+  const made = DeferredValue.made;
   for (let i = 0; i < vars.length; i++) out[vars[i]!.name] = read(i);
   // A Table output is read from its files before the call returns it (unless only checked).
-  const settled = options.readTables === false ? out : settleNatives(task, out, "output");
+  const settled = options.readTables === false ? out : settleNatives(task, out, "output", made);
   return andThen(settled, (values) => (task.interface.returnsBareValue ? values[vars[0]!.name] : values));
 }

@@ -12,7 +12,7 @@ import { SecurityContextSchema, type SecurityContext } from "../idl/gen/flyteidl
 import type { Container, ExtendedResources, K8sPod, Sql } from "../idl/gen/flyteidl/core/tasks_pb.js";
 import type { Interface } from "../interface/interface.js";
 import type { SerializationSettings } from "../serialize/settings.js";
-import { PendingWork, subjectOf } from "../types/pending.js";
+import { DeferredValue, PendingWork, subjectOf } from "../types/pending.js";
 import type { ConversionContext } from "../types/type.js";
 import { afterPending, nativeInputs, outputLiterals, pendingFailure, settleNatives } from "./conversion.js";
 import type { TaskDocumentation } from "./docs.js";
@@ -164,7 +164,8 @@ export abstract class Task {
 
   private dispatch(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
     // A Table the task takes whole is read before the body runs (nothing else waits here).
-    return andThen(settleNatives(this, nativeInputs(this, inputs, context), "input"), (native) => this.run(native, context));
+    const made = DeferredValue.made;
+    return andThen(settleNatives(this, nativeInputs(this, inputs, context), "input", made), (native) => this.run(native, context));
   }
 
   private run(native: Record<string, unknown>, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {

@@ -48,11 +48,36 @@ export class PendingWork {
  * its reading, started before the body runs. `subject` names the input once the boundary knows it.
  */
 export class DeferredValue {
-  constructor(private readonly produce: (subject: WorkSubject | undefined) => Promise<unknown>) {}
+  /** How many have been made: a conversion that made none has none to wait for. */
+  static made = 0;
+
+  constructor(private readonly produce: (subject: WorkSubject | undefined) => Promise<unknown>) {
+    DeferredValue.made++;
+  }
 
   resolve(subject?: WorkSubject): Promise<unknown> {
     return this.produce(subject);
   }
+}
+
+/**
+ * `value` with every DeferredValue in it resolved, one after another: itself, or inside arrays,
+ * Maps and objects (a whole Table in a List, a Dict or a record), which are changed in place.
+ */
+export async function resolveDeferred(value: unknown, subject: WorkSubject | undefined, depth = 0): Promise<unknown> {
+  if (value instanceof DeferredValue) return value.resolve(subject);
+  if (typeof value !== "object" || value === null || depth > 256) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = await resolveDeferred(value[i], subject, depth + 1);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) value.set(k, await resolveDeferred(v, subject, depth + 1));
+  } else if (!ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof Set)) {
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v === "object" && v !== null) (value as Record<string, unknown>)[k] = await resolveDeferred(v, subject, depth + 1);
+    }
+  }
+  return value;
 }
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Dataset, Float, FlyteSchema, Int, Schema, Str, StructuredDataset } from "../index.js";
+import { Dataset, Dict, Float, FlyteSchema, Int, List, Schema, Str, StructuredDataset } from "../index.js";
 import { functionTask } from "../tasks/function-form.js";
 import { RecoverableError, TaskInputError, TaskOutputError } from "../tasks/errors.js";
 
@@ -139,5 +139,14 @@ describe("Dataset: tables written and read as files", () => {
     const fails = functionTask({ name: "brokenStream", outputs: Dataset }, async () => new StructuredDataset(broken()));
     const error = await Promise.resolve(fails({})).catch((e: unknown) => e);
     expect((error as Error).message).toBe("Error encountered while executing 'brokenStream':\n  boom");
+  });
+
+  it("gives whole Tables inside a List and a Dict, read before the body runs, and keeps a task without tables synchronous", async () => {
+    const sizes = functionTask({ name: "sizes", inputs: { ts: List(Dataset.asTable()), byName: Dict(Dataset.asTable()) }, outputs: Str }, async ({ ts, byName }) =>
+      [...(ts as Table[]), ...Object.values(byName as Record<string, Table>)].map((t) => (t instanceof Table ? t.numRows : "not a Table")).join(","),
+    );
+    expect(await sizes({ ts: [people(), people()], byName: { a: people() } })).toBe("3,3,3");
+    const plain = functionTask({ name: "plain", inputs: { xs: List(Int) }, outputs: Int }, ({ xs }) => (xs as number[]).length);
+    expect(plain({ xs: [1, 2] })).toBe(2);
   });
 });
