@@ -154,20 +154,22 @@ export class DatasetType extends FlyteType<StructuredDataset | Table, Structured
     if (v.case === "scalar" && v.value.value.case === "structuredDataset") {
       const sd = v.value.value.value;
       if (sd.uri === "") throw this.cannotRead(literal, "its uri is empty");
-      return this.handle(sd.uri, sd.metadata?.structuredDatasetType?.format || this.format, context);
+      const named = sd.metadata?.structuredDatasetType?.columns.map((c) => c.name) ?? [];
+      return this.handle(sd.uri, sd.metadata?.structuredDatasetType?.format || this.format, context, named);
     }
     // flytekit reads an older FlyteSchema's literal as a StructuredDataset (always Parquet).
     if (v.case === "scalar" && v.value.value.case === "schema") {
       const schema = v.value.value.value;
       if (schema.uri === "") throw this.cannotRead(literal, "its uri is empty");
-      return this.handle(schema.uri, "parquet", context);
+      return this.handle(schema.uri, "parquet", context, schema.type?.columns.map((c) => c.name) ?? []);
     }
     throw this.cannotRead(literal);
   }
 
   /** What a task is given for the table at `uri`: a StructuredDataset reading it, or (whole) the Table, read before the body. */
-  private handle(uri: string, format: string, context: ConversionContext): StructuredDataset | Table {
-    const reader = new TableReader({ uri, format, storage: context.storage, tempDir: context.tempDir === undefined ? undefined : (p) => context.tempDir!(p) }, this.declaredColumns, this.name);
+  private handle(uri: string, format: string, context: ConversionContext, literalColumns: readonly string[] = []): StructuredDataset | Table {
+    const source = { uri, format, storage: context.storage, tempDir: context.tempDir === undefined ? undefined : (p: string) => context.tempDir!(p) };
+    const reader = new TableReader(source, this.declaredColumns, this.name, literalColumns);
     if (!this.whole) return StructuredDataset.fromReader(uri, format, reader);
     return new DeferredValue((subject) => {
       reader.subject = subject;

@@ -180,6 +180,8 @@ export class TableReader {
     private readonly source: TableSource,
     private readonly columns: readonly DeclaredColumn[],
     private readonly what: string,
+    /** When the type declares no columns: the columns the literal names (flytekit's decoders read only those). */
+    private readonly literalColumns: readonly string[] = [],
   ) {}
 
   /** A TypeTransformerError about the table (or one column of it), marked with the input it belongs to. */
@@ -295,9 +297,10 @@ export class TableReader {
     return this.subject === undefined ? error : markSubject(error, this.subject);
   }
 
-  /** The declared columns (a projection), or all. */
+  /** The declared columns (a projection), else those the literal names, else all. */
   private get projection(): string[] | undefined {
-    return this.columns.length === 0 ? undefined : this.columns.map((c) => c.name);
+    if (this.columns.length > 0) return this.columns.map((c) => c.name);
+    return this.literalColumns.length > 0 ? [...this.literalColumns] : undefined;
   }
 
   /**

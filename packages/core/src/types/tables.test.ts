@@ -149,4 +149,12 @@ describe("Dataset: tables written and read as files", () => {
     const plain = functionTask({ name: "plain", inputs: { xs: List(Int) }, outputs: Int }, ({ xs }) => (xs as number[]).length);
     expect(plain({ xs: [1, 2] })).toBe(2);
   });
+
+  it("reads only the columns the literal names when the type declares none, as flytekit's decoders do", async () => {
+    const make = functionTask({ name: "wide", outputs: Dataset }, async () => people());
+    const sd = (await make({})) as StructuredDataset;
+    const literal = Dataset.withColumns({ name: Str }).toLiteral(sd.uri!);
+    const read = Dataset.fromLiteral(literal) as StructuredDataset;
+    expect((await read.all()).schema.fields.map((f) => f.name)).toEqual(["name"]);
+  });
 });
