@@ -2,20 +2,17 @@
 // flytekit in favour of StructuredDataset, but still what its SQL tasks (SQLite3Task) declare as
 // their output when no type is given, so templates that carry it must be declarable here.
 import type { JsonObject } from "@bufbuild/protobuf";
-import { isAbsolute, resolve } from "node:path";
 import { create } from "../idl/codec.js";
 import type { Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SchemaType_SchemaColumn_SchemaColumnType as ColumnType, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isRemotePath } from "../storage/storage.js";
 import { FlyteTypeError, TypeTransformerError } from "./errors.js";
 import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { typeRegistry } from "./registry.js";
 import { Bool, Float, Int, Str } from "./scalars.js";
 import { Datetime, Duration } from "./time.js";
-import type { RecordBatch, Table } from "apache-arrow";
-import { BIND_SUBJECT, type WorkSubject } from "./pending.js";
-import { isTableData, planTableWrite, TableValue, tableUri, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import type { Table } from "apache-arrow";
+import { isTableData, planTableWrite, TableReader, tableUri, TableValue, type DeclaredColumn, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext } from "./type.js";
 
 /**

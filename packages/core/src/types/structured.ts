@@ -1,18 +1,16 @@
 import { type JsonObject } from "@bufbuild/protobuf";
 import { create } from "../idl/codec.js";
-import { isAbsolute, resolve } from "node:path";
 import { type Literal } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, type LiteralType, type StructuredDatasetType } from "../idl/gen/flyteidl/core/types_pb.js";
-import { isRemotePath } from "../storage/storage.js";
 import { isPlainObject } from "./collections.js";
 import { TypeTransformerError } from "./errors.js";
 import { scalarLiteral } from "./literals.js";
 import type { MsgpackWriter } from "./msgpack.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
-import { BIND_SUBJECT, DeferredValue, type WorkSubject } from "./pending.js";
-import { isArrowTable, isArrowTableClass, isTableData, TableValue, tableUri, planTableWrite, TableReader, type DeclaredColumn, type IterOptions, type TableData } from "./table-io.js";
+import { DeferredValue } from "./pending.js";
+import { isArrowTable, isArrowTableClass, isTableData, planTableWrite, TableReader, tableUri, TableValue, type DeclaredColumn, type TableData } from "./table-io.js";
 import { conversionNow, FlyteType, type AnyFlyteType, type ConversionContext, type TypeSpec } from "./type.js";
-import type { RecordBatch, Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
 
 /** How a StructuredDataset is made: the format its data is written in, or the files at its uri are in. */
 export interface StructuredDatasetOptions {
