@@ -9,6 +9,7 @@ import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/lite
 import { joinUri, type Storage } from "../storage/storage.js";
 import { makeTempDir, namesTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
+import { DeckSet, type Deck } from "./deck.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv, type SecretRequest } from "./secrets.js";
 import { localServices, type ExecutionServices } from "./services.js";
@@ -57,6 +58,11 @@ export interface ExecutionContext {
   readonly rawOutputPrefix: string;
   readonly checkpointPath?: string | undefined;
   readonly previousCheckpoint?: string | undefined;
+  /**
+   * The task's deck of that name (a tab of its deck.html), made on first use: `deck("Report").append(html)`.
+   * Rendered when the task's decks are on (`enableDeck`), as flytekit's `Deck(name)`.
+   */
+  deck(name: string): Deck;
 }
 
 /** A local file or directory to copy to the raw output prefix before the outputs are written. */
@@ -103,6 +109,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   private scratch: string | undefined;
   private id: ExecutionId | undefined;
   private localRaw: string | undefined;
+  private deckSet: DeckSet | undefined;
 
   constructor(init: TaskExecutionContextInit) {
     this.taskName = init.taskName;
@@ -127,6 +134,15 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested });
   }
 
+
+  /** The decks of this attempt and its timeline, made on first use (see deck.ts). */
+  get decks(): DeckSet {
+    return (this.deckSet ??= new DeckSet());
+  }
+
+  deck(name: string): Deck {
+    return this.decks.deck(name);
+  }
 
   get storage(): Storage {
     return this.services.storage;

@@ -1,0 +1,76 @@
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { currentContext, DeckField, Dict, Int, List, Str, withServices } from "../index.js";
+import { RecoverableError } from "./errors.js";
+import { functionTask } from "./function-form.js";
+
+/** Runs `fn`, collecting its log lines; the deck's path from flytekit's line, and its HTML. */
+async function run(fn: () => unknown): Promise<{ lines: string[]; path?: string; html?: string; result?: unknown }> {
+  const lines: string[] = [];
+  const result = await withServices({ logSink: (_level, line) => lines.push(line) }, fn);
+  const path = lines.map((l) => / task creates flyte deck html to file:\/\/(.+)$/.exec(l)?.[1]).find((p) => p !== undefined);
+  return { lines, path, html: path === undefined ? undefined : readFileSync(path, "utf8"), result };
+}
+
+function tabs(html: string): string[] {
+  return [...html.matchAll(/role="tab"[^>]*>([^<]*)<\/button>/g)].map((m) => m[1]!);
+}
+
+describe("a local run's deck", () => {
+  it("is written, with decks on, to a directory of its own under the temporary directory, and its path logged as flytekit logs it", async () => {
+    const greet = functionTask({ name: "decks.greet", inputs: { name: Str, scores: List(Int) }, outputs: Str, enableDeck: true }, ({ name, scores }) => {
+      currentContext().deck("Mine").append("<p id='mine'>my <b>own</b> html</p>");
+      return `hello ${name}: ${scores.length}`;
+    });
+    const { lines, path, html, result } = await run(() => greet({ name: "<script>alert(1)</script>", scores: [1, 2, 3] }));
+    expect(result).toBe("hello <script>alert(1)</script>: 3");
+    expect(lines.filter((l) => l.includes("flyte deck html"))).toEqual([`[decks.greet] INFO greet task creates flyte deck html to file://${path}`]);
+    expect(path!.startsWith(join(tmpdir(), "flytekit-ts", "decks", "greet-"))).toBe(true);
+    expect(path!.endsWith("/deck.html")).toBe(true);
+    // flytekit's order: the timeline (appended first), the task's own, then source, dependencies, input, output.
+    expect(tabs(html!)).toEqual(["Timeline", "Mine", "Source Code", "Dependencies", "Input", "Output"]);
+    expect(html).toContain("<p id='mine'>my <b>own</b> html</p>");
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    // The function as it runs (under vitest, with its imports rewritten).
+    expect(html).toContain(".deck(&quot;Mine&quot;).append(");
+    for (const part of ["Translate inputs to native values", "Execute user level code", "Translate outputs to literals"]) expect(html).toContain(part);
+  });
+
+  it("is not written with decks off (the default), nor with a failed task", async () => {
+    const plain = functionTask({ name: "decks.plain", outputs: Int }, () => 1);
+    expect((await run(() => plain())).path).toBeUndefined();
+    const failing = functionTask({ name: "decks.failing", enableDeck: true }, () => {
+      throw new RecoverableError("no");
+    });
+    const lines: string[] = [];
+    expect(() => withServices({ logSink: (_l, line) => lines.push(line) }, () => failing())).toThrow("no");
+    expect(lines.some((l) => l.includes("flyte deck html"))).toBe(false);
+  });
+
+  it("holds only the panels deckFields names, besides the task's own", async () => {
+    const only = functionTask({ name: "decks.only", inputs: { m: Dict(Int) }, outputs: { total: Int, names: List(Str) }, enableDeck: true, deckFields: [DeckField.OUTPUT] }, ({ m }) => ({
+      total: Object.values(m).reduce<number>((a, b) => a + Number(b), 0),
+      names: Object.keys(m),
+    }));
+    const { html } = await run(() => only({ m: { a: 1, b: 2 } }));
+    expect(tabs(html!)).toEqual(["Output"]);
+    expect(html).toMatch(/<th scope="row">total<\/th><td class="flyte-type">[^<]*<\/td><td><span class="flyte-scalar">3<\/span>/);
+    expect(html).toContain('<th scope="row">names</th>');
+  });
+
+  it("is written for an async task too, after its body settles", async () => {
+    const slow = functionTask({ name: "decks.slow", outputs: Int, enableDeck: true }, async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      currentContext().deck("Late").appendText("after the wait");
+      return 5;
+    });
+    const { html, result } = await run(() => slow());
+    expect(result).toBe(5);
+    expect(tabs(html!)).toEqual(["Timeline", "Late", "Source Code", "Dependencies", "Input", "Output"]);
+    const wall = Number(/Execute user level code<\/th><td>[^<]*<\/td><td class="flyte-num">([\d.]+)</.exec(html!)?.[1]);
+    expect(wall).toBeGreaterThanOrEqual(0.015);
+  });
+});
