@@ -20,6 +20,9 @@ const HOSTILE = `<script>window.__ran = "script"</script></textarea><img src="x"
 const NUMBERS = Array.from({ length: 120 }, (_, i) => i * 7);
 const NOTES = "n".repeat(4990) + "0123456789";
 
+/** What the page shows of an element (HTMLElement's innerText; the tests' types have no DOM library). */
+type Shown = { innerText: string };
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -61,24 +64,24 @@ async function open(path: string): Promise<Opened> {
 /** The tabs as shown, and which is selected. */
 function tabs(page: Page): Promise<{ names: string[]; selected: string }> {
   return page.$$eval("#flyte-frame-tabs button", (buttons) => ({
-    names: buttons.map((b) => (b as HTMLElement).innerText),
-    selected: buttons.filter((b) => b.classList.contains("active")).map((b) => (b as HTMLElement).innerText).join(","),
+    names: buttons.map((b) => (b as unknown as Shown).innerText),
+    selected: buttons.filter((b) => b.classList.contains("active")).map((b) => (b as unknown as Shown).innerText).join(","),
   }));
 }
 
 /** Clicks a tab by its visible name; the names of the panels then visible. */
 async function show(page: Page, name: string): Promise<string[]> {
   const buttons = await page.$$("#flyte-frame-tabs button");
-  for (const b of buttons) if ((await b.evaluate((e) => (e as HTMLElement).innerText)) === name) await b.click();
+  for (const b of buttons) if ((await b.evaluate((e) => (e as unknown as Shown).innerText)) === name) await b.click();
   return page.$$eval("#flyte-frame-container > section", (sections) =>
-    sections.filter((s) => s.checkVisibility()).map((s) => document.getElementById(s.getAttribute("aria-labelledby")!)!.innerText),
+    sections.filter((s) => s.checkVisibility()).map((s) => (s.ownerDocument.getElementById(s.getAttribute("aria-labelledby")!) as unknown as Shown).innerText),
   );
 }
 
 /** The visible panel's value table: a row per value, each cell's visible text. */
 function valueRows(page: Page): Promise<string[][]> {
   return page.$$eval("#flyte-frame-container > section table.flyte-values > tbody > tr", (rows) =>
-    rows.filter((r) => r.checkVisibility()).map((r) => [...r.children].map((c) => (c as HTMLElement).innerText.trim())),
+    rows.filter((r) => r.checkVisibility()).map((r) => [...r.children].map((c) => (c as unknown as Shown).innerText.trim())),
   );
 }
 
@@ -87,7 +90,7 @@ async function checkLoadedCleanly(opened: Opened, path: string): Promise<void> {
   expect(opened.errors).toEqual([]);
   // Nothing beyond the page itself: no font, script or image fetched.
   expect(opened.requests).toEqual([pathToFileURL(path).href]);
-  expect(await opened.page.evaluate(() => (window as { __ran?: unknown }).__ran)).toBeUndefined();
+  expect(await opened.page.evaluate(() => (globalThis as { __ran?: unknown }).__ran)).toBeUndefined();
 }
 
 /** What the report task's deck must show, wherever it ran. */
@@ -100,7 +103,7 @@ async function checkReport(path: string): Promise<void> {
     expect(await page.title()).toBe("report deck");
 
     // The timeline's parts, visible on the first tab.
-    const timeline = await page.$$eval("table.flyte-timeline tbody th", (ths) => ths.filter((t) => t.checkVisibility()).map((t) => (t as HTMLElement).innerText));
+    const timeline = await page.$$eval("table.flyte-timeline tbody th", (ths) => ths.filter((t) => t.checkVisibility()).map((t) => (t as unknown as Shown).innerText));
     expect(timeline).toEqual(["Translate inputs to native values", "Execute user level code", "Translate outputs to literals"]);
 
     expect(await show(page, "Input")).toEqual(["Input"]);
@@ -130,12 +133,12 @@ async function checkReport(path: string): Promise<void> {
 
     // The task's own deck: its HTML rendered as HTML, its text as text.
     expect(await show(page, "Report")).toEqual(["Report"]);
-    expect(await page.$eval("#user-heading", (e) => (e as HTMLElement).innerText)).toBe("Made by the task");
-    expect(await page.$eval("#user-paragraph em", (e) => (e as HTMLElement).innerText)).toBe("user HTML");
-    expect(await page.$eval("pre.flyte-text", (e) => (e as HTMLElement).innerText)).toBe(`text from the task: ${HOSTILE}`);
+    expect(await page.$eval("#user-heading", (e) => (e as unknown as Shown).innerText)).toBe("Made by the task");
+    expect(await page.$eval("#user-paragraph em", (e) => (e as unknown as Shown).innerText)).toBe("user HTML");
+    expect(await page.$eval("pre.flyte-text", (e) => (e as unknown as Shown).innerText)).toBe(`text from the task: ${HOSTILE}`);
 
     expect(await show(page, "Source Code")).toEqual(["Source Code"]);
-    expect(await page.$eval("pre.flyte-source", (e) => (e as HTMLElement).innerText)).toContain('deck("Report")');
+    expect(await page.$eval("pre.flyte-source", (e) => (e as unknown as Shown).innerText)).toContain('deck("Report")');
     expect(await show(page, "Timeline")).toEqual(["Timeline"]);
     // Clicking through raised nothing either.
     expect(opened.errors).toEqual([]);
@@ -174,7 +177,7 @@ describe("a deck in a real browser", () => {
       await checkLoadedCleanly(opened, path);
       expect(await tabs(opened.page)).toEqual({ names: ["Timeline", "Progress"], selected: "Timeline" });
       expect(await show(opened.page, "Progress")).toEqual(["Progress"]);
-      expect(await opened.page.$eval("#progress", (e) => (e as HTMLElement).innerText)).toBe("got as far as 4");
+      expect(await opened.page.$eval("#progress", (e) => (e as unknown as Shown).innerText)).toBe("got as far as 4");
       expect(readFileSync(path, "utf8")).not.toContain("flyte-values");
     } finally {
       await opened.page.close();

@@ -113,9 +113,9 @@ export function addTaskDecks(task: DeckTask, context: TaskExecutionContext, inpu
   }
 }
 
-/** The inner calls an eager task made, when the context carries an eager run. */
+/** The calls an eager task's body made (its run's records; a nested eager task's own, inside each). */
 function innerCalls(context: TaskExecutionContext): readonly TimelineCall[] | undefined {
-  return (context as unknown as { eager?: { calls?: readonly TimelineCall[] } }).eager?.calls;
+  return context.eager?.calls;
 }
 
 /** The deck page of the task's run: the timeline first (as flytekit appends it first), then every deck in the order made. */
