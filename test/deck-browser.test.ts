@@ -16,6 +16,8 @@ import { DeckTasks, Sample } from "./support/deck-tasks.js";
 import { executeArgs, runExecute, workArea } from "./support/execute.js";
 
 const MODULE = "support/deck-tasks.ts";
+/** The tasks' names: the module's path from test/, then the class. */
+const TASKS = "support.deck-tasks.DeckTasks";
 const HOSTILE = `<script>window.__ran = "script"</script></textarea><img src="x" onerror="window.__ran = 'img'">`;
 const NUMBERS = Array.from({ length: 120 }, (_, i) => i * 7);
 const NOTES = "n".repeat(4990) + "0123456789";
@@ -179,6 +181,42 @@ describe("a deck in a real browser", () => {
       expect(await show(opened.page, "Progress")).toEqual(["Progress"]);
       expect(await opened.page.$eval("#progress", (e) => (e as unknown as Shown).innerText)).toBe("got as far as 4");
       expect(readFileSync(path, "utf8")).not.toContain("flyte-values");
+    } finally {
+      await opened.page.close();
+    }
+  });
+
+  it("of a local eager run: the timeline lists every call, at once where they ran at once, nested ones under their eager task", async () => {
+    const lines: string[] = [];
+    const result = await withServices({ logSink: (_level, line) => lines.push(line) }, () => DeckTasks.pipeline(1));
+    expect(result).toBe(2 * (2 + 4 + 100));
+    const path = lines.map((l) => /pipeline task creates flyte deck html to file:\/\/(.+)$/.exec(l)?.[1]).find((p) => p !== undefined);
+    expect(path, lines.join("\n")).toBeDefined();
+    const opened = await open(path!);
+    try {
+      await checkLoadedCleanly(opened, path!);
+      expect((await tabs(opened.page)).selected).toBe("Timeline");
+      const calls = await opened.page.$$eval("table.flyte-calls > tbody > tr", (rows) =>
+        rows.filter((r) => r.checkVisibility()).map((r) => [...r.children].map((c) => (c as unknown as Shown).innerText.trim())),
+      );
+      // Task, start, end, duration, attempts, cached, result (and the bar, which has no text).
+      expect(calls.map((c) => [c[0], c[4], c[5], c[6]])).toEqual([
+        [`${TASKS}.double`, "1", "no", "succeeded"],
+        [`${TASKS}.double`, "1", "no", "succeeded"],
+        [`${TASKS}.inner`, "1", "no", "succeeded"],
+        [`${TASKS}.double`, "1", "no", "succeeded"],
+        [`${TASKS}.refuse`, "1", "no", `failed: Error encountered while executing '${TASKS}.refuse':\n  <i>refused</i> 212`],
+      ]);
+      // The nested call is indented under its eager task.
+      const indents = await opened.page.$$eval("table.flyte-calls > tbody > tr > th", (ths) => ths.map((t) => t.getBoundingClientRect().left + Number.parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { paddingLeft: string } }).getComputedStyle(t).paddingLeft)));
+      expect(indents[3]).toBeGreaterThan(indents[2]!);
+      // The two doubles ran at once: each started before the other ended.
+      const [first, second] = calls;
+      expect(Date.parse(second![1]!)).toBeLessThan(Date.parse(first![2]!));
+      for (const c of calls) expect(Number(c[3])).toBeGreaterThanOrEqual(0);
+      // The bars are drawn: one per call, the failed one marked.
+      expect(await opened.page.$$eval("table.flyte-calls .flyte-bar", (bars) => bars.map((b) => b.getBoundingClientRect().width > 0))).toEqual([true, true, true, true, true]);
+      expect(await opened.page.$$eval("table.flyte-calls .flyte-bar.flyte-failed", (bars) => bars.length)).toBe(1);
     } finally {
       await opened.page.close();
     }

@@ -5,12 +5,13 @@ import { describe, expect, it } from "vitest";
 import { currentContext, DeckField, Dict, Int, List, Str, withServices } from "../index.js";
 import { RecoverableError } from "./errors.js";
 import { functionTask } from "./function-form.js";
+import { eagerFunctionTask } from "../internal.js";
 
 /** Runs `fn`, collecting its log lines; the deck's path from flytekit's line, and its HTML. */
-async function run(fn: () => unknown): Promise<{ lines: string[]; path?: string; html?: string; result?: unknown }> {
+async function run(fn: () => unknown, task = ""): Promise<{ lines: string[]; path?: string; html?: string; result?: unknown }> {
   const lines: string[] = [];
   const result = await withServices({ logSink: (_level, line) => lines.push(line) }, fn);
-  const path = lines.map((l) => / task creates flyte deck html to file:\/\/(.+)$/.exec(l)?.[1]).find((p) => p !== undefined);
+  const path = lines.map((l) => new RegExp(`${task} task creates flyte deck html to file://(.+)$`).exec(l)?.[1]).find((p) => p !== undefined);
   return { lines, path, html: path === undefined ? undefined : readFileSync(path, "utf8"), result };
 }
 
@@ -72,5 +73,46 @@ describe("a local run's deck", () => {
     expect(tabs(html!)).toEqual(["Timeline", "Late", "Source Code", "Dependencies", "Input", "Output"]);
     const wall = Number(/Execute user level code<\/th><td>[^<]*<\/td><td class="flyte-num">([\d.]+)</.exec(html!)?.[1]);
     expect(wall).toBeGreaterThanOrEqual(0.015);
+  });
+});
+
+describe("an eager task's deck", () => {
+  it("times every call its body made: start, end, attempts, cached, how it ended, nested calls under their eager task", async () => {
+    const add = functionTask({ name: "decks.add", inputs: { x: Int, y: Int }, outputs: Int }, ({ x, y }) => Number(x) + Number(y));
+    const double = functionTask({ name: "decks.double", inputs: { x: Int }, outputs: Int }, async ({ x }) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return 2 * Number(x);
+    });
+    let tries = 0;
+    const flaky = functionTask({ name: "decks.flaky", inputs: { x: Int }, outputs: Int, retries: 1 }, ({ x }) => {
+      tries++;
+      throw new RecoverableError(`<b>not</b> ${x}, try ${tries}`);
+    });
+    const inner = eagerFunctionTask({ name: "decks.inner", inputs: { x: Int }, outputs: Int }, async ({ x }) => add({ x, y: 100 }));
+    const outer = eagerFunctionTask({ name: "decks.outer", inputs: { x: Int }, outputs: Int }, async ({ x }) => {
+      const [a, b] = await Promise.all([double({ x }), double({ x: Number(x) + 1 })]);
+      const c = await inner({ x: Number(a) + Number(b) });
+      await (flaky({ x: c }) as Promise<unknown>).catch(() => undefined);
+      return c;
+    });
+    const { html, result, lines } = await run(() => outer({ x: 1 }), "outer");
+    // The nested eager task writes its own deck too (flytekit's local runs write one per task with decks).
+    expect(lines.filter((l) => l.includes("task creates flyte deck html")).map((l) => /\] INFO (\w+) task/.exec(l)?.[1])).toEqual(["inner", "outer"]);
+    expect(result).toBe(106);
+    // The eager task's deck is always on; its timeline lists the calls (the inner tasks' own decks are off).
+    expect(tabs(html!)).toEqual(["Timeline", "Source Code", "Dependencies", "Input", "Output"]);
+    const rows = [...html!.matchAll(/<tr class="flyte-call" data-depth="(\d)"><th[^>]*>([^<]*)<\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><td class="flyte-num">([^<]*)<\/td><td class="flyte-num">(\d+)<\/td><td>(yes|no)<\/td><td><span class="flyte-text">([^<]*)<\/span>/g)].map(
+      (m) => ({ depth: Number(m[1]), task: m[2], started: m[3], ended: m[4], attempts: Number(m[6]), cached: m[7], result: m[8] }),
+    );
+    expect(rows.map(({ depth, task, attempts, cached, result }) => ({ depth, task, attempts, cached, result }))).toEqual([
+      { depth: 0, task: "decks.double", attempts: 1, cached: "no", result: "succeeded" },
+      { depth: 0, task: "decks.double", attempts: 1, cached: "no", result: "succeeded" },
+      { depth: 0, task: "decks.inner", attempts: 1, cached: "no", result: "succeeded" },
+      { depth: 1, task: "decks.add", attempts: 1, cached: "no", result: "succeeded" },
+      { depth: 0, task: "decks.flaky", attempts: 2, cached: "no", result: "failed: Error encountered while executing &#39;decks.flaky&#39;:\n  &lt;b&gt;not&lt;/b&gt; 106, try 2" },
+    ]);
+    for (const r of rows) expect(Date.parse(r.ended!)).toBeGreaterThanOrEqual(Date.parse(r.started!));
+    // The two doubles ran at once: each started before the other ended.
+    expect(Date.parse(rows[1]!.started!)).toBeLessThan(Date.parse(rows[0]!.ended!));
   });
 });
