@@ -67,7 +67,9 @@ async function install(): Promise<void> {
   try {
     const debs = join(staging, "debs");
     mkdirSync(debs);
-    const packages = aptKnowsChromium() ? downloadWithApt(debs) : await downloadFromIndex(debs);
+    // FLYTEKIT_TS_CHROMIUM_FROM_INDEX=1 takes the fallback on a machine with apt lists too (to check it).
+    const useApt = aptKnowsChromium() && process.env.FLYTEKIT_TS_CHROMIUM_FROM_INDEX !== "1";
+    const packages = useApt ? downloadWithApt(debs) : await downloadFromIndex(debs);
     const root = join(staging, "root");
     mkdirSync(root);
     for (const deb of readdirSync(debs).filter((f) => f.endsWith(".deb"))) execFileSync("dpkg-deb", ["-x", join(debs, deb), root], { stdio: ["ignore", "ignore", "inherit"] });
@@ -161,10 +163,8 @@ function architecture(): string {
 async function readIndex(sources: readonly Source[], arch: string): Promise<Map<string, Stanza>> {
   const byName = new Map<string, Stanza>();
   for (const s of sources) {
-    const url = `${s.uri.replace(/\/$/, "")}/dists/${s.suite}/${s.component}/binary-${arch}/Packages.gz`;
-    const response = await fetch(url);
-    if (!response.ok) continue;
-    const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString("utf8");
+    const text = await fetchIndex(`${s.uri.replace(/\/$/, "")}/dists/${s.suite}/${s.component}/binary-${arch}/Packages`);
+    if (text === undefined) continue;
     for (const block of text.split("\n\n")) {
       const field = (k: string) => new RegExp(`^${k}: (.*)$`, "m").exec(block)?.[1] ?? "";
       const name = field("Package");
@@ -174,6 +174,15 @@ async function readIndex(sources: readonly Source[], arch: string): Promise<Map<
     }
   }
   return byName;
+}
+
+/** An index's text: Packages.xz (all an archive is sure to have; the security archive has only it), else Packages.gz. */
+async function fetchIndex(base: string): Promise<string | undefined> {
+  const xz = await fetch(`${base}.xz`);
+  if (xz.ok) return execFileSync("xz", ["-dc"], { input: Buffer.from(await xz.arrayBuffer()), maxBuffer: 1 << 30 }).toString("utf8");
+  const gz = await fetch(`${base}.gz`);
+  if (gz.ok) return gunzipSync(Buffer.from(await gz.arrayBuffer())).toString("utf8");
+  return undefined;
 }
 
 /** What dpkg has installed, with what those packages provide. */
