@@ -304,6 +304,7 @@ pre.flyte-text, pre.flyte-source { background: #f7f7f7; padding: 1em; overflow: 
 .flyte-cut { color: #8a4b00; font-size: 12px; }
 .flyte-type { color: #555; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 .flyte-num { text-align: right; font-variant-numeric: tabular-nums; }
+.flyte-calls td:nth-of-type(1), .flyte-calls td:nth-of-type(2), .flyte-timeline td:nth-of-type(1) { white-space: nowrap; }
 .flyte-track { position: relative; min-width: 160px; height: 12px; background: #f0f0f0; }
 .flyte-bar { position: absolute; top: 0; height: 12px; background: rgb(163, 26, 255); }
 .flyte-bar.flyte-failed { background: #c62828; }
