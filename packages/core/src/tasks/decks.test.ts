@@ -62,6 +62,24 @@ describe("a local run's deck", () => {
     expect(html).toContain('<th scope="row">names</th>');
   });
 
+  it("has the secrets the task read masked, as its log lines are", async () => {
+    process.env._FSEC_DECKS_TOKEN = "deck-s3cr3t";
+    try {
+      const leaky = functionTask({ name: "decks.leaky", outputs: Str, enableDeck: true }, () => {
+        const token = currentContext().secrets.get("decks", "token");
+        currentContext().deck("Mine").appendText(`token ${token}`);
+        return `returned ${token}`;
+      });
+      const { html, result } = await run(() => leaky());
+      expect(result).toBe("returned deck-s3cr3t");
+      expect(html).not.toContain("deck-s3cr3t");
+      expect(html).toContain("token ****");
+      expect(html).toContain("returned ****");
+    } finally {
+      delete process.env._FSEC_DECKS_TOKEN;
+    }
+  });
+
   it("is written for an async task too, after its body settles", async () => {
     const slow = functionTask({ name: "decks.slow", outputs: Int, enableDeck: true }, async () => {
       await new Promise((r) => setTimeout(r, 20));
