@@ -238,14 +238,15 @@ describe("flytekit-ts-execute runs each serialized task from its template's args
 
   it("the task with every option: its env and its secret reach the body", async () => {
     const r = await runFromTemplate("Pipelines.everything", toLiteralMap({ xs: List(Int), label: Str }, { xs: [1, 2, 3], label: "run" }), { _FSEC_DB_PASSWORD: "hunter2" });
-    expect(r.files, r.stderr).toEqual(["outputs.pb"]);
+    // Its decks are on: deck.html beside the outputs, as pyflyte-execute writes it.
+    expect(r.files, r.stderr).toEqual(["deck.html", "outputs.pb"]);
     expect(fromLiteralMap({ total: Int, label: Str }, r.outputs!, "output")).toEqual({ total: 6, label: "run (e2e, secret of 7 chars)" });
   });
 
   it("the task with every option, failing recoverably: error.pb as Flyte reads it", async () => {
     const r = await runFromTemplate("Pipelines.everything", toLiteralMap({ xs: List(Int), label: Str }, { xs: [1, -2], label: "bad" }), { _FSEC_DB_PASSWORD: "x" });
     expect(r.code).toBe(0);
-    expect(r.files).toEqual(["error.pb"]);
+    expect(r.files).toEqual(["deck.html", "error.pb"]);
     expect(r.error!.error).toMatchObject({ code: "USER:Recoverable", kind: ContainerError_Kind.RECOVERABLE, origin: ExecutionError_ErrorKind.USER });
     expect(r.error!.error!.message).toContain("RecoverableError: negative numbers in bad");
     // The independent reader reads the error document too.

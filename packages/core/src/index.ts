@@ -44,6 +44,7 @@ export { SecretNotFoundError } from "./context/secrets.js";
 
 // The running task, and what it runs with.
 export { currentContext, withServices, type ExecutionContext } from "./context/context.js";
+export type { Deck } from "./context/deck.js";
 export type { ExecutionServices } from "./context/services.js";
 export type { LogLevel, LogSink } from "./context/logger.js";
 export { LocalCache, type LocalCacheHit, type LocalCacheStore } from "./context/local-cache.js";

@@ -74,6 +74,9 @@ export {
   type TaskExecutionContextInit,
 } from "./context/context.js";
 export { containerServices, localServices } from "./context/services.js";
+export { Deck, DeckSet, type TimelineEntry } from "./context/deck.js";
+export { escapeHtml, renderDeckPage, renderValue, type DeckPanel, type TimelineCall } from "./context/deck-html.js";
+export { DECK_FILE_NAME, renderTaskDeck } from "./tasks/decks.js";
 export { defaultMocks, MockRegistry, NO_MOCKS, type MockBody } from "./context/mocks.js";
 export { DiskCacheStore, defaultLocalCacheDir, LOCAL_CACHE_HEADER_BYTES, type LocalCacheStore } from "./context/local-cache.js";
 export { localCacheKey } from "./context/cache-key.js";

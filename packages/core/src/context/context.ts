@@ -9,6 +9,7 @@ import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/lite
 import { joinUri, type Storage } from "../storage/storage.js";
 import { makeTempDir, namesTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
+import { DeckSet, type Deck } from "./deck.js";
 import { EagerRun, type InnerCall } from "./composition.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv, type SecretRequest } from "./secrets.js";
@@ -58,6 +59,11 @@ export interface ExecutionContext {
   readonly rawOutputPrefix: string;
   readonly checkpointPath?: string | undefined;
   readonly previousCheckpoint?: string | undefined;
+  /**
+   * The task's deck of that name (a tab of its deck.html), made on first use: `deck("Report").append(html)`.
+   * Rendered when the task's decks are on (`enableDeck`), as flytekit's `Deck(name)`.
+   */
+  deck(name: string): Deck;
   /** In an eager task: its run, with a record of every task its body called so far. */
   readonly eager?: EagerRun | undefined;
 }
@@ -108,6 +114,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   private scratch: string | undefined;
   private id: ExecutionId | undefined;
   private localRaw: string | undefined;
+  private deckSet: DeckSet | undefined;
   private eagerRun: EagerRun | undefined;
   /** When this attempt runs a task an eager task called, that call's record in the eager task's run. */
   readonly innerCall: InnerCall | undefined;
@@ -156,6 +163,15 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     return (this.eagerRun = new EagerRun(this.taskName, calls));
   }
 
+
+  /** The decks of this attempt and its timeline, made on first use (see deck.ts). */
+  get decks(): DeckSet {
+    return (this.deckSet ??= new DeckSet());
+  }
+
+  deck(name: string): Deck {
+    return this.decks.deck(name);
+  }
 
   get storage(): Storage {
     return this.services.storage;

@@ -21,6 +21,7 @@ import { defaultStorage } from "../storage/router.js";
 import { joinUri, StorageConfigError } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
+import { DECK_FILE_NAME, decksOn, renderTaskDeck, shortName } from "../tasks/decks.js";
 import { Task } from "../tasks/task.js";
 import { LiteralSizeError, loadOffloadedInputs, OffloadSettingError, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
 
@@ -315,6 +316,9 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   const say = (line: string) => log(mask(line));
   const watch = new Watch();
   let task: Task | undefined;
+  // The task's context, once made; its decks are written after the document (flytekit's _output_deck).
+  let taskContext: TaskExecutionContext | undefined;
+  let deckDue = false;
 
   /** Writes the error document of a failure; the code to exit with. */
   const writeError = async (failure: Failure, caught: unknown): Promise<{ code: number; report: ExecuteReport }> => {
@@ -364,6 +368,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     }
     if (task !== undefined) {
       const running = task;
+      deckDue = decksOn(running);
       try {
         const limits = offloadLimits(env, running.settings.maxInlineIoBytes);
         const inputsBytes = await storage.read(args.inputs);
@@ -382,6 +387,7 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
           secretRequests: running.settings.secretRequests,
         });
         secretsRead = () => context.secretValues;
+        taskContext = context;
         outputs = await watch
           .run(async () => {
             const literals = await running.dispatchExecute(inputs, context);
@@ -431,7 +437,23 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     }
     return await writeError(failure ?? lateFailure()!, caught);
   } finally {
+    // As flytekit: once the task loaded, its deck goes beside the document, whether it succeeded
+    // or failed; one write of the whole page (a store's put, or a file renamed into place).
+    if (deckDue && task !== undefined) await writeDeck(task, taskContext, args.outputPrefix, storage, services, say);
     watch.dispose(say);
+  }
+}
+
+/** Writes `<outputPrefix>/deck.html`; a deck that cannot be written is logged, as flytekit logs it, and changes nothing else. */
+async function writeDeck(task: Task, context: TaskExecutionContext | undefined, outputPrefix: string, storage: ExecutionServices["storage"], services: ExecutionServices, say: (line: string) => void): Promise<void> {
+  const uri = joinUri(outputPrefix, DECK_FILE_NAME);
+  try {
+    const ctx = context ?? new TaskExecutionContext({ taskName: task.name, environment: { mode: "container" }, services });
+    const html = ctx.mask(renderTaskDeck(task, ctx));
+    await storage.write(uri, new TextEncoder().encode(html));
+    say(`${shortName(task)} task creates flyte deck html to ${uri}`);
+  } catch (e) {
+    say(`Failed to write flyte deck html with error ${e instanceof Error ? e.message : String(e)}.`);
   }
 }
 

@@ -15,6 +15,7 @@ import type { SerializationSettings } from "../serialize/settings.js";
 import { DeferredValue, PendingWork, subjectOf } from "../types/pending.js";
 import type { ConversionContext } from "../types/type.js";
 import { afterPending, nativeInputs, outputLiterals, pendingFailure, settleNatives } from "./conversion.js";
+import { addTaskDecks, decksOn, writeLocalDeck } from "./decks.js";
 import type { TaskDocumentation } from "./docs.js";
 import { userError } from "./errors.js";
 import { localCall } from "./local-run.js";
@@ -170,7 +171,10 @@ export abstract class Task {
   private dispatch(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
     // A Table the task takes whole is read before the body runs (nothing else waits here).
     const made = DeferredValue.made;
-    return andThen(settleNatives(this, nativeInputs(this, inputs, context), "input", made), (native) => this.run(native, context));
+    const convert = () => settleNatives(this, nativeInputs(this, inputs, context), "input", made);
+    // With decks on, the parts of the run are timed for the Timeline panel.
+    const native = decksOn(this) ? context.decks.time("Translate inputs to native values", convert) : convert();
+    return andThen(native, (n) => this.run(n, context));
   }
 
   private run(native: Record<string, unknown>, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap> {
@@ -194,8 +198,18 @@ export abstract class Task {
         }
       };
       const afterPre = this.preExecute(context);
-      const result = isThenable(afterPre) ? Promise.resolve(afterPre).then(body) : body();
-      return andThen(andThen(result, (r) => this.postExecute(context, r)), toOutputs);
+      const run = () => (isThenable(afterPre) ? Promise.resolve(afterPre).then(body) : body());
+      if (!decksOn(this)) return andThen(andThen(run(), (r) => this.postExecute(context, r)), toOutputs);
+      // flytekit's _write_decks: after the outputs are literals, the SDK's panels; a local run writes the page.
+      const decks = context.decks;
+      const result = andThen(decks.time("Execute user level code", run), (r) => this.postExecute(context, r));
+      return andThen(result, (r) =>
+        andThen(decks.time("Translate outputs to literals", () => toOutputs(r)), (outputs) => {
+          addTaskDecks(this, context, native, r);
+          if (context.mode === "local") writeLocalDeck(this, context);
+          return outputs;
+        }),
+      );
     });
   }
 
