@@ -9,7 +9,8 @@
 // store at the outputs' uri). A failed execution is an InnerTaskError naming the inner task, the
 // eager task, the execution and FlyteAdmin's error.
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { ExecutionId, TaskExecutionContext } from "../../context/context.js";
+import type { InnerCall, LaunchCaller, TaskLauncher } from "../../context/composition.js";
+import type { ExecutionId } from "../../context/context.js";
 import { brand, FlyteError } from "../../errors/flyte-error.js";
 import { create, decode } from "../../idl/codec.js";
 import { ExecutionMetadata_ExecutionMode, type Execution } from "../../idl/gen/flyteidl/admin/execution_pb.js";
@@ -92,7 +93,7 @@ function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
 const TERMINAL = new Set([WorkflowExecution_Phase.SUCCEEDED, WorkflowExecution_Phase.FAILED, WorkflowExecution_Phase.ABORTED, WorkflowExecution_Phase.TIMED_OUT]);
 
 /** The launcher of one eager attempt's inner tasks through FlyteAdmin (the `TaskLauncher` of its services). */
-export class AdminTaskLauncher {
+export class AdminTaskLauncher implements TaskLauncher {
   private readonly registered = new Map<string, Promise<void>>();
   private readonly calls = new Map<string, number>();
   private readonly prefix: string;
@@ -105,7 +106,8 @@ export class AdminTaskLauncher {
     this.prefix = executionPrefix(init.eagerTask, this.tag);
   }
 
-  async launch(task: { readonly name: string }, inputs: LiteralMap, caller?: Pick<TaskExecutionContext, "storage" | "signal">): Promise<LiteralMap> {
+  /** Runs `task` on the cluster with `inputs`; its outputs. `call`, the eager run's record of it, is told the execution's name. */
+  async launch(task: { readonly name: string }, inputs: LiteralMap, caller?: Pick<LaunchCaller, "storage" | "signal">, call?: InnerCall): Promise<LiteralMap> {
     const eagerTask = this.init.eagerTask;
     if (!(task instanceof Task)) {
       throw new InnerTaskError({ task: task.name, eagerTask, problem: "is not a task this SDK can register (no Task)", fix: "call tasks made by @task, task(), or a reference task" });
@@ -148,6 +150,7 @@ export class AdminTaskLauncher {
       if (ConnectError.from(e).code !== Code.AlreadyExists) throw fail(`could not be started: ${describe(e)}`, e);
     }
 
+    if (call !== undefined) call.execution = name;
     const execution = await this.wait(name, signal, fail);
     const closure = execution.closure;
     if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
