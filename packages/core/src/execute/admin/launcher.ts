@@ -116,14 +116,14 @@ export class AdminTaskLauncher implements TaskLauncher {
     const index = this.calls.get(task.name) ?? 0;
     this.calls.set(task.name, index + 1);
     const name = executionName(this.prefix, this.tag, task.name, index, inputs);
-    const fail = (problem: string, cause?: unknown, execution: string | undefined = name) => new InnerTaskError({ task: task.name, eagerTask, execution, problem }, { cause });
+    const fail = (problem: string, cause?: unknown, started = true) => new InnerTaskError({ task: task.name, eagerTask, execution: started ? name : undefined, problem }, { cause });
     const signal = caller?.signal;
 
     let id: Identifier;
     try {
       id = await this.register(task);
     } catch (e) {
-      throw e instanceof InnerTaskError ? e : fail(`could not be registered with FlyteAdmin: ${describe(e)}`, e, undefined);
+      throw e instanceof InnerTaskError ? e : fail(`could not be registered with FlyteAdmin: ${describe(e)}`, e, false);
     }
     const { project, domain } = this.init.execution;
     try {
