@@ -18,7 +18,7 @@ import type { AdminClient } from "./client.js";
 import { AdminTaskLauncher, InnerTaskError } from "./launcher.js";
 
 /** Exported: a container finds a task by its module's exports, and registration writes where. */
-export const addTask = functionTask({ inputs: { x: Int, y: Int }, outputs: Int }, function addTask({ x, y }) {
+export const addTask = functionTask({ inputs: { x: Int, y: Int }, outputs: Int }, function addTask({ x, y }: { x: number; y: number }) {
   return x + y;
 });
 const add = taskOf(addTask);
