@@ -18,8 +18,8 @@ import type { AdminClient } from "./client.js";
 import { AdminTaskLauncher, InnerTaskError } from "./launcher.js";
 
 /** Exported: a container finds a task by its module's exports, and registration writes where. */
-export const addTask = functionTask({ inputs: { x: Int, y: Int }, outputs: Int }, function addTask({ x, y }: { x: number; y: number }) {
-  return x + y;
+export const addTask = functionTask({ inputs: { x: Int, y: Int }, outputs: Int }, function addTask({ x, y }) {
+  return Number(x) + Number(y);
 });
 const add = taskOf(addTask);
 const settings = new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("ghcr.io/acme/app:1") });
