@@ -15,7 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { folderStore, startAdminStandIn, withoutFields, type AdminStandIn, type AdminStandInOptions, type PlayedExecution, type RecordedRequest } from "./support/admin-standin.js";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { folderStore, startAdminStandIn, withoutFields, type AdminStandIn, type AdminStandInOptions, type PlayedExecution, type RecordedRequest, type StandInStore } from "./support/admin-standin.js";
+import { startMinio, type Minio } from "./support/minio.js";
 import { EagerTasks } from "./support/eager-tasks.js";
 import { cleanEnv, EXECUTE_BIN, executeArgs, readOutputs, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
@@ -240,6 +242,44 @@ describe("our eager task in its container", () => {
     expect(message).toContain("boom at 3");
     const inner = [...standIn.executions.values()].find((e) => e.id.name.startsWith("e-failing-faili-boom-"))!;
     expect(inner.phase).toBe(WorkflowExecution_Phase.FAILED);
+  }, 120_000);
+});
+
+describe("with every execution's data in a bucket (MinIO)", () => {
+  let minio: Minio;
+  let standIn: AdminStandIn;
+  beforeAll(async () => {
+    minio = await startMinio(["flyte"]);
+    const store: StandInStore = {
+      root: "s3://flyte",
+      async write(uri, bytes) {
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!;
+        await minio.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+      },
+      async read(uri) {
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!;
+        try {
+          return await (await minio.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
+        } catch (e) {
+          if ((e as Error).name === "NoSuchKey") return undefined;
+          throw e;
+        }
+      },
+    };
+    // FlyteAdmin does not inline the outputs here: the eager task reads them from the bucket.
+    standIn = await startAdminStandIn(options({ store, inlineOutputs: false, env: { ...cleanEnv(), HOME: home, ...minio.env } }));
+  }, 600_000);
+  afterAll(async () => {
+    await standIn?.close();
+    await minio?.stop();
+  });
+
+  it("our eager task reads its inputs, its inner executions' outputs and writes its own through s3://", async () => {
+    const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.pipeline), settings), 30, "s3run1");
+    expect(played.phase, played.stderr).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    expect(played.outputPrefix).toMatch(/^s3:\/\/flyte\//);
+    expect(fromLiteralMap({ o0: Int }, played.outputs!)).toEqual({ o0: 33 });
+    expect(standIn.calls("GetExecutionData").map((r) => (r.json as { id: { name: string } }).id.name)).toHaveLength(2);
   }, 120_000);
 });
 
