@@ -24,6 +24,7 @@ import type { Storage } from "../../storage/storage.js";
 import { ReferenceTask } from "../../tasks/reference-task.js";
 import { Task } from "../../tasks/task.js";
 import type { AdminClient } from "./client.js";
+import { uploadLocalInputs } from "./local-files.js";
 import { executionName, executionPrefix } from "./names.js";
 
 /** flytekit's labels and environment variable for the eager executions (core/constants.py). */
@@ -107,7 +108,7 @@ export class AdminTaskLauncher implements TaskLauncher {
   }
 
   /** Runs `task` on the cluster with `inputs`; its outputs. `call`, the eager run's record of it, is told the execution's name. */
-  async launch(task: { readonly name: string }, inputs: LiteralMap, caller?: Pick<LaunchCaller, "storage" | "signal">, call?: InnerCall): Promise<LiteralMap> {
+  async launch(task: { readonly name: string }, given: LiteralMap, caller?: Pick<LaunchCaller, "storage" | "signal"> & { readonly rawOutputPrefix?: string }, call?: InnerCall): Promise<LiteralMap> {
     const eagerTask = this.init.eagerTask;
     if (!(task instanceof Task)) {
       throw new InnerTaskError({ task: task.name, eagerTask, problem: "is not a task this SDK can register (no Task)", fix: "call tasks made by @task, task(), or a reference task" });
@@ -115,7 +116,8 @@ export class AdminTaskLauncher implements TaskLauncher {
     // The call's index is taken now, in the order the body makes its calls, before anything is awaited.
     const index = this.calls.get(task.name) ?? 0;
     this.calls.set(task.name, index + 1);
-    const name = executionName(this.prefix, this.tag, task.name, index, inputs);
+    // Named by the inputs as given (a local file's path, not the random place it is uploaded to), so a retried attempt finds it.
+    const name = executionName(this.prefix, this.tag, task.name, index, given);
     const fail = (problem: string, cause?: unknown, started = true) => new InnerTaskError({ task: task.name, eagerTask, execution: started ? name : undefined, problem }, { cause });
     const signal = caller?.signal;
 
@@ -126,6 +128,12 @@ export class AdminTaskLauncher implements TaskLauncher {
       throw e instanceof InnerTaskError ? e : fail(`could not be registered with FlyteAdmin: ${describe(e)}`, e, false);
     }
     const { project, domain } = this.init.execution;
+    let inputs: LiteralMap;
+    try {
+      inputs = caller?.storage === undefined ? given : await uploadLocalInputs(given, caller.storage, caller.rawOutputPrefix);
+    } catch (e) {
+      throw fail(`its inputs' local files could not be uploaded: ${describe(e)}`, e, false);
+    }
     try {
       await this.init.client.createExecution(
         {
