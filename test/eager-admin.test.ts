@@ -1,6 +1,6 @@
 // Eager tasks in their container, talking to FlyteAdmin: the AdminService stand-in
 // (support/admin-standin.ts) plays every execution as a local process, and is calibrated against
-// the real thing by pointing flytekit 1.16.24's own eager task (test/interop/eager_tasks.py, run by
+// the real thing by pointing flytekit 1.16.24's own eager task (test/interop/eager_admin_tasks.py, run by
 // pyflyte-execute as a pod runs it: its template's env, _F_SS_C included, and FLYTE_PLATFORM_URL)
 // at it, then ours (support/eager-tasks.ts, run by flytekit-ts-execute the same way). The requests
 // each sends are compared field by field; every difference we mean is listed below with its reason.
@@ -46,9 +46,9 @@ function options(extra: Partial<AdminStandInOptions> = {}): AdminStandInOptions 
   };
 }
 
-/** flytekit's TaskSpec of a task of eager_tasks.py, as `pyflyte register` would send it. */
+/** flytekit's TaskSpec of a task of eager_admin_tasks.py, as `pyflyte register` would send it. */
 function pythonSpec(task: string): admin.TaskSpec {
-  const b64 = execFileSync(python, ["eager_tasks.py", task, PROJECT, DOMAIN, VERSION, IMAGE], { cwd: PY_DIR, encoding: "utf8", env: { ...cleanEnv(), HOME: home } });
+  const b64 = execFileSync(python, ["eager_admin_tasks.py", task, PROJECT, DOMAIN, VERSION, IMAGE], { cwd: PY_DIR, encoding: "utf8", env: { ...cleanEnv(), HOME: home } });
   return fromBinary(admin.TaskSpecSchema, Buffer.from(b64, "base64"));
 }
 
@@ -136,7 +136,7 @@ describe("calibration: the requests flytekit's eager task sends, and ours", () =
     const pyCreate = jsonOf(py.calls("CreateTask")[0]!);
     const tsCreate = jsonOf(ts.calls("CreateTask")[0]!);
     // What differs, differs as said.
-    expect(pyCreate.id.name).toBe("eager_tasks.add");
+    expect(pyCreate.id.name).toBe("eager_admin_tasks.add");
     expect(tsCreate.id.name).toBe(taskOf(EagerTasks.add).name);
     expect(pyCreate.spec.template.type).toBe("python-task");
     expect(tsCreate.spec.template.type).toBe(taskOf(EagerTasks.add).taskType);
@@ -178,7 +178,7 @@ describe("calibration: the requests flytekit's eager task sends, and ours", () =
     }
     // Spelled out, what both send:
     expect(pyCreates[0]!.spec).toEqual({
-      launchPlan: { resourceType: "TASK", project: PROJECT, domain: DOMAIN, name: "eager_tasks.add", version: VERSION },
+      launchPlan: { resourceType: "TASK", project: PROJECT, domain: DOMAIN, name: "eager_admin_tasks.add", version: VERSION },
       metadata: { principal: "placeholder" },
       notifications: {},
       labels: { values: { "eager-exec": EAGER_EXECUTION, "eager-root-exec": EAGER_EXECUTION } },

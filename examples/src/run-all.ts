@@ -1,6 +1,7 @@
 // The README's main command runs every example, locally, on the embedded defaults.
 import { main as caching } from "./caching.js";
 import { main as contextSecrets } from "./context-secrets.js";
+import { main as eager } from "./eager.js";
 import { main as echoReference } from "./echo-reference.js";
 import { main as functionForm } from "./function-form.js";
 import { main as math } from "./math.js";
@@ -17,6 +18,7 @@ const examples: [string, () => Promise<void>][] = [
   ["function-form", functionForm],
   ["caching", caching],
   ["retries-timeouts", retriesTimeouts],
+  ["eager", eager],
   ["context-secrets", contextSecrets],
   ["plugins", plugins],
   ["echo-reference", echoReference],

@@ -1,46 +1,42 @@
-"""flytekit's own eager task, pointed at the AdminService stand-in (test/support/admin-standin.ts)
-to learn what flytekit 1.16.24 sends FlyteAdmin from inside an eager task (test/eager-admin.test.ts).
-
-`pipeline` calls `add` twice, one call on the other's output; `failing` calls `boom`, which raises.
-Run as a script, prints the base64 of the flyteidl.admin.TaskSpec flytekit registers for a task
-of this module with the settings given: `python eager_tasks.py <task> <project> <domain> <version> <image>`.
-"""
-
+# What flytekit 1.16.24 serializes for an eager task (the issue's reference: @eager(environment={"a": "b"})),
+# under two serialization settings: the golden ones, and ones that use every field of the settings' JSON
+# (named images with a digest, env with non-ASCII text, default resources, fast registration).
+# Prints, per settings, the JSON text of SerializationSettings.to_json() and the TaskTemplate's bytes (base64).
 import base64
-import sys
+import json
 from collections import OrderedDict
 
-from flytekit import eager, task
+from flytekit import Resources, eager
+from flytekit.configuration import FastSerializationSettings, Image, ImageConfig, SerializationSettings
+from flytekit.core.resources import ResourceSpec
+from flytekit.tools.translator import get_serializable
 
 
-@task
-def add(x: int, y: int) -> int:
-    return x + y
-
-
-@task
-def boom(x: int) -> int:
-    if x >= 0:
-        raise ValueError(f"boom at {x}")
+@eager(environment={"a": "b"})
+async def eager_env(x: int) -> int:
     return x
 
 
-@eager
-async def pipeline(x: int) -> int:
-    a = add(x=x, y=1)
-    return add(x=a, y=2)
-
-
-@eager
-async def failing(x: int) -> int:
-    return boom(x=x)
+def settings():
+    plain = SerializationSettings(project="p", domain="d", version="v1", image_config=ImageConfig.auto(img_name="docker.io/xyz:some-git-hash"))
+    rich = SerializationSettings(
+        project="p",
+        domain="d",
+        version="v2",
+        image_config=ImageConfig.create_from(
+            Image(name="default", fqn="docker.io/xyz", tag="t"), [Image(name="other", fqn="ghcr.io/o", tag=None, digest="sha256:abc")]
+        ),
+        env={"E": "1", "\u00dc": "\u00e4"},
+        # Strings only: flytekit cannot write a template whose default resources hold a number.
+        default_resources=ResourceSpec(requests=Resources(cpu="1", mem="1Gi"), limits=Resources(cpu="2", ephemeral_storage="1Gi")),
+        fast_serialization_settings=FastSerializationSettings(enabled=True, destination_dir=".", distribution_location="s3://b/x.tar.gz"),
+    )
+    return {"plain": plain, "rich": rich}
 
 
 if __name__ == "__main__":
-    from flytekit.configuration import ImageConfig, SerializationSettings
-    from flytekit.tools.translator import get_serializable
-
-    name, project, domain, version, image = sys.argv[1:6]
-    settings = SerializationSettings(project=project, domain=domain, version=version, image_config=ImageConfig.auto(img_name=image))
-    spec = get_serializable(OrderedDict(), settings, globals()[name])
-    sys.stdout.write(base64.b64encode(spec.to_flyte_idl().SerializeToString()).decode())
+    out = {}
+    for name, ss in settings().items():
+        spec = get_serializable(OrderedDict(), ss, eager_env)
+        out[name] = {"json": ss.to_json(), "template": base64.b64encode(spec.template.to_flyte_idl().SerializeToString()).decode()}
+    print(json.dumps(out))

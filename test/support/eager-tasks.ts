@@ -1,5 +1,5 @@
 // flytekit-ts's eager tasks of the container tests (test/eager-admin.test.ts), the same story as
-// flytekit's in test/interop/eager_tasks.py: `pipeline` calls `add` twice, one call on the other's
+// flytekit's in test/interop/eager_admin_tasks.py: `pipeline` calls `add` twice, one call on the other's
 // output; `failing` calls `boom`, which raises. Run by flytekit-ts-execute under the AdminService
 // stand-in, which plays each inner execution with flytekit-ts-execute too.
 import { eager, task } from "@flytekit-ts/decorators";
