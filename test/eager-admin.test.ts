@@ -233,6 +233,24 @@ describe("our eager task in its container", () => {
     expect(lastStart).toBeLessThan(firstEnd);
   }, 120_000);
 
+  it("a nested eager task runs as an execution that starts its own, labelled with the root eager execution (_F_EE_ROOT)", async () => {
+    const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.outer), settings), 1, "nested1");
+    expect(played.phase, played.stderr).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    expect(fromLiteralMap({ o0: Int }, played.outputs!)).toEqual({ o0: 104 });
+    const creates = standIn.calls("CreateExecution").map(jsonOf).filter((c) => c.spec.labels.values["eager-root-exec"] === "nested1");
+    const inner = creates.find((c) => c.spec.launchPlan.name === taskOf(EagerTasks.pipeline).name)!;
+    expect(inner.name).toMatch(/^e-outer-neste-pipeline-[0-9a-f]{16}$/);
+    expect(inner.spec.labels.values).toEqual({ "eager-exec": "nested1", "eager-root-exec": "nested1" });
+    // The nested eager task's own calls: its execution is their tag, the outer one their root.
+    const nested = creates.filter((c) => c.spec.labels.values["eager-exec"] === inner.name);
+    expect(nested.map((c) => c.spec.launchPlan.name)).toEqual([taskOf(EagerTasks.add).name, taskOf(EagerTasks.add).name]);
+    for (const c of nested) {
+      expect(c.spec.envs).toEqual({ values: [{ key: "_F_EE_ROOT", value: "nested1" }] });
+      expect(c.name).toMatch(/^e-pipeline-e-out-add-[0-9a-f]{16}$/);
+    }
+    expect(creates).toHaveLength(4);
+  }, 180_000);
+
   it("an inner failure fails the eager task with an error document naming the inner task, the eager task and the execution", async () => {
     const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.failing), settings), 3, "failing1");
     expect(played.phase).toBe(WorkflowExecution_Phase.FAILED);

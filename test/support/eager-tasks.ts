@@ -28,6 +28,13 @@ export class EagerTasks {
     return EagerTasks.boom(x);
   }
 
+  /** An eager task calling an eager task: on a cluster, an execution that starts executions of its own. */
+  @eager({ inputs: { x: Int }, outputs: Int })
+  static async outer(x: number): Promise<number> {
+    const a = await EagerTasks.pipeline(x);
+    return EagerTasks.add(a, 100);
+  }
+
   /** Two calls at once, through Promise.all. */
   @eager({ inputs: { x: Int }, outputs: Int })
   static async fanOut(x: number): Promise<number> {
