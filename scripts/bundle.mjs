@@ -32,6 +32,10 @@ const PACKAGES = [
       s3: "dist/storage/s3.js",
       gcs: "dist/storage/gcs.js",
       azure: "dist/storage/azure.js",
+      // FlyteAdmin's client and an eager task's launcher (Connect, the AdminService): loaded only by
+      // import() (execute/admin-launcher.ts) when an eager task's body first calls a task; named,
+      // so that a test can tell a plain task's run loaded none of it.
+      admin: "dist/execute/admin/index.js",
       // The table codecs: loaded only by import() (tables/formats.ts), when a table of their format
       // is first read or written; named, so that a test can tell a start loaded neither.
       parquet: "dist/tables/parquet.js",

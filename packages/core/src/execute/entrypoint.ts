@@ -23,6 +23,7 @@ import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputE
 import type { TaskResolver } from "../tasks/resolver.js";
 import { DECK_FILE_NAME, decksOn, renderTaskDeck, shortName } from "../tasks/decks.js";
 import { Task } from "../tasks/task.js";
+import { containerLauncher } from "./admin-launcher.js";
 import { LiteralSizeError, loadOffloadedInputs, OffloadSettingError, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
 
 /** What the entrypoint is told. */
@@ -307,7 +308,8 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
   const distributed = oneOf(env, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES") !== undefined;
   const worker = distributed ? (oneOf(env, "FLYTE_INTERNAL_WORKER_NAME", "_F_WN") ?? "") : "";
   const errorFile = distributed ? `error-${randomUUID().replace(/-/g, "")}.pb` : "error.pb";
-  const services: ExecutionServices = containerServices(env);
+  // An eager task's inner tasks run on the cluster, through FlyteAdmin (loaded on first use).
+  const services: ExecutionServices = Object.freeze({ ...containerServices(env), launcher: containerLauncher(env) });
   const storage = services.storage;
 
   // Every line the entrypoint writes has the secrets the task read masked.

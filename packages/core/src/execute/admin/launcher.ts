@@ -1,0 +1,258 @@
+// What an eager task does, in its container, with each task its body calls: what flytekit's
+// Controller (core/worker_queue.py) and FlyteRemote (remote/remote.py) do for it. It registers the
+// inner task with FlyteAdmin (GetTask, then CreateTask when it is not there: the TaskSpec
+// `flytekit-ts package` writes, with the project, domain, version and images of the eager task's
+// own serialization settings, `_F_SS_C`), starts an execution of it (CreateExecution, under a name
+// made from the eager execution, the task, the call's index and its inputs, so that a retried
+// attempt finds the executions the first one started: ALREADY_EXISTS is that execution), waits for
+// it (GetExecution, with backoff), and reads its outputs (GetExecutionData: inline, or from the
+// store at the outputs' uri). A failed execution is an InnerTaskError naming the inner task, the
+// eager task, the execution and FlyteAdmin's error.
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { InnerCall, LaunchCaller, TaskLauncher } from "../../context/composition.js";
+import type { ExecutionId } from "../../context/context.js";
+import { brand, FlyteError } from "../../errors/flyte-error.js";
+import { create, decode } from "../../idl/codec.js";
+import { ExecutionMetadata_ExecutionMode, type Execution } from "../../idl/gen/flyteidl/admin/execution_pb.js";
+import { WorkflowExecution_Phase } from "../../idl/gen/flyteidl/core/execution_pb.js";
+import { IdentifierSchema, ResourceType, type Identifier } from "../../idl/gen/flyteidl/core/identifier_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "../../idl/gen/flyteidl/core/literals_pb.js";
+import { toTaskSpec } from "../../registration.js";
+import type { SerializationSettings } from "../../serialize/settings.js";
+import { toReferenceIdentifier } from "../../serialize/template.js";
+import type { Storage } from "../../storage/storage.js";
+import { ReferenceTask } from "../../tasks/reference-task.js";
+import { Task } from "../../tasks/task.js";
+import type { AdminClient } from "./client.js";
+import { uploadLocalInputs } from "./local-files.js";
+import { executionName, executionPrefix } from "./names.js";
+
+/** flytekit's labels and environment variable for the eager executions (core/constants.py). */
+export const EAGER_TAG_KEY = "eager-exec";
+export const EAGER_TAG_ROOT_KEY = "eager-root-exec";
+export const EAGER_ROOT_ENV_NAME = "_F_EE_ROOT";
+
+/** An inner task's execution failed, or could not be started or followed. */
+export class InnerTaskError extends FlyteError {
+  /** The execution's name, when it was started. */
+  readonly execution?: string;
+  constructor(fields: { task: string; eagerTask: string; execution?: string; problem: string; fix?: string }, options?: { cause?: unknown }) {
+    super(
+      {
+        task: fields.eagerTask,
+        subject: `inner task '${fields.task}'${fields.execution === undefined ? "" : `, execution '${fields.execution}'`}`,
+        problem: fields.problem,
+        fix: fields.fix,
+      },
+      options,
+    );
+    if (fields.execution !== undefined) Object.defineProperty(this, "execution", { value: fields.execution, enumerable: false });
+  }
+}
+brand(InnerTaskError, "InnerTaskError");
+
+/** How the launcher waits for an execution: the first wait, its growth, its cap (ms). */
+export interface PollPolicy {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+}
+
+/** flytekit's Controller looks every 2 s; this starts sooner (a short task is seen sooner) and backs off to 10 s. */
+export const DEFAULT_POLL: PollPolicy = { initialMs: 500, factor: 1.5, maxMs: 10_000 };
+
+export interface AdminLauncherInit {
+  client: AdminClient;
+  /** The eager task's serialization settings (`_F_SS_C`): where and as what inner tasks are registered. */
+  settings: SerializationSettings;
+  /** The eager task's execution (the executions it starts are in its project and domain). */
+  execution: ExecutionId;
+  /** The eager task's name. */
+  eagerTask: string;
+  /** The root eager execution's name (`_F_EE_ROOT`, set for a nested eager task); default this execution's. */
+  rootTag?: string;
+  poll?: PollPolicy;
+  /** Waits `ms`, or rejects when `signal` aborts. */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+}
+
+function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolvePromise();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+const TERMINAL = new Set([WorkflowExecution_Phase.SUCCEEDED, WorkflowExecution_Phase.FAILED, WorkflowExecution_Phase.ABORTED, WorkflowExecution_Phase.TIMED_OUT]);
+
+/** The launcher of one eager attempt's inner tasks through FlyteAdmin (the `TaskLauncher` of its services). */
+export class AdminTaskLauncher implements TaskLauncher {
+  private readonly registered = new Map<string, Promise<void>>();
+  private readonly calls = new Map<string, number>();
+  private readonly prefix: string;
+  private readonly tag: string;
+  private readonly rootTag: string;
+
+  constructor(private readonly init: AdminLauncherInit) {
+    this.tag = init.execution.name;
+    this.rootTag = init.rootTag ?? init.execution.name;
+    this.prefix = executionPrefix(init.eagerTask, this.tag);
+  }
+
+  /** Runs `task` on the cluster with `inputs`; its outputs. `call`, the eager run's record of it, is told the execution's name. */
+  async launch(task: { readonly name: string }, given: LiteralMap, caller?: Pick<LaunchCaller, "storage" | "signal"> & { readonly rawOutputPrefix?: string }, call?: InnerCall): Promise<LiteralMap> {
+    const eagerTask = this.init.eagerTask;
+    if (!(task instanceof Task)) {
+      throw new InnerTaskError({ task: task.name, eagerTask, problem: "is not a task this SDK can register (no Task)", fix: "call tasks made by @task, task(), or a reference task" });
+    }
+    // The call's index is taken now, in the order the body makes its calls, before anything is awaited.
+    const index = this.calls.get(task.name) ?? 0;
+    this.calls.set(task.name, index + 1);
+    // Named by the inputs as given (a local file's path, not the random place it is uploaded to), so a retried attempt finds it.
+    const name = executionName(this.prefix, this.tag, task.name, index, given);
+    const fail = (problem: string, cause?: unknown, started = true) => new InnerTaskError({ task: task.name, eagerTask, execution: started ? name : undefined, problem }, { cause });
+    const signal = caller?.signal;
+
+    let id: Identifier;
+    try {
+      id = await this.register(task);
+    } catch (e) {
+      throw e instanceof InnerTaskError ? e : fail(`could not be registered with FlyteAdmin: ${describe(e)}`, e, false);
+    }
+    const { project, domain } = this.init.execution;
+    let inputs: LiteralMap;
+    try {
+      inputs = caller?.storage === undefined ? given : await uploadLocalInputs(given, caller.storage, caller.rawOutputPrefix);
+    } catch (e) {
+      throw fail(`its inputs' local files could not be uploaded: ${describe(e)}`, e, false);
+    }
+    try {
+      await this.init.client.createExecution(
+        {
+          project,
+          domain,
+          name,
+          spec: {
+            launchPlan: id,
+            metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: "placeholder", nesting: 0 },
+            notificationOverrides: { case: "notifications", value: {} },
+            labels: { values: { [EAGER_TAG_KEY]: this.tag, [EAGER_TAG_ROOT_KEY]: this.rootTag } },
+            annotations: {},
+            authRole: {},
+            envs: { values: [{ key: EAGER_ROOT_ENV_NAME, value: this.rootTag }] },
+          },
+          inputs,
+        },
+        { signal },
+      );
+    } catch (e) {
+      // A retried attempt of the eager task: the execution its first attempt started goes on.
+      if (ConnectError.from(e).code !== Code.AlreadyExists) throw fail(`could not be started: ${describe(e)}`, e);
+    }
+
+    if (call !== undefined) call.execution = name;
+    const execution = await this.wait(name, signal, fail);
+    const closure = execution.closure;
+    if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
+      const phase = WorkflowExecution_Phase[closure?.phase ?? WorkflowExecution_Phase.UNDEFINED];
+      const result = closure?.outputResult;
+      const remote =
+        result?.case === "error"
+          ? `${result.value.code}: ${result.value.message}`
+          : result?.case === "abortMetadata"
+            ? `aborted by ${result.value.principal || "someone"}: ${result.value.cause}`
+            : result?.case === "abortCause"
+              ? `aborted: ${result.value}`
+              : "FlyteAdmin gave no error";
+      throw fail(`failed (${phase}): ${remote}`, result?.case === "error" ? result.value : undefined);
+    }
+    return this.outputs(name, caller?.storage, signal, fail);
+  }
+
+  /** Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its identifier. */
+  private register(task: Task): Promise<Identifier> {
+    if (task instanceof ReferenceTask) return Promise.resolve(toReferenceIdentifier(task));
+    const settings = this.init.settings;
+    const id = create(IdentifierSchema, { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version });
+    const key = task.name;
+    let done = this.registered.get(key);
+    if (done === undefined) {
+      done = (async () => {
+        try {
+          await this.init.client.getTask({ id });
+          return;
+        } catch (e) {
+          if (ConnectError.from(e).code !== Code.NotFound) throw e;
+        }
+        try {
+          await this.init.client.createTask({ id, spec: toTaskSpec(task, settings) });
+        } catch (e) {
+          // Registered meanwhile (another attempt, another eager task): the same structure is fine.
+          if (ConnectError.from(e).code !== Code.AlreadyExists) throw e;
+        }
+      })();
+      // A failure is not kept: the next call of the task tries again.
+      done.catch(() => this.registered.delete(key));
+      this.registered.set(key, done);
+    }
+    return done.then(() => id);
+  }
+
+  /** Follows the execution until it ends. */
+  private async wait(name: string, signal: AbortSignal | undefined, fail: (problem: string, cause?: unknown) => InnerTaskError): Promise<Execution> {
+    const { project, domain } = this.init.execution;
+    const poll = this.init.poll ?? DEFAULT_POLL;
+    const sleep = this.init.sleep ?? sleepFor;
+    let delay = poll.initialMs;
+    for (;;) {
+      let execution: Execution;
+      try {
+        execution = await this.init.client.getExecution({ id: { project, domain, name } }, { signal });
+      } catch (e) {
+        throw fail(`could not be followed: ${describe(e)}`, e);
+      }
+      if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
+      try {
+        await sleep(delay, signal);
+      } catch (e) {
+        // The eager task was stopped (its timeout): the execution is stopped too, as flytekit does on a signal.
+        await this.init.client.terminateExecution({ id: { project, domain, name }, cause: `eager task '${this.init.eagerTask}' stopped` }).catch(() => undefined);
+        throw fail("was terminated: the eager task stopped waiting for it", e);
+      }
+      delay = Math.min(delay * poll.factor, poll.maxMs);
+    }
+  }
+
+  /** The outputs of a succeeded execution: inline, or read from the store. */
+  private async outputs(name: string, storage: Storage | undefined, signal: AbortSignal | undefined, fail: (problem: string, cause?: unknown) => InnerTaskError): Promise<LiteralMap> {
+    const { project, domain } = this.init.execution;
+    let data;
+    try {
+      data = await this.init.client.getExecutionData({ id: { project, domain, name } }, { signal });
+    } catch (e) {
+      throw fail(`succeeded, but its outputs could not be read from FlyteAdmin: ${describe(e)}`, e);
+    }
+    if (data.fullOutputs !== undefined && Object.keys(data.fullOutputs.literals).length > 0) return data.fullOutputs;
+    const url = data.outputs?.url ?? "";
+    if (url === "" || (data.outputs?.bytes ?? 0n) === 0n) return data.fullOutputs ?? create(LiteralMapSchema);
+    if (storage === undefined) throw fail(`succeeded, but its outputs are at ${url} and no storage was given to read them`);
+    try {
+      return decode(LiteralMapSchema, await storage.read(url), `outputs of execution '${name}' at ${url}`);
+    } catch (e) {
+      throw fail(`succeeded, but its outputs could not be read from ${url}: ${describe(e)}`, e);
+    }
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof ConnectError) return `${Code[e.code] ?? e.code}: ${e.rawMessage}`;
+  return e instanceof Error ? e.message : String(e);
+}
