@@ -6,7 +6,7 @@
 // each sends are compared field by field; every difference we mean is listed below with its reason.
 import { fromBinary, type JsonValue } from "@bufbuild/protobuf";
 import { ImageConfig, Int, SerializationSettings, taskOf } from "@flytekit-ts/core";
-import { admin, WorkflowExecution_Phase } from "@flytekit-ts/core/idl";
+import { admin, ExecutionError_ErrorKind, WorkflowExecution_Phase } from "@flytekit-ts/core/idl";
 import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
 import { toTaskSpec } from "@flytekit-ts/core/registration";
 import { execFileSync } from "node:child_process";
@@ -258,6 +258,9 @@ describe("our eager task in its container", () => {
     expect(message).toContain(`task '${taskOf(EagerTasks.boom).name}', called from eager task '${taskOf(EagerTasks.failing).name}'`);
     expect(message).toMatch(/execution 'e-failing-faili-boom-[0-9a-f]{16}'/);
     expect(message).toContain("boom at 3");
+    // flytekit's code for an eager task whose inner execution failed (recorded under the same stand-in).
+    expect(played.error!.code).toBe("USER:NonRecoverableSystemError");
+    expect(played.error!.kind).toBe(ExecutionError_ErrorKind.USER);
     const inner = [...standIn.executions.values()].find((e) => e.id.name.startsWith("e-failing-faili-boom-"))!;
     expect(inner.phase).toBe(WorkflowExecution_Phase.FAILED);
   }, 120_000);

@@ -116,6 +116,11 @@ function describeThrown(value: unknown): string {
  * inner task's error is the `cause`. Not recoverable: the inner task had its retries.
  */
 export class EagerCallError extends FlyteError {
+  /**
+   * The code a container reports when the eager task fails with it: flytekit's
+   * (`USER:NonRecoverableSystemError`, what its run_with_backend raises for a failed inner execution).
+   */
+  static readonly errorCode = "USER:NonRecoverableSystemError";
   declare readonly task: string;
   /** The eager task whose body made the call. */
   readonly eagerTask: string;
