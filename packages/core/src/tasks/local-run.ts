@@ -20,11 +20,12 @@ import { PendingWork } from "../types/pending.js";
 import { RecoverableError, TaskTimeoutError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
+import { backoffDelaySeconds } from "./retry.js";
 
 /** What a local run needs of a task. */
 export interface LocallyRunnable extends Boundary {
   readonly metadata: TaskMetadata;
-  readonly settings: Pick<TaskSettings, "secretRequests">;
+  readonly settings: Pick<TaskSettings, "secretRequests" | "flyte2">;
   dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap>;
 }
 
@@ -150,17 +151,33 @@ function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, servic
 }
 
 function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
-  const retry = (e: unknown): LiteralMap | Promise<LiteralMap> => {
+  const retry = (e: unknown, sync: boolean): LiteralMap | Promise<LiteralMap> => {
     if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
-    return runAttempts(task, inputs, services, caller, attempt + 1);
+    const again = () => runAttempts(task, inputs, services, caller, attempt + 1);
+    // A backoff (Flyte 2's RetryStrategy) waits min(base * factor^n, cap) before retry n + 1, as
+    // flyte-sdk's local controller does: with a timer for an async task, blocking for a sync one.
+    const seconds = backoffDelaySeconds(task.settings.flyte2.backoff, attempt);
+    if (seconds <= 0) return again();
+    new TaskLogger(task.name, services.logSink, undefined, services.env).info(`attempt ${attempt + 1} failed (${(e as Error).message}); retrying in ${seconds}s`);
+    const ms = seconds * 1000;
+    if (sync) {
+      sleepBlocking(ms);
+      return again();
+    }
+    return new Promise<void>((resolve) => setTimeout(resolve, ms)).then(again);
   };
   let result: LiteralMap | Promise<LiteralMap>;
   try {
     result = runAttempt(task, inputs, services, caller, attempt);
   } catch (e) {
-    return retry(e);
+    return retry(e, true);
   }
-  return isThenable(result) ? result.then(undefined, retry) : result;
+  return isThenable(result) ? result.then(undefined, (e: unknown) => retry(e, false)) : result;
+}
+
+/** Blocks the thread for `ms` (a sync task's retry backoff: its call stays synchronous). */
+function sleepBlocking(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
