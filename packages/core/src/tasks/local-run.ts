@@ -158,7 +158,7 @@ function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: Execut
     // flyte-sdk's local controller does: with a timer for an async task, blocking for a sync one.
     const seconds = backoffDelaySeconds(task.settings.flyte2.backoff, attempt);
     if (seconds <= 0) return again();
-    new TaskLogger(task.name, services.logSink, undefined, services.env).info(`attempt ${attempt + 1} failed (${(e as Error).message}); retrying in ${seconds}s`);
+    new TaskLogger(task.name, services.logSink, undefined, services.env).info(`attempt ${attempt + 1} failed with a recoverable error; retry ${attempt + 1} of ${task.metadata.retries} in ${seconds}s`);
     const ms = seconds * 1000;
     if (sync) {
       sleepBlocking(ms);
