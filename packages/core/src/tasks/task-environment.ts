@@ -188,6 +188,8 @@ export class TaskEnvironment {
       self[key] = key === "secrets" ? [...secrets!] : key === "env" ? { ...spec.env } : spec[key];
     }
     if (this.description !== undefined && this.description.length > 255) self.description = `${this.description.slice(0, 252)}...`;
+    // `@env.task` hands the method over without its environment: it is bound to it.
+    this.task = this.task.bind(this) as typeof this.task;
   }
 
   /** The environment's settings, as given (a spec for `new TaskEnvironment`). */
