@@ -2,6 +2,7 @@
 import { main as caching } from "./caching.js";
 import { main as contextSecrets } from "./context-secrets.js";
 import { main as echoReference } from "./echo-reference.js";
+import { main as environment } from "./environment.js";
 import { main as functionForm } from "./function-form.js";
 import { main as math } from "./math.js";
 import { main as plugins } from "./plugins.js";
@@ -17,6 +18,7 @@ const examples: [string, () => Promise<void>][] = [
   ["function-form", functionForm],
   ["caching", caching],
   ["retries-timeouts", retriesTimeouts],
+  ["environment", environment],
   ["context-secrets", contextSecrets],
   ["plugins", plugins],
   ["echo-reference", echoReference],
