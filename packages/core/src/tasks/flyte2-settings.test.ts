@@ -213,3 +213,19 @@ describe("serialized for Flyte 1", () => {
     expect(t.task.shortName).toBe("double");
   });
 });
+
+describe("the new option values", () => {
+  it("are taken from another copy of the package (branded, as Cache and Resources)", () => {
+    // What another copy's classes give: their own prototype, with the brand every copy shares.
+    for (const [cls, name] of [
+      [RetryStrategy, "RetryStrategy"],
+      [Timeout, "Timeout"],
+      [ReusePolicy, "ReusePolicy"],
+    ] as const) {
+      class OtherCopy {}
+      Object.defineProperty(OtherCopy.prototype, Symbol.for(`flytekit-ts.error.${name}`), { value: true });
+      expect(new OtherCopy()).toBeInstanceOf(cls);
+      expect({}).not.toBeInstanceOf(cls);
+    }
+  });
+});
