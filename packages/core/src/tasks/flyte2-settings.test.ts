@@ -174,7 +174,7 @@ describe("serialized for Flyte 1", () => {
   const flyte1Equivalent: TaskOptions = { retries: 3, timeout: 600, cache: new Cache({ version: "7" }), enableDeck: true, interruptible: true };
 
   it("keeps what Flyte 1 has a field for: the retry count, the runtime bound, the cache, report as generates_deck, interruptible", () => {
-    const toText = ({ x }: { x: number }) => String(x);
+    const toText = ({ x }: { x: number | bigint }) => String(x);
     const t = functionTask({ name: "s.t", inputs: { x: Int }, outputs: Str, ...flyte2Only }, toText);
     const m = toTaskTemplate(t.task, settings).metadata!;
     expect(m.retries?.retries).toBe(3);
@@ -185,7 +185,7 @@ describe("serialized for Flyte 1", () => {
   });
 
   it("drops what only Flyte 2 has: the template is the Flyte 1 equivalent's, byte for byte, and the settings stay on the task", () => {
-    const fn = ({ x }: { x: number }) => String(x);
+    const fn = ({ x }: { x: number | bigint }) => String(x);
     const with2 = functionTask({ name: "s.t", inputs: { x: Int }, outputs: Str, ...flyte2Only }, fn);
     const with1 = functionTask({ name: "s.t", inputs: { x: Int }, outputs: Str, ...flyte1Equivalent }, fn);
     const bytes = templateToBinary(toTaskTemplate(with2.task, settings));
@@ -207,7 +207,7 @@ describe("serialized for Flyte 1", () => {
 
   it("gives a task without them Flyte 2's defaults: no backoff, no extra bounds, and the member's name as short name", () => {
     const t = functionTask({ inputs: { x: Int }, outputs: Int }, function double({ x }) {
-      return 2 * x;
+      return 2 * Number(x);
     });
     expect(t.task.settings.flyte2).toEqual({ links: [] });
     expect(t.task.shortName).toBe("double");

@@ -32,8 +32,8 @@ afterEach(() => {
   restoreAllMocks();
 });
 
-function addOne({ x }: { x: number }) {
-  return x + 1;
+function addOne({ x }: { x: number | bigint }) {
+  return Number(x) + 1;
 }
 const base = () =>
   functionTask(
@@ -136,8 +136,8 @@ describe("override()", () => {
   });
 
   describe("on a reusable task (flyte-sdk's rules)", () => {
-    async function slowAdd({ x }: { x: number }) {
-      return x + 1;
+    async function slowAdd({ x }: { x: number | bigint }) {
+      return Number(x) + 1;
     }
     const reusable = () => functionTask({ name: "ov.reuse", inputs: { x: Int }, outputs: Int, reusable: new ReusePolicy({ replicas: 2, concurrency: 2 }) }, slowAdd);
 
@@ -180,7 +180,7 @@ describe("aio() and forward()", () => {
 
   it("forward runs the function itself: no literal round trip, no cache, no mock", () => {
     const seen: unknown[] = [];
-    function keep({ x }: { x: unknown }) {
+    function keep({ x }: { x: number | bigint }) {
       seen.push(x);
       return x;
     }

@@ -40,8 +40,8 @@ const env = () =>
 
 describe("TaskEnvironment", () => {
   it("gives its tasks its settings, under our option names", () => {
-    function load({ n }: { n: number }) {
-      return n * 2;
+    function load({ n }: { n: number | bigint }) {
+      return Number(n) * 2;
     }
     const t = env().task({ inputs: { n: Int }, outputs: Int }, load);
     const s = t.task.settings;

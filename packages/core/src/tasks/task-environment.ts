@@ -6,6 +6,7 @@
 // Where each may be set is flyte-sdk's table: name, image, resources, env, secrets, reusable and
 // pluginConfig on the environment only (resources, env, secrets and reusable also by override());
 // cache, podTemplate, interruptible and queue on the environment and on each task.
+import { brand } from "../errors/flyte-error.js";
 import { callerFile } from "../naming/module-name.js";
 import { describeValue } from "../types/describe.js";
 import type { Accelerator } from "./accelerators.js";
@@ -331,3 +332,5 @@ export class TaskEnvironment {
     return tasks;
   }
 }
+// An environment from another copy of the package is taken as one of ours.
+brand(TaskEnvironment, "TaskEnvironment", { setName: false });
