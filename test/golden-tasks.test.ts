@@ -6,6 +6,7 @@ import { IdentifierSchema, TaskTemplateSchema, TypedInterfaceSchema, type TaskTe
 import { toTaskSpec } from "@flytekit-ts/core/registration";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { echo, goldenSqlite, GoldenTasks } from "./support/golden-tasks.js";
 import { pbjs } from "./support/pbjs.js";
@@ -28,11 +29,10 @@ const declared: Record<string, () => Task> = {
   echo: () => echo,
   reference_task: () => taskOf(GoldenTasks.ref),
   sqlite3: () => goldenSqlite,
+  eager: () => taskOf(GoldenTasks.eagerWf),
 };
 /** Golden cases that belong to features not built yet, each with the reason. */
-const later: Record<string, string> = {
-  eager: "@eager tasks are not part of flytekit-ts yet",
-};
+const later: Record<string, string> = {};
 
 /** The parts we write differently on purpose, blanked out. */
 function withoutIntendedDifferences(t: TaskTemplate): TaskTemplate {
@@ -41,6 +41,8 @@ function withoutIntendedDifferences(t: TaskTemplate): TaskTemplate {
   if (c.metadata !== undefined) c.metadata.runtime = undefined;
   if (c.target.case === "container") {
     c.target.value.args = [];
+    // An eager task's serialization settings, gzipped: compared by what they say (the deflate stream may differ in bytes).
+    for (const e of c.target.value.env) if (e.key === "_F_SS_C") e.value = gunzipSync(Buffer.from(e.value, "base64")).toString("utf8");
     // SQLite3Task's default image: flytekit's own published image there, the settings' default here.
     if (t.type === "sqlite") c.target.value.image = "";
   }
@@ -67,6 +69,15 @@ describe("TaskTemplates against flytekit 1.16.24's (golden/tasks)", () => {
       expect(ours.type).toBe(g.case === "echo" ? "echo" : g.case === "sqlite3" ? "sqlite" : "typescript-task");
     });
   }
+
+  it("eager: _F_SS_C holds exactly the JSON text flytekit's SerializationSettings.to_json() wrote", () => {
+    const g = manifest.cases.find((c) => c.case === "eager")! as { serialized_context_json_text?: string };
+    const ours = toTaskTemplate(taskOf(GoldenTasks.eagerWf), settings);
+    const env = ours.target.case === "container" ? ours.target.value.env : [];
+    expect(env.map((e) => e.key)).toEqual(["_F_SS_C"]);
+    expect(gunzipSync(Buffer.from(env[0]!.value, "base64")).toString("utf8")).toBe(g.serialized_context_json_text);
+    expect([ours.metadata?.isEager, ours.metadata?.generatesDeck]).toEqual([true, true]);
+  });
 
   it("reference_task: its identifier exactly as given, its interface as flytekit's", () => {
     const ref = declared.reference_task!() as ReferenceTask;

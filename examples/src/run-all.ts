@@ -1,6 +1,7 @@
 // The README's main command runs every example, locally, on the embedded defaults.
 import { main as caching } from "./caching.js";
 import { main as contextSecrets } from "./context-secrets.js";
+import { main as eager } from "./eager.js";
 import { main as echoReference } from "./echo-reference.js";
 import { main as environment } from "./environment.js";
 import { main as functionForm } from "./function-form.js";
@@ -18,6 +19,7 @@ const examples: [string, () => Promise<void>][] = [
   ["function-form", functionForm],
   ["caching", caching],
   ["retries-timeouts", retriesTimeouts],
+  ["eager", eager],
   ["environment", environment],
   ["context-secrets", contextSecrets],
   ["plugins", plugins],

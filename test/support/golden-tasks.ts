@@ -1,7 +1,7 @@
 // The golden tasks (golden/tasks/manifest.json, module golden_tasks), declared in TypeScript the
 // way a flytekit-ts user would. Names are given explicitly so they equal flytekit's.
 import { SQLite3Config, SQLite3Task } from "@flytekit-ts/plugins/sqlite";
-import { referenceTask, task } from "@flytekit-ts/decorators";
+import { eager, referenceTask, task } from "@flytekit-ts/decorators";
 import { MountType } from "@flytekit-ts/core/internal";
 import { EchoTask, Float, Int, List, Optional, PodTemplate, Resources, Schema, Secret, Str } from "@flytekit-ts/core";
 
@@ -52,6 +52,11 @@ export class GoldenTasks {
   static stats(xs: number[]): { total: number; mean: number } {
     const total = xs.reduce((a, b) => a + b, 0);
     return { total, mean: total / Math.max(xs.length, 1) };
+  }
+
+  @eager({ name: "golden_tasks.eager_wf", inputs: { x: Int }, outputs: Int })
+  static async eagerWf(x: number): Promise<number> {
+    return x;
   }
 
   @referenceTask({

@@ -44,6 +44,10 @@ export {
 // Tasks: the classes plugins subclass, and TaskPlugins.
 export { Task, type TaskInit } from "./tasks/task.js";
 export { FunctionTask, type FunctionBody, type FunctionTaskInit, type TaskLocation } from "./tasks/function-task.js";
+export { EagerTask } from "./tasks/eager-task.js";
+export { EagerCallError } from "./tasks/errors.js";
+export { EagerRun, type InnerCall, type LaunchCaller, type TaskLauncher } from "./context/composition.js";
+export { SERIALIZED_CONTEXT_ENV_VAR, serializationSettingsFromContext } from "./serialize/serialized-context.js";
 export { TaskPlugins, type PluginTaskClass, type TemplateTaskClass } from "./tasks/plugins.js";
 export { ExecutableTemplateShimTask, ExecutorTask, executorOutputs, interfaceFromTemplate, ShimTaskExecutor, type ShimTaskExecutorClass } from "./tasks/shim.js";
 export { CustomizedContainerTask, type CustomizedContainerTaskInit } from "./tasks/container-task.js";

@@ -24,6 +24,8 @@ export { findTask } from "./tasks/handles.js";
 export { nextDeclarationIndex } from "./tasks/sequence.js";
 export { classFound, classHolding, installSymbolMetadata, symbolMetadata, whenClassFound } from "./metadata/awaiting-class.js";
 export type { CallInputs, OutputIn, OutputOut, TaskInputs } from "./tasks/function-form.js";
+export { eagerFunctionTask } from "./tasks/function-form.js";
+export { pythonJson, serializationSettingsJson, serializedContext, withSerializedContext } from "./serialize/serialized-context.js";
 export { inferFunctionInterface, inputsOf, outputsOf, type InputSpec } from "./tasks/infer.js";
 export { checkOptionNames, compileTaskOptions, defaultTaskSettings, optionNamesIn, TASK_OPTION_NAMES, TASK_OPTIONS, type OptionSpec, type OptionsContext } from "./tasks/options.js";
 export { bindArguments, nativeInputs, nativeOutputs, outputLiterals, type Boundary } from "./tasks/conversion.js";

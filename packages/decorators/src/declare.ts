@@ -52,7 +52,7 @@ export function declareTask(
   if (key === undefined) {
     // On a class: its run method is the task.
     const cls = target as Function;
-    if (kind !== "function") throw new TaskDefinitionError({ subject: `${decorator} on class ${cls.name}`, problem: "it decorates methods" });
+    if (kind !== "function" && kind !== "eager") throw new TaskDefinitionError({ subject: `${decorator} on class ${cls.name}`, problem: "it decorates methods" });
     const run = (cls.prototype as { run?: unknown }).run;
     if (typeof run !== "function") {
       throw new TaskDefinitionError({ subject: `${decorator} on class ${cls.name}`, problem: "a task class needs a run method, whose parameters are the task's inputs" });
@@ -80,7 +80,7 @@ export function declareTask(
   if (descriptor === undefined || typeof descriptor.value !== "function") {
     throw new TaskDefinitionError({ subject: `${decorator} on ${cls.name}.${key}`, problem: "it decorates methods, not properties or accessors" });
   }
-  if (!isStatic && kind === "function") checkInstantiable(cls, undefined, `${decorator} on ${cls.name}.${key}`);
+  if (!isStatic && (kind === "function" || kind === "eager")) checkInstantiable(cls, undefined, `${decorator} on ${cls.name}.${key}`);
   const declaration: TaskDeclaration = {
     kind,
     target: cls,

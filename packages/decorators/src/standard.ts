@@ -105,7 +105,7 @@ function declareStandardMethod(decorator: string, kind: Kind, options: Readonly<
 
   whenClassFound(metadata, (cls) => {
     if (entry !== undefined) return;
-    if (style === "instance" && kind === "function") checkInstantiable(cls, undefined, `${decorator} on ${cls.name}.${member}`);
+    if (style === "instance" && (kind === "function" || kind === "eager")) checkInstantiable(cls, undefined, `${decorator} on ${cls.name}.${member}`);
     const declaration: TaskDeclaration = { kind, target: cls, member, style, fn, options, reflected: { hasMetadata: false, standard: decorator.replace(/\(\)$/, "") }, file };
     const placed = declare(declaration, [], indexIn(methods, self));
     taskStore.addHandle(placed, wrapper);

@@ -9,6 +9,7 @@ import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/lite
 import { joinUri, type Storage } from "../storage/storage.js";
 import { makeTempDir, namesTempDir, removeTempDir } from "../storage/temp.js";
 import { currentFrame, runInFrame, type ConversionContext, type UploadPlanner } from "../types/type.js";
+import { EagerRun, type InnerCall } from "./composition.js";
 import { TaskLogger } from "./logger.js";
 import { Secrets, secretsConfigFromEnv, type SecretRequest } from "./secrets.js";
 import { localServices, type ExecutionServices } from "./services.js";
@@ -57,6 +58,8 @@ export interface ExecutionContext {
   readonly rawOutputPrefix: string;
   readonly checkpointPath?: string | undefined;
   readonly previousCheckpoint?: string | undefined;
+  /** In an eager task: its run, with a record of every task its body called so far. */
+  readonly eager?: EagerRun | undefined;
 }
 
 /** A local file or directory to copy to the raw output prefix before the outputs are written. */
@@ -83,6 +86,8 @@ export interface TaskExecutionContextInit {
   uploadOutputs?: boolean;
   /** The secrets the task requests (its `secretRequests`), so that a secret not found is met with the right fix. */
   secretRequests?: readonly SecretRequest[];
+  /** When the attempt runs a task an eager task called: that call's record (a nested eager task records its own calls in it). */
+  innerCall?: InnerCall;
 }
 
 /** The context of one attempt of one task. Everything costly is made on first use. */
@@ -103,6 +108,9 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   private scratch: string | undefined;
   private id: ExecutionId | undefined;
   private localRaw: string | undefined;
+  private eagerRun: EagerRun | undefined;
+  /** When this attempt runs a task an eager task called, that call's record in the eager task's run. */
+  readonly innerCall: InnerCall | undefined;
 
   constructor(init: TaskExecutionContextInit) {
     this.taskName = init.taskName;
@@ -111,6 +119,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.services = init.services ?? currentServices();
     this.mode = this.environment.mode;
     this.secretRequests = init.secretRequests ?? [];
+    this.innerCall = init.innerCall;
     this.id = this.environment.executionId;
     const raw = this.environment.rawOutputPrefix;
     const upload = init.uploadOutputs ?? (this.mode === "container" && raw !== undefined);
@@ -121,10 +130,30 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
    * The context of a task called inline from inside this one's: what Flyte told this task (its
    * mode, ids, prefixes) and the given services, its own attempt, and no uploads of its own.
    */
-  child(taskName: string, attempt: number, services: ExecutionServices, secretRequests: readonly SecretRequest[] = []): TaskExecutionContext {
+  child(taskName: string, attempt: number, services: ExecutionServices, secretRequests: readonly SecretRequest[] = [], innerCall?: InnerCall): TaskExecutionContext {
     // In a container the caller's secrets are what is mounted; locally either task's request counts.
     const requested = [...this.secretRequests, ...secretRequests];
-    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested });
+    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested, innerCall });
+  }
+
+  /**
+   * The run of an eager task's attempt: the calls its body makes are recorded there. Undefined
+   * for any other task (and for a task an eager task calls, unless it is eager itself).
+   */
+  get eager(): EagerRun | undefined {
+    return this.eagerRun;
+  }
+
+  /**
+   * Starts the eager run of this attempt (an eager task does, as it runs), once. A nested eager
+   * task records its calls in its own record in its caller's run (`innerCall.calls`), so the
+   * caller's record shows them; a retried one shows its last attempt's.
+   */
+  startEager(): EagerRun {
+    if (this.eagerRun !== undefined) return this.eagerRun;
+    const calls = this.innerCall?.calls;
+    calls?.splice(0);
+    return (this.eagerRun = new EagerRun(this.taskName, calls));
   }
 
 

@@ -5,6 +5,7 @@
 // (context.ts), which keeps them with the running task.
 import { defaultStorage } from "../storage/router.js";
 import type { Storage } from "../storage/storage.js";
+import type { TaskLauncher } from "./composition.js";
 import { LocalCache } from "./local-cache.js";
 import { consoleSink, type LogSink } from "./logger.js";
 import { defaultMocks, NO_MOCKS, type MockRegistry } from "./mocks.js";
@@ -21,6 +22,11 @@ export interface ExecutionServices {
   readonly logSink: LogSink;
   /** The environment secrets and settings are read from. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * What runs the tasks an eager task calls; without one they run inline, as any local call.
+   * A container's comes from its environment (FlyteAdmin); a test may give its own with `withServices({ launcher })`.
+   */
+  readonly launcher?: TaskLauncher | undefined;
 }
 
 let local: ExecutionServices | undefined;

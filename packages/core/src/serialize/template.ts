@@ -41,7 +41,7 @@ export function toTaskTemplate(task: Task, settings: SerializationSettings): Tas
   return create(TaskTemplateSchema, {
     id: { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version },
     type: task.taskType,
-    metadata: taskMetadataToIdl(task.metadata),
+    metadata: taskMetadataToIdl(task.metadata, { isEager: task.isEager }),
     interface: task.interface.toTypedInterface(),
     custom: nonEmpty(task.getCustom(settings)),
     target:

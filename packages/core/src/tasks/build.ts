@@ -10,6 +10,7 @@ import type { TaskDeclaration } from "./declaration.js";
 import type { TaskDocs } from "./docs.js";
 import { ECHO_OPTION_NAMES, EchoTask } from "./echo-task.js";
 import { TaskDefinitionError } from "./errors.js";
+import { EagerTask } from "./eager-task.js";
 import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-task.js";
 import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { checkIgnoredInputs, checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from "./options.js";
@@ -78,6 +79,8 @@ export interface FunctionTaskSource {
    * given its types (the function form), whose inputs are exactly the declared ones.
    */
   reflected?: { paramTypes?: readonly unknown[]; returnType?: unknown; hasMetadata: boolean };
+  /** An eager task (`@eager`): its body must be async; decks are always on. @default false */
+  eager?: boolean;
 }
 
 /** The declared member, when the task's given name does not say which it is. */
@@ -99,11 +102,12 @@ function nameOf(source: { options: DeclaredTaskOptions; location: TaskLocation }
 }
 
 /** The options of a function-task declaration, checked: what can be checked before its types are known. */
-function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Function) {
+function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Function, eager = false) {
   const known = checked.get(options);
   if (known !== undefined && known.name === name && known.fn === fn) return known;
   checkOptionNames(name, options, FUNCTION_TASK_OPTION_NAMES);
-  const { name: _n, inputs: _i, outputs: _o, ...taskOptions } = options;
+  const { name: _n, inputs: _i, outputs: _o, ...given } = options;
+  const taskOptions = eager ? eagerOptions(name, given) : given;
   // The ignored inputs of the cache wait for the interface (buildFunctionTask checks them).
   const settings = compileTaskOptions(name, taskOptions, { inputNames: undefined, fn });
   let TaskClass;
@@ -118,6 +122,29 @@ function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Fu
   return result;
 }
 
+/**
+ * An eager task's options as flytekit's `@eager` takes them: decks always on (a given `enableDeck`
+ * is dropped, as flytekit drops `enable_deck`, and so is `report`; `disableDeck` then conflicts, as there), no plugin config.
+ */
+function eagerOptions(name: string, options: TaskOptions): TaskOptions {
+  if (options.taskConfig !== undefined) {
+    throw new TaskDefinitionError({ task: name, subject: "option 'taskConfig'", problem: "an eager task takes no plugin config (flytekit's @eager passes none)", fix: "leave out taskConfig" });
+  }
+  // `report` is Flyte 2's enableDeck: dropped the same way.
+  const { enableDeck: _dropped, report: _report, ...rest } = options;
+  return { ...rest, enableDeck: true };
+}
+
+/** An eager task's body must be async: the tasks it calls are awaited. */
+function checkEagerBody(name: string, isAsync: boolean): void {
+  if (isAsync) return;
+  throw new TaskDefinitionError({
+    task: name,
+    problem: "an eager task's function must be async: the tasks it calls return Promises, which it awaits",
+    fix: "declare it `async` (async run(...) { ... })",
+  });
+}
+
 /** Options already checked when their task was declared, so that building it does not check them again. */
 const checked = new WeakMap<object, { name: string; fn: Function; settings: TaskSettings; TaskClass: ReturnType<typeof TaskPlugins.findPluginTask> }>();
 
@@ -125,9 +152,12 @@ const checked = new WeakMap<object, { name: string; fn: Function; settings: Task
 export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
   const { options, fn, reflected } = source;
   const name = nameOf(source);
-  const { settings, TaskClass } = checkFunctionOptions(name, options, fn);
+  const eager = source.eager === true;
+  const { settings, TaskClass: PluginClass } = checkFunctionOptions(name, options, fn, eager);
+  const TaskClass = eager ? EagerTask : PluginClass;
   const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
   const isAsync = isAsyncFunction(fn) || reflected?.returnType === Promise;
+  if (eager) checkEagerBody(name, isAsync);
   const iface =
     reflected === undefined
       ? new Interface(inputsOf(name, options.inputs ?? {}, docs), options.outputs === undefined ? [] : outputsOf(name, options.outputs, docs))
@@ -167,6 +197,7 @@ function functionSource(declaration: TaskDeclaration): FunctionTaskSource {
     location: { file: declaration.file, attributePath: path },
     options: declaration.options as DeclaredTaskOptions,
     reflected: declaration.reflected,
+    eager: declaration.kind === "eager",
   };
 }
 
@@ -281,6 +312,13 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
   const path = attributePathOf(declaration);
   const options = declaration.options as DeclaredTaskOptions & Partial<TaskReference>;
   switch (declaration.kind) {
+    case "eager": {
+      const name = options.name ?? defaultTaskName(declaration.file, path);
+      checkFunctionOptions(name, options, declaration.fn, true);
+      // What decides it is known now: an async function (a method that returns a Promise, in legacy mode).
+      checkEagerBody(name, isAsyncFunction(declaration.fn) || declaration.reflected?.returnType === Promise);
+      return;
+    }
     case "function": {
       // The common case, only an interface or a name, costs no more than a look at the keys.
       let hasTaskOptions = false;
@@ -314,6 +352,7 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
 export function buildDeclaredTask(declaration: TaskDeclaration): Task {
   switch (declaration.kind) {
     case "function":
+    case "eager":
       return buildFunctionTask(functionSource(declaration));
     case "echo":
       return buildEchoTask(declaration);

@@ -111,6 +111,23 @@ function describeThrown(value: unknown): string {
   return `the ${typeof value} ${String(value)}`;
 }
 
+/**
+ * A task an eager task called failed (after its own retries): the message names both tasks, the
+ * inner task's error is the `cause`. Not recoverable: the inner task had its retries.
+ */
+export class EagerCallError extends FlyteError {
+  declare readonly task: string;
+  /** The eager task whose body made the call. */
+  readonly eagerTask: string;
+
+  constructor(task: string, eagerTask: string, cause: unknown) {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    super({ task, subject: `called from eager task '${eagerTask}'`, problem: `it failed: ${what}` }, { cause });
+    this.eagerTask = eagerTask;
+  }
+}
+brand(EagerCallError, "EagerCallError");
+
 /** A task that only Flyte can run (a reference task, a query run by a backend plugin). */
 export class NotRunnableLocallyError extends FlyteError {}
 brand(NotRunnableLocallyError, "NotRunnableLocallyError");

@@ -89,10 +89,26 @@ export function functionTask<const I extends InputsSpec = {}, const O extends Ou
   options: FunctionTaskOptions<I, O>,
   fn: (inputs: TaskInputs<I>) => R & (OutputIn<O> | PromiseLike<OutputIn<O>>),
 ): TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false> {
+  return makeFunctionTask(options, fn, "task") as TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false>;
+}
+
+/**
+ * Makes an eager task of an async function, typed by its type tokens (the function form of
+ * `@eager`): `eagerFunctionTask({ inputs: { x: Int }, outputs: Int }, async ({ x }) => await add({ x, y: 1 }))`.
+ * Its body awaits the tasks it calls; a call always returns a Promise.
+ */
+export function eagerFunctionTask<const I extends InputsSpec = {}, const O extends OutputsSpec | undefined = undefined>(
+  options: FunctionTaskOptions<I, O>,
+  fn: (inputs: TaskInputs<I>) => PromiseLike<OutputIn<O>>,
+): TaskFunction<I, O, true> {
+  return makeFunctionTask(options, fn, "eager") as TaskFunction<I, O, true>;
+}
+
+function makeFunctionTask(options: FunctionTaskOptions, fn: Function, form: "task" | "eager"): unknown {
   // A task that has no name yet is told where it is declared.
   const declaredAt = () => {
     const location = callerLocation();
-    return location === undefined ? "task(options, fn)" : `task(options, fn) at ${location}`;
+    return location === undefined ? `${form}(options, fn)` : `${form}(options, fn) at ${location}`;
   };
   if (typeof fn !== "function") throw new TaskDefinitionError({ subject: declaredAt(), expected: "the task's function as the second argument", got: typeof fn });
   const fnName = fn.name;
@@ -108,8 +124,9 @@ export function functionTask<const I extends InputsSpec = {}, const O extends Ou
     body: { style: "named", fn: fn as (inputs: Record<string, unknown>) => unknown },
     location: { file: callerFile(), attributePath: fnName === "" ? undefined : fnName },
     options: options as DeclaredTaskOptions,
+    eager: form === "eager",
   });
-  return taskFunction(task) as unknown as TaskFunction<I, O, R extends PromiseLike<unknown> ? true : false>;
+  return taskFunction(task);
 }
 
 /** The call of a function-form task (or of an override of one), with its members. */

@@ -4,6 +4,7 @@
 // Unlike flytekit, local calls apply `retries` (to a RecoverableError) and `timeout` too.
 import { existsSync } from "node:fs";
 import { localCacheKey } from "../context/cache-key.js";
+import type { EagerRun, InnerCall } from "../context/composition.js";
 import { currentServices, maybeCurrentContext, TaskExecutionContext } from "../context/context.js";
 import { DiskCacheStore, type CacheWarn, type LocalCacheConfig, type LocalCacheStore } from "../context/local-cache.js";
 import { TaskLogger } from "../context/logger.js";
@@ -17,7 +18,7 @@ import { durationToMillis } from "../types/time.js";
 import type { ConversionContext } from "../types/type.js";
 import { afterPending, bindArguments, nativeOutputs, type Boundary } from "./conversion.js";
 import { PendingWork } from "../types/pending.js";
-import { RecoverableError, TaskTimeoutError } from "./errors.js";
+import { EagerCallError, RecoverableError, TaskTimeoutError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
 import { backoffDelaySeconds } from "./retry.js";
@@ -36,6 +37,8 @@ export interface LocallyRunnable extends Boundary {
  */
 export function localCall(task: LocallyRunnable, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined): unknown {
   const outer = maybeCurrentContext();
+  // Called from an eager task's body: recorded in its run, launched or run inline, always a Promise.
+  if (outer?.eager !== undefined) return eagerCall(task, positional, named, outer, outer.eager);
   if (outer !== undefined && outer.mode === "local" && outer.taskName !== "") {
     outer.logger.warn(
       `called task '${task.name}' from inside task '${outer.taskName}': flytekit-ts runs it inline, as flytekit does; ` +
@@ -59,22 +62,72 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
 }
 
 /**
+ * A task called from inside an eager task's body: the call is recorded in the eager task's run
+ * (inputs, outputs or error, attempts, timing, cached or not, a nested eager task's calls) and
+ * run by the services' launcher when there is one (on a cluster: an execution of its own), else
+ * inline as any local call (cache, retries, timeout; in a child of the caller's context). It
+ * returns a Promise even for a synchronous task. A failure is re-thrown naming both tasks.
+ */
+function eagerCall(
+  task: LocallyRunnable,
+  positional: readonly unknown[],
+  named: Readonly<Record<string, unknown>> | undefined,
+  caller: TaskExecutionContext,
+  run: EagerRun,
+): Promise<unknown> {
+  if (task.metadata.deprecated !== "") {
+    process.emitWarning(`task '${task.name}': it is deprecated: ${task.metadata.deprecated}`, { type: "DeprecationWarning", code: "FLYTEKIT_TS_DEPRECATED_TASK" });
+  }
+  const services = currentServices();
+  const pending = new PendingWork();
+  const conversion: ConversionContext = { storage: services.storage, pending };
+  return new Promise<LiteralMap>((resolve) => resolve(afterPending(task, pending, bindArguments(task, positional, named, conversion)))).then((inputs) => {
+    const call = run.record(task.name, inputs);
+    const launcher = services.launcher;
+    // A mocked task runs its mock, here, whatever the launcher.
+    const launched = launcher !== undefined && services.mocks.find(task) === undefined;
+    // What either throws, synchronously or not, is the call's failure.
+    const outputs = new Promise<LiteralMap>((resolve) => resolve(launched ? launcher.launch(task, inputs, caller, call) : runLocally(task, inputs, services, caller, call)));
+    return outputs.then(
+      (map) => {
+        call.ended = new Date();
+        call.outputs = map;
+        if (launched && call.attempts === 0 && !call.cached) call.attempts = 1;
+        return nativeOutputs(task, map, conversion);
+      },
+      (e: unknown) => {
+        call.ended = new Date();
+        call.error = e;
+        if (launched && call.attempts === 0) call.attempts = 1;
+        throw new EagerCallError(task.name, run.task, e);
+      },
+    );
+  });
+}
+
+/**
  * The local cache, retries and timeout around dispatchExecute. The cache never costs a call its
  * result: what it cannot read is a miss, what it cannot store is not cached, and either is told
  * through the task's logger.
  */
-function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined): LiteralMap | Promise<LiteralMap> {
+function runLocally(
+  task: LocallyRunnable,
+  inputs: LiteralMap,
+  services: ExecutionServices,
+  caller: TaskExecutionContext | undefined,
+  call?: InnerCall,
+): LiteralMap | Promise<LiteralMap> {
   const meta = task.metadata;
-  if (!meta.cache || services.mocks.find(task) !== undefined || services.localCache === undefined) return runAttempts(task, inputs, services, caller, 0);
+  if (!meta.cache || services.mocks.find(task) !== undefined || services.localCache === undefined) return runAttempts(task, inputs, services, caller, 0, call);
   const warn: CacheWarn = (message) => new TaskLogger(task.name, services.logSink, undefined, services.env).warn(message);
   let cache: LocalCacheConfig;
   try {
     cache = services.localCache.configFor(services.env);
   } catch (e) {
     warn(cacheProblem("cannot be set up, so the result is not cached", e));
-    return runAttempts(task, inputs, services, caller, 0);
+    return runAttempts(task, inputs, services, caller, 0, call);
   }
-  if (!cache.enabled) return runAttempts(task, inputs, services, caller, 0);
+  if (!cache.enabled) return runAttempts(task, inputs, services, caller, 0, call);
   const key = localCacheKey(task.name, meta.cacheVersion, inputs, meta.cacheIgnoreInputVars);
   const store = cache.store;
   if (!cache.overwrite) {
@@ -84,10 +137,11 @@ function runLocally(task: LocallyRunnable, inputs: LiteralMap, services: Executi
       const dir = store instanceof DiskCacheStore ? store.dir : undefined;
       new TaskLogger(task.name, services.logSink, undefined, services.env).debug(`cache hit (version ${meta.cacheVersion})${dir === undefined ? "" : `, from ${dir}`}`);
       cache.onHit?.({ task: task.name, version: meta.cacheVersion, dir });
+      if (call !== undefined) call.cached = true;
       return hit;
     }
   }
-  return andThen(runAttempts(task, inputs, services, caller, 0), (outputs) => {
+  return andThen(runAttempts(task, inputs, services, caller, 0, call), (outputs) => {
     try {
       const bytes = encode(LiteralMapSchema, outputs);
       // A File the result names in a temporary directory must outlive this process: the cache
@@ -150,17 +204,25 @@ function readCached(task: LocallyRunnable, bytes: Uint8Array | undefined, servic
   }
 }
 
-function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
+function runAttempts(
+  task: LocallyRunnable,
+  inputs: LiteralMap,
+  services: ExecutionServices,
+  caller: TaskExecutionContext | undefined,
+  attempt: number,
+  call?: InnerCall,
+): LiteralMap | Promise<LiteralMap> {
   const retry = (e: unknown, sync: boolean): LiteralMap | Promise<LiteralMap> => {
     if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
-    const again = () => runAttempts(task, inputs, services, caller, attempt + 1);
+    const again = () => runAttempts(task, inputs, services, caller, attempt + 1, call);
     // A backoff (Flyte 2's RetryStrategy) waits min(base * factor^n, cap) before retry n + 1, as
     // flyte-sdk's local controller does: with a timer for an async task, blocking for a sync one.
     const seconds = backoffDelaySeconds(task.settings.flyte2.backoff, attempt);
     if (seconds <= 0) return again();
     new TaskLogger(task.name, services.logSink, undefined, services.env).info(`attempt ${attempt + 1} failed with a recoverable error; retry ${attempt + 1} of ${task.metadata.retries} in ${seconds}s`);
     const ms = seconds * 1000;
-    if (sync) {
+    // An eager task's inner call always returns a Promise: it waits on a timer, not blocking its siblings.
+    if (sync && call === undefined) {
       sleepBlocking(ms);
       return again();
     }
@@ -168,7 +230,8 @@ function runAttempts(task: LocallyRunnable, inputs: LiteralMap, services: Execut
   };
   let result: LiteralMap | Promise<LiteralMap>;
   try {
-    result = runAttempt(task, inputs, services, caller, attempt);
+    if (call !== undefined) call.attempts = attempt + 1;
+    result = runAttempt(task, inputs, services, caller, attempt, call);
   } catch (e) {
     return retry(e, true);
   }
@@ -184,10 +247,17 @@ function sleepBlocking(ms: number): void {
  * One attempt, in its own context, with the timeout enforced. Called from inside another task, the
  * attempt's context keeps what Flyte told the caller (in a container: its ids, its mode).
  */
-function runAttempt(task: LocallyRunnable, inputs: LiteralMap, services: ExecutionServices, caller: TaskExecutionContext | undefined, attempt: number): LiteralMap | Promise<LiteralMap> {
+function runAttempt(
+  task: LocallyRunnable,
+  inputs: LiteralMap,
+  services: ExecutionServices,
+  caller: TaskExecutionContext | undefined,
+  attempt: number,
+  call?: InnerCall,
+): LiteralMap | Promise<LiteralMap> {
   const secretRequests = task.settings.secretRequests;
   const context =
-    caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services, secretRequests }) : caller.child(task.name, attempt, services, secretRequests);
+    caller === undefined ? new TaskExecutionContext({ taskName: task.name, attempt, services, secretRequests }) : caller.child(task.name, attempt, services, secretRequests, call);
   const timeout = task.metadata.timeout;
   const ms = timeout === undefined ? undefined : durationToMillis(timeout);
   const started = performance.now();

@@ -96,6 +96,11 @@ export abstract class Task {
     return { containerImage: this.settings.containerImage, podTemplate: this.settings.podTemplate, podTemplateName: this.settings.metadata.podTemplateName };
   }
 
+  /** Whether the task is eager (`@eager`): its body composes other tasks, each launched on its own. */
+  get isEager(): boolean {
+    return false;
+  }
+
   // ---- what Flyte needs to run it (see serialize/template.ts) -------------------------------
 
   /** The plugin-specific `custom` of the TaskTemplate; undefined (or {}) when there is none. */
