@@ -6,7 +6,7 @@ import { Int, Str } from "../types/builtins.js";
 import { mockTask, restoreAllMocks } from "../testing/mock.js";
 import { Cache } from "./cache.js";
 import { RecoverableError, TaskDefinitionError } from "./errors.js";
-import { functionTask } from "./function-form.js";
+import { eagerFunctionTask, functionTask } from "./function-form.js";
 import { FunctionTask } from "./function-task.js";
 import { PodTemplate } from "./pod-template.js";
 import { Resources } from "./resources.js";
@@ -304,6 +304,22 @@ describe("retries with a backoff, locally", () => {
         "[bo.sync] INFO attempt 2 failed with a recoverable error; retry 2 of 3 in 6s",
       ]);
     });
+  });
+
+  it("inside an eager task, wait on a timer even for a synchronous task (the inner call is a Promise; its siblings go on)", async () => {
+    vi.useFakeTimers();
+    const wait = vi.spyOn(Atomics, "wait");
+    let n = 0;
+    function flaky() {
+      if (++n < 3) throw new RecoverableError("busy");
+      return n;
+    }
+    const inner = functionTask({ name: "bo.inner", outputs: Int, retries: new RetryStrategy({ count: 2, backoff: { base: 5 } }) }, flaky);
+    const outer = eagerFunctionTask({ name: "bo.eager", outputs: Int }, async () => (await inner()) as number);
+    const result = outer();
+    await vi.runAllTimersAsync();
+    expect(await result).toBe(3);
+    expect(wait).not.toHaveBeenCalled();
   });
 
   it("without a backoff retry at once, as before", () => {
