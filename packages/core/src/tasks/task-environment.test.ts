@@ -103,6 +103,8 @@ describe("TaskEnvironment", () => {
     ] as const) {
       expect(messageOf(() => e.task({ [key]: "x" } as never, f))).toMatch(new RegExp(`, ${key}: ${setting} is set on the TaskEnvironment, not on one of its tasks; set it on the environment`));
     }
+    expect(messageOf(() => e.task({ containerImage: "x" } as never, f))).toMatch(/set it on the environment \(or cloneWith\(\) one\)$/);
+    expect(messageOf(() => e.task({ secretRequests: [] } as never, f))).toMatch(/or change it for a call with task\.override\(\{ secrets: \.\.\. \}\)$/);
     expect(messageOf(() => e.task({ name: "x" } as never, f))).toMatch(/, name: a task of an environment is named <environment>.<function> \('etl\.…'\), which cannot be changed; set shortName/);
   });
 

@@ -244,7 +244,11 @@ export class TaskEnvironment {
         throw new TaskDefinitionError({
           subject: `${where}, ${key}`,
           problem: `${setting} is set on the TaskEnvironment, not on one of its tasks`,
-          fix: `set it on the environment (or cloneWith() one), or change it for a call with task.override({ ${setting === "image" || setting === "pluginConfig" ? "..." : `${setting}: ...`} })`,
+          // flyte-sdk's override() takes resources, env, secrets and reusable, never the image or the plugin config.
+          fix:
+            setting === "image" || setting === "pluginConfig"
+              ? "set it on the environment (or cloneWith() one)"
+              : `set it on the environment (or cloneWith() one), or change it for a call with task.override({ ${setting}: ... })`,
         });
       }
     }
@@ -262,8 +266,8 @@ export class TaskEnvironment {
     if (typeof podTemplate === "string") options.podTemplateName = podTemplate;
     else if (podTemplate !== undefined) options.podTemplate = podTemplate;
     // The legacy cache options belong with the task's own cache, not with the environment's Cache.
-    const own_ = rest as TaskOptions;
-    if (own_.cacheVersion !== undefined || own_.cacheSerialize !== undefined || own_.cacheIgnoreInputVars !== undefined) delete options.cache;
+    const taskOwn = rest as TaskOptions;
+    if (taskOwn.cacheVersion !== undefined || taskOwn.cacheSerialize !== undefined || taskOwn.cacheIgnoreInputVars !== undefined) delete options.cache;
     for (const [key, value] of Object.entries(rest)) if (value !== undefined) options[key] = value;
     options[ENVIRONMENT_OF_TASK] = { name: this.name };
     return options as DeclaredTaskOptions;
