@@ -3,6 +3,7 @@ import { main as caching } from "./caching.js";
 import { main as contextSecrets } from "./context-secrets.js";
 import { main as eager } from "./eager.js";
 import { main as echoReference } from "./echo-reference.js";
+import { main as environment } from "./environment.js";
 import { main as functionForm } from "./function-form.js";
 import { main as math } from "./math.js";
 import { main as plugins } from "./plugins.js";
@@ -19,6 +20,7 @@ const examples: [string, () => Promise<void>][] = [
   ["caching", caching],
   ["retries-timeouts", retriesTimeouts],
   ["eager", eager],
+  ["environment", environment],
   ["context-secrets", contextSecrets],
   ["plugins", plugins],
   ["echo-reference", echoReference],

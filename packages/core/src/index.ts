@@ -26,6 +26,13 @@ export { Resources } from "./tasks/resources.js";
 export { Secret } from "./tasks/secret.js";
 export { PodTemplate } from "./tasks/pod-template.js";
 export { DeckField, type TaskDocs } from "./tasks/docs.js";
+// Flyte 2's task surface: environments, retries with backoff, three-part timeouts, reuse.
+export { TaskEnvironment, type EnvironmentTaskOptions, type TaskEnvironmentSpec } from "./tasks/task-environment.js";
+export { RetryStrategy, type BackoffSpec, type RetryStrategySpec } from "./tasks/retry.js";
+export { Timeout, type TimeoutSpec } from "./tasks/timeout.js";
+export { ReusePolicy, type ReusePolicySpec } from "./tasks/reuse.js";
+export type { TaskOverrides } from "./tasks/override.js";
+export type { LinkContext, TaskLink } from "./tasks/links.js";
 
 // Errors, in one format (see DESIGN.md); `instanceof` holds across copies of the package.
 export { DocumentError, FlyteError, type ErrorFields } from "./errors/flyte-error.js";

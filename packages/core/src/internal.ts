@@ -101,3 +101,7 @@ export { registerTypeScriptLoader } from "./loader/register.js";
 // Offloaded literals, for the container tests: flytekit's hash of a literal, and the limits.
 export { computeHashString } from "./execute/pbhash.js";
 export { offloadLimits } from "./execute/offload.js";
+export { registerTaskDecoratorApplier, type TaskDecoratorApplier } from "./tasks/decorator-support.js";
+export { ENVIRONMENT_OF_TASK } from "./tasks/build.js";
+export type { Flyte2Settings } from "./tasks/options.js";
+export { backoffDelaySeconds, type Backoff } from "./tasks/retry.js";

@@ -13,7 +13,9 @@ export class MockRegistry {
 
   /** The mock in force for a task, if any. */
   find(task: object): MockBody | undefined {
-    return this.mocks.size === 0 ? undefined : this.mocks.get(task);
+    if (this.mocks.size === 0) return undefined;
+    // A task made by `override()` runs its original's body, and so its original's mock.
+    return this.mocks.get(task) ?? this.mocks.get((task as { origin?: object }).origin ?? task);
   }
 
   /** Makes `mock` run instead of the task's body. */

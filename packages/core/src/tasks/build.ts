@@ -88,8 +88,16 @@ function memberOf(source: { options: DeclaredTaskOptions; location: TaskLocation
   return source.options.name === undefined ? undefined : source.location.attributePath;
 }
 
+/**
+ * What a TaskEnvironment puts on the options of a task it declares (a symbol, so option lists and
+ * checks do not see it): the environment's name, which names the task `<env>.<attribute path>`.
+ */
+export const ENVIRONMENT_OF_TASK: unique symbol = Symbol.for("flytekit-ts.task-environment") as never;
+
 /** The name a function task will have. */
 function nameOf(source: { options: DeclaredTaskOptions; location: TaskLocation }): string {
+  const env = (source.options as { [ENVIRONMENT_OF_TASK]?: { name: string } })[ENVIRONMENT_OF_TASK];
+  if (env !== undefined) return `${env.name}.${source.location.attributePath ?? ""}`;
   return source.options.name ?? defaultTaskName(source.location.file, source.location.attributePath ?? "");
 }
 
@@ -116,13 +124,14 @@ function checkFunctionOptions(name: string, options: DeclaredTaskOptions, fn: Fu
 
 /**
  * An eager task's options as flytekit's `@eager` takes them: decks always on (a given `enableDeck`
- * is dropped, as flytekit drops `enable_deck`; `disableDeck` then conflicts, as there), no plugin config.
+ * is dropped, as flytekit drops `enable_deck`, and so is `report`; `disableDeck` then conflicts, as there), no plugin config.
  */
 function eagerOptions(name: string, options: TaskOptions): TaskOptions {
   if (options.taskConfig !== undefined) {
     throw new TaskDefinitionError({ task: name, subject: "option 'taskConfig'", problem: "an eager task takes no plugin config (flytekit's @eager passes none)", fix: "leave out taskConfig" });
   }
-  const { enableDeck: _dropped, ...rest } = options;
+  // `report` is Flyte 2's enableDeck: dropped the same way.
+  const { enableDeck: _dropped, report: _report, ...rest } = options;
   return { ...rest, enableDeck: true };
 }
 
@@ -158,6 +167,20 @@ export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
     throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });
   }
   if (source.body.style === "instance") checkInstantiable(source.body.cls, name, "its class");
+  // flyte-sdk's rule, in its words: a replica runs several tasks at once only if they are async.
+  const reuse = settings.flyte2.reusePolicy;
+  if (reuse !== undefined && reuse.concurrency > 1 && !isAsync) {
+    throw new TaskDefinitionError({
+      task: name,
+      subject: "option 'reusable'",
+      problem: "Reusable environments with concurrency greater than 1 are only supported for async tasks",
+      fix: "use an async function or set concurrency to 1",
+    });
+  }
+  const shortName = settings.flyte2.shortName ?? source.location.attributePath?.slice(source.location.attributePath.lastIndexOf(".") + 1) ?? name;
+  if (shortName.length > 63) {
+    throw new TaskDefinitionError({ task: name, subject: "option 'shortName'", problem: `the short name '${shortName}' (the member's name) is longer than 63 characters`, fix: "give a shorter shortName" });
+  }
   return new TaskClass({ name, interface: iface, settings, body: source.body, isAsync, location: source.location });
 }
 
@@ -304,7 +327,7 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
         hasTaskOptions = true;
         break;
       }
-      if (hasTaskOptions) checkFunctionOptions(options.name ?? defaultTaskName(declaration.file, path), options, declaration.fn);
+      if (hasTaskOptions) checkFunctionOptions(nameOf({ options, location: { file: declaration.file, attributePath: path } }), options, declaration.fn);
       return;
     }
     case "echo":

@@ -1,5 +1,7 @@
 import { brand } from "../errors/flyte-error.js";
 import { createHash } from "node:crypto";
+import type { DurationValue } from "../types/time.js";
+import { toDuration, type Seconds } from "./durations.js";
 import { TaskDefinitionError } from "./errors.js";
 import type { PodTemplate } from "./pod-template.js";
 
@@ -42,6 +44,11 @@ export interface CacheSpec {
   /** Mixed into the policies' versions. */
   salt?: string;
   policies?: CachePolicy | readonly CachePolicy[];
+  /**
+   * The oldest cached result the task reuses (Flyte 2's `Cache.max_age`; 0 turns age-based expiry
+   * off). Flyte 2 only: Flyte 1 registration drops it. @default the platform's @format seconds, or a Duration
+   */
+  maxAge?: Seconds;
 }
 
 /** Cache settings of a task (flytekit's Cache): `cache: Cache({ version: "1" })`. */
@@ -51,8 +58,20 @@ export class Cache {
   readonly ignoredInputs: readonly string[];
   readonly salt: string;
   readonly policies: readonly CachePolicy[];
+  /** The oldest cached result reused, when set (Flyte 2 only). */
+  readonly maxAge?: DurationValue;
 
   constructor(spec: CacheSpec = {}) {
+    if (spec.maxAge !== undefined && spec.maxAge !== null) {
+      // flyte-sdk's checks, in its words.
+      if (typeof spec.maxAge === "boolean" || (typeof spec.maxAge !== "number" && (typeof spec.maxAge !== "object" || !("seconds" in spec.maxAge)))) {
+        throw new TaskDefinitionError({ subject: "Cache", problem: "maxAge must be seconds, a Duration, or undefined" });
+      }
+      if (typeof spec.maxAge === "number" ? spec.maxAge < 0 : Number(spec.maxAge.seconds) < 0 || (spec.maxAge.nanos ?? 0) < 0) {
+        throw new TaskDefinitionError({ subject: "Cache", problem: "maxAge must be nonnegative" });
+      }
+      this.maxAge = toDuration("Cache, maxAge", spec.maxAge);
+    }
     this.version = spec.version;
     this.serialize = spec.serialize ?? false;
     this.ignoredInputs = typeof spec.ignoredInputs === "string" ? [spec.ignoredInputs] : [...(spec.ignoredInputs ?? [])];

@@ -9,6 +9,7 @@ import { TaskDefinitionError } from "./errors.js";
 import type { FunctionTask } from "./function-task.js";
 import type { InputSpec, InputsSpec, OutputsSpec } from "./infer.js";
 import type { TaskOptions } from "./options.js";
+import type { TaskOverrides } from "./override.js";
 import { taskStore } from "./store.js";
 
 type SpecOf<X> = X extends InputSpec<infer S> ? S : X;
@@ -63,10 +64,22 @@ export interface FunctionTaskOptions<I extends InputsSpec = InputsSpec, O extend
   outputs?: O;
 }
 
+/** What a function-form task adds to its call: the task, and Flyte 2's `aio`, `forward` and `override`. */
+export interface TaskFunctionMembers<I extends InputsSpec, O extends OutputsSpec | undefined, Async extends boolean> {
+  readonly task: FunctionTask;
+  /** Calls the task and always gives a Promise, even for a synchronous task (Flyte 2's `aio`). */
+  aio(inputs?: CallInputs<I>): Promise<OutputOut<O>>;
+  /** Runs the function itself with its inputs (Flyte 2's `forward`): no literals, no cache, no retries, no mock. */
+  forward(inputs: TaskInputs<I>): Async extends true ? Promise<OutputIn<O>> : OutputIn<O>;
+  /** The same task with some settings changed (Flyte 2's `override`); this one is never changed. */
+  override(overrides: TaskOverrides): TaskFunction<I, O, Async>;
+}
+
 /** A function-form task: call it with its inputs by name; `.task` is the task itself. */
 export type TaskFunction<I extends InputsSpec, O extends OutputsSpec | undefined, Async extends boolean> = ({} extends CallInputs<I>
   ? (inputs?: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>
-  : (inputs: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>) & { readonly task: FunctionTask };
+  : (inputs: CallInputs<I>) => Async extends true ? Promise<OutputOut<O>> : OutputOut<O>) &
+  TaskFunctionMembers<I, O, Async>;
 
 /**
  * Makes a task of a plain function, typed by its type tokens: `functionTask({ inputs: { x: Int },
@@ -113,9 +126,17 @@ function makeFunctionTask(options: FunctionTaskOptions, fn: Function, form: "tas
     options: options as DeclaredTaskOptions,
     eager: form === "eager",
   });
+  return taskFunction(task);
+}
+
+/** The call of a function-form task (or of an override of one), with its members. */
+export function taskFunction(task: FunctionTask): TaskFunction<InputsSpec, OutputsSpec | undefined, boolean> {
   const call = (args?: Readonly<Record<string, unknown>>) => task.localCall([], args ?? {});
   Object.defineProperty(call, "task", { value: task, enumerable: true });
   Object.defineProperty(call, "name", { value: task.name });
+  Object.defineProperty(call, "aio", { value: async (args?: Readonly<Record<string, unknown>>) => task.localCall([], args ?? {}) });
+  Object.defineProperty(call, "forward", { value: (args: Record<string, unknown>) => task.forward(args) });
+  Object.defineProperty(call, "override", { value: (overrides: TaskOverrides) => taskFunction(task.override(overrides)) });
   taskStore.registerHandle(call, task);
-  return call;
+  return call as unknown as TaskFunction<InputsSpec, OutputsSpec | undefined, boolean>;
 }

@@ -6,6 +6,7 @@ import { buildContainer, buildK8sPod, extendedResources } from "../serialize/con
 import { executeArgs, withFastExecute } from "../serialize/entrypoint-args.js";
 import { resolveContainerImage } from "../serialize/image.js";
 import type { SerializationSettings } from "../serialize/settings.js";
+import type { VersionParameters } from "./cache.js";
 import type { TaskDocumentation } from "./docs.js";
 import { Task, type TaskInit } from "./task.js";
 
@@ -115,6 +116,23 @@ export class FunctionTask extends Task {
       // flytekit writes RST (its docstrings); a long description given here is Markdown.
       longDescription: long === undefined ? { format: "RST" } : { value: long, format: "MARKDOWN" },
     };
+  }
+
+  protected override defaultShortName(): string {
+    const path = this.location.attributePath;
+    return path === undefined ? super.defaultShortName() : path.slice(path.lastIndexOf(".") + 1);
+  }
+
+  protected override versionParameters(): VersionParameters {
+    return { ...super.versionParameters(), fn: this.body.fn };
+  }
+
+  /** Runs the function itself, as it is written: the function form's with its inputs as one object, a method with its arguments. */
+  override forward(...args: readonly unknown[]): unknown {
+    const body = this.body;
+    if (body.style === "named") return body.fn((args[0] ?? {}) as Record<string, unknown>);
+    if (body.style === "instance") return body.fn.apply(new body.cls(), args);
+    return body.fn.apply(body.self, args);
   }
 
   protected executeNative(inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {

@@ -21,11 +21,12 @@ import { PendingWork } from "../types/pending.js";
 import { EagerCallError, RecoverableError, TaskTimeoutError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
 import { andThen, isThenable } from "./promise.js";
+import { backoffDelaySeconds } from "./retry.js";
 
 /** What a local run needs of a task. */
 export interface LocallyRunnable extends Boundary {
   readonly metadata: TaskMetadata;
-  readonly settings: Pick<TaskSettings, "secretRequests">;
+  readonly settings: Pick<TaskSettings, "secretRequests" | "flyte2">;
   dispatchExecute(inputs: LiteralMap, context: TaskExecutionContext): LiteralMap | Promise<LiteralMap>;
 }
 
@@ -211,18 +212,35 @@ function runAttempts(
   attempt: number,
   call?: InnerCall,
 ): LiteralMap | Promise<LiteralMap> {
-  const retry = (e: unknown): LiteralMap | Promise<LiteralMap> => {
+  const retry = (e: unknown, sync: boolean): LiteralMap | Promise<LiteralMap> => {
     if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
-    return runAttempts(task, inputs, services, caller, attempt + 1, call);
+    const again = () => runAttempts(task, inputs, services, caller, attempt + 1, call);
+    // A backoff (Flyte 2's RetryStrategy) waits min(base * factor^n, cap) before retry n + 1, as
+    // flyte-sdk's local controller does: with a timer for an async task, blocking for a sync one.
+    const seconds = backoffDelaySeconds(task.settings.flyte2.backoff, attempt);
+    if (seconds <= 0) return again();
+    new TaskLogger(task.name, services.logSink, undefined, services.env).info(`attempt ${attempt + 1} failed with a recoverable error; retry ${attempt + 1} of ${task.metadata.retries} in ${seconds}s`);
+    const ms = seconds * 1000;
+    // An eager task's inner call always returns a Promise: it waits on a timer, not blocking its siblings.
+    if (sync && call === undefined) {
+      sleepBlocking(ms);
+      return again();
+    }
+    return new Promise<void>((resolve) => setTimeout(resolve, ms)).then(again);
   };
   let result: LiteralMap | Promise<LiteralMap>;
   try {
     if (call !== undefined) call.attempts = attempt + 1;
     result = runAttempt(task, inputs, services, caller, attempt, call);
   } catch (e) {
-    return retry(e);
+    return retry(e, true);
   }
-  return isThenable(result) ? result.then(undefined, retry) : result;
+  return isThenable(result) ? result.then(undefined, (e: unknown) => retry(e, false)) : result;
+}
+
+/** Blocks the thread for `ms` (a sync task's retry backoff: its call stays synchronous). */
+function sleepBlocking(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**

@@ -120,9 +120,9 @@ describe("retries, timeout, interruptible, deprecated, decks", () => {
     expect(messageOf(() => compile({ timeout: { seconds: -5 } }))).toBe("task 't', option 'timeout': expected a positive Duration, got {\"seconds\":-5} (object)");
   });
 
-  it("take retries as a whole number", () => {
-    expect(messageOf(() => compile({ retries: -1 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, got -1 (number)");
-    expect(messageOf(() => compile({ retries: 1.5 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, got 1.5 (number)");
+  it("take retries as a whole number or a RetryStrategy", () => {
+    expect(messageOf(() => compile({ retries: -1 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, or a RetryStrategy, got -1 (number)");
+    expect(messageOf(() => compile({ retries: 1.5 }))).toBe("task 't', option 'retries': expected a whole number of at least 0, or a RetryStrategy, got 1.5 (number)");
   });
 
   it("take maxInlineIoBytes as a whole number of bytes, at least 1, and leave it unset unless said", () => {

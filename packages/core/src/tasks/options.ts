@@ -12,9 +12,13 @@ import { PodTemplate } from "./pod-template.js";
 import type { TaskResolver } from "./resolver.js";
 import { resolveResources, Resources, type ResolvedResources } from "./resources.js";
 import { checkSecretRequests, type Secret } from "./secret.js";
+import { isTaskLink, type TaskLink } from "./links.js";
+import { RetryStrategy, type Backoff } from "./retry.js";
+import { ReusePolicy } from "./reuse.js";
+import { Timeout } from "./timeout.js";
 
 /** Which part of a task an option concerns; each kind of task takes the groups that apply to it. */
-export type OptionGroup = "plugin" | "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "pod" | "gpu" | "docs" | "deck" | "resolver" | "io";
+export type OptionGroup = "plugin" | "cache" | "run" | "metadata" | "image" | "resources" | "secrets" | "pod" | "gpu" | "docs" | "deck" | "resolver" | "io" | "reuse";
 
 /** An option's row in the table. `T` is the value it takes; the rest is for validation and documentation. */
 export interface OptionSpec<T, G extends OptionGroup> {
@@ -71,10 +75,14 @@ export const TASK_OPTIONS = {
   cacheIgnoreInputVars: option<readonly string[], "cache">("cache", "metadata.cache_ignore_input_vars", isArray("a list of input names")),
   /**
    * How many times to run the task again after a recoverable failure (a RecoverableError, a
-   * timeout), on Flyte and in local calls.
+   * timeout), on Flyte and in local calls: a count, or `new RetryStrategy({ count, backoff: { base,
+   * factor, cap } })` to wait min(base * factor^n, cap) seconds before retry n + 1 (locally too).
+   * Flyte 1 registration keeps the count and drops the backoff.
    * @default 0
    */
-  retries: option<number, "run">("run", "metadata.retries", (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 ? undefined : "a whole number of at least 0")),
+  retries: option<number | RetryStrategy, "run">("run", "metadata.retries (the backoff: Flyte 2's metadata.retries.backoff)", (v) =>
+    (typeof v === "number" && Number.isInteger(v) && v >= 0) || v instanceof RetryStrategy ? undefined : "a whole number of at least 0, or a RetryStrategy",
+  ),
   /**
    * Whether Flyte may run the task on preemptible (spot) machines.
    * @default unset: the platform's default
@@ -99,12 +107,46 @@ export const TASK_OPTIONS = {
     typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? undefined : "a whole number of bytes, at least 1",
   ),
   /**
-   * The longest one attempt may run: whole seconds, or a Duration (`duration({ minutes: 5 })`).
-   * Local calls enforce it too: an async task's AbortSignal fires, a sync task's late result is refused.
+   * The longest one attempt may run: whole seconds, or a Duration (`duration({ minutes: 5 })`); or
+   * `new Timeout({ maxRuntime, maxQueuedTime, deadline })` for Flyte 2's three bounds (Flyte 1
+   * registration keeps `maxRuntime` and drops the other two). Local calls enforce the runtime bound
+   * too: an async task's AbortSignal fires, a sync task's late result is refused.
    * @default none
-   * @format whole seconds, or `{ seconds, nanos }`
+   * @format whole seconds, `{ seconds, nanos }`, or a Timeout
    */
-  timeout: option<number | DurationInput, "run">("run", "metadata.timeout", (v) => timeoutProblem(v)),
+  timeout: option<number | DurationInput | Timeout, "run">("run", "metadata.timeout (Flyte 2 also metadata.timeouts)", (v) => (v instanceof Timeout ? undefined : timeoutProblem(v))),
+  /**
+   * Reusable containers (Flyte 2's `ReusePolicy`): `new ReusePolicy({ replicas: [1, 3], idleTtl: 60 })`.
+   * Usually set on a TaskEnvironment. Flyte 2 only: Flyte 1 registration drops it.
+   * @default none: a new container for every run of the task
+   */
+  reusable: option<ReusePolicy, "reuse">("reuse", "(Flyte 2) reuse_policy", isInstance(ReusePolicy, "a ReusePolicy")),
+  /**
+   * The queue (a partition of the compute, such as one cluster) Flyte 2 runs the task on. Flyte 2
+   * only (it is chosen per run, outside the template): Flyte 1 registration drops it.
+   * @default the platform's default queue
+   */
+  queue: option<string, "run">("run", "(Flyte 2) the action's queue", isString),
+  /**
+   * Whether Flyte 2 may attach a debugger to the task. Flyte 2 only: Flyte 1 registration drops it.
+   * @default unset: Flyte 2's default (on for function tasks, off when reusable)
+   */
+  debuggable: option<boolean, "run">("run", "(Flyte 2) metadata.debuggable", isBoolean),
+  /**
+   * Links the UI shows beside the running task (flyte-sdk's Link): `{ name, getLink(context) }`.
+   * Flyte 2 only: Flyte 1 registration drops them.
+   * @default []
+   */
+  links: option<readonly TaskLink[], "metadata">("metadata", "(Flyte 2) metadata.log_links", (v) =>
+    Array.isArray(v) && v.every(isTaskLink) ? undefined : "a list of links ({ name, getLink(context) })",
+  ),
+  /**
+   * The task's name in the UI. At most 63 characters. Flyte 2 only: Flyte 1 registration drops it.
+   * @default the member's (or function's) name
+   */
+  shortName: option<string, "docs">("docs", "(Flyte 2) TaskSpec.short_name", (v) =>
+    typeof v !== "string" || v === "" ? "a name (a non-empty string)" : v.length > 63 ? `at most 63 characters (it has ${v.length})` : undefined,
+  ),
   /**
    * The image the task runs in, or a template: `{{.images.NAME.fqn}}:{{.images.NAME.version}}`.
    * @default the serialization settings' default image
@@ -179,6 +221,12 @@ export const TASK_OPTIONS = {
    */
   enableDeck: option<boolean, "deck">("deck", "metadata.generates_deck", isBoolean),
   /**
+   * Flyte 2's name for `enableDeck`: whether the task writes a report (deck). Not with `enableDeck`
+   * or `disableDeck`.
+   * @default false
+   */
+  report: option<boolean, "deck">("deck", "metadata.generates_deck", isBoolean),
+  /**
    * The opposite of `enableDeck`; not with it.
    * @default unset
    * @deprecated use `enableDeck` (as flytekit's disable_deck since 1.10.0)
@@ -235,9 +283,36 @@ export interface TaskMetadata {
   annotations: Readonly<Record<string, string>>;
 }
 
+/**
+ * What only Flyte 2's IDL holds: kept on the task (`task.settings.flyte2`) for the Flyte 2 target,
+ * dropped by Flyte 1 registration. Field names follow `@flyteorg/flyteidl2` (protobuf-es).
+ */
+export interface Flyte2Settings {
+  /** TaskSpec.short_name; unset: the member's name (see `Task.shortName`). */
+  shortName?: string;
+  /** TaskMetadata.retries.backoff. */
+  backoff?: Backoff;
+  /** TaskMetadata.timeouts.queued_timeout. */
+  queuedTimeout?: DurationValue;
+  /** TaskMetadata.timeouts.deadline. */
+  deadline?: DurationValue;
+  /** TaskMetadata.cache_max_age. */
+  cacheMaxAge?: DurationValue;
+  /** TaskTemplate.reuse_policy. */
+  reusePolicy?: ReusePolicy;
+  /** The action's queue (not in the template). */
+  queue?: string;
+  /** TaskMetadata.log_links, made from these. */
+  links: readonly TaskLink[];
+  /** TaskMetadata.debuggable; unset: Flyte 2's default. */
+  debuggable?: boolean;
+}
+
 /** Every option, checked and normalised. */
 export interface TaskSettings {
   metadata: TaskMetadata;
+  /** What only Flyte 2 holds (Flyte 1 registration drops it). */
+  flyte2: Flyte2Settings;
   taskConfig?: object;
   containerImage?: string;
   environment: Readonly<Record<string, string>>;
@@ -283,7 +358,8 @@ function fail(task: string, name: string, problem: string, fix?: string): never 
   throw new TaskDefinitionError({ task, subject: `option '${name}'`, problem, fix });
 }
 
-function stringMap(task: string, name: string, value: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+/** @internal A map of strings, checked. */
+export function stringMap(task: string, name: string, value: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
   if (value === undefined) return {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== "string") throw new TaskDefinitionError({ task, subject: `option '${name}'`, path: `.${k}`, expected: "a string", got: describeValue(v) });
@@ -291,7 +367,9 @@ function stringMap(task: string, name: string, value: Readonly<Record<string, st
   return { ...value };
 }
 
-function timeoutOf(value: number | DurationInput | undefined): DurationValue | undefined {
+/** @internal The runtime bound of `timeout`. */
+export function timeoutOf(value: number | DurationInput | Timeout | undefined): DurationValue | undefined {
+  if (value instanceof Timeout) return value.maxRuntime;
   if (value === undefined || value === 0) return undefined;
   if (typeof value === "number") return { seconds: value, nanos: 0 };
   return durationToMillis(value) === 0 ? undefined : { seconds: Number(value.seconds), nanos: value.nanos ?? 0 };
@@ -300,8 +378,8 @@ function timeoutOf(value: number | DurationInput | undefined): DurationValue | u
 /** What to write for a cache without a version (`cacheVersion` is deprecated, so it is not what is shown). */
 const CACHE_VERSION_FIX = 'give a version: cache: new Cache({ version: "1" })';
 
-/** The cache options, by flytekit's rules and in its words. */
-function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[] | undefined) {
+/** @internal The cache options, by flytekit's rules and in its words. */
+export function cacheOf(task: string, options: TaskOptions, params: VersionParameters, inputNames: readonly string[] | undefined) {
   const legacySet = options.cacheVersion !== undefined || options.cacheSerialize !== undefined || options.cacheIgnoreInputVars !== undefined;
   let version = options.cacheVersion;
   let serialize = options.cacheSerialize;
@@ -381,13 +459,16 @@ function compile(task: string, options: TaskOptions, context: OptionsContext): T
     if (expected !== undefined) throw new TaskDefinitionError({ task, subject: `option '${name}'`, expected, got: describeValue(value) });
   }
   if (options.enableDeck !== undefined && options.disableDeck !== undefined) fail(task, "enableDeck", "only one of [disableDeck, enableDeck] can be set");
+  if (options.report !== undefined && (options.enableDeck !== undefined || options.disableDeck !== undefined)) {
+    fail(task, "report", `report is Flyte 2's name for enableDeck: only one of [report, ${options.enableDeck !== undefined ? "enableDeck" : "disableDeck"}] can be set`, "keep report");
+  }
   if (options.disableDeck !== undefined) {
     process.emitWarning("disableDeck is deprecated (as flytekit's disable_deck since 1.10.0); please use enableDeck instead", {
       type: "DeprecationWarning",
       code: "FLYTEKIT_TS_DISABLE_DECK",
     });
   }
-  const enableDeck = options.enableDeck ?? (options.disableDeck === undefined ? false : !options.disableDeck);
+  const enableDeck = options.report ?? options.enableDeck ?? (options.disableDeck === undefined ? false : !options.disableDeck);
   // As flytekit: deck fields only matter, and are only checked, when decks are on.
   const deckFields = enableDeck ? (options.deckFields ?? DEFAULT_DECK_FIELDS) : [];
   for (const f of deckFields) {
@@ -403,7 +484,7 @@ function compile(task: string, options: TaskOptions, context: OptionsContext): T
   return {
     metadata: {
       ...cache,
-      retries: options.retries ?? 0,
+      retries: retriesOf(options.retries),
       interruptible: options.interruptible,
       deprecated: options.deprecated ?? "",
       timeout: timeoutOf(options.timeout),
@@ -412,6 +493,7 @@ function compile(task: string, options: TaskOptions, context: OptionsContext): T
       labels: stringMap(task, "labels", options.labels),
       annotations: stringMap(task, "annotations", options.annotations),
     },
+    flyte2: flyte2Of(options),
     taskConfig: options.taskConfig,
     containerImage: options.containerImage === "" ? undefined : options.containerImage,
     environment: stringMap(task, "environment", options.environment),
@@ -425,6 +507,26 @@ function compile(task: string, options: TaskOptions, context: OptionsContext): T
     taskResolver: options.taskResolver,
     maxInlineIoBytes: options.maxInlineIoBytes,
   };
+}
+
+/** The retry count of `retries`. */
+export function retriesOf(retries: number | RetryStrategy | undefined): number {
+  return retries instanceof RetryStrategy ? retries.count : (retries ?? 0);
+}
+
+/** What of the options only Flyte 2 holds. */
+export function flyte2Of(options: TaskOptions): Flyte2Settings {
+  const timeout = options.timeout instanceof Timeout ? options.timeout : undefined;
+  const result: Flyte2Settings = { links: [...(options.links ?? [])] };
+  if (options.shortName !== undefined) result.shortName = options.shortName;
+  if (options.retries instanceof RetryStrategy && options.retries.backoff !== undefined) result.backoff = options.retries.backoff;
+  if (timeout?.maxQueuedTime !== undefined) result.queuedTimeout = timeout.maxQueuedTime;
+  if (timeout?.deadline !== undefined) result.deadline = timeout.deadline;
+  if (options.cache instanceof Cache && options.cache.maxAge !== undefined) result.cacheMaxAge = options.cache.maxAge;
+  if (options.reusable !== undefined) result.reusePolicy = options.reusable;
+  if (options.queue !== undefined) result.queue = options.queue;
+  if (options.debuggable !== undefined) result.debuggable = options.debuggable;
+  return result;
 }
 
 /** Default settings, for tasks built without options. */

@@ -17,9 +17,11 @@ import type { ConversionContext } from "../types/type.js";
 import { afterPending, nativeInputs, outputLiterals, pendingFailure, settleNatives } from "./conversion.js";
 import { addTaskDecks, decksOn, writeLocalDeck } from "./decks.js";
 import type { TaskDocumentation } from "./docs.js";
-import { userError } from "./errors.js";
+import type { VersionParameters } from "./cache.js";
+import { TaskDefinitionError, userError } from "./errors.js";
 import { localCall } from "./local-run.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
+import { overrideSettings, type TaskOverrides } from "./override.js";
 import { andThen, isThenable } from "./promise.js";
 import { declarationIndexForNewTask } from "./sequence.js";
 
@@ -53,6 +55,46 @@ export abstract class Task {
 
   get metadata(): TaskMetadata {
     return this.settings.metadata;
+  }
+
+  /** Flyte 2's UI name: the `shortName` option, else the member's (or function's) name. */
+  get shortName(): string {
+    return this.settings.flyte2.shortName ?? this.defaultShortName();
+  }
+
+  /** The short name when none is given: the last part of the task's name. */
+  protected defaultShortName(): string {
+    return this.name.slice(this.name.lastIndexOf(".") + 1);
+  }
+
+  /** The task an `override()` was made from (itself, for a declared task). */
+  get origin(): Task {
+    return this;
+  }
+
+  /**
+   * A new task with some settings changed (Flyte 2's `task.override()`): the same name, interface,
+   * image and docs, which cannot be overridden; the original is never changed. flyte-sdk's rules
+   * apply (`resources`, `env` and `secrets` only with `reusable: "off"` on a reusable task), with
+   * one difference: a value given is the value, so `retries: 0` turns retries off (flyte-sdk's
+   * `retries or self.retries` keeps the old count).
+   */
+  override(overrides: TaskOverrides): this {
+    const origin = this.origin;
+    const settings = overrideSettings(
+      { name: this.name, settings: this.settings, isAsync: this.isAsync, versionParameters: this.versionParameters(), inputNames: this.interface.inputs.map((v) => v.name) },
+      overrides,
+    );
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.assign(copy, this);
+    Object.defineProperty(copy, "settings", { value: settings, enumerable: true });
+    Object.defineProperty(copy, "origin", { value: origin, enumerable: false });
+    return copy;
+  }
+
+  /** What cache policies version the task by (a function task's function, its image and pod). */
+  protected versionParameters(): VersionParameters {
+    return { containerImage: this.settings.containerImage, podTemplate: this.settings.podTemplate, podTemplateName: this.settings.metadata.podTemplateName };
   }
 
   /** Whether the task is eager (`@eager`): its body composes other tasks, each launched on its own. */
@@ -113,11 +155,28 @@ export abstract class Task {
   }
 
   // ---- hooks ---------------------------------------------------------------------------
+  // The path runs pre → execute → post (Flyte 2's names). Their defaults run flytekit's names,
+  // preExecute → executeNative → postExecute, so a plugin overrides either set; there is one path.
 
-  /** Runs before the body, in the task's context (plugins). */
+  /** Flyte 2's `pre`: runs before the body, in the task's context. By default, `preExecute`. */
+  pre(context: TaskExecutionContext): void | PromiseLike<void> {
+    return this.preExecute(context);
+  }
+
+  /** Flyte 2's `execute`: the body, native inputs by name in, the native result out. By default, `executeNative`. */
+  execute(inputs: Record<string, unknown>, context: TaskExecutionContext): unknown {
+    return this.executeNative(inputs, context);
+  }
+
+  /** Flyte 2's `post`: runs after the body with its result, which it may replace. By default, `postExecute`. */
+  post(context: TaskExecutionContext, result: unknown): unknown {
+    return this.postExecute(context, result);
+  }
+
+  /** Runs before the body, in the task's context (plugins; flytekit's name for `pre`). */
   preExecute(_context: TaskExecutionContext): void | PromiseLike<void> {}
 
-  /** Runs after the body with its result, which it may replace (plugins). */
+  /** Runs after the body with its result, which it may replace (plugins; flytekit's name for `post`). */
   postExecute(_context: TaskExecutionContext, result: unknown): unknown {
     return result;
   }
@@ -140,6 +199,20 @@ export abstract class Task {
   /** Calls the task with positional arguments, as its function is written. */
   call(...args: readonly unknown[]): unknown {
     return localCall(this, args, undefined);
+  }
+
+  /** Calls the task and always gives a Promise, even for a synchronous task (Flyte 2's `aio`). */
+  async aio(...args: readonly unknown[]): Promise<unknown> {
+    return localCall(this, args, undefined);
+  }
+
+  /**
+   * Runs the task's function itself, as it is written (Flyte 2's `forward`): no conversion of
+   * values to literals and back, no cache, no retries, no timeout, no mock. Only a task with a
+   * function of its own has one.
+   */
+  forward(..._args: readonly unknown[]): unknown {
+    throw new TaskDefinitionError({ task: this.name, subject: "forward()", problem: `a ${this.constructor.name} has no function of its own to run`, fix: "call the task instead" });
   }
 
   /** Calls the task with its inputs by name (flytekit's keyword call). */
@@ -187,22 +260,22 @@ export abstract class Task {
         return afterPending(this, pending, outputLiterals(this, this.shapeResult(r), conversion));
       };
       if (mock === undefined && !this.bodyIsUserCode) {
-        return andThen(this.executeNative(native, context), toOutputs);
+        return andThen(this.execute(native, context), toOutputs);
       }
       const body = (): unknown => {
         try {
-          const result = mock !== undefined ? mock.run(native) : this.executeNative(native, context);
+          const result = mock !== undefined ? mock.run(native) : this.execute(native, context);
           return isThenable(result) ? Promise.resolve(result).catch((e: unknown) => this.rethrowUserError(e)) : result;
         } catch (e) {
           return this.rethrowUserError(e);
         }
       };
-      const afterPre = this.preExecute(context);
+      const afterPre = this.pre(context);
       const run = () => (isThenable(afterPre) ? Promise.resolve(afterPre).then(body) : body());
-      if (!decksOn(this)) return andThen(andThen(run(), (r) => this.postExecute(context, r)), toOutputs);
+      if (!decksOn(this)) return andThen(andThen(run(), (r) => this.post(context, r)), toOutputs);
       // flytekit's _write_decks: after the outputs are literals, the SDK's panels; a local run writes the page.
       const decks = context.decks;
-      const result = andThen(decks.time("Execute user level code", run), (r) => this.postExecute(context, r));
+      const result = andThen(decks.time("Execute user level code", run), (r) => this.post(context, r));
       return andThen(result, (r) =>
         andThen(decks.time("Translate outputs to literals", () => toOutputs(r)), (outputs) => {
           addTaskDecks(this, context, native, r);
