@@ -2,12 +2,33 @@
 // deck as flytekit's template lays them out, and values shown for a person: records and maps as
 // nested tables, lists as lists, long text, long lists and bytes cut with their size said.
 // Everything that comes from a value is escaped; HTML a task appends itself is its own.
+import { maskText } from "./secrets.js";
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/**
+ * The page with every secret replaced by `****`, as written and as escaped (values are in the page
+ * escaped, so `p&ss<w>rd` is there as `p&amp;ss&lt;w&gt;rd`), in its text and attribute values but
+ * never in its markup, styles or scripts: a secret that happens to be `td` or `flyte` masks text,
+ * not the tags and classes the page is made of.
+ */
+export function maskHtml(html: string, secrets: readonly string[]): string {
+  const given = secrets.filter((s) => s !== "");
+  if (given.length === 0) return html;
+  // A secret with markup in it can be in the page as written only where a task appended it raw:
+  // masked wherever it is, before the page is cut into markup and text.
+  const page = maskText(html, given.filter((s) => /[<>]/.test(s)));
+  const forms = [...new Set(given.flatMap((s) => [s, escapeHtml(s)]))];
+  return page.replace(/<(script|style)\b[\s\S]*?<\/\1\s*>|<(?:[^>"']|"[^"]*"|'[^']*')*>|[^<]+|</gi, (part, block: string | undefined) => {
+    if (block !== undefined) return part;
+    if (part.startsWith("<")) return part.replace(/"[^"]*"|'[^']*'/g, (value) => maskText(value, forms));
+    return maskText(part, forms);
+  });
+}
 
 /** How much of a value is shown. */
 export interface ValueLimits {

@@ -22,6 +22,7 @@ import { joinUri, StorageConfigError } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
 import { DECK_FILE_NAME, decksOn, renderTaskDeck, shortName } from "../tasks/decks.js";
+import { maskHtml } from "../context/deck-html.js";
 import { Task } from "../tasks/task.js";
 import { containerLauncher } from "./admin-launcher.js";
 import { LiteralSizeError, loadOffloadedInputs, OffloadSettingError, offloadLimits, offloadOutputs, type OffloadedFile } from "./offload.js";
@@ -451,7 +452,7 @@ async function writeDeck(task: Task, context: TaskExecutionContext | undefined, 
   const uri = joinUri(outputPrefix, DECK_FILE_NAME);
   try {
     const ctx = context ?? new TaskExecutionContext({ taskName: task.name, environment: { mode: "container" }, services });
-    const html = ctx.mask(renderTaskDeck(task, ctx));
+    const html = maskHtml(renderTaskDeck(task, ctx), ctx.secretValues);
     await storage.write(uri, new TextEncoder().encode(html));
     say(`${shortName(task)} task creates flyte deck html to ${uri}`);
   } catch (e) {

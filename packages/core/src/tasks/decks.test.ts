@@ -80,6 +80,31 @@ describe("a local run's deck", () => {
     }
   });
 
+  it("masks a secret with characters HTML escapes (the page holds values escaped), and never the page's own markup", async () => {
+    process.env._FSEC_DECKS_TOKEN = "p&ss<w>rd";
+    process.env._FSEC_DECKS_SHORT = "td";
+    try {
+      const leaky = functionTask({ name: "decks.leakier", inputs: { note: Str }, outputs: Str, enableDeck: true }, ({ note }) => {
+        const token = currentContext().secrets.get("decks", "token");
+        currentContext().secrets.get("decks", "short");
+        currentContext().deck("Mine").append(`<p title="${token}">${token}</p>`);
+        return `returned ${token} with ${note}`;
+      });
+      const { html } = await run(() => leaky({ note: "a tdx" }));
+      expect(html).not.toContain("p&amp;ss&lt;w&gt;rd");
+      expect(html).not.toContain("p&ss<w>rd");
+      expect(html).toContain("returned ****");
+      expect(html).toContain('<p title="****">****</p>');
+      // The short secret is masked in text ("a tdx" shows as "a ****x"), while the table cells stay cells.
+      expect(html).toContain("a ****x");
+      expect(html).toMatch(/<td class="flyte-type">/);
+      expect(html).toContain("<style>");
+    } finally {
+      delete process.env._FSEC_DECKS_TOKEN;
+      delete process.env._FSEC_DECKS_SHORT;
+    }
+  });
+
   it("is written for an async task too, after its body settles", async () => {
     const slow = functionTask({ name: "decks.slow", outputs: Int, enableDeck: true }, async () => {
       await new Promise((r) => setTimeout(r, 20));

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
-import { escapeHtml, renderDeckPage, renderNamedValues, renderSource, renderTimeline, type DeckPanel, type TimelineCall } from "../context/deck-html.js";
+import { escapeHtml, maskHtml, renderDeckPage, renderNamedValues, renderSource, renderTimeline, type DeckPanel, type TimelineCall } from "../context/deck-html.js";
 import type { Interface } from "../interface/interface.js";
 import { VERSION } from "../version.js";
 import { DeckField } from "./docs.js";
@@ -137,7 +137,7 @@ export function writeLocalDeck(task: DeckTask, context: TaskExecutionContext): s
     mkdirSync(base, { recursive: true });
     const dir = mkdtempSync(join(base, `${shortName(task).replace(/[^\w.-]/g, "_").slice(0, 60)}-`));
     const path = join(dir, DECK_FILE_NAME);
-    writeFileSync(path, context.mask(renderTaskDeck(task, context)));
+    writeFileSync(path, maskHtml(renderTaskDeck(task, context), context.secretValues));
     context.logger.info(`${shortName(task)} task creates flyte deck html to file://${path}`);
     return path;
   } catch (e) {
