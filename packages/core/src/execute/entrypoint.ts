@@ -21,7 +21,7 @@ import { defaultStorage } from "../storage/router.js";
 import { joinUri, StorageConfigError } from "../storage/storage.js";
 import { IgnoreOutputs, isUserError, markUserError, RecoverableError, TaskInputError, TaskOutputError, userError } from "../tasks/errors.js";
 import type { TaskResolver } from "../tasks/resolver.js";
-import { DECK_FILE_NAME, decksOn, renderTaskDeck, shortName } from "../tasks/decks.js";
+import { DECK_FILE_NAME, deckTaskName, decksOn, renderTaskDeck } from "../tasks/decks.js";
 import { maskHtml } from "../context/deck-html.js";
 import { Task } from "../tasks/task.js";
 import { containerLauncher } from "./admin-launcher.js";
@@ -454,7 +454,7 @@ async function writeDeck(task: Task, context: TaskExecutionContext | undefined, 
     const ctx = context ?? new TaskExecutionContext({ taskName: task.name, environment: { mode: "container" }, services });
     const html = maskHtml(renderTaskDeck(task, ctx), ctx.secretValues);
     await storage.write(uri, new TextEncoder().encode(html));
-    say(`${shortName(task)} task creates flyte deck html to ${uri}`);
+    say(`${deckTaskName(task)} task creates flyte deck html to ${uri}`);
   } catch (e) {
     say(`Failed to write flyte deck html with error ${e instanceof Error ? e.message : String(e)}.`);
   }

@@ -16,6 +16,7 @@ import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type Outp
 import { checkIgnoredInputs, checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from "./options.js";
 import { TaskPlugins } from "./plugins.js";
 import { ReferenceTask, type TaskReference } from "./reference-task.js";
+import { checkReuseConcurrency } from "./reuse.js";
 import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
 import { taskStore, type TaskEntry } from "./store.js";
 import type { Task } from "./task.js";
@@ -167,21 +168,13 @@ export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
     throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });
   }
   if (source.body.style === "instance") checkInstantiable(source.body.cls, name, "its class");
-  // flyte-sdk's rule, in its words: a replica runs several tasks at once only if they are async.
-  const reuse = settings.flyte2.reusePolicy;
-  if (reuse !== undefined && reuse.concurrency > 1 && !isAsync) {
-    throw new TaskDefinitionError({
-      task: name,
-      subject: "option 'reusable'",
-      problem: "Reusable environments with concurrency greater than 1 are only supported for async tasks",
-      fix: "use an async function or set concurrency to 1",
-    });
+  checkReuseConcurrency(name, settings.flyte2.reusePolicy, isAsync);
+  const task = new TaskClass({ name, interface: iface, settings, body: source.body, isAsync, location: source.location });
+  // A shortName given is checked with the options; the default one (the member's name) here.
+  if (task.shortName.length > 63) {
+    throw new TaskDefinitionError({ task: name, subject: "option 'shortName'", problem: `the short name '${task.shortName}' (the member's name) is longer than 63 characters`, fix: "give a shorter shortName" });
   }
-  const shortName = settings.flyte2.shortName ?? source.location.attributePath?.slice(source.location.attributePath.lastIndexOf(".") + 1) ?? name;
-  if (shortName.length > 63) {
-    throw new TaskDefinitionError({ task: name, subject: "option 'shortName'", problem: `the short name '${shortName}' (the member's name) is longer than 63 characters`, fix: "give a shorter shortName" });
-  }
-  return new TaskClass({ name, interface: iface, settings, body: source.body, isAsync, location: source.location });
+  return task;
 }
 
 /** A declared method or class as a function task's source. */

@@ -29,7 +29,7 @@ export function decksOn(task: DeckTask): boolean {
 }
 
 /** The name flytekit's log line and the page's title use: the last part of the task's name. */
-export function shortName(task: DeckTask): string {
+export function deckTaskName(task: DeckTask): string {
   return task.name.split(".").pop() ?? task.name;
 }
 
@@ -123,7 +123,7 @@ export function renderTaskDeck(task: DeckTask, context: TaskExecutionContext): s
   const panels: DeckPanel[] = [];
   if (task.settings.deckFields.includes(DeckField.TIMELINE)) panels.push({ name: DeckField.TIMELINE, html: renderTimeline(context.decks.timeline, innerCalls(context)) });
   for (const deck of context.decks.all) panels.push({ name: deck.name, html: deck.html });
-  return renderDeckPage(`${shortName(task)} deck`, panels);
+  return renderDeckPage(`${deckTaskName(task)} deck`, panels);
 }
 
 /**
@@ -135,10 +135,10 @@ export function writeLocalDeck(task: DeckTask, context: TaskExecutionContext): s
   try {
     const base = join(tmpdir(), "flytekit-ts", "decks");
     mkdirSync(base, { recursive: true });
-    const dir = mkdtempSync(join(base, `${shortName(task).replace(/[^\w.-]/g, "_").slice(0, 60)}-`));
+    const dir = mkdtempSync(join(base, `${deckTaskName(task).replace(/[^\w.-]/g, "_").slice(0, 60)}-`));
     const path = join(dir, DECK_FILE_NAME);
     writeFileSync(path, maskHtml(renderTaskDeck(task, context), context.secretValues));
-    context.logger.info(`${shortName(task)} task creates flyte deck html to file://${path}`);
+    context.logger.info(`${deckTaskName(task)} task creates flyte deck html to file://${path}`);
     return path;
   } catch (e) {
     context.logger.error(`Failed to write flyte deck html with error ${e instanceof Error ? e.message : String(e)}.`);

@@ -14,7 +14,7 @@ import { cacheOf, flyte2Of, retriesOf, stringMap, TASK_OPTIONS, timeoutOf, type 
 import { PodTemplate } from "./pod-template.js";
 import { resolveResources, type Resources } from "./resources.js";
 import type { RetryStrategy } from "./retry.js";
-import { ReusePolicy } from "./reuse.js";
+import { checkReuseConcurrency, ReusePolicy } from "./reuse.js";
 import { checkSecretRequests, type Secret } from "./secret.js";
 import type { Timeout } from "./timeout.js";
 
@@ -134,9 +134,7 @@ export function overrideSettings(task: OverrideSubject, overrides: TaskOverrides
         );
       }
     }
-    if (reusePolicy.concurrency > 1 && !task.isAsync) {
-      fail(name, "reusable", "Reusable environments with concurrency greater than 1 are only supported for async tasks", "use an async function or set concurrency to 1");
-    }
+    checkReuseConcurrency(name, reusePolicy, task.isAsync, "override(), reusable");
   }
 
   const metadata = { ...old.metadata };

@@ -73,3 +73,18 @@ export class ReusePolicy {
 }
 // An option value from another copy of the package is taken as one of ours.
 brand(ReusePolicy, "ReusePolicy", { setName: false });
+
+/**
+ * flyte-sdk's rule, in its words: a replica runs several tasks at once only if they are async.
+ * Refuses a policy (as compiled into a task's Flyte 2 settings) the task's body cannot honour.
+ */
+export function checkReuseConcurrency(task: string, policy: { readonly concurrency: number } | undefined, isAsync: boolean, subject = "option 'reusable'"): void {
+  if (policy !== undefined && policy.concurrency > 1 && !isAsync) {
+    throw new TaskDefinitionError({
+      task,
+      subject,
+      problem: "Reusable environments with concurrency greater than 1 are only supported for async tasks",
+      fix: "use an async function or set concurrency to 1",
+    });
+  }
+}
