@@ -8,24 +8,16 @@ import { ImageConfig } from "../serialize/image.js";
 import { SerializationSettings } from "../serialize/settings.js";
 import { templateToBinary, toTaskTemplate } from "../serialize/template.js";
 import { Cache } from "./cache.js";
-import { TaskDefinitionError } from "./errors.js";
 import { functionTask } from "./function-form.js";
 import type { TaskLink } from "./links.js";
 import { compileTaskOptions, type TaskOptions } from "./options.js";
 import { RetryStrategy } from "./retry.js";
 import { ReusePolicy } from "./reuse.js";
 import { Timeout } from "./timeout.js";
+import { definitionErrorOf } from "./testing.js";
 
 const compile = (options: TaskOptions) => compileTaskOptions("t", options, { inputNames: [] });
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskDefinitionError);
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const messageOf = definitionErrorOf;
 const settings = new SerializationSettings({ project: "p", domain: "d", version: "v", imageConfig: ImageConfig.auto("docker.io/xyz:1") });
 const link: TaskLink = { name: "dashboard", getLink: (c) => `https://grafana.example/${c.runName}` };
 

@@ -2,24 +2,16 @@ import { describe, expect, it, vi } from "vitest";
 import { A100, T4, V5E } from "./accelerators.js";
 import { Cache, FunctionSourcePolicy } from "./cache.js";
 import { DeckField } from "./docs.js";
-import { TaskDefinitionError } from "./errors.js";
 import { join } from "node:path";
 import ts from "typescript";
 import { checkOptionNames, compileTaskOptions, optionNamesIn, TASK_OPTION_NAMES, TASK_OPTIONS, type TaskOptions } from "./options.js";
 import { PodTemplate } from "./pod-template.js";
 import { Resources } from "./resources.js";
 import { MountType, Secret } from "./secret.js";
+import { definitionErrorOf } from "./testing.js";
 
 const compile = (options: TaskOptions, inputNames: string[] = ["a", "b"], fn?: Function) => compileTaskOptions("t", options, { inputNames, fn });
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskDefinitionError);
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const messageOf = definitionErrorOf;
 
 describe("task metadata defaults", () => {
   it("are flytekit's", () => {

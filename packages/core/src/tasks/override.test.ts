@@ -5,7 +5,7 @@ import type { TaskExecutionContext } from "../context/context.js";
 import { Int, Str } from "../types/builtins.js";
 import { mockTask, restoreAllMocks } from "../testing/mock.js";
 import { Cache } from "./cache.js";
-import { RecoverableError, TaskDefinitionError } from "./errors.js";
+import { RecoverableError } from "./errors.js";
 import { eagerFunctionTask, functionTask } from "./function-form.js";
 import { FunctionTask } from "./function-task.js";
 import { PodTemplate } from "./pod-template.js";
@@ -15,16 +15,9 @@ import { ReusePolicy } from "./reuse.js";
 import { Secret } from "./secret.js";
 import { Timeout } from "./timeout.js";
 import { TaskPlugins } from "./plugins.js";
+import { definitionErrorOf } from "./testing.js";
 
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskDefinitionError);
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const messageOf = definitionErrorOf;
 
 afterEach(() => {
   vi.useRealTimers();

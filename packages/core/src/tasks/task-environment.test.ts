@@ -3,22 +3,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Int } from "../types/builtins.js";
 import { Cache } from "./cache.js";
-import { TaskDefinitionError } from "./errors.js";
 import { PodTemplate } from "./pod-template.js";
 import { Resources } from "./resources.js";
 import { ReusePolicy } from "./reuse.js";
 import { Secret } from "./secret.js";
 import { TaskEnvironment } from "./task-environment.js";
+import { definitionErrorOf } from "./testing.js";
 
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TaskDefinitionError);
-    return (e as Error).message;
-  }
-  throw new Error("no error");
-};
+const messageOf = definitionErrorOf;
 
 afterEach(() => {
   vi.restoreAllMocks();
