@@ -7,33 +7,49 @@ function sleep(ms: number): void {
 }
 
 /**
- * Runs `fn` holding a lock on a path of .cache/ (a directory beside it, `<path>.lock`), so that
- * two test files starting together on a fresh machine do not install into one place at once; the
- * second waits, then finds it installed. A lock left by a killed run is taken over after 20 minutes.
+ * Tries once to take the lock on `path` (a directory beside it, `<path>.lock`); a lock left by a
+ * killed run is taken over after 20 minutes. Returns whether it is now ours.
  */
-export function withCacheLock<T>(path: string, fn: () => T): T {
+function tryLock(path: string): boolean {
   const lock = `${path}.lock`;
   mkdirSync(join(path, ".."), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      let age = 0;
-      try {
-        age = Date.now() - statSync(lock).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (age > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else sleep(500);
-    }
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
+  } catch {
+    // released meanwhile: the next try takes it
+  }
+  return false;
+}
+
+function unlock(path: string): void {
+  rmSync(`${path}.lock`, { recursive: true, force: true });
+}
+
+/**
+ * Runs `fn` holding a lock on a path of .cache/, so that two test files starting together on a
+ * fresh machine do not install into one place at once; the second waits, then finds it installed.
+ */
+export function withCacheLock<T>(path: string, fn: () => T): T {
+  while (!tryLock(path)) sleep(500);
   try {
     return fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    unlock(path);
   }
 }
 
+/** As `withCacheLock`, for work that awaits: the wait does not block the event loop. */
+export async function withAsyncCacheLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  while (!tryLock(path)) await new Promise((resolve) => setTimeout(resolve, 500));
+  try {
+    return await fn();
+  } finally {
+    unlock(path);
+  }
+}

@@ -7,9 +7,10 @@
 // of the Debian archives that /etc/apt names (and nothing else). Two test files asking at once end
 // with one copy: the first installs, the others wait on a lock and find it there.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { withAsyncCacheLock } from "./cache-lock.js";
 
 const REPO_ROOT = join(import.meta.dirname, "..", "..");
 export const CHROMIUM_CACHE = join(REPO_ROOT, ".cache", "chromium");
@@ -52,7 +53,7 @@ function installed(): ChromiumInstall {
 /** Chromium from Debian's package, installed into .cache/chromium on first use. */
 export async function ensureChromium(): Promise<ChromiumInstall> {
   if (existsSync(READY) && existsSync(BINARY)) return installed();
-  return withAsyncLock(CHROMIUM_CACHE, async () => {
+  return withAsyncCacheLock(CHROMIUM_CACHE, async () => {
     if (existsSync(READY) && existsSync(BINARY)) return installed();
     await install();
     return installed();
@@ -230,33 +231,4 @@ async function downloadFromIndex(dir: string): Promise<string[]> {
     writeFileSync(join(dir, `${name}.deb`), Buffer.from(await response.arrayBuffer()));
   }
   return chosen;
-}
-
-// ---- one install at a time ----------------------------------------------------------------------
-
-/** As cache-lock.ts's, for work that awaits: a directory `<path>.lock`, taken over after 20 minutes. */
-async function withAsyncLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const lock = `${path}.lock`;
-  mkdirSync(join(path, ".."), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      let age = 0;
-      try {
-        age = Date.now() - statSync(lock).mtimeMs;
-      } catch {
-        continue;
-      }
-      if (age > 20 * 60_000) rmSync(lock, { recursive: true, force: true });
-      else await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
 }
