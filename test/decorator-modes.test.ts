@@ -3,15 +3,14 @@
 // behave the same: locally, through `flytekit-ts serialize`, and in the container through the
 // args serialize wrote. Standard decorators carry no type metadata, so the fixtures declare their
 // tokens; where one is missing, standard mode says which to declare.
-import { fromBinary } from "@bufbuild/protobuf";
-import { admin, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { type TaskTemplate } from "@flytekit-ts/core/idl";
 import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
 import { Float, Int, List, Str } from "@flytekit-ts/core";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFixture, LEGACY_DECORATORS, runCompiled, STANDARD_DECORATORS, TSC_INIT_CHECKS, type CompiledProject } from "./support/compile.js";
-import { CLI_BIN, cleanEnv, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea, EXECUTE_BIN } from "./support/execute.js";
+import { compileFixture, LEGACY_DECORATORS, reportOf, serializeCompiled, STANDARD_DECORATORS, TSC_INIT_CHECKS, type CompiledProject } from "./support/compile.js";
+import { cleanEnv, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea, EXECUTE_BIN } from "./support/execute.js";
 
 const FIXTURE = join(TEST_ROOT, "fixtures/decorator-modes");
 const MODULE = "fixtures.decorator-modes.pipelines";
@@ -35,38 +34,8 @@ beforeAll(async () => {
   ]);
 }, SLOW);
 
-async function report(mode: Mode, module: string): Promise<Record<string, unknown>> {
-  const r = await runCompiled(projects[mode], module);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
-}
-
-type Serialized = Map<string, { bytes: Buffer; template: TaskTemplate }>;
-const serialized = new Map<Mode, Promise<Serialized>>();
-
-/** The TaskTemplates `flytekit-ts serialize` writes for the project's pipelines, by file name (once per mode). */
-function serialize(mode: Mode): Promise<Serialized> {
-  let done = serialized.get(mode);
-  if (done === undefined) serialized.set(mode, (done = serializeOnce(mode)));
-  return done;
-}
-
-async function serializeOnce(mode: Mode): Promise<Serialized> {
-  const out = join(projects[mode].dir, "specs");
-  const r = await runProcess(process.execPath, [CLI_BIN, "serialize", "--out", out, "--project", "p", "--domain", "d", "--version", "v1", "--image", "ghcr.io/acme/app:v1", "pipelines.js"], {
-    cwd: projects[mode].dir,
-    env: cleanEnv(),
-  });
-  expect(r.code, r.stderr).toBe(0);
-  return new Map(
-    readdirSync(out)
-      .sort()
-      .map((f) => {
-        const bytes = readFileSync(join(out, f));
-        return [f, { bytes, template: fromBinary(admin.TaskSpecSchema, bytes).template! }];
-      }),
-  );
-}
+const report = (mode: Mode, module: string) => reportOf(projects[mode], module);
+const serialize = (mode: Mode) => serializeCompiled(projects[mode], "pipelines.js");
 
 /** Runs a serialized task in its container: flytekit-ts-execute with the args serialize wrote, in the project's directory. */
 async function execute(mode: Mode, template: TaskTemplate, inputs: Parameters<typeof workArea>[0]) {

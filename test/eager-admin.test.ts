@@ -312,7 +312,8 @@ describe("in a container without FlyteAdmin's configuration", () => {
     const env = { ...cleanEnv(), HOME: home, _F_SS_C: ssc, FLYTE_INTERNAL_EXECUTION_PROJECT: PROJECT, FLYTE_INTERNAL_EXECUTION_DOMAIN: DOMAIN, FLYTE_INTERNAL_EXECUTION_ID: "noconfig1" };
     const { result, modules } = await loadedBy(executeArgs(area, "support/eager-tasks.ts", "EagerTasks.pipeline"), env);
     const r = readOutputs(area.out, result);
-    expect(r.files, result.stderr).toEqual(["error.pb"]);
+    // An eager task's decks are always on: its deck (the timeline, the failed call) beside the error, as flytekit writes it.
+    expect(r.files, result.stderr).toEqual(["deck.html", "error.pb"]);
     const message = r.error!.error!.message;
     expect(message).toContain("FlyteAdmin: no endpoint is configured: FLYTE_PLATFORM_URL is not set and there is no config file");
     expect(message).toContain(`task '${taskOf(EagerTasks.pipeline).name}'`);

@@ -1,15 +1,12 @@
 // @env.task compiled by tsc in both of TypeScript's decorator modes (legacy with metadata, and
 // standard under `tsc --init`'s checks) behaves the same: locally, through `flytekit-ts serialize`,
 // and in the container, found by the resolver from the args serialize wrote.
-import { fromBinary } from "@bufbuild/protobuf";
-import { admin, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
 import { Int } from "@flytekit-ts/core";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compileFixture, LEGACY_DECORATORS, runCompiled, STANDARD_DECORATORS, TSC_INIT_CHECKS, type CompiledProject } from "./support/compile.js";
-import { CLI_BIN, cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
+import { compileFixture, LEGACY_DECORATORS, reportOf, serializeCompiled, STANDARD_DECORATORS, TSC_INIT_CHECKS, type CompiledProject } from "./support/compile.js";
+import { cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, runProcess, TEST_ROOT, workArea } from "./support/execute.js";
 
 const FIXTURE = join(TEST_ROOT, "fixtures/environment-modes");
 const MODES = { legacy: LEGACY_DECORATORS, standard: STANDARD_DECORATORS } as const;
@@ -26,30 +23,13 @@ beforeAll(async () => {
   );
 }, SLOW);
 
-async function serialize(mode: Mode): Promise<Map<string, { bytes: Buffer; template: TaskTemplate }>> {
-  const out = join(projects[mode].dir, "specs");
-  const r = await runProcess(process.execPath, [CLI_BIN, "serialize", "--out", out, "--project", "p", "--domain", "d", "--version", "v1", "--image", "ghcr.io/acme/app:v1", "steps.js"], {
-    cwd: projects[mode].dir,
-    env: cleanEnv(),
-  });
-  expect(r.code, r.stderr).toBe(0);
-  return new Map(
-    readdirSync(out)
-      .sort()
-      .map((f) => {
-        const bytes = readFileSync(join(out, f));
-        return [f, { bytes, template: fromBinary(admin.TaskSpecSchema, bytes).template! }];
-      }),
-  );
-}
+const serialize = (mode: Mode) => serializeCompiled(projects[mode], "steps.js");
 
 describe("@env.task compiled with legacy and with standard decorators", () => {
   it("runs locally the same, with the environment's settings and the tasks' own on top", async () => {
     const reports = {} as Record<Mode, unknown>;
     for (const mode of Object.keys(MODES) as Mode[]) {
-      const r = await runCompiled(projects[mode], "local.js");
-      expect(r.code, r.stderr).toBe(0);
-      reports[mode] = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+      reports[mode] = await reportOf(projects[mode], "local.js");
     }
     expect(reports.legacy).toEqual({
       add: 3,

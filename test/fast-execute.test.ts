@@ -39,7 +39,8 @@ describe("flytekit-ts-fast-execute", () => {
     );
     const r = readOutputs(area.out, await runProcess(process.execPath, [FAST_BIN, ...filled.slice(1)], { cwd: area.dir, env: { ...cleanEnv(), MODE: "fast", _FSEC_DB_PASSWORD: "pw" } }));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.files).toEqual(["outputs.pb"]);
+    // The task with every option has decks on: its deck beside the outputs, as pyflyte-execute writes it.
+    expect(r.files).toEqual(["deck.html", "outputs.pb"]);
     expect(fromLiteralMap({ total: Int, label: Str }, r.outputs!, "output")).toEqual({ total: 9, label: "fast (fast, secret of 2 chars)" });
     // The module ran from the unpacked code.
     expect(readdirSync(join(dest, "support"))).toEqual(["e2e-tasks.ts"]);

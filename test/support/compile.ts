@@ -3,10 +3,12 @@
 // names trace back to the fixture sources), a package.json (`"type": "module"`, the package root
 // the container's working directory is) and node_modules linked to the repository's (where
 // @flytekit-ts/* are the workspace packages' dist). Test-only; reusable for other compilers.
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { fromBinary } from "@bufbuild/protobuf";
+import { admin, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cleanEnv, REPO_ROOT, runProcess, type ProcessResult } from "./execute.js";
+import { CLI_BIN, cleanEnv, REPO_ROOT, runProcess, type ProcessResult } from "./execute.js";
 
 /** tsc's decorator options for TypeScript's legacy decorators, with their type metadata. */
 export const LEGACY_DECORATORS = { experimentalDecorators: true, emitDecoratorMetadata: true } as const;
@@ -79,4 +81,40 @@ export async function compileFixture(fixtureDir: string, options: CompileOptions
 /** Runs a compiled module of a project with Node, in the project's directory. */
 export function runCompiled(project: CompiledProject, module: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
   return runProcess(process.execPath, [join(project.dir, module)], { cwd: project.dir, env: { ...cleanEnv(), ...env } });
+}
+
+/** What a fixture module printed last, as JSON (the fixtures' report); the module must exit 0. */
+export async function reportOf(project: CompiledProject, module: string): Promise<Record<string, unknown>> {
+  const r = await runCompiled(project, module);
+  if (r.code !== 0) throw new Error(`${module} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+}
+
+/** The TaskSpecs `flytekit-ts serialize` writes for a module of the project, by file name. */
+export type Serialized = Map<string, { bytes: Buffer; template: TaskTemplate }>;
+const serialized = new Map<string, Promise<Serialized>>();
+
+/** `flytekit-ts serialize` of a module of the project (p/d/v1, image ghcr.io/acme/app:v1), run once per project and module. */
+export function serializeCompiled(project: CompiledProject, module: string): Promise<Serialized> {
+  const key = `${project.dir}\0${module}`;
+  let done = serialized.get(key);
+  if (done === undefined) serialized.set(key, (done = serializeOnce(project, module)));
+  return done;
+}
+
+async function serializeOnce(project: CompiledProject, module: string): Promise<Serialized> {
+  const out = mkdtempSync(join(project.dir, "specs-"));
+  const r = await runProcess(process.execPath, [CLI_BIN, "serialize", "--out", out, "--project", "p", "--domain", "d", "--version", "v1", "--image", "ghcr.io/acme/app:v1", module], {
+    cwd: project.dir,
+    env: cleanEnv(),
+  });
+  if (r.code !== 0) throw new Error(`flytekit-ts serialize ${module} exited ${r.code}: ${r.stderr}`);
+  return new Map(
+    readdirSync(out)
+      .sort()
+      .map((f) => {
+        const bytes = readFileSync(join(out, f));
+        return [f, { bytes, template: fromBinary(admin.TaskSpecSchema, bytes).template! }];
+      }),
+  );
 }
