@@ -2,7 +2,7 @@
 // behave the same: locally (sequential calls, Promise.all, nested, an inner failure, the run's
 // records, a launcher given with withServices), through `flytekit-ts serialize` (byte for byte), and
 // in the container, where without a launcher the inner calls run inline.
-import { fromLiteralMap, toLiteralMap } from "@flytekit-ts/core/internal";
+import { toLiteralMap } from "@flytekit-ts/core/internal";
 import { Int } from "@flytekit-ts/core";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
