@@ -53,7 +53,7 @@ export interface ExecutionContext {
   readonly secrets: Secrets;
   /** Every URI the task reads or writes, through the store registered for its scheme. */
   readonly storage: Storage;
-  /** Aborted when the task runs past its timeout. */
+  /** Aborted when the task runs past its timeout, or when the task that called it inline is aborted. */
   readonly signal: AbortSignal;
   /** Where the task may write large outputs: Flyte's raw output prefix, or a local temporary directory. */
   readonly rawOutputPrefix: string;

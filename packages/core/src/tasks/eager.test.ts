@@ -297,7 +297,7 @@ describe("an eager task's calls, once its attempt is over (its timeout)", () => 
     expect(attempts).toBe(1);
     expect(caught).toBeInstanceOf(EagerCallError);
     expect((caught as Error).message).toBe(
-      "task 'eager.stop.flaky', called from eager task 'eager.stop': its retries were stopped: the eager task was stopped: task 'eager.stop': it exceeded its timeout of 1s",
+      "task 'eager.stop.flaky', called from eager task 'eager.stop': it was given up: the eager task was stopped: task 'eager.stop': it exceeded its timeout of 1s",
     );
     expect((caught as Error).cause).toBeInstanceOf(TaskTimeoutError);
   });

@@ -128,11 +128,11 @@ export class EagerCallError extends FlyteError {
 
   /**
    * `stopped`: the eager task's attempt was over (aborted, by its timeout) before the call ran
-   * (`"not run"`) or while it waited to be retried (`"stopped"`); `cause` is the abort's reason.
+   * (`"not run"`) or while it waited (for a retry, for a launched execution: `"stopped"`); `cause` is the abort's reason.
    */
   constructor(task: string, eagerTask: string, cause: unknown, stopped?: "not run" | "stopped") {
     const what = cause instanceof Error ? cause.message : String(cause);
-    const problem = stopped === undefined ? `it failed: ${what}` : `${stopped === "not run" ? "it was not run" : "its retries were stopped"}: the eager task was stopped: ${what}`;
+    const problem = stopped === undefined ? `it failed: ${what}` : `${stopped === "not run" ? "it was not run" : "it was given up"}: the eager task was stopped: ${what}`;
     super({ task, subject: `called from eager task '${eagerTask}'`, problem }, { cause });
     this.eagerTask = eagerTask;
   }

@@ -109,10 +109,10 @@ function eagerCall(
   const launcher = services.launcher;
   // A mocked task runs its mock, here, whatever the launcher.
   const launched = launcher !== undefined && services.mocks.find(task) === undefined;
-  const failed = (e: unknown, error: unknown): never => {
+  const failed = (e: unknown, error: unknown, ran = true): never => {
     call.ended = new Date();
     call.error = e;
-    if (launched && call.attempts === 0) call.attempts = 1;
+    if (ran && launched && call.attempts === 0) call.attempts = 1;
     throw error;
   };
   // A launcher numbers the calls of a task as they reach it: they reach it in the order they were made.
@@ -122,7 +122,7 @@ function eagerCall(
       // Stopped while a table among its inputs was written: not run.
       if (caller.signal.aborted) {
         const reason: unknown = caller.signal.reason;
-        return failed(reason, new EagerCallError(task.name, run.task, reason, "not run"));
+        return failed(reason, new EagerCallError(task.name, run.task, reason, "not run"), false);
       }
       // What either throws, synchronously or not, is the call's failure.
       const outputs = new Promise<LiteralMap>((resolve) => resolve(launched ? launcher.launch(task, map, caller, call) : runLocally(task, map, services, caller, call)));
@@ -133,7 +133,7 @@ function eagerCall(
           if (launched && call.attempts === 0 && !call.cached) call.attempts = 1;
           return nativeOutputs(task, out, conversion);
         },
-        // The abort's own reason: its retries were given up as the eager task stopped.
+        // The abort's own reason: the call was given up as the eager task stopped (a retry's backoff wait, a launcher's wait).
         (e: unknown) => failed(e, new EagerCallError(task.name, run.task, e, caller.signal.aborted && e === caller.signal.reason ? "stopped" : undefined)),
       );
     },
