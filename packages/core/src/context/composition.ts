@@ -39,10 +39,13 @@ export class EagerRun {
   /** The eager task's name. */
   readonly task: string;
   readonly started: Date;
-  /** The inner calls, in the order the body made them (a call is recorded when it is made, before it settles). */
+  /**
+   * The inner calls, in the order the body made them: a call is recorded when it is made, as soon
+   * as its inputs are converted (before the files of a table among them are written, and before it settles).
+   */
   readonly calls: InnerCall[];
 
-  /** `calls`: where the calls go (a nested eager task's run shares its record's `calls`). */
+  /** `calls`: where the calls go (a nested eager task's attempt gives its record's `calls`, a new list for each attempt). */
   constructor(task: string, calls: InnerCall[] = []) {
     this.task = task;
     this.started = new Date();

@@ -53,7 +53,7 @@ export interface ExecutionContext {
   readonly secrets: Secrets;
   /** Every URI the task reads or writes, through the store registered for its scheme. */
   readonly storage: Storage;
-  /** Aborted when the task runs past its timeout. */
+  /** Aborted when the task runs past its timeout, or when the task that called it inline is aborted. */
   readonly signal: AbortSignal;
   /** Where the task may write large outputs: Flyte's raw output prefix, or a local temporary directory. */
   readonly rawOutputPrefix: string;
@@ -94,6 +94,8 @@ export interface TaskExecutionContextInit {
   secretRequests?: readonly SecretRequest[];
   /** When the attempt runs a task an eager task called: that call's record (a nested eager task records its own calls in it). */
   innerCall?: InnerCall;
+  /** The context of the task that called this one inline: when it is aborted, so is this one. */
+  parent?: TaskExecutionContext;
 }
 
 /** The context of one attempt of one task. Everything costly is made on first use. */
@@ -108,7 +110,13 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   readonly uploads: UploadPlanner | undefined;
   private readonly environment: ExecutionEnvironment;
   private readonly secretRequests: readonly SecretRequest[];
-  private readonly controller = new AbortController();
+  /** Made on first use: most attempts never read their signal. */
+  private controllerValue: AbortController | undefined;
+  /** The caller's context, whose abort this one follows (see `signal`). */
+  private readonly parent: TaskExecutionContext | undefined;
+  /** Stops following the parent's abort (removes the listener on its signal). */
+  private unfollow: (() => void) | undefined;
+  private released = false;
   private secretsValue: Secrets | undefined;
   private loggerValue: TaskLogger | undefined;
   private scratch: string | undefined;
@@ -127,6 +135,7 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.mode = this.environment.mode;
     this.secretRequests = init.secretRequests ?? [];
     this.innerCall = init.innerCall;
+    this.parent = init.parent;
     this.id = this.environment.executionId;
     const raw = this.environment.rawOutputPrefix;
     const upload = init.uploadOutputs ?? (this.mode === "container" && raw !== undefined);
@@ -136,11 +145,12 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   /**
    * The context of a task called inline from inside this one's: what Flyte told this task (its
    * mode, ids, prefixes) and the given services, its own attempt, and no uploads of its own.
+   * It is aborted when this one is (an eager task past its timeout stops the calls it made).
    */
   child(taskName: string, attempt: number, services: ExecutionServices, secretRequests: readonly SecretRequest[] = [], innerCall?: InnerCall): TaskExecutionContext {
     // In a container the caller's secrets are what is mounted; locally either task's request counts.
     const requested = [...this.secretRequests, ...secretRequests];
-    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested, innerCall });
+    return new TaskExecutionContext({ taskName, attempt, environment: this.environment, services, uploadOutputs: false, secretRequests: requested, innerCall, parent: this });
   }
 
   /**
@@ -154,12 +164,13 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
   /**
    * Starts the eager run of this attempt (an eager task does, as it runs), once. A nested eager
    * task records its calls in its own record in its caller's run (`innerCall.calls`), so the
-   * caller's record shows them; a retried one shows its last attempt's.
+   * caller's record shows them; a retried one shows its last attempt's: each attempt has a list of
+   * its own, so what an earlier attempt's body still does lands in that attempt's list, not in this one.
    */
   startEager(): EagerRun {
     if (this.eagerRun !== undefined) return this.eagerRun;
-    const calls = this.innerCall?.calls;
-    calls?.splice(0);
+    const calls: InnerCall[] = [];
+    if (this.innerCall !== undefined) this.innerCall.calls = calls;
     return (this.eagerRun = new EagerRun(this.taskName, calls));
   }
 
@@ -226,6 +237,10 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
    * returned), which stays until the process exits.
    */
   release(outputs?: LiteralMap): void {
+    // Over: it no longer listens to its caller's signal (a long-lived caller gathers no listeners).
+    this.released = true;
+    this.unfollow?.();
+    this.unfollow = undefined;
     const made = [this.scratch, this.localRaw].filter((d): d is string => d !== undefined);
     if (made.length === 0) return;
     // A uri in the outputs (a blob's, or a path inside a record's MessagePack) is written as it is.
@@ -238,13 +253,38 @@ export class TaskExecutionContext implements ExecutionContext, ConversionContext
     this.localRaw = undefined;
   }
 
+  /** Aborted when the task runs past its timeout, or when the task that called it inline is aborted. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** Aborts the task's signal (on timeout). */
+  /** Aborts the task's signal (on timeout), and so the signals of the tasks it called inline. */
   abort(reason: unknown): void {
     this.controller.abort(reason);
+    this.unfollow?.();
+    this.unfollow = undefined;
+  }
+
+  /**
+   * The abort controller, made on first use. A child follows its parent's signal: aborted at once if
+   * the parent already is, else by a listener on the parent's signal, removed when the child is
+   * aborted or released (so a caller that lives long, making many calls, keeps no listener per call).
+   */
+  private get controller(): AbortController {
+    if (this.controllerValue !== undefined) return this.controllerValue;
+    const controller = (this.controllerValue = new AbortController());
+    const parent = this.parent?.signal;
+    if (parent === undefined) return controller;
+    if (parent.aborted) controller.abort(parent.reason);
+    else if (!this.released) {
+      const follow = () => {
+        this.unfollow = undefined;
+        controller.abort(parent.reason);
+      };
+      parent.addEventListener("abort", follow, { once: true });
+      this.unfollow = () => parent.removeEventListener("abort", follow);
+    }
+    return controller;
   }
 
   private plan(prefix: string, localPath: string, isDirectory: boolean, contentsOnly: boolean): string {

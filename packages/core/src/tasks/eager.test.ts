@@ -1,8 +1,11 @@
+import { tableFromArrays } from "apache-arrow";
+import { getEventListeners } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { currentContext, Int, LocalCache, Str, withServices } from "../index.js";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { currentContext, Dataset, Int, LocalCache, RetryStrategy, Str, withServices } from "../index.js";
+import { TaskExecutionContext } from "../context/context.js";
 import { EagerCallError, EagerTask, type InnerCall, type LaunchCaller, type TaskLauncher } from "../extend.js";
 import { eagerFunctionTask, toLiteralMap, userError } from "../internal.js";
 import { TaskDefinitionError, TaskTimeoutError, RecoverableError } from "./errors.js";
@@ -259,6 +262,192 @@ describe("an eager task, locally", () => {
   it("a task called outside any eager task is unchanged: synchronous, no run", () => {
     expect(add({ x: 1, y: 1 })).toBe(2);
     expect(currentContext().eager).toBeUndefined();
+  });
+});
+
+describe("an eager task's calls, once its attempt is over (its timeout)", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Fake timers: the schedule is the fake clock's, nothing here measures real time.
+  afterEach(() => void vi.useRealTimers());
+
+  it("stops an inner call's retries: the backoff timer is cleared, no attempt runs after the timeout", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let attempts = 0;
+    const flaky = functionTask({ name: "eager.stop.flaky", outputs: Int, retries: new RetryStrategy({ count: 3, backoff: { base: 2 } }) }, async () => {
+      attempts++;
+      await sleep(10);
+      throw new RecoverableError("not yet");
+    });
+    let caught: unknown;
+    const pipeline = eagerFunctionTask({ name: "eager.stop", outputs: Int, timeout: 1 }, async () => {
+      try {
+        return (await flaky()) as number;
+      } catch (e) {
+        caught = e;
+        throw e;
+      }
+    });
+    const result = pipeline();
+    result.catch(() => {});
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(result).rejects.toThrow("task 'eager.stop': it exceeded its timeout of 1s");
+    // The backoff's timer is gone: nothing keeps the process alive, nothing is left to run.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.runAllTimersAsync();
+    expect(attempts).toBe(1);
+    expect(caught).toBeInstanceOf(EagerCallError);
+    expect((caught as Error).message).toBe(
+      "task 'eager.stop.flaky', called from eager task 'eager.stop': it was given up: the eager task was stopped: task 'eager.stop': it exceeded its timeout of 1s",
+    );
+    expect((caught as Error).cause).toBeInstanceOf(TaskTimeoutError);
+  });
+
+  it("does not run a task the body calls after the timeout: the call rejects at once, naming both tasks", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let ran = 0;
+    const inner = functionTask({ name: "eager.late.inner", outputs: Int }, () => ++ran);
+    let late: unknown;
+    let calls: readonly InnerCall[] = [];
+    const pipeline = eagerFunctionTask({ name: "eager.late", outputs: Int, timeout: 1 }, async () => {
+      calls = currentContext().eager!.calls;
+      await sleep(5_000);
+      try {
+        return (await inner()) as number;
+      } catch (e) {
+        late = e;
+        throw e;
+      }
+    });
+    const result = pipeline();
+    result.catch(() => {});
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(result).rejects.toBeInstanceOf(TaskTimeoutError);
+    expect(ran).toBe(0);
+    expect(late).toBeInstanceOf(EagerCallError);
+    expect((late as Error).message).toBe(
+      "task 'eager.late.inner', called from eager task 'eager.late': it was not run: the eager task was stopped: task 'eager.late': it exceeded its timeout of 1s",
+    );
+    expect((late as EagerCallError).cause).toBeInstanceOf(TaskTimeoutError);
+    expect(calls).toEqual([]);
+  });
+
+  it("stops a nested eager task's calls too: its context follows the outer one's abort", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let ran = 0;
+    const counted = functionTask({ name: "eager.nested-late.count", outputs: Int }, () => ++ran);
+    let late: unknown;
+    const inner = eagerFunctionTask({ name: "eager.nested-late.inner", outputs: Int }, async () => {
+      await sleep(5_000);
+      try {
+        return (await counted()) as number;
+      } catch (e) {
+        late = e;
+        throw e;
+      }
+    });
+    const outer = eagerFunctionTask({ name: "eager.nested-late", outputs: Int, timeout: 1 }, async () => (await inner()) as number);
+    const result = outer();
+    result.catch(() => {});
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(result).rejects.toBeInstanceOf(TaskTimeoutError);
+    expect(ran).toBe(0);
+    expect((late as Error).message).toBe(
+      "task 'eager.nested-late.count', called from eager task 'eager.nested-late.inner': it was not run: the eager task was stopped: task 'eager.nested-late': it exceeded its timeout of 1s",
+    );
+  });
+
+  it("gives each attempt of a retried nested eager task a list of its own: an earlier attempt's late call is not in the record", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let attempt = 0;
+    const inner = eagerFunctionTask({ name: "eager.retried", outputs: Int, retries: 1 }, async () => {
+      if (attempt++ === 0) {
+        // Left running by the first attempt, which fails: a call made after it failed.
+        void (async () => {
+          await sleep(50);
+          await add({ x: 99, y: 0 });
+        })();
+        throw new RecoverableError("first attempt fails");
+      }
+      await sleep(100);
+      return (await add({ x: 1, y: 1 })) as number;
+    });
+    let calls: readonly InnerCall[] = [];
+    const outer = eagerFunctionTask({ name: "eager.retried-outer", outputs: Int }, async () => {
+      const v = (await inner()) as number;
+      calls = currentContext().eager!.calls;
+      return v;
+    });
+    const result = outer();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await result).toBe(2);
+    expect(calls.map((c) => [c.task, c.attempts])).toEqual([["eager.retried", 2]]);
+    expect(calls[0]!.calls.map((c) => c.inputs)).toEqual([toLiteralMap({ x: Int, y: Int }, { x: 1, y: 1 })]);
+  });
+});
+
+describe("an eager task's calls, in the order the body makes them", () => {
+  const rows = functionTask({ name: "eager.order.rows", inputs: { t: Dataset }, outputs: Str }, () => "rows");
+  const echo = functionTask({ name: "eager.order.echo", inputs: { s: Str }, outputs: Str }, ({ s }) => s);
+  const table = () => tableFromArrays({ id: Int32Array.from([1, 2, 3]) });
+
+  it("are recorded as they are made, though a table among the inputs is written to files first", async () => {
+    let calls: readonly InnerCall[] = [];
+    const fan = eagerFunctionTask({ name: "eager.order", outputs: Str }, async () => {
+      const out = await Promise.all([rows({ t: table() }), echo({ s: "x" })]);
+      calls = currentContext().eager!.calls;
+      return out.join(",");
+    });
+    expect(await fan()).toBe("rows,x");
+    expect(calls.map((c) => c.task)).toEqual(["eager.order.rows", "eager.order.echo"]);
+    expect(Object.keys(calls[0]!.inputs.literals)).toEqual(["t"]);
+  });
+
+  it("reach a launcher in that order (a launcher numbers a task's calls as they come)", async () => {
+    const launched: string[] = [];
+    const launcher: TaskLauncher = {
+      async launch(task) {
+        launched.push(task.name);
+        return toLiteralMap({ o0: Str }, { o0: task.name });
+      },
+    };
+    let calls: readonly InnerCall[] = [];
+    const fan = eagerFunctionTask({ name: "eager.order-launched", outputs: Str }, async () => {
+      const out = await Promise.all([rows({ t: table() }), echo({ s: "x" }), rows({ t: table() })]);
+      calls = currentContext().eager!.calls;
+      return out.join(",");
+    });
+    expect(await withServices({ launcher }, () => fan())).toBe("eager.order.rows,eager.order.echo,eager.order.rows");
+    expect(launched).toEqual(["eager.order.rows", "eager.order.echo", "eager.order.rows"]);
+    expect(calls.map((c) => c.task)).toEqual(launched);
+  });
+});
+
+describe("a child context (a task called inline)", () => {
+  it("is aborted with its parent, with the parent's reason, whenever its signal is read", () => {
+    const parent = new TaskExecutionContext({ taskName: "parent" });
+    const early = parent.child("early", 0, parent.services);
+    expect(early.signal.aborted).toBe(false);
+    const late = parent.child("late", 0, parent.services);
+    const reason = new Error("stop");
+    parent.abort(reason);
+    expect([early.signal.aborted, early.signal.reason]).toEqual([true, reason]);
+    // Read only after the abort: aborted all the same.
+    expect([late.signal.aborted, late.signal.reason]).toEqual([true, reason]);
+    // A child's own abort does not reach its parent.
+    const other = new TaskExecutionContext({ taskName: "other" });
+    other.child("c", 0, other.services).abort(new Error("own"));
+    expect(other.signal.aborted).toBe(false);
+  });
+
+  it("leaves no listener on a long-lived parent once it is released or aborted", () => {
+    const parent = new TaskExecutionContext({ taskName: "long-lived" });
+    for (let i = 0; i < 1_000; i++) {
+      const child = parent.child(`c${i}`, 0, parent.services);
+      void child.signal;
+      if (i % 2 === 0) child.release();
+      else child.abort(new Error("timed out"));
+    }
+    expect(getEventListeners(parent.signal, "abort")).toHaveLength(0);
   });
 });
 

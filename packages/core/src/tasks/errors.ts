@@ -112,8 +112,9 @@ function describeThrown(value: unknown): string {
 }
 
 /**
- * A task an eager task called failed (after its own retries): the message names both tasks, the
- * inner task's error is the `cause`. Not recoverable: the inner task had its retries.
+ * A task an eager task called failed (after its own retries), or was not run because the eager
+ * task's attempt was over: the message names both tasks, the inner task's error (or the abort's
+ * reason) is the `cause`. Not recoverable: the inner task had its retries.
  */
 export class EagerCallError extends FlyteError {
   /**
@@ -125,9 +126,14 @@ export class EagerCallError extends FlyteError {
   /** The eager task whose body made the call. */
   readonly eagerTask: string;
 
-  constructor(task: string, eagerTask: string, cause: unknown) {
+  /**
+   * `stopped`: the eager task's attempt was over (aborted, by its timeout) before the call ran
+   * (`"not run"`) or while it waited (for a retry, for a launched execution: `"stopped"`); `cause` is the abort's reason.
+   */
+  constructor(task: string, eagerTask: string, cause: unknown, stopped?: "not run" | "stopped") {
     const what = cause instanceof Error ? cause.message : String(cause);
-    super({ task, subject: `called from eager task '${eagerTask}'`, problem: `it failed: ${what}` }, { cause });
+    const problem = stopped === undefined ? `it failed: ${what}` : `${stopped === "not run" ? "it was not run" : "it was given up"}: the eager task was stopped: ${what}`;
+    super({ task, subject: `called from eager task '${eagerTask}'`, problem }, { cause });
     this.eagerTask = eagerTask;
   }
 }

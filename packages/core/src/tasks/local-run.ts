@@ -45,20 +45,38 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
         "on Flyte it would run in the same container, not as a task of its own",
     );
   }
+  const { services, conversion, ready } = prepareCall(task, positional, named);
+  const outputs = andThen(ready, (map) => runLocally(task, map, services, outer));
+  return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
+}
+
+/** A call made ready to run: the services in force, its conversion context, its inputs. */
+interface PreparedCall {
+  readonly services: ExecutionServices;
+  readonly conversion: ConversionContext;
+  /** The inputs, converted now. */
+  readonly inputs: LiteralMap;
+  /** The same inputs once the files of a table among them are written (at once when there is none). */
+  readonly ready: LiteralMap | Promise<LiteralMap>;
+}
+
+/**
+ * What every local call does first, synchronously: warns about a deprecated task, takes the
+ * services in force (the caller's, when a task calls another, unless it changed them), and binds
+ * and converts the arguments; a table given is written to its files next (`ready`).
+ */
+function prepareCall(task: LocallyRunnable, positional: readonly unknown[], named: Readonly<Record<string, unknown>> | undefined): PreparedCall {
   if (task.metadata.deprecated !== "") {
     process.emitWarning(`task '${task.name}': it is deprecated: ${task.metadata.deprecated}`, {
       type: "DeprecationWarning",
       code: "FLYTEKIT_TS_DEPRECATED_TASK",
     });
   }
-  // The services in force: the caller's, when a task calls another, unless it changed them.
   const services = currentServices();
   const pending = new PendingWork();
   const conversion: ConversionContext = { storage: services.storage, pending };
   const inputs = bindArguments(task, positional, named, conversion);
-  // A table given is written to its files first: the call is then asynchronous.
-  const outputs = andThen(afterPending(task, pending, inputs), (map) => runLocally(task, map, services, outer));
-  return andThen(outputs, (map) => nativeOutputs(task, map, conversion));
+  return { services, conversion, inputs, ready: afterPending(task, pending, inputs) };
 }
 
 /**
@@ -67,6 +85,8 @@ export function localCall(task: LocallyRunnable, positional: readonly unknown[],
  * run by the services' launcher when there is one (on a cluster: an execution of its own), else
  * inline as any local call (cache, retries, timeout; in a child of the caller's context). It
  * returns a Promise even for a synchronous task. A failure is re-thrown naming both tasks.
+ * Once the eager task's attempt is over (its timeout aborted its context), a call its body still
+ * makes is not run: it rejects at once, naming both tasks.
  */
 function eagerCall(
   task: LocallyRunnable,
@@ -75,34 +95,71 @@ function eagerCall(
   caller: TaskExecutionContext,
   run: EagerRun,
 ): Promise<unknown> {
-  if (task.metadata.deprecated !== "") {
-    process.emitWarning(`task '${task.name}': it is deprecated: ${task.metadata.deprecated}`, { type: "DeprecationWarning", code: "FLYTEKIT_TS_DEPRECATED_TASK" });
+  if (caller.signal.aborted) return Promise.reject(new EagerCallError(task.name, run.task, caller.signal.reason, "not run"));
+  let prepared: PreparedCall;
+  try {
+    prepared = prepareCall(task, positional, named);
+  } catch (e) {
+    // An input that does not convert: the inner task's own error; nothing is recorded (there are no inputs).
+    return Promise.reject(e);
   }
-  const services = currentServices();
-  const pending = new PendingWork();
-  const conversion: ConversionContext = { storage: services.storage, pending };
-  return new Promise<LiteralMap>((resolve) => resolve(afterPending(task, pending, bindArguments(task, positional, named, conversion)))).then((inputs) => {
-    const call = run.record(task.name, inputs);
-    const launcher = services.launcher;
-    // A mocked task runs its mock, here, whatever the launcher.
-    const launched = launcher !== undefined && services.mocks.find(task) === undefined;
-    // What either throws, synchronously or not, is the call's failure.
-    const outputs = new Promise<LiteralMap>((resolve) => resolve(launched ? launcher.launch(task, inputs, caller, call) : runLocally(task, inputs, services, caller, call)));
-    return outputs.then(
-      (map) => {
-        call.ended = new Date();
-        call.outputs = map;
-        if (launched && call.attempts === 0 && !call.cached) call.attempts = 1;
-        return nativeOutputs(task, map, conversion);
-      },
-      (e: unknown) => {
-        call.ended = new Date();
-        call.error = e;
-        if (launched && call.attempts === 0) call.attempts = 1;
-        throw new EagerCallError(task.name, run.task, e);
-      },
-    );
-  });
+  const { services, conversion, inputs, ready } = prepared;
+  // Recorded now, in the order the body makes its calls, though a table among the inputs is still to be written.
+  const call = run.record(task.name, inputs);
+  const launcher = services.launcher;
+  // A mocked task runs its mock, here, whatever the launcher.
+  const launched = launcher !== undefined && services.mocks.find(task) === undefined;
+  const failed = (e: unknown, error: unknown, ran = true): never => {
+    call.ended = new Date();
+    call.error = e;
+    if (ran && launched && call.attempts === 0) call.attempts = 1;
+    throw error;
+  };
+  // A launcher numbers the calls of a task as they reach it: they reach it in the order they were made.
+  const bound = launched ? inTurn(run, ready) : Promise.resolve(ready);
+  return bound.then(
+    (map) => {
+      // Stopped while a table among its inputs was written: not run.
+      if (caller.signal.aborted) {
+        const reason: unknown = caller.signal.reason;
+        return failed(reason, new EagerCallError(task.name, run.task, reason, "not run"), false);
+      }
+      // What either throws, synchronously or not, is the call's failure.
+      const outputs = new Promise<LiteralMap>((resolve) => resolve(launched ? launcher.launch(task, map, caller, call) : runLocally(task, map, services, caller, call)));
+      return outputs.then(
+        (out) => {
+          call.ended = new Date();
+          call.outputs = out;
+          if (launched && call.attempts === 0 && !call.cached) call.attempts = 1;
+          return nativeOutputs(task, out, conversion);
+        },
+        // The abort's own reason: the call was given up as the eager task stopped (a retry's backoff wait, a launcher's wait).
+        (e: unknown) => failed(e, new EagerCallError(task.name, run.task, e, caller.signal.aborted && e === caller.signal.reason ? "stopped" : undefined)),
+      );
+    },
+    // A table among the inputs could not be written: the inner task's input error, as one that does not convert.
+    (e: unknown) => {
+      call.ended = new Date();
+      call.error = e;
+      throw e;
+    },
+  );
+}
+
+/** Per eager run, the promise the next launched call waits for (see inTurn). */
+const turns = new WeakMap<EagerRun, Promise<unknown>>();
+
+/** `ready` (a launched call's inputs), given out only after those of every call the run made before it. */
+function inTurn<T>(run: EagerRun, ready: T | Promise<T>): Promise<T> {
+  const mine = (turns.get(run) ?? Promise.resolve()).then(() => ready);
+  turns.set(
+    run,
+    mine.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return mine;
 }
 
 /**
@@ -214,7 +271,13 @@ function runAttempts(
 ): LiteralMap | Promise<LiteralMap> {
   const retry = (e: unknown, sync: boolean): LiteralMap | Promise<LiteralMap> => {
     if (!(e instanceof RecoverableError) || attempt >= task.metadata.retries) throw e;
-    const again = () => runAttempts(task, inputs, services, caller, attempt + 1, call);
+    // The caller's attempt is over (an eager task past its timeout): no more attempts, its reason is the call's.
+    const signal = caller?.signal;
+    const again = () => {
+      if (signal?.aborted) throw signal.reason;
+      return runAttempts(task, inputs, services, caller, attempt + 1, call);
+    };
+    if (signal?.aborted) return again();
     // A backoff (Flyte 2's RetryStrategy) waits min(base * factor^n, cap) before retry n + 1, as
     // flyte-sdk's local controller does: with a timer for an async task, blocking for a sync one.
     const seconds = backoffDelaySeconds(task.settings.flyte2.backoff, attempt);
@@ -226,7 +289,7 @@ function runAttempts(
       sleepBlocking(ms);
       return again();
     }
-    return new Promise<void>((resolve) => setTimeout(resolve, ms)).then(again);
+    return delay(ms, signal).then(again);
   };
   let result: LiteralMap | Promise<LiteralMap>;
   try {
@@ -236,6 +299,28 @@ function runAttempts(
     return retry(e, true);
   }
   return isThenable(result) ? result.then(undefined, (e: unknown) => retry(e, false)) : result;
+}
+
+/**
+ * Waits `ms` on a timer; when `signal` aborts first, clears the timer (nothing keeps the process
+ * alive) and rejects with the abort's reason.
+ */
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal === undefined) {
+      setTimeout(resolve, ms);
+      return;
+    }
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", stop, { once: true });
+  });
 }
 
 /** Blocks the thread for `ms` (a sync task's retry backoff: its call stays synchronous). */

@@ -315,6 +315,35 @@ describe("retries with a backoff, locally", () => {
     expect(wait).not.toHaveBeenCalled();
   });
 
+  it("stop waiting when the calling task is stopped (its timeout): the timer is cleared, no retry runs", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let attempts = 0;
+    async function flaky(): Promise<number> {
+      attempts++;
+      throw new RecoverableError("busy");
+    }
+    const inner = functionTask({ name: "bo.stopped", outputs: Int, retries: new RetryStrategy({ count: 3, backoff: { base: 30 } }) }, flaky);
+    let caught: unknown;
+    // A plain async task calling another inline: the inner call's retries follow the caller's abort.
+    const outer = functionTask({ name: "bo.caller", outputs: Int, timeout: 10 }, async () => {
+      try {
+        return (await inner()) as number;
+      } catch (e) {
+        caught = e;
+        throw e;
+      }
+    });
+    const result = outer();
+    result.catch(() => {});
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(result).rejects.toThrow("task 'bo.caller': it exceeded its timeout of 10s");
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.runAllTimersAsync();
+    expect(attempts).toBe(1);
+    // The wait rejects with the abort's reason: the caller's timeout.
+    expect((caught as Error).message).toBe("task 'bo.caller': it exceeded its timeout of 10s");
+  });
+
   it("without a backoff retry at once, as before", () => {
     const wait = vi.spyOn(Atomics, "wait");
     let n = 0;
