@@ -255,8 +255,12 @@ describe("our eager task in its container", () => {
     const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.failing), settings), 3, "failing1");
     expect(played.phase).toBe(WorkflowExecution_Phase.FAILED);
     const message = played.error!.message;
-    expect(message).toContain(`task '${taskOf(EagerTasks.boom).name}', called from eager task '${taskOf(EagerTasks.failing).name}'`);
-    expect(message).toMatch(/execution 'e-failing-faili-boom-[0-9a-f]{16}'/);
+    const boom = taskOf(EagerTasks.boom).name;
+    const failing = taskOf(EagerTasks.failing).name;
+    // Each task is named once: the eager call's error names both, the execution's error around it only the execution.
+    expect(message).toMatch(new RegExp(`task '${boom.replace(/[.]/g, "\\.")}', called from eager task '${failing.replace(/[.]/g, "\\.")}': it failed: execution 'e-failing-faili-boom-[0-9a-f]{16}': failed \\(FAILED\\): `));
+    expect(message.split(`task '${boom}'`)).toHaveLength(2);
+    expect(message.split(`task '${failing}'`)).toHaveLength(2);
     expect(message).toContain("boom at 3");
     // flytekit's code for an eager task whose inner execution failed (recorded under the same stand-in).
     expect(played.error!.code).toBe("USER:NonRecoverableSystemError");

@@ -113,8 +113,9 @@ describe("the FlyteAdmin launcher", () => {
     });
     const error = await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InnerTaskError);
+    expect(error).toMatchObject({ task: add.name, eagerTask: "m.pipeline" });
     expect((error as Error).message).toBe(
-      `task 'm.pipeline', inner task '${add.name}': could not be registered with FlyteAdmin: InvalidArgument: m.add task with different structure already exists. (Please register a new version of the task)`,
+      `could not be registered with FlyteAdmin: InvalidArgument: m.add task with different structure already exists. (Please register a new version of the task)`,
     );
   });
 
@@ -125,7 +126,7 @@ describe("the FlyteAdmin launcher", () => {
       getExecution: () => execution(WorkflowExecution_Phase.ABORTED, { case: "abortMetadata", value: { cause: "user said stop", principal: "alice" } as never }),
     });
     const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 })).catch((e: unknown) => e)) as InnerTaskError;
-    expect(error.message).toBe(`task 'm.pipeline', inner task '${add.name}', execution '${error.execution}': failed (ABORTED): aborted by alice: user said stop`);
+    expect(error.message).toBe(`execution '${error.execution}': failed (ABORTED): aborted by alice: user said stop`);
     expect(error.execution).toMatch(/^e-pipeline-exec1-add-task-[0-9a-f]{16}$/);
   });
 
@@ -163,6 +164,7 @@ describe("the FlyteAdmin launcher", () => {
 
   it("refuses what is not a task", async () => {
     const { client } = scripted({});
-    await expect(launcher(client).launch({ name: "x" }, toLiteralMap({}, {}))).rejects.toThrow("task 'm.pipeline', inner task 'x': is not a task this SDK can register");
+    const error = await launcher(client).launch({ name: "x" }, toLiteralMap({}, {})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ task: "x", eagerTask: "m.pipeline", message: "is not a task this SDK can register (no Task); call tasks made by @task, task(), or a reference task" });
   });
 });

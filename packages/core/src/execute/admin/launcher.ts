@@ -6,8 +6,8 @@
 // made from the eager execution, the task, the call's index and its inputs, so that a retried
 // attempt finds the executions the first one started: ALREADY_EXISTS is that execution), waits for
 // it (GetExecution, with backoff), and reads its outputs (GetExecutionData: inline, or from the
-// store at the outputs' uri). A failed execution is an InnerTaskError naming the inner task, the
-// eager task, the execution and FlyteAdmin's error.
+// store at the outputs' uri). A failed execution is an InnerTaskError naming the execution and
+// FlyteAdmin's error (the eager call's error around it names the inner task and the eager task).
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { InnerCall, LaunchCaller, TaskLauncher } from "../../context/composition.js";
 import type { ExecutionId } from "../../context/context.js";
@@ -32,20 +32,22 @@ export const EAGER_TAG_KEY = "eager-exec";
 export const EAGER_TAG_ROOT_KEY = "eager-root-exec";
 export const EAGER_ROOT_ENV_NAME = "_F_EE_ROOT";
 
-/** An inner task's execution failed, or could not be started or followed. */
+/**
+ * An inner task's execution failed, or could not be started or followed. Its message names the
+ * execution and what went wrong only (`execution '<name>': failed (FAILED): <remote error>`): the
+ * eager call's error around it (EagerCallError) names the inner task and the eager task, which
+ * are kept here as fields.
+ */
 export class InnerTaskError extends FlyteError {
+  declare readonly task: string;
+  /** The eager task whose body made the call. */
+  readonly eagerTask!: string;
   /** The execution's name, when it was started. */
   readonly execution?: string;
   constructor(fields: { task: string; eagerTask: string; execution?: string; problem: string; fix?: string }, options?: { cause?: unknown }) {
-    super(
-      {
-        task: fields.eagerTask,
-        subject: `inner task '${fields.task}'${fields.execution === undefined ? "" : `, execution '${fields.execution}'`}`,
-        problem: fields.problem,
-        fix: fields.fix,
-      },
-      options,
-    );
+    super({ subject: fields.execution === undefined ? undefined : `execution '${fields.execution}'`, problem: fields.problem, fix: fields.fix }, options);
+    Object.defineProperty(this, "task", { value: fields.task, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, "eagerTask", { value: fields.eagerTask, enumerable: false });
     if (fields.execution !== undefined) Object.defineProperty(this, "execution", { value: fields.execution, enumerable: false });
   }
 }
