@@ -162,6 +162,110 @@ describe("the FlyteAdmin launcher", () => {
     expect(calls.at(-1)).toMatchObject({ method: "terminateExecution", request: { cause: "eager task 'm.pipeline' stopped" } });
   });
 
+  it("an abort while GetExecution is in flight terminates the execution", async () => {
+    const controller = new AbortController();
+    let polls = 0;
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: () => {
+        // The second poll is in flight when the eager task stops: the request fails with the abort.
+        if (++polls === 2) {
+          controller.abort(new Error("SIGTERM"));
+          throw new ConnectError("aborted", Code.Canceled);
+        }
+        return execution(WorkflowExecution_Phase.RUNNING);
+      },
+      terminateExecution: () => ({}),
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error).toBeInstanceOf(InnerTaskError);
+    expect(error.message).toBe(`execution '${error.execution}': was terminated: the eager task stopped waiting for it`);
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "getExecution", "getExecution", "terminateExecution"]);
+    expect(calls.at(-1)!.request).toMatchObject({ id: { project: "p", domain: "d", name: error.execution }, cause: "eager task 'm.pipeline' stopped" });
+  });
+
+  it("an abort while CreateExecution is in flight terminates the execution it may have created", async () => {
+    const controller = new AbortController();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => {
+        controller.abort(new Error("SIGTERM"));
+        throw new ConnectError("aborted", Code.Canceled);
+      },
+      terminateExecution: () => ({}),
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error.message).toContain("was terminated");
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "terminateExecution"]);
+    expect(calls[2]!.request.id.name).toBe(calls[1]!.request.name);
+  });
+
+  it("an abort while GetExecutionData is in flight terminates the execution too (FlyteAdmin refuses it: it ended)", async () => {
+    const controller = new AbortController();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: () => execution(WorkflowExecution_Phase.SUCCEEDED),
+      getExecutionData: () => {
+        controller.abort(new Error("SIGTERM"));
+        throw new ConnectError("aborted", Code.Canceled);
+      },
+      terminateExecution: () => {
+        throw new ConnectError("execution already terminated", Code.FailedPrecondition);
+      },
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error.message).toContain("was terminated");
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "getExecution", "getExecutionData", "terminateExecution"]);
+  });
+
+  it("an aborted signal starts nothing", async () => {
+    const { client, calls } = scripted({ getTask: () => ({}), createExecution: () => ({}) });
+    const error = await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: AbortSignal.abort(new Error("SIGTERM")) }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("was not started: the eager task is stopping");
+    expect(calls.map((c) => c.method)).toEqual(["getTask"]);
+  });
+
+  it("stop() terminates every execution started and not seen to end, once each, and the waits fail", async () => {
+    const ended = new Set<string>();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: (req) => execution(ended.has(req.id.name) ? WorkflowExecution_Phase.SUCCEEDED : WorkflowExecution_Phase.RUNNING),
+      getExecutionData: () => ({ fullOutputs: outputs }),
+      terminateExecution: () => ({}),
+    });
+    let wake!: () => void;
+    const woken = new Promise<void>((r) => (wake = r));
+    const l = new AdminTaskLauncher({
+      client,
+      settings,
+      execution: { project: "p", domain: "d", name: "exec1" },
+      eagerTask: "m.pipeline",
+      poll: { initialMs: 100, factor: 2, maxMs: 500 },
+      sleep: () => woken,
+    });
+    const inputs = (x: number) => toLiteralMap({ x: Int, y: Int }, { x, y: 2 });
+    const first = l.launch(add, inputs(1)).catch((e: unknown) => e);
+    const second = l.launch(add, inputs(2)).catch((e: unknown) => e);
+    const third = l.launch(add, inputs(3)).catch((e: unknown) => e);
+    while (calls.filter((c) => c.method === "getExecution").length < 3) await new Promise((r) => setImmediate(r));
+    const names = calls.filter((c) => c.method === "createExecution").map((c) => c.request.name as string);
+    ended.add(names[2]!);
+    expect(l.unfinished).toEqual(names);
+    // The third is seen to end before the stop; the first two are still running.
+    wake();
+    expect(await third).toBeInstanceOf(Object);
+    await l.stop(new Error("SIGTERM"));
+    const terminated = calls.filter((c) => c.method === "terminateExecution").map((c) => c.request.id.name);
+    expect(terminated).toEqual(names.slice(0, 2));
+    expect(l.unfinished).toEqual([]);
+    for (const result of [await first, await second]) expect((result as Error).message).toContain("was terminated: the eager task stopped waiting for it");
+    expect(calls.filter((c) => c.method === "terminateExecution")).toHaveLength(2);
+    await expect(l.launch(add, inputs(4))).rejects.toThrow("was not started: the eager task is stopping");
+  });
+
   it("refuses what is not a task", async () => {
     const { client } = scripted({});
     const error = await launcher(client).launch({ name: "x" }, toLiteralMap({}, {})).catch((e: unknown) => e);

@@ -99,6 +99,11 @@ const TERMINAL = new Set([WorkflowExecution_Phase.SUCCEEDED, WorkflowExecution_P
 export class AdminTaskLauncher implements TaskLauncher {
   private readonly registered = new Map<string, Promise<void>>();
   private readonly calls = new Map<string, number>();
+  /** Executions CreateExecution was sent for and that were not seen to end. */
+  private readonly running = new Set<string>();
+  private readonly terminating = new Map<string, Promise<void>>();
+  /** Why the launcher was stopped (stop()). */
+  private stopping: unknown;
   private readonly prefix: string;
   private readonly tag: string;
   private readonly rootTag: string;
@@ -136,47 +141,98 @@ export class AdminTaskLauncher implements TaskLauncher {
     } catch (e) {
       throw fail(`its inputs' local files could not be uploaded: ${describe(e)}`, e, false);
     }
+    if (this.stopping !== undefined || signal?.aborted) throw fail("was not started: the eager task is stopping", this.stopping ?? signal?.reason, false);
+    // From the moment CreateExecution is sent the execution may exist: it is followed until it is
+    // seen to end, and terminated if the eager task stops first (its signal aborts, or stop()).
+    this.running.add(name);
     try {
-      await this.init.client.createExecution(
-        {
-          project,
-          domain,
-          name,
-          spec: {
-            launchPlan: id,
-            metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: "placeholder", nesting: 0 },
-            notificationOverrides: { case: "notifications", value: {} },
-            labels: { values: { [EAGER_TAG_KEY]: this.tag, [EAGER_TAG_ROOT_KEY]: this.rootTag } },
-            annotations: {},
-            authRole: {},
-            envs: { values: [{ key: EAGER_ROOT_ENV_NAME, value: this.rootTag }] },
+      try {
+        await this.init.client.createExecution(
+          {
+            project,
+            domain,
+            name,
+            spec: {
+              launchPlan: id,
+              metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: "placeholder", nesting: 0 },
+              notificationOverrides: { case: "notifications", value: {} },
+              labels: { values: { [EAGER_TAG_KEY]: this.tag, [EAGER_TAG_ROOT_KEY]: this.rootTag } },
+              annotations: {},
+              authRole: {},
+              envs: { values: [{ key: EAGER_ROOT_ENV_NAME, value: this.rootTag }] },
+            },
+            inputs,
           },
-          inputs,
-        },
-        { signal },
-      );
-    } catch (e) {
-      // A retried attempt of the eager task: the execution its first attempt started goes on.
-      if (ConnectError.from(e).code !== Code.AlreadyExists) throw fail(`could not be started: ${describe(e)}`, e);
-    }
+          { signal },
+        );
+      } catch (e) {
+        // A retried attempt of the eager task: the execution its first attempt started goes on.
+        if (ConnectError.from(e).code !== Code.AlreadyExists) {
+          if (!signal?.aborted) this.running.delete(name);
+          throw fail(`could not be started: ${describe(e)}`, e);
+        }
+      }
 
-    if (call !== undefined) call.execution = name;
-    const execution = await this.wait(name, signal, fail);
-    const closure = execution.closure;
-    if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
-      const phase = WorkflowExecution_Phase[closure?.phase ?? WorkflowExecution_Phase.UNDEFINED];
-      const result = closure?.outputResult;
-      const remote =
-        result?.case === "error"
-          ? `${result.value.code}: ${result.value.message}`
-          : result?.case === "abortMetadata"
-            ? `aborted by ${result.value.principal || "someone"}: ${result.value.cause}`
-            : result?.case === "abortCause"
-              ? `aborted: ${result.value}`
-              : "FlyteAdmin gave no error";
-      throw fail(`failed (${phase}): ${remote}`, result?.case === "error" ? result.value : undefined);
+      if (call !== undefined) call.execution = name;
+      const execution = await this.wait(name, signal, fail);
+      this.running.delete(name);
+      const closure = execution.closure;
+      if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
+        const phase = WorkflowExecution_Phase[closure?.phase ?? WorkflowExecution_Phase.UNDEFINED];
+        const result = closure?.outputResult;
+        const remote =
+          result?.case === "error"
+            ? `${result.value.code}: ${result.value.message}`
+            : result?.case === "abortMetadata"
+              ? `aborted by ${result.value.principal || "someone"}: ${result.value.cause}`
+              : result?.case === "abortCause"
+                ? `aborted: ${result.value}`
+                : "FlyteAdmin gave no error";
+        throw fail(`failed (${phase}): ${remote}`, result?.case === "error" ? result.value : undefined);
+      }
+      return await this.outputs(name, caller?.storage, signal, fail);
+    } catch (e) {
+      // The eager task stopped (its signal aborted) while this call was under way, whichever
+      // request was in flight: the execution is stopped too, as flytekit's Controller does on a signal.
+      if (signal?.aborted || (this.stopping !== undefined && (this.running.has(name) || this.terminating.has(name)))) {
+        await this.terminate(name);
+        throw fail("was terminated: the eager task stopped waiting for it", signal?.aborted ? signal.reason : this.stopping);
+      }
+      throw e;
     }
-    return this.outputs(name, caller?.storage, signal, fail);
+  }
+
+  /**
+   * Terminates every execution this launcher started and has not seen end (the eager task is
+   * stopping: its container got SIGTERM or SIGINT); resolves when FlyteAdmin has answered each
+   * TerminateExecution (a refusal, e.g. of an execution that ended meanwhile, is ignored). Calls
+   * still waiting then fail; no new execution is started.
+   */
+  stop(reason: unknown): Promise<void> {
+    this.stopping ??= reason ?? new Error("stopped");
+    return Promise.all([...this.running].map((name) => this.terminate(name))).then(() => undefined);
+  }
+
+  /** The executions started and not seen to end. */
+  get unfinished(): readonly string[] {
+    return [...this.running];
+  }
+
+  /** Sends TerminateExecution for `name`, once. */
+  private terminate(name: string): Promise<void> {
+    let done = this.terminating.get(name);
+    if (done === undefined) {
+      const { project, domain } = this.init.execution;
+      done = this.init.client
+        .terminateExecution({ id: { project, domain, name }, cause: `eager task '${this.init.eagerTask}' stopped` })
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => this.running.delete(name));
+      this.terminating.set(name, done);
+    }
+    return done;
   }
 
   /** Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its identifier. */
@@ -222,13 +278,9 @@ export class AdminTaskLauncher implements TaskLauncher {
         throw fail(`could not be followed: ${describe(e)}`, e);
       }
       if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
-      try {
-        await sleep(delay, signal);
-      } catch (e) {
-        // The eager task was stopped (its timeout): the execution is stopped too, as flytekit does on a signal.
-        await this.init.client.terminateExecution({ id: { project, domain, name }, cause: `eager task '${this.init.eagerTask}' stopped` }).catch(() => undefined);
-        throw fail("was terminated: the eager task stopped waiting for it", e);
-      }
+      // Rejects when the signal aborts (launch() then terminates the execution); stop() ends the wait too.
+      if (this.stopping !== undefined) throw this.stopping;
+      await sleep(delay, signal);
       delay = Math.min(delay * poll.factor, poll.maxMs);
     }
   }
