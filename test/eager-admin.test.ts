@@ -270,6 +270,52 @@ describe("our eager task in its container", () => {
   }, 120_000);
 });
 
+
+describe("when Flyte stops the eager pod", () => {
+  let standIn: AdminStandIn;
+  beforeAll(async () => {
+    standIn = await startAdminStandIn(options());
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`${signal}: every inner execution still running is terminated, then the process ends on the signal with no document`, async () => {
+      const spec = toTaskSpec(taskOf(EagerTasks.stoppable), settings);
+      standIn.register(spec);
+      const terminatedBefore = standIn.calls("TerminateExecution").length;
+      const name = `stopped-${signal.toLowerCase()}`;
+      const played = await standIn.launch({ project: PROJECT, domain: DOMAIN, name, task: { project: PROJECT, domain: DOMAIN, name: spec.template!.id!.name, version: VERSION }, inputs: toLiteralMap({ x: Int }, { x: 1 }) });
+      const slowName = taskOf(EagerTasks.slow).name;
+      const addName = taskOf(EagerTasks.add).name;
+      const mine = () => [...standIn.executions.values()].filter((e) => e.request.spec?.labels?.values["eager-exec"] === name);
+      const slow = () => mine().filter((e) => e.request.spec?.launchPlan?.name === slowName);
+      // Both slow executions are running (their processes started), the add has ended.
+      for (let waited = 0; !(slow().length === 2 && slow().every((e) => e.child !== undefined)); waited += 100) {
+        if (waited > 90_000 || played.child === undefined) throw new Error(`the slow executions did not start: ${played.stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const added = mine().filter((e) => e.request.spec?.launchPlan?.name === addName);
+      expect(added.map((e) => e.phase)).toEqual([WorkflowExecution_Phase.SUCCEEDED]);
+
+      played.child!.kill(signal);
+      await played.done;
+      await standIn.settled();
+
+      const terminated = standIn.calls("TerminateExecution").slice(terminatedBefore).map((r) => (r.json as { id: { name: string } }).id.name);
+      expect(terminated.sort()).toEqual(slow().map((e) => e.id.name).sort());
+      for (const e of slow()) expect(e.phase).toBe(WorkflowExecution_Phase.ABORTED);
+      expect(played.stderr).toContain(`${signal} received: stopping eager task ${spec.template!.id!.name}`);
+      // Ended by the signal itself (no exit code), with neither outputs nor an error document.
+      expect(played.exitCode).toBeNull();
+      expect(played.error?.code).toBe("ContainerFailed");
+      // Nothing was started after the stop.
+      expect(mine()).toHaveLength(3);
+    }, 180_000);
+  }
+});
+
 describe("with every execution's data in a bucket (MinIO)", () => {
   let minio: Minio;
   let standIn: AdminStandIn;

@@ -41,4 +41,19 @@ export class EagerTasks {
     const [a, b] = await Promise.all([EagerTasks.add(x, 1), EagerTasks.add(x, 2)]);
     return a * b;
   }
+
+  /** Waits `s` seconds: an inner execution still running when its eager task is stopped. */
+  @task({ inputs: { s: Int }, outputs: Int })
+  static async slow(s: number): Promise<number> {
+    await new Promise((r) => setTimeout(r, s * 1000));
+    return s;
+  }
+
+  /** One call that ends, then two that run until the pod is stopped (test/eager-admin.test.ts sends it SIGTERM). */
+  @eager({ inputs: { x: Int }, outputs: Int })
+  static async stoppable(x: number): Promise<number> {
+    const a = await EagerTasks.add(x, 1);
+    const [b, c] = await Promise.all([EagerTasks.slow(600), EagerTasks.slow(601)]);
+    return a + b + c;
+  }
 }
