@@ -266,6 +266,43 @@ describe("the FlyteAdmin launcher", () => {
     await expect(l.launch(add, inputs(4))).rejects.toThrow("was not started: the eager task is stopping");
   });
 
+  it("an override() copy is registered under a version of its own, made from its TaskSpec, and its executions run it", async () => {
+    const registered = new Map<string, any>();
+    const { client, calls } = scripted({
+      getTask: (req) => {
+        if (!registered.has(req.id.version)) notFound();
+        return {};
+      },
+      createTask: (req) => void registered.set(req.id.version, req.spec),
+      createExecution: () => ({}),
+      getExecution: () => execution(WorkflowExecution_Phase.SUCCEEDED),
+      getExecutionData: () => ({ fullOutputs: outputs }),
+    });
+    const inputs = toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 });
+    const l = launcher(client);
+    await l.launch(add, inputs);
+    await l.launch(add.override({ retries: 5 }), inputs);
+    await l.launch(add.override({ retries: 5 }), inputs);
+    await l.launch(add, inputs);
+    const versions = [...registered.keys()];
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toBe("v1");
+    expect(versions[1]).toMatch(/^v1-[0-9a-f]{10}$/);
+    expect(registered.get("v1").template.metadata.retries?.retries ?? 0).toBe(0);
+    expect(registered.get(versions[1]!).template.metadata.retries.retries).toBe(5);
+    expect(registered.get(versions[1]!).template.id).toMatchObject({ name: add.name, version: versions[1] });
+    // Each execution is launched against its own task's id.
+    expect(calls.filter((c) => c.method === "createExecution").map((c) => c.request.spec.launchPlan.version)).toEqual(["v1", versions[1], versions[1], "v1"]);
+    // Registered once each (the memo is by name and version); a fresh launcher (a retried attempt, another process) finds the same version.
+    expect(calls.filter((c) => c.method === "createTask")).toHaveLength(2);
+    await launcher(client).launch(add.override({ retries: 5 }), inputs);
+    expect(calls.filter((c) => c.method === "createTask")).toHaveLength(2);
+    expect(calls.filter((c) => c.method === "createExecution").at(-1)!.request.spec.launchPlan.version).toBe(versions[1]);
+    // Other settings, another version.
+    await launcher(client).launch(add.override({ retries: 4 }), inputs);
+    expect(registered.size).toBe(3);
+  });
+
   it("refuses what is not a task", async () => {
     const { client } = scripted({});
     const error = await launcher(client).launch({ name: "x" }, toLiteralMap({}, {})).catch((e: unknown) => e);

@@ -9,6 +9,7 @@
 // store at the outputs' uri). A failed execution is an InnerTaskError naming the execution and
 // FlyteAdmin's error (the eager call's error around it names the inner task and the eager task).
 import { Code, ConnectError } from "@connectrpc/connect";
+import { createHash } from "node:crypto";
 import type { InnerCall, LaunchCaller, TaskLauncher } from "../../context/composition.js";
 import type { ExecutionId } from "../../context/context.js";
 import { brand, FlyteError } from "../../errors/flyte-error.js";
@@ -17,7 +18,7 @@ import { ExecutionMetadata_ExecutionMode, type Execution } from "../../idl/gen/f
 import { WorkflowExecution_Phase } from "../../idl/gen/flyteidl/core/execution_pb.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "../../idl/gen/flyteidl/core/identifier_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "../../idl/gen/flyteidl/core/literals_pb.js";
-import { toTaskSpec } from "../../registration.js";
+import { taskSpecToBinary, toTaskSpec, type TaskSpec } from "../../registration.js";
 import type { SerializationSettings } from "../../serialize/settings.js";
 import { toReferenceIdentifier } from "../../serialize/template.js";
 import type { Storage } from "../../storage/storage.js";
@@ -235,12 +236,25 @@ export class AdminTaskLauncher implements TaskLauncher {
     return done;
   }
 
-  /** Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its identifier. */
+  /**
+   * Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its
+   * identifier. An override() copy has its original's name but other settings (retries, timeout,
+   * cache, resources, pod): it is registered under a version of its own,
+   * `<settings.version>-<10 hex of the sha256 of its TaskSpec>`, the same in every attempt and
+   * every process, so that its settings apply and its original's registration is not refused.
+   */
   private register(task: Task): Promise<Identifier> {
     if (task instanceof ReferenceTask) return Promise.resolve(toReferenceIdentifier(task));
     const settings = this.init.settings;
-    const id = create(IdentifierSchema, { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version });
-    const key = task.name;
+    let spec: TaskSpec | undefined;
+    let version = settings.version;
+    if (task.origin !== task) {
+      spec = toTaskSpec(task, settings);
+      version = `${settings.version}-${createHash("sha256").update(taskSpecToBinary(spec)).digest("hex").slice(0, 10)}`;
+      if (spec.template?.id !== undefined) spec.template.id.version = version;
+    }
+    const id = create(IdentifierSchema, { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version });
+    const key = `${task.name}\0${version}`;
     let done = this.registered.get(key);
     if (done === undefined) {
       done = (async () => {
@@ -251,7 +265,7 @@ export class AdminTaskLauncher implements TaskLauncher {
           if (ConnectError.from(e).code !== Code.NotFound) throw e;
         }
         try {
-          await this.init.client.createTask({ id, spec: toTaskSpec(task, settings) });
+          await this.init.client.createTask({ id, spec: spec ?? toTaskSpec(task, settings) });
         } catch (e) {
           // Registered meanwhile (another attempt, another eager task): the same structure is fine.
           if (ConnectError.from(e).code !== Code.AlreadyExists) throw e;
