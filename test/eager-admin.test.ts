@@ -271,6 +271,29 @@ describe("our eager task in its container", () => {
 });
 
 
+describe("override() inside an eager task on a cluster", () => {
+  let standIn: AdminStandIn;
+  beforeAll(async () => {
+    standIn = await startAdminStandIn(options());
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  it("registers the task and its override under two versions, and each execution runs its own", async () => {
+    const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.overridden), settings), 5, "overridden1");
+    expect(played.phase, played.stderr).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    expect(fromLiteralMap({ o0: Int }, played.outputs!)).toEqual({ o0: 8 });
+    const addName = taskOf(EagerTasks.add).name;
+    const creates = standIn.calls("CreateTask").map(jsonOf).filter((c) => c.id.name === addName);
+    expect(creates.map((c) => c.id.version)).toEqual([VERSION, expect.stringMatching(/^v1-[0-9a-f]{10}$/)]);
+    expect(creates[0]!.spec.template.metadata.retries?.retries ?? 0).toBe(0);
+    expect(creates[1]!.spec.template.metadata.retries.retries).toBe(5);
+    const launched = standIn.calls("CreateExecution").map(jsonOf).filter((c) => c.spec.labels.values["eager-exec"] === "overridden1");
+    expect(launched.map((c) => c.spec.launchPlan.version)).toEqual([VERSION, creates[1]!.id.version]);
+  }, 180_000);
+});
+
 describe("when Flyte stops the eager pod", () => {
   let standIn: AdminStandIn;
   beforeAll(async () => {

@@ -3,7 +3,7 @@
 // output; `failing` calls `boom`, which raises. Run by flytekit-ts-execute under the AdminService
 // stand-in, which plays each inner execution with flytekit-ts-execute too.
 import { eager, task } from "@flytekit-ts/decorators";
-import { Int } from "@flytekit-ts/core";
+import { Int, taskOf } from "@flytekit-ts/core";
 
 export class EagerTasks {
   @task({ inputs: { x: Int, y: Int }, outputs: Int })
@@ -55,5 +55,13 @@ export class EagerTasks {
     const a = await EagerTasks.add(x, 1);
     const [b, c] = await Promise.all([EagerTasks.slow(600), EagerTasks.slow(601)]);
     return a + b + c;
+  }
+
+  /** A task and an override of it (other retries): on a cluster, two registrations, each execution its own. */
+  @eager({ inputs: { x: Int }, outputs: Int })
+  static async overridden(x: number): Promise<number> {
+    const a = await EagerTasks.add(x, 1);
+    const b = await taskOf(EagerTasks.add).override({ retries: 5 }).call(a, 2);
+    return b;
   }
 }
