@@ -259,8 +259,11 @@ describe("our eager task in its container", () => {
     const failing = taskOf(EagerTasks.failing).name;
     // Each task is named once: the eager call's error names both, the execution's error around it only the execution.
     expect(message).toMatch(new RegExp(`task '${boom.replace(/[.]/g, "\\.")}', called from eager task '${failing.replace(/[.]/g, "\\.")}': it failed: execution 'e-failing-faili-boom-[0-9a-f]{16}': failed \\(FAILED\\): `));
-    expect(message.split(`task '${boom}'`)).toHaveLength(2);
-    expect(message.split(`task '${failing}'`)).toHaveLength(2);
+    // The document has the error twice (its trace, then its message): the last one's framing, up to the inner task's own error.
+    const start = message.lastIndexOf("EagerCallError: ");
+    const framing = message.slice(start, message.indexOf("USER:RuntimeError", start));
+    expect(framing.split(`task '${boom}'`)).toHaveLength(2);
+    expect(framing.split(`task '${failing}'`)).toHaveLength(2);
     expect(message).toContain("boom at 3");
     // flytekit's code for an eager task whose inner execution failed (recorded under the same stand-in).
     expect(played.error!.code).toBe("USER:NonRecoverableSystemError");
@@ -385,7 +388,8 @@ describe("in a container without FlyteAdmin's configuration", () => {
     const env = { ...cleanEnv(), HOME: home, _F_SS_C: ssc, FLYTE_INTERNAL_EXECUTION_PROJECT: PROJECT, FLYTE_INTERNAL_EXECUTION_DOMAIN: DOMAIN, FLYTE_INTERNAL_EXECUTION_ID: "noconfig1" };
     const { result, modules } = await loadedBy(executeArgs(area, "support/eager-tasks.ts", "EagerTasks.pipeline"), env);
     const r = readOutputs(area.out, result);
-    expect(r.files, result.stderr).toEqual(["error.pb"]);
+    // An eager task's deck is always on, and written on failure too.
+    expect(r.files, result.stderr).toEqual(["deck.html", "error.pb"]);
     const message = r.error!.error!.message;
     expect(message).toContain("FlyteAdmin: no endpoint is configured: FLYTE_PLATFORM_URL is not set and there is no config file");
     expect(message).toContain(`task '${taskOf(EagerTasks.pipeline).name}'`);
