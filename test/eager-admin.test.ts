@@ -255,8 +255,15 @@ describe("our eager task in its container", () => {
     const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.failing), settings), 3, "failing1");
     expect(played.phase).toBe(WorkflowExecution_Phase.FAILED);
     const message = played.error!.message;
-    expect(message).toContain(`task '${taskOf(EagerTasks.boom).name}', called from eager task '${taskOf(EagerTasks.failing).name}'`);
-    expect(message).toMatch(/execution 'e-failing-faili-boom-[0-9a-f]{16}'/);
+    const boom = taskOf(EagerTasks.boom).name;
+    const failing = taskOf(EagerTasks.failing).name;
+    // Each task is named once: the eager call's error names both, the execution's error around it only the execution.
+    expect(message).toMatch(new RegExp(`task '${boom.replace(/[.]/g, "\\.")}', called from eager task '${failing.replace(/[.]/g, "\\.")}': it failed: execution 'e-failing-faili-boom-[0-9a-f]{16}': failed \\(FAILED\\): `));
+    // The document has the error twice (its trace, then its message): the last one's framing, up to the inner task's own error.
+    const start = message.lastIndexOf("EagerCallError: ");
+    const framing = message.slice(start, message.indexOf("USER:RuntimeError", start));
+    expect(framing.split(`task '${boom}'`)).toHaveLength(2);
+    expect(framing.split(`task '${failing}'`)).toHaveLength(2);
     expect(message).toContain("boom at 3");
     // flytekit's code for an eager task whose inner execution failed (recorded under the same stand-in).
     expect(played.error!.code).toBe("USER:NonRecoverableSystemError");
@@ -264,6 +271,75 @@ describe("our eager task in its container", () => {
     const inner = [...standIn.executions.values()].find((e) => e.id.name.startsWith("e-failing-faili-boom-"))!;
     expect(inner.phase).toBe(WorkflowExecution_Phase.FAILED);
   }, 120_000);
+});
+
+
+describe("override() inside an eager task on a cluster", () => {
+  let standIn: AdminStandIn;
+  beforeAll(async () => {
+    standIn = await startAdminStandIn(options());
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  it("registers the task and its override under two versions, and each execution runs its own", async () => {
+    const played = await runEager(standIn, toTaskSpec(taskOf(EagerTasks.overridden), settings), 5, "overridden1");
+    expect(played.phase, played.stderr).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    expect(fromLiteralMap({ o0: Int }, played.outputs!)).toEqual({ o0: 8 });
+    const addName = taskOf(EagerTasks.add).name;
+    const creates = standIn.calls("CreateTask").map(jsonOf).filter((c) => c.id.name === addName);
+    expect(creates.map((c) => c.id.version)).toEqual([VERSION, expect.stringMatching(/^v1-[0-9a-f]{10}$/)]);
+    expect(creates[0]!.spec.template.metadata.retries?.retries ?? 0).toBe(0);
+    expect(creates[1]!.spec.template.metadata.retries.retries).toBe(5);
+    const launched = standIn.calls("CreateExecution").map(jsonOf).filter((c) => c.spec.labels.values["eager-exec"] === "overridden1");
+    expect(launched.map((c) => c.spec.launchPlan.version)).toEqual([VERSION, creates[1]!.id.version]);
+  }, 180_000);
+});
+
+describe("when Flyte stops the eager pod", () => {
+  let standIn: AdminStandIn;
+  beforeAll(async () => {
+    standIn = await startAdminStandIn(options());
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`${signal}: every inner execution still running is terminated, then the process ends on the signal with no document`, async () => {
+      const spec = toTaskSpec(taskOf(EagerTasks.stoppable), settings);
+      standIn.register(spec);
+      const terminatedBefore = standIn.calls("TerminateExecution").length;
+      const name = `stopped-${signal.toLowerCase()}`;
+      const played = await standIn.launch({ project: PROJECT, domain: DOMAIN, name, task: { project: PROJECT, domain: DOMAIN, name: spec.template!.id!.name, version: VERSION }, inputs: toLiteralMap({ x: Int }, { x: 1 }) });
+      const slowName = taskOf(EagerTasks.slow).name;
+      const addName = taskOf(EagerTasks.add).name;
+      const mine = () => [...standIn.executions.values()].filter((e) => e.request.spec?.labels?.values["eager-exec"] === name);
+      const slow = () => mine().filter((e) => e.request.spec?.launchPlan?.name === slowName);
+      // Both slow executions are running (their processes started), the add has ended.
+      for (let waited = 0; !(slow().length === 2 && slow().every((e) => e.child !== undefined)); waited += 100) {
+        if (waited > 90_000 || played.child === undefined) throw new Error(`the slow executions did not start: ${played.stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const added = mine().filter((e) => e.request.spec?.launchPlan?.name === addName);
+      expect(added.map((e) => e.phase)).toEqual([WorkflowExecution_Phase.SUCCEEDED]);
+
+      played.child!.kill(signal);
+      await played.done;
+      await standIn.settled();
+
+      const terminated = standIn.calls("TerminateExecution").slice(terminatedBefore).map((r) => (r.json as { id: { name: string } }).id.name);
+      expect(terminated.sort()).toEqual(slow().map((e) => e.id.name).sort());
+      for (const e of slow()) expect(e.phase).toBe(WorkflowExecution_Phase.ABORTED);
+      expect(played.stderr).toContain(`${signal} received: stopping eager task ${spec.template!.id!.name}`);
+      // Ended by the signal itself (no exit code), with neither outputs nor an error document.
+      expect(played.exitCode).toBeNull();
+      expect(played.error?.code).toBe("ContainerFailed");
+      // Nothing was started after the stop.
+      expect(mine()).toHaveLength(3);
+    }, 180_000);
+  }
 });
 
 describe("with every execution's data in a bucket (MinIO)", () => {
@@ -312,7 +388,7 @@ describe("in a container without FlyteAdmin's configuration", () => {
     const env = { ...cleanEnv(), HOME: home, _F_SS_C: ssc, FLYTE_INTERNAL_EXECUTION_PROJECT: PROJECT, FLYTE_INTERNAL_EXECUTION_DOMAIN: DOMAIN, FLYTE_INTERNAL_EXECUTION_ID: "noconfig1" };
     const { result, modules } = await loadedBy(executeArgs(area, "support/eager-tasks.ts", "EagerTasks.pipeline"), env);
     const r = readOutputs(area.out, result);
-    // An eager task's decks are always on: its deck (the timeline, the failed call) beside the error, as flytekit writes it.
+    // An eager task's deck is always on, and written on failure too.
     expect(r.files, result.stderr).toEqual(["deck.html", "error.pb"]);
     const message = r.error!.error!.message;
     expect(message).toContain("FlyteAdmin: no endpoint is configured: FLYTE_PLATFORM_URL is not set and there is no config file");

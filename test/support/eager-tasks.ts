@@ -3,7 +3,7 @@
 // output; `failing` calls `boom`, which raises. Run by flytekit-ts-execute under the AdminService
 // stand-in, which plays each inner execution with flytekit-ts-execute too.
 import { eager, task } from "@flytekit-ts/decorators";
-import { Int } from "@flytekit-ts/core";
+import { Int, taskOf } from "@flytekit-ts/core";
 
 export class EagerTasks {
   @task({ inputs: { x: Int, y: Int }, outputs: Int })
@@ -40,5 +40,28 @@ export class EagerTasks {
   static async fanOut(x: number): Promise<number> {
     const [a, b] = await Promise.all([EagerTasks.add(x, 1), EagerTasks.add(x, 2)]);
     return a * b;
+  }
+
+  /** Waits `s` seconds: an inner execution still running when its eager task is stopped. */
+  @task({ inputs: { s: Int }, outputs: Int })
+  static async slow(s: number): Promise<number> {
+    await new Promise((r) => setTimeout(r, s * 1000));
+    return s;
+  }
+
+  /** One call that ends, then two that run until the pod is stopped (test/eager-admin.test.ts sends it SIGTERM). */
+  @eager({ inputs: { x: Int }, outputs: Int })
+  static async stoppable(x: number): Promise<number> {
+    const a = await EagerTasks.add(x, 1);
+    const [b, c] = await Promise.all([EagerTasks.slow(600), EagerTasks.slow(601)]);
+    return a + b + c;
+  }
+
+  /** A task and an override of it (other retries): on a cluster, two registrations, each execution its own. */
+  @eager({ inputs: { x: Int }, outputs: Int })
+  static async overridden(x: number): Promise<number> {
+    const a = await EagerTasks.add(x, 1);
+    const b = await taskOf(EagerTasks.add).override({ retries: 5 }).call(a, 2);
+    return b;
   }
 }

@@ -92,4 +92,10 @@ export interface TaskLauncher {
    * and `cached` on it (left at 0 attempts, the call counts as one attempt).
    */
   launch(task: { readonly name: string }, inputs: LiteralMap, caller: LaunchCaller, call?: InnerCall): Promise<LiteralMap>;
+  /**
+   * The eager task is being stopped (its container got SIGTERM or SIGINT): end what was started
+   * for it and is still running (on a cluster, TerminateExecution for each inner execution); the
+   * promise settles when that is done. Optional: a launcher that runs nothing remotely has none.
+   */
+  stop?(reason: unknown): Promise<void>;
 }

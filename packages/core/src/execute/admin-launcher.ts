@@ -22,5 +22,10 @@ export function containerLauncher(env: NodeJS.ProcessEnv): TaskLauncher {
       );
       return (await made).launch(task, inputs, caller, call);
     },
+    async stop(reason: unknown): Promise<void> {
+      // Nothing was launched when the FlyteAdmin side was never loaded (or could not be configured).
+      const launcher = await made?.catch(() => undefined);
+      await launcher?.stop?.(reason);
+    },
   };
 }

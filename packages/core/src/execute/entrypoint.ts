@@ -391,18 +391,24 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
         });
         secretsRead = () => context.secretValues;
         taskContext = context;
-        outputs = await watch
-          .run(async () => {
-            const literals = await running.dispatchExecute(inputs, context);
-            for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
-            const outputTypes = new Map(running.interface.outputs.map((o) => [o.name, o.type.literalType]));
-            return offloadOutputs(literals, { task: running.name, outputTypes, limits, outputPrefix: args.outputPrefix });
-          })
-          .catch((e: unknown) => {
-            if (e instanceof Interrupted) throw interruption(e, running.name, context.secretValues);
-            // Storage fails after the task's work, with the secrets it read masked too.
-            throw maskSecrets(e, context.secretValues);
-          });
+        // While an eager task runs, SIGTERM/SIGINT (Flyte stopping the pod) stop the inner executions it started.
+        const stopper = running.isEager ? stopOnSignals(running.name, context, services, env, say) : undefined;
+        try {
+          outputs = await watch
+            .run(async () => {
+              const literals = await running.dispatchExecute(inputs, context);
+              for (const upload of context.pendingUploads) await storage.upload(upload.localPath, upload.uri);
+              const outputTypes = new Map(running.interface.outputs.map((o) => [o.name, o.type.literalType]));
+              return offloadOutputs(literals, { task: running.name, outputTypes, limits, outputPrefix: args.outputPrefix });
+            })
+            .catch((e: unknown) => {
+              if (e instanceof Interrupted) throw interruption(e, running.name, context.secretValues);
+              // Storage fails after the task's work, with the secrets it read masked too.
+              throw maskSecrets(e, context.secretValues);
+            });
+        } finally {
+          await stopper?.dispose();
+        }
       } catch (e) {
         caught = e;
         if (isUserError(e) && e instanceof IgnoreOutputs) {
@@ -445,6 +451,58 @@ export async function execute(args: ExecuteArgs, env: NodeJS.ProcessEnv = proces
     if (deckDue && task !== undefined) await writeDeck(task, taskContext, args.outputPrefix, storage, services, say);
     watch.dispose(say);
   }
+}
+
+/** How long a stopped eager task's launcher may take to terminate its inner executions (ms); FLYTEKIT_TS_STOP_GRACE_MS overrides it. */
+export const STOP_GRACE_MS = 5_000;
+
+/** The eager task was stopped by a signal (Flyte stopping its pod): the reason its context aborts with. */
+export class TaskStoppedError extends FlyteError {}
+brand(TaskStoppedError, "TaskStoppedError");
+
+/**
+ * While an eager task runs: on SIGTERM or SIGINT, abort its context (its inner calls fail, nothing
+ * new is launched) and have the launcher terminate every inner execution it started and has not
+ * seen end, for at most the grace; then the handlers are removed and the signal is raised again,
+ * so that the process ends as it would have on it, with no document (flytekit's Controller
+ * handler terminates the same executions, then exits 1 with no document). `dispose()` removes the
+ * handlers; when a signal came, it first waits for that stop (the process ends there).
+ */
+function stopOnSignals(taskName: string, context: TaskExecutionContext, services: ExecutionServices, env: NodeJS.ProcessEnv, say: (line: string) => void): { dispose(): Promise<void> } {
+  const signals = ["SIGTERM", "SIGINT"] as const;
+  const asked = Number(env.FLYTEKIT_TS_STOP_GRACE_MS);
+  const graceMs = Number.isFinite(asked) && asked >= 0 ? asked : STOP_GRACE_MS;
+  let stopping: Promise<void> | undefined;
+  const remove = () => {
+    for (const signal of signals) process.off(signal, handler);
+  };
+  function handler(signal: NodeJS.Signals): void {
+    if (stopping !== undefined) {
+      say(`flytekit-ts-execute: ${signal} received again; still terminating the inner executions of eager task ${taskName}`);
+      return;
+    }
+    say(`flytekit-ts-execute: ${signal} received: stopping eager task ${taskName} and terminating the inner executions it started (for at most ${graceMs} ms)`);
+    const reason = new TaskStoppedError({ task: taskName, problem: `it was stopped by ${signal}` });
+    context.abort(reason);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolvePromise) => (timer = setTimeout(resolvePromise, graceMs)));
+    const terminated = Promise.resolve()
+      .then(() => services.launcher?.stop?.(reason))
+      .catch((e: unknown) => say(`flytekit-ts-execute: the inner executions could not all be terminated: ${e instanceof Error ? e.message : String(e)}`));
+    stopping = Promise.race([terminated, grace]).then(() => {
+      clearTimeout(timer);
+      remove();
+      say(`flytekit-ts-execute: eager task ${taskName} stopped by ${signal}`);
+      process.kill(process.pid, signal);
+    });
+  }
+  for (const signal of signals) process.on(signal, handler);
+  return {
+    async dispose() {
+      if (stopping !== undefined) await stopping;
+      remove();
+    },
+  };
 }
 
 /** Writes `<outputPrefix>/deck.html`; a deck that cannot be written is logged, as flytekit logs it, and changes nothing else. */

@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { retrying } from "./client.js";
+import { abortableSleep, retrying } from "./client.js";
 
 /** Runs the interceptor over a call that fails with `codes` in turn, then succeeds. */
 async function run(codes: Code[], retries: number) {
@@ -30,5 +30,39 @@ describe("the client's retries", () => {
 
   it("never retry an answer: NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT", async () => {
     for (const code of [Code.NotFound, Code.AlreadyExists, Code.InvalidArgument]) expect(await run([code], 3)).toEqual({ result: code, tries: 1, sleeps: [] });
+  });
+
+  it("stop waiting between tries when the call's signal aborts: the wait rejects with its reason and its timer is cleared", async () => {
+    const controller = new AbortController();
+    let tries = 0;
+    const next = async () => {
+      tries++;
+      throw new ConnectError("busy", Code.Unavailable);
+    };
+    // The real sleep, with a wait far longer than the test: only the abort can end it.
+    const call = retrying({ retries: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 })(next as never);
+    const cleared: unknown[] = [];
+    const realClear = globalThis.clearTimeout;
+    globalThis.clearTimeout = ((t: unknown) => (cleared.push(t), realClear(t as never))) as typeof clearTimeout;
+    try {
+      const pending = call({ signal: controller.signal } as never).then(
+        () => "resolved",
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setImmediate(r));
+      const reason = new Error("eager task stopped");
+      controller.abort(reason);
+      expect(await pending).toBe(reason);
+      expect(tries).toBe(1);
+      expect(cleared).toHaveLength(1);
+    } finally {
+      globalThis.clearTimeout = realClear;
+    }
+  });
+
+  it("abortableSleep rejects at once on an aborted signal, and resolves otherwise", async () => {
+    const aborted = AbortSignal.abort(new Error("already"));
+    await expect(abortableSleep(10, aborted)).rejects.toThrow("already");
+    await expect(abortableSleep(1, new AbortController().signal)).resolves.toBeUndefined();
   });
 });

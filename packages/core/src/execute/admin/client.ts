@@ -23,8 +23,28 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDel
 /** The codes a later try may not meet: the server or the way to it was unavailable, busy, or slow. */
 const TRANSIENT = new Set([Code.Unavailable, Code.ResourceExhausted, Code.DeadlineExceeded]);
 
-/** Retries a call that failed with a transient code (each method an eager task calls is safe to repeat: a repeated create is ALREADY_EXISTS). */
-export function retrying(policy: RetryPolicy, sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Interceptor {
+/** Waits `ms`; rejects with the signal's reason, its timer cleared, when `signal` aborts first. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolvePromise();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Retries a call that failed with a transient code (each method an eager task calls is safe to
+ * repeat: a repeated create is ALREADY_EXISTS). The wait between tries ends, rejecting, when the
+ * call's signal aborts.
+ */
+export function retrying(policy: RetryPolicy, sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep): Interceptor {
   return (next) => async (request) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -32,7 +52,7 @@ export function retrying(policy: RetryPolicy, sleep: (ms: number) => Promise<voi
       } catch (e) {
         const code = ConnectError.from(e).code;
         if (attempt >= policy.retries || !TRANSIENT.has(code) || request.signal.aborted) throw e;
-        await sleep(Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs));
+        await sleep(Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs), request.signal);
       }
     }
   };

@@ -113,8 +113,9 @@ describe("the FlyteAdmin launcher", () => {
     });
     const error = await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InnerTaskError);
+    expect(error).toMatchObject({ task: add.name, eagerTask: "m.pipeline" });
     expect((error as Error).message).toBe(
-      `task 'm.pipeline', inner task '${add.name}': could not be registered with FlyteAdmin: InvalidArgument: m.add task with different structure already exists. (Please register a new version of the task)`,
+      `could not be registered with FlyteAdmin: InvalidArgument: m.add task with different structure already exists. (Please register a new version of the task)`,
     );
   });
 
@@ -125,7 +126,7 @@ describe("the FlyteAdmin launcher", () => {
       getExecution: () => execution(WorkflowExecution_Phase.ABORTED, { case: "abortMetadata", value: { cause: "user said stop", principal: "alice" } as never }),
     });
     const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 })).catch((e: unknown) => e)) as InnerTaskError;
-    expect(error.message).toBe(`task 'm.pipeline', inner task '${add.name}', execution '${error.execution}': failed (ABORTED): aborted by alice: user said stop`);
+    expect(error.message).toBe(`execution '${error.execution}': failed (ABORTED): aborted by alice: user said stop`);
     expect(error.execution).toMatch(/^e-pipeline-exec1-add-task-[0-9a-f]{16}$/);
   });
 
@@ -161,8 +162,150 @@ describe("the FlyteAdmin launcher", () => {
     expect(calls.at(-1)).toMatchObject({ method: "terminateExecution", request: { cause: "eager task 'm.pipeline' stopped" } });
   });
 
+  it("an abort while GetExecution is in flight terminates the execution", async () => {
+    const controller = new AbortController();
+    let polls = 0;
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: () => {
+        // The second poll is in flight when the eager task stops: the request fails with the abort.
+        if (++polls === 2) {
+          controller.abort(new Error("SIGTERM"));
+          throw new ConnectError("aborted", Code.Canceled);
+        }
+        return execution(WorkflowExecution_Phase.RUNNING);
+      },
+      terminateExecution: () => ({}),
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error).toBeInstanceOf(InnerTaskError);
+    expect(error.message).toBe(`execution '${error.execution}': was terminated: the eager task stopped waiting for it`);
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "getExecution", "getExecution", "terminateExecution"]);
+    expect(calls.at(-1)!.request).toMatchObject({ id: { project: "p", domain: "d", name: error.execution }, cause: "eager task 'm.pipeline' stopped" });
+  });
+
+  it("an abort while CreateExecution is in flight terminates the execution it may have created", async () => {
+    const controller = new AbortController();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => {
+        controller.abort(new Error("SIGTERM"));
+        throw new ConnectError("aborted", Code.Canceled);
+      },
+      terminateExecution: () => ({}),
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error.message).toContain("was terminated");
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "terminateExecution"]);
+    expect(calls[2]!.request.id.name).toBe(calls[1]!.request.name);
+  });
+
+  it("an abort while GetExecutionData is in flight terminates the execution too (FlyteAdmin refuses it: it ended)", async () => {
+    const controller = new AbortController();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: () => execution(WorkflowExecution_Phase.SUCCEEDED),
+      getExecutionData: () => {
+        controller.abort(new Error("SIGTERM"));
+        throw new ConnectError("aborted", Code.Canceled);
+      },
+      terminateExecution: () => {
+        throw new ConnectError("execution already terminated", Code.FailedPrecondition);
+      },
+    });
+    const error = (await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: controller.signal }).catch((e: unknown) => e)) as InnerTaskError;
+    expect(error.message).toContain("was terminated");
+    expect(calls.map((c) => c.method)).toEqual(["getTask", "createExecution", "getExecution", "getExecutionData", "terminateExecution"]);
+  });
+
+  it("an aborted signal starts nothing", async () => {
+    const { client, calls } = scripted({ getTask: () => ({}), createExecution: () => ({}) });
+    const error = await launcher(client).launch(add, toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 }), { storage: undefined as never, signal: AbortSignal.abort(new Error("SIGTERM")) }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("was not started: the eager task is stopping");
+    expect(calls.map((c) => c.method)).toEqual(["getTask"]);
+  });
+
+  it("stop() terminates every execution started and not seen to end, once each, and the waits fail", async () => {
+    const ended = new Set<string>();
+    const { client, calls } = scripted({
+      getTask: () => ({}),
+      createExecution: () => ({}),
+      getExecution: (req) => execution(ended.has(req.id.name) ? WorkflowExecution_Phase.SUCCEEDED : WorkflowExecution_Phase.RUNNING),
+      getExecutionData: () => ({ fullOutputs: outputs }),
+      terminateExecution: () => ({}),
+    });
+    let wake!: () => void;
+    const woken = new Promise<void>((r) => (wake = r));
+    const l = new AdminTaskLauncher({
+      client,
+      settings,
+      execution: { project: "p", domain: "d", name: "exec1" },
+      eagerTask: "m.pipeline",
+      poll: { initialMs: 100, factor: 2, maxMs: 500 },
+      sleep: () => woken,
+    });
+    const inputs = (x: number) => toLiteralMap({ x: Int, y: Int }, { x, y: 2 });
+    const first = l.launch(add, inputs(1)).catch((e: unknown) => e);
+    const second = l.launch(add, inputs(2)).catch((e: unknown) => e);
+    const third = l.launch(add, inputs(3)).catch((e: unknown) => e);
+    while (calls.filter((c) => c.method === "getExecution").length < 3) await new Promise((r) => setImmediate(r));
+    const names = calls.filter((c) => c.method === "createExecution").map((c) => c.request.name as string);
+    ended.add(names[2]!);
+    expect(l.unfinished).toEqual(names);
+    // The third is seen to end before the stop; the first two are still running.
+    wake();
+    expect(await third).toBeInstanceOf(Object);
+    await l.stop(new Error("SIGTERM"));
+    const terminated = calls.filter((c) => c.method === "terminateExecution").map((c) => c.request.id.name);
+    expect(terminated).toEqual(names.slice(0, 2));
+    expect(l.unfinished).toEqual([]);
+    for (const result of [await first, await second]) expect((result as Error).message).toContain("was terminated: the eager task stopped waiting for it");
+    expect(calls.filter((c) => c.method === "terminateExecution")).toHaveLength(2);
+    await expect(l.launch(add, inputs(4))).rejects.toThrow("was not started: the eager task is stopping");
+  });
+
+  it("an override() copy is registered under a version of its own, made from its TaskSpec, and its executions run it", async () => {
+    const registered = new Map<string, any>();
+    const { client, calls } = scripted({
+      getTask: (req) => {
+        if (!registered.has(req.id.version)) notFound();
+        return {};
+      },
+      createTask: (req) => void registered.set(req.id.version, req.spec),
+      createExecution: () => ({}),
+      getExecution: () => execution(WorkflowExecution_Phase.SUCCEEDED),
+      getExecutionData: () => ({ fullOutputs: outputs }),
+    });
+    const inputs = toLiteralMap({ x: Int, y: Int }, { x: 1, y: 2 });
+    const l = launcher(client);
+    await l.launch(add, inputs);
+    await l.launch(add.override({ retries: 5 }), inputs);
+    await l.launch(add.override({ retries: 5 }), inputs);
+    await l.launch(add, inputs);
+    const versions = [...registered.keys()];
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toBe("v1");
+    expect(versions[1]).toMatch(/^v1-[0-9a-f]{10}$/);
+    expect(registered.get("v1").template.metadata.retries?.retries ?? 0).toBe(0);
+    expect(registered.get(versions[1]!).template.metadata.retries.retries).toBe(5);
+    expect(registered.get(versions[1]!).template.id).toMatchObject({ name: add.name, version: versions[1] });
+    // Each execution is launched against its own task's id.
+    expect(calls.filter((c) => c.method === "createExecution").map((c) => c.request.spec.launchPlan.version)).toEqual(["v1", versions[1], versions[1], "v1"]);
+    // Registered once each (the memo is by name and version); a fresh launcher (a retried attempt, another process) finds the same version.
+    expect(calls.filter((c) => c.method === "createTask")).toHaveLength(2);
+    await launcher(client).launch(add.override({ retries: 5 }), inputs);
+    expect(calls.filter((c) => c.method === "createTask")).toHaveLength(2);
+    expect(calls.filter((c) => c.method === "createExecution").at(-1)!.request.spec.launchPlan.version).toBe(versions[1]);
+    // Other settings, another version.
+    await launcher(client).launch(add.override({ retries: 4 }), inputs);
+    expect(registered.size).toBe(3);
+  });
+
   it("refuses what is not a task", async () => {
     const { client } = scripted({});
-    await expect(launcher(client).launch({ name: "x" }, toLiteralMap({}, {}))).rejects.toThrow("task 'm.pipeline', inner task 'x': is not a task this SDK can register");
+    const error = await launcher(client).launch({ name: "x" }, toLiteralMap({}, {})).catch((e: unknown) => e);
+    expect(error).toMatchObject({ task: "x", eagerTask: "m.pipeline", message: "is not a task this SDK can register (no Task); call tasks made by @task, task(), or a reference task" });
   });
 });

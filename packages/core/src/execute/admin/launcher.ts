@@ -6,9 +6,10 @@
 // made from the eager execution, the task, the call's index and its inputs, so that a retried
 // attempt finds the executions the first one started: ALREADY_EXISTS is that execution), waits for
 // it (GetExecution, with backoff), and reads its outputs (GetExecutionData: inline, or from the
-// store at the outputs' uri). A failed execution is an InnerTaskError naming the inner task, the
-// eager task, the execution and FlyteAdmin's error.
+// store at the outputs' uri). A failed execution is an InnerTaskError naming the execution and
+// FlyteAdmin's error (the eager call's error around it names the inner task and the eager task).
 import { Code, ConnectError } from "@connectrpc/connect";
+import { createHash } from "node:crypto";
 import type { InnerCall, LaunchCaller, TaskLauncher } from "../../context/composition.js";
 import type { ExecutionId } from "../../context/context.js";
 import { brand, FlyteError } from "../../errors/flyte-error.js";
@@ -17,7 +18,7 @@ import { ExecutionMetadata_ExecutionMode, type Execution } from "../../idl/gen/f
 import { WorkflowExecution_Phase } from "../../idl/gen/flyteidl/core/execution_pb.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "../../idl/gen/flyteidl/core/identifier_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "../../idl/gen/flyteidl/core/literals_pb.js";
-import { toTaskSpec } from "../../registration.js";
+import { taskSpecToBinary, toTaskSpec, type TaskSpec } from "../../registration.js";
 import type { SerializationSettings } from "../../serialize/settings.js";
 import { toReferenceIdentifier } from "../../serialize/template.js";
 import type { Storage } from "../../storage/storage.js";
@@ -32,20 +33,22 @@ export const EAGER_TAG_KEY = "eager-exec";
 export const EAGER_TAG_ROOT_KEY = "eager-root-exec";
 export const EAGER_ROOT_ENV_NAME = "_F_EE_ROOT";
 
-/** An inner task's execution failed, or could not be started or followed. */
+/**
+ * An inner task's execution failed, or could not be started or followed. Its message names the
+ * execution and what went wrong only (`execution '<name>': failed (FAILED): <remote error>`): the
+ * eager call's error around it (EagerCallError) names the inner task and the eager task, which
+ * are kept here as fields.
+ */
 export class InnerTaskError extends FlyteError {
+  declare readonly task: string;
+  /** The eager task whose body made the call. */
+  readonly eagerTask!: string;
   /** The execution's name, when it was started. */
   readonly execution?: string;
   constructor(fields: { task: string; eagerTask: string; execution?: string; problem: string; fix?: string }, options?: { cause?: unknown }) {
-    super(
-      {
-        task: fields.eagerTask,
-        subject: `inner task '${fields.task}'${fields.execution === undefined ? "" : `, execution '${fields.execution}'`}`,
-        problem: fields.problem,
-        fix: fields.fix,
-      },
-      options,
-    );
+    super({ subject: fields.execution === undefined ? undefined : `execution '${fields.execution}'`, problem: fields.problem, fix: fields.fix }, options);
+    Object.defineProperty(this, "task", { value: fields.task, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(this, "eagerTask", { value: fields.eagerTask, enumerable: false });
     if (fields.execution !== undefined) Object.defineProperty(this, "execution", { value: fields.execution, enumerable: false });
   }
 }
@@ -97,6 +100,11 @@ const TERMINAL = new Set([WorkflowExecution_Phase.SUCCEEDED, WorkflowExecution_P
 export class AdminTaskLauncher implements TaskLauncher {
   private readonly registered = new Map<string, Promise<void>>();
   private readonly calls = new Map<string, number>();
+  /** Executions CreateExecution was sent for and that were not seen to end. */
+  private readonly running = new Set<string>();
+  private readonly terminating = new Map<string, Promise<void>>();
+  /** Why the launcher was stopped (stop()). */
+  private stopping: unknown;
   private readonly prefix: string;
   private readonly tag: string;
   private readonly rootTag: string;
@@ -134,55 +142,119 @@ export class AdminTaskLauncher implements TaskLauncher {
     } catch (e) {
       throw fail(`its inputs' local files could not be uploaded: ${describe(e)}`, e, false);
     }
+    if (this.stopping !== undefined || signal?.aborted) throw fail("was not started: the eager task is stopping", this.stopping ?? signal?.reason, false);
+    // From the moment CreateExecution is sent the execution may exist: it is followed until it is
+    // seen to end, and terminated if the eager task stops first (its signal aborts, or stop()).
+    this.running.add(name);
     try {
-      await this.init.client.createExecution(
-        {
-          project,
-          domain,
-          name,
-          spec: {
-            launchPlan: id,
-            metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: "placeholder", nesting: 0 },
-            notificationOverrides: { case: "notifications", value: {} },
-            labels: { values: { [EAGER_TAG_KEY]: this.tag, [EAGER_TAG_ROOT_KEY]: this.rootTag } },
-            annotations: {},
-            authRole: {},
-            envs: { values: [{ key: EAGER_ROOT_ENV_NAME, value: this.rootTag }] },
+      try {
+        await this.init.client.createExecution(
+          {
+            project,
+            domain,
+            name,
+            spec: {
+              launchPlan: id,
+              metadata: { mode: ExecutionMetadata_ExecutionMode.MANUAL, principal: "placeholder", nesting: 0 },
+              notificationOverrides: { case: "notifications", value: {} },
+              labels: { values: { [EAGER_TAG_KEY]: this.tag, [EAGER_TAG_ROOT_KEY]: this.rootTag } },
+              annotations: {},
+              authRole: {},
+              envs: { values: [{ key: EAGER_ROOT_ENV_NAME, value: this.rootTag }] },
+            },
+            inputs,
           },
-          inputs,
-        },
-        { signal },
-      );
-    } catch (e) {
-      // A retried attempt of the eager task: the execution its first attempt started goes on.
-      if (ConnectError.from(e).code !== Code.AlreadyExists) throw fail(`could not be started: ${describe(e)}`, e);
-    }
+          { signal },
+        );
+      } catch (e) {
+        // A retried attempt of the eager task: the execution its first attempt started goes on.
+        if (ConnectError.from(e).code !== Code.AlreadyExists) {
+          if (!signal?.aborted) this.running.delete(name);
+          throw fail(`could not be started: ${describe(e)}`, e);
+        }
+      }
 
-    if (call !== undefined) call.execution = name;
-    const execution = await this.wait(name, signal, fail);
-    const closure = execution.closure;
-    if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
-      const phase = WorkflowExecution_Phase[closure?.phase ?? WorkflowExecution_Phase.UNDEFINED];
-      const result = closure?.outputResult;
-      const remote =
-        result?.case === "error"
-          ? `${result.value.code}: ${result.value.message}`
-          : result?.case === "abortMetadata"
-            ? `aborted by ${result.value.principal || "someone"}: ${result.value.cause}`
-            : result?.case === "abortCause"
-              ? `aborted: ${result.value}`
-              : "FlyteAdmin gave no error";
-      throw fail(`failed (${phase}): ${remote}`, result?.case === "error" ? result.value : undefined);
+      if (call !== undefined) call.execution = name;
+      const execution = await this.wait(name, signal, fail);
+      this.running.delete(name);
+      const closure = execution.closure;
+      if (closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
+        const phase = WorkflowExecution_Phase[closure?.phase ?? WorkflowExecution_Phase.UNDEFINED];
+        const result = closure?.outputResult;
+        const remote =
+          result?.case === "error"
+            ? `${result.value.code}: ${result.value.message}`
+            : result?.case === "abortMetadata"
+              ? `aborted by ${result.value.principal || "someone"}: ${result.value.cause}`
+              : result?.case === "abortCause"
+                ? `aborted: ${result.value}`
+                : "FlyteAdmin gave no error";
+        throw fail(`failed (${phase}): ${remote}`, result?.case === "error" ? result.value : undefined);
+      }
+      return await this.outputs(name, caller?.storage, signal, fail);
+    } catch (e) {
+      // The eager task stopped (its signal aborted) while this call was under way, whichever
+      // request was in flight: the execution is stopped too, as flytekit's Controller does on a signal.
+      if (signal?.aborted || (this.stopping !== undefined && (this.running.has(name) || this.terminating.has(name)))) {
+        await this.terminate(name);
+        throw fail("was terminated: the eager task stopped waiting for it", signal?.aborted ? signal.reason : this.stopping);
+      }
+      throw e;
     }
-    return this.outputs(name, caller?.storage, signal, fail);
   }
 
-  /** Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its identifier. */
+  /**
+   * Terminates every execution this launcher started and has not seen end (the eager task is
+   * stopping: its container got SIGTERM or SIGINT); resolves when FlyteAdmin has answered each
+   * TerminateExecution (a refusal, e.g. of an execution that ended meanwhile, is ignored). Calls
+   * still waiting then fail; no new execution is started.
+   */
+  stop(reason: unknown): Promise<void> {
+    this.stopping ??= reason ?? new Error("stopped");
+    return Promise.all([...this.running].map((name) => this.terminate(name))).then(() => undefined);
+  }
+
+  /** The executions started and not seen to end. */
+  get unfinished(): readonly string[] {
+    return [...this.running];
+  }
+
+  /** Sends TerminateExecution for `name`, once. */
+  private terminate(name: string): Promise<void> {
+    let done = this.terminating.get(name);
+    if (done === undefined) {
+      const { project, domain } = this.init.execution;
+      done = this.init.client
+        .terminateExecution({ id: { project, domain, name }, cause: `eager task '${this.init.eagerTask}' stopped` })
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => this.running.delete(name));
+      this.terminating.set(name, done);
+    }
+    return done;
+  }
+
+  /**
+   * Registers a task once per launcher (GetTask, then CreateTask when FlyteAdmin has none); its
+   * identifier. An override() copy has its original's name but other settings (retries, timeout,
+   * cache, resources, pod): it is registered under a version of its own,
+   * `<settings.version>-<10 hex of the sha256 of its TaskSpec>`, the same in every attempt and
+   * every process, so that its settings apply and its original's registration is not refused.
+   */
   private register(task: Task): Promise<Identifier> {
     if (task instanceof ReferenceTask) return Promise.resolve(toReferenceIdentifier(task));
     const settings = this.init.settings;
-    const id = create(IdentifierSchema, { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version: settings.version });
-    const key = task.name;
+    let spec: TaskSpec | undefined;
+    let version = settings.version;
+    if (task.origin !== task) {
+      spec = toTaskSpec(task, settings);
+      version = `${settings.version}-${createHash("sha256").update(taskSpecToBinary(spec)).digest("hex").slice(0, 10)}`;
+      if (spec.template?.id !== undefined) spec.template.id.version = version;
+    }
+    const id = create(IdentifierSchema, { resourceType: ResourceType.TASK, project: settings.project, domain: settings.domain, name: task.name, version });
+    const key = `${task.name}\0${version}`;
     let done = this.registered.get(key);
     if (done === undefined) {
       done = (async () => {
@@ -193,7 +265,7 @@ export class AdminTaskLauncher implements TaskLauncher {
           if (ConnectError.from(e).code !== Code.NotFound) throw e;
         }
         try {
-          await this.init.client.createTask({ id, spec: toTaskSpec(task, settings) });
+          await this.init.client.createTask({ id, spec: spec ?? toTaskSpec(task, settings) });
         } catch (e) {
           // Registered meanwhile (another attempt, another eager task): the same structure is fine.
           if (ConnectError.from(e).code !== Code.AlreadyExists) throw e;
@@ -220,13 +292,9 @@ export class AdminTaskLauncher implements TaskLauncher {
         throw fail(`could not be followed: ${describe(e)}`, e);
       }
       if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
-      try {
-        await sleep(delay, signal);
-      } catch (e) {
-        // The eager task was stopped (its timeout): the execution is stopped too, as flytekit does on a signal.
-        await this.init.client.terminateExecution({ id: { project, domain, name }, cause: `eager task '${this.init.eagerTask}' stopped` }).catch(() => undefined);
-        throw fail("was terminated: the eager task stopped waiting for it", e);
-      }
+      // Rejects when the signal aborts (launch() then terminates the execution); stop() ends the wait too.
+      if (this.stopping !== undefined) throw this.stopping;
+      await sleep(delay, signal);
       delay = Math.min(delay * poll.factor, poll.maxMs);
     }
   }
