@@ -20,7 +20,7 @@ import { afterPending, bindArguments, nativeOutputs, type Boundary } from "./con
 import { PendingWork } from "../types/pending.js";
 import { EagerCallError, RecoverableError, TaskTimeoutError } from "./errors.js";
 import type { TaskMetadata, TaskSettings } from "./options.js";
-import { andThen, isThenable } from "./promise.js";
+import { andThen, delay, isThenable } from "./promise.js";
 import { backoffDelaySeconds } from "./retry.js";
 
 /** What a local run needs of a task. */
@@ -299,28 +299,6 @@ function runAttempts(
     return retry(e, true);
   }
   return isThenable(result) ? result.then(undefined, (e: unknown) => retry(e, false)) : result;
-}
-
-/**
- * Waits `ms` on a timer; when `signal` aborts first, clears the timer (nothing keeps the process
- * alive) and rejects with the abort's reason.
- */
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal === undefined) {
-      setTimeout(resolve, ms);
-      return;
-    }
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", stop, { once: true });
-  });
 }
 
 /** Blocks the thread for `ms` (a sync task's retry backoff: its call stays synchronous). */

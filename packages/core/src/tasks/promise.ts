@@ -8,3 +8,22 @@ export function andThen<T, R>(value: T | PromiseLike<T>, fn: (v: T) => R | Promi
   if (isThenable(value)) return Promise.resolve(value).then(fn);
   return fn(value as T) as R;
 }
+
+/**
+ * Waits `ms` on a timer. When `signal` aborts first (or already has), rejects with its reason, the
+ * timer cleared, so nothing keeps the process alive.
+ */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { abortableSleep, retrying } from "./client.js";
+import { delay } from "../../tasks/promise.js";
+import { retrying } from "./client.js";
 
 /** Runs the interceptor over a call that fails with `codes` in turn, then succeeds. */
 async function run(codes: Code[], retries: number) {
@@ -60,9 +61,9 @@ describe("the client's retries", () => {
     }
   });
 
-  it("abortableSleep rejects at once on an aborted signal, and resolves otherwise", async () => {
+  it("delay rejects at once on an aborted signal, and resolves otherwise", async () => {
     const aborted = AbortSignal.abort(new Error("already"));
-    await expect(abortableSleep(10, aborted)).rejects.toThrow("already");
-    await expect(abortableSleep(1, new AbortController().signal)).resolves.toBeUndefined();
+    await expect(delay(10, aborted)).rejects.toThrow("already");
+    await expect(delay(1, new AbortController().signal)).resolves.toBeUndefined();
   });
 });

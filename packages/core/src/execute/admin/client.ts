@@ -5,6 +5,7 @@ import { Code, ConnectError, createClient, type Client, type Interceptor } from 
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { readFileSync } from "node:fs";
 import { AdminService } from "../../idl/gen/flyteidl/service/admin_pb.js";
+import { delay } from "../../tasks/promise.js";
 import { AdminConfigError, adminBaseUrl, type AdminConfig } from "./config.js";
 
 export type AdminClient = Client<typeof AdminService>;
@@ -23,28 +24,12 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDel
 /** The codes a later try may not meet: the server or the way to it was unavailable, busy, or slow. */
 const TRANSIENT = new Set([Code.Unavailable, Code.ResourceExhausted, Code.DeadlineExceeded]);
 
-/** Waits `ms`; rejects with the signal's reason, its timer cleared, when `signal` aborts first. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolvePromise();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * Retries a call that failed with a transient code (each method an eager task calls is safe to
  * repeat: a repeated create is ALREADY_EXISTS). The wait between tries ends, rejecting, when the
  * call's signal aborts.
  */
-export function retrying(policy: RetryPolicy, sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep): Interceptor {
+export function retrying(policy: RetryPolicy, sleep: (ms: number, signal: AbortSignal) => Promise<void> = delay): Interceptor {
   return (next) => async (request) => {
     for (let attempt = 0; ; attempt++) {
       try {

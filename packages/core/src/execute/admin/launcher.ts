@@ -23,6 +23,7 @@ import type { SerializationSettings } from "../../serialize/settings.js";
 import { toReferenceIdentifier } from "../../serialize/template.js";
 import type { Storage } from "../../storage/storage.js";
 import { ReferenceTask } from "../../tasks/reference-task.js";
+import { delay } from "../../tasks/promise.js";
 import { Task } from "../../tasks/task.js";
 import type { AdminClient } from "./client.js";
 import { uploadLocalInputs } from "./local-files.js";
@@ -77,21 +78,6 @@ export interface AdminLauncherInit {
   poll?: PollPolicy;
   /** Waits `ms`, or rejects when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
-}
-
-function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolvePromise();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 const TERMINAL = new Set([WorkflowExecution_Phase.SUCCEEDED, WorkflowExecution_Phase.FAILED, WorkflowExecution_Phase.ABORTED, WorkflowExecution_Phase.TIMED_OUT]);
@@ -282,8 +268,8 @@ export class AdminTaskLauncher implements TaskLauncher {
   private async wait(name: string, signal: AbortSignal | undefined, fail: (problem: string, cause?: unknown) => InnerTaskError): Promise<Execution> {
     const { project, domain } = this.init.execution;
     const poll = this.init.poll ?? DEFAULT_POLL;
-    const sleep = this.init.sleep ?? sleepFor;
-    let delay = poll.initialMs;
+    const sleep = this.init.sleep ?? delay;
+    let wait = poll.initialMs;
     for (;;) {
       let execution: Execution;
       try {
@@ -294,8 +280,8 @@ export class AdminTaskLauncher implements TaskLauncher {
       if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
       // Rejects when the signal aborts (launch() then terminates the execution); stop() ends the wait too.
       if (this.stopping !== undefined) throw this.stopping;
-      await sleep(delay, signal);
-      delay = Math.min(delay * poll.factor, poll.maxMs);
+      await sleep(wait, signal);
+      wait = Math.min(wait * poll.factor, poll.maxMs);
     }
   }
 
