@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { currentContext, Dataset, Int, LocalCache, RetryStrategy, Str, withServices } from "../index.js";
 import { TaskExecutionContext } from "../context/context.js";
+import { FlyteError } from "../errors/flyte-error.js";
 import { EagerCallError, EagerTask, type InnerCall, type LaunchCaller, type TaskLauncher } from "../extend.js";
 import { eagerFunctionTask, toLiteralMap, userError } from "../internal.js";
 import { TaskDefinitionError, TaskTimeoutError, RecoverableError } from "./errors.js";
@@ -259,6 +260,16 @@ describe("an eager task, locally", () => {
     );
   });
 
+  it("a launcher's error about the eager task (its configuration) does not name the eager task twice", async () => {
+    const launcher: TaskLauncher = {
+      launch: (_task, _inputs, caller) => Promise.reject(new FlyteError({ task: caller.taskName, subject: "FlyteAdmin", problem: "no endpoint is configured" })),
+    };
+    const pipeline = eagerFunctionTask({ name: "eager.unconfigured", outputs: Int }, async () => await add({ x: 1, y: 2 }));
+    await expect(withServices({ launcher }, () => pipeline())).rejects.toThrow(
+      "Error encountered while executing 'eager.unconfigured':\n  task 'eager.add', called from eager task 'eager.unconfigured': it failed: FlyteAdmin: no endpoint is configured",
+    );
+  });
+
   it("a task called outside any eager task is unchanged: synchronous, no run", () => {
     expect(add({ x: 1, y: 1 })).toBe(2);
     expect(currentContext().eager).toBeUndefined();
@@ -297,7 +308,7 @@ describe("an eager task's calls, once its attempt is over (its timeout)", () => 
     expect(attempts).toBe(1);
     expect(caught).toBeInstanceOf(EagerCallError);
     expect((caught as Error).message).toBe(
-      "task 'eager.stop.flaky', called from eager task 'eager.stop': it was given up: the eager task was stopped: task 'eager.stop': it exceeded its timeout of 1s",
+      "task 'eager.stop.flaky', called from eager task 'eager.stop': it was given up: the eager task was stopped: it exceeded its timeout of 1s",
     );
     expect((caught as Error).cause).toBeInstanceOf(TaskTimeoutError);
   });
@@ -325,7 +336,7 @@ describe("an eager task's calls, once its attempt is over (its timeout)", () => 
     expect(ran).toBe(0);
     expect(late).toBeInstanceOf(EagerCallError);
     expect((late as Error).message).toBe(
-      "task 'eager.late.inner', called from eager task 'eager.late': it was not run: the eager task was stopped: task 'eager.late': it exceeded its timeout of 1s",
+      "task 'eager.late.inner', called from eager task 'eager.late': it was not run: the eager task was stopped: it exceeded its timeout of 1s",
     );
     expect((late as EagerCallError).cause).toBeInstanceOf(TaskTimeoutError);
     expect(calls).toEqual([]);

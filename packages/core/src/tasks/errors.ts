@@ -1,6 +1,6 @@
 // Errors of the task layer, in the one format (see errors/flyte-error.ts): each names the task and
 // what is wrong; the type engine's TypeTransformerError stays the cause where a value did not fit.
-import { brand, FlyteError, type ErrorFields } from "../errors/flyte-error.js";
+import { brand, FlyteError, formatError, type ErrorFields } from "../errors/flyte-error.js";
 import { maskSecrets } from "../context/secrets.js";
 import { TypeTransformerError } from "../types/errors.js";
 
@@ -131,13 +131,21 @@ export class EagerCallError extends FlyteError {
    * (`"not run"`) or while it waited (for a retry, for a launched execution: `"stopped"`); `cause` is the abort's reason.
    */
   constructor(task: string, eagerTask: string, cause: unknown, stopped?: "not run" | "stopped") {
-    const what = cause instanceof Error ? cause.message : String(cause);
+    const what = causeText(cause, eagerTask);
     const problem = stopped === undefined ? `it failed: ${what}` : `${stopped === "not run" ? "it was not run" : "it was given up"}: the eager task was stopped: ${what}`;
     super({ task, subject: `called from eager task '${eagerTask}'`, problem }, { cause });
     this.eagerTask = eagerTask;
   }
 }
 brand(EagerCallError, "EagerCallError");
+
+/** What an inner call's error says; the eager task, named already, is not named again (a FlyteError about it, as a launcher's). */
+function causeText(cause: unknown, eagerTask: string): string {
+  if (cause instanceof FlyteError && cause.task === eagerTask) {
+    return formatError({ subject: cause.subject, path: cause.path, expected: cause.expected, got: cause.got, problem: cause.problem, fix: cause.fix });
+  }
+  return cause instanceof Error ? cause.message : String(cause);
+}
 
 /** A task that only Flyte can run (a reference task, a query run by a backend plugin). */
 export class NotRunnableLocallyError extends FlyteError {}
