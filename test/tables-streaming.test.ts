@@ -37,9 +37,9 @@ interface Checked {
   schema: string;
 }
 
-/** Runs a function of test/interop/table_tasks.py with pyarrow alone (no task), its JSON answer. */
+/** Runs a function of test/interop/table_tasks.py with pyarrow alone (no task), its JSON answer (through clean_exit: pyarrow can abort at teardown). */
 function py<T>(call: string): T {
-  const script = `import json, table_tasks; print(json.dumps(table_tasks.${call}))`;
+  const script = `import clean_exit, json, table_tasks; clean_exit.run(lambda: print(json.dumps(table_tasks.${call})))`;
   const out = execFileSync(python, ["-c", script], { cwd: PY_DIR, env: { ...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: "1" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   return JSON.parse(out.trim().split("\n").pop()!) as T;
 }

@@ -104,10 +104,16 @@ def compare(theirs: str, ours: str, columns: typing.List[str]) -> None:
     )
 
 
-if __name__ == "__main__":
-    if sys.argv[1] == "template":
-        write_template(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif sys.argv[1] == "compare":
-        compare(sys.argv[2], sys.argv[3], sys.argv[4:])
+def main(command, *args):
+    if command == "template":
+        write_template(*args)
+    elif command == "compare":
+        compare(args[0], args[1], list(args[2:]))
     else:
-        raise SystemExit(f"unknown command {sys.argv[1]!r}")
+        raise SystemExit(f"unknown command {command!r}")
+
+
+if __name__ == "__main__":
+    import clean_exit  # pyarrow can abort at teardown after the work is done
+
+    clean_exit.run(main, *sys.argv[1:])

@@ -10,6 +10,7 @@ floats as numbers ("NaN" for NaN), bytes as hex, dates as days since the epoch, 
 import datetime as dt
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -122,10 +123,18 @@ def read(path):
     print(json.dumps(out))
 
 
-if __name__ == "__main__":
-    if sys.argv[1] == "write":
-        write(sys.argv[2], sys.argv[3])
-    elif sys.argv[1] == "read":
-        read(sys.argv[2])
+def main(command, *args):
+    if command == "write":
+        write(*args)
+    elif command == "read":
+        read(*args)
     else:
-        raise SystemExit(f"unknown command {sys.argv[1]}")
+        raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    # The repository's test/interop, for clean_exit: pyarrow can abort at teardown after the work is done.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 5, "test", "interop"))
+    import clean_exit
+
+    clean_exit.run(main, *sys.argv[1:])
