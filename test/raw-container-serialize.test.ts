@@ -6,12 +6,15 @@
 // its task `<module>.<Class>`).
 import { clone, equals, fromBinary, toJson } from "@bufbuild/protobuf";
 import { ContainerTask, Datetime, Directory, Duration, File, Float, ImageConfig, Int, List, PodTemplate, Resources, Secret, SerializationSettings, Str, Bool, taskOf, templateToBinary, toTaskTemplate, type ContainerTaskInit, type Task } from "@flytekit-ts/core";
-import { TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { admin, TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { Image } from "@flytekit-ts/core/internal";
 import { containerTask } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 
 const SETTINGS = {
@@ -201,5 +204,34 @@ describe("raw container templates against flytekit 1.16.24's ContainerTask", () 
     const only = toTaskTemplate(new ContainerTask({ name: "raw.io2", ...ELLIPSE, ioStrategy: { uploadMode: "NO_UPLOAD" } }), SETTINGS.plain);
     expect(toJson(TaskTemplateSchema, only)).toMatchObject({ container: { dataConfig: { ioStrategy: { uploadMode: "DO_NOT_UPLOAD" } } } });
     expect(new ContainerTask({ name: "raw.io3", ...ELLIPSE }).getDataLoadingConfig().ioStrategy).toBeUndefined();
+  });
+});
+
+describe("flytekit-ts serialize and package write raw container tasks (support/cli/raw-container-tasks.ts, from dist)", () => {
+  const cli = (args: readonly string[]) => runProcess(process.execPath, [CLI_BIN, ...args], { cwd: TEST_ROOT, env: cleanEnv() });
+  const flags = ["--project", "p", "--domain", "d", "--version", "v1", "--image", "docker.io/xyz:some-git-hash", "support/cli/raw-container-tasks.ts"];
+  const templatesIn = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, fromBinary(admin.TaskSpecSchema, readFileSync(join(dir, f))).template!]));
+  const expectEllipse = (templates: Record<string, TaskTemplate>) => {
+    expect(Object.keys(templates)).toEqual(["0_ellipse-area-metadata-shell_1.pb", "1_support.cli.raw-container-tasks.EllipseArea_1.pb"]);
+    const theirs = comparable(fromBinary(TaskTemplateSchema, Buffer.from(flytekit.templates.ellipse!, "base64")));
+    for (const t of Object.values(templates)) expectSame(comparable(t, "ellipse-area-metadata-shell"), theirs);
+  };
+
+  it("serialize: the value and the decorated class, each flytekit's ellipse template but for the runtime (and the class's name)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "flytekit-ts-raw-")), "out");
+    const r = await cli(["serialize", "--out", dir, ...flags]);
+    expect(r.code, r.stderr).toBe(0);
+    expectEllipse(templatesIn(dir));
+  });
+
+  it("package: the same TaskSpecs inside flyte-package.tgz", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "flytekit-ts-raw-"));
+    const output = join(parent, "flyte-package.tgz");
+    const r = await cli(["package", "--output", output, ...flags]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(parent, "x");
+    mkdirSync(dir);
+    execFileSync("tar", ["-xzf", output, "-C", dir]);
+    expectEllipse(templatesIn(dir));
   });
 });
