@@ -6,7 +6,9 @@ import { Cache } from "./cache.js";
 import { ContainerTask, type ContainerTaskInit } from "./raw-container.js";
 import { definitionErrorOf } from "./testing.js";
 import { Float, Int, Str } from "../types/scalars.js";
-import { File } from "../types/blob.js";
+import { Directory, File } from "../types/blob.js";
+import { List } from "../types/collections.js";
+import { Optional } from "../types/union.js";
 import { SerializationSettings } from "../serialize/settings.js";
 import { ImageConfig } from "../serialize/image.js";
 import { toTaskTemplate } from "../serialize/template.js";
@@ -121,5 +123,11 @@ describe("ContainerTask: declarations refused where they are made", () => {
     expect(refused({ outputs: { o: "float" } })).toMatch(/^task 'raw\.t', output 'o'/);
     expect(refused({ inputs: [Str], command: ["x"] })).toMatch(/^task 'raw\.t', inputs: expected the inputs by name/);
     expect(() => new ContainerTask({ ...BASE, inputs: { a: Float, f: File } })).not.toThrow();
+  });
+
+  it("outputs CoPilot cannot upload (it fails them on Flyte): a list, an Optional", () => {
+    expect(refused({ outputs: { xs: List(Int) } })).toMatch(/^task 'raw\.t', output 'xs': a raw container task cannot return a List\(Int\): Flyte's CoPilot uploader reads back only .*; write it as a File or a Directory/);
+    expect(refused({ outputs: { o: Optional(Float) } })).toMatch(/^task 'raw\.t', output 'o': a raw container task cannot return/);
+    expect(() => new ContainerTask({ ...BASE, outputs: { o: Float, f: File, d: Directory } })).not.toThrow();
   });
 });

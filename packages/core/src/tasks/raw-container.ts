@@ -6,6 +6,8 @@
 import { posix } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
 import type { LocalContainerOptions, MetadataFormat, RawContainerRun } from "../copilot/spec.js";
+import { checkOutputTypes } from "../copilot/outputs.js";
+import { templateInputNames } from "../copilot/render.js";
 import { DEFAULT_INPUT_DATA_DIR, DEFAULT_OUTPUT_DATA_DIR } from "../copilot/spec.js";
 import { create } from "../idl/codec.js";
 import {
@@ -95,14 +97,6 @@ const UPLOAD_MODES: Readonly<Record<NonNullable<IOStrategy["uploadMode"]>, IOStr
 };
 const LOCAL_NAMES = ["runtime", "workingDir", "logs"];
 const RUNTIMES = ["auto", "docker", "podman", "process"];
-
-/** propeller's `{{ .inputs.name }}` (template.go: `{{\s*[\.$]Inputs\.(?P<input_name>[^}\s]+)\s*}}`, case-insensitive). */
-const INPUT_TEMPLATE = /\{\{\s*[.$]inputs\.([^}\s]+)\s*\}\}/gi;
-
-/** The input names `{{.inputs.x}}` templates use in these elements, in order, each once. */
-function templateInputNames(elements: readonly string[]): string[] {
-  return [...new Set(elements.flatMap((e) => [...e.matchAll(INPUT_TEMPLATE)].map((m) => m[1]!)))];
-}
 
 function got(value: unknown): string {
   return value === undefined ? "nothing" : describeValue(value);
@@ -255,7 +249,10 @@ export class ContainerTask extends Task {
     for (const key of RAW_CONTAINER_OPTIONS) if ((init as unknown as Record<string, unknown>)[key] !== undefined) options[key] = (init as unknown as Record<string, unknown>)[key];
     // The image is the container's: cache policies version the task by it, as by a function task's.
     const settings = compileTaskOptions(name, { ...(options as TaskOptions), containerImage: init.image }, { inputNames: inputs.map((v) => v.name) });
-    super({ name, interface: new Interface(inputs, outputs), settings });
+    const iface = new Interface(inputs, outputs);
+    // What CoPilot cannot upload fails on Flyte: refused here, so what runs locally runs there.
+    checkOutputTypes(name, iface);
+    super({ name, interface: iface, settings });
     this.image = init.image;
     this.command = checked.command;
     this.arguments = checked.arguments;
