@@ -16,7 +16,14 @@ import { Bool, Float, Int, None, Str } from "../types/scalars.js";
 import { resolveType } from "../types/spec.js";
 import { Datetime, Duration } from "../types/time.js";
 import { Optional } from "../types/union.js";
+import { defineRecord } from "../types/record.js";
 import { checkOutputTypes, ContainerReportedError, readOutputs } from "./outputs.js";
+
+class Point {
+  x: number | bigint = 0;
+  label = "";
+}
+defineRecord(Point, { x: Int, label: Str });
 
 const storage = new LocalStorage();
 const scratch = () => mkdtempSync(join(tmpdir(), "copilot-out-"));
@@ -74,6 +81,13 @@ describe("readOutputs: each output read back as CoPilot's uploader reads it", ()
     expect(got.d).toEqual({ seconds: 3723, nanos: 500_000_000 });
     expect((got.w as Date).toISOString()).toBe("2024-01-02T01:04:05.500Z");
     expect(got.j).toEqual({ a: 1, b: [true, null, "x"] });
+  });
+
+  it("reads a record (a STRUCT, which CoPilot uploads as a generic Struct) from a JSON object, as our record class", async () => {
+    const got = await natives({ p: Point }, { "p.json": '{"x": 3, "label": "a<b"}\n' });
+    expect(got.p).toBeInstanceOf(Point);
+    expect(got.p).toEqual(Object.assign(new Point(), { x: 3, label: "a<b" }));
+    await expect(read({ p: Point }, { p: "not json" })).rejects.toThrow(/output 'p': expected Point \(STRUCT\): a JSON object, got "not json"/);
   });
 
   it("reads none, and a duration's fraction to the nanosecond with Go's units (µs, negative)", async () => {
@@ -178,8 +192,8 @@ describe("readOutputs: each output read back as CoPilot's uploader reads it", ()
 });
 
 describe("checkOutputTypes: what CoPilot 1.16.8 cannot upload is refused when the task is declared", () => {
-  it("takes simple values, Json, files and directories", () => {
-    expect(() => checkOutputTypes("t", ifaceOf({ a: Int, b: Float, c: Str, d: Bool, e: Datetime, f: Duration, g: Json, h: File, i: Directory, j: None }))).not.toThrow();
+  it("takes simple values, Json and records (STRUCT), files and directories", () => {
+    expect(() => checkOutputTypes("t", ifaceOf({ a: Int, b: Float, c: Str, d: Bool, e: Datetime, f: Duration, g: Json, h: File, i: Directory, j: None, k: Point }))).not.toThrow();
   });
 
   it("refuses lists, dicts, Optionals and enums, naming the task, the output, its type and the fix", () => {
