@@ -238,17 +238,19 @@ function underscoreOK(text: string): boolean {
 }
 
 /**
- * `strconv.ParseFloat(s, 64)`: decimal (`1`, `.5`, `5.`, `1e3`), hexadecimal with a `p` exponent
- * (`0x1.8p1`), `inf`/`infinity` with an optional sign and `nan` in any case; underscores only after
- * a base prefix; a value too large for a float64 is an error (Go returns ErrRange).
+ * `strconv.ParseFloat(s, 64)`: decimal (`1`, `.5`, `5.`, `1e3`, `1_000`), hexadecimal with a `p`
+ * exponent (`0x1.8p1`), `inf`/`infinity` with an optional sign and `nan` (no sign) in any case;
+ * underscores only between digits; a value too large for a float64 is an error (Go returns ErrRange).
  */
 export function parseGoFloat(s: string): number | undefined {
   const inf = /^([+-]?)(inf|infinity)$/i.exec(s);
   if (inf !== null) return inf[1] === "-" ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
-  const dec = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.exec(s);
-  if (dec !== null) {
-    const v = Number(s);
+  // Decimal; underscores may separate digits (Go's underscoreOK), in the exponent too.
+  if (/^[+-]?[0-9_.]*([eE][+-]?[0-9_]+)?$/.test(s)) {
+    const plain = s.replaceAll("_", "");
+    if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(plain) || (plain !== s && !underscoreOK(s))) return undefined;
+    const v = Number(plain);
     return Number.isFinite(v) ? v : undefined;
   }
   const hex = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/.exec(s);
@@ -293,8 +295,9 @@ export function parseGoDuration(text: string): bigint | undefined {
     let i = 0;
     let v = 0n;
     while (i < s.length && s[i]! >= "0" && s[i]! <= "9") {
+      if (v > LIMIT / 10n) return undefined;
       v = v * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (v >= LIMIT) return undefined;
+      if (v > LIMIT) return undefined;
       i++;
     }
     const pre = i > 0;
@@ -312,7 +315,7 @@ export function parseGoDuration(text: string): bigint | undefined {
           if (f > (LIMIT - 1n) / 10n) overflow = true;
           else {
             const next = f * 10n + BigInt(s.charCodeAt(j) - 48);
-            if (next >= LIMIT) overflow = true;
+            if (next > LIMIT) overflow = true;
             else {
               f = next;
               scale *= 10;
