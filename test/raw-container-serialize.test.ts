@@ -109,6 +109,16 @@ const CASES: Record<string, { init: ContainerTaskInit; settings: keyof typeof SE
     settings: "plain",
   },
   docs: { init: { name: "raw.docs", docs: { short: "Area of an ellipse", long: "Reads *a* and *b*." }, ...ELLIPSE }, settings: "plain" },
+  pod_template_own_image: {
+    init: {
+      name: "raw.pod_template_own_image",
+      podTemplate: new PodTemplate({ podSpec: { containers: [{ name: "primary", image: "{{.image.default.fqn}}:own" }] } }),
+      image: "busybox",
+      command: ["true"],
+      arguments: [],
+    },
+    settings: "plain",
+  },
   pod_template_name: { init: { name: "raw.pod_template_name", podTemplateName: "my-template", image: "busybox", command: ["true"] }, settings: "plain" },
   files: {
     init: {

@@ -157,6 +157,16 @@ def cases():
             ),
             "plain",
         ),
+        "pod_template_own_image": (
+            ContainerTask(
+                name="raw.pod_template_own_image",
+                pod_template=PodTemplate(pod_spec=V1PodSpec(containers=[V1Container(name="primary", image="{{.image.default.fqn}}:own")])),
+                image="busybox",
+                command=["true"],
+                arguments=[],
+            ),
+            "plain",
+        ),
         "pod_template_name": (
             ContainerTask(name="raw.pod_template_name", pod_template_name="my-template", image="busybox", command=["true"]),
             "plain",
