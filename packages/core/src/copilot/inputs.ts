@@ -172,9 +172,13 @@ async function writeScalar(scalar: Scalar, path: string, storage: Storage): Prom
     case "error":
       writeFileSync(path, s.value.message);
       return [s.value.message, scalar];
-    case "generic":
-      writeFileSync(path, goJson(structValue(s.value)));
-      return [goStructShape(s.value), scalar];
+    case "generic": {
+      // The file is jsonpb's text of the Struct; inputs.json holds the same JSON (encoding/json
+      // calls structpb.Struct's MarshalJSON, which is protojson: compact, keys sorted, Go's numbers).
+      const value = structValue(s.value);
+      writeFileSync(path, goJson(value));
+      return [value, scalar];
+    }
     case "union": {
       if (s.value.value === undefined) throw new InputLayoutError("it is a union with no value");
       const [value, written] = await writeLiteral(s.value.value, path, storage);
@@ -220,24 +224,4 @@ function structValue(value: JsonLike): GoValue {
   if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map(structValue);
   return new Map(Object.entries(value).map(([k, v]) => [k, structValue(v)]));
-}
-
-/**
- * A Struct as Go's encoding/json marshals the generated Go struct (what CoPilot puts in inputs.json
- * for a generic): `{"fields":{"a":{"Kind":{"NumberValue":1}}}}`; empty fields and values are left out (omitempty).
- */
-function goStructShape(value: { [key: string]: JsonLike }): GoValue {
-  const fields = Object.entries(value);
-  return fields.length === 0 ? new Map() : new Map([["fields", new Map(fields.map(([k, v]) => [k, goValueShape(v)]))]]);
-}
-
-function goValueShape(value: JsonLike): GoValue {
-  let kind: GoValue;
-  if (value === null) kind = new Map([["NullValue", 0n]]);
-  else if (typeof value === "number") kind = new Map([["NumberValue", value]]);
-  else if (typeof value === "string") kind = new Map([["StringValue", value]]);
-  else if (typeof value === "boolean") kind = new Map([["BoolValue", value]]);
-  else if (Array.isArray(value)) kind = new Map([["ListValue", value.length === 0 ? new Map() : new Map([["values", value.map(goValueShape)]])]]);
-  else kind = new Map([["StructValue", goStructShape(value)]]);
-  return new Map([["Kind", kind]]);
 }

@@ -188,7 +188,8 @@ async function readOutput(task: string, output: OutputVariable, dir: string, raw
       } catch {
         value = undefined;
       }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw fail({ expected: `${expected}: a JSON object`, got: got() });
+      // jsonpb refuses a number a float64 cannot hold (1e400), which JSON.parse reads as Infinity.
+      if (typeof value !== "object" || value === null || Array.isArray(value) || !allFinite(value)) throw fail({ expected: `${expected}: a JSON object (numbers within float64)`, got: got() });
       return genericLiteral(value as never);
     }
     case SimpleType.BINARY:
@@ -200,6 +201,13 @@ async function readOutput(task: string, output: OutputVariable, dir: string, raw
     default:
       throw fail({ problem: "CoPilot cannot read this simple type" });
   }
+}
+
+function allFinite(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (typeof value === "object" && value !== null) return Object.values(value).every(allFinite);
+  return true;
 }
 
 /** Go's `strings.Trim(s, " \n\t")`: only spaces, newlines and tabs (not \r) at either end. */
