@@ -105,7 +105,7 @@ describe("writeInputs: one entry per input, as CoPilot's downloader writes it", 
     const map = toLiteralMap(types, { f: join(src, "data.csv"), fs: [join(src, "data.csv")] });
     for (const format of ["JSON", "YAML"] as const) {
       const dir = join(scratch(), "in");
-      await writeInputs("t", map, ifaceOf(types), dir, format, storage, { pathsAs: "/var/flyte/inputs/" });
+      await writeInputs("t", map, ifaceOf(types), `${dir}/`, format, storage, { pathsAs: "/var/flyte/inputs/" });
       expect(text(join(dir, "f"))).toBe("x");
       const pb = fromLiteralMap(types, decode(LiteralMapSchema, readFileSync(join(dir, "inputs.pb"))));
       expect([pb.f.path, pb.fs[0]!.path]).toEqual(["/var/flyte/inputs/f", "/var/flyte/inputs/fs/0"]);

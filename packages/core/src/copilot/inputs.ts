@@ -4,7 +4,7 @@
 // key; then inputs.pb (always, the files' URIs replaced by their local paths) and inputs.json or
 // inputs.yaml (Go's json.Marshal of the values; YAML as ghodss/yaml turns that JSON into YAML).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix, relative } from "node:path";
 import { FlyteError } from "../errors/flyte-error.js";
 import { TaskInputError } from "../errors/task-errors.js";
 import { decode, encode } from "../idl/codec.js";
@@ -54,8 +54,8 @@ export async function writeInputs(
   storage: Storage,
   options: WriteInputsOptions = {},
 ): Promise<void> {
-  const seenAs = options.pathsAs?.replace(/(.)\/+$/, "$1");
-  const io: Io = { storage, shown: (path) => (seenAs === undefined ? path : seenAs + path.slice(dir.length)) };
+  const seenAs = options.pathsAs;
+  const io: Io = { storage, shown: (path) => (seenAs === undefined ? path : posix.join(seenAs, relative(dir, path))) };
   const names = [...new Set([...iface.inputs.map((v) => v.name), ...Object.keys(inputs.literals)])];
   for (const name of names) {
     if ((METADATA_FILES as readonly string[]).includes(name)) {
