@@ -4,52 +4,9 @@ import { brand, FlyteError, formatError, type ErrorFields } from "../errors/flyt
 import { maskSecrets } from "../context/secrets.js";
 import { TypeTransformerError } from "../types/errors.js";
 
-/** A task that cannot be declared as written: an unknown option, a type that cannot be inferred. */
-export class TaskDefinitionError extends FlyteError {}
-brand(TaskDefinitionError, "TaskDefinitionError");
-
-/** What a value failure says at a task's boundary: the task, the input or output, where in it, expected and got. */
-function boundaryFields(task: string, cause: TypeTransformerError): ErrorFields & { task: string } {
-  return { task, path: cause.path, expected: cause.expected, got: cause.got, problem: cause.problem };
-}
-
-/** The arguments of a call, or the inputs a task was given, do not fit its inputs; nothing ran. */
-export class TaskInputError extends FlyteError {
-  declare readonly task: string;
-  /** The input concerned, when there is one. */
-  readonly input?: string;
-
-  constructor(fields: ErrorFields & { task: string; input?: string }, options?: { cause?: unknown }) {
-    const { input, ...rest } = fields;
-    super({ ...rest, subject: input === undefined ? rest.subject : `input '${input}'` }, options);
-    if (input !== undefined) Object.defineProperty(this, "input", { value: input, enumerable: false });
-  }
-
-  /** An input's value did not fit its type. */
-  static ofValue(task: string, input: string, cause: TypeTransformerError): TaskInputError {
-    return new TaskInputError({ ...boundaryFields(task, cause), input }, { cause });
-  }
-}
-brand(TaskInputError, "TaskInputError");
-
-/** What a task returned does not fit its outputs. */
-export class TaskOutputError extends FlyteError {
-  declare readonly task: string;
-  /** The output concerned, when there is one. */
-  readonly output?: string;
-
-  constructor(fields: ErrorFields & { task: string; output?: string }, options?: { cause?: unknown }) {
-    const { output, ...rest } = fields;
-    super({ ...rest, subject: output === undefined ? rest.subject : `output '${output}'` }, options);
-    if (output !== undefined) Object.defineProperty(this, "output", { value: output, enumerable: false });
-  }
-
-  /** An output's value did not fit its type. */
-  static ofValue(task: string, output: string, cause: TypeTransformerError): TaskOutputError {
-    return new TaskOutputError({ ...boundaryFields(task, cause), output }, { cause });
-  }
-}
-brand(TaskOutputError, "TaskOutputError");
+// The errors of a task's declaration and boundary live in the foundation layer, so that the
+// layers between (copilot) raise them too; they are this module's as before.
+export { TaskDefinitionError, TaskInputError, TaskOutputError } from "../errors/task-errors.js";
 
 /**
  * Throw this (or a subclass) from a task to say that trying again may succeed: a task with
