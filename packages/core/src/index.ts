@@ -16,6 +16,8 @@ export { Task } from "./tasks/task.js";
 export { EchoTask } from "./tasks/echo-task.js";
 export { ReferenceTask, type TaskReference } from "./tasks/reference-task.js";
 export { ShimTaskExecutor } from "./tasks/shim.js";
+export { ContainerTask, type ContainerTaskInit, type IOStrategy } from "./tasks/raw-container.js";
+export type { ContainerRuntime, LocalContainerOptions, MetadataFormat } from "./copilot/spec.js";
 export type { InputsSpec, OutputsSpec } from "./tasks/infer.js";
 export type { TaskOptions } from "./tasks/options.js";
 export type { DeclaredTaskOptions } from "./tasks/build.js";

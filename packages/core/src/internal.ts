@@ -17,6 +17,7 @@ export {
   type CustomContainerTaskOptions,
   type DeclaredTaskOptions,
   type FunctionTaskSource,
+  type RawContainerTaskOptions,
 } from "./tasks/build.js";
 export type { ReflectedSignature, TaskDeclaration } from "./tasks/declaration.js";
 export { TaskEntry, TaskStore, taskStore, type TaskBuilder } from "./tasks/store.js";

@@ -52,7 +52,7 @@ export interface ClassDecorator {
 }
 
 /** The class a class decorator was applied to, or an error that says what it was applied to instead. */
-function classApplication(decorator: string, args: readonly unknown[]) {
+export function classApplication(decorator: string, args: readonly unknown[]) {
   const application = applicationOf(args, true);
   const isClassApplication = application?.mode === "standard" ? application.context.kind === "class" : application !== undefined && application.key === undefined;
   if (application === undefined || !isClassApplication) throw new TaskDefinitionError({ subject: decorator, problem: "it decorates a class" });

@@ -42,8 +42,8 @@ export function declareTask(
   standard?: string,
 ): PropertyDescriptor | undefined {
   const file = callerFile();
-  if (key === undefined && kind === "container") {
-    // A customized container task declared on a class: the class stands for the task.
+  if (key === undefined && (kind === "container" || kind === "raw-container")) {
+    // A (customized or raw) container task declared on a class: the class stands for the task.
     const cls = target as Function;
     const declaration: TaskDeclaration = { kind, target: cls, member: "", style: "class", fn: cls, options, reflected: { hasMetadata: false }, file };
     declare(declaration, [cls]);

@@ -7,4 +7,5 @@ export { echo, type EchoOptions } from "./echo.js";
 export { referenceTask, type ReferenceTaskOptions } from "./reference-task.js";
 export { reflectedSignature } from "./declare.js";
 export { customContainerTask, taskExecutor, type ClassDecorator } from "./custom-container-task.js";
+export { containerTask, type ContainerTaskOptions } from "./container-task.js";
 export type { MethodDecorator } from "./application.js";

@@ -61,8 +61,8 @@ export function declareStandard(decorator: string, kind: Kind, options: Readonly
     });
     return undefined;
   }
-  if (context.kind !== "method" || kind === "container") {
-    const what = kind === "container" ? "classes" : "methods and classes";
+  if (context.kind !== "method" || kind === "container" || kind === "raw-container") {
+    const what = kind === "container" || kind === "raw-container" ? "classes" : "methods and classes";
     throw new TaskDefinitionError({ subject: `${decorator} on ${String(context.name)}`, problem: `it decorates ${what}, not ${context.kind === "field" ? "fields" : "accessors"}` });
   }
   return declareStandardMethod(decorator, kind, options, value as Function, context);

@@ -83,9 +83,10 @@ export function k8sResourceName(name: Resources_ResourceName): string {
  * A pod template's pod spec with its primary container filled in from the task's container
  * (appended when the spec has none): the image (its own, resolved, or the task's), command,
  * args, resources when there are any, and the task's env before the container's own. Other
- * containers get their images resolved.
+ * containers get their images resolved. `primary.args: false` leaves the args key out (flytekit's
+ * ContainerTask given no arguments: None, which the pod spec's JSON drops).
  */
-export function podSpecWithPrimary(pod: PodTemplate, container: Container, images: ImageConfig): JsonObject {
+export function podSpecWithPrimary(pod: PodTemplate, container: Container, images: ImageConfig, primary: PrimaryOptions = {}): JsonObject {
   const spec = structuredClone(pod.podSpec) as JsonObject;
   const containers = (Array.isArray(spec.containers) ? spec.containers : []) as JsonObject[];
   if (!containers.some((c) => c.name === pod.primaryContainerName)) containers.push({ name: pod.primaryContainerName });
@@ -96,7 +97,8 @@ export function podSpecWithPrimary(pod: PodTemplate, container: Container, image
     const out: JsonObject = { ...c };
     out.image = typeof c.image === "string" ? resolveContainerImage(c.image, images) : container.image;
     out.command = [...container.command];
-    out.args = [...container.args];
+    if (primary.args === false) delete out.args;
+    else out.args = [...container.args];
     const limits: JsonObject = {};
     const requests: JsonObject = {};
     for (const r of container.resources?.limits ?? []) limits[k8sResourceName(r.name)] = r.value;
@@ -109,10 +111,16 @@ export function podSpecWithPrimary(pod: PodTemplate, container: Container, image
   return spec;
 }
 
+/** How the primary container of a pod spec is filled. */
+export interface PrimaryOptions {
+  /** Whether it gets an args key. @default true */
+  args?: boolean;
+}
+
 /** The k8s_pod target of a task with a pod template. */
-export function buildK8sPod(pod: PodTemplate, container: Container, images: ImageConfig): K8sPod {
+export function buildK8sPod(pod: PodTemplate, container: Container, images: ImageConfig, primary: PrimaryOptions = {}): K8sPod {
   return create(K8sPodSchema, {
     metadata: { labels: { ...pod.labels }, annotations: { ...pod.annotations } },
-    podSpec: podSpecWithPrimary(pod, container, images),
+    podSpec: podSpecWithPrimary(pod, container, images, primary),
   });
 }

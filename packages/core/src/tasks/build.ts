@@ -15,6 +15,7 @@ import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-t
 import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { checkIgnoredInputs, checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from "./options.js";
 import { TaskPlugins } from "./plugins.js";
+import { checkContainerTaskInit, ContainerTask, type ContainerTaskInit } from "./raw-container.js";
 import { ReferenceTask, type TaskReference } from "./reference-task.js";
 import { checkReuseConcurrency } from "./reuse.js";
 import { checkExecutor, type ShimTaskExecutorClass } from "./shim.js";
@@ -276,6 +277,18 @@ function named<T>(where: { task: string; subject: string }, build: () => T): T {
   }
 }
 
+/** The options of `@containerTask` (see the decorator): a ContainerTask's, its name optional. */
+export interface RawContainerTaskOptions extends Omit<ContainerTaskInit, "name"> {
+  /** The task's name. @default `<module>.<Class>` */
+  name?: string;
+}
+
+/** The name and options of a raw container task declared on a class. */
+function rawContainerInit(declaration: TaskDeclaration): ContainerTaskInit {
+  const options = declaration.options as unknown as RawContainerTaskOptions;
+  return { ...options, name: options.name ?? defaultTaskName(declaration.file, attributePathOf(declaration)) };
+}
+
 const REFERENCE_OPTION_NAMES = ["project", "domain", "name", "version", "inputs", "outputs"];
 
 function buildEchoTask(declaration: TaskDeclaration): Task {
@@ -338,6 +351,10 @@ export function checkDeclaration(declaration: TaskDeclaration): void {
       // What can be checked without building (the task is built on first use, as every declared
       // task: its types may name classes declared further down): the executor or plugin, custom.
       containerPlan(declaration);
+      return;
+    case "raw-container":
+      // All but the types, for the same reason.
+      checkContainerTaskInit(rawContainerInit(declaration), `@containerTask() on ${declaration.target.name}`);
   }
 }
 
@@ -353,6 +370,10 @@ export function buildDeclaredTask(declaration: TaskDeclaration): Task {
       return buildReferenceTask(declaration);
     case "container":
       return containerPlan(declaration).build();
+    case "raw-container": {
+      const init = rawContainerInit(declaration);
+      return named({ task: init.name, subject: `@containerTask() on ${declaration.target.name}` }, () => new ContainerTask(init));
+    }
   }
 }
 

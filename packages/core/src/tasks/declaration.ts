@@ -16,7 +16,7 @@ export interface ReflectedSignature {
 /** A task declared with a decorator on a class or one of its methods. */
 export interface TaskDeclaration {
   /** What to build. */
-  kind: "function" | "eager" | "echo" | "reference" | "container";
+  kind: "function" | "eager" | "echo" | "reference" | "container" | "raw-container";
   /** The decorated class (the class that declares the method). */
   target: Function;
   /** The method's name; for a task declared on a class, `run`. */
