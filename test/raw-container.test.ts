@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures/raw-container");
 const PROCESS = { runtime: "process", workingDir: FIXTURES } as const;
@@ -195,6 +196,35 @@ describe("a raw container task in a container engine", () => {
     await expect(fails.call(1, 1)).rejects.toThrow(
       `task 'fails-docker', container "ghcr.io/flyteorg/rawcontainers-shell:v2" (docker): it exited with code 3, and the last lines of its stderr were:\n  starting\n  boom: the input was negative`,
     );
+  });
+});
+
+describe("flytekit-ts run of a module declaring raw container tasks", () => {
+  const module = "support/raw-container-run-tasks.ts";
+  const cli = (args: readonly string[], env: NodeJS.ProcessEnv = {}) => runProcess(process.execPath, [CLI_BIN, "run", module, ...args], { cwd: TEST_ROOT, env: { ...cleanEnv(), ...env } });
+
+  it("runs the ellipse task and a task with a list and a file as local processes (FLYTEKIT_TS_CONTAINER_RUNTIME=process)", async () => {
+    const r = await cli(["ellipse", "--a", "1.5", "--b", "2"], { FLYTEKIT_TS_CONTAINER_RUNTIME: "process" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`area: ${Math.PI * 3}\nmetadata: '[from shell rawcontainer]'\n`);
+    const given = join(mkdtempSync(join(tmpdir(), "given-")), "payload.txt");
+    writeFileSync(given, "payload");
+    const m = await cli(["mixed", "--x", "1.5", "--s", "hi there", "--xs", "[0.25,2,3.5]", "--f", given], { FLYTEKIT_TS_CONTAINER_RUNTIME: "process" });
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/^total: 7\.25\nlabel: 'hi there \| 3 items \| x=1\.5'\nreport: \S+\/report\n$/);
+  });
+
+  it("with no engine and no runtime asked for, it fails with the no-engine error (skipped where an engine answers)", async (ctx) => {
+    let answers = false;
+    try {
+      answers = execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).toString().trim() !== "";
+    } catch {
+      answers = false;
+    }
+    if (answers) ctx.skip();
+    const r = await cli(["ellipse", "--a", "1.5", "--b", "2"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^flytekit-ts: task 'ellipse-area-metadata-shell': cannot run its container locally: no container engine answered .*FLYTEKIT_TS_CONTAINER_RUNTIME=process\n$/s);
   });
 });
 
