@@ -2,7 +2,7 @@
 // run as local processes (runtime "process") or through the docker stand-in (this machine has
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
-import { ContainerTask, File, FlyteFile, Float, Int, List, Str, taskOf } from "@flytekit-ts/core";
+import { Cache, ContainerTask, File, FlyteFile, Float, Int, List, Str, taskOf } from "@flytekit-ts/core";
 import { containerTask } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -126,6 +126,25 @@ describe("a raw container task run as a local process", () => {
     while (recorded.some(running) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
     for (const pid of recorded) expect(running(pid), `pid ${pid}`).toBe(false);
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("goes through the local path: a cached call does not run the script again; a failed command is not retried (a user error)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "runs-"));
+    setEnv({ FLYTEKIT_TS_LOCAL_CACHE_DIR: join(dir, "cache") });
+    const runs = join(dir, "runs");
+    const counted = shellTask("counted", ["sh", "-c", 'echo run >> "$RUNS"; printf "%s" "$(cat /var/inputs/n)0" > /var/outputs/o0'], {
+      inputs: { n: Int },
+      outputs: Int,
+      cache: new Cache({ version: "1" }),
+      environment: { RUNS: runs },
+    });
+    expect(await counted.call(4)).toBe(40);
+    expect(await counted.call(4)).toBe(40);
+    expect(await counted.call(5)).toBe(50);
+    expect(readFileSync(runs, "utf8")).toBe("run\nrun\n");
+    const failing = shellTask("failing", ["sh", "-c", 'echo run >> "$RUNS"; exit 2'], { outputs: Int, retries: 2, environment: { RUNS: runs } });
+    await expect(failing.call()).rejects.toThrow("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
+    expect(readFileSync(runs, "utf8")).toBe("run\nrun\nrun\n");
   });
 
   it("FLYTEKIT_TS_CONTAINER_RUNTIME=process runs a task declared for Docker as a local process", async () => {
