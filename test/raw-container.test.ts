@@ -209,6 +209,17 @@ describe("a raw container task in a container engine", () => {
     expect(run.slice(run.indexOf("example/ellipse:1"))).toEqual(["example/ellipse:1", "3", "0.5", "/var/outputs"]);
   });
 
+  it("in a container the metadata files name the input files where the container sees them", async () => {
+    setEnv({ PATH: `${standinBin()}:${process.env.PATH}`, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
+    const given = join(mkdtempSync(join(tmpdir(), "given-")), "payload.txt");
+    writeFileSync(given, "payload");
+    const common = { image: "ghcr.io/flyteorg/rawcontainers-shell:v2", inputDataDir: "/var/inputs", outputDataDir: "/var/outputs", inputs: { f: File, fs: List(File), n: Int }, outputs: Str, local: { runtime: "docker" as const } };
+    const json = new ContainerTask({ ...common, name: "meta-docker-json", command: ["sh", "-c", "cat /var/inputs/inputs.json > /var/outputs/o0"] });
+    expect(await json.call(given, [given], 7)).toBe('{"f":"/var/inputs/f","fs":["/var/inputs/fs/0"],"n":7}');
+    const yaml = new ContainerTask({ ...common, name: "meta-docker-yaml", metadataFormat: "YAML", command: ["sh", "-c", "cat /var/inputs/inputs.yaml > /var/outputs/o0"] });
+    expect(await yaml.call(given, [given], 7)).toBe('f: /var/inputs/f\nfs:\n- /var/inputs/fs/0\n"n": 7'); // "n" is quoted: YAML 1.1 reads a bare n as false
+  });
+
   it("a container that exits non-zero through the engine: its code and stderr", async () => {
     setEnv({ PATH: `${standinBin()}:${process.env.PATH}`, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
     const fails = new ContainerTask({ ...ELLIPSE, name: "fails-docker", command: ["./fail.sh"], local: { runtime: "docker" } });
