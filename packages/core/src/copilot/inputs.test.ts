@@ -207,6 +207,11 @@ describe("writeInputs: one entry per input, as CoPilot's downloader writes it", 
     await expect(layout({ bad: Float }, { bad: NaN }, "PROTO")).resolves.toBeDefined();
   });
 
+  it("refuses with YAML a dict key holding U+0085, which go-yaml cannot read back (CoPilot's download fails)", async () => {
+    await expect(layout({ m: Dict(Int) }, { m: { "a\u0085b": 1 } }, "YAML")).rejects.toThrow(/^task 'my\.task': inputs\.yaml cannot hold the inputs: go-yaml fails/);
+    await expect(layout({ m: Dict(Int) }, { m: { "a\u0085b": 1 } }, "JSON")).resolves.toBeDefined();
+  });
+
   it("refuses an input named like a metadata file", async () => {
     for (const name of METADATA_FILES) {
       const types = { [name]: Int };

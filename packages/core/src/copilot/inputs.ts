@@ -14,7 +14,7 @@ import type { Storage } from "../storage/storage.js";
 import { literalMapOf, literalOf } from "../types/literals.js";
 import { durationNanos, durationString, formatFloatF, GoJsonError, goJson, timestampString, type GoValue } from "./go.js";
 import type { MetadataFormat } from "./spec.js";
-import { goYaml } from "./yaml.js";
+import { GoYamlError, goYaml } from "./yaml.js";
 
 /** The names CoPilot gives its metadata files in the input folder; an input may not be named so. */
 export const METADATA_FILES = ["inputs.pb", "inputs.json", "inputs.yaml"] as const;
@@ -83,7 +83,16 @@ export async function writeInputs(task: string, inputs: LiteralMap, iface: Inter
     );
   }
   if (format === "JSON") writeFileSync(join(dir, "inputs.json"), json);
-  else writeFileSync(join(dir, "inputs.yaml"), goYaml(json));
+  else {
+    let yaml: string;
+    try {
+      yaml = goYaml(json);
+    } catch (e) {
+      if (!(e instanceof GoYamlError)) throw e;
+      throw new TaskInputError({ task, problem: `inputs.yaml cannot hold the inputs: go-yaml fails to read their JSON back (${e.message}), and so does CoPilot's download on Flyte`, fix: 'use metadataFormat "JSON" or "PROTO"' }, { cause: e });
+    }
+    writeFileSync(join(dir, "inputs.yaml"), yaml);
+  }
 }
 
 /** Writes one literal at `path`; returns its value for inputs.json and the literal for inputs.pb (blob URIs made local). */

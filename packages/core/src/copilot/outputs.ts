@@ -68,7 +68,7 @@ export function checkOutputTypes(task: string, iface: Interface): void {
     throw new TaskDefinitionError({
       task,
       subject: `output '${output.name}'`,
-      problem: `a raw container task cannot return a ${output.type.name}: Flyte's CoPilot uploader reads back only simple values (Int, Float, Str, Bool, Datetime, Duration, Json) and files or directories, and fails the task on Flyte for anything else`,
+      problem: `a raw container task cannot return a ${output.type.name}: Flyte's CoPilot uploader reads back only simple values (Int, Float, Str, Bool, Datetime, Duration, Json, records) and files or directories, and fails the task on Flyte for anything else`,
       fix: `write it as a File or a Directory (a list as files in a folder) and declare the output as File or Directory, or as one simple output per value`,
     });
   }

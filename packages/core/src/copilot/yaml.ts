@@ -10,6 +10,9 @@ type Node =
   | { kind: "seq"; items: Node[] }
   | { kind: "map"; entries: [string, Node][] };
 
+/** A document go-yaml v2 cannot read back (CoPilot's download fails on it). */
+export class GoYamlError extends Error {}
+
 /** YAML text of a JSON document, as ghodss/yaml's JSONToYAML over go-yaml v2 writes it. */
 export function goYaml(json: string): string {
   const node = parseJson(json);
@@ -40,6 +43,7 @@ function parseJson(text: string): Node {
       }
       for (;;) {
         ws();
+        if (/^"(?:[^"\\]|\\.)*\u0085/.test(text.slice(i))) throw new GoYamlError("yaml: did not find expected ',' or '}' (a key holding U+0085 reads as several lines)");
         const key = string();
         ws();
         i++; // ':'
@@ -72,7 +76,12 @@ function parseJson(text: string): Node {
     i++;
     while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    // Go's JSON leaves U+0085 (NEL) raw; go-yaml reads it inside a quoted scalar as a line break and
+    // folds it (one break: a space; n breaks: n-1 newlines; the spaces around them dropped, tabs kept).
+    return (JSON.parse(text.slice(start, i)) as string).replace(/ *\u0085(?: *\u0085)* */g, (m) => {
+      const breaks = [...m].filter((c) => c === "\u0085").length;
+      return breaks === 1 ? " " : "\n".repeat(breaks - 1);
+    });
   };
   return value();
 }
@@ -102,7 +111,7 @@ function yamlFloat(v: number): string {
 const RESOLVE_MAP = new Set([
   "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
   "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "",
-  ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "<<",
+  ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
 ]);
 
 /** Whether go-yaml v2 reads the text, unquoted, as something other than a string (so the encoder quotes it). */
@@ -121,9 +130,10 @@ function readsAsNonString(s: string): boolean {
 const isBreak = (c: string) => c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 const isBlankz = (c: string | undefined) => c === undefined || c === " " || c === "\t" || isBreak(c) || c === "\0";
 
+/** go-yaml v2's is_printable: no C1 controls, no BOM, and no character beyond the BMP (so an emoji is escaped). */
 function isPrintable(c: string): boolean {
   const u = c.codePointAt(0)!;
-  return u === 0x0a || (u >= 0x20 && u <= 0x7e) || (u >= 0xa0 && u <= 0xd7ff) || (u >= 0xe000 && u <= 0xfffd && u !== 0xfeff) || (u >= 0x10000 && u <= 0x10ffff);
+  return u === 0x0a || (u >= 0x20 && u <= 0x7e) || (u >= 0xa0 && u <= 0xd7ff) || (u >= 0xe000 && u <= 0xfffd && u !== 0xfeff);
 }
 
 interface Analysis {
@@ -251,22 +261,27 @@ const ESCAPES: Record<string, string> = {
 
 class Emitter {
   private column = 0;
+  /** The last thing written was a line break (column 0). */
+  private fresh = false;
 
   constructor(private readonly out: string[]) {}
 
   private write(s: string): void {
+    this.fresh = false;
     this.out.push(s);
     this.column += [...s].length;
   }
 
+  /** Starts a line at `indent` (no new line when a block scalar's own break has just ended one). */
   private newline(indent: number): void {
-    this.out.push("\n" + " ".repeat(indent));
+    this.out.push((this.fresh ? "" : "\n") + " ".repeat(indent));
     this.column = indent;
+    this.fresh = false;
   }
 
   document(node: Node): void {
     this.node(node, 0, "top");
-    this.out.push("\n");
+    if (!this.fresh) this.out.push("\n");
   }
 
   /** Writes a node where the cursor is; `indent` is the block indent of its children. */
@@ -290,7 +305,14 @@ class Emitter {
     const entries = [...node.entries].sort(([a], [b]) => (keyLess(a, b) ? -1 : keyLess(b, a) ? 1 : 0));
     entries.forEach(([key, value], i) => {
       if (i > 0 || place === "value") this.newline(indent);
-      this.scalar(key, true, indent, true);
+      // libyaml writes a key of several lines, or of more than 128 bytes, as a complex key: `? key` then `: value`.
+      if ([...key].some(isBreak) || Buffer.byteLength(key) > 128) {
+        this.write("? ");
+        this.scalar(key, true, indent + 2, false);
+        this.newline(indent);
+      } else {
+        this.scalar(key, true, indent, true);
+      }
       this.write(":");
       if (value.kind === "scalar" || isEmpty(value)) {
         this.write(" ");
@@ -344,28 +366,45 @@ class Emitter {
     this.write("'");
     const chars = [...text];
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       if (c === " ") {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && i !== 0 && i !== chars.length - 1 && chars[i + 1] !== " ") this.newline(indent);
         else this.write(c);
         spaces = true;
+      } else if (isBreak(c)) {
+        // A line break is written as it is (a newline doubled), the next line indented.
+        if (!breaks && c === "\n") this.lineBreak("\n");
+        this.lineBreak(c);
+        breaks = true;
       } else {
+        if (breaks) this.write(" ".repeat(Math.max(0, indent - this.column)));
         this.write(c === "'" ? "''" : c);
         spaces = false;
+        breaks = false;
       }
     }
     this.write("'");
   }
 
+  private lineBreak(c: string): void {
+    this.out.push(c);
+    this.column = 0;
+    this.fresh = true;
+  }
+
   private double(text: string, indent: number, allowBreaks: boolean): void {
     this.write('"');
+    const bom = text.startsWith("\ufeff");
     const chars = [...text];
     let spaces = false;
     for (let i = 0; i < chars.length; i++) {
       const c = chars[i]!;
       const u = c.codePointAt(0)!;
-      if (!isPrintable(c) || u === 0xfeff || isBreak(c) || c === '"' || c === "\\") {
+      // go-yaml v2's is_bom looks at the scalar's first character whatever the position: after a
+      // leading BOM every character is escaped.
+      if (!isPrintable(c) || u === 0xfeff || bom || isBreak(c) || c === '"' || c === "\\") {
         const short = ESCAPES[c];
         if (short !== undefined) this.write(`\\${short}`);
         else if (u <= 0xff) this.write(`\\x${u.toString(16).toUpperCase().padStart(2, "0")}`);
@@ -386,21 +425,24 @@ class Emitter {
     this.write('"');
   }
 
-  /** A block literal (`|`, `|-`, `|+`, with an indentation indicator when the text starts with a space or a break). */
+  /** A block literal (`|`, `|-`, `|+`, with an indentation indicator when the text starts with a space or a break), as libyaml writes it. */
   private literal(text: string, indent: number): void {
+    const chars = [...text];
     let hints = "";
-    if (text.startsWith(" ") || text.startsWith("\n")) hints += "2";
-    if (!text.endsWith("\n")) hints += "-";
-    else if (text === "\n" || text.endsWith("\n\n")) hints += "+";
+    if (chars[0] === " " || isBreak(chars[0]!)) hints += "2";
+    if (!isBreak(chars[chars.length - 1]!)) hints += "-";
+    else if (chars.length === 1 || isBreak(chars[chars.length - 2]!)) hints += "+";
     this.write(`|${hints}`);
-    const body = text.endsWith("\n") ? text.slice(0, -1) : text;
-    for (const line of body.split("\n")) {
-      if (line === "") {
-        this.out.push("\n");
-        this.column = 0;
+    this.lineBreak("\n");
+    let breaks = true;
+    for (const c of chars) {
+      if (isBreak(c)) {
+        this.lineBreak(c);
+        breaks = true;
       } else {
-        this.newline(indent);
-        this.write(line);
+        if (breaks) this.write(" ".repeat(indent));
+        this.write(c);
+        breaks = false;
       }
     }
   }
