@@ -7,6 +7,7 @@
 import { clone, equals, fromBinary, toJson } from "@bufbuild/protobuf";
 import { ContainerTask, Datetime, Directory, Duration, File, Float, ImageConfig, Int, List, PodTemplate, Resources, Secret, SerializationSettings, Str, Bool, taskOf, templateToBinary, toTaskTemplate, type ContainerTaskInit, type Task } from "@flytekit-ts/core";
 import { admin, TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
+import { toTaskSpec } from "@flytekit-ts/core/registration";
 import { Image } from "@flytekit-ts/core/internal";
 import { containerTask } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
@@ -107,6 +108,17 @@ const CASES: Record<string, { init: ContainerTaskInit; settings: keyof typeof SE
     init: { name: "raw.pod_template_arguments", podTemplate: new PodTemplate({ podSpec: podSpec(false) }), image: "busybox", command: ["sh", "-c"], arguments: ["echo {{.inputs.x}}"], inputs: { x: Int } },
     settings: "plain",
   },
+  docs: { init: { name: "raw.docs", docs: { short: "Area of an ellipse", long: "Reads *a* and *b*." }, ...ELLIPSE }, settings: "plain" },
+  pod_template_own_image: {
+    init: {
+      name: "raw.pod_template_own_image",
+      podTemplate: new PodTemplate({ podSpec: { containers: [{ name: "primary", image: "{{.image.default.fqn}}:own" }] } }),
+      image: "busybox",
+      command: ["true"],
+      arguments: [],
+    },
+    settings: "plain",
+  },
   pod_template_name: { init: { name: "raw.pod_template_name", podTemplateName: "my-template", image: "busybox", command: ["true"] }, settings: "plain" },
   files: {
     init: {
@@ -130,7 +142,7 @@ function declared(init: ContainerTaskInit): Task {
   return taskOf(Declared);
 }
 
-let flytekit: { templates: Record<string, string>; io_strategy: string; kubernetes: string };
+let flytekit: { templates: Record<string, string>; specs: Record<string, string>; io_strategy: string; kubernetes: string };
 beforeAll(() => {
   const { python } = ensureFlytekit();
   const out = execFileSync(python, [join(PY_DIR, "raw_container_tasks.py")], { cwd: PY_DIR, encoding: "utf8", env: { ...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: "1" } });
@@ -162,6 +174,12 @@ describe("raw container templates against flytekit 1.16.24's ContainerTask", () 
       expectSame(comparable(ours), comparable(theirs));
       // Through our encoder's bytes too.
       expectSame(comparable(fromBinary(TaskTemplateSchema, templateToBinary(ours))), comparable(theirs));
+    });
+
+    it(`${name}: the registration file's description is flytekit's (none without docs)`, () => {
+      const theirs = fromBinary(admin.TaskSpecSchema, Buffer.from(flytekit.specs[name]!, "base64")).description;
+      const ours = toTaskSpec(new ContainerTask(init), SETTINGS[settings]).description;
+      expect(ours === undefined ? undefined : toJson(admin.DescriptionEntitySchema, ours)).toEqual(theirs === undefined ? undefined : toJson(admin.DescriptionEntitySchema, theirs));
     });
 
     it(`${name}: @containerTask on a class gives the same template, but for the name`, () => {

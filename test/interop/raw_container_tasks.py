@@ -1,8 +1,9 @@
 # What flytekit 1.16.24 serializes for ContainerTask (task type raw-container): the issue's
 # ellipse-area-metadata-shell and one declaration per feature (arguments, metadata formats, no data
 # folders, resources/env/secrets/metadata, pod templates, file/directory/list/datetime interfaces).
-# Prints a JSON object: case name -> the TaskTemplate's bytes (base64), each under the settings the
-# case names. test/raw-container-serialize.test.ts declares the same tasks with flytekit-ts.
+# Prints a JSON object: per case the TaskTemplate's and the TaskSpec's bytes (base64), each under
+# the settings the case names; whether the real kubernetes client or the stand-in made the pod specs;
+# and what serializing an io_strategy does. test/raw-container-serialize.test.ts declares the same tasks with flytekit-ts.
 import base64
 import json
 import os
@@ -24,6 +25,7 @@ from kubernetes.client import V1Container, V1EnvVar, V1PodSpec, V1ResourceRequir
 from flytekit import ContainerTask, PodTemplate, Resources, Secret, TaskMetadata, kwtypes
 from flytekit.configuration import Image, ImageConfig, SerializationSettings
 from flytekit.core.resources import ResourceSpec
+from flytekit.models.documentation import Description, Documentation
 from flytekit.tools.translator import get_serializable
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
@@ -147,6 +149,24 @@ def cases():
             ),
             "plain",
         ),
+        "docs": (
+            ContainerTask(
+                name="raw.docs",
+                docs=Documentation(short_description="Area of an ellipse", long_description=Description(value="Reads *a* and *b*.", format=Description.DescriptionFormat.MARKDOWN)),
+                **ELLIPSE,
+            ),
+            "plain",
+        ),
+        "pod_template_own_image": (
+            ContainerTask(
+                name="raw.pod_template_own_image",
+                pod_template=PodTemplate(pod_spec=V1PodSpec(containers=[V1Container(name="primary", image="{{.image.default.fqn}}:own")])),
+                image="busybox",
+                command=["true"],
+                arguments=[],
+            ),
+            "plain",
+        ),
         "pod_template_name": (
             ContainerTask(name="raw.pod_template_name", pod_template_name="my-template", image="busybox", command=["true"]),
             "plain",
@@ -193,8 +213,10 @@ def io_strategy_probe():
 
 if __name__ == "__main__":
     all_settings = settings()
-    out = {"templates": {}, "io_strategy": io_strategy_probe(), "kubernetes": K8S}
+    out = {"templates": {}, "specs": {}, "io_strategy": io_strategy_probe(), "kubernetes": K8S}
     for name, (task, which) in cases().items():
         spec = get_serializable(OrderedDict(), all_settings[which], task)
         out["templates"][name] = base64.b64encode(spec.template.to_flyte_idl().SerializeToString()).decode()
+        # The registration file's TaskSpec: the template and the description, when the task has one.
+        out["specs"][name] = base64.b64encode(spec.to_flyte_idl().SerializeToString()).decode()
     print(json.dumps(out))

@@ -12,10 +12,10 @@ import type { Task } from "./tasks/task.js";
 
 /** A task's documentation as Flyte's DescriptionEntity. */
 export function toDescriptionEntity(docs: TaskDocumentation): DescriptionEntity {
-  const { value, format } = docs.longDescription;
+  const long = docs.longDescription;
   return create(DescriptionEntitySchema, {
     shortDescription: docs.shortDescription,
-    longDescription: { content: value === undefined ? { case: undefined } : { case: "value", value }, format: DescriptionFormat[format] },
+    longDescription: long === undefined ? undefined : { content: long.value === undefined ? { case: undefined } : { case: "value", value: long.value }, format: DescriptionFormat[long.format] },
   });
 }
 

@@ -16,7 +16,8 @@ export interface TaskDocs {
  */
 export interface TaskDocumentation {
   shortDescription: string;
-  longDescription: { value?: string; format: "RST" | "MARKDOWN" | "HTML" };
+  /** Absent: no long description at all (a raw container task given only a short one, as flytekit's Documentation). */
+  longDescription?: { value?: string; format: "RST" | "MARKDOWN" | "HTML" };
 }
 
 /** Deck panels a task renders (flytekit's DeckField). */

@@ -55,6 +55,27 @@ describe("ContainerTask: what a declaration keeps", () => {
   });
 });
 
+describe("ContainerTask: as every task", () => {
+  it("override() changes settings and keeps the declaration", () => {
+    const t = new ContainerTask({ ...BASE, retries: 1 });
+    const o = t.override({ retries: 4, env: { A: "1" } });
+    expect(o).toBeInstanceOf(ContainerTask);
+    expect([o.metadata.retries, o.settings.environment, o.command, o.image, o.outputDataDir]).toEqual([4, { A: "1" }, BASE.command, "busybox", "/var/outputs"]);
+    expect(t.metadata.retries).toBe(1);
+  });
+
+  it("a mock stands in for the container in tests", async () => {
+    const { mockTask } = await import("../testing/mock.js");
+    const t = new ContainerTask({ ...BASE, outputs: { area: Float, metadata: Str } });
+    const mock = mockTask(t).returns({ area: 3.5, metadata: "m" });
+    try {
+      expect(await t.invoke({ a: 1 })).toEqual({ area: 3.5, metadata: "m" });
+    } finally {
+      mock.restore();
+    }
+  });
+});
+
 describe("ContainerTask: declarations refused where they are made", () => {
   it("a name", () => {
     expect(definitionErrorOf(() => new ContainerTask({ ...BASE, name: "" }))).toBe('ContainerTask: expected a name (a non-empty string), got "" (string)');

@@ -320,7 +320,8 @@ export class ContainerTask extends Task {
   override getDocumentation(): TaskDocumentation | undefined {
     const { short, long } = this.settings.docs;
     if (short === undefined && long === undefined) return undefined;
-    return { shortDescription: short ?? "", longDescription: long === undefined ? { format: "RST" } : { value: long, format: "MARKDOWN" } };
+    // As flytekit's Documentation: what is given, nothing more (no docstring stands in for the long one).
+    return { shortDescription: short ?? "", longDescription: long === undefined ? undefined : { value: long, format: "MARKDOWN" } };
   }
 
   /** What a local run needs of the task: the folders (Flyte's defaults where none are given), the env, the local options. */
