@@ -220,6 +220,17 @@ describe("a raw container task in a container engine", () => {
     expect(await yaml.call(given, [given], 7)).toBe('f: /var/inputs/f\nfs:\n- /var/inputs/fs/0\n"n": 7'); // "n" is quoted: YAML 1.1 reads a bare n as false
   });
 
+  it("the task's timeout stops the container run through the engine", async () => {
+    setEnv({ PATH: `${standinBin()}:${process.env.PATH}`, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
+    const pids = join(mkdtempSync(join(tmpdir(), "pids-")), "pids");
+    const slow = new ContainerTask({ ...ELLIPSE, name: "slow-docker", command: ["./sleep.sh"], timeout: 1, environment: { PID_FILE: pids }, local: { runtime: "docker" } });
+    const started = Date.now();
+    await expect(slow.call(1, 1)).rejects.toThrow("task 'slow-docker': it exceeded its timeout of 1s");
+    const recorded = readFileSync(pids, "utf8").trim().split("\n").map(Number);
+    while (recorded.some(running) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    for (const pid of recorded) expect(running(pid), `pid ${pid}`).toBe(false);
+  });
+
   it("a container that exits non-zero through the engine: its code and stderr", async () => {
     setEnv({ PATH: `${standinBin()}:${process.env.PATH}`, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
     const fails = new ContainerTask({ ...ELLIPSE, name: "fails-docker", command: ["./fail.sh"], local: { runtime: "docker" } });
