@@ -103,12 +103,16 @@ describe("a raw container task run as a local process", () => {
 
   it("an output the script did not write", async () => {
     const missing = shellTask("missing", ["./write.sh", "/var/outputs/area", "3.5"], { outputs: { area: Float, metadata: Str } });
-    await expect(missing.call()).rejects.toThrow(/^task 'missing', output 'metadata': expected Str \(STRING\) in \S+\/outputs-\w+\/metadata, got no file: CoPilot looks for metadata or one metadata\.\* and found neither/);
+    await expect(missing.call()).rejects.toThrow(
+      "task 'missing', output 'metadata': expected Str (STRING) in /var/outputs/metadata, got no file: CoPilot looks for metadata or one metadata.* and found neither; write the file /var/outputs/metadata (or metadata.<extension>)",
+    );
   });
 
   it("an output that does not parse as its type: abc for a Float", async () => {
     const bad = shellTask("unparseable", ["./write.sh", "/var/outputs/area", "abc"], { outputs: { area: Float } });
-    await expect(bad.call()).rejects.toThrow(/^task 'unparseable', output 'area': expected .*got "abc"/);
+    await expect(bad.call()).rejects.toThrow(
+      `task 'unparseable', output 'area': expected Float (FLOAT): a number within float64 (Go's strconv.ParseFloat: 1.5, 1e3, NaN, Inf), got "abc" in /var/outputs/area`,
+    );
   });
 
   it("an _ERROR file fails the task with its text", async () => {

@@ -16,6 +16,7 @@ import { mapDataDirs, runCommand, type CommandResult } from "./process.js";
 import { renderCommand } from "./render.js";
 import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
 import type { RawContainerRun } from "./spec.js";
+import { TaskOutputError } from "../errors/task-errors.js";
 
 /**
  * Runs a raw container task's attempt: its inputs in, its outputs out, both as CoPilot has them.
@@ -69,7 +70,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       what = `container ${JSON.stringify(run.image)} (${runtime})`;
     }
     if (result.exitCode !== 0 || result.signal !== null) throw new ContainerExitError(run.task, what, result);
-    const read = await readOutputs(run.task, run.interface, outputDir, context.rawOutputPrefix, context.storage);
+    const read = await readOutputs(run.task, run.interface, outputDir, context.rawOutputPrefix, context.storage).catch((e: unknown) => {
+      throw asDeclared(e, outputDir, run.outputDataDir);
+    });
     outputs = read;
     return read;
   } finally {
@@ -163,4 +166,20 @@ export function pathsAsMounted(dir: string, mounted: string): void {
     const file = join(dir, name);
     if (existsSync(file)) writeFileSync(file, readFileSync(file, "utf8").split(dir).join(target));
   }
+}
+
+/**
+ * An output error as the task's author reads it: the output folder named by the task's output
+ * path (what the command writes to), not by the temporary folder standing for it here.
+ */
+function asDeclared(e: unknown, dir: string, declared: string): unknown {
+  if (!(e instanceof TaskOutputError)) return e;
+  const target = declared.length > 1 ? declared.replace(/\/+$/, "") : declared;
+  const swap = (text: string | undefined) => (text === undefined ? undefined : text.split(dir).join(target));
+  const f = e.fields;
+  if (![f.expected, f.got, f.problem, f.fix].some((t) => t?.includes(dir))) return e;
+  return new TaskOutputError(
+    { task: e.task, output: e.output, subject: e.output === undefined ? f.subject : undefined, path: f.path, expected: swap(f.expected), got: swap(f.got), problem: swap(f.problem), fix: swap(f.fix) },
+    { cause: e.cause },
+  );
 }
