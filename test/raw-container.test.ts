@@ -3,7 +3,7 @@
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
 import { Cache, ContainerTask, File, FlyteFile, Float, Int, List, Str, taskOf } from "@flytekit-ts/core";
-import { containerTask } from "@flytekit-ts/decorators";
+import { containerTask, eager } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -149,6 +149,19 @@ describe("a raw container task run as a local process", () => {
     const failing = shellTask("failing", ["sh", "-c", 'echo run >> "$RUNS"; exit 2'], { outputs: Int, retries: 2, environment: { RUNS: runs } });
     await expect(failing.call()).rejects.toThrow("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
     expect(readFileSync(runs, "utf8")).toBe("run\nrun\nrun\n");
+  });
+
+  it("called from an eager task's body, it runs inline as any local call", async () => {
+    const ellipse = new ContainerTask({ name: "ellipse-inner", ...ELLIPSE, local: PROCESS });
+    class Pipeline {
+      @eager({ inputs: { a: Float }, outputs: Float })
+      static async twice(a: number): Promise<number> {
+        const first = (await ellipse.call(a, 1)) as { area: number };
+        const second = (await ellipse.call(first.area, 1)) as { area: number };
+        return second.area;
+      }
+    }
+    expect(await taskOf(Pipeline.twice).call(2)).toBe(Math.PI * (Math.PI * 2));
   });
 
   it("FLYTEKIT_TS_CONTAINER_RUNTIME=process runs a task declared for Docker as a local process", async () => {
