@@ -53,6 +53,21 @@ afterEach(() => {
   }
 });
 
+/** Whether Docker or Podman answers on this machine (then "auto" would use it, and the no-engine cases are skipped). */
+function engineAnswers(): boolean {
+  const asks: [string, string][] = [
+    ["docker", "{{.ServerVersion}}"],
+    ["podman", "{{.Version.Version}}"],
+  ];
+  return asks.some(([engine, format]) => {
+    try {
+      return execFileSync(engine, ["info", "--format", format], { stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).toString().trim() !== "";
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Whether a process still runs (a zombie no parent has reaped has ended). */
 function running(pid: number): boolean {
   try {
@@ -190,13 +205,7 @@ describe("a raw container task in a container engine", () => {
   });
 
   it("this machine's own docker client, with no engine: the same error (skipped where an engine answers)", async (ctx) => {
-    let answers = false;
-    try {
-      answers = execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).toString().trim() !== "";
-    } catch {
-      answers = false;
-    }
-    if (answers) ctx.skip();
+    if (engineAnswers()) ctx.skip();
     setEnv({ FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
     const ellipse = new ContainerTask({ name: "ellipse-here", ...ELLIPSE });
     await expect(ellipse.call(1, 2)).rejects.toThrow(/^task 'ellipse-here': cannot run its container locally: no container engine answered .*docker: .*; podman: .*; start an engine, or run the command as a local process/s);
@@ -273,13 +282,7 @@ describe("flytekit-ts run of a module declaring raw container tasks", () => {
   });
 
   it("with no engine and no runtime asked for, it fails with the no-engine error (skipped where an engine answers)", async (ctx) => {
-    let answers = false;
-    try {
-      answers = execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).toString().trim() !== "";
-    } catch {
-      answers = false;
-    }
-    if (answers) ctx.skip();
+    if (engineAnswers()) ctx.skip();
     const r = await cli(["ellipse", "--a", "1.5", "--b", "2"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^flytekit-ts: task 'ellipse-area-metadata-shell': cannot run its container locally: no container engine answered .*FLYTEKIT_TS_CONTAINER_RUNTIME=process\n$/s);
