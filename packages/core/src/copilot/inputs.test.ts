@@ -98,6 +98,23 @@ describe("writeInputs: one entry per input, as CoPilot's downloader writes it", 
     expect(text(join(dir, "inputs.json"))).toBe(JSON.stringify({ d: join(dir, "d"), f: join(dir, "f") }));
   });
 
+  it("names files as the container sees them when told where it mounts the folder (pathsAs)", async () => {
+    const src = scratch();
+    writeFileSync(join(src, "data.csv"), "x");
+    const types = { f: File, fs: List(File) };
+    const map = toLiteralMap(types, { f: join(src, "data.csv"), fs: [join(src, "data.csv")] });
+    for (const format of ["JSON", "YAML"] as const) {
+      const dir = join(scratch(), "in");
+      await writeInputs("t", map, ifaceOf(types), `${dir}/`, format, storage, { pathsAs: "/var/flyte/inputs/" });
+      expect(text(join(dir, "f"))).toBe("x");
+      const pb = fromLiteralMap(types, decode(LiteralMapSchema, readFileSync(join(dir, "inputs.pb"))));
+      expect([pb.f.path, pb.fs[0]!.path]).toEqual(["/var/flyte/inputs/f", "/var/flyte/inputs/fs/0"]);
+      expect(text(join(dir, format === "JSON" ? "inputs.json" : "inputs.yaml"))).toBe(
+        format === "JSON" ? '{"f":"/var/flyte/inputs/f","fs":["/var/flyte/inputs/fs/0"]}' : "f: /var/flyte/inputs/f\nfs:\n- /var/flyte/inputs/fs/0\n",
+      );
+    }
+  });
+
   it("writes a list as a folder of entries 0..n-1 (nested lists nest), a dict as a folder per key", async () => {
     const { dir } = await layout({ xs: List(Int), grid: List(List(Float)), m: Dict(Str), empty: List(Int) }, { xs: [10, 20, 30], grid: [[1.5], [], [2, 3]], m: { x: "1", y: "two" }, empty: [] });
     expect(readdirSync(join(dir, "xs")).sort()).toEqual(["0", "1", "2"]);
@@ -110,7 +127,7 @@ describe("writeInputs: one entry per input, as CoPilot's downloader writes it", 
     expect(text(join(dir, "inputs.json"))).toBe('{"empty":[],"grid":[[1.5],[],[2,3]],"m":{"x":"1","y":"two"},"xs":[10,20,30]}');
   });
 
-  it("writes a MessagePack binary's raw bytes (base64 in inputs.json), a generic Struct as protobuf JSON", async () => {
+  it("writes a MessagePack binary's raw bytes (base64 in inputs.json), a generic Struct as protobuf JSON (in the file and in inputs.json)", async () => {
     const map = toLiteralMap({ d: Json }, { d: { a: 1 } });
     const bytes = (map.literals.d!.value.value as { value: { value: { value: Uint8Array } } }).value.value.value;
     const generic = literalMapOf({ d: map.literals.d!, g: genericLiteral({ b: [1, "x", null, true], a: { n: 1.5 } }) });
@@ -119,13 +136,8 @@ describe("writeInputs: one entry per input, as CoPilot's downloader writes it", 
     expect(new Uint8Array(readFileSync(join(dir, "d")))).toEqual(bytes);
     expect(text(join(dir, "g"))).toBe('{"a":{"n":1.5},"b":[1,"x",null,true]}');
     expect(JSON.parse(text(join(dir, "inputs.json"))).d).toBe(Buffer.from(bytes).toString("base64"));
-    // encoding/json of the Go Struct message: its exported fields, not protobuf JSON.
-    expect(JSON.parse(text(join(dir, "inputs.json"))).g).toEqual({
-      fields: {
-        a: { Kind: { StructValue: { fields: { n: { Kind: { NumberValue: 1.5 } } } } } },
-        b: { Kind: { ListValue: { values: [{ Kind: { NumberValue: 1 } }, { Kind: { StringValue: "x" } }, { Kind: { NullValue: 0 } }, { Kind: { BoolValue: true } }] } } },
-      },
-    });
+    // encoding/json of a *structpb.Struct calls its MarshalJSON (protojson): the same JSON as the file.
+    expect(JSON.parse(text(join(dir, "inputs.json"))).g).toEqual({ a: { n: 1.5 }, b: [1, "x", null, true] });
   });
 
   it("writes inputs.json as Go's json.Marshal: keys sorted, <>& escaped, Go's floats, datetimes in RFC 3339", async () => {

@@ -4,7 +4,7 @@
 // key; then inputs.pb (always, the files' URIs replaced by their local paths) and inputs.json or
 // inputs.yaml (Go's json.Marshal of the values; YAML as ghodss/yaml turns that JSON into YAML).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix, relative } from "node:path";
 import { FlyteError } from "../errors/flyte-error.js";
 import { TaskInputError } from "../errors/task-errors.js";
 import { decode, encode } from "../idl/codec.js";
@@ -19,16 +19,43 @@ import { GoYamlError, goYaml } from "./yaml.js";
 /** The names CoPilot gives its metadata files in the input folder; an input may not be named so. */
 export const METADATA_FILES = ["inputs.pb", "inputs.json", "inputs.yaml"] as const;
 
+/** How writeInputs writes. */
+export interface WriteInputsOptions {
+  /**
+   * Where the container sees `dir` (its input data dir, `/var/flyte/inputs`): the paths of files
+   * and folders in inputs.pb, inputs.json and inputs.yaml are written under it, as CoPilot writes
+   * them in the pod. @default `dir` itself
+   */
+  pathsAs?: string;
+}
+
+/** Where files are fetched from, and how a local path is named in the metadata files. */
+interface Io {
+  storage: Storage;
+  shown(path: string): string;
+}
+
 /** An input cannot be laid out as CoPilot lays it out. */
 class InputLayoutError extends Error {}
 
 /**
  * Writes the inputs into `dir` as CoPilot does before a raw container starts. `iface` names the
  * inputs (for the checks); the literals are written as they are (a union as its value). Blobs are
- * fetched through `storage` (a local path, or any URI it serves). Errors are TaskInputErrors naming
- * the task and the input.
+ * fetched through `storage` (a local path, or any URI it serves); the metadata files name them by
+ * their paths under `options.pathsAs` when given (where a container sees `dir`). Errors are
+ * TaskInputErrors naming the task and the input.
  */
-export async function writeInputs(task: string, inputs: LiteralMap, iface: Interface, dir: string, format: MetadataFormat, storage: Storage): Promise<void> {
+export async function writeInputs(
+  task: string,
+  inputs: LiteralMap,
+  iface: Interface,
+  dir: string,
+  format: MetadataFormat,
+  storage: Storage,
+  options: WriteInputsOptions = {},
+): Promise<void> {
+  const seenAs = options.pathsAs;
+  const io: Io = { storage, shown: (path) => (seenAs === undefined ? path : posix.join(seenAs, relative(dir, path))) };
   const names = [...new Set([...iface.inputs.map((v) => v.name), ...Object.keys(inputs.literals)])];
   for (const name of names) {
     if ((METADATA_FILES as readonly string[]).includes(name)) {
@@ -48,7 +75,7 @@ export async function writeInputs(task: string, inputs: LiteralMap, iface: Inter
   const local: Record<string, Literal> = {};
   for (const name of Object.keys(inputs.literals).sort()) {
     try {
-      const [value, literal] = await writeLiteral(inputs.literals[name]!, join(dir, name), storage);
+      const [value, literal] = await writeLiteral(inputs.literals[name]!, join(dir, name), io);
       values.set(name, value);
       local[name] = literal;
     } catch (e) {
@@ -96,11 +123,11 @@ export async function writeInputs(task: string, inputs: LiteralMap, iface: Inter
 }
 
 /** Writes one literal at `path`; returns its value for inputs.json and the literal for inputs.pb (blob URIs made local). */
-async function writeLiteral(literal: Literal, path: string, storage: Storage): Promise<[GoValue, Literal]> {
+async function writeLiteral(literal: Literal, path: string, io: Io): Promise<[GoValue, Literal]> {
   const v = literal.value;
   switch (v.case) {
     case "scalar": {
-      const [value, scalar] = await writeScalar(v.value, path, storage);
+      const [value, scalar] = await writeScalar(v.value, path, io);
       return [value, scalar === v.value ? literal : literalOf({ case: "scalar", value: scalar })];
     }
     case "collection": {
@@ -109,7 +136,7 @@ async function writeLiteral(literal: Literal, path: string, storage: Storage): P
       const literals: Literal[] = [];
       for (const [i, item] of v.value.literals.entries()) {
         try {
-          const [value, written] = await writeLiteral(item, join(path, String(i)), storage);
+          const [value, written] = await writeLiteral(item, join(path, String(i)), io);
           values.push(value);
           literals.push(written);
         } catch (e) {
@@ -128,7 +155,7 @@ async function writeLiteral(literal: Literal, path: string, storage: Storage): P
           throw new InputLayoutError(`the map key ${JSON.stringify(key)} cannot be a file name in the input folder`);
         }
         try {
-          const [value, written] = await writeLiteral(v.value.literals[key]!, join(path, key), storage);
+          const [value, written] = await writeLiteral(v.value.literals[key]!, join(path, key), io);
           values.set(key, value);
           literals[key] = written;
         } catch (e) {
@@ -139,15 +166,15 @@ async function writeLiteral(literal: Literal, path: string, storage: Storage): P
       return [values, literalOf({ case: "map", value: literalMapOf(literals) })];
     }
     case "offloadedMetadata": {
-      const bytes = await storage.read(v.value.uri);
-      return writeLiteral(decode(LiteralSchema, bytes, `the offloaded literal at ${v.value.uri}`), path, storage);
+      const bytes = await io.storage.read(v.value.uri);
+      return writeLiteral(decode(LiteralSchema, bytes, `the offloaded literal at ${v.value.uri}`), path, io);
     }
     default:
       throw new InputLayoutError("it is an empty literal");
   }
 }
 
-async function writeScalar(scalar: Scalar, path: string, storage: Storage): Promise<[GoValue, Scalar]> {
+async function writeScalar(scalar: Scalar, path: string, io: Io): Promise<[GoValue, Scalar]> {
   const s = scalar.value;
   switch (s.case) {
     case "primitive": {
@@ -156,12 +183,12 @@ async function writeScalar(scalar: Scalar, path: string, storage: Storage): Prom
       return [value, scalar];
     }
     case "blob": {
-      await storage.download(s.value.uri, path);
-      return [path, { ...scalar, value: { case: "blob", value: { ...s.value, uri: path } } }];
+      await io.storage.download(s.value.uri, path);
+      return [io.shown(path), { ...scalar, value: { case: "blob", value: { ...s.value, uri: io.shown(path) } } }];
     }
     case "schema": {
-      await storage.download(s.value.uri, path);
-      return [path, { ...scalar, value: { case: "schema", value: { ...s.value, uri: path } } }];
+      await io.storage.download(s.value.uri, path);
+      return [io.shown(path), { ...scalar, value: { case: "schema", value: { ...s.value, uri: io.shown(path) } } }];
     }
     case "binary":
       writeFileSync(path, s.value.value);
@@ -172,12 +199,16 @@ async function writeScalar(scalar: Scalar, path: string, storage: Storage): Prom
     case "error":
       writeFileSync(path, s.value.message);
       return [s.value.message, scalar];
-    case "generic":
-      writeFileSync(path, goJson(structValue(s.value)));
-      return [goStructShape(s.value), scalar];
+    case "generic": {
+      // The file is jsonpb's text of the Struct; inputs.json holds the same JSON (encoding/json
+      // calls structpb.Struct's MarshalJSON, which is protojson: compact, keys sorted, Go's numbers).
+      const value = structValue(s.value);
+      writeFileSync(path, goJson(value));
+      return [value, scalar];
+    }
     case "union": {
       if (s.value.value === undefined) throw new InputLayoutError("it is a union with no value");
-      const [value, written] = await writeLiteral(s.value.value, path, storage);
+      const [value, written] = await writeLiteral(s.value.value, path, io);
       return [value, { ...scalar, value: { case: "union", value: { ...s.value, value: written } } }];
     }
     default:
@@ -220,24 +251,4 @@ function structValue(value: JsonLike): GoValue {
   if (typeof value === "number") return value;
   if (Array.isArray(value)) return value.map(structValue);
   return new Map(Object.entries(value).map(([k, v]) => [k, structValue(v)]));
-}
-
-/**
- * A Struct as Go's encoding/json marshals the generated Go struct (what CoPilot puts in inputs.json
- * for a generic): `{"fields":{"a":{"Kind":{"NumberValue":1}}}}`; empty fields and values are left out (omitempty).
- */
-function goStructShape(value: { [key: string]: JsonLike }): GoValue {
-  const fields = Object.entries(value);
-  return fields.length === 0 ? new Map() : new Map([["fields", new Map(fields.map(([k, v]) => [k, goValueShape(v)]))]]);
-}
-
-function goValueShape(value: JsonLike): GoValue {
-  let kind: GoValue;
-  if (value === null) kind = new Map([["NullValue", 0n]]);
-  else if (typeof value === "number") kind = new Map([["NumberValue", value]]);
-  else if (typeof value === "string") kind = new Map([["StringValue", value]]);
-  else if (typeof value === "boolean") kind = new Map([["BoolValue", value]]);
-  else if (Array.isArray(value)) kind = new Map([["ListValue", value.length === 0 ? new Map() : new Map([["values", value.map(goValueShape)]])]]);
-  else kind = new Map([["StructValue", goStructShape(value)]]);
-  return new Map([["Kind", kind]]);
 }

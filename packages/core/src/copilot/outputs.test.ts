@@ -87,7 +87,7 @@ describe("readOutputs: each output read back as CoPilot's uploader reads it", ()
     const got = await natives({ p: Point }, { "p.json": '{"x": 3, "label": "a<b"}\n' });
     expect(got.p).toBeInstanceOf(Point);
     expect(got.p).toEqual(Object.assign(new Point(), { x: 3, label: "a<b" }));
-    await expect(read({ p: Point }, { p: "not json" })).rejects.toThrow(/output 'p': expected Point \(STRUCT\): a JSON object, got "not json"/);
+    await expect(read({ p: Point }, { p: "not json" })).rejects.toThrow(/output 'p': expected Point \(STRUCT\): a JSON object \(numbers within float64\), got "not json"/);
   });
 
   it("reads none, and a duration's fraction to the nanosecond with Go's units (µs, negative)", async () => {
@@ -115,6 +115,7 @@ describe("readOutputs: each output read back as CoPilot's uploader reads it", ()
       [{ o: Datetime }, "2024-01-02 03:04:05", /expected Datetime \(DATETIME\): an RFC 3339 time/],
       [{ o: Datetime }, "2024-01-02T03:04:05", /expected Datetime/],
       [{ o: Json }, "[1, 2]", /expected Json \(STRUCT\): a JSON object/],
+      [{ o: Json }, '{"a": 1e400}', /expected Json \(STRUCT\): a JSON object \(numbers within float64\), got "\{\\"a\\": 1e400\}"/],
     ];
     for (const [types, content, message] of cases) {
       const error = await read(types, { o: content }).then(

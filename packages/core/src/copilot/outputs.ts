@@ -184,11 +184,13 @@ async function readOutput(task: string, output: OutputVariable, dir: string, raw
     case SimpleType.STRUCT: {
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = JSON.parse(firstJsonValue(text));
       } catch {
         value = undefined;
       }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw fail({ expected: `${expected}: a JSON object`, got: got() });
+      if (value === null) value = {}; // jsonpb reads `null` as an empty Struct
+      // jsonpb refuses a number a float64 cannot hold (1e400), which JSON.parse reads as Infinity.
+      if (typeof value !== "object" || value === null || Array.isArray(value) || !allFinite(value)) throw fail({ expected: `${expected}: a JSON object (numbers within float64)`, got: got() });
       return genericLiteral(value as never);
     }
     case SimpleType.BINARY:
@@ -200,6 +202,34 @@ async function readOutput(task: string, output: OutputVariable, dir: string, raw
     default:
       throw fail({ problem: "CoPilot cannot read this simple type" });
   }
+}
+
+/**
+ * The first JSON value of a text, as the json.Decoder jsonpb reads with sees it: an object up to its
+ * closing brace (what follows is never read), else the text as it is.
+ */
+function firstJsonValue(text: string): string {
+  const start = text.search(/[^ \t\n\r]/);
+  if (start < 0 || text[start] !== "{") return text;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return text.slice(start, i + 1);
+    }
+  }
+  return text;
+}
+
+function allFinite(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (typeof value === "object" && value !== null) return Object.values(value).every(allFinite);
+  return true;
 }
 
 /** Go's `strings.Trim(s, " \n\t")`: only spaces, newlines and tabs (not \r) at either end. */

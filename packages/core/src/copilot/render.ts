@@ -117,8 +117,10 @@ function renderPrimitive(p: Primitive): string {
 
 /**
  * A google.protobuf.Duration as Go's `String()` of the message prints it (prototext, one line):
- * `seconds:300`, `seconds:1 nanos:500000000`, `` for zero. (protobuf-go may add a space after the
- * colon in some builds, by design; propeller's text is this one as the reference records it.)
+ * `seconds:300`, `seconds:1 nanos:500000000`, `` for zero. protobuf-go makes this text unstable on
+ * purpose: between two fields a build may write two spaces instead of one (a protobuf-go binary
+ * built here printed `seconds:1  nanos:500000000`), so only a whole number of seconds renders the
+ * same in every propeller.
  */
 export function durationProtoText(seconds: bigint, nanos: number): string {
   const parts: string[] = [];
