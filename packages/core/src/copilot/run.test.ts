@@ -11,11 +11,8 @@ import { Interface } from "../interface/interface.js";
 
 import { toLiteralMap, fromLiteralMap } from "../types/engine.js";
 import type { AnyFlyteType } from "../types/type.js";
-import { pathsAsMounted, runRawContainer } from "./run.js";
-import { writeInputs } from "./inputs.js";
-import { decode } from "../idl/codec.js";
-import { LiteralMapSchema } from "../idl/gen/flyteidl/core/literals_pb.js";
-import { File, Float, FlyteFile, List, Str } from "../types/builtins.js";
+import { runRawContainer } from "./run.js";
+import { Float, Str } from "../types/builtins.js";
 import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
 import type { RawContainerRun } from "./spec.js";
 
@@ -147,19 +144,5 @@ describe("runRawContainer", () => {
     const ctx = new TaskExecutionContext({ taskName: "t", services: { ...localServices(), logSink: (_level, line) => lines.push(line) } });
     await runRawContainer(ellipse({ task: "t", command: ["./fail.sh"], local: { runtime: "process", workingDir: FIXTURES, logs: true } }), ab(1, 1), ctx).catch(() => undefined);
     expect(lines).toEqual(["[t] INFO stdout: computing...", "[t] INFO stderr: starting", "[t] INFO stderr: boom: the input was negative"]);
-  });
-
-  it("pathsAsMounted: inputs.pb's blob uris under the folder become the container's paths", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mounted-"));
-    const given = join(mkdtempSync(join(tmpdir(), "given-")), "a.txt");
-    writeFileSync(given, "a");
-    const types = { f: File, fs: List(File), s: Str };
-    const literals = toLiteralMap(types, { f: given, fs: [given, given], s: "x" }, "input", { storage: localServices().storage });
-    await writeInputs("t", literals, iface(types, {}), dir, "JSON", localServices().storage);
-    pathsAsMounted(dir, "/var/inputs/");
-    const pb = decode(LiteralMapSchema, readFileSync(join(dir, "inputs.pb")));
-    const uris = fromLiteralMap(types, pb, "input", { storage: localServices().storage });
-    expect([(uris.f as FlyteFile).path, ...(uris.fs as FlyteFile[]).map((f) => f.path), uris.s]).toEqual(["/var/inputs/f", "/var/inputs/fs/0", "/var/inputs/fs/1", "x"]);
-    expect(readFileSync(join(dir, "inputs.json"), "utf8")).toBe('{"f":"/var/inputs/f","fs":["/var/inputs/fs/0","/var/inputs/fs/1"],"s":"x"}');
   });
 });

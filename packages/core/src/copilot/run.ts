@@ -4,11 +4,10 @@
 // exited, the outputs read back from the second (readOutputs). The container is Docker's or
 // Podman's when one answers, or, only when asked for, the command as a local process with the two
 // paths mapped to the folders.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import type { TaskExecutionContext } from "../context/context.js";
-import { decode, encode } from "../idl/codec.js";
-import { LiteralMapSchema, type Literal, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { encode } from "../idl/codec.js";
+import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { chooseRuntime, engineRunArgs, requestedRuntime, type Engine } from "./engine.js";
 import { writeInputs } from "./inputs.js";
 import { readOutputs } from "./outputs.js";
@@ -40,9 +39,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
   let outputs: LiteralMap | undefined;
   try {
     if (run.interface.inputs.length > 0) {
-      await writeInputs(run.task, inputs, run.interface, inputDir, run.metadataFormat, context.storage);
-      // In a container the files are at the task's input path: the metadata files say so, as CoPilot's do.
-      if (runtime !== "process") pathsAsMounted(inputDir, run.inputDataDir);
+      // In a container the files are at the task's input path: the metadata files name them there, as CoPilot's do.
+      const pathsAs = runtime === "process" ? undefined : run.inputDataDir;
+      await writeInputs(run.task, inputs, run.interface, inputDir, run.metadataFormat, context.storage, { pathsAs });
     }
     const command = renderCommand(run.task, run.command, inputs);
     const args = renderCommand(run.task, run.args, inputs);
@@ -132,40 +131,6 @@ function startFailure(task: string, what: string, e: unknown, cwd: string): Cont
   const err = e as NodeJS.ErrnoException;
   const why = err.code === "ENOENT" ? "not found" : err.code === "EACCES" ? "not executable (permission denied)" : (err.message ?? String(e));
   return new ContainerRuntimeError({ task, subject: what, problem: `it could not be started: ${why}`, fix: `a relative command is found from the working directory (${cwd}; local.workingDir sets it), a bare name on PATH` });
-}
-
-/**
- * The metadata files writeInputs wrote in `dir` name the files by their paths here; in an engine
- * the container sees them under `mounted` (the task's input path), where CoPilot's files name
- * them. So the paths are rewritten: in inputs.pb (every blob and schema uri under `dir`) and in
- * inputs.json/inputs.yaml (the folder's path is made of characters neither encoding escapes).
- */
-export function pathsAsMounted(dir: string, mounted: string): void {
-  const target = mounted.length > 1 ? mounted.replace(/\/+$/, "") : mounted;
-  const pb = join(dir, "inputs.pb");
-  if (existsSync(pb)) {
-    const map = decode(LiteralMapSchema, readFileSync(pb), "inputs.pb");
-    const pending: Literal[] = Object.values(map.literals);
-    while (pending.length > 0) {
-      const literal = pending.pop()!;
-      const v = literal.value;
-      if (v.case === "collection") pending.push(...v.value.literals);
-      else if (v.case === "map") pending.push(...Object.values(v.value.literals));
-      else if (v.case === "scalar") {
-        const scalar = v.value.value;
-        if (scalar.case === "union" && scalar.value.value !== undefined) pending.push(scalar.value.value);
-        else if ((scalar.case === "blob" || scalar.case === "schema") && (scalar.value.uri === dir || scalar.value.uri.startsWith(`${dir}/`))) {
-          scalar.value.uri = target + scalar.value.uri.slice(dir.length);
-        }
-      }
-    }
-    writeFileSync(pb, encode(LiteralMapSchema, map));
-  }
-  if (!/^[\w./-]+$/.test(dir)) return;
-  for (const name of ["inputs.json", "inputs.yaml"]) {
-    const file = join(dir, name);
-    if (existsSync(file)) writeFileSync(file, readFileSync(file, "utf8").split(dir).join(target));
-  }
 }
 
 /**
