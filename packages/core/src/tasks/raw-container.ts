@@ -6,7 +6,9 @@
 import { posix } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
 import type { LocalContainerOptions, MetadataFormat, RawContainerRun } from "../copilot/spec.js";
-import { checkOutputTypes } from "../copilot/outputs.js";
+import { checkOutputTypes, ContainerReportedError } from "../copilot/outputs.js";
+import { runRawContainer } from "../copilot/run.js";
+import { ContainerExitError } from "../copilot/run-errors.js";
 import { templateInputNames } from "../copilot/render.js";
 import { DEFAULT_INPUT_DATA_DIR, DEFAULT_OUTPUT_DATA_DIR } from "../copilot/spec.js";
 import { create } from "../idl/codec.js";
@@ -24,8 +26,10 @@ import { buildContainer, buildK8sPod } from "../serialize/container.js";
 import { resolveContainerImage } from "../serialize/image.js";
 import type { SerializationSettings } from "../serialize/settings.js";
 import { describeValue } from "../types/describe.js";
+import { toLiteralMap } from "../types/engine.js";
 import type { TaskDocumentation } from "./docs.js";
-import { NotRunnableLocallyError, TaskDefinitionError } from "./errors.js";
+import { markUserError, TaskDefinitionError } from "./errors.js";
+import { nativeOutputs } from "./conversion.js";
 import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { checkOptionNames, compileTaskOptions, optionNamesIn, type OptionGroup, type TaskOptions, type TaskOptionsIn } from "./options.js";
 import { Task } from "./task.js";
@@ -336,9 +340,25 @@ export class ContainerTask extends Task {
     };
   }
 
-  // PLACEHOLDER until copilot/run.ts lands (helper "runner" wires it: natives → toLiteralMap →
-  // runRawContainer(this.rawContainerRun, ...) → fromLiteralMap).
-  protected executeNative(_inputs: Record<string, unknown>, _context: TaskExecutionContext): unknown {
-    throw new NotRunnableLocallyError({ task: this.name, problem: "local runs of raw container tasks are not wired yet" });
+  /** The body is the SDK running the container: its errors are reported as they are (they name the task). */
+  protected override get bodyIsUserCode(): boolean {
+    return false;
+  }
+
+  /**
+   * A local run: the inputs back to literals (the interface's types, in the attempt's conversion),
+   * the container run as CoPilot runs it (copilot/run.ts), its outputs read as the interface says.
+   * The command's failure (a non-zero exit, an `_ERROR` file) is the task's own: a user error, not
+   * retried locally.
+   */
+  protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): Promise<unknown> {
+    const types = Object.fromEntries(this.interface.inputs.map((v) => [v.name, v.type]));
+    const literals = toLiteralMap(types, inputs, "input", context);
+    return runRawContainer(this.rawContainerRun, literals, context).then(
+      (outputs) => nativeOutputs(this, outputs, context),
+      (e: unknown) => {
+        throw e instanceof ContainerExitError || e instanceof ContainerReportedError ? markUserError(e) : e;
+      },
+    );
   }
 }

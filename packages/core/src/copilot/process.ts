@@ -1,0 +1,190 @@
+// Running one command to its end for a raw container task's local run (the command itself, or the
+// engine's `run`): in a process group of its own, so that stopping it stops what it started; its
+// stderr's last lines kept for the error; its output streamed when asked; stopped when the task's
+// signal is aborted (its timeout): SIGTERM to the group, SIGKILL after a grace.
+import { spawn, type ChildProcess } from "node:child_process";
+
+/** What to run. */
+export interface CommandSpec {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** The whole environment of the process (nothing is inherited). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** How it ended. */
+export interface CommandResult {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The last lines written to stderr (at most TAIL_LINES). */
+  readonly stderrTail: readonly string[];
+}
+
+export interface RunOptions {
+  /** Aborted: the process group gets SIGTERM, then SIGKILL after `graceMs`; the run rejects with the signal's reason once it is gone. */
+  readonly signal?: AbortSignal;
+  /** Each line the process writes, as it comes (`local.logs`). */
+  readonly onLine?: (stream: "stdout" | "stderr", line: string) => void;
+  /** Called once when the grace is over and the group is killed (an engine's `kill` of its container). */
+  readonly onKill?: () => void;
+  /** @default STOP_GRACE_MS */
+  readonly graceMs?: number;
+}
+
+/** How long a stopped process has between SIGTERM and SIGKILL. */
+export const STOP_GRACE_MS = 5_000;
+/** How many of stderr's last lines an error shows. */
+export const TAIL_LINES = 10;
+/** Longest line kept in the tail. */
+const MAX_LINE = 1_000;
+
+/** The process groups started and not yet over: killed if this process exits first, as a container's processes end with it. */
+const running = new Set<number>();
+let hooked = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Cuts a stream into lines, handing each complete one on; `end()` hands on the last, unterminated one. */
+function lineSplitter(each: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  let rest = "";
+  return {
+    push(chunk) {
+      const text = rest + chunk.toString("utf8");
+      const lines = text.split("\n");
+      rest = lines.pop() ?? "";
+      if (rest.length > 64 * 1024) rest = rest.slice(-MAX_LINE);
+      for (const line of lines) each(line.replace(/\r$/, ""));
+    },
+    end() {
+      if (rest !== "") each(rest.replace(/\r$/, ""));
+      rest = "";
+    },
+  };
+}
+
+/**
+ * Runs the command to its end. Resolves with how it ended (whatever the exit code); rejects when
+ * it could not be started (ENOENT, EACCES: the error as Node gives it) or, once the process group
+ * is gone, with the signal's reason when `signal` was aborted.
+ */
+export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise<CommandResult> {
+  const { signal, onLine, onKill } = options;
+  const graceMs = options.graceMs ?? STOP_GRACE_MS;
+  if (signal?.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<CommandResult>((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      // A group of its own (detached): a timeout stops the shell and what it started, as a container's end does.
+      child = spawn(spec.file, [...spec.args], { cwd: spec.cwd, env: { ...spec.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const tail: string[] = [];
+    const keep = (line: string) => {
+      tail.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+      if (tail.length > TAIL_LINES) tail.shift();
+    };
+    const out = lineSplitter((line) => onLine?.("stdout", line));
+    const err = lineSplitter((line) => {
+      keep(line);
+      onLine?.("stderr", line);
+    });
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (onLine !== undefined) out.push(chunk);
+    });
+    child.stderr!.on("data", (chunk: Buffer) => err.push(chunk));
+
+    let settled = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const pid = child.pid;
+    const stop = () => {
+      if (pid === undefined) return;
+      killGroup(pid, "SIGTERM");
+      graceTimer = setTimeout(() => {
+        onKill?.();
+        killGroup(pid, "SIGKILL");
+      }, graceMs);
+      graceTimer.unref?.();
+    };
+    const finish = (result: CommandResult | undefined, error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", stop);
+      if (graceTimer !== undefined) clearTimeout(graceTimer);
+      if (pid !== undefined) running.delete(pid);
+      if (signal?.aborted) reject(signal.reason as unknown);
+      else if (error !== undefined) reject(error);
+      else resolve(result!);
+    };
+    child.on("error", (e) => finish(undefined, e));
+    let status: { code: number | null; sig: NodeJS.Signals | null } | undefined;
+    child.on("exit", (code, sig) => {
+      status = { code, sig };
+      // What the command left running ends with it, as in a container whose main process exited;
+      // its output is then read to its end. One that left the group and holds the pipes is not waited for.
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, 1_000).unref();
+    });
+    child.on("close", () => {
+      out.end();
+      err.end();
+      if (status !== undefined) finish({ exitCode: status.code, signal: status.sig, stderrTail: [...tail] });
+    });
+    if (pid !== undefined) {
+      running.add(pid);
+      if (!hooked) {
+        hooked = true;
+        process.on("exit", () => {
+          for (const group of running) killGroup(group, "SIGKILL");
+        });
+      }
+    }
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}
+
+const BEFORE = /[A-Za-z0-9_.\-/~]/;
+const AFTER = /[A-Za-z0-9_.\-~]/;
+
+/**
+ * Each element with the container's data paths replaced by the local folders, wherever an element
+ * names one at a path boundary: `/var/outputs`, `/var/outputs/area`, `--out=/var/outputs`,
+ * `sh -c 'cat /var/inputs/a'`, but not `/var/outputsX` nor `/x/var/outputs`. The longer path wins
+ * where one contains the other.
+ */
+export function mapDataDirs(elements: readonly string[], dirs: readonly (readonly [from: string, to: string])[]): string[] {
+  const pairs = dirs
+    .map(([from, to]) => [from.length > 1 ? from.replace(/\/+$/, "") : from, to] as const)
+    .filter(([from]) => from !== "")
+    .sort((a, b) => b[0].length - a[0].length);
+  return elements.map((element) => {
+    let out = "";
+    let i = 0;
+    outer: while (i < element.length) {
+      for (const [from, to] of pairs) {
+        if (!element.startsWith(from, i)) continue;
+        const before = i === 0 ? "" : element[i - 1]!;
+        const after = element[i + from.length] ?? "";
+        if ((before === "" || !BEFORE.test(before)) && (after === "" || !AFTER.test(after))) {
+          out += to;
+          i += from.length;
+          continue outer;
+        }
+      }
+      out += element[i];
+      i++;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,148 @@
+// runRawContainer on its own (no task around it): the issue's ellipse script run as a local
+// process and through the docker stand-in, a failing command, a stopped one, and what is left behind.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TaskExecutionContext } from "../context/context.js";
+import { localServices } from "../context/services.js";
+import type { LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { Interface } from "../interface/interface.js";
+
+import { toLiteralMap, fromLiteralMap } from "../types/engine.js";
+import type { AnyFlyteType } from "../types/type.js";
+import { runRawContainer } from "./run.js";
+import { Float, Str } from "../types/builtins.js";
+import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
+import type { RawContainerRun } from "./spec.js";
+
+const FIXTURES = join(import.meta.dirname, "../../../../test/fixtures/raw-container");
+
+function iface(inputs: Record<string, AnyFlyteType>, outputs: Record<string, AnyFlyteType>): Interface {
+  return new Interface(
+    Object.entries(inputs).map(([name, type]) => ({ name, type, optional: false, hasDefaultValue: false, description: "" })),
+    Object.entries(outputs).map(([name, type]) => ({ name, type, description: "" })),
+  );
+}
+
+const ELLIPSE_IFACE = iface({ a: Float, b: Float }, { area: Float, metadata: Str });
+
+function ellipse(overrides: Partial<RawContainerRun> = {}): RawContainerRun {
+  return {
+    task: "ellipse-area-metadata-shell",
+    image: "ghcr.io/flyteorg/rawcontainers-shell:v2",
+    command: ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
+    args: [],
+    inputDataDir: "/var/inputs",
+    outputDataDir: "/var/outputs",
+    metadataFormat: "JSON",
+    interface: ELLIPSE_IFACE,
+    env: {},
+    local: { runtime: "process", workingDir: FIXTURES },
+    ...overrides,
+  };
+}
+
+function context(env: NodeJS.ProcessEnv = process.env, name = "ellipse-area-metadata-shell"): TaskExecutionContext {
+  return new TaskExecutionContext({ taskName: name, services: { ...localServices(), env } });
+}
+
+function ab(a: number, b: number): LiteralMap {
+  return toLiteralMap({ a: Float, b: Float }, { a, b }, "input", { storage: localServices().storage });
+}
+
+function standinBin(): string {
+  const bin = mkdtempSync(join(tmpdir(), "standin-bin-"));
+  writeFileSync(join(bin, "docker"), `#!/bin/sh\nexec "${process.execPath}" "${join(FIXTURES, "standin/docker.cjs")}" "$@"\n`);
+  chmodSync(join(bin, "docker"), 0o755);
+  return bin;
+}
+
+describe("runRawContainer", () => {
+  it("runs the issue's ellipse script as a local process: its outputs are what it wrote", async () => {
+    const ctx = context();
+    const out = await runRawContainer(ellipse(), ab(1.5, 2), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: Math.PI * 1.5 * 2, metadata: "[from shell rawcontainer]" });
+    // Its input and output folders are gone.
+    expect(readdirSync(ctx.scratchDir)).toEqual([]);
+    ctx.release(out);
+  });
+
+  it("through an engine (the docker stand-in): the folders mounted at the task's paths, the command as the entrypoint", async () => {
+    const bin = standinBin();
+    const log = join(mkdtempSync(join(tmpdir(), "standin-log-")), "calls");
+    const images = { "ghcr.io/flyteorg/rawcontainers-shell:v2": { entrypoint: ["/bin/false"], cmd: [], workdir: FIXTURES } };
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: log, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: "" };
+    const ctx = context(env);
+    const out = await runRawContainer(ellipse({ local: { runtime: "docker" }, env: { GREETING: "hi" } }), ab(2, 3), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: Math.PI * 2 * 3, metadata: "[from shell rawcontainer]" });
+    const calls = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+    expect(calls[0]).toEqual(["info", "--format", "{{.ServerVersion}}"]);
+    const run = calls[1]!;
+    expect(run.slice(0, 3)).toEqual(["run", "--rm", "--name"]);
+    expect(run[3]).toMatch(/^flytekit-ts-ellipse-area-metadata-shell-[0-9a-f]+$/);
+    expect(run[4]).toBe("-v");
+    expect(run[5]).toMatch(/\/inputs-\w+:\/var\/inputs$/);
+    expect(run[6]).toBe("-v");
+    expect(run[7]).toMatch(/\/outputs-\w+:\/var\/outputs$/);
+    expect(run.slice(8)).toEqual([
+      "-e", "FLYTE_INTERNAL_EXECUTION_PROJECT=local", "-e", "FLYTE_INTERNAL_EXECUTION_DOMAIN=local", "-e", "FLYTE_INTERNAL_EXECUTION_ID=local", "-e", "FLYTE_ATTEMPT_NUMBER=0",
+      "-e", "FLYTE_INTERNAL_TASK_PROJECT=local", "-e", "FLYTE_INTERNAL_TASK_DOMAIN=local", "-e", "FLYTE_INTERNAL_TASK_NAME=local", "-e", "FLYTE_INTERNAL_TASK_VERSION=local",
+      "-e", "GREETING=hi",
+      "--entrypoint", "./calculate-ellipse-area.sh", "ghcr.io/flyteorg/rawcontainers-shell:v2", "2", "3", "/var/outputs",
+    ]);
+    ctx.release(out);
+  });
+
+  it("a command that exits non-zero: the task, the code and stderr's last lines; its folders are removed", async () => {
+    const ctx = context();
+    const error = await runRawContainer(ellipse({ command: ["./fail.sh"] }), ab(1, 1), ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContainerExitError);
+    expect((error as Error).message).toBe(
+      `task 'ellipse-area-metadata-shell', process "./fail.sh": it exited with code 3, and the last lines of its stderr were:\n  starting\n  boom: the input was negative`,
+    );
+    expect(readdirSync(ctx.scratchDir)).toEqual([]);
+    ctx.release();
+  });
+
+  it("a command not found names it and where it was looked for", async () => {
+    const error = await runRawContainer(ellipse({ command: ["./nope.sh"] }), ab(1, 1), context()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContainerRuntimeError);
+    expect((error as Error).message).toBe(
+      `task 'ellipse-area-metadata-shell', process "./nope.sh": it could not be started: not found; a relative command is found from the working directory (${FIXTURES}; local.workingDir sets it), a bare name on PATH`,
+    );
+  });
+
+  it("a local process needs a command", async () => {
+    await expect(runRawContainer(ellipse({ command: [], args: ["x"] }), ab(1, 1), context())).rejects.toThrow(
+      `task 'ellipse-area-metadata-shell', runtime "process": the task has no command, and a local process cannot run the image's entrypoint; give the task a command, or run it with Docker or Podman`,
+    );
+  });
+
+  it("stops the process when the context is aborted, and rejects with the abort's reason", async () => {
+    const pids = join(mkdtempSync(join(tmpdir(), "pids-")), "pids");
+    const ctx = context();
+    const run = runRawContainer(ellipse({ command: ["./sleep.sh"], env: { PID_FILE: pids } }), ab(1, 1), ctx);
+    while (!existsSync(pids) || readFileSync(pids, "utf8").trim().split("\n").length < 2) await new Promise((r) => setTimeout(r, 20));
+    const reason = new Error("stopped by the test");
+    ctx.abort(reason);
+    await expect(run).rejects.toBe(reason);
+    for (const pid of readFileSync(pids, "utf8").trim().split("\n").map(Number)) {
+      let gone = false;
+      try {
+        process.kill(pid, 0);
+        gone = /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        gone = true;
+      }
+      expect(gone, `pid ${pid}`).toBe(true);
+    }
+  });
+
+  it("streams the command's output through the task's logger when local.logs is on", async () => {
+    const lines: string[] = [];
+    const ctx = new TaskExecutionContext({ taskName: "t", services: { ...localServices(), logSink: (_level, line) => lines.push(line) } });
+    await runRawContainer(ellipse({ task: "t", command: ["./fail.sh"], local: { runtime: "process", workingDir: FIXTURES, logs: true } }), ab(1, 1), ctx).catch(() => undefined);
+    expect(lines).toEqual(["[t] INFO stdout: computing...", "[t] INFO stderr: starting", "[t] INFO stderr: boom: the input was negative"]);
+  });
+});

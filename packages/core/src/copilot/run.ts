@@ -1,0 +1,150 @@
+// A raw container task run locally, as Flyte runs it with CoPilot: the inputs laid out as files in
+// a folder (writeInputs), `{{.inputs.x}}` rendered in the command (renderCommand), the container
+// started with that folder at its input path and an empty one at its output path, and, once it has
+// exited, the outputs read back from the second (readOutputs). The container is Docker's or
+// Podman's when one answers, or, only when asked for, the command as a local process with the two
+// paths mapped to the folders.
+import { rmSync } from "node:fs";
+import type { TaskExecutionContext } from "../context/context.js";
+import { encode } from "../idl/codec.js";
+import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
+import { chooseRuntime, engineRunArgs, requestedRuntime, type Engine } from "./engine.js";
+import { writeInputs } from "./inputs.js";
+import { readOutputs } from "./outputs.js";
+import { mapDataDirs, runCommand, type CommandResult } from "./process.js";
+import { renderCommand } from "./render.js";
+import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
+import type { RawContainerRun } from "./spec.js";
+import { TaskOutputError } from "../errors/task-errors.js";
+
+/**
+ * Runs a raw container task's attempt: its inputs in, its outputs out, both as CoPilot has them.
+ * Follows `context.signal` (the task's timeout): the process is stopped and the run rejects with
+ * the signal's reason. A command that fails is a ContainerExitError; no way to run it, a
+ * ContainerRuntimeError.
+ */
+export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, context: TaskExecutionContext): Promise<LiteralMap> {
+  const env = context.services.env;
+  const runtime = await chooseRuntime(run.task, requestedRuntime(run.task, run.local.runtime, env), env);
+  if (runtime === "process" && run.command.length === 0) {
+    throw new ContainerRuntimeError({
+      task: run.task,
+      subject: "runtime \"process\"",
+      problem: "the task has no command, and a local process cannot run the image's entrypoint",
+      fix: "give the task a command, or run it with Docker or Podman",
+    });
+  }
+  const inputDir = context.tempDir("inputs");
+  const outputDir = context.tempDir("outputs");
+  let outputs: LiteralMap | undefined;
+  try {
+    if (run.interface.inputs.length > 0) {
+      // In a container the files are at the task's input path: the metadata files name them there, as CoPilot's do.
+      const pathsAs = runtime === "process" ? undefined : run.inputDataDir;
+      await writeInputs(run.task, inputs, run.interface, inputDir, run.metadataFormat, context.storage, { pathsAs });
+    }
+    const command = renderCommand(run.task, run.command, inputs);
+    const args = renderCommand(run.task, run.args, inputs);
+    const logs = run.local.logs === true ? (stream: "stdout" | "stderr", line: string) => context.logger.info(`${stream}: ${line}`) : undefined;
+    const taskEnv = { ...flyteEnv(context), ...run.env };
+    let result: CommandResult;
+    let what: string;
+    if (runtime === "process") {
+      const dirs: [string, string][] = [
+        [run.inputDataDir, inputDir],
+        [run.outputDataDir, outputDir],
+      ];
+      const argv = mapDataDirs([...command, ...args], dirs);
+      what = `process ${JSON.stringify(argv[0])}`;
+      const processEnv: Record<string, string> = {};
+      for (const key of ["PATH", "HOME"]) if (env[key] !== undefined) processEnv[key] = env[key]!;
+      result = await runCommand({ file: argv[0]!, args: argv.slice(1), cwd: run.local.workingDir ?? process.cwd(), env: { ...processEnv, ...taskEnv } }, { signal: context.signal, onLine: logs }).catch(
+        (e: unknown) => {
+          if (context.signal.aborted) throw e;
+          throw startFailure(run.task, what, e, run.local.workingDir ?? process.cwd());
+        },
+      );
+    } else {
+      result = await runInEngine(runtime, run, context, { inputDir, outputDir, command, args, env: taskEnv, logs });
+      what = `container ${JSON.stringify(run.image)} (${runtime})`;
+    }
+    if (result.exitCode !== 0 || result.signal !== null) throw new ContainerExitError(run.task, what, result);
+    const read = await readOutputs(run.task, run.interface, outputDir, context.rawOutputPrefix, context.storage).catch((e: unknown) => {
+      throw asDeclared(e, outputDir, run.outputDataDir);
+    });
+    outputs = read;
+    return read;
+  } finally {
+    // A folder the outputs still point into stays (it is the context's, gone when the attempt's
+    // directories go); the rest now.
+    const named = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
+    for (const dir of [inputDir, outputDir]) if (named === undefined || !named.includes(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** In an engine: the folders mounted at the task's paths (inputs only with inputs, outputs only with outputs, as propeller mounts them). */
+async function runInEngine(
+  engine: Engine,
+  run: RawContainerRun,
+  context: TaskExecutionContext,
+  parts: { inputDir: string; outputDir: string; command: string[]; args: string[]; env: Record<string, string>; logs: ((stream: "stdout" | "stderr", line: string) => void) | undefined },
+): Promise<CommandResult> {
+  const name = `flytekit-ts-${run.task.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, 40)}-${Math.random().toString(16).slice(2, 10)}`;
+  const mounts: [string, string][] = [];
+  if (run.interface.inputs.length > 0) mounts.push([parts.inputDir, run.inputDataDir]);
+  if (run.interface.outputs.length > 0) mounts.push([parts.outputDir, run.outputDataDir]);
+  const argv = engineRunArgs({ name, image: run.image, mounts, env: parts.env, command: parts.command, args: parts.args });
+  const env = context.services.env;
+  // The client is the user's: it gets this process's environment (DOCKER_HOST, its config); the container only what -e gives.
+  const clientEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) clientEnv[k] = v;
+  const kill = () => {
+    runCommand({ file: engine, args: ["kill", name], cwd: process.cwd(), env: clientEnv }).catch(() => undefined);
+  };
+  return runCommand({ file: engine, args: argv, cwd: process.cwd(), env: clientEnv }, { signal: context.signal, onLine: parts.logs, onKill: kill }).catch((e: unknown) => {
+    if (context.signal.aborted) throw e;
+    throw startFailure(run.task, engine, e, process.cwd());
+  });
+}
+
+/** What Flyte tells every task's container (propeller's FLYTE_INTERNAL_* and the attempt), as a local run knows it. */
+function flyteEnv(context: TaskExecutionContext): Record<string, string> {
+  const id = context.executionId;
+  const task = context.taskId;
+  const env: Record<string, string> = {
+    FLYTE_INTERNAL_EXECUTION_PROJECT: id.project,
+    FLYTE_INTERNAL_EXECUTION_DOMAIN: id.domain,
+    FLYTE_INTERNAL_EXECUTION_ID: id.name,
+    FLYTE_ATTEMPT_NUMBER: String(context.attempt),
+  };
+  if (task !== undefined) {
+    env.FLYTE_INTERNAL_TASK_PROJECT = task.project;
+    env.FLYTE_INTERNAL_TASK_DOMAIN = task.domain;
+    env.FLYTE_INTERNAL_TASK_NAME = task.name;
+    env.FLYTE_INTERNAL_TASK_VERSION = task.version;
+  }
+  return env;
+}
+
+/** A command that could not be started at all (not found, not executable). */
+function startFailure(task: string, what: string, e: unknown, cwd: string): ContainerRuntimeError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === "ENOENT" ? "not found" : err.code === "EACCES" ? "not executable (permission denied)" : (err.message ?? String(e));
+  return new ContainerRuntimeError({ task, subject: what, problem: `it could not be started: ${why}`, fix: `a relative command is found from the working directory (${cwd}; local.workingDir sets it), a bare name on PATH` });
+}
+
+/**
+ * An output error as the task's author reads it: the output folder named by the task's output
+ * path (what the command writes to), not by the temporary folder standing for it here.
+ */
+function asDeclared(e: unknown, dir: string, declared: string): unknown {
+  if (!(e instanceof TaskOutputError)) return e;
+  const target = declared.length > 1 ? declared.replace(/\/+$/, "") : declared;
+  const swap = (text: string | undefined) => (text === undefined ? undefined : text.split(dir).join(target));
+  const f = e.fields;
+  if (![f.expected, f.got, f.problem, f.fix].some((t) => t?.includes(dir))) return e;
+  return new TaskOutputError(
+    { task: e.task, output: e.output, subject: e.output === undefined ? f.subject : undefined, path: f.path, expected: swap(f.expected), got: swap(f.got), problem: swap(f.problem), fix: swap(f.fix) },
+    { cause: e.cause },
+  );
+}
