@@ -101,12 +101,12 @@ describe("imports", () => {
 });
 
 describe("the public root of @flytekit-ts/core", () => {
-  it("exports what a user writes, at most 65 values, and none of the machinery", async () => {
+  it("exports what a user writes, at most 68 values, and none of the machinery", async () => {
     const root = await import("@flytekit-ts/core");
     const values = Object.keys(root).sort();
-    expect(values.length).toBeLessThanOrEqual(65);
+    expect(values.length).toBeLessThanOrEqual(68);
     // DESIGN.md says so.
-    expect(section("Layout (npm workspaces)")).toContain("(at most 64 values; a test holds it there)");
+    expect(section("Layout (npm workspaces)")).toContain("(at most 68 values; a test holds it there)");
     for (const internal of ["taskStore", "checkDeclaration", "registerSdkRoot", "crc32", "untar", "tar", "storageFor", "setLogSink", "configureLocalCache", "TaskStore", "callerFile"]) {
       expect(values).not.toContain(internal);
     }

@@ -2,7 +2,7 @@
 // run as local processes (runtime "process") or through the docker stand-in (this machine has
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
-import { Cache, ContainerTask, File, FlyteFile, Float, Int, List, Str, taskOf } from "@flytekit-ts/core";
+import { Cache, ContainerExitError, ContainerTask, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf } from "@flytekit-ts/core";
 import { containerTask, eager } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -147,7 +147,7 @@ describe("a raw container task run as a local process", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it("goes through the local path: a cached call does not run the script again; a failed command is not retried (a user error)", async () => {
+  it("goes through the local path: a cached call does not run the script again; a failed command is retried, as propeller retries a container that exited non-zero", async () => {
     const dir = mkdtempSync(join(tmpdir(), "runs-"));
     setEnv({ FLYTEKIT_TS_LOCAL_CACHE_DIR: join(dir, "cache") });
     const runs = join(dir, "runs");
@@ -162,8 +162,21 @@ describe("a raw container task run as a local process", () => {
     expect(await counted.call(5)).toBe(50);
     expect(readFileSync(runs, "utf8")).toBe("run\nrun\n");
     const failing = shellTask("failing", ["sh", "-c", 'echo run >> "$RUNS"; exit 2'], { outputs: Int, retries: 2, environment: { RUNS: runs } });
-    await expect(failing.call()).rejects.toThrow("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
-    expect(readFileSync(runs, "utf8")).toBe("run\nrun\nrun\n");
+    const error = await failing.call().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ContainerExitError);
+    expect(error).toBeInstanceOf(RecoverableError);
+    expect((error as Error).message).toContain("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
+    // The first run and its two retries.
+    expect(readFileSync(runs, "utf8")).toBe("run\nrun\nrun\nrun\nrun\n");
+    // An _ERROR file is recoverable too (CoPilot writes a RECOVERABLE error document); a missing output is not.
+    writeFileSync(runs, "");
+    const reporting = shellTask("reporting", ["sh", "-c", 'echo run >> "$RUNS"; echo disk full > /var/outputs/_ERROR'], { outputs: Int, retries: 1, environment: { RUNS: runs } });
+    await expect(reporting.call()).rejects.toThrow("the container reported an error in _ERROR: disk full");
+    expect(readFileSync(runs, "utf8")).toBe("run\nrun\n");
+    writeFileSync(runs, "");
+    const silent = shellTask("silent", ["sh", "-c", 'echo run >> "$RUNS"'], { outputs: Int, retries: 3, environment: { RUNS: runs } });
+    await expect(silent.call()).rejects.toThrow(TaskOutputError);
+    expect(readFileSync(runs, "utf8")).toBe("run\n");
   });
 
   it("called from an eager task's body, it runs inline as any local call", async () => {

@@ -18,6 +18,8 @@ export { ReferenceTask, type TaskReference } from "./tasks/reference-task.js";
 export { ShimTaskExecutor } from "./tasks/shim.js";
 export { ContainerTask, type ContainerTaskInit, type IOStrategy } from "./tasks/raw-container.js";
 export type { ContainerRuntime, LocalContainerOptions, MetadataFormat } from "./copilot/spec.js";
+export { ContainerExitError, ContainerRuntimeError, type ExitStatus } from "./copilot/run-errors.js";
+export { ContainerReportedError } from "./copilot/outputs.js";
 export type { InputsSpec, OutputsSpec } from "./tasks/infer.js";
 export type { TaskOptions } from "./tasks/options.js";
 export type { DeclaredTaskOptions } from "./tasks/build.js";

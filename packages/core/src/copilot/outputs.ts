@@ -7,8 +7,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { brand, FlyteError } from "../errors/flyte-error.js";
-import { TaskDefinitionError, TaskOutputError } from "../errors/task-errors.js";
+import { brand } from "../errors/flyte-error.js";
+import { RecoverableError, TaskDefinitionError, TaskOutputError } from "../errors/task-errors.js";
 import { create } from "../idl/codec.js";
 import type { Literal, LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, ErrorSchema, SimpleType, type LiteralType } from "../idl/gen/flyteidl/core/types_pb.js";
@@ -24,8 +24,12 @@ export const MAX_ERROR_FILE_SIZE = 1024 * 1024;
 /** The largest file CoPilot reads a simple value from. */
 export const MAX_PRIMITIVE_SIZE = 1024;
 
-/** The container reported its failure in `_ERROR` (Flyte fails the task with `User Error: <text>`). */
-export class ContainerReportedError extends FlyteError {
+/**
+ * The container reported its failure in `_ERROR`. On Flyte CoPilot's uploader then fails with
+ * `User Error: <text>` and writes an error document of kind RECOVERABLE, so the task's `retries`
+ * apply; they do locally too.
+ */
+export class ContainerReportedError extends RecoverableError {
   declare readonly task: string;
   /** The text of the `_ERROR` file. */
   declare readonly text: string;

@@ -1,6 +1,7 @@
 // What can go wrong when a raw container task runs locally, besides its data: no way to run it
 // (no engine answering, a runtime that cannot run this task), and a command that failed.
 import { brand, FlyteError, type ErrorFields } from "../errors/flyte-error.js";
+import { RecoverableError } from "../errors/task-errors.js";
 
 /**
  * A raw container task cannot be run here as asked: no container engine answered (each one tried
@@ -22,10 +23,12 @@ export interface ExitStatus {
 
 /**
  * A raw container task's command ended with a non-zero exit code or was killed by a signal: the
- * task's own failure (a user error, as any error a task's code raises; not retried locally). The
- * message names the task, what ran, the code or signal and the last lines of its stderr.
+ * task's own failure, and a recoverable one, as on Flyte, where propeller takes a primary container
+ * that terminated with a non-zero code for a retryable failure that uses up the task's `retries`
+ * (flyteplugins' pod_helper.go): a task with retries runs again, locally too. The message names
+ * the task, what ran, the code or signal and the last lines of its stderr.
  */
-export class ContainerExitError extends FlyteError implements ExitStatus {
+export class ContainerExitError extends RecoverableError implements ExitStatus {
   declare readonly task: string;
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;

@@ -1,4 +1,5 @@
-// The errors of a task's declaration and of its boundary (inputs, outputs), in the one format
+// The errors of a task's declaration and of its boundary (inputs, outputs), and the user's
+// recoverable error, in the one format
 // (flyte-error.ts). They sit in the foundation layer so that every layer that checks a task (the
 // copilot layer's data contract as well as the tasks layer) raises the same classes; tasks/errors.ts
 // re-exports them.
@@ -11,6 +12,22 @@ export interface ValueFailure extends Error {
   readonly got?: string;
   readonly problem?: string;
 }
+
+/**
+ * Throw this (or a subclass) from a task to say that trying again may succeed: a task with
+ * `retries` runs again, locally as on Flyte, where it is reported as a recoverable user error.
+ * Any other error fails the task at once.
+ */
+export class RecoverableError extends FlyteError {
+  /** Flyte's error code for recoverable user errors. */
+  declare readonly errorCode: string;
+
+  constructor(message: ErrorFields | string, options?: { cause?: unknown }) {
+    super(message, options);
+    Object.defineProperty(this, "errorCode", { value: "USER:Recoverable", enumerable: true, writable: true, configurable: true });
+  }
+}
+brand(RecoverableError, "RecoverableError");
 
 /** A task that cannot be declared as written: an unknown option, a type that cannot be inferred. */
 export class TaskDefinitionError extends FlyteError {}

@@ -6,23 +6,9 @@ import { TypeTransformerError } from "../types/errors.js";
 
 // The errors of a task's declaration and boundary live in the foundation layer, so that the
 // layers between (copilot) raise them too; they are this module's as before.
-export { TaskDefinitionError, TaskInputError, TaskOutputError } from "../errors/task-errors.js";
+export { RecoverableError, TaskDefinitionError, TaskInputError, TaskOutputError } from "../errors/task-errors.js";
+import { RecoverableError } from "../errors/task-errors.js";
 
-/**
- * Throw this (or a subclass) from a task to say that trying again may succeed: a task with
- * `retries` runs again, locally as on Flyte, where it is reported as a recoverable user error.
- * Any other error fails the task at once.
- */
-export class RecoverableError extends FlyteError {
-  /** Flyte's error code for recoverable user errors. */
-  declare readonly errorCode: string;
-
-  constructor(message: ErrorFields | string, options?: { cause?: unknown }) {
-    super(message, options);
-    Object.defineProperty(this, "errorCode", { value: "USER:Recoverable", enumerable: true, writable: true, configurable: true });
-  }
-}
-brand(RecoverableError, "RecoverableError");
 
 /** A task ran past its `timeout`. Like Flyte, flytekit-ts treats it as recoverable: retries apply. */
 export class TaskTimeoutError extends RecoverableError {
