@@ -2,7 +2,7 @@
 // run as local processes (runtime "process") or through the docker stand-in (this machine has
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
-import { Cache, ContainerExitError, ContainerTask, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf } from "@flytekit-ts/core";
+import { Cache, ContainerExitError, ContainerTask, Secret, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf } from "@flytekit-ts/core";
 import { containerTask, eager } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -199,6 +199,51 @@ describe("a raw container task run as a local process", () => {
   });
 });
 
+describe("the secrets a raw container task requests", () => {
+  // As Flyte's secret webhook gives them to the pod: ENV_VAR as _FSEC_<GROUP>_<KEY>, ANY and FILE as
+  // /etc/flyte/secrets/<group>/<key>; the values read from this machine as a task's code reads them.
+  const SECRETS = [
+    new Secret({ group: "db", key: "password", mountRequirement: Secret.MountType.ENV_VAR }),
+    new Secret({ group: "api", key: "token" }),
+    new Secret({ group: "api", key: "user", mountRequirement: Secret.MountType.ENV_VAR, envVar: "API_USER" }),
+  ];
+  const READ = 'printf "%s|%s|%s|%s" "$_FSEC_DB_PASSWORD" "$(cat /etc/flyte/secrets/api/token)" "$API_USER" "$FLYTE_SECRETS_ENV_PREFIX" > /var/outputs/o0';
+
+  it("as a local process: in the variables and the file Flyte would give, the secrets folder mapped", async () => {
+    setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const task = shellTask("secret-reader", ["sh", "-c", READ], { outputs: Str, secretRequests: SECRETS });
+    expect(await task.call()).toBe("pw-7f3a9c|tok-51be0d|svc-reader|_FSEC_");
+  });
+
+  it("a secret the command prints to stderr is masked in the error", async () => {
+    setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const task = shellTask("secret-leaker", ["sh", "-c", 'echo "connecting with $_FSEC_DB_PASSWORD" >&2; exit 1'], { outputs: Str, secretRequests: SECRETS });
+    const error = (await task.call().then(() => undefined, (e: unknown) => e)) as Error;
+    expect(error.message).toContain("connecting with ****");
+    expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain("pw-7f3a9c");
+  });
+
+  it("a secret not found on this machine fails the run before the command starts, saying where it was looked for", async () => {
+    setEnv({ DB_PASSWORD: undefined, _FSEC_DB_PASSWORD: undefined, API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const marker = join(mkdtempSync(join(tmpdir(), "ran-")), "ran");
+    const task = shellTask("secret-missing", ["sh", "-c", `touch ${marker}`], { outputs: Str, secretRequests: SECRETS });
+    await expect(task.call()).rejects.toThrow(/secret db\/password.*Unable to find secret for key password in group db/s);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("through the docker stand-in: the secrets folder mounted read-only at /etc/flyte/secrets, and no value in docker's arguments", async () => {
+    setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const log = join(mkdtempSync(join(tmpdir(), "standin-log-")), "calls");
+    const images = { "alpine:3.20": { entrypoint: [], cmd: [], workdir: FIXTURES } };
+    setEnv({ PATH: `${standinBin()}:${process.env.PATH}`, STANDIN_LOG: log, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: undefined });
+    const task = shellTask("secret-docker", ["sh", "-c", READ], { outputs: Str, secretRequests: SECRETS, local: { runtime: "docker" } });
+    expect(await task.call()).toBe("pw-7f3a9c|tok-51be0d|svc-reader|_FSEC_");
+    const run = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[])[1]!;
+    expect(run.flatMap((a, i) => (run[i - 1] === "-v" && a.includes("secrets") ? [a.replace(/^.*:\/etc/, "<secrets>:/etc")] : []))).toEqual(["<secrets>:/etc/flyte/secrets:ro"]);
+    for (const value of ["pw-7f3a9c", "tok-51be0d", "svc-reader"]) expect(run.join(" ")).not.toContain(value);
+  });
+});
+
 describe("a raw container task in a container engine", () => {
   const images = {
     "ghcr.io/flyteorg/rawcontainers-shell:v2": { entrypoint: ["/bin/false"], cmd: [], workdir: FIXTURES },
@@ -234,7 +279,9 @@ describe("a raw container task in a container engine", () => {
     const run = calls[1]!;
     const mounts = run.flatMap((a, i) => (run[i - 1] === "-v" ? [a.replace(/^.*\/(inputs|outputs)-\w+:/, "<$1>:")] : []));
     expect(mounts).toEqual(["<inputs>:/var/inputs", "<outputs>:/var/outputs"]);
-    expect(run).toContain("MODE=fast");
+    // Variables go by name (`-e MODE`), their values through the client's environment: none shows in the process list.
+    expect(run[run.indexOf("MODE") - 1]).toBe("-e");
+    expect(run.join(" ")).not.toContain("fast");
     expect(run.slice(run.indexOf("--entrypoint"))).toEqual(["--entrypoint", "./calculate-ellipse-area.sh", "ghcr.io/flyteorg/rawcontainers-shell:v2", "2", "3", "/var/outputs"]);
   });
 

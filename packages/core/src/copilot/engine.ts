@@ -108,7 +108,8 @@ export interface EngineRun {
   readonly image: string;
   /** Host folder → the path the container sees it at. */
   readonly mounts: readonly (readonly [host: string, container: string])[];
-  readonly env: Readonly<Record<string, string>>;
+  /** The names of the container's environment variables: `-e NAME` takes each value from the client's environment, so no value (a secret) shows in the process list. */
+  readonly env: readonly string[];
   /** Rendered: replaces the image's ENTRYPOINT when not empty (Kubernetes' `command`). */
   readonly command: readonly string[];
   /** Rendered: replaces the image's CMD when not empty (Kubernetes' `args`). */
@@ -116,7 +117,7 @@ export interface EngineRun {
 }
 
 /**
- * `run --rm --name N -v host:path … -e K=V … [--entrypoint command[0]] image [command[1…]] [args…]`:
+ * `run --rm --name N -v host:path … -e K … [--entrypoint command[0]] image [command[1…]] [args…]`:
  * Kubernetes' semantics in Docker's terms. `--entrypoint` takes one executable and clears the
  * image's CMD, so a command replaces ENTRYPOINT and CMD both, its other elements and the args
  * following the image; with no command the image's ENTRYPOINT stays and the args replace its CMD
@@ -125,7 +126,7 @@ export interface EngineRun {
 export function engineRunArgs(run: EngineRun): string[] {
   const argv = ["run", "--rm", "--name", run.name];
   for (const [host, path] of run.mounts) argv.push("-v", `${host}:${path}`);
-  for (const [key, value] of Object.entries(run.env)) argv.push("-e", `${key}=${value}`);
+  for (const key of run.env) argv.push("-e", key);
   const [entrypoint, ...rest] = run.command;
   if (entrypoint !== undefined) argv.push("--entrypoint", entrypoint);
   argv.push(run.image, ...rest, ...run.args);

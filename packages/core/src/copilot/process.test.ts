@@ -162,7 +162,7 @@ describe("choosing the runtime", () => {
 });
 
 describe("docker run's arguments", () => {
-  it("a command replaces the image's entrypoint (its first element by --entrypoint), the args follow", () => {
+  it("a command replaces the image's entrypoint (its first element by --entrypoint), the args follow; variables by name only", () => {
     expect(
       engineRunArgs({
         name: "n1",
@@ -171,20 +171,20 @@ describe("docker run's arguments", () => {
           ["/tmp/in", "/var/inputs"],
           ["/tmp/out", "/var/outputs"],
         ],
-        env: { A: "1", B: "x=y" },
+        env: ["A", "B"],
         command: ["./calculate-ellipse-area.sh", "1.5", "2", "/var/outputs"],
         args: ["--flag"],
       }),
     ).toEqual([
       "run", "--rm", "--name", "n1",
       "-v", "/tmp/in:/var/inputs", "-v", "/tmp/out:/var/outputs",
-      "-e", "A=1", "-e", "B=x=y",
+      "-e", "A", "-e", "B",
       "--entrypoint", "./calculate-ellipse-area.sh",
       "ghcr.io/flyteorg/rawcontainers-shell:v2", "1.5", "2", "/var/outputs", "--flag",
     ]);
   });
 
   it("with no command the image's entrypoint stays and the args are passed", () => {
-    expect(engineRunArgs({ name: "n2", image: "img:1", mounts: [], env: {}, command: [], args: ["a", "b"] })).toEqual(["run", "--rm", "--name", "n2", "img:1", "a", "b"]);
+    expect(engineRunArgs({ name: "n2", image: "img:1", mounts: [], env: [], command: [], args: ["a", "b"] })).toEqual(["run", "--rm", "--name", "n2", "img:1", "a", "b"]);
   });
 });

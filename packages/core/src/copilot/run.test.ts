@@ -38,6 +38,7 @@ function ellipse(overrides: Partial<RawContainerRun> = {}): RawContainerRun {
     metadataFormat: "JSON",
     interface: ELLIPSE_IFACE,
     env: {},
+    secrets: [],
     local: { runtime: "process", workingDir: FIXTURES },
     ...overrides,
   };
@@ -86,9 +87,10 @@ describe("runRawContainer", () => {
     expect(run[6]).toBe("-v");
     expect(run[7]).toMatch(/\/outputs-\w+:\/var\/outputs$/);
     expect(run.slice(8)).toEqual([
-      "-e", "FLYTE_INTERNAL_EXECUTION_PROJECT=local", "-e", "FLYTE_INTERNAL_EXECUTION_DOMAIN=local", "-e", "FLYTE_INTERNAL_EXECUTION_ID=local", "-e", "FLYTE_ATTEMPT_NUMBER=0",
-      "-e", "FLYTE_INTERNAL_TASK_PROJECT=local", "-e", "FLYTE_INTERNAL_TASK_DOMAIN=local", "-e", "FLYTE_INTERNAL_TASK_NAME=local", "-e", "FLYTE_INTERNAL_TASK_VERSION=local",
-      "-e", "GREETING=hi",
+      // By name: the values go through docker's own environment.
+      "-e", "FLYTE_INTERNAL_EXECUTION_PROJECT", "-e", "FLYTE_INTERNAL_EXECUTION_DOMAIN", "-e", "FLYTE_INTERNAL_EXECUTION_ID", "-e", "FLYTE_ATTEMPT_NUMBER",
+      "-e", "FLYTE_INTERNAL_TASK_PROJECT", "-e", "FLYTE_INTERNAL_TASK_DOMAIN", "-e", "FLYTE_INTERNAL_TASK_NAME", "-e", "FLYTE_INTERNAL_TASK_VERSION",
+      "-e", "GREETING",
       "--entrypoint", "./calculate-ellipse-area.sh", "ghcr.io/flyteorg/rawcontainers-shell:v2", "2", "3", "/var/outputs",
     ]);
     ctx.release(out);

@@ -4,7 +4,8 @@
 // exited, the outputs read back from the second (readOutputs). The container is Docker's or
 // Podman's when one answers, or, only when asked for, the command as a local process with the two
 // paths mapped to the folders.
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
 import { encode } from "../idl/codec.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
@@ -14,7 +15,7 @@ import { readOutputs } from "./outputs.js";
 import { mapDataDirs, runCommand, type CommandResult } from "./process.js";
 import { renderCommand } from "./render.js";
 import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
-import type { RawContainerRun } from "./spec.js";
+import { SECRETS_MOUNT_DIR, type RawContainerRun } from "./spec.js";
 import { TaskOutputError } from "../errors/task-errors.js";
 
 /**
@@ -36,8 +37,10 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
   }
   const inputDir = context.tempDir("inputs");
   const outputDir = context.tempDir("outputs");
+  const secretsDir = run.secrets.length > 0 ? context.tempDir("secrets") : undefined;
   let outputs: LiteralMap | undefined;
   try {
+    const secrets = secretsDir === undefined ? undefined : layOutSecrets(run, context, secretsDir, runtime === "process" ? secretsDir : SECRETS_MOUNT_DIR);
     if (run.interface.inputs.length > 0) {
       // In a container the files are at the task's input path: the metadata files name them there, as CoPilot's do.
       const pathsAs = runtime === "process" ? undefined : run.inputDataDir;
@@ -46,7 +49,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
     const command = renderCommand(run.task, run.command, inputs);
     const args = renderCommand(run.task, run.args, inputs);
     const logs = run.local.logs === true ? (stream: "stdout" | "stderr", line: string) => context.logger.info(`${stream}: ${line}`) : undefined;
-    const taskEnv = { ...flyteEnv(context), ...run.env };
+    const taskEnv = { ...flyteEnv(context), ...run.env, ...secrets?.env };
     let result: CommandResult;
     let what: string;
     if (runtime === "process") {
@@ -54,6 +57,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
         [run.inputDataDir, inputDir],
         [run.outputDataDir, outputDir],
       ];
+      if (secrets?.files === true) dirs.push([SECRETS_MOUNT_DIR, secretsDir!]);
       const argv = mapDataDirs([...command, ...args], dirs);
       what = `process ${JSON.stringify(argv[0])}`;
       const processEnv: Record<string, string> = {};
@@ -65,7 +69,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
         },
       );
     } else {
-      result = await runInEngine(runtime, run, context, { inputDir, outputDir, command, args, env: taskEnv, logs });
+      result = await runInEngine(runtime, run, context, { inputDir, outputDir, secretsDir: secrets?.files === true ? secretsDir : undefined, command, args, env: taskEnv, logs });
       what = `container ${JSON.stringify(run.image)} (${runtime})`;
     }
     if (result.exitCode !== 0 || result.signal !== null) throw new ContainerExitError(run.task, what, result);
@@ -79,6 +83,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
     // directories go); the rest now.
     const named = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
     for (const dir of [inputDir, outputDir]) if (named === undefined || !named.includes(dir)) rmSync(dir, { recursive: true, force: true });
+    if (secretsDir !== undefined) rmSync(secretsDir, { recursive: true, force: true });
   }
 }
 
@@ -87,17 +92,21 @@ async function runInEngine(
   engine: Engine,
   run: RawContainerRun,
   context: TaskExecutionContext,
-  parts: { inputDir: string; outputDir: string; command: string[]; args: string[]; env: Record<string, string>; logs: ((stream: "stdout" | "stderr", line: string) => void) | undefined },
+  parts: { inputDir: string; outputDir: string; secretsDir: string | undefined; command: string[]; args: string[]; env: Record<string, string>; logs: ((stream: "stdout" | "stderr", line: string) => void) | undefined },
 ): Promise<CommandResult> {
   const name = `flytekit-ts-${run.task.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, 40)}-${Math.random().toString(16).slice(2, 10)}`;
   const mounts: [string, string][] = [];
   if (run.interface.inputs.length > 0) mounts.push([parts.inputDir, run.inputDataDir]);
   if (run.interface.outputs.length > 0) mounts.push([parts.outputDir, run.outputDataDir]);
-  const argv = engineRunArgs({ name, image: run.image, mounts, env: parts.env, command: parts.command, args: parts.args });
+  if (parts.secretsDir !== undefined) mounts.push([parts.secretsDir, `${SECRETS_MOUNT_DIR}:ro`]);
+  const argv = engineRunArgs({ name, image: run.image, mounts, env: Object.keys(parts.env), command: parts.command, args: parts.args });
   const env = context.services.env;
-  // The client is the user's: it gets this process's environment (DOCKER_HOST, its config); the container only what -e gives.
+  // The client is the user's: it gets this process's environment (DOCKER_HOST, its config) and the
+  // container's variables, which `-e NAME` passes on by name (no value in the process list); the
+  // container gets only those.
   const clientEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clientEnv[k] = v;
+  Object.assign(clientEnv, parts.env);
   const kill = () => {
     runCommand({ file: engine, args: ["kill", name], cwd: process.cwd(), env: clientEnv }).catch(() => undefined);
   };
@@ -106,6 +115,39 @@ async function runInEngine(
     throw startFailure(run.task, engine, e, process.cwd());
   });
 }
+
+/**
+ * The secrets the task requests, given to its container as Flyte's secret webhook gives them
+ * (flytepropeller's K8sSecretInjector): ENV_VAR as `_FSEC_<GROUP>_<KEY>` (upper case) with
+ * FLYTE_SECRETS_ENV_PREFIX, and the request's own `envVar` too; ANY and FILE as the file
+ * `/etc/flyte/secrets/<group>/<key>` (lower case) with FLYTE_SECRETS_DEFAULT_DIR. The values are
+ * read from this machine as the task's own code would read them (`context.secrets`: the variable,
+ * then the file), which also masks them in the run's errors and logs; a secret not found fails
+ * the run before anything starts, with where it was looked for.
+ */
+function layOutSecrets(run: RawContainerRun, context: TaskExecutionContext, dir: string, seenAt: string): { env: Record<string, string>; files: boolean } {
+  const env: Record<string, string> = {};
+  let files = false;
+  for (const secret of run.secrets) {
+    const value = context.secrets.get(secret.group, secret.key, secret.groupVersion);
+    if (secret.mountRequirement === ENV_VAR) {
+      env[`_FSEC_${secret.group ?? ""}_${secret.key ?? ""}`.toUpperCase()] = value;
+      env.FLYTE_SECRETS_ENV_PREFIX = "_FSEC_";
+    } else {
+      const parts = [secret.group, secret.key].filter((p): p is string => p !== undefined && p !== "").map((p) => p.toLowerCase());
+      const path = join(dir, ...parts);
+      mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+      writeFileSync(path, value, { mode: 0o600 });
+      env.FLYTE_SECRETS_DEFAULT_DIR = seenAt;
+      files = true;
+    }
+    if (secret.envVar !== undefined && secret.envVar !== "") env[secret.envVar] = value;
+  }
+  return { env, files };
+}
+
+/** flyteidl's Secret.MountType.ENV_VAR. */
+const ENV_VAR = 1;
 
 /** What Flyte tells every task's container (propeller's FLYTE_INTERNAL_* and the attempt), as a local run knows it. */
 function flyteEnv(context: TaskExecutionContext): Record<string, string> {

@@ -32,6 +32,18 @@ export interface LocalContainerOptions {
   logs?: boolean;
 }
 
+/** A secret the task requests, as its security context says it (flyteidl's Secret; MountType ANY 0, ENV_VAR 1, FILE 2). */
+export interface SecretMount {
+  readonly group?: string;
+  readonly key?: string;
+  readonly groupVersion?: string;
+  readonly mountRequirement: number;
+  readonly envVar?: string;
+}
+
+/** Where Flyte's secret webhook mounts secret files in a task's pod (`/etc/flyte/secrets/<group>/<key>`). */
+export const SECRETS_MOUNT_DIR = "/etc/flyte/secrets";
+
 /** Everything a local run needs to know of the task. */
 export interface RawContainerRun {
   /** The task's name, for errors. */
@@ -47,5 +59,7 @@ export interface RawContainerRun {
   readonly interface: Interface;
   /** The task's environment variables. */
   readonly env: Readonly<Record<string, string>>;
+  /** The secrets the task requests: a local run gives them to the container as Flyte's secret webhook does. */
+  readonly secrets: readonly SecretMount[];
   readonly local: LocalContainerOptions;
 }

@@ -336,6 +336,7 @@ export class ContainerTask extends Task {
       metadataFormat: this.metadataFormat,
       interface: this.interface,
       env: this.settings.environment,
+      secrets: this.settings.secretRequests,
       local: this.local,
     };
   }
@@ -348,8 +349,8 @@ export class ContainerTask extends Task {
   /**
    * A local run: the inputs back to literals (the interface's types, in the attempt's conversion),
    * the container run as CoPilot runs it (copilot/run.ts), its outputs read as the interface says.
-   * The command's failure (a non-zero exit, an `_ERROR` file) is the task's own: a user error, not
-   * retried locally.
+   * The command's failure (a non-zero exit, an `_ERROR` file) is the task's own: a user error, and
+   * a recoverable one, as on Flyte, so `retries` run it again.
    */
   protected executeNative(inputs: Record<string, unknown>, context: TaskExecutionContext): Promise<unknown> {
     const types = Object.fromEntries(this.interface.inputs.map((v) => [v.name, v.type]));
