@@ -7,6 +7,7 @@ import { main as environment } from "./environment.js";
 import { main as functionForm } from "./function-form.js";
 import { main as math } from "./math.js";
 import { main as plugins } from "./plugins.js";
+import { main as rawContainer } from "./raw-container.js";
 import { main as registration } from "./registration.js";
 import { main as retriesTimeouts } from "./retries-timeouts.js";
 import { main as sqlite } from "./sqlite.js";
@@ -23,6 +24,7 @@ const examples: [string, () => Promise<void>][] = [
   ["environment", environment],
   ["context-secrets", contextSecrets],
   ["plugins", plugins],
+  ["raw-container", rawContainer],
   ["echo-reference", echoReference],
   ["registration", registration],
   ["sqlite", sqlite],
