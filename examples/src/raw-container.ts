@@ -56,7 +56,7 @@ export class Report {
 }
 
 export async function main(): Promise<void> {
-  const { area, metadata } = (await ellipseArea.call(3, 4)) as { area: number; metadata: string };
+  const { area, metadata } = await ellipseArea.call(3, 4); // typed from the declared outputs
   console.log(`${ellipseArea.name}(a=3, b=4) -> area ${area}`);
   console.log(Report.describe(area, metadata));
 

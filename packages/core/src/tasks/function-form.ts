@@ -3,56 +3,17 @@
 //   const add = functionTask({ name: "add", inputs: { x: Int, y: Int }, outputs: Int }, ({ x, y }) => ...)
 //   add({ x: 1, y: 2 })
 import { callerFile, callerLocation } from "../naming/module-name.js";
-import type { InputOf, NativeOf, TypeSpec } from "../types/type.js";
 import { buildFunctionTask, type DeclaredTaskOptions } from "./build.js";
 import { TaskDefinitionError } from "./errors.js";
 import type { FunctionTask } from "./function-task.js";
-import type { InputSpec, InputsSpec, OutputsSpec } from "./infer.js";
+import type { CallInputs, OutputIn, OutputOut, TaskInputs } from "./call-types.js";
+import type { InputsSpec, OutputsSpec } from "./infer.js";
+
+export type { CallInputs, OutputIn, OutputOut, TaskInputs } from "./call-types.js";
 import type { TaskOptions } from "./options.js";
 import type { TaskOverrides } from "./override.js";
 import { taskStore } from "./store.js";
 
-type SpecOf<X> = X extends InputSpec<infer S> ? S : X;
-type HasDefault<X> = X extends { default: unknown } ? true : false;
-
-/** The values a function-form task's body receives, by name. */
-export type TaskInputs<I extends InputsSpec> = { -readonly [K in keyof I]: NativeOf<SpecOf<I[K]>> };
-
-type OptionalKeys<I extends InputsSpec> = {
-  [K in keyof I]: HasDefault<I[K]> extends true ? K : undefined extends InputOf<SpecOf<I[K]>> ? K : never;
-}[keyof I];
-type RequiredKeys<I extends InputsSpec> = Exclude<keyof I, OptionalKeys<I>>;
-
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-
-/** What a call of a function-form task takes: required inputs, and optional ones (defaults, Optional types). */
-export type CallInputs<I extends InputsSpec> = Simplify<
-  { [K in RequiredKeys<I>]: InputOf<SpecOf<I[K]>> } & { [K in OptionalKeys<I>]?: InputOf<SpecOf<I[K]>> }
->;
-
-type IsOnlyO0<O> = [keyof O] extends ["o0"] ? (["o0"] extends [keyof O] ? true : false) : false;
-
-/** What the body may return for its outputs. */
-export type OutputIn<O> = [O] extends [undefined]
-  ? void
-  : O extends TypeSpec
-    ? InputOf<O>
-    : [keyof O] extends [never]
-      ? void
-      : IsOnlyO0<O> extends true
-        ? InputOf<O[keyof O]>
-        : { -readonly [K in keyof O]: InputOf<O[K]> };
-
-/** What a call returns for its outputs: nothing, the bare value (`o0`), or an object of outputs. */
-export type OutputOut<O> = [O] extends [undefined]
-  ? void
-  : O extends TypeSpec
-    ? NativeOf<O>
-    : [keyof O] extends [never]
-      ? void
-      : IsOnlyO0<O> extends true
-        ? NativeOf<O[keyof O]>
-        : { -readonly [K in keyof O]: NativeOf<O[K]> };
 
 /** A function-form task's options: the task options, its name and its interface. */
 export interface FunctionTaskOptions<I extends InputsSpec = InputsSpec, O extends OutputsSpec | undefined = OutputsSpec | undefined> extends TaskOptions {

@@ -33,6 +33,7 @@ import { nativeOutputs } from "./conversion.js";
 import { inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
 import { checkOptionNames, compileTaskOptions, optionNamesIn, type OptionGroup, type TaskOptions, type TaskOptionsIn } from "./options.js";
 import { Task } from "./task.js";
+import type { CallInputs, OutputOut } from "./call-types.js";
 
 /**
  * How CoPilot moves the data (flyteidl's IOStrategy, field 5 of DataLoadingConfig). Flyte 1.16's
@@ -56,7 +57,7 @@ type RawContainerGroup = (typeof RAW_CONTAINER_GROUPS)[number];
 const RAW_CONTAINER_OPTIONS: readonly string[] = [...optionNamesIn(RAW_CONTAINER_GROUPS), "environment"];
 
 /** What a raw container task is declared with: flytekit's ContainerTask's parameters, in camelCase, and the task options that apply. */
-export interface ContainerTaskInit extends TaskOptionsIn<RawContainerGroup>, Pick<TaskOptions, "environment"> {
+export interface ContainerTaskInit<I extends InputsSpec = InputsSpec, O extends OutputsSpec | undefined = OutputsSpec | undefined> extends TaskOptionsIn<RawContainerGroup>, Pick<TaskOptions, "environment"> {
   /** The task's name. */
   name: string;
   /** The image to run, or a template: `{{.images.NAME.fqn}}:{{.images.NAME.version}}`. */
@@ -66,9 +67,9 @@ export interface ContainerTaskInit extends TaskOptionsIn<RawContainerGroup>, Pic
   /** The command's arguments, `{{.inputs.x}}` filled as in `command`. @default none (the template has no args) */
   arguments?: readonly string[];
   /** The inputs, by name: `{ a: Float, data: File }`. @default none */
-  inputs?: InputsSpec;
+  inputs?: I;
   /** The outputs, by name: `{ area: Float, report: File }` (a single type is output `o0`). @default none */
-  outputs?: OutputsSpec;
+  outputs?: O;
   /** Where the container finds its inputs, one file (or folder) per input. @default unset: Flyte's "/var/flyte/inputs" */
   inputDataDir?: string;
   /** Where the container leaves its outputs, one file per output, named like it (any one extension allowed). @default unset: Flyte's "/var/flyte/outputs" */
@@ -230,7 +231,7 @@ export function checkContainerTaskInit(init: ContainerTaskInit, subject = "Conta
  * Flyte's CoPilot writes each input as a file (`/var/inputs/a`) before the command starts, and
  * reads each output from the file named like it (`/var/outputs/area`) after it ends.
  */
-export class ContainerTask extends Task {
+export class ContainerTask<I extends InputsSpec = InputsSpec, O extends OutputsSpec | undefined = OutputsSpec | undefined> extends Task {
   readonly taskType = "raw-container";
   /** The image, as declared (templates resolved when serialized). */
   readonly image: string;
@@ -243,7 +244,7 @@ export class ContainerTask extends Task {
   readonly ioStrategy: IOStrategy | undefined;
   readonly local: LocalContainerOptions;
 
-  constructor(init: ContainerTaskInit) {
+  constructor(init: ContainerTaskInit<I, O>) {
     const checked = checkContainerTaskInit(init, new.target.name);
     const name = checked.name;
     const docs = typeof init.docs === "string" ? { short: init.docs } : init.docs;
@@ -256,7 +257,8 @@ export class ContainerTask extends Task {
     const iface = new Interface(inputs, outputs);
     // What CoPilot cannot upload fails on Flyte: refused here, so what runs locally runs there.
     checkOutputTypes(name, iface);
-    super({ name, interface: iface, settings });
+    // Running a container is asynchronous: every call (and a mock's) gives a Promise.
+    super({ name, interface: iface, settings, isAsync: true });
     this.image = init.image;
     this.command = checked.command;
     this.arguments = checked.arguments;
@@ -265,6 +267,16 @@ export class ContainerTask extends Task {
     this.metadataFormat = checked.metadataFormat;
     this.ioStrategy = checked.ioStrategy;
     this.local = checked.local;
+  }
+
+  /** Calls the task with its inputs in the order `inputs` declares them; resolves to its outputs (one bare `o0`, else an object). */
+  override call(...args: readonly unknown[]): Promise<OutputOut<O>> {
+    return super.call(...args) as Promise<OutputOut<O>>;
+  }
+
+  /** Calls the task with its inputs by name, typed from `inputs`; resolves to its outputs, typed from `outputs`. */
+  override invoke(inputs: CallInputs<I>): Promise<OutputOut<O>> {
+    return super.invoke(inputs) as Promise<OutputOut<O>>;
   }
 
   /** The image, its templates resolved against the settings' images (flytekit's get_registerable_container_image). */
