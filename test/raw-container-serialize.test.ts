@@ -147,7 +147,10 @@ beforeAll(() => {
   const { python } = ensureFlytekit();
   const out = execFileSync(python, [join(PY_DIR, "raw_container_tasks.py")], { cwd: PY_DIR, encoding: "utf8", env: { ...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: "1" } });
   flytekit = JSON.parse(out) as typeof flytekit;
-}, 120_000);
+}, 600_000);
+
+/** The kubernetes client the interop venv pins (test/interop/constraints.txt): the one flytekit's pod specs are made with. */
+const KUBERNETES = /^kubernetes==(\S+)$/m.exec(readFileSync(join(PY_DIR, "constraints.txt"), "utf8"))![1];
 
 /** A template with our intended differences blanked: the runtime; the name, when the names differ on purpose. */
 function comparable(t: TaskTemplate, name?: string): TaskTemplate {
@@ -163,6 +166,10 @@ function expectSame(ours: TaskTemplate, theirs: TaskTemplate): void {
 }
 
 describe("raw container templates against flytekit 1.16.24's ContainerTask", () => {
+  it("has flytekit make the pod specs with the real kubernetes client, at the pinned version", () => {
+    expect(flytekit.kubernetes).toBe(KUBERNETES);
+  });
+
   it("covers every case flytekit serialized", () => {
     expect(Object.keys(flytekit.templates).sort()).toEqual(Object.keys(CASES).sort());
   });

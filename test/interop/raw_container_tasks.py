@@ -2,24 +2,15 @@
 # ellipse-area-metadata-shell and one declaration per feature (arguments, metadata formats, no data
 # folders, resources/env/secrets/metadata, pod templates, file/directory/list/datetime interfaces).
 # Prints a JSON object: per case the TaskTemplate's and the TaskSpec's bytes (base64), each under
-# the settings the case names; whether the real kubernetes client or the stand-in made the pod specs;
+# the settings the case names; the version of the kubernetes client that made the pod specs;
 # and what serializing an io_strategy does. test/raw-container-serialize.test.ts declares the same tasks with flytekit-ts.
 import base64
 import json
-import os
-import sys
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import List
 
-try:
-    import kubernetes  # noqa: F401
-
-    K8S = "kubernetes"
-except ImportError:  # the interop venv has no kubernetes client: the stand-in's models (see k8s_standin/)
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "k8s_standin"))
-    K8S = "stand-in"
-
+import kubernetes
 from kubernetes.client import V1Container, V1EnvVar, V1PodSpec, V1ResourceRequirements, V1Volume, V1VolumeMount
 
 from flytekit import ContainerTask, PodTemplate, Resources, Secret, TaskMetadata, kwtypes
@@ -213,7 +204,7 @@ def io_strategy_probe():
 
 if __name__ == "__main__":
     all_settings = settings()
-    out = {"templates": {}, "specs": {}, "io_strategy": io_strategy_probe(), "kubernetes": K8S}
+    out = {"templates": {}, "specs": {}, "io_strategy": io_strategy_probe(), "kubernetes": kubernetes.__version__}
     for name, (task, which) in cases().items():
         spec = get_serializable(OrderedDict(), all_settings[which], task)
         out["templates"][name] = base64.b64encode(spec.template.to_flyte_idl().SerializeToString()).decode()

@@ -18,7 +18,7 @@ interface PythonSdk {
   version: string;
   venv: string;
   constraints: string;
-  /** More packages installed with it (pinned in the constraints file), each checked by `import`: pandas and pyarrow for the table interop. */
+  /** More packages installed with it (pinned in the constraints file), each checked by `import`: pandas and pyarrow for the table interop, kubernetes for pod templates. */
   extras?: readonly { package: string; module: string }[];
 }
 
@@ -34,6 +34,7 @@ const FLYTEKIT: PythonSdk = {
   extras: [
     { package: "pandas", module: "pandas" },
     { package: "pyarrow", module: "pyarrow" },
+    { package: "kubernetes", module: "kubernetes" },
   ],
 };
 const FLYTEKIT_1_16_31: PythonSdk = {

@@ -1,5 +1,5 @@
 // Go's own text for the values Flyte CoPilot and propeller write and read, for go.test.ts to compare
-// with ours. Standard library only: `go run gofmt.go < cases.json`. Reads one JSON document of cases
+// with ours. Standard library only: `go run . < cases.json`. Reads one JSON document of cases
 // and prints one JSON document of results, case by case in the same order.
 package main
 

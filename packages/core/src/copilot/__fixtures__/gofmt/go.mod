@@ -1,0 +1,3 @@
+module gofmtcheck
+
+go 1.22
