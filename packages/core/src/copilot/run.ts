@@ -4,7 +4,7 @@
 // exited, the outputs read back from the second (readOutputs). The container is Docker's or
 // Podman's when one answers, or, only when asked for, the command as a local process with the two
 // paths mapped to the folders.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
 import { encode } from "../idl/codec.js";
@@ -17,6 +17,7 @@ import { renderCommand } from "./render.js";
 import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
 import { SECRETS_MOUNT_DIR, type RawContainerRun } from "./spec.js";
 import { TaskOutputError } from "../errors/task-errors.js";
+import { removeTempDir } from "../storage/temp.js";
 
 /**
  * Runs a raw container task's attempt: its inputs in, its outputs out, both as CoPilot has them.
@@ -80,10 +81,12 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
     return read;
   } finally {
     // A folder the outputs still point into stays (it is the context's, gone when the attempt's
-    // directories go); the rest now.
+    // directories go); the rest now. Quietly: what the container left that this user cannot
+    // remove (a root-owned folder from a rootful engine) must not replace the run's result or its
+    // error; it goes with the scratch directory, or stays in the system's temporary folder.
     const named = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
-    for (const dir of [inputDir, outputDir]) if (named === undefined || !named.includes(dir)) rmSync(dir, { recursive: true, force: true });
-    if (secretsDir !== undefined) rmSync(secretsDir, { recursive: true, force: true });
+    for (const dir of [inputDir, outputDir]) if (named === undefined || !named.includes(dir)) removeTempDir(dir);
+    if (secretsDir !== undefined) removeTempDir(secretsDir);
   }
 }
 
