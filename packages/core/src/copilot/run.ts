@@ -4,6 +4,7 @@
 // exited, the outputs read back from the second (readOutputs). The container is Docker's or
 // Podman's when one answers, or, only when asked for, the command as a local process with the two
 // paths mapped to the folders.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
@@ -113,7 +114,11 @@ async function runInEngine(
   const kill = () => {
     runCommand({ file: engine, args: ["kill", name], cwd: process.cwd(), env: clientEnv }).catch(() => undefined);
   };
-  return runCommand({ file: engine, args: argv, cwd: process.cwd(), env: clientEnv }, { signal: context.signal, onLine: parts.logs, onKill: kill }).catch((e: unknown) => {
+  // This process ending (Ctrl-C, SIGTERM, exit) stops the client; the container is the engine's and is stopped by name.
+  const killNow = () => {
+    spawnSync(engine, ["kill", name], { env: clientEnv, stdio: "ignore", timeout: 10_000 });
+  };
+  return runCommand({ file: engine, args: argv, cwd: process.cwd(), env: clientEnv }, { signal: context.signal, onLine: parts.logs, onKill: kill, onProcessEnd: killNow }).catch((e: unknown) => {
     if (context.signal.aborted) throw e;
     throw startFailure(run.task, engine, e, process.cwd());
   });
