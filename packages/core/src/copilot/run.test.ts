@@ -141,6 +141,28 @@ describe("runRawContainer", () => {
     }
   });
 
+  it("a local process: an input's value naming the output folder reaches the command as given (the folders are mapped before rendering)", async () => {
+    const ctx = context();
+    const run = ellipse({
+      command: ["sh", "-c", 'printf %s "$1" > /var/outputs/metadata; echo 1 > /var/outputs/area', "sh", "{{.inputs.s}}"],
+      interface: iface({ s: Str }, { area: Float, metadata: Str }),
+    });
+    const out = await runRawContainer(run, toLiteralMap({ s: Str }, { s: "see /var/outputs/area" }, "input", ctx), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: 1, metadata: "see /var/outputs/area" });
+    ctx.release(out);
+  });
+
+  it("a local process: the task's variables naming the data folders are mapped too (a script told OUT=<output folder> writes the run's)", async () => {
+    // A path of this machine's that is not the run's, standing in for /var/outputs.
+    const declared = join(mkdtempSync(join(tmpdir(), "declared-")), "outputs");
+    const ctx = context();
+    const run = ellipse({ command: ["sh", "-c", 'mkdir -p "$OUT" && echo 2 > "$OUT/area" && echo m > "$OUT/metadata"'], outputDataDir: declared, env: { OUT: declared } });
+    const out = await runRawContainer(run, ab(1, 1), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: 2, metadata: "m" });
+    expect(existsSync(declared)).toBe(false);
+    ctx.release(out);
+  });
+
   it("streams the command's output through the task's logger when local.logs is on", async () => {
     const lines: string[] = [];
     const ctx = new TaskExecutionContext({ taskName: "t", services: { ...localServices(), logSink: (_level, line) => lines.push(line) } });

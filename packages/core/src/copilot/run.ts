@@ -48,10 +48,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       const pathsAs = runtime === "process" ? undefined : run.inputDataDir;
       await writeInputs(run.task, inputs, run.interface, inputDir, run.metadataFormat, context.storage, { pathsAs });
     }
-    const command = renderCommand(run.task, run.command, inputs);
-    const args = renderCommand(run.task, run.args, inputs);
     const logs = run.local.logs === true ? (stream: "stdout" | "stderr", line: string) => context.logger.info(`${stream}: ${line}`) : undefined;
-    const taskEnv = { ...flyteEnv(context), ...run.env, ...secrets?.env };
     let result: CommandResult;
     let what: string;
     if (runtime === "process") {
@@ -60,7 +57,11 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
         [run.outputDataDir, outputDir],
       ];
       if (secrets?.files === true) dirs.push([SECRETS_MOUNT_DIR, secretsDir!]);
-      const argv = mapDataDirs([...command, ...args], dirs);
+      // The folders are mapped where the task names them (its command, its arguments, its
+      // variables), before `{{.inputs.x}}` is rendered: an input's value reaches the command as given.
+      const argv = [...renderCommand(run.task, mapDataDirs(run.command, dirs), inputs), ...renderCommand(run.task, mapDataDirs(run.args, dirs), inputs)];
+      const ownEnv = Object.fromEntries(Object.entries(run.env).map(([k, v]) => [k, mapDataDirs([v], dirs)[0]!]));
+      const taskEnv = { ...flyteEnv(context), ...ownEnv, ...secrets?.env };
       what = `process ${JSON.stringify(argv[0])}`;
       const processEnv: Record<string, string> = {};
       for (const key of ["PATH", "HOME"]) if (env[key] !== undefined) processEnv[key] = env[key]!;
@@ -71,6 +72,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
         },
       );
     } else {
+      const command = renderCommand(run.task, run.command, inputs);
+      const args = renderCommand(run.task, run.args, inputs);
+      const taskEnv = { ...flyteEnv(context), ...run.env, ...secrets?.env };
       result = await runInEngine(runtime, run, context, { inputDir, outputDir, secretsDir: secrets?.files === true ? secretsDir : undefined, command, args, env: taskEnv, logs });
       what = `container ${JSON.stringify(run.image)} (${runtime})`;
     }
