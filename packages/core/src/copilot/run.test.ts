@@ -163,6 +163,14 @@ describe("runRawContainer", () => {
     ctx.release(out);
   });
 
+  it("a task with no outputs: _ERROR is not read, as on Flyte no uploader runs without outputs", async () => {
+    const ctx = context();
+    const run = ellipse({ command: ["sh", "-c", "echo oops > /var/outputs/_ERROR"], interface: iface({ a: Float, b: Float }, {}) });
+    const out = await runRawContainer(run, ab(1, 1), ctx);
+    expect(out.literals).toEqual({});
+    ctx.release(out);
+  });
+
   it("streams the command's output through the task's logger when local.logs is on", async () => {
     const lines: string[] = [];
     const ctx = new TaskExecutionContext({ taskName: "t", services: { ...localServices(), logSink: (_level, line) => lines.push(line) } });

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
-import { encode } from "../idl/codec.js";
+import { create, encode } from "../idl/codec.js";
 import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/literals_pb.js";
 import { chooseRuntime, engineRunArgs, requestedRuntime, type Engine } from "./engine.js";
 import { writeInputs } from "./inputs.js";
@@ -79,9 +79,15 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       what = `container ${JSON.stringify(run.image)} (${runtime})`;
     }
     if (result.exitCode !== 0 || result.signal !== null) throw new ContainerExitError(run.task, what, result);
-    const read = await readOutputs(run.task, run.interface, outputDir, context.rawOutputPrefix, context.storage).catch((e: unknown) => {
-      throw asDeclared(e, outputDir, run.outputDataDir);
-    });
+    // With no outputs propeller runs no uploader (copilot.go adds the sidecar only for outputs), so
+    // nothing reads the output folder, _ERROR included. (A local process still has the output path
+    // mapped to a temporary folder: what it writes there must not reach this machine's own path.)
+    const read =
+      run.interface.outputs.length === 0
+        ? create(LiteralMapSchema, {})
+        : await readOutputs(run.task, run.interface, outputDir, context.rawOutputPrefix, context.storage).catch((e: unknown) => {
+            throw asDeclared(e, outputDir, run.outputDataDir);
+          });
     outputs = read;
     return read;
   } finally {
