@@ -109,6 +109,15 @@ describe("ContainerTask: declarations refused where they are made", () => {
     expect(refused({ outputDataDir: 7 })).toBe("task 'raw.t', outputDataDir: expected an absolute path in the container (such as /var/inputs), got 7 (number)");
   });
 
+  it("data folders that are two folders, neither inside the other (Flyte mounts each as a volume)", () => {
+    expect(refused({ inputDataDir: "/data", outputDataDir: "/data/" })).toBe(
+      'task \'raw.t\', inputDataDir and outputDataDir: inputDataDir "/data" is the same folder as outputDataDir "/data/"; Flyte mounts each as a volume of its own, and Kubernetes refuses two at one path; give them separate folders, such as /var/inputs and /var/outputs',
+    );
+    expect(refused({ inputDataDir: "/var/outputs/in", outputDataDir: "/var/outputs" })).toMatch(/^task 'raw\.t', inputDataDir and outputDataDir: inputDataDir "\/var\/outputs\/in" is inside outputDataDir "\/var\/outputs";/);
+    expect(refused({ inputDataDir: "/var/flyte", outputDataDir: undefined })).toMatch(/inputDataDir "\/var\/flyte" is the parent of outputDataDir \/var\/flyte\/outputs \(the default\);/);
+    expect(() => new ContainerTask({ ...BASE, inputDataDir: "/var/in", outputDataDir: "/var/inputs" })).not.toThrow();
+  });
+
   it("a metadata format of the three", () => {
     expect(refused({ metadataFormat: "json" })).toBe('task \'raw.t\', metadataFormat: expected "JSON", "YAML" or "PROTO", got "json" (string)');
   });
