@@ -215,6 +215,14 @@ describe("the secrets a raw container task requests", () => {
     expect(await task.call()).toBe("pw-7f3a9c|tok-51be0d|svc-reader|_FSEC_");
   });
 
+  it("the folders given to the container let an image's non-root user read its inputs and secrets and write its outputs, as Flyte's volumes do; the run's scratch folder stays private", async () => {
+    setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const MODES = 'stat -c %a /var/inputs /var/inputs/x /var/outputs /etc/flyte/secrets /etc/flyte/secrets/api /etc/flyte/secrets/api/token /var/inputs/.. | tr "\\n" " " > /var/outputs/o0';
+    const task = shellTask("modes", ["sh", "-c", MODES], { inputs: { x: Int }, outputs: Str, secretRequests: SECRETS });
+    // inputs 755 (a file 644), outputs 777 (an emptyDir), secrets 755/644 (a secret volume's 0644), the scratch folder holding them 700.
+    expect(await task.call(1)).toBe("755 644 777 755 755 644 700");
+  });
+
   it("a secret the command prints to stderr is masked in the error", async () => {
     setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
     const task = shellTask("secret-leaker", ["sh", "-c", 'echo "connecting with $_FSEC_DB_PASSWORD" >&2; exit 1'], { outputs: Str, secretRequests: SECRETS });

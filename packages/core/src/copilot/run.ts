@@ -5,7 +5,7 @@
 // Podman's when one answers, or, only when asked for, the command as a local process with the two
 // paths mapped to the folders.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TaskExecutionContext } from "../context/context.js";
 import { create, encode } from "../idl/codec.js";
@@ -37,9 +37,17 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       fix: "give the task a command, or run it with Docker or Podman",
     });
   }
+  // The folders are the container's volumes, as Flyte's emptyDirs (0777) and secret volumes (files
+  // 0644) are: an image whose user is not this one (distroless nonroot, a hardened image, rootless
+  // Podman's mapped users) reads its inputs and secrets and writes its outputs. A bind mount needs
+  // no access to the folders' parent, so the attempt's scratch directory holding them stays 0700:
+  // no other user of this machine reaches the inputs or the secrets.
   const inputDir = context.tempDir("inputs");
+  chmodSync(inputDir, 0o755);
   const outputDir = context.tempDir("outputs");
+  chmodSync(outputDir, 0o777);
   const secretsDir = run.secrets.length > 0 ? context.tempDir("secrets") : undefined;
+  if (secretsDir !== undefined) chmodSync(secretsDir, 0o755);
   let outputs: LiteralMap | undefined;
   try {
     const secrets = secretsDir === undefined ? undefined : layOutSecrets(run, context, secretsDir, runtime === "process" ? secretsDir : SECRETS_MOUNT_DIR);
@@ -154,8 +162,11 @@ function layOutSecrets(run: RawContainerRun, context: TaskExecutionContext, dir:
     } else {
       const parts = [secret.group, secret.key].filter((p): p is string => p !== undefined && p !== "").map((p) => p.toLowerCase());
       const path = join(dir, ...parts);
-      mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
-      writeFileSync(path, value, { mode: 0o600 });
+      mkdirSync(join(path, ".."), { recursive: true, mode: 0o755 });
+      writeFileSync(path, value, { mode: 0o644 });
+      // Whatever the umask: as a secret volume's files, readable by the container's user.
+      chmodSync(join(path, ".."), 0o755);
+      chmodSync(path, 0o644);
       env.FLYTE_SECRETS_DEFAULT_DIR = seenAt;
       files = true;
     }
