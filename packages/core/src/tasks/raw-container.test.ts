@@ -104,6 +104,18 @@ describe("ContainerTask: declarations refused where they are made", () => {
     expect(() => new ContainerTask({ ...BASE, arguments: ["{{.outputPrefix}}", "{{.rawOutputDataPrefix}}"] })).not.toThrow();
   });
 
+  it("a local run uses the pod template's primary container: its own image and the variables it adds, as the serialized pod has them", () => {
+    const podTemplate = new PodTemplate({
+      primaryContainerName: "primary",
+      podSpec: { containers: [{ name: "primary", image: "ghcr.io/me/own:1", env: [{ name: "B", value: "pod" }, { name: "C", value: "3" }] }, { name: "side", image: "other:2" }] },
+    });
+    const run = new ContainerTask({ ...BASE, environment: { A: "1", B: "task" }, podTemplate }).rawContainerRun;
+    expect([run.image, run.env]).toEqual(["ghcr.io/me/own:1", { A: "1", B: "pod", C: "3" }]);
+    // A primary container naming no image runs the task's.
+    const plain = new ContainerTask({ ...BASE, podTemplate: new PodTemplate({ podSpec: { containers: [{ name: "primary" }] } }) }).rawContainerRun;
+    expect(plain.image).toBe("busybox");
+  });
+
   it("data folders that are absolute paths", () => {
     expect(refused({ inputDataDir: "var/inputs" })).toBe('task \'raw.t\', inputDataDir: expected an absolute path in the container (such as /var/inputs), got "var/inputs" (string)');
     expect(refused({ outputDataDir: 7 })).toBe("task 'raw.t', outputDataDir: expected an absolute path in the container (such as /var/inputs), got 7 (number)");

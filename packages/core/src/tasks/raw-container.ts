@@ -350,16 +350,26 @@ export class ContainerTask extends Task {
 
   /** What a local run needs of the task: the folders (Flyte's defaults where none are given), the env, the local options. */
   get rawContainerRun(): RawContainerRun {
+    // With a pod template, Flyte runs its primary container: the image it names, if any (serialized
+    // as it is), and the variables it adds after the task's (the later of a name wins in Kubernetes).
+    const pod = this.settings.podTemplate;
+    const containers = pod === undefined ? [] : Array.isArray(pod.podSpec.containers) ? pod.podSpec.containers : [];
+    const primary = containers.find((c) => typeof c === "object" && c !== null && !Array.isArray(c) && c.name === pod?.primaryContainerName) as Record<string, unknown> | undefined;
+    const env: Record<string, string> = { ...this.settings.environment };
+    for (const e of Array.isArray(primary?.env) ? primary.env : []) {
+      const { name, value } = (e ?? {}) as { name?: unknown; value?: unknown };
+      if (typeof name === "string" && typeof value === "string") env[name] = value;
+    }
     return {
       task: this.name,
-      image: this.image,
+      image: typeof primary?.image === "string" && primary.image !== "" ? primary.image : this.image,
       command: this.command,
       args: this.arguments ?? [],
       inputDataDir: this.inputDataDir ?? DEFAULT_INPUT_DATA_DIR,
       outputDataDir: this.outputDataDir ?? DEFAULT_OUTPUT_DATA_DIR,
       metadataFormat: this.metadataFormat,
       interface: this.interface,
-      env: this.settings.environment,
+      env,
       secrets: this.settings.secretRequests,
       local: this.local,
     };
