@@ -14,10 +14,11 @@ import { chooseRuntime, engineRunArgs, requestedRuntime, type Engine } from "./e
 import { writeInputs } from "./inputs.js";
 import { readOutputs } from "./outputs.js";
 import { mapDataDirs, runCommand, type CommandResult } from "./process.js";
-import { renderCommand } from "./render.js";
+import { propellerTemplatesIn, renderCommand, renderPropellerTemplates, type PropellerTemplate, type PropellerValues } from "./render.js";
 import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
 import { SECRETS_MOUNT_DIR, type RawContainerRun } from "./spec.js";
 import { TaskOutputError } from "../errors/task-errors.js";
+import { isRemotePath } from "../storage/storage.js";
 import { removeTempDir } from "../storage/temp.js";
 
 /**
@@ -51,7 +52,10 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
   let outputs: LiteralMap | undefined;
   try {
     const secrets = secretsDir === undefined ? undefined : layOutSecrets(run, context, secretsDir, runtime === "process" ? secretsDir : SECRETS_MOUNT_DIR);
-    if (run.interface.inputs.length > 0) {
+    // Propeller's other templates ({{.input}}, {{.outputPrefix}}, ...): what the command uses of them.
+    const templates = propellerTemplatesIn([...run.command, ...run.args]);
+    const inputsSeen = run.interface.inputs.length > 0 || templates.includes("Input") || templates.includes("InputPrefix");
+    if (inputsSeen) {
       // In a container the files are at the task's input path: the metadata files name them there, as CoPilot's do.
       const pathsAs = runtime === "process" ? undefined : run.inputDataDir;
       await writeInputs(run.task, inputs, run.interface, inputDir, run.metadataFormat, context.storage, { pathsAs });
@@ -67,7 +71,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       if (secrets?.files === true) dirs.push([SECRETS_MOUNT_DIR, secretsDir!]);
       // The folders are mapped where the task names them (its command, its arguments, its
       // variables), before `{{.inputs.x}}` is rendered: an input's value reaches the command as given.
-      const argv = [...renderCommand(run.task, mapDataDirs(run.command, dirs), inputs), ...renderCommand(run.task, mapDataDirs(run.args, dirs), inputs)];
+      const values = propellerValues(run, context, templates, { inputPrefix: inputDir, outputPrefix: templates.includes("OutputPrefix") ? context.tempDir("output-prefix") : undefined, local: true });
+      const render = (elements: readonly string[]) => renderCommand(run.task, renderPropellerTemplates(run.task, mapDataDirs(elements, dirs), values), inputs);
+      const argv = [...render(run.command), ...render(run.args)];
       const ownEnv = Object.fromEntries(Object.entries(run.env).map(([k, v]) => [k, mapDataDirs([v], dirs)[0]!]));
       const taskEnv = { ...flyteEnv(context), ...ownEnv, ...secrets?.env };
       what = `process ${JSON.stringify(argv[0])}`;
@@ -80,10 +86,11 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
         },
       );
     } else {
-      const command = renderCommand(run.task, run.command, inputs);
-      const args = renderCommand(run.task, run.args, inputs);
+      const values = propellerValues(run, context, templates, { inputPrefix: run.inputDataDir, outputPrefix: undefined, local: false });
+      const command = renderCommand(run.task, renderPropellerTemplates(run.task, run.command, values), inputs);
+      const args = renderCommand(run.task, renderPropellerTemplates(run.task, run.args, values), inputs);
       const taskEnv = { ...flyteEnv(context), ...run.env, ...secrets?.env };
-      result = await runInEngine(runtime, run, context, { inputDir, outputDir, secretsDir: secrets?.files === true ? secretsDir : undefined, command, args, env: taskEnv, logs });
+      result = await runInEngine(runtime, run, context, { mountInputs: inputsSeen, inputDir, outputDir, secretsDir: secrets?.files === true ? secretsDir : undefined, command, args, env: taskEnv, logs });
       what = `container ${JSON.stringify(run.image)} (${runtime})`;
     }
     if (result.exitCode !== 0 || result.signal !== null) throw new ContainerExitError(run.task, what, result);
@@ -114,11 +121,11 @@ async function runInEngine(
   engine: Engine,
   run: RawContainerRun,
   context: TaskExecutionContext,
-  parts: { inputDir: string; outputDir: string; secretsDir: string | undefined; command: string[]; args: string[]; env: Record<string, string>; logs: ((stream: "stdout" | "stderr", line: string) => void) | undefined },
+  parts: { mountInputs: boolean; inputDir: string; outputDir: string; secretsDir: string | undefined; command: string[]; args: string[]; env: Record<string, string>; logs: ((stream: "stdout" | "stderr", line: string) => void) | undefined },
 ): Promise<CommandResult> {
   const name = `flytekit-ts-${run.task.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, 40)}-${Math.random().toString(16).slice(2, 10)}`;
   const mounts: [string, string][] = [];
-  if (run.interface.inputs.length > 0) mounts.push([parts.inputDir, run.inputDataDir]);
+  if (parts.mountInputs) mounts.push([parts.inputDir, run.inputDataDir]);
   if (run.interface.outputs.length > 0) mounts.push([parts.outputDir, run.outputDataDir]);
   if (parts.secretsDir !== undefined) mounts.push([parts.secretsDir, `${SECRETS_MOUNT_DIR}:ro`]);
   const argv = engineRunArgs({ name, image: run.image, mounts, env: Object.keys(parts.env), command: parts.command, args: parts.args });
@@ -173,6 +180,35 @@ function layOutSecrets(run: RawContainerRun, context: TaskExecutionContext, dir:
     if (secret.envVar !== undefined && secret.envVar !== "") env[secret.envVar] = value;
   }
   return { env, files };
+}
+
+/**
+ * Propeller's other templates as a local run has them. Where propeller gives a remote URI the
+ * container fetches itself, the local run gives what stands for it here: inputs.pb and its folder
+ * (always written, whatever the metadata format), the raw output prefix, the checkpoint prefixes,
+ * an output prefix folder of the attempt's (a local process only: nothing reads it back, as
+ * CoPilot's uploader overwrites outputs.pb there on Flyte). A path of this machine is no path in an
+ * engine's container: a template that would need one is an error there, naming it.
+ */
+function propellerValues(run: RawContainerRun, context: TaskExecutionContext, used: readonly PropellerTemplate[], at: { inputPrefix: string; outputPrefix: string | undefined; local: boolean }): PropellerValues {
+  const hostPath = (what: string, value: string | undefined): string | { none: string } => {
+    if (value === undefined) return { none: `this run has no ${what}` };
+    if (at.local || isRemotePath(value)) return value;
+    return { none: `the ${what} is a folder of this machine (${value}), which the container does not see` };
+  };
+  const id = context.executionId;
+  const key = `${id.name}-${run.task}-${context.attempt}`.replace(/^[^a-zA-Z_]+/, "a").replace(/[^a-zA-Z0-9_]+/g, "_");
+  const previous = context.previousCheckpoint;
+  return {
+    Input: `${at.inputPrefix.replace(/\/+$/, "")}/inputs.pb`,
+    InputPrefix: at.inputPrefix,
+    OutputPrefix: at.outputPrefix ?? { none: "propeller's output prefix is where CoPilot's uploader writes outputs.pb; a local engine run has none the container sees" },
+    RawOutputDataPrefix: used.includes("RawOutputDataPrefix") ? hostPath("raw output prefix", context.rawOutputPrefix) : "",
+    PrevCheckpointPrefix: previous === undefined || previous === "" ? '""' : hostPath("previous checkpoint prefix", previous),
+    CheckpointOutputPrefix: hostPath("checkpoint prefix", context.checkpointPath),
+    PerRetryUniqueKey: key,
+    TaskTemplatePath: { none: "propeller writes the task template to its own store for the pod; a local run has no such file" },
+  };
 }
 
 /** flyteidl's Secret.MountType.ENV_VAR. */
