@@ -11,18 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
+import { ELLIPSE } from "./support/raw-container-ellipse.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures/raw-container");
 const PROCESS = { runtime: "process", workingDir: FIXTURES } as const;
-
-const ELLIPSE = {
-  inputDataDir: "/var/inputs",
-  outputDataDir: "/var/outputs",
-  inputs: { a: Float, b: Float },
-  outputs: { area: Float, metadata: Str },
-  image: "ghcr.io/flyteorg/rawcontainers-shell:v2",
-  command: ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
-};
 
 /** A task with the folders at /var/inputs and /var/outputs, run as a local process from the fixtures. */
 function shellTask(name: string, command: string[], more: Partial<ConstructorParameters<typeof ContainerTask>[0]> = {}): ContainerTask {
@@ -163,7 +155,7 @@ describe("a raw container task run as a local process", () => {
     expect(await counted.call(5)).toBe(50);
     expect(readFileSync(runs, "utf8")).toBe("run\nrun\n");
     const failing = shellTask("failing", ["sh", "-c", 'echo run >> "$RUNS"; exit 2'], { outputs: Int, retries: 2, environment: { RUNS: runs } });
-    const error = await failing.call().then(() => undefined, (e: unknown) => e);
+    const error = await (failing.call() as Promise<unknown>).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerExitError);
     expect(error).toBeInstanceOf(RecoverableError);
     expect((error as Error).message).toContain("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
@@ -227,7 +219,7 @@ describe("the secrets a raw container task requests", () => {
   it("a secret the command prints to stderr is masked in the error", async () => {
     setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
     const task = shellTask("secret-leaker", ["sh", "-c", 'echo "connecting with $_FSEC_DB_PASSWORD" >&2; exit 1'], { outputs: Str, secretRequests: SECRETS });
-    const error = (await task.call().then(() => undefined, (e: unknown) => e)) as Error;
+    const error = (await (task.call() as Promise<unknown>).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error.message).toContain("connecting with ****");
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain("pw-7f3a9c");
   });
