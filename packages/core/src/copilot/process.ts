@@ -108,6 +108,7 @@ function reraise(signal: NodeJS.Signals): void {
   if (poll !== undefined) clearInterval(poll);
   poll = undefined;
   signalled = undefined;
+  listening = false;
   for (const s of SIGNALS) process.off(s, onSignal);
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   // Still here: the program handles the signal itself; the runs stopped by it end as stopped commands.
@@ -116,18 +117,39 @@ function reraise(signal: NodeJS.Signals): void {
   });
 }
 
+/** Runs between installing the handlers and knowing their process group (spawn is under way). */
+let starting = 0;
+let listening = false;
+
+/** The handlers, installed before a command is spawned: a signal that comes while Node sets up the child's pipes must not kill Node alone. */
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function unlistenIfIdle(): void {
+  if (!listening || running.size > 0 || starting > 0 || signalled !== undefined) return;
+  listening = false;
+  for (const s of SIGNALS) process.off(s, onSignal);
+}
+
 function track(pid: number, onEnd: (() => void) | undefined): void {
-  if (running.size === 0 && signalled === undefined) for (const s of SIGNALS) process.on(s, onSignal);
   running.set(pid, onEnd);
   if (!hooked) {
     hooked = true;
     process.on("exit", () => endAll("SIGKILL"));
   }
+  // Started while a signal is being handled: stopped with the rest.
+  if (signalled !== undefined) {
+    killGroup(pid, "SIGTERM");
+    onEnd?.();
+  }
 }
 
 function untrack(pid: number): void {
   running.delete(pid);
-  if (running.size === 0 && signalled === undefined) for (const s of SIGNALS) process.off(s, onSignal);
+  unlistenIfIdle();
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -167,13 +189,20 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
   if (signal?.aborted) return Promise.reject(signal.reason as unknown);
   return new Promise<CommandResult>((resolve, reject) => {
     let child: ChildProcess;
+    starting++;
+    listen();
     try {
       // A group of its own (detached): a timeout stops the shell and what it started, as a container's end does.
       child = spawn(spec.file, [...spec.args], { cwd: spec.cwd, env: { ...spec.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     } catch (e) {
+      starting--;
+      unlistenIfIdle();
       reject(e);
       return;
     }
+    starting--;
+    if (child.pid !== undefined) track(child.pid, options.onProcessEnd);
+    else unlistenIfIdle();
     const tail: string[] = [];
     const keep = (line: string) => {
       tail.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
@@ -234,7 +263,6 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
       err.end();
       if (status !== undefined) finish({ exitCode: status.code, signal: status.sig, stderrTail: [...tail] });
     });
-    if (pid !== undefined) track(pid, options.onProcessEnd);
     signal?.addEventListener("abort", stop, { once: true });
   });
 }
