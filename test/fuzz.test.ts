@@ -10,22 +10,12 @@ import { containerServices, TaskExecutionContext, toLiteralMap } from "@flytekit
 import { task } from "@flytekit-ts/decorators";
 import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../packages/core/src/idl/testing.js";
 
 const SEED = 0x5eed_f1e7;
 const MAPS = 3000;
 const TEMPLATES = 2000;
 
-/** mulberry32: a small seeded generator, the same numbers on every machine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One to three edits: a flipped bit, a replaced byte, a cut, an insertion of random bytes, a repeated slice; sometimes a truncation. */
 function mutateBytes(bytes: Uint8Array, rand: () => number): Uint8Array {
@@ -190,7 +180,7 @@ function hex(bytes: Uint8Array): string {
 
 describe(`fuzzing what a container is handed (seed ${SEED.toString(16)})`, () => {
   it(`${MAPS} mutated LiteralMaps through the codec and dispatchExecute: the SDK's own errors only`, async () => {
-    const rand = generator(SEED);
+    const rand = seededRandom(SEED);
     const bases = cases.map((c) => encode(LiteralMapSchema, toLiteralMap(c.types as never, c.inputs as never)));
     const pool = poolOf(LiteralMapSchema, bases);
     const failures: string[] = [];
@@ -222,7 +212,7 @@ describe(`fuzzing what a container is handed (seed ${SEED.toString(16)})`, () =>
     const templates = cases.map((c) => encode(TaskTemplateSchema, toTaskTemplate(c.task, settings)));
     const inputs = cases.map((c) => toLiteralMap(c.types as never, c.inputs as never));
     const pool = poolOf(TaskTemplateSchema, templates);
-    const rand = generator(SEED ^ 0xa5a5);
+    const rand = seededRandom(SEED ^ 0xa5a5);
     const failures: string[] = [];
     let built = 0;
     for (let i = 0; i < TEMPLATES; i++) {

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
+import { ELLIPSE } from "./support/raw-container-ellipse.js";
 
 const SETTINGS = {
   plain: new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash") }),
@@ -29,15 +30,6 @@ const SETTINGS = {
     defaultResources: { requests: new Resources({ cpu: "1", mem: "1Gi" }), limits: new Resources({ cpu: "2" }) },
   }),
 };
-
-const ELLIPSE = {
-  inputDataDir: "/var/inputs",
-  outputDataDir: "/var/outputs",
-  inputs: { a: Float, b: Float },
-  outputs: { area: Float, metadata: Str },
-  image: "ghcr.io/flyteorg/rawcontainers-shell:v2",
-  command: ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
-} satisfies Omit<ContainerTaskInit, "name">;
 
 function podSpec(withOwnPrimary: boolean) {
   const containers: object[] = [{ name: "sidecar", image: "{{.image.default.fqn}}:side", command: ["sleep", "inf"] }];

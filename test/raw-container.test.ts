@@ -3,25 +3,18 @@
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
 import { Cache, ContainerExitError, ContainerTask, Secret, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf } from "@flytekit-ts/core";
+import { fromLiteralMap, localServices, TaskExecutionContext, toLiteralMap } from "@flytekit-ts/core/internal";
 import { containerTask, eager } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
+import { ELLIPSE } from "./support/raw-container-ellipse.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures/raw-container");
 const PROCESS = { runtime: "process", workingDir: FIXTURES } as const;
-
-const ELLIPSE = {
-  inputDataDir: "/var/inputs",
-  outputDataDir: "/var/outputs",
-  inputs: { a: Float, b: Float },
-  outputs: { area: Float, metadata: Str },
-  image: "ghcr.io/flyteorg/rawcontainers-shell:v2",
-  command: ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
-};
 
 /** A task with the folders at /var/inputs and /var/outputs, run as a local process from the fixtures. */
 function shellTask(name: string, command: string[], more: Partial<ConstructorParameters<typeof ContainerTask>[0]> = {}): ContainerTask {
@@ -162,7 +155,7 @@ describe("a raw container task run as a local process", () => {
     expect(await counted.call(5)).toBe(50);
     expect(readFileSync(runs, "utf8")).toBe("run\nrun\n");
     const failing = shellTask("failing", ["sh", "-c", 'echo run >> "$RUNS"; exit 2'], { outputs: Int, retries: 2, environment: { RUNS: runs } });
-    const error = await failing.call().then(() => undefined, (e: unknown) => e);
+    const error = await (failing.call() as Promise<unknown>).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerExitError);
     expect(error).toBeInstanceOf(RecoverableError);
     expect((error as Error).message).toContain("task 'failing', process \"sh\": it exited with code 2, writing nothing to stderr");
@@ -215,10 +208,18 @@ describe("the secrets a raw container task requests", () => {
     expect(await task.call()).toBe("pw-7f3a9c|tok-51be0d|svc-reader|_FSEC_");
   });
 
+  it("the folders given to the container let an image's non-root user read its inputs and secrets and write its outputs, as Flyte's volumes do; the run's scratch folder stays private", async () => {
+    setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
+    const MODES = 'stat -c %a /var/inputs /var/inputs/x /var/outputs /etc/flyte/secrets /etc/flyte/secrets/api /etc/flyte/secrets/api/token /var/inputs/.. | tr "\\n" " " > /var/outputs/o0';
+    const task = shellTask("modes", ["sh", "-c", MODES], { inputs: { x: Int }, outputs: Str, secretRequests: SECRETS });
+    // inputs 755 (a file 644), outputs 777 (an emptyDir), secrets 755/644 (a secret volume's 0644), the scratch folder holding them 700.
+    expect(await task.call(1)).toBe("755 644 777 755 755 644 700");
+  });
+
   it("a secret the command prints to stderr is masked in the error", async () => {
     setEnv({ DB_PASSWORD: "pw-7f3a9c", API_TOKEN: "tok-51be0d", API_USER: "svc-reader" });
     const task = shellTask("secret-leaker", ["sh", "-c", 'echo "connecting with $_FSEC_DB_PASSWORD" >&2; exit 1'], { outputs: Str, secretRequests: SECRETS });
-    const error = (await task.call().then(() => undefined, (e: unknown) => e)) as Error;
+    const error = (await (task.call() as Promise<unknown>).then(() => undefined, (e: unknown) => e)) as Error;
     expect(error.message).toContain("connecting with ****");
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain("pw-7f3a9c");
   });
@@ -349,8 +350,13 @@ describe("flytekit-ts run of a module declaring raw container tasks", () => {
   });
 });
 
-it("the temporary folders are gone after the calls (the test run's TMPDIR holds no inputs-/outputs- folder)", () => {
-  const base = join(tmpdir(), "flytekit-ts");
-  const left = existsSync(base) ? execFileSync("find", [base, "-name", "inputs-*", "-o", "-name", "outputs-*"]).toString().trim() : "";
-  expect(left).toBe("");
+it("the run's input and output folders are gone as soon as the call ends, while its attempt's scratch directory is still there", async () => {
+  // The attempt's release removes the whole scratch directory anyway: looked at before it, this
+  // sees what the run itself removed.
+  const task = new ContainerTask({ name: "ellipse-kept", local: PROCESS, ...ELLIPSE });
+  const context = new TaskExecutionContext({ taskName: task.name, services: localServices() });
+  const out = await task.dispatchExecute(toLiteralMap({ a: Float, b: Float }, { a: 1, b: 2 }, "input", context), context);
+  expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", context).area).toBeCloseTo(Math.PI * 2);
+  expect(readdirSync(context.scratchDir)).toEqual([]);
+  context.release(out);
 });

@@ -7,7 +7,9 @@ import json
 from collections import OrderedDict
 
 from flytekit import Resources, eager
-from flytekit.configuration import FastSerializationSettings, Image, ImageConfig, SerializationSettings
+from flytekit.configuration import FastSerializationSettings
+
+import golden_settings
 from flytekit.core.resources import ResourceSpec
 from flytekit.tools.translator import get_serializable
 
@@ -18,20 +20,13 @@ async def eager_env(x: int) -> int:
 
 
 def settings():
-    plain = SerializationSettings(project="p", domain="d", version="v1", image_config=ImageConfig.auto(img_name="docker.io/xyz:some-git-hash"))
-    rich = SerializationSettings(
-        project="p",
-        domain="d",
-        version="v2",
-        image_config=ImageConfig.create_from(
-            Image(name="default", fqn="docker.io/xyz", tag="t"), [Image(name="other", fqn="ghcr.io/o", tag=None, digest="sha256:abc")]
-        ),
+    rich = golden_settings.rich(
         env={"E": "1", "\u00dc": "\u00e4"},
         # Strings only: flytekit cannot write a template whose default resources hold a number.
         default_resources=ResourceSpec(requests=Resources(cpu="1", mem="1Gi"), limits=Resources(cpu="2", ephemeral_storage="1Gi")),
         fast_serialization_settings=FastSerializationSettings(enabled=True, destination_dir=".", distribution_location="s3://b/x.tar.gz"),
     )
-    return {"plain": plain, "rich": rich}
+    return {"plain": golden_settings.plain(), "rich": rich}
 
 
 if __name__ == "__main__":

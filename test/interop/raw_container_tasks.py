@@ -14,7 +14,7 @@ import kubernetes
 from kubernetes.client import V1Container, V1EnvVar, V1PodSpec, V1ResourceRequirements, V1Volume, V1VolumeMount
 
 from flytekit import ContainerTask, PodTemplate, Resources, Secret, TaskMetadata, kwtypes
-from flytekit.configuration import Image, ImageConfig, SerializationSettings
+import golden_settings
 from flytekit.core.resources import ResourceSpec
 from flytekit.models.documentation import Description, Documentation
 from flytekit.tools.translator import get_serializable
@@ -178,18 +178,11 @@ def cases():
 
 
 def settings():
-    plain = SerializationSettings(project="p", domain="d", version="v1", image_config=ImageConfig.auto(img_name="docker.io/xyz:some-git-hash"))
-    rich = SerializationSettings(
-        project="p",
-        domain="d",
-        version="v2",
-        image_config=ImageConfig.create_from(
-            Image(name="default", fqn="docker.io/xyz", tag="t"), [Image(name="other", fqn="ghcr.io/o", tag=None, digest="sha256:abc")]
-        ),
+    rich = golden_settings.rich(
         env={"E": "settings", "S": "s"},
         default_resources=ResourceSpec(requests=Resources(cpu="1", mem="1Gi"), limits=Resources(cpu="2")),
     )
-    return {"plain": plain, "rich": rich}
+    return {"plain": golden_settings.plain(), "rich": rich}
 
 
 def io_strategy_probe():

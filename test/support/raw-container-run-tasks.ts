@@ -2,17 +2,13 @@
 // their scripts in test/fixtures/raw-container (the working directory of a local process).
 import { ContainerTask, File, Float, List, Str } from "@flytekit-ts/core";
 import { join } from "node:path";
+import { ELLIPSE } from "./raw-container-ellipse.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/raw-container");
 
 export const ellipse = new ContainerTask({
   name: "ellipse-area-metadata-shell",
-  inputDataDir: "/var/inputs",
-  outputDataDir: "/var/outputs",
-  inputs: { a: Float, b: Float },
-  outputs: { area: Float, metadata: Str },
-  image: "ghcr.io/flyteorg/rawcontainers-shell:v2",
-  command: ["./calculate-ellipse-area.sh", "{{.inputs.a}}", "{{.inputs.b}}", "/var/outputs"],
+  ...ELLIPSE,
   local: { workingDir: FIXTURES },
 });
 

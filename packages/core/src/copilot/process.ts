@@ -28,6 +28,11 @@ export interface RunOptions {
   readonly onLine?: (stream: "stdout" | "stderr", line: string) => void;
   /** Called once when the grace is over and the group is killed (an engine's `kill` of its container). */
   readonly onKill?: () => void;
+  /**
+   * Called, synchronously, when this Node process is ending under it (SIGINT, SIGTERM, SIGHUP, or
+   * its exit): what the group's end does not stop (an engine's container: `docker kill <name>`).
+   */
+  readonly onProcessEnd?: () => void;
   /** @default STOP_GRACE_MS */
   readonly graceMs?: number;
 }
@@ -39,9 +44,113 @@ export const TAIL_LINES = 10;
 /** Longest line kept in the tail. */
 const MAX_LINE = 1_000;
 
-/** The process groups started and not yet over: killed if this process exits first, as a container's processes end with it. */
-const running = new Set<number>();
+/**
+ * The process groups started and not yet over, each with what else stops it (an engine's
+ * container): stopped if this process exits first, or is sent SIGINT, SIGTERM or SIGHUP, as a
+ * container's processes end with its pod. A group is detached (its own group, so that a timeout
+ * stops all it started), so a terminal's Ctrl-C, which goes to the foreground group, never
+ * reaches it: the handlers below pass the signal on.
+ */
+const running = new Map<number, (() => void) | undefined>();
 let hooked = false;
+/** How long, after a signal, the groups have to end on SIGTERM before SIGKILL and this process's own end. */
+export const SIGNAL_GRACE_MS = 2_000;
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+let signalled: NodeJS.Signals | undefined;
+let poll: NodeJS.Timeout | undefined;
+/** The runs that ended while a signal was being handled: settled only if this process lives on (a listener of its own took the signal). */
+const held: (() => void)[] = [];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function endAll(signal: NodeJS.Signals): void {
+  for (const [pid, onEnd] of running) {
+    killGroup(pid, signal);
+    try {
+      onEnd?.();
+    } catch {
+      // best effort: this process is ending
+    }
+  }
+}
+
+/**
+ * SIGINT/SIGTERM/SIGHUP while commands run: SIGTERM to every group (and its container stopped),
+ * SIGKILL to what is left after SIGNAL_GRACE_MS (or at once on a second signal); then the handlers
+ * are removed and the signal is raised again, so that this process ends as it would have on it
+ * (when nothing else listens for it: a listener of the program's own already had it).
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  if (signalled !== undefined) {
+    endAll("SIGKILL");
+    reraise(signalled);
+    return;
+  }
+  signalled = signal;
+  endAll("SIGTERM");
+  const started = Date.now();
+  poll = setInterval(() => {
+    const left = [...running.keys()].filter(alive);
+    if (left.length > 0 && Date.now() - started < SIGNAL_GRACE_MS) return;
+    for (const pid of left) killGroup(pid, "SIGKILL");
+    reraise(signal);
+  }, 25);
+}
+
+function reraise(signal: NodeJS.Signals): void {
+  if (poll !== undefined) clearInterval(poll);
+  poll = undefined;
+  signalled = undefined;
+  listening = false;
+  for (const s of SIGNALS) process.off(s, onSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  // Still here: the program handles the signal itself; the runs stopped by it end as stopped commands.
+  setImmediate(() => {
+    for (const settle of held.splice(0)) settle();
+  });
+}
+
+/** Runs between installing the handlers and knowing their process group (spawn is under way). */
+let starting = 0;
+let listening = false;
+
+/** The handlers, installed before a command is spawned: a signal that comes while Node sets up the child's pipes must not kill Node alone. */
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function unlistenIfIdle(): void {
+  if (!listening || running.size > 0 || starting > 0 || signalled !== undefined) return;
+  listening = false;
+  for (const s of SIGNALS) process.off(s, onSignal);
+}
+
+function track(pid: number, onEnd: (() => void) | undefined): void {
+  running.set(pid, onEnd);
+  if (!hooked) {
+    hooked = true;
+    process.on("exit", () => endAll("SIGKILL"));
+  }
+  // Started while a signal is being handled: stopped with the rest.
+  if (signalled !== undefined) {
+    killGroup(pid, "SIGTERM");
+    onEnd?.();
+  }
+}
+
+function untrack(pid: number): void {
+  running.delete(pid);
+  unlistenIfIdle();
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -80,13 +189,20 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
   if (signal?.aborted) return Promise.reject(signal.reason as unknown);
   return new Promise<CommandResult>((resolve, reject) => {
     let child: ChildProcess;
+    starting++;
+    listen();
     try {
       // A group of its own (detached): a timeout stops the shell and what it started, as a container's end does.
       child = spawn(spec.file, [...spec.args], { cwd: spec.cwd, env: { ...spec.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     } catch (e) {
+      starting--;
+      unlistenIfIdle();
       reject(e);
       return;
     }
+    starting--;
+    if (child.pid !== undefined) track(child.pid, options.onProcessEnd);
+    else unlistenIfIdle();
     const tail: string[] = [];
     const keep = (line: string) => {
       tail.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
@@ -116,10 +232,16 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
     };
     const finish = (result: CommandResult | undefined, error?: unknown) => {
       if (settled) return;
+      // Stopped because this process got a signal: it ends on that signal, not on this run's failure.
+      if (signalled !== undefined) {
+        held.push(() => finish(result, error));
+        if (pid !== undefined) running.delete(pid);
+        return;
+      }
       settled = true;
       signal?.removeEventListener("abort", stop);
       if (graceTimer !== undefined) clearTimeout(graceTimer);
-      if (pid !== undefined) running.delete(pid);
+      if (pid !== undefined) untrack(pid);
       if (signal?.aborted) reject(signal.reason as unknown);
       else if (error !== undefined) reject(error);
       else resolve(result!);
@@ -141,15 +263,6 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
       err.end();
       if (status !== undefined) finish({ exitCode: status.code, signal: status.sig, stderrTail: [...tail] });
     });
-    if (pid !== undefined) {
-      running.add(pid);
-      if (!hooked) {
-        hooked = true;
-        process.on("exit", () => {
-          for (const group of running) killGroup(group, "SIGKILL");
-        });
-      }
-    }
     signal?.addEventListener("abort", stop, { once: true });
   });
 }

@@ -149,3 +149,44 @@ function compareKeys(a: unknown, b: unknown): number {
   if (numeric(a) !== numeric(b)) return numeric(a) ? -1 : 1;
   return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
 }
+
+/**
+ * Propeller's other templates in a raw container's command and arguments
+ * (flyteplugins/go/tasks/pluginmachinery/utils/template.go `render`, filled before `{{.inputs.x}}`),
+ * each `(?i){{\s*[.$]Name\s*}}`: the inputs.pb file, its folder, the output prefix, the raw output
+ * prefix, the previous and the current checkpoint prefixes, the per-retry unique key, the task
+ * template's path.
+ */
+export const PROPELLER_TEMPLATES = ["Input", "InputPrefix", "OutputPrefix", "RawOutputDataPrefix", "PrevCheckpointPrefix", "CheckpointOutputPrefix", "PerRetryUniqueKey", "TaskTemplatePath"] as const;
+export type PropellerTemplate = (typeof PROPELLER_TEMPLATES)[number];
+
+/** What each template is locally: its value, or why there is none (the run fails naming the template). */
+export type PropellerValues = Readonly<Record<PropellerTemplate, string | { readonly none: string }>>;
+
+const templateRegex = (name: string) => new RegExp(`\\{\\{[\\t\\n\\f\\r ]*[.$]${name}[\\t\\n\\f\\r ]*\\}\\}`, "giu");
+const TEMPLATE_REGEXES = PROPELLER_TEMPLATES.map((name) => [name, templateRegex(name)] as const);
+
+/** The propeller templates the elements use (to know what a run must prepare). */
+export function propellerTemplatesIn(elements: readonly string[]): PropellerTemplate[] {
+  return TEMPLATE_REGEXES.filter(([, re]) => elements.some((e) => e.match(re) !== null)).map(([name]) => name);
+}
+
+/** Each element with propeller's other templates replaced by their local values, as propeller replaces them (in its order). */
+export function renderPropellerTemplates(task: string, elements: readonly string[], values: PropellerValues): string[] {
+  return elements.map((element) => {
+    let out = element;
+    for (const [name, re] of TEMPLATE_REGEXES) {
+      const value = values[name];
+      out = out.replace(re, (whole) => {
+        if (typeof value === "string") return value;
+        throw new TemplateRenderError({
+          task,
+          subject: `command element ${JSON.stringify(element)}`,
+          problem: `${whole} has no local equivalent: ${value.none}`,
+          fix: "run it on Flyte, or leave the template out of the command",
+        });
+      });
+    }
+    return out;
+  });
+}

@@ -141,6 +141,77 @@ describe("runRawContainer", () => {
     }
   });
 
+  it("a local process: an input's value naming the output folder reaches the command as given (the folders are mapped before rendering)", async () => {
+    const ctx = context();
+    const run = ellipse({
+      command: ["sh", "-c", 'printf %s "$1" > /var/outputs/metadata; echo 1 > /var/outputs/area', "sh", "{{.inputs.s}}"],
+      interface: iface({ s: Str }, { area: Float, metadata: Str }),
+    });
+    const out = await runRawContainer(run, toLiteralMap({ s: Str }, { s: "see /var/outputs/area" }, "input", ctx), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: 1, metadata: "see /var/outputs/area" });
+    ctx.release(out);
+  });
+
+  it("a local process: the task's variables naming the data folders are mapped too (a script told OUT=<output folder> writes the run's)", async () => {
+    // A path of this machine's that is not the run's, standing in for /var/outputs.
+    const declared = join(mkdtempSync(join(tmpdir(), "declared-")), "outputs");
+    const ctx = context();
+    const run = ellipse({ command: ["sh", "-c", 'mkdir -p "$OUT" && echo 2 > "$OUT/area" && echo m > "$OUT/metadata"'], outputDataDir: declared, env: { OUT: declared } });
+    const out = await runRawContainer(run, ab(1, 1), ctx);
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: 2, metadata: "m" });
+    expect(existsSync(declared)).toBe(false);
+    ctx.release(out);
+  });
+
+  it("a task with no outputs: _ERROR is not read, as on Flyte no uploader runs without outputs", async () => {
+    const ctx = context();
+    const run = ellipse({ command: ["sh", "-c", "echo oops > /var/outputs/_ERROR"], interface: iface({ a: Float, b: Float }, {}) });
+    const out = await runRawContainer(run, ab(1, 1), ctx);
+    expect(out.literals).toEqual({});
+    ctx.release(out);
+  });
+
+  it("propeller's other templates are rendered as a local process has them: inputs.pb (written in any format) and its folder, the raw output prefix, no previous checkpoint, an output prefix folder", async () => {
+    const ctx = context();
+    const script = 'test -s "$1" && printf "%s|%s|%s|%s|%s" "$1" "$2" "$3" "$4" "$5" > /var/outputs/metadata && echo 1 > /var/outputs/area';
+    const run = ellipse({ metadataFormat: "PROTO", command: ["sh", "-c", script, "sh", "{{.input}}", "{{ .InputPrefix }}", "--raw={{$rawOutputDataPrefix}}", "{{.prevCheckpointPrefix}}", "{{.outputPrefix}}"] });
+    const out = await runRawContainer(run, ab(1, 1), ctx);
+    const [input, prefix, raw, prev, outputPrefix] = (fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx) as { metadata: string }).metadata.split("|");
+    expect(prefix).toMatch(/\/inputs-\w+$/);
+    expect(input).toBe(`${prefix}/inputs.pb`);
+    expect(raw).toBe(`--raw=${ctx.rawOutputPrefix}`);
+    expect(prev).toBe('""');
+    expect(outputPrefix).toMatch(/\/output-prefix-\w+$/);
+    ctx.release(out);
+  });
+
+  it("in an engine: {{.input}} is inputs.pb at the task's input path, mounted even with no inputs; a folder of this machine's is refused", async () => {
+    const bin = standinBin();
+    const log = join(mkdtempSync(join(tmpdir(), "standin-log-")), "calls");
+    const images = { "ghcr.io/flyteorg/rawcontainers-shell:v2": { entrypoint: [], cmd: [], workdir: FIXTURES } };
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: log, STANDIN_IMAGES: JSON.stringify(images), FLYTEKIT_TS_CONTAINER_RUNTIME: "" };
+    const ctx = context(env);
+    const noInputs = iface({}, { area: Float, metadata: Str });
+    const script = 'test -f "$1" && echo 1 > /var/outputs/area && echo "$1" > /var/outputs/metadata';
+    const out = await runRawContainer(ellipse({ local: { runtime: "docker" }, interface: noInputs, command: ["sh", "-c", script, "sh", "{{.input}}"] }), toLiteralMap({}, {}, "input", ctx), ctx);
+    // The stand-in plays the mount by naming the host's folder: the file was there.
+    expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", ctx)).toEqual({ area: 1, metadata: expect.stringMatching(/\/inputs-\w+\/inputs\.pb$/) });
+    const run = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[])[1]!;
+    expect(run.at(-1)).toBe("/var/inputs/inputs.pb");
+    expect(run.filter((a, i) => run[i - 1] === "-v").map((a) => a.replace(/^.*:/, ""))).toEqual(["/var/inputs", "/var/outputs"]);
+    ctx.release(out);
+    await expect(runRawContainer(ellipse({ local: { runtime: "docker" }, command: ["sh", "-c", "true", "{{.rawOutputDataPrefix}}"] }), ab(1, 1), context(env))).rejects.toThrow(
+      /\{\{\.rawOutputDataPrefix\}\} has no local equivalent: the raw output prefix is a folder of this machine \(.*\), which the container does not see/,
+    );
+  });
+
+  it("a propeller template with no local equivalent fails the run naming it", async () => {
+    await expect(runRawContainer(ellipse({ command: ["sh", "-c", "true", "{{.taskTemplatePath}}"] }), ab(1, 1), context())).rejects.toThrow(
+      `task 'ellipse-area-metadata-shell', command element "{{.taskTemplatePath}}": {{.taskTemplatePath}} has no local equivalent: propeller writes the task template to its own store for the pod; a local run has no such file; run it on Flyte, or leave the template out of the command`,
+    );
+    await expect(runRawContainer(ellipse({ command: ["sh", "-c", "true", "{{.checkpointOutputPrefix}}"] }), ab(1, 1), context())).rejects.toThrow(/\{\{\.checkpointOutputPrefix\}\} has no local equivalent: this run has no checkpoint prefix/);
+  });
+
   it("streams the command's output through the task's logger when local.logs is on", async () => {
     const lines: string[] = [];
     const ctx = new TaskExecutionContext({ taskName: "t", services: { ...localServices(), logSink: (_level, line) => lines.push(line) } });

@@ -21,7 +21,8 @@ export interface LocalContainerOptions {
   /**
    * `"auto"`: Docker if its engine answers, else Podman, else an error saying what is missing.
    * `"process"` runs the command on this machine (the image is not used), the data folders mapped
-   * to temporary ones in every command element that names them; it is never chosen unless asked for.
+   * to temporary ones in every command element and task variable that names them (before
+   * `{{.inputs.x}}` is rendered: input values are not mapped); it is never chosen unless asked for.
    * The environment variable FLYTEKIT_TS_CONTAINER_RUNTIME, when set, takes precedence.
    * @default "auto"
    */

@@ -145,3 +145,18 @@ export function init(desc: DescMessage, r: Rng, depth = 0): Record<string, unkno
   }
   return out;
 }
+
+/**
+ * A small seeded random source (mulberry32): the same numbers in [0, 1) on every machine, for the
+ * tests that generate their cases (fuzzing, random tables, random values).
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { csv, formatFloat, headerNames, SCHEMA_SAMPLE_ROWS } from "./csv.js";
 import { TableFormatError } from "./errors.js";
+import { seededRandom } from "../idl/testing.js";
 
 const HELPER = join(import.meta.dirname, "__fixtures__", "csv_pandas.py");
 let python = "";
@@ -63,17 +64,6 @@ function column<T extends A.DataType>(type: T, values: readonly (number | bigint
   return A.makeVector(A.makeData({ type, length: values.length, nullCount: nulls, nullBitmap: nulls > 0 ? validity : undefined, data } as never)) as A.Vector<T>;
 }
 
-/** A small deterministic random source (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const values = (table: A.Table, name: string): unknown[] => [...table.getChild(name)!].map((v) => (typeof v === "bigint" ? String(v) : v));
 
@@ -82,7 +72,7 @@ const values = (table: A.Table, name: string): unknown[] => [...table.getChild(n
  * column (dates only, seconds, 3/6/9 fraction digits, whole days) change between the early and late rows.
  */
 function wideTable(rows: number): A.Table {
-  const rnd = random(12);
+  const rnd = seededRandom(12);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const f64 = new Float64Array(rows);
   const bits = new Uint32Array(f64.buffer);
@@ -501,7 +491,7 @@ describe("streaming", () => {
   });
 
   it("reads a file of several read chunks (records, quotes and CRLF cut at chunk edges) to the values pandas reads", async () => {
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     const lines = ["id,text,x"];
     for (let i = 0, size = 0; size < 3.5 * (1 << 20); i++) {
       const text = Array.from({ length: Math.floor(rnd() * 40) }, () => ["a", ",", '""', "\r\n", "\n", "é", " "][Math.floor(rnd() * 7)]).join("");

@@ -104,9 +104,30 @@ describe("ContainerTask: declarations refused where they are made", () => {
     expect(() => new ContainerTask({ ...BASE, arguments: ["{{.outputPrefix}}", "{{.rawOutputDataPrefix}}"] })).not.toThrow();
   });
 
+  it("a local run uses the pod template's primary container: its own image and the variables it adds, as the serialized pod has them", () => {
+    const podTemplate = new PodTemplate({
+      primaryContainerName: "primary",
+      podSpec: { containers: [{ name: "primary", image: "ghcr.io/me/own:1", env: [{ name: "B", value: "pod" }, { name: "C", value: "3" }] }, { name: "side", image: "other:2" }] },
+    });
+    const run = new ContainerTask({ ...BASE, environment: { A: "1", B: "task" }, podTemplate }).rawContainerRun;
+    expect([run.image, run.env]).toEqual(["ghcr.io/me/own:1", { A: "1", B: "pod", C: "3" }]);
+    // A primary container naming no image runs the task's.
+    const plain = new ContainerTask({ ...BASE, podTemplate: new PodTemplate({ podSpec: { containers: [{ name: "primary" }] } }) }).rawContainerRun;
+    expect(plain.image).toBe("busybox");
+  });
+
   it("data folders that are absolute paths", () => {
     expect(refused({ inputDataDir: "var/inputs" })).toBe('task \'raw.t\', inputDataDir: expected an absolute path in the container (such as /var/inputs), got "var/inputs" (string)');
     expect(refused({ outputDataDir: 7 })).toBe("task 'raw.t', outputDataDir: expected an absolute path in the container (such as /var/inputs), got 7 (number)");
+  });
+
+  it("data folders that are two folders, neither inside the other (Flyte mounts each as a volume)", () => {
+    expect(refused({ inputDataDir: "/data", outputDataDir: "/data/" })).toBe(
+      'task \'raw.t\', inputDataDir and outputDataDir: inputDataDir "/data" is the same folder as outputDataDir "/data/"; Flyte mounts each as a volume of its own, and Kubernetes refuses two at one path; give them separate folders, such as /var/inputs and /var/outputs',
+    );
+    expect(refused({ inputDataDir: "/var/outputs/in", outputDataDir: "/var/outputs" })).toMatch(/^task 'raw\.t', inputDataDir and outputDataDir: inputDataDir "\/var\/outputs\/in" is inside outputDataDir "\/var\/outputs";/);
+    expect(refused({ inputDataDir: "/var/flyte", outputDataDir: undefined })).toMatch(/inputDataDir "\/var\/flyte" is the parent of outputDataDir \/var\/flyte\/outputs \(the default\);/);
+    expect(() => new ContainerTask({ ...BASE, inputDataDir: "/var/in", outputDataDir: "/var/inputs" })).not.toThrow();
   });
 
   it("a metadata format of the three", () => {

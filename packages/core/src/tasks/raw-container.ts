@@ -124,6 +124,27 @@ function dataDir(task: string, field: string, value: unknown): string | undefine
   return value;
 }
 
+/**
+ * The two folders are two volumes: Kubernetes refuses a pod with two mounts at one path
+ * ("must be unique"), so propeller cannot start it; one inside the other would have the inputs
+ * among the outputs CoPilot reads (or the reverse). Refused here, with the defaults as Flyte uses them.
+ */
+function checkDistinctDataDirs(task: string, inputDataDir: string | undefined, outputDataDir: string | undefined): void {
+  const clean = (p: string) => posix.normalize(p).replace(/(.)\/+$/, "$1");
+  const input = clean(inputDataDir ?? DEFAULT_INPUT_DATA_DIR);
+  const output = clean(outputDataDir ?? DEFAULT_OUTPUT_DATA_DIR);
+  const inside = (a: string, b: string) => a === b || a.startsWith(b === "/" ? "/" : `${b}/`);
+  if (!inside(input, output) && !inside(output, input)) return;
+  const shown = (p: string | undefined, fallback: string) => (p === undefined ? `${fallback} (the default)` : JSON.stringify(p));
+  const how = input === output ? "the same folder as outputDataDir" : inside(input, output) ? "inside outputDataDir" : "the parent of outputDataDir";
+  throw new TaskDefinitionError({
+    task,
+    subject: "inputDataDir and outputDataDir",
+    problem: `inputDataDir ${shown(inputDataDir, DEFAULT_INPUT_DATA_DIR)} is ${how} ${shown(outputDataDir, DEFAULT_OUTPUT_DATA_DIR)}; Flyte mounts each as a volume of its own, and Kubernetes refuses two at one path`,
+    fix: "give them separate folders, such as /var/inputs and /var/outputs",
+  });
+}
+
 function ioStrategyOf(task: string, value: unknown): IOStrategy | undefined {
   if (value === undefined) return undefined;
   const expected = '{ downloadMode?: "EAGER" | "STREAM" | "NO_DOWNLOAD", uploadMode?: "ON_EXIT" | "EAGER" | "NO_UPLOAD" }';
@@ -201,12 +222,15 @@ export function checkContainerTaskInit(init: ContainerTaskInit, subject = "Conta
       }
     }
   }
+  const inputDataDir = dataDir(name, "inputDataDir", init.inputDataDir);
+  const outputDataDir = dataDir(name, "outputDataDir", init.outputDataDir);
+  checkDistinctDataDirs(name, inputDataDir, outputDataDir);
   return {
     name,
     command,
     arguments: args,
-    inputDataDir: dataDir(name, "inputDataDir", init.inputDataDir),
-    outputDataDir: dataDir(name, "outputDataDir", init.outputDataDir),
+    inputDataDir,
+    outputDataDir,
     metadataFormat: format,
     ioStrategy: ioStrategyOf(name, init.ioStrategy),
     local: localOf(name, init.local),
@@ -338,16 +362,26 @@ export class ContainerTask<I extends InputsSpec = InputsSpec, O extends OutputsS
 
   /** What a local run needs of the task: the folders (Flyte's defaults where none are given), the env, the local options. */
   get rawContainerRun(): RawContainerRun {
+    // With a pod template, Flyte runs its primary container: the image it names, if any (serialized
+    // as it is), and the variables it adds after the task's (the later of a name wins in Kubernetes).
+    const pod = this.settings.podTemplate;
+    const containers = pod === undefined ? [] : Array.isArray(pod.podSpec.containers) ? pod.podSpec.containers : [];
+    const primary = containers.find((c) => typeof c === "object" && c !== null && !Array.isArray(c) && c.name === pod?.primaryContainerName) as Record<string, unknown> | undefined;
+    const env: Record<string, string> = { ...this.settings.environment };
+    for (const e of Array.isArray(primary?.env) ? primary.env : []) {
+      const { name, value } = (e ?? {}) as { name?: unknown; value?: unknown };
+      if (typeof name === "string" && typeof value === "string") env[name] = value;
+    }
     return {
       task: this.name,
-      image: this.image,
+      image: typeof primary?.image === "string" && primary.image !== "" ? primary.image : this.image,
       command: this.command,
       args: this.arguments ?? [],
       inputDataDir: this.inputDataDir ?? DEFAULT_INPUT_DATA_DIR,
       outputDataDir: this.outputDataDir ?? DEFAULT_OUTPUT_DATA_DIR,
       metadataFormat: this.metadataFormat,
       interface: this.interface,
-      env: this.settings.environment,
+      env,
       secrets: this.settings.secretRequests,
       local: this.local,
     };
