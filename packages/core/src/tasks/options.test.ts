@@ -197,6 +197,16 @@ describe("secrets, pod templates, accelerators, shared memory", () => {
     expect(() => new Secret({})).toThrow("Secret: it needs a group or a key");
   });
 
+  it("take a mount requirement as MountType or its name, stored as Flyte's number; anything else is refused", () => {
+    expect(new Secret({ group: "g", mountRequirement: "ENV_VAR" }).mountRequirement).toBe(MountType.ENV_VAR);
+    expect(new Secret({ group: "g", mountRequirement: "FILE" }).mountRequirement).toBe(MountType.FILE);
+    expect(new Secret({ group: "g", mountRequirement: MountType.FILE }).mountRequirement).toBe(2);
+    expect(new Secret({ group: "g" }).mountRequirement).toBe(MountType.ANY);
+    expect(() => new Secret({ group: "g", mountRequirement: "env" as never })).toThrow('Secret, mountRequirement: expected a MountType: MountType.ANY, ENV_VAR or FILE (or its name), got "env"');
+    expect(() => new Secret({ group: "g", mountRequirement: "1" as never })).toThrow('got "1"');
+    expect(() => new Secret({ group: "g", mountRequirement: 3 as never })).toThrow("got 3");
+  });
+
   it("default the primary container name", () => {
     expect(new PodTemplate().primaryContainerName).toBe("primary");
     expect(new PodTemplate().podSpec).toEqual({ containers: [] });

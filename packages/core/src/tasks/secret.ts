@@ -17,7 +17,8 @@ export interface SecretSpec {
   /** The entry within the group. */
   key?: string;
   groupVersion?: string;
-  mountRequirement?: MountType;
+  /** How Flyte hands it over: `MountType.ENV_VAR` (or its name, `"ENV_VAR"`). @default MountType.ANY */
+  mountRequirement?: MountType | keyof typeof MountType;
   /** A custom environment variable to expose it under: `^[A-Z_][A-Z0-9_]*$`. */
   envVar?: string;
 }
@@ -36,14 +37,15 @@ export class Secret {
     if (spec.envVar !== undefined && !ENV_VAR.test(spec.envVar)) {
       throw new TaskDefinitionError({ subject: "Secret, envVar", problem: `Invalid environment variable name: ${spec.envVar}`, fix: `it must match ${ENV_VAR.source}` });
     }
-    if (spec.mountRequirement !== undefined && MountType[spec.mountRequirement] === undefined) {
-      throw new TaskDefinitionError({ subject: "Secret, mountRequirement", expected: "a MountType", got: String(spec.mountRequirement) });
+    const mount = mountTypeOf(spec.mountRequirement);
+    if (mount === undefined) {
+      throw new TaskDefinitionError({ subject: "Secret, mountRequirement", expected: "a MountType: MountType.ANY, ENV_VAR or FILE (or its name)", got: JSON.stringify(spec.mountRequirement) ?? String(spec.mountRequirement) });
     }
     if (spec.group === undefined && spec.key === undefined) throw new TaskDefinitionError({ subject: "Secret", problem: "it needs a group or a key" });
     this.group = spec.group;
     this.key = spec.key;
     this.groupVersion = spec.groupVersion;
-    this.mountRequirement = spec.mountRequirement ?? MountType.ANY;
+    this.mountRequirement = mount;
     this.envVar = spec.envVar;
   }
 
@@ -51,6 +53,14 @@ export class Secret {
 }
 // An option value from another copy of the package is taken as one of ours.
 brand(Secret, "Secret", { setName: false });
+
+/** The MountType a value names (its number or its name; none given is ANY), or undefined when it names none. */
+function mountTypeOf(value: unknown): MountType | undefined {
+  if (value === undefined) return MountType.ANY;
+  if (typeof value === "number") return value === MountType.ANY || value === MountType.ENV_VAR || value === MountType.FILE ? value : undefined;
+  if (value === "ANY" || value === "ENV_VAR" || value === "FILE") return MountType[value];
+  return undefined;
+}
 
 /** Checks the `secretRequests` option: every element must be a Secret, as in flytekit. */
 export function checkSecretRequests(task: string, value: unknown): Secret[] {
