@@ -4,6 +4,7 @@
 // under a second after).
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../idl/testing.js";
 import {
   durationString,
   formatFloatF,
@@ -26,17 +27,6 @@ async function goProgram(name: string): Promise<(input: unknown) => unknown> {
   return build(join(import.meta.dirname, "__fixtures__", name));
 }
 
-/** A seeded generator, so a failure names a case that comes back. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bitsOf(v: number): string {
   const view = new DataView(new ArrayBuffer(8));
@@ -50,7 +40,8 @@ function fromBits(hex: string): number {
   return view.getFloat64(0);
 }
 
-const rand = random(14);
+// Seeded, so a failure names a case that comes back.
+const rand = seededRandom(14);
 const randomDouble = () => fromBits(((BigInt(Math.floor(rand() * 2 ** 32)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32))).toString(16));
 
 const FLOATS = [

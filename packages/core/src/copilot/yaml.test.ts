@@ -3,6 +3,7 @@
 // proxy and checked against the committed go.sum. Go missing is a failure. Pinned cases besides.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../idl/testing.js";
 import { goJson, type GoValue } from "./go.js";
 import { GoYamlError, goYaml } from "./yaml.js";
 
@@ -12,18 +13,9 @@ async function goProgram(name: string): Promise<(input: unknown) => unknown> {
   return build(join(import.meta.dirname, "__fixtures__", name));
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const rand = random(1416);
+// Seeded, so a failure names a case that comes back.
+const rand = seededRandom(1416);
 const ALPHABET = [" ", " ", ":", "#", "-", "'", '"', "\n", "\t", "a", "b", "1", "0", ".", "é", "😀", "\u0085", "\u2028", "?", "{", "&", "*", "!", "|", ">", "%", "@", "`", "~", ",", "[", "]", "\\", "e", "x", "_", "+", "\u00a0", "\r"];
 const randomString = () => Array.from({ length: Math.floor(rand() * 10) }, () => ALPHABET[Math.floor(rand() * ALPHABET.length)]!).join("");
 const words = (n: number) => Array.from({ length: n }, (_, i) => ["alpha", "be", "gamma", "d", "epsilonic", "zeta:", "#eta", "theta's"][i % 8]).join(" ");
