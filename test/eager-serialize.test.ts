@@ -5,20 +5,17 @@ import { clone, equals, fromBinary, toJson } from "@bufbuild/protobuf";
 import { TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { functionTask, ImageConfig, Int, Resources, SerializationSettings, toTaskTemplate } from "@flytekit-ts/core";
 import { SERIALIZED_CONTEXT_ENV_VAR, serializationSettingsFromContext } from "@flytekit-ts/core/extend";
-import { eagerFunctionTask, Image, serializationSettingsJson } from "@flytekit-ts/core/internal";
+import { eagerFunctionTask, serializationSettingsJson } from "@flytekit-ts/core/internal";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
+import { plainSettings, richSettings } from "./support/golden-settings.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 
 const SETTINGS: Record<string, SerializationSettings> = {
-  plain: new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash") }),
-  rich: new SerializationSettings({
-    project: "p",
-    domain: "d",
-    version: "v2",
-    imageConfig: new ImageConfig(new Image("default", "docker.io/xyz", "t"), [new Image("other", "ghcr.io/o", undefined, "sha256:abc")]),
+  plain: plainSettings(),
+  rich: richSettings({
     env: { E: "1", "\u00dc": "\u00e4" },
     defaultResources: { requests: new Resources({ cpu: "1", mem: "1Gi" }), limits: new Resources({ cpu: "2", ephemeralStorage: "1Gi" }) },
     fastSerialization: { enabled: true, destinationDir: ".", distribution: "s3://b/x.tar.gz" },

@@ -5,10 +5,9 @@
 // SDK's version and flavor), and for the decorator form the task's name (a class decorator names
 // its task `<module>.<Class>`).
 import { clone, equals, fromBinary, toJson } from "@bufbuild/protobuf";
-import { ContainerTask, Datetime, Directory, Duration, File, Float, ImageConfig, Int, List, PodTemplate, Resources, Secret, SerializationSettings, Str, Bool, taskOf, templateToBinary, toTaskTemplate, type ContainerTaskInit, type Task } from "@flytekit-ts/core";
+import { ContainerTask, Datetime, Directory, Duration, File, Float, Int, List, PodTemplate, Resources, Secret, Str, Bool, taskOf, templateToBinary, toTaskTemplate, type ContainerTaskInit, type Task } from "@flytekit-ts/core";
 import { admin, TaskTemplateSchema, type TaskTemplate } from "@flytekit-ts/core/idl";
 import { toTaskSpec } from "@flytekit-ts/core/registration";
-import { Image } from "@flytekit-ts/core/internal";
 import { containerTask } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -16,16 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, cleanEnv, runProcess, TEST_ROOT } from "./support/execute.js";
+import { plainSettings, richSettings } from "./support/golden-settings.js";
 import { ensureFlytekit, PY_DIR } from "./support/python.js";
 import { ELLIPSE } from "./support/raw-container-ellipse.js";
 
 const SETTINGS = {
-  plain: new SerializationSettings({ project: "p", domain: "d", version: "v1", imageConfig: ImageConfig.auto("docker.io/xyz:some-git-hash") }),
-  rich: new SerializationSettings({
-    project: "p",
-    domain: "d",
-    version: "v2",
-    imageConfig: new ImageConfig(new Image("default", "docker.io/xyz", "t"), [new Image("other", "ghcr.io/o", undefined, "sha256:abc")]),
+  plain: plainSettings(),
+  rich: richSettings({
     env: { E: "settings", S: "s" },
     defaultResources: { requests: new Resources({ cpu: "1", mem: "1Gi" }), limits: new Resources({ cpu: "2" }) },
   }),
