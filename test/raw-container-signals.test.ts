@@ -38,10 +38,15 @@ describe("a signal to the Node process while a raw container's command runs", ()
     ["SIGTERM", "docker"],
   ] as const;
   for (const [signal, runtime] of cases) {
-    it(`${signal}, ${runtime}: the command is stopped${runtime === "docker" ? " (docker kill of its container)" : ""}, and Node ends on the signal`, async () => {
-      const pidFile = join(mkdtempSync(join(tmpdir(), "raw-signal-")), "pids");
+    it(`${signal}, ${runtime}: the command is stopped${runtime === "docker" ? " (docker kill of its container)" : ""}, its secrets removed, and Node ends on the signal`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "raw-signal-"));
+      const pidFile = join(dir, "pids");
+      const secretsAt = join(dir, "secrets-at");
       const engine = runtime === "docker" ? standinEnv() : {};
-      const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, PIDF: pidFile, FLYTEKIT_TS_CONTAINER_RUNTIME: "", ...engine }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [SCRIPT], {
+        env: { ...process.env, PIDF: pidFile, SECRETS_AT: secretsAt, SECRET: "1", API_TOKEN: "tok-9d1e", FLYTEKIT_TS_CONTAINER_RUNTIME: "", ...engine },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -59,6 +64,12 @@ describe("a signal to the Node process while a raw container's command runs", ()
       const deadline = Date.now() + 3_000;
       while (!pids.every(gone) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       for (const pid of pids) expect(gone(pid), `pid ${pid} (${output})`).toBe(true);
+      // The secret file, in clear text, did not outlive the program (its run's own cleanup never ran).
+      if (runtime === "process") {
+        const at = readFileSync(secretsAt, "utf8").trim();
+        expect(at).toMatch(/secrets-/);
+        expect(existsSync(join(at, "api", "token"))).toBe(false);
+      }
       if (engine.STANDIN_LOG !== undefined) {
         const calls = readFileSync(engine.STANDIN_LOG, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
         const name = calls.find((c) => c[0] === "run")![3]!;
@@ -66,4 +77,28 @@ describe("a signal to the Node process while a raw container's command runs", ()
       }
     }, 30_000);
   }
+
+  it("a program that handles SIGINT itself outlives it: the command is stopped, the run fails as stopped and is not retried", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "raw-signal-own-"));
+    const pidFile = join(dir, "pids");
+    const runs = join(dir, "runs");
+    const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, PIDF: pidFile, RUNS: runs, OWN_HANDLER: "1", FLYTEKIT_TS_CONTAINER_RUNTIME: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+    const started = Date.now();
+    while (!(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim().split(" ").length === 2)) {
+      if (Date.now() - started > 20_000) throw new Error(`the command did not start: ${output}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
+    child.kill("SIGINT");
+    expect(await ended, output).toEqual({ code: 0, signal: null });
+    expect(output).toContain("the program handled SIGINT");
+    expect(output).toContain("the task failed: ContainerStoppedError: task 'sleeper', process \"sh\": it was stopped because this program got SIGINT");
+    // Its retries (2) were not used: one run.
+    expect(readFileSync(runs, "utf8")).toBe("run\n");
+    for (const pid of pids) expect(gone(pid), `pid ${pid}`).toBe(true);
+  }, 30_000);
 });

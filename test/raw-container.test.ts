@@ -2,7 +2,7 @@
 // run as local processes (runtime "process") or through the docker stand-in (this machine has
 // Docker's client and no engine), their inputs laid out as CoPilot lays them out, their outputs the
 // values the scripts wrote; and each way it fails, named.
-import { Cache, ContainerExitError, ContainerTask, Secret, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf } from "@flytekit-ts/core";
+import { Cache, ContainerExitError, ContainerTask, Secret, File, FlyteFile, Float, Int, List, RecoverableError, Str, TaskOutputError, taskOf, withServices } from "@flytekit-ts/core";
 import { fromLiteralMap, localServices, TaskExecutionContext, toLiteralMap } from "@flytekit-ts/core/internal";
 import { containerTask, eager } from "@flytekit-ts/decorators";
 import { execFileSync } from "node:child_process";
@@ -359,4 +359,34 @@ it("the run's input and output folders are gone as soon as the call ends, while 
   expect(fromLiteralMap({ area: Float, metadata: Str }, out, "output", context).area).toBeCloseTo(Math.PI * 2);
   expect(readdirSync(context.scratchDir)).toEqual([]);
   context.release(out);
+});
+
+it("the folder {{.outputPrefix}} named, and the secrets folder, are gone as soon as the call ends too", async () => {
+  setEnv({ API_TOKEN: "tok-5c2e" });
+  const task = shellTask("prefix-kept", ["sh", "-c", 'echo x > {{.outputPrefix}}/marker; cat /etc/flyte/secrets/api/token > /var/outputs/o0'], {
+    outputs: Str,
+    secretRequests: [new Secret({ group: "api", key: "token", mountRequirement: "FILE" })],
+  });
+  const context = new TaskExecutionContext({ taskName: task.name, services: localServices() });
+  const out = await task.dispatchExecute(toLiteralMap({}, {}, "input", context), context);
+  expect(fromLiteralMap({ o0: Str }, out, "output", context).o0).toBe("tok-5c2e");
+  expect(readdirSync(context.scratchDir)).toEqual([]);
+  context.release(out);
+});
+
+it("a multi-line secret (a PEM key) the command prints is masked line by line in the error and in its logs", async () => {
+  const pem = "-----BEGIN KEY-----\nKEYLINEAAAABBBBCCCC\nKEYLINEDDDDEEEEFFFF\n-----END KEY-----";
+  setEnv({ PEM_KEY: pem });
+  const lines: string[] = [];
+  const task = shellTask("pem-leaker", ["sh", "-c", "cat /etc/flyte/secrets/pem/key >&2; exit 1"], {
+    outputs: Str,
+    secretRequests: [new Secret({ group: "pem", key: "key" })],
+    local: { ...PROCESS, logs: true },
+  });
+  const error = (await withServices({ logSink: (_level, line) => lines.push(line) }, () => task.call()).then(() => undefined, (e: unknown) => e)) as Error;
+  expect(error.message).toContain("****");
+  for (const text of [error.message, lines.join("\n")]) {
+    for (const part of ["BEGIN KEY", "KEYLINEAAAA", "KEYLINEDDDD", "END KEY"]) expect(text).not.toContain(part);
+  }
+  expect(lines.length).toBeGreaterThan(0);
 });

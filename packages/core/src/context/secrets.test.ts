@@ -71,6 +71,14 @@ describe("maskSecrets", () => {
     expect(masked.message).toBe("loop ****");
   });
 
+  it("masks each line of a multi-line secret too, so that text cut into lines shows none of it; lines too short to be safe to mask stay", () => {
+    const pem = "-----BEGIN KEY-----\nMIIBOgIBAAJB\r\nabc\n-----END KEY-----";
+    expect(maskText(`stderr: -----BEGIN KEY-----`, [pem])).toBe("stderr: ****");
+    expect(maskText("  MIIBOgIBAAJB\n  -----END KEY-----", [pem])).toBe("  ****\n  ****");
+    expect(maskText(pem, [pem])).toBe("****");
+    expect(maskText("abc def", [pem])).toBe("abc def");
+  });
+
   it("masks a longer secret whole when a shorter one is inside it", () => {
     expect(maskText("key abc and abcdef", ["abc", "abcdef"])).toBe("key **** and ****");
   });

@@ -139,10 +139,32 @@ export const MASK = "****";
 /** Text with every secret in it replaced by `****`, longer secrets first (one inside another is masked whole). */
 export function maskText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length)) {
+  for (const secret of masked(secrets)) {
     if (out.includes(secret)) out = out.split(secret).join(MASK);
   }
   return out;
+}
+
+/** The shortest line of a multi-line secret masked on its own. */
+const MIN_SECRET_LINE = 4;
+
+/**
+ * What is masked for these secrets, longest first: each secret whole, and each line of a
+ * multi-line one (a PEM key), trimmed, so that output cut into lines (a command's stderr, a log)
+ * shows none of it; lines shorter than MIN_SECRET_LINE would mask ordinary text and are left.
+ */
+function masked(secrets: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const secret of secrets) {
+    if (secret === "") continue;
+    all.add(secret);
+    if (!/[\r\n]/.test(secret)) continue;
+    for (const line of secret.split(/\r?\n|\r/)) {
+      const trimmed = line.trim();
+      if (trimmed.length >= MIN_SECRET_LINE) all.add(trimmed);
+    }
+  }
+  return [...all].sort((a, b) => b.length - a.length);
 }
 
 /** How deep into an error's properties and causes secrets are looked for one property at a time; below that, by the text of what is there. */
@@ -266,7 +288,8 @@ function maskedCopy(value: unknown, secrets: readonly string[], copies: Map<obje
  * its printed text, masked. A copied error of a class with private fields loses them.
  */
 export function maskSecrets<T>(value: T, secrets: readonly string[]): T {
-  const real = secrets.filter((s) => s !== "");
+  // The lines of a multi-line secret too: a value holding one line of it has a secret to mask.
+  const real = masked(secrets);
   if (real.length === 0) return value;
   return maskedCopy(value, real, new Map(), 0) as T;
 }

@@ -3,6 +3,7 @@
 // stderr's last lines kept for the error; its output streamed when asked; stopped when the task's
 // signal is aborted (its timeout): SIGTERM to the group, SIGKILL after a grace.
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 
 /** What to run. */
 export interface CommandSpec {
@@ -104,7 +105,33 @@ function onSignal(signal: NodeJS.Signals): void {
   }, 25);
 }
 
+/** Folders removed when a signal ends this process (a run's secrets): the run's own cleanup does not run then. */
+const removedOnSignal = new Set<string>();
+
+/** Has `dir` removed if a signal ends this process while it is registered; the function returned unregisters it. */
+export function removeOnSignal(dir: string): () => void {
+  removedOnSignal.add(dir);
+  return () => removedOnSignal.delete(dir);
+}
+
+/**
+ * A command stopped because this program got a signal that the program handles itself (so it
+ * lives on): the run fails as stopped, not as a command that failed, and is not retried.
+ */
+export class CommandStopped extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped when this program got ${signal}`);
+  }
+}
+
 function reraise(signal: NodeJS.Signals): void {
+  for (const dir of removedOnSignal) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort: this process may be ending
+    }
+  }
   if (poll !== undefined) clearInterval(poll);
   poll = undefined;
   signalled = undefined;
@@ -234,7 +261,8 @@ export function runCommand(spec: CommandSpec, options: RunOptions = {}): Promise
       if (settled) return;
       // Stopped because this process got a signal: it ends on that signal, not on this run's failure.
       if (signalled !== undefined) {
-        held.push(() => finish(result, error));
+        const by = signalled;
+        held.push(() => finish(undefined, error ?? new CommandStopped(by)));
         if (pid !== undefined) running.delete(pid);
         return;
       }

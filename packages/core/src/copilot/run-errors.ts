@@ -11,6 +11,22 @@ import { RecoverableError } from "../errors/task-errors.js";
 export class ContainerRuntimeError extends FlyteError {}
 brand(ContainerRuntimeError, "ContainerRuntimeError");
 
+/**
+ * A raw container task's command was stopped because this program got a signal (Ctrl-C, SIGTERM)
+ * that the program handles itself and so outlives: the run is over, not failed, and is not
+ * retried (a stopped pod is not a failed container).
+ */
+export class ContainerStoppedError extends FlyteError {
+  declare readonly task: string;
+  readonly signal: NodeJS.Signals;
+
+  constructor(task: string, what: string, signal: NodeJS.Signals) {
+    super({ task, subject: what, problem: `it was stopped because this program got ${signal}` });
+    this.signal = signal;
+  }
+}
+brand(ContainerStoppedError, "ContainerStoppedError");
+
 /** How a local run's process ended when it failed. */
 export interface ExitStatus {
   /** The exit code, when it exited (a container killed by a signal exits 128 + its number through `docker run`). */

@@ -13,13 +13,14 @@ import { LiteralMapSchema, type LiteralMap } from "../idl/gen/flyteidl/core/lite
 import { chooseRuntime, engineRunArgs, requestedRuntime, type Engine } from "./engine.js";
 import { writeInputs } from "./inputs.js";
 import { readOutputs } from "./outputs.js";
-import { mapDataDirs, runCommand, type CommandResult } from "./process.js";
+import { CommandStopped, mapDataDirs, removeOnSignal, runCommand, type CommandResult } from "./process.js";
 import { propellerTemplatesIn, renderCommand, renderPropellerTemplates, type PropellerTemplate, type PropellerValues } from "./render.js";
-import { ContainerExitError, ContainerRuntimeError } from "./run-errors.js";
+import { ContainerExitError, ContainerRuntimeError, ContainerStoppedError } from "./run-errors.js";
 import { SECRETS_MOUNT_DIR, type RawContainerRun } from "./spec.js";
 import { TaskOutputError } from "../errors/task-errors.js";
 import { isRemotePath } from "../storage/storage.js";
 import { removeTempDir } from "../storage/temp.js";
+import type { FlyteError } from "../errors/flyte-error.js";
 
 /**
  * Runs a raw container task's attempt: its inputs in, its outputs out, both as CoPilot has them.
@@ -49,6 +50,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
   chmodSync(outputDir, 0o777);
   const secretsDir = run.secrets.length > 0 ? context.tempDir("secrets") : undefined;
   if (secretsDir !== undefined) chmodSync(secretsDir, 0o755);
+  // The secrets in clear text go even when a signal ends this process before the finally below runs.
+  const forgetSecrets = secretsDir === undefined ? undefined : removeOnSignal(secretsDir);
+  let outputPrefix: string | undefined;
   let outputs: LiteralMap | undefined;
   try {
     const secrets = secretsDir === undefined ? undefined : layOutSecrets(run, context, secretsDir, runtime === "process" ? secretsDir : SECRETS_MOUNT_DIR);
@@ -71,7 +75,7 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
       if (secrets?.files === true) dirs.push([SECRETS_MOUNT_DIR, secretsDir!]);
       // The folders are mapped where the task names them (its command, its arguments, its
       // variables), before `{{.inputs.x}}` is rendered: an input's value reaches the command as given.
-      const values = propellerValues(run, context, templates, { inputPrefix: inputDir, outputPrefix: templates.includes("OutputPrefix") ? context.tempDir("output-prefix") : undefined, local: true });
+      const values = propellerValues(run, context, templates, { inputPrefix: inputDir, outputPrefix: templates.includes("OutputPrefix") ? (outputPrefix = context.tempDir("output-prefix")) : undefined, local: true });
       const render = (elements: readonly string[]) => renderCommand(run.task, renderPropellerTemplates(run.task, mapDataDirs(elements, dirs), values), inputs);
       const argv = [...render(run.command), ...render(run.args)];
       const ownEnv = Object.fromEntries(Object.entries(run.env).map(([k, v]) => [k, mapDataDirs([v], dirs)[0]!]));
@@ -113,6 +117,9 @@ export async function runRawContainer(run: RawContainerRun, inputs: LiteralMap, 
     const named = outputs === undefined ? undefined : Buffer.from(encode(LiteralMapSchema, outputs));
     for (const dir of [inputDir, outputDir]) if (named === undefined || !named.includes(dir)) removeTempDir(dir);
     if (secretsDir !== undefined) removeTempDir(secretsDir);
+    forgetSecrets?.();
+    // What {{.outputPrefix}} named is the run's own (CoPilot's outputs.pb goes there on Flyte; nothing reads it here).
+    if (outputPrefix !== undefined) removeTempDir(outputPrefix);
   }
 }
 
@@ -233,8 +240,9 @@ function flyteEnv(context: TaskExecutionContext): Record<string, string> {
   return env;
 }
 
-/** A command that could not be started at all (not found, not executable). */
-function startFailure(task: string, what: string, e: unknown, cwd: string): ContainerRuntimeError {
+/** A command that could not be started at all (not found, not executable), or one this program's signal stopped. */
+function startFailure(task: string, what: string, e: unknown, cwd: string): FlyteError {
+  if (e instanceof CommandStopped) return new ContainerStoppedError(task, what, e.signal);
   const err = e as NodeJS.ErrnoException;
   const why = err.code === "ENOENT" ? "not found" : err.code === "EACCES" ? "not executable (permission denied)" : (err.message ?? String(e));
   return new ContainerRuntimeError({ task, subject: what, problem: `it could not be started: ${why}`, fix: `a relative command is found from the working directory (${cwd}; local.workingDir sets it), a bare name on PATH` });
