@@ -31,6 +31,22 @@ function standinEnv(): Record<string, string> {
   return { PATH: `${bin}:${process.env.PATH}`, STANDIN_LOG: log, STANDIN_IMAGES: JSON.stringify({ "alpine:3.20": { entrypoint: [], cmd: [], workdir: tmpdir() } }), RUNTIME: "docker" };
 }
 
+/** Starts the program with `env` over this one's and waits until its command has written its pids. */
+async function startProgram(env: Record<string, string>, pidFile: string) {
+  const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, PIDF: pidFile, FLYTEKIT_TS_CONTAINER_RUNTIME: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { text: "" };
+  child.stdout.on("data", (d: Buffer) => (out.text += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out.text += d.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
+  const started = Date.now();
+  while (!(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim().split(" ").length === 2)) {
+    if (Date.now() - started > 20_000) throw new Error(`the command did not start: ${out.text}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
+  return { child, out, ended, pids };
+}
+
 describe("a signal to the Node process while a raw container's command runs", () => {
   const cases = [
     ["SIGTERM", "process"],
@@ -43,22 +59,10 @@ describe("a signal to the Node process while a raw container's command runs", ()
       const pidFile = join(dir, "pids");
       const secretsAt = join(dir, "secrets-at");
       const engine = runtime === "docker" ? standinEnv() : {};
-      const child = spawn(process.execPath, [SCRIPT], {
-        env: { ...process.env, PIDF: pidFile, SECRETS_AT: secretsAt, SECRET: "1", API_TOKEN: "tok-9d1e", FLYTEKIT_TS_CONTAINER_RUNTIME: "", ...engine },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
-      const started = Date.now();
-      while (!(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim().split(" ").length === 2)) {
-        if (Date.now() - started > 20_000) throw new Error(`the command did not start: ${output}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
+      const { child, out, ended, pids } = await startProgram({ SECRETS_AT: secretsAt, SECRET: "1", API_TOKEN: "tok-9d1e", ...engine }, pidFile);
       child.kill(signal);
       const end = await ended;
+      const output = out.text;
       expect(end, output).toEqual({ code: null, signal });
       expect(output).not.toContain("the task ended");
       const deadline = Date.now() + 3_000;
@@ -82,19 +86,10 @@ describe("a signal to the Node process while a raw container's command runs", ()
     const dir = mkdtempSync(join(tmpdir(), "raw-signal-own-"));
     const pidFile = join(dir, "pids");
     const runs = join(dir, "runs");
-    const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, PIDF: pidFile, RUNS: runs, OWN_HANDLER: "1", FLYTEKIT_TS_CONTAINER_RUNTIME: "" }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, sig) => resolve({ code, signal: sig })));
-    const started = Date.now();
-    while (!(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim().split(" ").length === 2)) {
-      if (Date.now() - started > 20_000) throw new Error(`the command did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
+    const { child, out, ended, pids } = await startProgram({ RUNS: runs, OWN_HANDLER: "1" }, pidFile);
     child.kill("SIGINT");
-    expect(await ended, output).toEqual({ code: 0, signal: null });
+    expect(await ended, out.text).toEqual({ code: 0, signal: null });
+    const output = out.text;
     expect(output).toContain("the program handled SIGINT");
     expect(output).toContain("the task failed: ContainerStoppedError: task 'sleeper', process \"sh\": it was stopped because this program got SIGINT");
     // Its retries (2) were not used: one run.
