@@ -205,6 +205,8 @@ class Analyser {
   private readonly K: typeof TS.SyntaxKind;
   private readonly records = new Map<string, RecordEntry>();
   private readonly recordKeys = new Map<TS.Symbol, string>();
+  private readonly libraries = new Map<TS.Symbol, boolean>();
+  private readonly brands = new Map<TS.Type, string | undefined>();
   private readonly projectRoot: (file: string) => string;
   private readonly strictNulls: boolean;
 
@@ -648,6 +650,7 @@ class Analyser {
     const parts: (ManifestType | "strings" | "booleans")[] = [];
     const strings: string[] = [];
     const booleans: TS.TypeNode[] = [];
+    const numbers: TS.TypeNode[] = [];
     for (const member of written.members) {
       if (member.kind === this.K.UndefinedKeyword || member.kind === this.K.VoidKeyword || (ts.isLiteralTypeNode(member) && member.literal.kind === this.K.NullKeyword)) {
         nullable = true;
@@ -665,6 +668,10 @@ class Analyser {
         booleans.push(member);
         continue;
       }
+      if (type.flags & (F.NumberLiteral | F.BigIntLiteral) && !(type.flags & F.EnumLiteral)) {
+        numbers.push(member);
+        continue;
+      }
       const mapped = this.map(type, member, loc, site);
       if (mapped === undefined) {
         failed = true;
@@ -677,6 +684,15 @@ class Analyser {
       }
       if (typeof inner === "object" && "union" in inner) parts.push(...inner.union);
       else parts.push(inner);
+    }
+    if (numbers.length > 0) {
+      // One problem for the literals together: `1 | 2 | 3` is one choice of numbers.
+      const first = numbers[0] as TS.TypeNode;
+      const last = numbers[numbers.length - 1] as TS.TypeNode;
+      const at = locOutside ?? (numbers.length === 1 ? first : (first.parent as TS.Node));
+      const text = locOutside === undefined && numbers.length > 1 && first.parent === last.parent ? first.parent.getText() : undefined;
+      this.fail(site, "literal", at, this.checker.getTypeFromTypeNode(first), numbers.length === 1 ? "a number literal type is not a Flyte type" : "a union of number literals is not a Flyte type", "use int for a whole number, number for any, or a string enum for a choice", text === undefined ? {} : { typeText: text });
+      failed = true;
     }
     if (booleans.length === 1) {
       const only = booleans[0] as TS.TypeNode;
@@ -729,6 +745,8 @@ class Analyser {
       } else if (member.flags & F.StringLiteral) {
         if (strings.length === 0) groups.push({ enum: strings, name: "" });
         strings.push((member as TS.StringLiteralType).value);
+      } else if (member.flags & (F.NumberLiteral | F.BigIntLiteral)) {
+        return this.fail(site, "literal", loc, type, "a union of number literals is not a Flyte type", "use int for a whole number, number for any, or a string enum for a choice");
       } else groups.push(member);
     }
     if (booleans === 1) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
@@ -802,6 +820,13 @@ class Analyser {
 
   /** The value of a brand (an object type with one property keyed by a unique symbol, whose type is a string literal). */
   private brandOf(type: TS.Type): string | undefined {
+    if (this.brands.has(type)) return this.brands.get(type);
+    const brand = this.readBrand(type);
+    this.brands.set(type, brand);
+    return brand;
+  }
+
+  private readBrand(type: TS.Type): string | undefined {
     if (!(type.flags & this.F.Object)) return undefined;
     const properties = this.checker.getPropertiesOfType(type);
     if (properties.length !== 1) return undefined;
@@ -882,14 +907,18 @@ class Analyser {
 
   /** Whether a symbol is declared by TypeScript's lib files or a library's types (`@types/*`). */
   private isLibrary(symbol: TS.Symbol): boolean {
-    const declarations = symbol.declarations ?? [];
-    return (
-      declarations.length > 0 &&
-      declarations.every((d) => {
-        const file = d.getSourceFile();
-        return this.program.isSourceFileDefaultLibrary(file) || /[\\/]node_modules[\\/](@types|typescript)[\\/]/.test(file.fileName);
-      })
-    );
+    let library = this.libraries.get(symbol);
+    if (library === undefined) {
+      const declarations = symbol.declarations ?? [];
+      library =
+        declarations.length > 0 &&
+        declarations.every((d) => {
+          const file = d.getSourceFile();
+          return this.program.isSourceFileDefaultLibrary(file) || /[\\/]node_modules[\\/](@types|typescript)[\\/]/.test(file.fileName);
+        });
+      this.libraries.set(symbol, library);
+    }
+    return library;
   }
 
   // --- records ----------------------------------------------------------------------------------
