@@ -269,6 +269,8 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     // A named type is one output, a record.
     expect(outputs("Out", "type Out = { total: number };")).toEqual([{ name: "o0", type: { record: "src/m.ts#Out" } }]);
     expect(outputs("string | null")).toEqual([{ name: "o0", type: { optional: "Str" } }]);
+    // An index signature written in place is a dict, one output.
+    expect(outputs("{ [k: string]: int }")).toEqual([{ name: "o0", type: { dict: "Int" } }]);
   });
 
   it("reads core's FlyteFile, FlyteDirectory and StructuredDataset, also through aliases and re-exports", () => {
@@ -404,6 +406,23 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(codeOf("RegExp")).toEqual(["FTS1019"]);
     expect(codeOf("Promise<number>")).toEqual(["FTS1019"]);
     expect(errors("x: Error")[0]?.problem).toContain("Error is not a type a task can take or give");
+  });
+
+  it("FTS1019: a dependency's class, or one of core's other than its files and datasets; a dependency's interface is a record", () => {
+    const files = {
+      "node_modules/dep/package.json": JSON.stringify({ name: "dep", types: "index.d.ts" }),
+      "node_modules/dep/index.d.ts": "export declare class Client { url: string; }\nexport interface Reading { value: number }\n",
+    };
+    const fixture = analyseFixture(
+      { ...files, "src/m.ts": `${HEADER}import type { Client, Reading } from "dep";\nexport class T { @task static t(c: Client, r: Reading, e: TaskEnvironment): void {} }` },
+      { ts, roots: ["src/m.ts"] },
+    );
+    const module = fixture.module("src/m.ts");
+    expect(module.tasks["T.t"]?.inputs).toEqual({ r: { record: "index.d.ts#Reading" } });
+    expect(module.tasks["T.t"]?.errors?.map((e) => [e.code, e.subject, e.problem])).toEqual([
+      ["FTS1019", "input 'c'", "its type is `Client`: Client is a class of a dependency, not a record of this project"],
+      ["FTS1019", "input 'e'", "its type is `TaskEnvironment`: TaskEnvironment is not a type a task can take or give"],
+    ]);
   });
 
   it("FTS1020: null, undefined or void as a whole type", () => {

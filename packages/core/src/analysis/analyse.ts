@@ -208,7 +208,6 @@ class Analyser {
   private readonly libraries = new Map<TS.Symbol, boolean>();
   private readonly brands = new Map<TS.Type, string | undefined>();
   private readonly projectRoot: (file: string) => string;
-  private readonly strictNulls: boolean;
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -221,8 +220,6 @@ class Analyser {
     this.O = ts.ObjectFlags;
     this.K = ts.SyntaxKind;
     this.projectRoot = options.projectRoot ?? ((file) => packageRoot(file) ?? dirname(file));
-    const compilerOptions = program.getCompilerOptions();
-    this.strictNulls = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
   }
 
   analyseFile(file: TS.SourceFile): ModuleAnalysis | undefined {
@@ -499,8 +496,8 @@ class Analyser {
     // void, undefined: no outputs.
     if (!(type.flags & this.F.Union) && type.flags & (this.F.Void | this.F.Undefined)) return [];
     if (syntax !== undefined && (syntax.kind === this.K.VoidKeyword || syntax.kind === this.K.UndefinedKeyword)) return [];
-    // An object literal written as the return type: named outputs, in order.
-    if (syntax !== undefined && ts.isTypeLiteralNode(syntax)) {
+    // An object literal written as the return type: named outputs, in order (`{ [k: string]: T }` is a dict, `{}` nothing known).
+    if (syntax !== undefined && ts.isTypeLiteralNode(syntax) && syntax.members.length > 0 && !syntax.members.some((m) => ts.isIndexSignatureDeclaration(m))) {
       const outputs: ManifestVariable[] = [];
       for (const element of syntax.members) {
         const name = element.name !== undefined && (ts.isIdentifier(element.name) || ts.isStringLiteral(element.name)) ? element.name.text : undefined;
@@ -949,6 +946,11 @@ class Analyser {
     } else return null;
     if (declaration === undefined) return null;
     if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
+    // A dependency's class is its machinery (an Arrow Table, a client), not a record of this project;
+    // a dependency's interfaces and aliases describe data, and are read as records.
+    if (kind === "class" && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
+      return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is a class of a dependency, not a record of this project`);
+    }
     const key = this.recordKeyOf(recordSymbol, declaration);
     site.records.add(key);
     if (!this.records.has(key)) this.buildRecord(key, type, recordSymbol, kind, declaration);
