@@ -100,6 +100,23 @@ describe("SourceAnalysis", () => {
     expect(analysis?.records["src/geo.ts#Point"]).toEqual({ name: "Point", kind: "interface", module: "src/geo.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Float" }] });
   });
 
+  it("finds the referenced project that holds a file when the nearest tsconfig is a solution", () => {
+    const dir = fixtureProject({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.app.json" }, { path: "./tsconfig.node.json" }] }),
+      "tsconfig.app.json": JSON.stringify({ compilerOptions: { ...FIXTURE_OPTIONS, composite: true, module: "ESNext", moduleResolution: "Bundler", paths: { "@/*": ["./src/*"] } }, include: ["src"] }),
+      "tsconfig.node.json": JSON.stringify({ compilerOptions: { ...FIXTURE_OPTIONS, composite: true }, include: ["vite.config.ts"] }),
+      "vite.config.ts": "export default {};\n",
+      "src/geo.ts": "export interface Point { x: number; y: number }\n",
+      "src/m.ts": `${HEADER}import type { Point } from "@/geo";\nexport class S { @task static a(p: Point): void {} }\n`,
+    });
+    const analysis = new SourceAnalysis({ cache: fixtureCache() });
+    const file = join(dir, "src/m.ts");
+    expect(analysis.tsconfigOf(file)).toBe(join(dir, "tsconfig.app.json"));
+    const result = analysis.analyse([file]).get(file);
+    expect(result?.diagnostics).toEqual([]);
+    expect(result?.tasks["S.a"]?.inputs).toEqual({ p: { record: "src/geo.ts#Point" } });
+  });
+
   it("reads the tsconfig again when it changed", () => {
     const dir = fixtureProject({
       "tsconfig.json": TSCONFIG,
