@@ -66,7 +66,7 @@ const tasks: Record<string, ManifestTask> = {
         task: "Broken.one",
         subject: "input 'f'",
         typeText: "(x: number) => string",
-        problem: "a function has no Flyte type",
+        problem: "its type is `(x: number) => string`: a function has no Flyte type",
         fix: "pass what it computes instead",
       },
     ],
@@ -76,8 +76,8 @@ const tasks: Record<string, ManifestTask> = {
     inputs: {},
     outputs: [],
     errors: [
-      { code: "FTS1001", file: FILE, line: 41, column: 3, task: "Broken.two", subject: "input 'f'", typeText: "() => void", problem: "a function has no Flyte type", fix: "pass what it computes instead" },
-      { code: "FTS1004", file: FILE, line: 41, column: 20, task: "Broken.two", subject: "output 'o0'", typeText: "any", problem: "any says nothing of its type", fix: "name the type" },
+      { code: "FTS1001", file: FILE, line: 41, column: 3, task: "Broken.two", subject: "input 'f'", typeText: "() => void", problem: "its type is `() => void`: a function has no Flyte type", fix: "pass what it computes instead" },
+      { code: "FTS1003", file: FILE, line: 41, column: 20, task: "Broken.two", subject: "output 'o0'", typeText: "any", problem: "its type is `any`, which says nothing", fix: "name the type" },
     ],
   },
 };
@@ -414,11 +414,11 @@ describe("a manifest that does not describe its tasks", () => {
 
   it("what the analysis could not type is the task's error: the first diagnostic's subject, problem, place and fix, then the others", () => {
     expect(thrown(() => taskOf(Broken.one))).toBe(
-      `TaskDefinitionError: task '${MODULE}.Broken.one', input 'f': a function has no Flyte type (\`(x: number) => string\`, test/manifest-types.test.ts:40:22, FTS1001); pass what it computes instead`,
+      `TaskDefinitionError: task '${MODULE}.Broken.one', input 'f': its type is \`(x: number) => string\`: a function has no Flyte type (test/manifest-types.test.ts:40:22, FTS1001); pass what it computes instead`,
     );
     expect(thrown(() => taskOf(Broken.two))).toBe(
-      `TaskDefinitionError: task '${MODULE}.Broken.two', input 'f': a function has no Flyte type (\`() => void\`, test/manifest-types.test.ts:41:3, FTS1001); pass what it computes instead. ` +
-        "And 1 more: output 'o0': any says nothing of its type (`any`, test/manifest-types.test.ts:41:20, FTS1004); name the type",
+      `TaskDefinitionError: task '${MODULE}.Broken.two', input 'f': its type is \`() => void\`: a function has no Flyte type (test/manifest-types.test.ts:41:3, FTS1001); pass what it computes instead. ` +
+        "And 1 more: output 'o0': its type is `any`, which says nothing (test/manifest-types.test.ts:41:20, FTS1003); name the type",
     );
   });
 });
