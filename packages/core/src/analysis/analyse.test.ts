@@ -103,14 +103,15 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
 
   it("reads optional from the annotation's syntax without strictNullChecks, where the checker drops null", () => {
     const loose = { ts, compilerOptions: { strict: false } };
-    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null as any, f: int | string | null", "void", "type Maybe = Date | null;", loose);
+    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0", "void", "type Maybe = Date | null;", loose);
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
       c: { optional: "Float" },
       d: { optional: "Datetime" },
-      e: "Float",
+      e: { optional: "Float" },
       f: { optional: { union: ["Int", "Str"] } },
+      g: "Float",
     });
     const module = moduleOf("export interface R { a: string | null; b?: number; }\nexport class T { @task static t(r: R): void {} }", loose);
     expect(module.records["src/m.ts#R"]?.fields).toEqual([

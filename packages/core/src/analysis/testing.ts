@@ -14,11 +14,8 @@ import { SourceFileCache } from "./project.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 
-/**
- * The import of `int` a fixture writes. Core exports it (type-only) from its root on another branch
- * of this issue; until then fixtures import the seam's file by its absolute path.
- */
-export const INT_IMPORT = `import type { int } from "${join(REPO_ROOT, "packages/core/src/analysis/type-names.js")}";`;
+/** The import of `int` a fixture writes, as a user writes it (core's root exports it, type-only). */
+export const INT_IMPORT = `import type { int } from "@flytekit-ts/core";`;
 
 /** TypeScript 5.9.3, the repository's own devDependency (the pinned compiler is 6.0.3). */
 export function typescript59(): TypeScriptApi {
