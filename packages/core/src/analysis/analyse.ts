@@ -43,7 +43,7 @@
 // | FTS1024 | a type the compiler could not resolve (a missing import)                               |
 // | FTS1025 | any other type                                                                         |
 import { readFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
 import type { TypeScriptApi } from "../loader/pinned-typescript.js";
 import { moduleNameOf, packageRoot } from "../naming/module-name.js";
@@ -960,11 +960,46 @@ class Analyser {
   private recordKeyOf(symbol: TS.Symbol, declaration: TS.Declaration): string {
     let key = this.recordKeys.get(symbol);
     if (key !== undefined) return key;
-    const file = declaration.getSourceFile().fileName;
-    const module = relative(this.projectRoot(file), file).split(sep).join("/");
-    key = recordKey(module, this.qualifiedName(symbol, declaration));
+    key = recordKey(this.moduleOf(declaration), this.qualifiedName(symbol, declaration));
     this.recordKeys.set(symbol, key);
     return key;
+  }
+
+  /**
+   * The module that declares something, from its project's root: its source file, also when the
+   * program reads a referenced project's declarations (`shared/dist/geo.d.ts` is `src/geo.ts` of
+   * shared), so that a record has one key however the program was made (`tsc -b`, an editor).
+   */
+  private moduleOf(declaration: TS.Node): string {
+    const declared = declaration.getSourceFile().fileName;
+    const file = this.sourceOfOutput(declared) ?? declared;
+    return relative(this.projectRoot(file), file).split(sep).join("/");
+  }
+
+  private outputSources: Map<string, string> | undefined;
+
+  /** The source a referenced project's declaration file was emitted from. */
+  private sourceOfOutput(file: string): string | undefined {
+    if (!/\.d\.[cm]?ts$/.test(file)) return undefined;
+    if (this.outputSources === undefined) {
+      const sources = new Map<string, string>();
+      this.outputSources = sources;
+      const ignoreCase = !this.ts.sys.useCaseSensitiveFileNames;
+      const visit = (references: readonly (TS.ResolvedProjectReference | undefined)[] | undefined): void => {
+        for (const reference of references ?? []) {
+          if (reference === undefined) continue;
+          for (const source of reference.commandLine.fileNames) {
+            if (/\.d\.[cm]?ts$/.test(source)) continue;
+            for (const output of this.ts.getOutputFileNames(reference.commandLine, source, ignoreCase)) {
+              if (/\.d\.[cm]?ts$/.test(output)) sources.set(resolve(output), resolve(source));
+            }
+          }
+          visit(reference.references);
+        }
+      };
+      visit(this.program.getResolvedProjectReferences());
+    }
+    return this.outputSources.get(resolve(file));
   }
 
   /** A record's name, with the namespaces it is declared in: `Point`, `Geo.Point`. */
@@ -982,8 +1017,7 @@ class Analyser {
     // In the map before its fields are read: a record that refers to itself finds its key.
     this.records.set(key, entry);
     const name = this.qualifiedName(symbol, declaration);
-    const file = declaration.getSourceFile().fileName;
-    const module = relative(this.projectRoot(file), file).split(sep).join("/");
+    const module = this.moduleOf(declaration);
     const fields: ManifestVariable[] = [];
     for (const property of this.fieldsOf(type)) {
       const fieldDeclaration = property.declarations?.[0];
