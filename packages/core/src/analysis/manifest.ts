@@ -14,8 +14,13 @@ export const MANIFEST_FORMAT = 1;
 /** What a manifest's file name adds to its module's: `pipelines.js` → `pipelines.js.flyte.json`. */
 export const MANIFEST_SUFFIX = ".flyte.json";
 
-/** The built-in types a manifest names by their token's name. */
-export type ManifestScalar = "Int" | "Float" | "Str" | "Bool" | "Datetime" | "File" | "Directory" | "Dataset";
+/**
+ * The built-in types a manifest names by their token's name, and three the TypeScript type says
+ * more precisely than a token's name: "BigInt" (an Int whose values are always `bigint`, for a
+ * `bigint`), "Table" (a Dataset the task takes or gives whole, as apache-arrow's `Table`),
+ * "Schema" (flytekit's FlyteSchema).
+ */
+export type ManifestScalar = "Int" | "BigInt" | "Float" | "Str" | "Bool" | "Datetime" | "File" | "Directory" | "Dataset" | "Table" | "Schema";
 
 /**
  * A type, as the analysis derived it. `optional` wraps what may be null or missing; `union` keeps
@@ -26,6 +31,8 @@ export type ManifestType =
   | ManifestScalar
   | { readonly list: ManifestType }
   | { readonly dict: ManifestType }
+  /** A Dict whose values are `Map`s (a `Map<string, T>`), not plain objects. */
+  | { readonly map: ManifestType }
   | { readonly optional: ManifestType }
   | { readonly union: readonly ManifestType[] }
   | { readonly enum: readonly string[]; readonly name: string }
@@ -33,8 +40,13 @@ export type ManifestType =
 
 /** A named output, or a record's field. */
 export interface ManifestVariable {
+  /** The name in Flyte: an output's, a field's (`@field({ name: "by_key" })` gives "by_key"). */
   readonly name: string;
   readonly type: ManifestType;
+  /** A record field's TypeScript property, where it differs from `name`. */
+  readonly property?: string;
+  /** A parameter or field written `x?: T`: absent rather than null when Flyte gives none. */
+  readonly absent?: true;
 }
 
 /**
