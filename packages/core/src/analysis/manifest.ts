@@ -33,7 +33,8 @@ export type ManifestType =
   | { readonly dict: ManifestType }
   /** A Dict whose values are `Map`s (a `Map<string, T>`), not plain objects. */
   | { readonly map: ManifestType }
-  | { readonly optional: ManifestType }
+  /** `absent`: written `x?: T` (a parameter or a field), so none arrives as `undefined` (or a missing field), not `null`. */
+  | { readonly optional: ManifestType; readonly absent?: true }
   | { readonly union: readonly ManifestType[] }
   | { readonly enum: readonly string[]; readonly name: string }
   | { readonly record: string };
@@ -45,8 +46,6 @@ export interface ManifestVariable {
   readonly type: ManifestType;
   /** A record field's TypeScript property, where it differs from `name`. */
   readonly property?: string;
-  /** A parameter or field written `x?: T`: absent rather than null when Flyte gives none. */
-  readonly absent?: true;
 }
 
 /**
