@@ -98,6 +98,13 @@ export type { FastSerialization, SerializationSettingsSpec } from "./serialize/s
 export { brand, formatError, quote } from "./errors/flyte-error.js";
 export { crc32, gunzip, GUNZIP_LIMIT, gzip, tar, untar, type TarEntry } from "./archive/tar.js";
 export { registerTypeScriptLoader } from "./loader/register.js";
+export { PINNED_TYPESCRIPT, pinnedTypeScript, type TypeScriptApi } from "./loader/pinned-typescript.js";
+
+// The analysis of tasks' TypeScript types, and the manifests it writes and the tasks read.
+export { MANIFEST_FORMAT, manifestPathOf, type ManifestDiagnostic, type TaskManifest } from "./analysis/manifest.js";
+export { analyseProgram, type ModuleAnalysis } from "./analysis/analyse.js";
+export { formatDiagnostic, SourceAnalysis } from "./analysis/project.js";
+export { codeHash, registerManifest } from "./analysis/registry.js";
 
 // Offloaded literals, for the container tests: flytekit's hash of a literal, and the limits.
 export { computeHashString } from "./execute/pbhash.js";
