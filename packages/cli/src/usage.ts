@@ -117,9 +117,11 @@ one of those - or + a duration (today - 1 day); a Duration as seconds (90), [h:]
 units (1h30m); a File or Directory as a path or URI; lists, dicts and records as JSON, in which a
 Datetime is an ISO 8601 string and a Duration a number of seconds, as in pyflyte run.
 
-Enums: TypeScript reflects a string enum parameter (c: Color) as String, so its input is a Str unless
-the task declares the enum: @task({ inputs: { c: Enum(Color) } }). Only then does the interface say
-EnumType (what a Python task expects) and --c take only Color's values.
+Types: a task's inputs and outputs come from its TypeScript types: FILE's own when it is a source
+(analysed before it runs), or the manifest flytekit-ts build wrote beside compiled JavaScript. So a
+string enum parameter (c: Color) is an Enum and --c takes only Color's values. JavaScript compiled by
+tsc alone has no manifest: there TypeScript reflects a string enum as String (with
+emitDecoratorMetadata), unless the task declares it: @task({ inputs: { c: Enum(Color) } }).
 
 FILE is a TypeScript source or compiled JavaScript.`;
 
