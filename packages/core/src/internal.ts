@@ -40,7 +40,10 @@ export { PRIMARY_CONTAINER_DEFAULT_NAME, type PodTemplateSpec } from "./tasks/po
 export type { ResolvedResources, ResourcePair, ResourceSpec, ResourceValue } from "./tasks/resources.js";
 export { parseParameters, type ParsedParameter } from "./interface/params.js";
 
-// Manifests: a module's task types, read from TypeScript's own types at build time.
+// Manifests: a module's task types, read from TypeScript's own types at build time (the analysis),
+// written beside its code (`flytekit-ts build`) or registered in-process (the CLI), read by the tasks.
+export { analyseProgram, type ModuleAnalysis } from "./analysis/analyse.js";
+export { formatDiagnostic, SourceAnalysis } from "./analysis/project.js";
 export { BUILD_FIX, codeHash, ManifestError, manifestFor, manifestOrigin, registerManifest, type ManifestOrigin } from "./analysis/registry.js";
 export { manifestTypesOf, tokenOfManifestType, type ManifestTypes } from "./tasks/manifest-types.js";
 export {
@@ -117,12 +120,6 @@ export { brand, formatError, quote } from "./errors/flyte-error.js";
 export { crc32, gunzip, GUNZIP_LIMIT, gzip, tar, untar, type TarEntry } from "./archive/tar.js";
 export { registerTypeScriptLoader } from "./loader/register.js";
 export { PINNED_TYPESCRIPT, pinnedTypeScript, type TypeScriptApi } from "./loader/pinned-typescript.js";
-
-// The analysis of tasks' TypeScript types, and the manifests it writes and the tasks read.
-export { MANIFEST_FORMAT, manifestPathOf, type ManifestDiagnostic, type TaskManifest } from "./analysis/manifest.js";
-export { analyseProgram, type ModuleAnalysis } from "./analysis/analyse.js";
-export { formatDiagnostic, SourceAnalysis } from "./analysis/project.js";
-export { codeHash, registerManifest } from "./analysis/registry.js";
 
 // Offloaded literals, for the container tests: flytekit's hash of a literal, and the limits.
 export { computeHashString } from "./execute/pbhash.js";
