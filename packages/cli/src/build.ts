@@ -4,7 +4,7 @@
 // the tasks' interfaces read from their types by the analysis, and a hash of the module's code as
 // written. With --no-emit it compiles nothing and hashes the JavaScript the project's own compiler
 // wrote at the paths its tsconfig gives (TypeScript 7's tsc, which has no JavaScript API).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import {
   analyseProgram,
@@ -17,8 +17,9 @@ import {
   type ModuleAnalysis,
   type TaskManifest,
   type TypeScriptApi,
-} from "@flytekit-ts/core/internal";
+} from "@flytekit-ts/core/analysis";
 import { CliError } from "./discover.js";
+import { manifestText, writeAtomically } from "./manifests.js";
 import { BUILD_USAGE, UsageError } from "./usage.js";
 import type { Console } from "./run.js";
 
@@ -65,18 +66,6 @@ function shown(path: string): string {
   return (rel === "" || rel.startsWith(`..${sep}..`) ? path : rel).split(sep).join("/");
 }
 
-/** Writes a file whole or not at all: a reader sees the old one or the new one. */
-function writeAtomically(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
-
 /** The JavaScript file the project's compiler emits for a source file of `program`. */
 function outputOf(ts: TypeScriptApi, program: Program, file: string): string | undefined {
   const fileNames = program
@@ -121,11 +110,6 @@ export function moduleManifest(analysis: ModuleAnalysis, compiler: string, manif
     tasks: analysis.tasks,
     records: analysis.records,
   };
-}
-
-/** The manifest's file text: stable (the analysis' order), readable, ending with a newline. */
-export function manifestText(manifest: TaskManifest): string {
-  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /**

@@ -1,22 +1,10 @@
 // Finds the tasks a module exports: function-form tasks, Task objects, decorated classes (a task
 // class, and the static and instance methods of a class that are tasks).
-import { existsSync, readFileSync } from "node:fs";
-import { basename, isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { FlyteError, type Task } from "@flytekit-ts/core";
 import { FunctionTask } from "@flytekit-ts/core/extend";
-import {
-  brand,
-  codeHash,
-  findTask,
-  MANIFEST_FORMAT,
-  PINNED_TYPESCRIPT,
-  registerManifest,
-  registerTypeScriptLoader,
-  SourceAnalysis,
-  type ModuleAnalysis,
-  type TaskManifest,
-} from "@flytekit-ts/core/internal";
+import { brand, findTask, registerTypeScriptLoader } from "@flytekit-ts/core/internal";
 
 /** A CLI failure: its message is what the user sees; nothing was written. */
 export class CliError extends FlyteError {}
@@ -31,65 +19,27 @@ export interface DiscoveredTask {
 }
 
 const TS_SOURCE = /\.[cm]?tsx?$/;
-const DECLARATIONS = /\.d\.[cm]?tsx?$/;
-
-/** The process' one analysis of TypeScript sources: its program is reused by every later call. */
-let sourceAnalysis: SourceAnalysis | undefined;
-const analysedRoots = new Set<string>();
-const analysed = new Map<string, TaskManifest>();
 
 /**
- * The manifest an in-process analysis gives a source module: hashed over the source as it is on
- * disk (what the loader compiles), named by its file name (it sits beside the source), and keeping
- * what could not be typed on each task concerned, which is refused with it when it is built.
+ * Analyses the TypeScript sources among `files` (one program for them all) and registers their
+ * manifests, before they are imported; the compiler is loaded only when there are some.
  */
-function sourceManifest(analysis: ModuleAnalysis, source: Uint8Array): TaskManifest {
-  return {
-    format: MANIFEST_FORMAT,
-    compiler: `typescript ${PINNED_TYPESCRIPT}`,
-    source: basename(analysis.file),
-    hash: codeHash(source),
-    tasks: analysis.tasks,
-    records: analysis.records,
-  };
-}
-
-/**
- * Reads the tasks' types of the TypeScript sources among `files` (and of the modules they import),
- * in one program shared by every file of the call and reused by the next, and registers each
- * module's manifest for the tasks built when it is imported. Not a type-check: the project's tsc
- * reports type errors; what the analysis cannot type rides on the task concerned.
- */
-export function analyseSources(files: readonly string[]): void {
-  const sources = [...new Set(files.map((f) => resolve(f)))].filter((f) => TS_SOURCE.test(f) && !DECLARATIONS.test(f) && existsSync(f) && !analysedRoots.has(f) && !analysed.has(f));
-  if (sources.length === 0) return;
-  for (const f of sources) analysedRoots.add(f);
-  sourceAnalysis ??= new SourceAnalysis();
-  let results: Map<string, ModuleAnalysis>;
+async function analyseSources(files: readonly string[]): Promise<void> {
+  if (!files.some((f) => TS_SOURCE.test(f))) return;
+  const manifests = await import("./manifests.js");
   try {
-    results = sourceAnalysis.analyse(sources);
+    manifests.analyseSources(files.map((f) => (isAbsolute(f) ? f : resolve(process.cwd(), f))));
   } catch (e) {
     if (e instanceof FlyteError) throw new CliError(e.fields, { cause: e });
     throw e;
   }
-  for (const [file, analysis] of results) {
-    if (analysed.has(file)) continue;
-    const manifest = sourceManifest(analysis, readFileSync(file));
-    registerManifest(file, manifest);
-    analysed.set(file, manifest);
-  }
-}
-
-/** The manifests the in-process analysis registered, by source file (absolute). */
-export function analysedSources(): ReadonlyMap<string, TaskManifest> {
-  return analysed;
 }
 
 /** Imports a user module (TypeScript sources through the TypeScript loader); a failure names the module. */
 export async function importModule(path: string): Promise<{ file: string; exports: Record<string, unknown> }> {
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
   if (TS_SOURCE.test(file)) {
-    analyseSources([file]);
+    await analyseSources([file]);
     registerTypeScriptLoader();
   }
   try {
@@ -145,7 +95,7 @@ export function tasksInModule(module: string, file: string, exports: Record<stri
 export async function discover(modules: readonly string[]): Promise<DiscoveredTask[]> {
   const all: DiscoveredTask[] = [];
   // All the sources in one program, before any is imported.
-  analyseSources(modules);
+  await analyseSources(modules);
   for (const path of modules) {
     const { file, exports } = await importModule(path);
     for (const d of tasksInModule(path, file, exports)) {

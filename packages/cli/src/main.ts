@@ -6,8 +6,7 @@ import { FlyteError, ImageConfig, ReferenceTask, SerializationSettings, VERSION 
 import { gzip, ImageError, manifestPathOf, tar } from "@flytekit-ts/core/internal";
 import { create, toJsonText } from "@flytekit-ts/core/idl";
 import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "@flytekit-ts/core/registration";
-import { build, manifestText } from "./build.js";
-import { analysedSources, CliError, discover, type DiscoveredTask } from "./discover.js";
+import { CliError, discover, type DiscoveredTask } from "./discover.js";
 import { fastPackage } from "./fast-package.js";
 import { run, type Console } from "./run.js";
 import { COMMAND_NAMES, COMMAND_USAGE, UsageError, USAGE, type CommandName } from "./usage.js";
@@ -176,7 +175,11 @@ async function packageCommand(argv: readonly string[], { out, err }: Console): P
     const source = one(options, "--source", ".");
     // The container reads a TypeScript source's task types from the manifest beside it, made here
     // by the analysis that typed them for serialization: it never needs the compiler's checker.
-    const manifests = new Map([...analysedSources()].map(([file, manifest]) => [manifestPathOf(file), Buffer.from(manifestText(manifest))]));
+    const manifests = new Map<string, Uint8Array>();
+    if (options.positional.some((m) => /\.[cm]?tsx?$/.test(m))) {
+      const { analysedSources, manifestText } = await import("./manifests.js");
+      for (const [file, manifest] of analysedSources()) manifests.set(manifestPathOf(file), Buffer.from(manifestText(manifest)));
+    }
     const code = fastPackage(source, [output], Date.now(), manifests);
     files.push({ name: code.name, data: code.data, label: `${code.files.length} files of ${resolve(source)}` });
     out(`Fast mode enabled: compressed archive ${code.name} (${code.files.length} files)`);
@@ -207,7 +210,8 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       case "run":
         return await run(rest, io);
       case "build":
-        return await build(rest, io);
+        // The compiler and the analysis load only for a build.
+        return await (await import("./build.js")).build(rest, io);
       case undefined:
         out(USAGE);
         return 2;
