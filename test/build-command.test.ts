@@ -58,6 +58,29 @@ async function execute(dir: string, template: TaskTemplate, inputs: Parameters<t
 
 const templateOf = (specs: Map<string, { template: TaskTemplate }>, member: string) => [...specs.values()].find((s) => s.template.id!.name === `${MODULE}.Pipelines.${member}`)!.template;
 
+/**
+ * What a process loads, reported by the preloads of test/support/report-loaded-*: `env` for the
+ * process; then what of the TypeScript compiler (CommonJS) and of the analysis' bundle (an ES
+ * module) it loaded.
+ */
+function loadReport(): { env: NodeJS.ProcessEnv; compilerOrAnalysis(): string[] } {
+  const dir = mkdtempSync(join(project, "loaded-"));
+  const cjs = join(dir, "loaded.json");
+  const esm = join(dir, "esm.txt");
+  return {
+    env: {
+      NODE_OPTIONS: `--require ${join(TEST_ROOT, "support/report-loaded-modules.cjs")} --import ${join(TEST_ROOT, "support/report-loaded-esm.mjs")}`,
+      FLYTEKIT_TS_TEST_LOADED_REPORT: cjs,
+      FLYTEKIT_TS_TEST_LOADED_ESM_REPORT: esm,
+    },
+    compilerOrAnalysis: () => {
+      const modules = [...(JSON.parse(readFileSync(cjs, "utf8")) as string[]), ...readFileSync(esm, "utf8").split("\n")];
+      expect(modules.filter((m) => m.includes("flytekit-ts/core") || m.includes("packages/core")).length).toBeGreaterThan(0);
+      return modules.filter((m) => /[\\/]typescript[\\/]|[\\/]bundle[\\/]analysis\.js$/.test(m));
+    },
+  };
+}
+
 let project = "";
 let built: Awaited<ReturnType<typeof cliIn>>;
 
@@ -98,9 +121,12 @@ describe("flytekit-ts build on a project whose tasks carry no tokens", () => {
 
   it("run reads the types of the compiled module from its manifest, and of the source by analysing it, alike", async () => {
     for (const module of ["dist/pipelines.js", "src/pipelines.ts"]) {
-      const add = await cliIn(project, ["run", module, "Pipelines.add", "--x", "1", "--y", "2"]);
+      const loaded = loadReport();
+      const add = await cliIn(project, ["run", module, "Pipelines.add", "--x", "1", "--y", "2"], loaded.env);
       expect(add.code, `${module}: ${add.stderr}`).toBe(0);
       expect(add.stdout.trim()).toBe("o0: 3");
+      // Compiled JavaScript runs without the compiler or the analysis.
+      if (module.endsWith(".js")) expect(loaded.compilerOrAnalysis()).toEqual([]);
       const notInt = await cliIn(project, ["run", module, "Pipelines.add", "--x", "1.5", "--y", "2"]);
       expect(notInt.code, module).toBe(1);
       expect(notInt.stderr, module).toContain("--x: expected Int");
@@ -130,14 +156,11 @@ describe("flytekit-ts build on a project whose tasks carry no tokens", () => {
 
   it("the container runs the compiled task typed from its manifest, and never loads the TypeScript compiler", async () => {
     const specs = await serialize(project, ["dist/pipelines.js"]);
-    const report = join(mkdtempSync(join(project, "loaded-")), "loaded.json");
-    const env = { NODE_OPTIONS: `--require ${join(TEST_ROOT, "support/report-loaded-modules.cjs")}`, FLYTEKIT_TS_TEST_LOADED_REPORT: report };
-    const r = await execute(project, templateOf(specs, "add"), toLiteralMap({ x: Int, y: Int }, { x: 40, y: 2 }), env);
+    const loaded = loadReport();
+    const r = await execute(project, templateOf(specs, "add"), toLiteralMap({ x: Int, y: Int }, { x: 40, y: 2 }), loaded.env);
     expect(r.files, r.error?.error?.message ?? r.stderr).toEqual(["outputs.pb"]);
     expect(fromLiteralMap({ o0: Int }, r.outputs!, "output")).toEqual({ o0: 42 });
-    const loaded = JSON.parse(readFileSync(report, "utf8")) as string[];
-    expect(loaded.length).toBeGreaterThan(0);
-    expect(loaded.filter((m) => /[\\/]typescript[\\/]/.test(m))).toEqual([]);
+    expect(loaded.compilerOrAnalysis()).toEqual([]);
     const measure = await execute(project, templateOf(specs, "measure"), toLiteralMap({ scale: Float }, { scale: 1 }));
     // A record input read from its literal: the points list is missing, and that is what it says.
     expect(measure.error?.error?.message).toContain("input 'points'");

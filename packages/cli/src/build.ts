@@ -152,14 +152,16 @@ function writeManifests(
   }
 }
 
-/** The common folder of some files, with a trailing "/", as the user reads it. */
-function commonFolder(files: readonly string[]): string {
-  let common = dirname(files[0]!);
-  for (const f of files) {
-    while (!(`${dirname(f)}${sep}`.startsWith(`${common}${sep}`) || dirname(f) === common)) common = dirname(common);
-  }
-  const folder = shown(common);
-  return folder === "" || folder === "." ? "./" : `${folder}/`;
+/** The folders that hold some files, a folder inside another counted with it: "dist/", "app/dist/, lib/dist/". */
+function folders(files: readonly string[]): string {
+  const dirs = [...new Set(files.map((f) => dirname(f)))].sort();
+  const outer = dirs.filter((d) => !dirs.some((o) => o !== d && d.startsWith(`${o}${sep}`)));
+  return outer
+    .map((d) => {
+      const folder = shown(d);
+      return folder === "" || folder === "." ? "./" : `${folder}/`;
+    })
+    .join(", ");
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -224,6 +226,11 @@ export async function build(argv: readonly string[], { out, err }: Console): Pro
       );
       continue;
     }
+    if (analyses.length > 0 && options.outFile !== undefined) {
+      tally.errors++;
+      err(`flytekit-ts: ${shown(project.project)}: it sets "outFile", which joins its modules into one file; tasks are loaded module by module (task-module names each), so build it without "outFile"`);
+      continue;
+    }
     // noEmitOnError with errors: the JavaScript of the last good build stays, and its manifests.
     if (!args.noEmit && ![...emitted].some((f) => /\.[cm]?jsx?$/.test(f))) {
       if (analyses.length > 0) tally.notEmitted.push(shown(project.project));
@@ -240,7 +247,7 @@ export async function build(argv: readonly string[], { out, err }: Console): Pro
     const parts = [`flytekit-ts build: ${plural(tally.errors, "error")}`];
     if (tally.refused.length > 0) parts.push(`no manifest for ${tally.refused.join(", ")}`);
     if (tally.notEmitted.length > 0) parts.push(`no JavaScript emitted for ${tally.notEmitted.join(", ")} ("noEmitOnError": true), its manifests left as they were`);
-    if (modules > 0) parts.push(`${plural(modules, "manifest")} written beside ${commonFolder(tally.written.map((w) => w.module))}`);
+    if (modules > 0) parts.push(`${plural(modules, "manifest")} written beside ${folders(tally.written.map((w) => w.module))}`);
     err(parts.join("; "));
     return 1;
   }
@@ -248,6 +255,6 @@ export async function build(argv: readonly string[], { out, err }: Console): Pro
     out(`flytekit-ts build: no module of ${shown(args.tsconfig)} declares tasks; no manifest written`);
     return 0;
   }
-  out(`flytekit-ts build: ${plural(modules, "module")}, ${plural(tasks, "task")}, manifests beside ${commonFolder(tally.written.map((w) => w.module))}`);
+  out(`flytekit-ts build: ${plural(modules, "module")}, ${plural(tasks, "task")}, manifests beside ${folders(tally.written.map((w) => w.module))}`);
   return 0;
 }
