@@ -5,8 +5,8 @@
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { Dict, Enum, Float, ImageConfig, Int, List, Optional, SerializationSettings, Str, Union, defineRecord, taskOf, templateToBinary, toTaskTemplate, type int } from "@flytekit-ts/core";
-import { codeHash, recordType, registerManifest, symbolMetadata, templateToJson, type ManifestTask, type ManifestType, type TaskManifest } from "@flytekit-ts/core/internal";
+import { Bool, Dataset, Datetime, Dict, Directory, Enum, File, Float, ImageConfig, Int, List, Optional, SerializationSettings, Str, Union, defineRecord, taskOf, templateToBinary, toTaskTemplate, type int } from "@flytekit-ts/core";
+import { codeHash, recordType, registerManifest, symbolMetadata, templateToJson, tokenOfManifestType, type ManifestTask, type ManifestType, type TaskManifest } from "@flytekit-ts/core/internal";
 import { field, task } from "@flytekit-ts/decorators";
 
 const MODULE = "manifest-types.test";
@@ -48,6 +48,8 @@ const tasks: Record<string, ManifestTask> = {
   "Legacy.mix": { line: 1, inputs: { a: "Int", b: "Int", c: COLOR }, outputs: [{ name: "o0", type: "Str" }] },
   "Legacy.longest": { line: 1, inputs: { vs: { list: VEC } }, outputs: [{ name: "o0", type: VEC }] },
   "Legacy.count": { line: 1, inputs: { c: { record: key("Counted") } }, outputs: [{ name: "o0", type: "Int" }] },
+  "NoMetadata.add": { line: 1, inputs: { x: "Int", y: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+  "Legacy.undecorated": { line: 1, inputs: { p: { record: key("Plain") } }, outputs: [{ name: "o0", type: "Str" }] },
   "Job.prototype.run": { line: 1, inputs: { n: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
   // Manifests that do not describe their tasks.
   "Stale.extra": { line: 1, inputs: { x: "Int", y: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
@@ -66,7 +68,7 @@ const tasks: Record<string, ManifestTask> = {
         task: "Broken.one",
         subject: "input 'f'",
         typeText: "(x: number) => string",
-        problem: "a function has no Flyte type",
+        problem: "its type is `(x: number) => string`: a function has no Flyte type",
         fix: "pass what it computes instead",
       },
     ],
@@ -76,8 +78,8 @@ const tasks: Record<string, ManifestTask> = {
     inputs: {},
     outputs: [],
     errors: [
-      { code: "FTS1001", file: FILE, line: 41, column: 3, task: "Broken.two", subject: "input 'f'", typeText: "() => void", problem: "a function has no Flyte type", fix: "pass what it computes instead" },
-      { code: "FTS1004", file: FILE, line: 41, column: 20, task: "Broken.two", subject: "output 'o0'", typeText: "any", problem: "any says nothing of its type", fix: "name the type" },
+      { code: "FTS1001", file: FILE, line: 41, column: 3, task: "Broken.two", subject: "input 'f'", typeText: "() => void", problem: "its type is `() => void`: a function has no Flyte type", fix: "pass what it computes instead" },
+      { code: "FTS1003", file: FILE, line: 41, column: 20, task: "Broken.two", subject: "output 'o0'", typeText: "any", problem: "its type is `any`, which says nothing", fix: "name the type" },
     ],
   },
 };
@@ -118,6 +120,7 @@ const manifest: TaskManifest = {
         { name: "y", type: "Float" },
       ],
     },
+    [key("Plain")]: { name: "Plain", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "a", type: "Int" }] },
     [key("Counted")]: {
       name: "Counted",
       kind: "class",
@@ -294,6 +297,14 @@ class Vec {
   }
 }
 
+// A class no decorator declares: nothing knows it but its name.
+class Plain {
+  a = 0;
+  twice(): number {
+    return this.a * 2;
+  }
+}
+
 class Counted {
   @field() n!: number;
   @field() tags!: string[];
@@ -322,6 +333,11 @@ class Legacy {
   static count(c: Counted): int {
     return c.n + c.tags.length;
   }
+
+  @task()
+  static undecorated(p: Plain): string {
+    return `${p.constructor.name} ${p instanceof Plain} ${p.a}`;
+  }
 }
 
 // Not in the manifest: TypeScript's metadata types it.
@@ -346,6 +362,26 @@ describe("legacy decorators: explicit tokens, then the manifest, then TypeScript
     expect(thrown(() => Legacy.mix(1, 2, "blue" as Color))).toBe(`TaskInputError: task '${MODULE}.Legacy.mix', input 'c': expected Color, got "blue" (string): not one of "red", "green"`);
   });
 
+  it("a legacy decorator without TypeScript's metadata (a toolchain that drops it, as esbuild) is typed by the manifest", () => {
+    class NoMetadata {
+      static add(x: int, y: int): int {
+        return x + y;
+      }
+      static sub(x: int, y: int): int {
+        return x - y;
+      }
+    }
+    // Applied as esbuild applies a legacy decorator: no design:paramtypes.
+    for (const name of ["add", "sub"] as const) {
+      const descriptor = Object.getOwnPropertyDescriptor(NoMetadata, name)!;
+      Object.defineProperty(NoMetadata, name, (task() as unknown as (t: object, k: string, d: PropertyDescriptor) => PropertyDescriptor)(NoMetadata, name, descriptor));
+    }
+    expect(signature(NoMetadata.add)).toEqual({ inputs: ["x:Int", "y:Int"], outputs: ["o0:Int"] });
+    expect(NoMetadata.add(1, 2)).toBe(3);
+    // Not in the manifest: what there was before, with a build as one more fix.
+    expect(thrown(() => taskOf(NoMetadata.sub))).toMatch(/^TaskDefinitionError: task '[^']*NoMetadata\.sub': TypeScript emitted no type metadata for it .*; or declare every input and output explicitly; or build with `flytekit-ts build` \(types from TypeScript\)$/);
+  });
+
   it("a task the manifest does not list is typed by the metadata", () => {
     expect(signature(Unlisted.half)).toEqual({ inputs: ["x:Float"], outputs: ["o0:Float"] });
   });
@@ -363,6 +399,11 @@ describe("legacy decorators: explicit tokens, then the manifest, then TypeScript
     expect(longest.norm()).toBe(5);
     expect(signature(Legacy.longest)).toEqual({ inputs: ["vs:List(Vec)"], outputs: ["o0:Vec"] });
     expect(taskOf(Legacy.longest).interface.outputs[0]!.type).toBe(recordType(Vec));
+  });
+
+  it("a class @field() does not declare is a record made from the manifest, named as the class (not the class itself)", () => {
+    expect(Legacy.undecorated(Object.assign(new Plain(), { a: 2 }))).toBe("Plain false 2");
+    expect(Legacy.undecorated({ a: 3 } as Plain)).toBe("Plain false 3");
   });
 
   it("the manifest types the fields @field() left to the metadata; a field's token stays", () => {
@@ -414,11 +455,11 @@ describe("a manifest that does not describe its tasks", () => {
 
   it("what the analysis could not type is the task's error: the first diagnostic's subject, problem, place and fix, then the others", () => {
     expect(thrown(() => taskOf(Broken.one))).toBe(
-      `TaskDefinitionError: task '${MODULE}.Broken.one', input 'f': a function has no Flyte type (\`(x: number) => string\`, test/manifest-types.test.ts:40:22, FTS1001); pass what it computes instead`,
+      `TaskDefinitionError: task '${MODULE}.Broken.one', input 'f': its type is \`(x: number) => string\`: a function has no Flyte type (test/manifest-types.test.ts:40:22, FTS1001); pass what it computes instead`,
     );
     expect(thrown(() => taskOf(Broken.two))).toBe(
-      `TaskDefinitionError: task '${MODULE}.Broken.two', input 'f': a function has no Flyte type (\`() => void\`, test/manifest-types.test.ts:41:3, FTS1001); pass what it computes instead. ` +
-        "And 1 more: output 'o0': any says nothing of its type (`any`, test/manifest-types.test.ts:41:20, FTS1004); name the type",
+      `TaskDefinitionError: task '${MODULE}.Broken.two', input 'f': its type is \`() => void\`: a function has no Flyte type (test/manifest-types.test.ts:41:3, FTS1001); pass what it computes instead. ` +
+        "And 1 more: output 'o0': its type is `any`, which says nothing (test/manifest-types.test.ts:41:20, FTS1003); name the type",
     );
   });
 });
@@ -454,5 +495,34 @@ describe("templates", () => {
     expect(fromManifest.interface.inputs.map((v) => v.type.name)).toEqual(["Int", "Float", "List(Str)", "Optional(Str)", "Color", "Point2", "Dict(Int)", "Union(Int, Str)", "Datetime"]);
     expect(templateToJson(toTaskTemplate(fromManifest, settings))).toEqual(templateToJson(toTaskTemplate(fromTokens, settings)));
     expect(Buffer.from(templateToBinary(toTaskTemplate(fromManifest, settings))).equals(Buffer.from(templateToBinary(toTaskTemplate(fromTokens, settings))))).toBe(true);
+  });
+});
+
+describe("tokenOfManifestType", () => {
+  const where = "input 'x'";
+  const of = (type: ManifestType, m: TaskManifest = manifest) => tokenOfManifestType(type, m, where);
+
+  it("maps each scalar the manifest names to its token", () => {
+    const scalars = { Int, Float, Str, Bool, Datetime, File, Directory, Dataset } as const;
+    for (const [name, token] of Object.entries(scalars)) expect(of(name as ManifestType), name).toBe(token);
+  });
+
+  it("lists, dicts, optionals, unions in their order, enums named as the manifest names them", () => {
+    expect(of({ list: { dict: { optional: "Int" } } }).name).toBe("List(Dict(Optional(Int)))");
+    expect(of({ union: ["Str", "Int", "Bool"] }).name).toBe("Union(Str, Int, Bool)");
+    const color = of({ enum: ["b", "a"], name: "Shade" });
+    expect(color.name).toBe("Shade");
+    expect(color.literalType.type).toEqual({ case: "enumType", value: expect.objectContaining({ values: ["b", "a"] }) });
+  });
+
+  it("one record type per manifest record: the same for the same key, another for another manifest", () => {
+    expect(of(POINT)).toBe(of(POINT));
+    const other = { ...manifest };
+    expect(of(POINT, other)).not.toBe(of(POINT));
+    expect(of(POINT, other).literalType).toEqual(of(POINT).literalType);
+  });
+
+  it("refuses a record the manifest does not describe", () => {
+    expect(() => of({ record: "elsewhere.ts#Gone" })).toThrow(`input 'x': the manifest names the record "elsewhere.ts#Gone", which it does not describe; rebuild with \`flytekit-ts build\``);
   });
 });

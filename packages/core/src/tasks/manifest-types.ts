@@ -51,9 +51,12 @@ export function manifestTypesOf(task: string, file: string | undefined, key: str
   return { manifest, task: entry, origin: manifestOrigin(manifest)?.name ?? "the manifest" };
 }
 
-/** What the analysis could not type, as the task's error: the first diagnostic's fields, and the others after its fix. */
+/**
+ * What the analysis could not type, as the task's error: the first diagnostic's fields, and the
+ * others after its fix. (A diagnostic's problem says the type as written.)
+ */
 function diagnosticsError(task: string, diagnostics: readonly ManifestDiagnostic[]): TaskDefinitionError {
-  const told = (d: ManifestDiagnostic) => `${d.problem} (\`${d.typeText}\`, ${shownPath(d.file)}:${d.line}:${d.column}, ${d.code})`;
+  const told = (d: ManifestDiagnostic) => `${d.problem} (${shownPath(d.file)}:${d.line}:${d.column}, ${d.code})`;
   const [first, ...rest] = diagnostics as [ManifestDiagnostic, ...ManifestDiagnostic[]];
   const more = rest.map((d) => `${d.subject}: ${told(d)}; ${d.fix}`);
   return new TaskDefinitionError({
