@@ -53,9 +53,10 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     return task.outputs;
   };
 
-  it("reads the scalars: number is Float, int Int, string Str, boolean Bool, Date Datetime, bigint Int", () => {
+  it("reads the scalars: number is Float, int Int, string Str, boolean Bool, Date Datetime, bigint BigInt (an Int the body gets as a bigint)", () => {
     const { task } = taskOf("a: number, b: int, c: string, d: boolean, e: Date, f: bigint", "void", "", { ts });
-    expect(task.inputs).toEqual({ a: "Float", b: "Int", c: "Str", d: "Bool", e: "Datetime", f: "Int" });
+    expect(task.inputs).toEqual({ a: "Float", b: "Int", c: "Str", d: "Bool", e: "Datetime", f: "BigInt" });
+    expect(outputs("bigint[]")).toEqual([{ name: "o0", type: { list: "BigInt" } }]);
     expect(Object.keys(task.inputs)).toEqual(["a", "b", "c", "d", "e", "f"]);
   });
 
@@ -82,9 +83,10 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(task.inputs).toEqual({ a: { list: "Str" }, b: { list: "Int" }, c: { list: "Bool" }, d: { list: "Float" }, e: { list: { list: "Str" } } });
   });
 
-  it("reads Record<string, T>, Map<string, T> and string index signatures as dicts", () => {
-    const { task } = taskOf("a: Record<string, number>, b: Map<string, int[]>, c: { [key: string]: boolean }, d: ReadonlyMap<string, string>, e: Bag", "void", "interface Bag { [k: string]: Date }", { ts });
-    expect(task.inputs).toEqual({ a: { dict: "Float" }, b: { dict: { list: "Int" } }, c: { dict: "Bool" }, d: { dict: "Str" }, e: { dict: "Datetime" } });
+  it("reads Record<string, T> and string index signatures as dicts, Map<string, T> and ReadonlyMap as dicts whose values are Maps", () => {
+    const { task } = taskOf("a: Record<string, number>, b: Map<string, int[]>, c: { [key: string]: boolean }, d: ReadonlyMap<string, string>, e: Bag, f: Map<string, Map<string, int>>", "void", "interface Bag { [k: string]: Date }", { ts });
+    expect(task.inputs).toEqual({ a: { dict: "Float" }, b: { map: { list: "Int" } }, c: { dict: "Bool" }, d: { map: "Str" }, e: { dict: "Datetime" }, f: { map: { map: "Int" } } });
+    expect(outputs("Promise<Map<string, boolean>>")).toEqual([{ name: "o0", type: { map: "Bool" } }]);
   });
 
   it("reads T | null, T | undefined, optional parameters and = null defaults as optional", () => {
@@ -288,6 +290,28 @@ export class T { @task static t(f: FlyteFile, d: FlyteDirectory, s: StructuredDa
     expect(task.outputs).toEqual([{ name: "o0", type: "File" }]);
   });
 
+  it("reads core's FlyteSchema as Schema, and apache-arrow's Table (with any type arguments) as Table", () => {
+    const fixture = analyseFixture(
+      {
+        "src/m.ts": `${HEADER}import { FlyteSchema } from "@flytekit-ts/core";
+import { Table, type Int32 } from "apache-arrow";
+export class T {
+  @task static t(s: FlyteSchema, orders: Table, typed: Table<{ n: Int32 }>, many: Table[]): Promise<Table> { return undefined as never; }
+  @task static u(): FlyteSchema | null { return null; }
+}`,
+      },
+      { ts, links: ["apache-arrow"] },
+    );
+    const module = fixture.module("src/m.ts");
+    expect(module.diagnostics).toEqual([]);
+    expect(module.tasks["T.t"]).toMatchObject({ inputs: { s: "Schema", orders: "Table", typed: "Table", many: { list: "Table" } }, outputs: [{ name: "o0", type: "Table" }] });
+    expect(module.tasks["T.u"]?.outputs).toEqual([{ name: "o0", type: { optional: "Schema" } }]);
+  });
+
+  it("does not take a class named Table from elsewhere for apache-arrow's", () => {
+    expect(input("Table", "class Table { rows: int = 0; }")).toEqual({ record: "src/m.ts#Table" });
+  });
+
   it("does not take a class of the same name from another package for core's", () => {
     const module = moduleOf("class FlyteFile { path: string = ''; }\nexport class T { @task static t(f: FlyteFile): void {} }", { ts });
     expect(module.tasks["T.t"]?.inputs.f).toEqual({ record: "src/m.ts#FlyteFile" });
@@ -405,8 +429,14 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
   it("FTS1019: a library's type with no Flyte type", () => {
     expect(codeOf("Set<string>")).toEqual(["FTS1019"]);
     expect(codeOf("RegExp")).toEqual(["FTS1019"]);
-    expect(codeOf("Promise<number>")).toEqual(["FTS1019"]);
     expect(errors("x: Error")[0]?.problem).toContain("Error is not a type a task can take or give");
+  });
+
+  it("FTS1019: a Promise as an input, with the fix to take the value", () => {
+    expect(errors("n: Promise<int>")).toMatchObject([
+      { code: "FTS1019", subject: "input 'n'", problem: "its type is `Promise<int>`: a Promise is not data: a task takes the value it resolves to", fix: "take the value: n: int" },
+    ]);
+    expect(errors("xs: PromiseLike<string[]>")[0]?.fix).toBe("take the value: xs: string[]");
   });
 
   it("FTS1019: a dependency's class, or one of core's other than its files and datasets; a dependency's interface is a record", () => {
@@ -424,6 +454,16 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
       ["FTS1019", "input 'c'", "its type is `Client`: Client is a class of a dependency, not a record of this project"],
       ["FTS1019", "input 'e'", "its type is `TaskEnvironment`: TaskEnvironment is not a type a task can take or give"],
     ]);
+    // A dependency's generic class is its class first (FTS1019), not a generic record (FTS1017).
+    const generic = analyseFixture(
+      {
+        "node_modules/dep/package.json": JSON.stringify({ name: "dep", types: "index.d.ts" }),
+        "node_modules/dep/index.d.ts": "export declare class Pool<T = string> { items: T[]; }\n",
+        "src/m.ts": `${HEADER}import type { Pool } from "dep";\nexport class T { @task static t(p: Pool, q: Pool<number>): void {} }`,
+      },
+      { ts, roots: ["src/m.ts"] },
+    ).module("src/m.ts");
+    expect(generic.tasks["T.t"]?.errors?.map((e) => e.code)).toEqual(["FTS1019", "FTS1019"]);
   });
 
   it("FTS1020: null, undefined or void as a whole type", () => {

@@ -109,7 +109,10 @@ const CORE_SCALARS: ReadonlyMap<string, ManifestScalar> = new Map([
   ["FlyteFile", "File"],
   ["FlyteDirectory", "Directory"],
   ["StructuredDataset", "Dataset"],
+  ["FlyteSchema", "Schema"],
 ]);
+/** The package whose `Table` a task takes or gives whole ("Table"). */
+const ARROW_PACKAGE = "apache-arrow";
 
 /**
  * The tasks of every source file of `program` (not `.d.ts` files, not files under node_modules)
@@ -162,6 +165,10 @@ interface Site {
   tokenFix: string;
   /** Problems here are dropped: an explicit token (`@field(Json)`) declares the type. */
   quiet?: boolean;
+  /** Set when a problem was dropped because the site is quiet. */
+  silenced?: boolean;
+  /** The input's, output's or field's name, for fixes (`take the value: x: int`). */
+  name?: string;
 }
 
 interface RecordEntry {
@@ -316,6 +323,13 @@ class Analyser {
     return packageNameOf(declaration.getSourceFile().fileName) === DECORATORS_PACKAGE ? symbol.name : undefined;
   }
 
+  /** Whether a symbol is apache-arrow's `Table` class (with any type arguments). */
+  private isArrowTable(symbol: TS.Symbol): boolean {
+    if (symbol.name !== "Table" || !(symbol.flags & this.S.Class)) return false;
+    const declaration = symbol.declarations?.[0];
+    return declaration !== undefined && packageNameOf(declaration.getSourceFile().fileName) === ARROW_PACKAGE;
+  }
+
   /** Whether a type is the instance type of one of core's classes, by name. */
   private isCoreClass(type: TS.Type, name: string): boolean {
     const symbol = type.getSymbol();
@@ -384,7 +398,7 @@ class Analyser {
       }
       const input = parameter.name.text;
       if (explicit.has(input)) return;
-      const site: Site = { problems, records: reached, top: parameter.type, subject: `input '${input}'`, tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })` };
+      const site: Site = { problems, records: reached, top: parameter.type, subject: `input '${input}'`, tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })`, name: input };
       if (parameter.dotDotDotToken !== undefined) {
         this.fail(site, "rest", parameter, undefined, "a rest parameter holds any number of values under one name", `list the parameters, or take an array: ${input}: T[]`, { typeText: parameter.getText(), plain: true });
         return;
@@ -506,7 +520,7 @@ class Analyser {
           this.fail(site, "function", element, undefined, "an object return type's members are the named outputs, and this one is not a property", "write each output as a property: ): { total: number; mean: number }", { typeText: element.getText(), plain: true });
           continue;
         }
-        const site: Site = { problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name) };
+        const site: Site = { problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name), name };
         if (element.type === undefined) {
           this.fail(site, "untyped", element, undefined, "it has no type, so its type is `any`", `give it a type: ${name}: number`, { typeText: name, plain: true });
           continue;
@@ -539,7 +553,10 @@ class Analyser {
 
   /** Records a problem at `node` (the offending part of the written type, or the parameter). */
   private fail(site: Site, code: CodeName, node: TS.Node, type: TS.Type | undefined, what: string, fix?: string, options: { typeText?: string; plain?: boolean } = {}): undefined {
-    if (site.quiet === true) return undefined;
+    if (site.quiet === true) {
+      site.silenced = true;
+      return undefined;
+    }
     const typeText = options.typeText ?? this.textOf(node, type);
     const top = site.top !== undefined && site.top !== node && node.pos >= site.top.pos && node.end <= site.top.end && node.getSourceFile() === site.top.getSourceFile() ? site.top.getText() : undefined;
     const problem = options.plain === true ? what : `${top === undefined ? `its type is \`${typeText}\`` : `its type \`${top}\` holds \`${typeText}\``}: ${what}`;
@@ -593,7 +610,7 @@ class Analyser {
     if (flags & F.BooleanLiteral) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
     if (flags & F.Number) return "Float";
     if (flags & F.String) return "Str";
-    if (flags & F.BigInt) return "Int";
+    if (flags & F.BigInt) return "BigInt";
     if (flags & (F.TemplateLiteral | F.StringMapping)) return this.fail(site, "literal", loc, type, "a template literal type is not a Flyte type", "use string, or a string enum for a choice");
     if (flags & (F.ESSymbol | F.UniqueESSymbol)) return this.fail(site, "symbol", loc, type, "a symbol cannot leave the process");
     if (flags & F.Intersection) return this.mapIntersection(type as TS.IntersectionType, loc, site);
@@ -848,6 +865,8 @@ class Analyser {
       return mapped === undefined ? undefined : { list: mapped };
     }
     const symbol = type.getSymbol();
+    // apache-arrow's Table (`Table<T = any>`, with any type arguments) is taken or given whole.
+    if (symbol !== undefined && this.isArrowTable(symbol)) return "Table";
     const properties = checker.getPropertiesOfType(type);
     const indexes = checker.getIndexInfosOfType(type);
     if (indexes.length > 0) {
@@ -870,7 +889,13 @@ class Analyser {
           return this.fail(site, "mapKey", child(args?.[0]), key, "a Map's keys must be strings to be a Flyte dict", "use string keys: Map<string, T> or Record<string, T>");
         }
         const mapped = this.map(value, args?.[1], child(args?.[1]), site);
-        return mapped === undefined ? undefined : { dict: mapped };
+        return mapped === undefined ? undefined : { map: mapped };
+      }
+      if (symbol.name === "Promise" || symbol.name === "PromiseLike") {
+        // A task's inputs arrive as values: the caller awaits before the task runs.
+        const args = syntax !== undefined && ts.isTypeReferenceNode(syntax) ? syntax.typeArguments : undefined;
+        const awaited = args?.[0]?.getText() ?? checker.typeToString(checker.getAwaitedType(type) ?? type);
+        return this.fail(site, "libraryType", loc, type, `a ${symbol.name} is not data: a task takes the value it resolves to`, `take the value: ${site.name ?? "x"}: ${awaited}`);
       }
       return this.fail(site, "libraryType", loc, type, `${symbol.name} is not a type a task can take or give`);
     }
@@ -930,6 +955,11 @@ class Analyser {
       kind = symbol.flags & this.S.Class ? "class" : "interface";
       recordSymbol = symbol;
       declaration = (symbol.declarations?.find((d) => ts.isClassLike(d) || ts.isInterfaceDeclaration(d)) ?? symbol.declarations?.[0]) as TS.Declaration;
+      // A dependency's class is its machinery (a client), not a record of this project (whatever its type parameters);
+      // a dependency's interfaces and aliases describe data, and are read as records.
+      if (kind === "class" && declaration !== undefined && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
+        return this.fail(site, "libraryType", loc, type, `${symbol.name} is a class of a dependency, not a record of this project`);
+      }
       const target = type.objectFlags & this.O.Reference ? (type as TS.TypeReference).target : type;
       if (((target as TS.InterfaceType).typeParameters?.length ?? 0) > 0) {
         return this.fail(site, "genericRecord", loc, type, `${symbol.name} has type parameters, and a record's fields are fixed when it is declared`, "declare a record without type parameters: interface X { value: number }");
@@ -946,11 +976,6 @@ class Analyser {
     } else return null;
     if (declaration === undefined) return null;
     if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
-    // A dependency's class is its machinery (an Arrow Table, a client), not a record of this project;
-    // a dependency's interfaces and aliases describe data, and are read as records.
-    if (kind === "class" && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
-      return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is a class of a dependency, not a record of this project`);
-    }
     const key = this.recordKeyOf(recordSymbol, declaration);
     site.records.add(key);
     if (!this.records.has(key)) this.buildRecord(key, type, recordSymbol, kind, declaration);
@@ -1029,6 +1054,7 @@ class Analyser {
         records: entry.reaches,
         top: typeNode,
         subject: `record ${name}, field '${property.name}'`,
+        name: property.name,
         tokenFix: kind === "class" ? "declare the field's type with a token: @field(Json)" : `give the field a type Flyte knows, or make ${name} a class and declare the field's type with a token: @field(Json)`,
         quiet: token,
       };
