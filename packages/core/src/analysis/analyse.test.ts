@@ -89,13 +89,14 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(outputs("Promise<Map<string, boolean>>")).toEqual([{ name: "o0", type: { map: "Bool" } }]);
   });
 
-  it("reads T | null, T | undefined, optional parameters and = null defaults as optional", () => {
+  it("reads T | null, T | undefined, optional parameters and = null defaults as optional; x?: T as one whose none is absent", () => {
     const { task } = taskOf("a: string | null, b: int | undefined, c: Date | null | undefined, d?: number, e: string | null = null, f: number = 1, g: boolean = true", "void", "", { ts });
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
       c: { optional: "Datetime" },
-      d: { optional: "Float" },
+      // Written x?: T, the body tells none by `=== undefined`: none arrives as undefined, not null.
+      d: { optional: "Float", absent: true },
       e: { optional: "Str" },
       // A default other than null is the function's own: the input is required.
       f: "Float",
@@ -103,22 +104,44 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     });
   });
 
+  it("reads x?: T as absent unless null is one of its values: x?: T | null is a plain optional", () => {
+    const { task } = taskOf("a?: int, b?: int | undefined, c?: string | null, d?: Maybe, e?: U", "void", "type Maybe = Date | null;\ntype U = int | string;", { ts });
+    expect(task.inputs).toEqual({
+      a: { optional: "Int", absent: true },
+      b: { optional: "Int", absent: true },
+      c: { optional: "Str" },
+      d: { optional: "Datetime" },
+      e: { optional: { union: ["Int", "Str"] }, absent: true },
+    });
+    const module = moduleOf("export interface R { a?: string; b?: number | null; c: Date | undefined }\nexport class T { @task static t(r: R): { n?: int; m?: int | null } { return {}; } }", { ts });
+    expect(module.records["src/m.ts#R"]?.fields).toEqual([
+      { name: "a", type: { optional: "Str", absent: true } },
+      { name: "b", type: { optional: "Float" } },
+      { name: "c", type: { optional: "Datetime" } },
+    ]);
+    expect(module.tasks["T.t"]?.outputs).toEqual([
+      { name: "n", type: { optional: "Int", absent: true } },
+      { name: "m", type: { optional: "Int" } },
+    ]);
+  });
+
   it("reads optional from the annotation's syntax without strictNullChecks, where the checker drops null", () => {
     const loose = { ts, compilerOptions: { strict: false } };
-    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0", "void", "type Maybe = Date | null;", loose);
+    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0, h?: Maybe", "void", "type Maybe = Date | null;", loose);
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
-      c: { optional: "Float" },
+      c: { optional: "Float", absent: true },
       d: { optional: "Datetime" },
       e: { optional: "Float" },
       f: { optional: { union: ["Int", "Str"] } },
       g: "Float",
+      h: { optional: "Datetime" },
     });
     const module = moduleOf("export interface R { a: string | null; b?: number; }\nexport class T { @task static t(r: R): void {} }", loose);
     expect(module.records["src/m.ts#R"]?.fields).toEqual([
       { name: "a", type: { optional: "Str" } },
-      { name: "b", type: { optional: "Float" } },
+      { name: "b", type: { optional: "Float", absent: true } },
     ]);
   });
 
@@ -167,7 +190,7 @@ export class T { @task static t(p: Point, l: Line, b: Box): void {} }`,
     );
     expect(module.tasks["T.t"]?.inputs).toEqual({ p: { record: "src/m.ts#Point" }, l: { record: "src/m.ts#Line" }, b: { record: "src/m.ts#Box" } });
     expect(module.records).toEqual({
-      "src/m.ts#Point": { name: "Point", kind: "class", module: "src/m.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Int" }, { name: "label", type: { optional: "Str" } }] },
+      "src/m.ts#Point": { name: "Point", kind: "class", module: "src/m.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Int" }, { name: "label", type: { optional: "Str", absent: true } }] },
       "src/m.ts#Line": { name: "Line", kind: "interface", module: "src/m.ts", fields: [{ name: "from", type: { record: "src/m.ts#Point" } }, { name: "to", type: { record: "src/m.ts#Point" } }, { name: "name", type: { optional: "Str" } }] },
       "src/m.ts#Box": { name: "Box", kind: "alias", module: "src/m.ts", fields: [{ name: "corner", type: { record: "src/m.ts#Point" } }, { name: "size", type: { list: "Float" } }] },
     } satisfies Record<string, ManifestRecord>);
@@ -205,7 +228,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
       { name: "value", type: "Int" },
       { name: "children", type: { list: { record: "src/m.ts#Tree" } } },
     ]);
-    expect(module.records["src/m.ts#A"]?.fields).toEqual([{ name: "b", type: { optional: { record: "src/m.ts#B" } } }]);
+    expect(module.records["src/m.ts#A"]?.fields).toEqual([{ name: "b", type: { optional: { record: "src/m.ts#B" }, absent: true } }]);
     expect(module.records["src/m.ts#B"]?.fields).toEqual([{ name: "a", type: { optional: { record: "src/m.ts#A" } } }]);
     expect(module.tasks["T.t"]?.outputs).toEqual([{ name: "o0", type: { record: "src/m.ts#Tree" } }]);
   });
@@ -238,7 +261,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     expect(module.records["src/types.d.ts#Reading"]?.fields).toEqual([
       { name: "sensor", type: "Str" },
       { name: "value", type: "Float" },
-      { name: "at", type: { optional: "Datetime" } },
+      { name: "at", type: { optional: "Datetime", absent: true } },
     ]);
     expect(module.records["src/types.d.ts#Sample"]).toMatchObject({ kind: "class", fields: [{ name: "id", type: "Str" }, { name: "values", type: { list: "Float" } }] });
   });
@@ -263,7 +286,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     expect(outputs("{ total: number; mean: int; note?: string }")).toEqual([
       { name: "total", type: "Float" },
       { name: "mean", type: "Int" },
-      { name: "note", type: { optional: "Str" } },
+      { name: "note", type: { optional: "Str", absent: true } },
     ] satisfies ManifestVariable[]);
     expect(outputs("Promise<{ b: string; a: boolean }>")).toEqual([
       { name: "b", type: "Str" },

@@ -410,8 +410,8 @@ class Analyser {
       }
       const mapped = this.map(type, parameter.type, parameter.type ?? parameter, site);
       if (mapped === undefined) return;
-      const optional = parameter.questionToken !== undefined || (parameter.initializer !== undefined && parameter.initializer.kind === this.K.NullKeyword);
-      inputs[input] = optional ? optionalOf(mapped) : mapped;
+      if (parameter.questionToken !== undefined) inputs[input] = this.optionalWritten(mapped, type, parameter.type);
+      else inputs[input] = parameter.initializer !== undefined && parameter.initializer.kind === this.K.NullKeyword ? optionalOf(mapped) : mapped;
     });
     let outputs: ManifestVariable[] | undefined;
     if (use.kind !== "echo" && this.optionOf(use, "outputs") === undefined) outputs = this.outputsOf(method, use, problems, reached);
@@ -526,7 +526,7 @@ class Analyser {
           continue;
         }
         const mapped = this.map(this.checker.getTypeFromTypeNode(element.type), element.type, element.type, site);
-        if (mapped !== undefined) outputs.push({ name, type: element.questionToken !== undefined ? optionalOf(mapped) : mapped });
+        if (mapped !== undefined) outputs.push({ name, type: element.questionToken !== undefined ? this.optionalWritten(mapped, this.checker.getTypeFromTypeNode(element.type), element.type) : mapped });
       }
       return outputs;
     }
@@ -537,6 +537,34 @@ class Analyser {
     }
     const mapped = this.map(type, syntax, syntax ?? method.name, site);
     return mapped === undefined ? [] : [{ name: "o0", type: mapped }];
+  }
+
+  /**
+   * What `x?: T` (a parameter, a field, a property of an object return type) is: an optional whose
+   * none is `undefined` or a missing property (`absent`), unless its type lets null in too
+   * (`x?: T | null`), which is a plain optional.
+   */
+  private optionalWritten(mapped: ManifestType, type: TS.Type, syntax: TS.TypeNode | undefined): ManifestType {
+    if (this.allowsNull(type, syntax)) return optionalOf(mapped);
+    return { optional: typeof mapped === "object" && "optional" in mapped ? mapped.optional : mapped, absent: true };
+  }
+
+  /** Whether null is one of a type's values: in the checker's type, or (without strictNullChecks, where the checker drops it) as written, aliases followed. */
+  private allowsNull(type: TS.Type, syntax: TS.TypeNode | undefined): boolean {
+    const F = this.F;
+    if (type.flags & F.Null || (type.flags & F.Union && (type as TS.UnionType).types.some((t) => t.flags & F.Null))) return true;
+    const ts = this.ts;
+    const seen = new Set<TS.Node>();
+    const written = (node: TS.TypeNode | undefined): boolean => {
+      const n = unparenthesized(ts, node);
+      if (n === undefined || seen.has(n)) return false;
+      seen.add(n);
+      if (ts.isLiteralTypeNode(n)) return n.literal.kind === this.K.NullKeyword;
+      if (ts.isUnionTypeNode(n)) return n.types.some(written);
+      if (ts.isTypeReferenceNode(n) && n.typeArguments === undefined) return written(this.aliasDeclarationOf(n)?.type);
+      return false;
+    };
+    return written(syntax);
   }
 
   private isPromise(type: TS.Type): boolean {
@@ -1062,7 +1090,7 @@ class Analyser {
       const mapped = this.map(fieldType, typeNode, at, site);
       if (mapped === undefined) continue;
       const optional = (property.flags & this.S.Optional) !== 0;
-      fields.push({ name: property.name, type: optional ? optionalOf(mapped) : mapped });
+      fields.push({ name: property.name, type: optional ? this.optionalWritten(mapped, fieldType, typeNode) : mapped });
     }
     entry.record = { name, kind, module, fields };
   }
