@@ -603,6 +603,76 @@ export class S {
     expect(Object.keys(module.tasks)).toEqual(["S.a", "S.b", "S.c"]);
   });
 
+  it("reads the tokens of options held in a variable, spread, or typed so that it cannot say which inputs they declare", () => {
+    const module = moduleOf(`import type { DeclaredTaskOptions } from "@flytekit-ts/core";
+const common = { inputs: { f: Json } };
+const withOutputs = { outputs: Json };
+const typed: DeclaredTaskOptions = { inputs: { f: Json } };
+const named = { name: "custom.named" } as const;
+export class S {
+  @task(common) static a(f: unknown, x: int): void {}
+  @task({ ...common, retries: 2 }) static b(f: unknown, x: int): void {}
+  @task({ inputs: { ...common.inputs } }) static c(f: unknown, x: int): void {}
+  @task(withOutputs) static d(x: int): any { return 1; }
+  @task({ ...withOutputs, cache: true }) static e(): unknown { return 1; }
+  @task(typed) static f(f: unknown, x: int): any { return 1; }
+  @task(typed) static g(x: int): Promise<int[]> { return Promise.resolve([]); }
+  @task(named) static h(x: any): void {}
+}`);
+    expect(module.diagnostics.map((d) => [d.code, d.task, d.subject])).toEqual([["FTS1003", "custom.named", "input 'x'"]]);
+    delete (module.tasks as Record<string, unknown>)["S.h"];
+    expect(module.tasks).toEqual({
+      "S.a": { line: 10, inputs: { x: "Int" }, outputs: [] },
+      "S.b": { line: 11, inputs: { x: "Int" }, outputs: [] },
+      "S.c": { line: 12, inputs: { x: "Int" }, outputs: [] },
+      // outputs declared: left out, whatever the return type says.
+      "S.d": { line: 13, inputs: { x: "Int" } },
+      "S.e": { line: 14, inputs: {} },
+      // DeclaredTaskOptions may declare any input and the outputs: what can be typed is, the rest left to its tokens, quietly.
+      "S.f": { line: 15, inputs: { x: "Int" } },
+      "S.g": { line: 16, inputs: { x: "Int" }, outputs: [{ name: "o0", type: { list: "Int" } }] },
+    });
+  });
+
+  it("follows a decorator held in a const, here or in another module, called or made by a call (not a let, which may change)", () => {
+    const module = moduleOf(
+      `import { myTask, retried, tokened } from "./helpers.js";
+const local = myTask;
+const again = (retried);
+let changing = task;
+export class S {
+  @myTask() static a(x: int): int { return x; }
+  @retried static b(x: int): int { return x; }
+  @local static c(x: int): void {}
+  @again static d(x: int): void {}
+  @tokened static e(f: unknown, x: int): void {}
+  @changing static f(x: int): void {}
+}`,
+      {},
+      {
+        "src/helpers.ts": `import { task } from "@flytekit-ts/decorators";
+import { Json } from "@flytekit-ts/core";
+export const myTask = task;
+export const retried = task({ retries: 2 });
+export const tokened = myTask({ inputs: { f: Json } });
+`,
+      },
+    );
+    expect(module.diagnostics).toEqual([]);
+    expect(module.tasks).toEqual({
+      "S.a": { line: 9, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+      "S.b": { line: 10, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+      "S.c": { line: 11, inputs: { x: "Int" }, outputs: [] },
+      "S.d": { line: 12, inputs: { x: "Int" }, outputs: [] },
+      "S.e": { line: 13, inputs: { x: "Int" }, outputs: [] },
+    });
+  });
+
+  it("names a decorator held in a const after ours in fixes", () => {
+    const module = moduleOf("const retried = task({ retries: 2 });\nexport class S { @retried static a(x: any): void {} }");
+    expect(module.diagnostics[0]?.fix).toBe("declare it with a token: @task({ inputs: { x: Json } })");
+  });
+
   it("does not take a decorator of the same name from elsewhere for ours", () => {
     const fixture = analyseFixture({
       "src/m.ts": `function task(..._: unknown[]): any { return () => undefined; }

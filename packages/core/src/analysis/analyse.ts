@@ -178,12 +178,27 @@ interface RecordEntry {
 }
 
 interface DecoratorUse {
-  /** `@task`, `@env.task`, as written (for fixes). */
+  /** `@task`, `@env.task`, as written where the decorator is ours (for fixes). */
   text: string;
   kind: "task" | "eager" | "echo" | "referenceTask" | "env.task";
-  options: TS.ObjectLiteralExpression | undefined;
+  /** The options the decorator was called with, wherever written (`@task({...})`, `const retried = task({...})`). */
+  options: TS.Expression | undefined;
   /** `@env.task`: the environment's name, when it is written where `env` is declared. */
   environment?: string;
+  /** Whether it was called (`@task()`): what is called again is no decorator of ours. */
+  called: boolean;
+}
+
+/** What a decorator's options declare with tokens, read from their type (a literal, a variable, a spread alike). */
+interface Declared {
+  /** `name: "lit"`. */
+  name?: string;
+  /** The inputs named in `inputs`: "yes" when surely declared, "maybe" when the options' type says it may be (an optional property). */
+  inputs: Map<string, "yes" | "maybe">;
+  /** `inputs`'s type does not say which (an index signature, `any`): every input may be declared. */
+  anyInput: boolean;
+  /** Whether `outputs` is declared: "maybe" when the options' type says it may be. */
+  outputs: "yes" | "maybe" | "no";
 }
 
 const packageNames = new Map<string, string | undefined>();
@@ -258,7 +273,7 @@ class Analyser {
           problem: `a class declared as a task needs a run method (its body is the task), and ${className} has none`,
           fix: `add one: run(x: number): number { ... }`,
         };
-        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse));
+        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse, this.declaredOf(classUse)));
       } else {
         this.analyseTask(analysis, file, run, className, "run", false, classUse, node);
       }
@@ -295,20 +310,48 @@ class Analyser {
 
   /** The decorator that makes a declaration a task, if one does. */
   private taskDecoratorOf(node: TS.HasDecorators): DecoratorUse | undefined {
-    const ts = this.ts;
-    for (const decorator of ts.getDecorators(node) ?? []) {
-      const expression = decorator.expression;
-      const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-      const options = ts.isCallExpression(expression) && expression.arguments[0] !== undefined && ts.isObjectLiteralExpression(expression.arguments[0]) ? expression.arguments[0] : undefined;
-      const text = `@${callee.getText()}`;
-      const name = this.decoratorsExportOf(callee);
-      if (name !== undefined && TASK_DECORATORS.has(name)) return { text, kind: name as DecoratorUse["kind"], options };
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "task" && this.isCoreClass(this.checker.getTypeAtLocation(callee.expression), "TaskEnvironment")) {
-        const environment = this.environmentNameOf(callee.expression);
-        return environment === undefined ? { text, kind: "env.task", options } : { text, kind: "env.task", options, environment };
-      }
+    for (const decorator of this.ts.getDecorators(node) ?? []) {
+      const use = this.decoratorUseOf(decorator.expression, new Set());
+      if (use !== undefined) return use;
     }
     return undefined;
+  }
+
+  /**
+   * What an expression used as a decorator is, when it is one of our task decorators: `@task`,
+   * `@task(options)`, `@env.task`, or a `const` holding one, followed through aliases
+   * (`const myTask = task`, `const retried = task({ retries: 2 })` used as `@retried`).
+   */
+  private decoratorUseOf(expression: TS.Expression, seen: Set<TS.Node>): DecoratorUse | undefined {
+    const ts = this.ts;
+    const node = withoutWrappers(ts, expression);
+    if (ts.isCallExpression(node)) {
+      const callee = this.decoratorUseOf(node.expression, seen);
+      if (callee === undefined || callee.called) return undefined;
+      return { ...callee, options: node.arguments[0], called: true };
+    }
+    if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
+    const text = `@${node.getText()}`;
+    const name = this.decoratorsExportOf(node);
+    if (name !== undefined && TASK_DECORATORS.has(name)) return { text, kind: name as DecoratorUse["kind"], options: undefined, called: false };
+    if (ts.isPropertyAccessExpression(node) && node.name.text === "task" && this.isCoreClass(this.checker.getTypeAtLocation(node.expression), "TaskEnvironment")) {
+      const environment = this.environmentNameOf(node.expression);
+      return { text, kind: "env.task", options: undefined, called: false, ...(environment === undefined ? {} : { environment }) };
+    }
+    const initializer = this.constInitializerOf(node);
+    if (initializer === undefined || seen.has(initializer)) return undefined;
+    seen.add(initializer);
+    return this.decoratorUseOf(initializer, seen);
+  }
+
+  /** What a `const` an expression names was initialised with (a `let` may change: it is not followed). */
+  private constInitializerOf(expression: TS.Expression): TS.Expression | undefined {
+    const ts = this.ts;
+    let symbol = this.checker.getSymbolAtLocation(expression);
+    if (symbol !== undefined && symbol.flags & this.S.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+    return declaration.initializer;
   }
 
   /** The name of what `expression` refers to, when it is an export of @flytekit-ts/decorators. */
@@ -353,16 +396,43 @@ class Analyser {
     return name !== undefined && ts.isStringLiteralLike(name.initializer) ? name.initializer.text : undefined;
   }
 
-  /** The value of a property of a decorator's options object, if written there. */
-  private optionOf(use: DecoratorUse, name: string): TS.ObjectLiteralElementLike | undefined {
-    return use.options?.properties.find((p) => p.name !== undefined && (this.ts.isIdentifier(p.name) || this.ts.isStringLiteral(p.name)) && p.name.text === name);
+  /**
+   * What a decorator's options declare, read from their type, so that options written in place,
+   * held in a variable (`@task(opts)`) or spread (`@task({ ...base, retries: 2 })`) say the same.
+   */
+  private declaredOf(use: DecoratorUse): Declared {
+    const ts = this.ts;
+    const F = this.F;
+    const checker = this.checker;
+    const declared: Declared = { inputs: new Map(), anyInput: false, outputs: "no" };
+    const options = use.options;
+    if (options === undefined) return declared;
+    const type = checker.getTypeAtLocation(options);
+    if (type.flags & (F.Any | F.Unknown)) return { ...declared, anyInput: true, outputs: "maybe" };
+    const property = (name: string): { type: TS.Type; optional: boolean } | undefined => {
+      const symbol = checker.getPropertyOfType(type, name);
+      if (symbol === undefined) return undefined;
+      return { type: checker.getNonNullableType(checker.getTypeOfSymbol(symbol)), optional: (symbol.flags & this.S.Optional) !== 0 };
+    };
+    // The name as written (`name: "x"`), else as its type says (`name: "x" as const`, a const's literal type).
+    const written = ts.isObjectLiteralExpression(options) ? options.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === "name") : undefined;
+    const name = property("name");
+    if (written !== undefined && ts.isPropertyAssignment(written) && ts.isStringLiteralLike(written.initializer)) declared.name = written.initializer.text;
+    else if (name !== undefined && name.type.flags & F.StringLiteral) declared.name = (name.type as TS.StringLiteralType).value;
+    const inputs = property("inputs");
+    if (inputs !== undefined) {
+      if (inputs.type.flags & (F.Any | F.Unknown) || checker.getIndexInfosOfType(inputs.type).length > 0) declared.anyInput = true;
+      for (const p of checker.getPropertiesOfType(inputs.type)) declared.inputs.set(p.name, inputs.optional || p.flags & this.S.Optional ? "maybe" : "yes");
+    }
+    const outputs = property("outputs");
+    if (outputs !== undefined && !(outputs.type.flags & F.Never)) declared.outputs = outputs.optional ? "maybe" : "yes";
+    return declared;
   }
 
-  private taskName(file: TS.SourceFile, attributePath: string, use: DecoratorUse): string {
+  private taskName(file: TS.SourceFile, attributePath: string, use: DecoratorUse, declared: Declared): string {
     // An environment names its tasks `<environment>.<Class>.<member>`, whatever the options say.
     if (use.kind === "env.task" && use.environment !== undefined) return `${use.environment}.${attributePath}`;
-    const named = this.optionOf(use, "name");
-    if (named !== undefined && this.ts.isPropertyAssignment(named) && this.ts.isStringLiteralLike(named.initializer)) return named.initializer.text;
+    if (declared.name !== undefined) return declared.name;
     const module = moduleNameOf(file.fileName);
     return module === "" ? attributePath : `${module}.${attributePath}`;
   }
@@ -381,8 +451,8 @@ class Analyser {
   ): void {
     const ts = this.ts;
     const key = taskKey(className, member, isStatic);
-    const name = this.taskName(file, declared === method ? `${className}.${member}` : className, use);
-    const explicit = this.explicitInputs(use);
+    const options = this.declaredOf(use);
+    const name = this.taskName(file, declared === method ? `${className}.${member}` : className, use, options);
     const inputs: Record<string, ManifestType> = {};
     const problems: Problem[] = [];
     const reached = new Set<string>();
@@ -397,8 +467,19 @@ class Analyser {
         return;
       }
       const input = parameter.name.text;
-      if (explicit.has(input)) return;
-      const site: Site = { problems, records: reached, top: parameter.type, subject: `input '${input}'`, tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })`, name: input };
+      const token = options.inputs.get(input) ?? (options.anyInput ? "maybe" : undefined);
+      if (token === "yes") return;
+      // An input the options may declare (their type does not say) is typed where it can be, quietly: a token, if there is one, wins.
+      const maybe = token === "maybe";
+      const site: Site = {
+        problems,
+        records: maybe ? new Set() : reached,
+        top: parameter.type,
+        subject: `input '${input}'`,
+        tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })`,
+        name: input,
+        quiet: maybe,
+      };
       if (parameter.dotDotDotToken !== undefined) {
         this.fail(site, "rest", parameter, undefined, "a rest parameter holds any number of values under one name", `list the parameters, or take an array: ${input}: T[]`, { typeText: parameter.getText(), plain: true });
         return;
@@ -410,11 +491,25 @@ class Analyser {
       }
       const mapped = this.map(type, parameter.type, parameter.type ?? parameter, site);
       if (mapped === undefined) return;
+      if (maybe) {
+        if (site.silenced === true || this.hasProblems(site.records)) return;
+        for (const key of site.records) reached.add(key);
+      }
       if (parameter.questionToken !== undefined) inputs[input] = this.optionalWritten(mapped, type, parameter.type);
       else inputs[input] = parameter.initializer !== undefined && parameter.initializer.kind === this.K.NullKeyword ? optionalOf(mapped) : mapped;
     });
     let outputs: ManifestVariable[] | undefined;
-    if (use.kind !== "echo" && this.optionOf(use, "outputs") === undefined) outputs = this.outputsOf(method, use, problems, reached);
+    if (use.kind !== "echo" && options.outputs === "no") outputs = this.outputsOf(method, use, problems, reached);
+    else if (use.kind !== "echo" && options.outputs === "maybe") {
+      // Outputs the options may declare: typed where they can be, quietly, else left to the token.
+      const quiet = { silenced: false };
+      const records = new Set<string>();
+      const typed = this.outputsOf(method, use, [], records, quiet);
+      if (!quiet.silenced && !this.hasProblems(records)) {
+        outputs = typed;
+        for (const key of records) reached.add(key);
+      }
+    }
     const line = this.lineOf(declared === method ? method.name : (declared.name ?? declared));
     const task: ManifestTask = outputs === undefined ? { line, inputs } : { line, inputs, outputs };
     // Every record reached, through records too, and the problems of each.
@@ -467,24 +562,9 @@ class Analyser {
     return [...seen];
   }
 
-  /** The names of the inputs the decorator declares with tokens (`inputs: { x: Int }`). */
-  private explicitInputs(use: DecoratorUse): Set<string> {
-    const ts = this.ts;
-    const option = this.optionOf(use, "inputs");
-    if (option === undefined) return new Set();
-    let value: TS.Node | undefined;
-    if (ts.isPropertyAssignment(option)) value = option.initializer;
-    else if (ts.isShorthandPropertyAssignment(option)) value = option.name;
-    if (value === undefined) return new Set();
-    if (ts.isObjectLiteralExpression(value)) {
-      const names = new Set<string>();
-      for (const p of value.properties) {
-        if (p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name))) names.add(p.name.text);
-        else if (ts.isSpreadAssignment(p)) for (const s of this.checker.getPropertiesOfType(this.checker.getTypeAtLocation(p.expression))) names.add(s.name);
-      }
-      return names;
-    }
-    return new Set(this.checker.getPropertiesOfType(this.checker.getTypeAtLocation(value)).map((s) => s.name));
+  /** Whether a record reached (or one it reaches) has a problem. */
+  private hasProblems(keys: Iterable<string>): boolean {
+    return this.closureOf(keys).some((key) => (this.records.get(key)?.problems.length ?? 0) > 0);
   }
 
   private typeOfParameter(parameter: TS.ParameterDeclaration): TS.Type | undefined {
@@ -493,7 +573,26 @@ class Analyser {
     return this.checker.getTypeAtLocation(parameter);
   }
 
-  private outputsOf(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>): ManifestVariable[] {
+  /** The outputs of a method's return type; `quiet`: problems are not reported, only told (`silenced`). */
+  private outputsOf(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>, quiet?: { silenced: boolean }): ManifestVariable[] {
+    const ts = this.ts;
+    // Every site below: quiet ones tell the caller that a problem was dropped.
+    const sites: Site[] = [];
+    const siteOf = (site: Site): Site => {
+      if (quiet !== undefined) {
+        site.quiet = true;
+        sites.push(site);
+      }
+      return site;
+    };
+    try {
+      return this.outputsOfSites(method, use, problems, reached, siteOf);
+    } finally {
+      if (quiet !== undefined && sites.some((site) => site.silenced === true)) quiet.silenced = true;
+    }
+  }
+
+  private outputsOfSites(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>, siteOf: (site: Site) => Site): ManifestVariable[] {
     const ts = this.ts;
     const signature = this.checker.getSignatureFromDeclaration(method);
     let type = signature === undefined ? this.checker.getAnyType() : this.checker.getReturnTypeOfSignature(signature);
@@ -516,11 +615,11 @@ class Analyser {
       for (const element of syntax.members) {
         const name = element.name !== undefined && (ts.isIdentifier(element.name) || ts.isStringLiteral(element.name)) ? element.name.text : undefined;
         if (!ts.isPropertySignature(element) || name === undefined) {
-          const site: Site = { problems, records: reached, top: undefined, subject: "return type", tokenFix: outputFix("o0") };
+          const site = siteOf({ problems, records: reached, top: undefined, subject: "return type", tokenFix: outputFix("o0") });
           this.fail(site, "function", element, undefined, "an object return type's members are the named outputs, and this one is not a property", "write each output as a property: ): { total: number; mean: number }", { typeText: element.getText(), plain: true });
           continue;
         }
-        const site: Site = { problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name), name };
+        const site = siteOf({ problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name), name });
         if (element.type === undefined) {
           this.fail(site, "untyped", element, undefined, "it has no type, so its type is `any`", `give it a type: ${name}: number`, { typeText: name, plain: true });
           continue;
@@ -530,7 +629,7 @@ class Analyser {
       }
       return outputs;
     }
-    const site: Site = { problems, records: reached, top: syntax, subject: "output 'o0'", tokenFix: outputFix("o0") };
+    const site = siteOf({ problems, records: reached, top: syntax, subject: "output 'o0'", tokenFix: outputFix("o0") });
     if (method.type === undefined && this.isAnonymousObject(type)) {
       this.fail(site, "anonymousObject", method.name, type, "an inferred object type has no name", "write the return type: ): { total: number; mean: number } for named outputs, or name the record: interface Result { ... }");
       return [];
@@ -1166,6 +1265,13 @@ function unparenthesized(ts: TypeScriptApi, node: TS.TypeNode | undefined): TS.T
   let n = node;
   while (n !== undefined && ts.isParenthesizedTypeNode(n)) n = n.type;
   return n;
+}
+
+/** An expression without parentheses, `as`, `satisfies` and `!` around it. */
+function withoutWrappers(ts: TypeScriptApi, expression: TS.Expression): TS.Expression {
+  let e = expression;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
 }
 
 function entityNameText(ts: TypeScriptApi, name: TS.EntityName): string {
