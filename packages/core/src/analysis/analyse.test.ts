@@ -532,7 +532,7 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
         subject: "record Point, field 'next'",
         typeText: "() => Point",
         problem: "its type is `() => Point`: a function is not data a task can take or give",
-        fix: "give the field a type Flyte knows, or make Point a class and declare the field's type with a token: @field(Json)",
+        fix: "give the field a type Flyte knows",
       },
     ]);
     expect(module.diagnostics).toEqual(module.tasks["T.t"]?.errors);
@@ -550,19 +550,68 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(module.diagnostics.map((d) => d.task)).toEqual(["m.T.bad"]);
   });
 
-  it("reports nothing for a class field declared with a token, and nothing for inputs declared with tokens", () => {
+  it("reports nothing for a class field declared with a token (legacy decorators), and nothing for inputs declared with tokens", () => {
     const module = moduleOf(
       `export class Rec { @field(Json) payload: any; n: int = 0; }
 export class T {
   @task({ inputs: { f: Json } }) static t(f: () => void, r: Rec): void {}
   @task({ outputs: Json }) static u(): any { return 1; }
 }`,
-      { ts },
+      { ts, compilerOptions: { experimentalDecorators: true } },
       {},
     );
     expect(module.tasks["T.t"]).toEqual({ line: 6, inputs: { r: { record: "src/m.ts#Rec" } }, outputs: [] });
     expect(module.records["src/m.ts#Rec"]?.fields).toEqual([{ name: "n", type: "Int" }]);
     expect(module.tasks["T.u"]).toEqual({ line: 7, inputs: {} });
+  });
+
+  const ROW = `import { Int, List } from "@flytekit-ts/core";
+const loose = { name: "loose_name" };
+const exact = { name: "exact_name" } as const;
+export class Row {
+  @field({ name: "by_key" }) byKey!: int;
+  @field({ name: "by_val", type: Int }) byVal!: int;
+  @field(List(Int)) xs!: number[];
+  @field(Json) meta!: unknown;
+  @field() plain!: string;
+  @field(loose) viaVariable!: string;
+  @field(exact) viaConst!: string;
+}
+export class T { @task static t(r: Row): void {} }`;
+
+  it("names a record class's field as @field({ name }) says, and leaves a field's type to its token, with legacy decorators", () => {
+    const module = moduleOf(ROW, { ts, compilerOptions: { experimentalDecorators: true } });
+    expect(module.diagnostics).toEqual([]);
+    expect(module.records["src/m.ts#Row"]?.fields).toEqual([
+      { name: "by_key", type: "Int", property: "byKey" },
+      // The token wins at run time; the analysed type is written where it maps.
+      { name: "by_val", type: "Int", property: "byVal" },
+      { name: "xs", type: { list: "Float" } },
+      { name: "plain", type: "Str" },
+      { name: "viaVariable", type: "Str" },
+      { name: "exact_name", type: "Str", property: "viaConst" },
+    ] satisfies ManifestVariable[]);
+  });
+
+  it("FTS1026: a record class's @field(token), or a name not a literal, with standard decorators (the manifest cannot carry it)", () => {
+    const module = moduleOf(ROW, { ts });
+    expect(module.records["src/m.ts#Row"]?.fields).toEqual([
+      { name: "by_key", type: "Int", property: "byKey" },
+      { name: "plain", type: "Str" },
+      { name: "exact_name", type: "Str", property: "viaConst" },
+    ] satisfies ManifestVariable[]);
+    expect(module.tasks["T.t"]?.errors?.map((e) => [e.code, e.subject, e.line, e.column])).toEqual([
+      ["FTS1026", "record Row, field 'byVal'", 9, 3],
+      ["FTS1026", "record Row, field 'xs'", 10, 3],
+      ["FTS1026", "record Row, field 'meta'", 11, 3],
+      ["FTS1026", "record Row, field 'viaVariable'", 13, 3],
+    ]);
+    expect(module.tasks["T.t"]?.errors?.[1]).toMatchObject({
+      typeText: "@field(List(Int))",
+      problem: "`@field(List(Int))` declares the field's type with a token, and with standard decorators (no experimentalDecorators) the run time sees a record class's fields only through the manifest, which cannot hold it",
+      fix: "type the field in TypeScript instead of the token (e.g. xs!: int[], int from @flytekit-ts/core) and drop the token, or make Row an interface",
+    });
+    expect(module.tasks["T.t"]?.errors?.[3]?.fix).toBe('write the name as a string literal: @field({ name: "viaVariable" })');
   });
 });
 

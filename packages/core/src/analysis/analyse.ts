@@ -42,6 +42,8 @@
 // | FTS1023 | an object type with both properties and an index signature                             |
 // | FTS1024 | a type the compiler could not resolve (a missing import)                               |
 // | FTS1025 | any other type                                                                         |
+// | FTS1026 | a record class's `@field(token)` (or a name not a literal) with standard decorators: the run time cannot see it |
+// | FTS1027 | two declarations of one name in a module share a task's or a record's key             |
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
@@ -76,6 +78,8 @@ export const ANALYSIS_CODES = {
   indexAndProperties: "FTS1023",
   unresolved: "FTS1024",
   unsupported: "FTS1025",
+  fieldToken: "FTS1026",
+  sameName: "FTS1027",
 } as const;
 
 type CodeName = keyof typeof ANALYSIS_CODES;
@@ -1171,41 +1175,90 @@ class Analyser {
     const name = this.qualifiedName(symbol, declaration);
     const module = this.moduleOf(declaration);
     const fields: ManifestVariable[] = [];
+    const legacy = this.program.getCompilerOptions().experimentalDecorators === true;
     for (const property of this.fieldsOf(type)) {
       const fieldDeclaration = property.declarations?.[0];
       const typeNode = fieldDeclaration !== undefined && (this.ts.isPropertyDeclaration(fieldDeclaration) || this.ts.isPropertySignature(fieldDeclaration) || this.ts.isParameter(fieldDeclaration)) ? fieldDeclaration.type : undefined;
       const at = typeNode ?? fieldDeclaration ?? declaration;
-      const token = fieldDeclaration !== undefined && this.hasFieldToken(fieldDeclaration);
+      const declared = fieldDeclaration !== undefined && this.ts.isPropertyDeclaration(fieldDeclaration) ? this.fieldDecoratorOf(fieldDeclaration) : undefined;
       const site: Site = {
         problems: entry.problems,
         records: entry.reaches,
         top: typeNode,
         subject: `record ${name}, field '${property.name}'`,
         name: property.name,
-        tokenFix: kind === "class" ? "declare the field's type with a token: @field(Json)" : `give the field a type Flyte knows, or make ${name} a class and declare the field's type with a token: @field(Json)`,
-        quiet: token,
+        tokenFix: !legacy ? "give the field a type Flyte knows" : kind === "class" ? "declare the field's type with a token: @field(Json)" : `give the field a type Flyte knows, or make ${name} a class and declare the field's type with a token: @field(Json)`,
+        // With legacy decorators a token declares the field's type, which the run time reads from the class itself.
+        quiet: declared?.token !== undefined,
       };
+      if (!legacy && declared !== undefined && (declared.token !== undefined || declared.unreadName !== undefined)) {
+        // Standard decorators: the run time knows a record class's fields from the manifest alone.
+        const what = declared.token !== undefined ? "declares the field's type with a token" : "names the field with what is not a string literal";
+        const fix =
+          declared.token !== undefined
+            ? `type the field in TypeScript instead of the token (e.g. ${property.name}!: int[], int from @flytekit-ts/core) and drop the token, or make ${name} an interface`
+            : `write the name as a string literal: @field({ name: "${property.name}" })`;
+        this.fail({ ...site, quiet: false }, "fieldToken", declared.decorator, undefined, `\`${declared.decorator.getText()}\` ${what}, and with standard decorators (no experimentalDecorators) the run time sees a record class's fields only through the manifest, which cannot hold it`, fix, { plain: true, typeText: declared.decorator.getText() });
+        continue;
+      }
       const fieldType = this.checker.getTypeOfSymbol(property);
       const mapped = this.map(fieldType, typeNode, at, site);
       if (mapped === undefined) continue;
       const optional = (property.flags & this.S.Optional) !== 0;
-      fields.push({ name: property.name, type: optional ? this.optionalWritten(mapped, fieldType, typeNode) : mapped });
+      const fieldTypeMapped = optional ? this.optionalWritten(mapped, fieldType, typeNode) : mapped;
+      const flyteName = declared?.name ?? property.name;
+      fields.push(flyteName === property.name ? { name: property.name, type: fieldTypeMapped } : { name: flyteName, type: fieldTypeMapped, property: property.name });
     }
     entry.record = { name, kind, module, fields };
   }
 
-  /** Whether a class field declares its type with `@field(token)` (explicit tokens win: no problem is reported for it). */
-  private hasFieldToken(declaration: TS.Declaration): boolean {
+  /**
+   * What a class field's `@field(...)` says: its name in Flyte (`@field({ name: "by_key" })`, a
+   * string literal), or a name that is not one (`unreadName`), and a type token (`@field(Int)`,
+   * `@field({ type: Int })`), read from the argument's syntax, or its type when it is a variable.
+   */
+  private fieldDecoratorOf(declaration: TS.PropertyDeclaration): { decorator: TS.Decorator; name?: string; unreadName?: TS.Node; token?: TS.Node } | undefined {
     const ts = this.ts;
-    if (!ts.isPropertyDeclaration(declaration)) return false;
+    const F = this.F;
+    const checker = this.checker;
     for (const decorator of ts.getDecorators(declaration) ?? []) {
-      const expression = decorator.expression;
-      if (!ts.isCallExpression(expression) || this.decoratorsExportOf(expression.expression) !== "field") continue;
-      const argument = expression.arguments[0];
-      if (argument === undefined) continue;
-      if (ts.isObjectLiteralExpression(argument)) {
-        if (argument.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "type")) return true;
-      } else return true;
+      const expression = withoutWrappers(ts, decorator.expression);
+      const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+      if (!this.isFieldDecorator(callee)) continue;
+      const argument = ts.isCallExpression(expression) ? expression.arguments[0] : undefined;
+      if (argument === undefined) return { decorator };
+      const argumentType = checker.getTypeAtLocation(argument);
+      const isOptions = ts.isObjectLiteralExpression(withoutWrappers(ts, argument)) || ((argumentType.getSymbol()?.flags ?? 0) & this.S.ObjectLiteral) !== 0;
+      if (!isOptions) return { decorator, token: argument };
+      const found: { decorator: TS.Decorator; name?: string; unreadName?: TS.Node; token?: TS.Node } = { decorator };
+      const literal = withoutWrappers(ts, argument);
+      const written = (key: string): TS.ObjectLiteralElementLike | undefined =>
+        ts.isObjectLiteralExpression(literal) ? literal.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) : undefined;
+      const nameProperty = checker.getPropertyOfType(argumentType, "name");
+      const nameWritten = written("name");
+      if (nameWritten !== undefined && ts.isPropertyAssignment(nameWritten) && ts.isStringLiteralLike(nameWritten.initializer)) found.name = nameWritten.initializer.text;
+      else if (nameProperty !== undefined) {
+        const nameType = checker.getNonNullableType(checker.getTypeOfSymbol(nameProperty));
+        if (nameType.flags & F.StringLiteral) found.name = (nameType as TS.StringLiteralType).value;
+        else if (!(nameType.flags & F.Never)) found.unreadName = nameWritten ?? argument;
+      }
+      const typeProperty = checker.getPropertyOfType(argumentType, "type");
+      if (typeProperty !== undefined && !(checker.getNonNullableType(checker.getTypeOfSymbol(typeProperty)).flags & F.Never)) found.token = written("type") ?? argument;
+      return found;
+    }
+    return undefined;
+  }
+
+  /** Whether an expression is our `field` (imported, re-exported, or held in a const). */
+  private isFieldDecorator(expression: TS.Expression): boolean {
+    const seen = new Set<TS.Node>();
+    let node: TS.Expression | undefined = withoutWrappers(this.ts, expression);
+    while (node !== undefined && !seen.has(node)) {
+      seen.add(node);
+      if (!this.ts.isIdentifier(node) && !this.ts.isPropertyAccessExpression(node)) return false;
+      if (this.decoratorsExportOf(node) === "field") return true;
+      const next = this.constInitializerOf(node);
+      node = next === undefined ? undefined : withoutWrappers(this.ts, next);
     }
     return false;
   }
