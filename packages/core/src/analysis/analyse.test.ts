@@ -512,6 +512,56 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(codeOf("Missing")).toEqual(["FTS1024"]);
   });
 
+  it("FTS1027: two classes of one name in a module declaring the same task, and two records of one name in a module", () => {
+    const module = moduleOf(
+      `export namespace A {
+  export class P { @task static f(x: int): int { return x; } }
+}
+export namespace B {
+  export class P { @task static f(x: string): string { return x; } }
+}
+export class Q { @task static ok(x: int): void {} }`,
+      { ts },
+    );
+    expect(module.tasks["Q.ok"]).toEqual({ line: 10, inputs: { x: "Int" }, outputs: [] });
+    expect(module.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "FTS1027",
+        line: 8,
+        column: 33,
+        task: "m.P.f",
+        subject: "its class",
+        problem: "two classes named P declare the task P.f in this module (lines 5 and 8), and the run time tells a module's tasks apart only by their class's name and member",
+        fix: "rename one of the classes",
+      }),
+    ]);
+    // The shared entry is refused: neither task takes the other's types.
+    expect(module.tasks["P.f"]?.errors).toEqual(module.diagnostics);
+    const records = moduleOf(
+      `export function one() {
+  interface R { a: int }
+  class P1 { @task static f(r: R): void {} }
+  return P1;
+}
+export function two() {
+  interface R { b: string }
+  class P2 { @task static g(r: R): void {} }
+  return P2;
+}`,
+      { ts },
+    );
+    expect(records.tasks["P1.f"]).toEqual({ line: 6, inputs: { r: { record: "src/m.ts#R" } }, outputs: [] });
+    expect(records.records["src/m.ts#R"]?.fields).toEqual([{ name: "a", type: "Int" }]);
+    expect(records.tasks["P2.g"]?.errors).toMatchObject([
+      {
+        code: "FTS1027",
+        line: 11,
+        subject: "input 'r'",
+        problem: "its type is `R`: R is declared twice in src/m.ts (lines 5 and 10), and a record is known by its module and name, which both share",
+      },
+    ]);
+  });
+
   it("names a record's field that has no Flyte type, where the field is declared", () => {
     const fixture = analyseFixture(
       {

@@ -231,6 +231,8 @@ class Analyser {
   private readonly K: typeof TS.SyntaxKind;
   private readonly records = new Map<string, RecordEntry>();
   private readonly recordKeys = new Map<TS.Symbol, string>();
+  /** The declaration each record key was first given to. */
+  private readonly recordHolders = new Map<string, { symbol: TS.Symbol; declaration: TS.Declaration }>();
   private readonly libraries = new Map<TS.Symbol, boolean>();
   private readonly brands = new Map<TS.Type, string | undefined>();
   private readonly projectRoot: (file: string) => string;
@@ -277,7 +279,7 @@ class Analyser {
           problem: `a class declared as a task needs a run method (its body is the task), and ${className} has none`,
           fix: `add one: run(x: number): number { ... }`,
         };
-        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse, this.declaredOf(classUse)));
+        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse, this.declaredOf(classUse)), at);
       } else {
         this.analyseTask(analysis, file, run, className, "run", false, classUse, node);
       }
@@ -514,7 +516,8 @@ class Analyser {
         for (const key of records) reached.add(key);
       }
     }
-    const line = this.lineOf(declared === method ? method.name : (declared.name ?? declared));
+    const at = declared === method ? method.name : (declared.name ?? declared);
+    const line = this.lineOf(at);
     const task: ManifestTask = outputs === undefined ? { line, inputs } : { line, inputs, outputs };
     // Every record reached, through records too, and the problems of each.
     const closure = this.closureOf(reached);
@@ -524,10 +527,29 @@ class Analyser {
       if (entry.record !== undefined) analysis.records[recordKeyReached] = entry.record;
       problems.push(...entry.problems);
     }
-    this.addTask(analysis, key, task, problems, name);
+    this.addTask(analysis, key, task, problems, name, at);
   }
 
-  private addTask(analysis: ModuleAnalysis, key: string, task: ManifestTask, problems: Problem[], name: string): void {
+  private addTask(analysis: ModuleAnalysis, key: string, task: ManifestTask, problems: Problem[], name: string, at: TS.Node): void {
+    const existing = analysis.tasks[key];
+    if (existing !== undefined) {
+      // The run time finds a task's entry by its class's name and member: two classes of one name
+      // (in namespaces, in functions) would share one, and one task would take the other's types.
+      const collision = this.diagnosticOf(
+        {
+          code: ANALYSIS_CODES.sameName,
+          node: at,
+          subject: "its class",
+          typeText: key,
+          problem: `two classes named ${key.split(".")[0] ?? key} declare the task ${key} in this module (lines ${existing.line} and ${task.line}), and the run time tells a module's tasks apart only by their class's name and member`,
+          fix: "rename one of the classes",
+        },
+        name,
+      );
+      analysis.tasks[key] = { ...existing, errors: [...(existing.errors ?? []), collision] };
+      analysis.diagnostics.push(collision);
+      return;
+    }
     const diagnostics = problems.map((p) => this.diagnosticOf(p, name));
     analysis.tasks[key] = diagnostics.length === 0 ? task : { ...task, errors: diagnostics };
     analysis.diagnostics.push(...diagnostics);
@@ -1108,6 +1130,13 @@ class Analyser {
     if (declaration === undefined) return null;
     if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
     const key = this.recordKeyOf(recordSymbol, declaration);
+    const holder = this.recordHolders.get(key);
+    if (holder === undefined) this.recordHolders.set(key, { symbol: recordSymbol, declaration });
+    else if (holder.symbol !== recordSymbol && holder.declaration.getSourceFile() === declaration.getSourceFile()) {
+      // Two declarations of one name in one module (in functions, in blocks) would share a record's key.
+      const lines = [this.lineOf(holder.declaration), this.lineOf(declaration)].sort((a, b) => a - b);
+      return this.fail(site, "sameName", loc, type, `${recordSymbol.name} is declared twice in ${this.moduleOf(declaration)} (lines ${lines[0]} and ${lines[1]}), and a record is known by its module and name, which both share`, "rename one of them, or declare one record at the top level of the module and use it in both places");
+    }
     site.records.add(key);
     if (!this.records.has(key)) this.buildRecord(key, type, recordSymbol, kind, declaration);
     return { record: key };
