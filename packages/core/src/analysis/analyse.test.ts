@@ -158,6 +158,23 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input("Array<int | string>")).toEqual({ list: { union: ["Int", "Str"] } });
   });
 
+  it("keeps the written order through a generic alias, its parameters replaced by the arguments written", () => {
+    const aliases = "type Maybe<T> = T | null;\ntype Either<A, B> = A | B;\ntype Opt<T = string> = undefined | T;\ntype Listed<T> = T[] | boolean;";
+    expect(input("Maybe<int | string>", aliases)).toEqual({ optional: { union: ["Int", "Str"] } });
+    expect(input("Maybe<string | int>", aliases)).toEqual({ optional: { union: ["Str", "Int"] } });
+    expect(input("Either<int, string>", aliases)).toEqual({ union: ["Int", "Str"] });
+    expect(input("Either<string, int>", aliases)).toEqual({ union: ["Str", "Int"] });
+    expect(input("Either<Maybe<Date>, int>", aliases)).toEqual({ optional: { union: ["Datetime", "Int"] } });
+    expect(input("Opt", aliases)).toEqual({ optional: "Str" });
+    expect(input('Maybe<"b" | "a">', aliases)).toEqual({ optional: { enum: ["b", "a"], name: "b|a" } });
+    // A member that holds a parameter (T[]) cannot be written out: the checker's union is read.
+    expect(input("Listed<int>", aliases)).toEqual({ union: expect.arrayContaining([{ list: "Int" }, "Bool"]) });
+    // Without strictNullChecks the null is found in the alias's declaration.
+    const loose = { ts, compilerOptions: { strict: false } };
+    expect(inputOf("Maybe<int | string>", aliases, loose)).toEqual({ optional: { union: ["Int", "Str"] } });
+    expect(inputOf("Maybe<Date>", aliases, loose)).toEqual({ optional: "Datetime" });
+  });
+
   it("reads a union with null as an optional union", () => {
     expect(input("int | string | null")).toEqual({ optional: { union: ["Int", "Str"] } });
     expect(input("null | int | string")).toEqual({ optional: { union: ["Int", "Str"] } });
@@ -178,6 +195,22 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input('"b" | "a" | undefined')).toEqual({ optional: { enum: ["b", "a"], name: "b|a" } });
     expect(input("Mode | null", 'type Mode = "slow" | "fast";')).toEqual({ optional: { enum: ["slow", "fast"], name: "Mode" } });
     expect(input("Single", 'const enum Single { Only = "only" }')).toEqual({ enum: ["only"], name: "Single" });
+  });
+
+  it("reads a string enum with string literals as one enum of all their values; an enum's values once each", () => {
+    const enums = 'enum Color { Red = "red", Green = "green" }\nenum Shade { Dark = "dark" }\ntype Paint = Color | "other";';
+    expect(input('Color | "other"', enums)).toEqual({ enum: ["red", "green", "other"], name: "red|green|other" });
+    expect(input('"other" | Color | null', enums)).toEqual({ optional: { enum: ["other", "red", "green"], name: "other|red|green" } });
+    expect(input("Paint", enums)).toEqual({ enum: ["red", "green", "other"], name: "Paint" });
+    expect(input('Color | "red"', enums)).toEqual({ enum: ["red", "green"], name: "red|green" });
+    expect(input('int | Color | "other"', enums)).toEqual({ union: ["Int", { enum: ["red", "green", "other"], name: "red|green|other" }] });
+    // Two enums without literals stay two.
+    expect(input("Color | Shade", enums)).toEqual({ union: [{ enum: ["red", "green"], name: "Color" }, { enum: ["dark"], name: "Shade" }] });
+    // Read from the checker (no annotation), the same.
+    const { task } = taskOf('x = "other" as Color | "other"', "void", enums, { ts });
+    expect(task.inputs.x).toEqual({ enum: expect.arrayContaining(["red", "green", "other"]), name: expect.any(String) });
+    expect((task.inputs.x as { enum: string[] }).enum).toHaveLength(3);
+    expect(input("Dup", 'enum Dup { A = "a", B = "a", C = "c" }')).toEqual({ enum: ["a", "c"], name: "Dup" });
   });
 
   it("reads classes, interfaces and aliases of object types as records, fields in declaration order", () => {
@@ -356,7 +389,7 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
       subject: "input 'f'",
       typeText: "(x: number) => string",
       problem: "its type is `(x: number) => string`: a function is not data a task can take or give",
-      fix: "declare it with a token: @task({ inputs: { f: Json } })",
+      fix: "pass data instead: the values the function would compute, or a string that names which function to use",
     } satisfies Partial<ManifestDiagnostic>);
     expect(codeOf("typeof Date")).toEqual(["FTS1001"]);
     expect(codeOf("Callback", "interface Callback { (x: number): void }")).toEqual(["FTS1001"]);
@@ -446,13 +479,15 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
 
   it("FTS1018: an intersection other than int's brand", () => {
     expect(codeOf("A & B", "interface A { a: number }\ninterface B { b: number }")).toEqual(["FTS1018"]);
-    expect(codeOf("number & { tag: 'x' }")).toEqual(["FTS1018"]);
+    expect(errors("x: number & { tag: 'x' }")).toMatchObject([{ code: "FTS1018", fix: "use number itself (or int, from @flytekit-ts/core, for a whole number): a tag on it is not kept" }]);
+    expect(errors("x: A & B", "void", "interface A { a: number }\ninterface B { b: number }")[0]?.fix).toBe("name the record: interface X extends A, B { }");
   });
 
   it("FTS1019: a library's type with no Flyte type", () => {
     expect(codeOf("Set<string>")).toEqual(["FTS1019"]);
     expect(codeOf("RegExp")).toEqual(["FTS1019"]);
-    expect(errors("x: Error")[0]?.problem).toContain("Error is not a type a task can take or give");
+    expect(errors("x: Error")[0]).toMatchObject({ problem: "its type is `Error`: Error is not a type a task can take or give", fix: "take data instead: a string, a number, an array or a record of what the task needs" });
+    expect(errors("tags: Set<string>")[0]).toMatchObject({ problem: "its type is `Set<string>`: a Set is not a Flyte type", fix: "take an array of its values: tags: string[]" });
   });
 
   it("FTS1019: a Promise as an input, with the fix to take the value", () => {
@@ -582,10 +617,16 @@ export function two() {
         subject: "record Point, field 'next'",
         typeText: "() => Point",
         problem: "its type is `() => Point`: a function is not data a task can take or give",
-        fix: "give the field a type Flyte knows",
+        fix: "pass data instead: the values the function would compute, or a string that names which function to use",
       },
     ]);
     expect(module.diagnostics).toEqual(module.tasks["T.t"]?.errors);
+  });
+
+  it("reports a record's problem once in its module, and on every task that reaches it", () => {
+    const module = moduleOf("export interface Job { cb: () => void }\nexport class T {\n  @task static a(j: Job): void {}\n  @task static b(j: Job): void {}\n  @task static c(j: Job[]): void {}\n}", { ts });
+    for (const key of ["T.a", "T.b", "T.c"]) expect(module.tasks[key]?.errors?.map((e) => [e.code, e.line, e.subject])).toEqual([["FTS1001", 4, "record Job, field 'cb'"]]);
+    expect(module.diagnostics.map((d) => [d.code, d.line, d.task])).toEqual([["FTS1001", 4, "m.T.a"]]);
   });
 
   it("points at the offending part of a type and says what holds it", () => {

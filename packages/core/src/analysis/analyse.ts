@@ -115,6 +115,8 @@ const CORE_SCALARS: ReadonlyMap<string, ManifestScalar> = new Map([
   ["StructuredDataset", "Dataset"],
   ["FlyteSchema", "Schema"],
 ]);
+/** The fix for a library's type that is no data: what to take instead. */
+const DATA_FIX = "take data instead: a string, a number, an array or a record of what the task needs";
 /** The package whose `Table` a task takes or gives whole ("Table"). */
 const ARROW_PACKAGE = "apache-arrow";
 
@@ -552,7 +554,13 @@ class Analyser {
     }
     const diagnostics = problems.map((p) => this.diagnosticOf(p, name));
     analysis.tasks[key] = diagnostics.length === 0 ? task : { ...task, errors: diagnostics };
-    analysis.diagnostics.push(...diagnostics);
+    // A record's problem is the task's (its errors keep it), but the module reports it once, as tsc would.
+    const reported = new Set(analysis.diagnostics.map(diagnosticPlace));
+    for (const d of diagnostics) {
+      if (reported.has(diagnosticPlace(d))) continue;
+      reported.add(diagnosticPlace(d));
+      analysis.diagnostics.push(d);
+    }
   }
 
   private diagnosticOf(problem: Problem, task: string): ManifestDiagnostic {
@@ -685,8 +693,9 @@ class Analyser {
       if (n === undefined || seen.has(n)) return false;
       seen.add(n);
       if (ts.isLiteralTypeNode(n)) return n.literal.kind === this.K.NullKeyword;
-      if (ts.isUnionTypeNode(n)) return n.types.some(written);
-      if (ts.isTypeReferenceNode(n) && n.typeArguments === undefined) return written(this.aliasDeclarationOf(n)?.type);
+      const union = this.writtenUnion(n);
+      if (union !== undefined) return union.members.some(written);
+      if (ts.isTypeReferenceNode(n)) return written(this.aliasDeclarationOf(n)?.type);
       return false;
     };
     return written(syntax);
@@ -740,7 +749,7 @@ class Analyser {
     if (syntax !== undefined && ts.isTypeOperatorNode(syntax) && syntax.operator === this.K.ReadonlyKeyword) syntax = unparenthesized(ts, syntax.type);
     const written = this.writtenUnion(syntax);
     // Members point at themselves while they are the subject's own syntax, at `loc` once an alias was followed.
-    if (written !== undefined) return this.mapWrittenUnion(written, type, syntax === loc && written.alias === undefined ? undefined : loc, site);
+    if (written !== undefined) return this.mapWrittenUnion(written, type, syntax === loc && !written.followed ? undefined : loc, site);
     if (type.flags & F.Union && !(type.flags & F.Boolean) && !this.isWholeEnum(type)) return this.mapUnion(type as TS.UnionType, syntax, loc, site);
     const flags = type.flags;
     if (flags & F.Any) {
@@ -773,43 +782,98 @@ class Analyser {
     return this.fail(site, "unsupported", loc, type, "it is not a type a task can take or give");
   }
 
-  /** The members of a union as written (nested unions and parentheses flattened), following an alias to its declaration. */
-  private writtenUnion(syntax: TS.TypeNode | undefined): { members: TS.TypeNode[]; alias?: string } | undefined {
+  /**
+   * The members of a union as written (nested unions and parentheses flattened), following an
+   * alias to its declaration; a generic alias (`type Maybe<T> = T | null` used as
+   * `Maybe<int | string>`) too, its parameters replaced by the arguments written, where each of its
+   * members is either a parameter or mentions none (else the checker's union is read, in its order).
+   * `followed`: an alias was followed (the members are not all in the subject's own syntax).
+   */
+  private writtenUnion(syntax: TS.TypeNode | undefined): { members: TS.TypeNode[]; alias?: string; followed: boolean } | undefined {
     const ts = this.ts;
     if (syntax === undefined) return undefined;
     let node: TS.TypeNode = syntax;
     let alias: string | undefined;
+    let followed = false;
+    let substitution: Map<string, TS.TypeNode> | undefined;
     const seen = new Set<TS.Node>();
-    // Follow aliases without type arguments to what they are declared as.
-    while (ts.isTypeReferenceNode(node) && node.typeArguments === undefined && !seen.has(node)) {
+    while (ts.isTypeReferenceNode(node) && !seen.has(node)) {
       seen.add(node);
-      const declaration = this.aliasDeclarationOf(node);
+      const declaration = this.aliasDeclarationOf(node, true);
       if (declaration === undefined) break;
-      alias = declaration.name.text;
-      node = unparenthesized(ts, declaration.type) as TS.TypeNode;
+      const parameters = declaration.typeParameters ?? [];
+      followed = true;
+      if (parameters.length === 0) {
+        alias = declaration.name.text;
+        substitution = undefined;
+        node = unparenthesized(ts, declaration.type) as TS.TypeNode;
+        continue;
+      }
+      // A generic alias names no enum of its own: its parameters are what the use says.
+      alias = undefined;
+      const args = node.typeArguments ?? [];
+      const outer = substitution;
+      substitution = new Map();
+      for (const [i, parameter] of parameters.entries()) {
+        const argument = args[i] ?? parameter.default;
+        if (argument === undefined || (outer !== undefined && this.mentionsParameter(argument, outer))) return undefined;
+        substitution.set(parameter.name.text, argument);
+      }
+      const body = unparenthesized(ts, declaration.type) as TS.TypeNode;
+      const replaced = this.parameterNamed(body, substitution);
+      if (replaced !== undefined) {
+        node = unparenthesized(ts, replaced) as TS.TypeNode;
+        substitution = undefined;
+      } else node = body;
     }
     if (!ts.isUnionTypeNode(node)) return undefined;
     const members: TS.TypeNode[] = [];
-    const flatten = (n: TS.TypeNode): void => {
+    let feasible = true;
+    const flatten = (n: TS.TypeNode, within: Map<string, TS.TypeNode> | undefined): void => {
       const inner = unparenthesized(ts, n) as TS.TypeNode;
-      if (ts.isUnionTypeNode(inner)) inner.types.forEach(flatten);
-      else members.push(inner);
+      if (ts.isUnionTypeNode(inner)) {
+        for (const t of inner.types) flatten(t, within);
+        return;
+      }
+      if (within !== undefined) {
+        const argument = this.parameterNamed(inner, within);
+        if (argument !== undefined) return flatten(argument, undefined);
+        if (this.mentionsParameter(inner, within)) feasible = false;
+      }
+      members.push(inner);
     };
-    flatten(node);
-    return alias === undefined ? { members } : { members, alias };
+    flatten(node, substitution);
+    if (!feasible) return undefined;
+    return alias === undefined ? { members, followed } : { members, alias, followed };
   }
 
-  private aliasDeclarationOf(reference: TS.TypeReferenceNode): TS.TypeAliasDeclaration | undefined {
+  /** The argument a generic alias's body names where it is just a parameter (`T`). */
+  private parameterNamed(node: TS.TypeNode, substitution: ReadonlyMap<string, TS.TypeNode>): TS.TypeNode | undefined {
+    const n = unparenthesized(this.ts, node) as TS.TypeNode;
+    if (!this.ts.isTypeReferenceNode(n) || n.typeArguments !== undefined || !this.ts.isIdentifier(n.typeName)) return undefined;
+    return substitution.get(n.typeName.text);
+  }
+
+  /** Whether a type's syntax names one of a generic alias's parameters anywhere in it. */
+  private mentionsParameter(node: TS.Node, substitution: ReadonlyMap<string, TS.TypeNode>): boolean {
+    const ts = this.ts;
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && substitution.has(node.typeName.text)) return true;
+    return ts.forEachChild(node, (child) => (this.mentionsParameter(child, substitution) ? true : undefined)) === true;
+  }
+
+  private aliasDeclarationOf(reference: TS.TypeReferenceNode, generic = false): TS.TypeAliasDeclaration | undefined {
     let symbol = this.checker.getSymbolAtLocation(reference.typeName);
     if (symbol === undefined) return undefined;
     if (symbol.flags & this.S.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol.declarations?.find((d): d is TS.TypeAliasDeclaration => this.ts.isTypeAliasDeclaration(d));
-    if (declaration === undefined || (declaration.typeParameters?.length ?? 0) > 0) return undefined;
+    if (declaration === undefined) return undefined;
+    const parameters = declaration.typeParameters?.length ?? 0;
+    if (parameters > 0 ? !generic : reference.typeArguments !== undefined) return undefined;
     return declaration;
   }
 
   /** A union as written: `null`/`undefined` make it optional, string literals an enum, the rest a Union in the written order. */
-  private mapWrittenUnion(written: { members: TS.TypeNode[]; alias?: string }, whole: TS.Type, locOutside: TS.Node | undefined, site: Site): ManifestType | undefined {
+  private mapWrittenUnion(written: { members: TS.TypeNode[]; alias?: string; followed: boolean }, whole: TS.Type, locOutside: TS.Node | undefined, site: Site): ManifestType | undefined {
     const ts = this.ts;
     const F = this.F;
     let nullable = false;
@@ -868,12 +932,19 @@ class Analyser {
     }
     if (failed) return undefined;
     const onlyStrings = parts.length === 1 && parts[0] === "strings";
+    // A generic alias's name is not the enum's: its arguments are.
+    const aliasName = written.alias ?? (whole.aliasTypeArguments === undefined ? whole.aliasSymbol?.name : undefined);
+    let literal: ManifestType | undefined;
     const resolved = dedupe(
-      parts.flatMap((p): ManifestType[] => {
-        if (p === "strings") return [{ enum: [...new Set(strings)], name: (onlyStrings ? (written.alias ?? whole.aliasSymbol?.name) : undefined) ?? strings.join("|") }];
-        if (p === "booleans") return booleans.length === 1 ? [] : ["Bool"];
-        return [p];
-      }),
+      mergedEnums(
+        parts.flatMap((p): ManifestType[] => {
+          if (p === "strings") return [(literal = { enum: [...new Set(strings)], name: (onlyStrings ? aliasName : undefined) ?? strings.join("|") })];
+          if (p === "booleans") return booleans.length === 1 ? [] : ["Bool"];
+          return [p];
+        }),
+        literal,
+        aliasName,
+      ),
     );
     if (resolved.length === 0) {
       return this.fail(site, "nullType", locOutside ?? written.members[0] ?? site.top ?? (undefined as never), whole, "it has no value but nothing", "make it optional around a type: x: string | null");
@@ -919,6 +990,8 @@ class Analyser {
     if (booleans === 1) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
     const parts: ManifestType[] = [];
     let failed = false;
+    let literal: ManifestType | undefined;
+    const aliasName = type.aliasTypeArguments === undefined ? type.aliasSymbol?.name : undefined;
     for (const group of groups) {
       if (typeof group === "string") parts.push(group);
       else if ("flags" in group) {
@@ -927,12 +1000,12 @@ class Analyser {
         else if (typeof mapped === "object" && "union" in mapped) parts.push(...mapped.union);
         else parts.push(mapped);
       } else if ("enum" in group) {
-        parts.push({ enum: group.enum, name: groups.length === 1 ? (type.aliasSymbol?.name ?? group.enum.join("|")) : group.enum.join("|") });
+        parts.push((literal = { enum: group.enum, name: groups.length === 1 ? (aliasName ?? group.enum.join("|")) : group.enum.join("|") }));
       } else parts.push(group);
     }
     if (failed) return undefined;
     if (parts.length === 0) return this.fail(site, "nullType", loc, type, "it has no value but nothing", "make it optional around a type: x: string | null");
-    const resolved = dedupe(parts);
+    const resolved = dedupe(mergedEnums(parts, literal, aliasName));
     const single = resolved.length === 1 ? (resolved[0] as ManifestType) : { union: resolved };
     return nullable ? { optional: single } : single;
   }
@@ -970,7 +1043,8 @@ class Analyser {
     if (symbol !== undefined && symbol.flags & this.S.EnumMember) {
       return { enum: [(type as TS.StringLiteralType).value], name: enumSymbol.name };
     }
-    return { enum: values, name: enumSymbol.name };
+    // Two members of one value are one value (the first's): a Flyte enum lists each once.
+    return { enum: [...new Set(values)], name: enumSymbol.name };
   }
 
   /** `int` (number with a brand whose value names the Flyte type); any other intersection is refused. */
@@ -981,6 +1055,12 @@ class Analyser {
     if (numbers.length === 1 && brands.length > 0) {
       const named = brands.map((b) => this.brandOf(b));
       if (named.every((n) => n === "Int")) return "Int";
+    }
+    // A primitive with a tag of its own (`number & { tag: "a" }`) is the primitive as far as Flyte goes.
+    const primitive = type.types.find((t) => t.flags & (F.Number | F.String | F.Boolean | F.BigInt));
+    if (primitive !== undefined) {
+      const text = this.checker.typeToString(primitive);
+      return this.fail(site, "intersection", loc, type, "an intersection is not a Flyte type", `use ${text} itself${text === "number" ? " (or int, from @flytekit-ts/core, for a whole number)" : ""}: a tag on it is not kept`);
     }
     return this.fail(site, "intersection", loc, type, "an intersection is not a Flyte type", "name the record: interface X extends A, B { }");
   }
@@ -1008,7 +1088,8 @@ class Analyser {
     const checker = this.checker;
     const child = (node: TS.TypeNode | undefined): TS.Node => (node !== undefined && loc === syntax ? node : loc);
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
-      return this.fail(site, "function", loc, type, "a function is not data a task can take or give");
+      // Json does not take a function either: what crosses between tasks is data.
+      return this.fail(site, "function", loc, type, "a function is not data a task can take or give", "pass data instead: the values the function would compute, or a string that names which function to use");
     }
     if (checker.isTupleType(type)) return this.fail(site, "tuple", loc, type, "a tuple is not a Flyte type", "use an array (T[]) or a record: interface X { ... }");
     if (checker.isArrayType(type)) {
@@ -1050,12 +1131,16 @@ class Analyser {
         const awaited = args?.[0]?.getText() ?? checker.typeToString(checker.getAwaitedType(type) ?? type);
         return this.fail(site, "libraryType", loc, type, `a ${symbol.name} is not data: a task takes the value it resolves to`, `take the value: ${site.name ?? "x"}: ${awaited}`);
       }
-      return this.fail(site, "libraryType", loc, type, `${symbol.name} is not a type a task can take or give`);
+      if (symbol.name === "Set" || symbol.name === "ReadonlySet") {
+        const element = syntax !== undefined && ts.isTypeReferenceNode(syntax) ? syntax.typeArguments?.[0]?.getText() : undefined;
+        return this.fail(site, "libraryType", loc, type, `a ${symbol.name} is not a Flyte type`, `take an array of its values: ${site.name ?? "x"}: ${element ?? "string"}[]`);
+      }
+      return this.fail(site, "libraryType", loc, type, `${symbol.name} is not a type a task can take or give`, DATA_FIX);
     }
     if (this.isCoreClass(type, symbol?.name ?? "")) {
       const scalar = CORE_SCALARS.get(symbol?.name ?? "");
       if (scalar !== undefined) return scalar;
-      return this.fail(site, "libraryType", loc, type, `${symbol?.name ?? "it"} is not a type a task can take or give`);
+      return this.fail(site, "libraryType", loc, type, `${symbol?.name ?? "it"} is not a type a task can take or give`, DATA_FIX);
     }
     const record = this.recordOf(type, symbol, loc, site);
     if (record !== null) return record;
@@ -1111,7 +1196,7 @@ class Analyser {
       // A dependency's class is its machinery (a client), not a record of this project (whatever its type parameters);
       // a dependency's interfaces and aliases describe data, and are read as records.
       if (kind === "class" && declaration !== undefined && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
-        return this.fail(site, "libraryType", loc, type, `${symbol.name} is a class of a dependency, not a record of this project`);
+        return this.fail(site, "libraryType", loc, type, `${symbol.name} is a class of a dependency, not a record of this project`, "declare a record of what the task needs from it (interface X { ... }) and make it from the object before the call");
       }
       const target = type.objectFlags & this.O.Reference ? (type as TS.TypeReference).target : type;
       if (((target as TS.InterfaceType).typeParameters?.length ?? 0) > 0) {
@@ -1128,7 +1213,7 @@ class Analyser {
       declaration = aliasDeclaration;
     } else return null;
     if (declaration === undefined) return null;
-    if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
+    if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`, DATA_FIX);
     const key = this.recordKeyOf(recordSymbol, declaration);
     const holder = this.recordHolders.get(key);
     if (holder === undefined) this.recordHolders.set(key, { symbol: recordSymbol, declaration });
@@ -1329,8 +1414,28 @@ class Analyser {
 
 // --- helpers ----------------------------------------------------------------------------------
 
+/** Where a diagnostic is, and what: one line of tsc's output. */
+function diagnosticPlace(d: ManifestDiagnostic): string {
+  return `${d.code}|${d.file}|${d.line}|${d.column}`;
+}
+
 function optionalOf(type: ManifestType): ManifestType {
   return typeof type === "object" && "optional" in type ? type : { optional: type };
+}
+
+/**
+ * A union's string enums and string literals (`Color | "other"`), when it has literals and another
+ * enum, as one enum of all their values (a value met twice kept where first met), where the first
+ * of them was: a value of either is one of these strings.
+ */
+function mergedEnums(parts: ManifestType[], literal: ManifestType | undefined, name: string | undefined): ManifestType[] {
+  const isEnum = (t: ManifestType): t is { enum: readonly string[]; name: string } => typeof t === "object" && "enum" in t;
+  const enums = parts.filter(isEnum);
+  if (literal === undefined || enums.length < 2) return parts;
+  const values = [...new Set(enums.flatMap((e) => e.enum))];
+  const merged: ManifestType = { enum: values, name: name ?? values.join("|") };
+  const first = parts.findIndex(isEnum);
+  return parts.flatMap((p, i) => (!isEnum(p) ? [p] : i === first ? [merged] : []));
 }
 
 function dedupe(types: ManifestType[]): ManifestType[] {
