@@ -813,6 +813,27 @@ export const tokened = myTask({ inputs: { f: Json } });
     expect(module.diagnostics[0]?.fix).toBe("declare it with a token: @task({ inputs: { x: Json } })");
   });
 
+  it("recognises the decorators whether their package resolves to its dist (types) or its src (the flytekit-ts-source condition)", () => {
+    const source = `export class Row { @field({ name: "by_key" }) byKey!: int; }
+const retried = task({ retries: 2 });
+export class S {
+  @task static a(x: int, r: Row): int { return x; }
+  @retried static b(x: Map<string, bigint>): void {}
+  @echo() static c(x: string): void {}
+}`;
+    const fromDist = analyseFixture({ "src/m.ts": HEADER + source });
+    const fromSource = analyseFixture({ "src/m.ts": HEADER + source }, { compilerOptions: { customConditions: ["flytekit-ts-source"] } });
+    const decorators = (fixture: typeof fromDist) => fixture.program.getSourceFiles().map((f) => f.fileName).filter((f) => f.includes("packages/decorators/"));
+    expect(decorators(fromDist).some((f) => f.endsWith("packages/decorators/dist/index.d.ts"))).toBe(true);
+    expect(decorators(fromSource).some((f) => f.endsWith("packages/decorators/src/index.ts"))).toBe(true);
+    expect(fromSource.analyses.map((a) => a.file)).toEqual([`${fromSource.dir}/src/m.ts`]);
+    const strip = (fixture: typeof fromDist) => JSON.parse(JSON.stringify(fixture.module("src/m.ts")).replaceAll(fixture.dir, "<dir>")) as unknown;
+    expect(strip(fromSource)).toEqual(strip(fromDist));
+    expect(Object.keys(fromDist.module("src/m.ts").tasks)).toEqual(["S.a", "S.b", "S.c"]);
+    expect(fromDist.module("src/m.ts").records["src/m.ts#Row"]?.fields).toEqual([{ name: "by_key", type: "Int", property: "byKey" }]);
+    // Reading core's and the decorators' whole src is slow on a loaded machine.
+  }, 120_000);
+
   it("does not take a decorator of the same name from elsewhere for ours", () => {
     const fixture = analyseFixture({
       "src/m.ts": `function task(..._: unknown[]): any { return () => undefined; }
