@@ -8,10 +8,15 @@
 // TypeScript. Flag values (`TypeFlags`, `SymbolFlags`, `ObjectFlags`) are read from that module,
 // because they differ between TypeScript 5.9 and 6.0.
 //
+// Besides what a manifest names by its token's name: `bigint` is "BigInt", `Map<string, T>` a
+// `{ map }` (values are Maps), apache-arrow's `Table` "Table", core's FlyteSchema "Schema", and
+// `x?: T` an optional marked `absent` (none is undefined, not null) unless null is one of its values.
+//
 // What is not read from the checker: the order of a union's members (the checker orders them by an
 // internal id, `int | string` comes back `string | int`: the order is the annotation's, aliases
-// followed to their declaration), and, without strictNullChecks, a `| null` (the checker drops it:
-// it is read from the annotation's syntax too).
+// followed to their declaration, a generic alias's parameters replaced by the arguments written),
+// and, without strictNullChecks, a `| null` (the checker drops it: it is read from the annotation's
+// syntax too).
 //
 // Diagnostic codes (stable across releases; each has a test in analyse.test.ts):
 //
@@ -35,7 +40,7 @@
 // | FTS1016 | a destructured parameter                                                               |
 // | FTS1017 | a generic record (`Box<number>`)                                                       |
 // | FTS1018 | an intersection (other than `int`'s brand)                                            |
-// | FTS1019 | a library's class or interface with no Flyte type (`Set`, `RegExp`, `Buffer`, `Promise` as an input) |
+// | FTS1019 | a library's class or interface with no Flyte type (`Set`, `RegExp`, `Buffer`, `Promise` as an input), a dependency's class |
 // | FTS1020 | `null`, `undefined` or `void` as a whole type                                          |
 // | FTS1021 | a parameter with neither a type nor a default                                          |
 // | FTS1022 | a class declared as a task without a `run` method                                      |
