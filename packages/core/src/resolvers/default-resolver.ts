@@ -68,6 +68,17 @@ export class DefaultTaskResolver implements TaskResolver {
     const file = isAbsolute(module) ? module : resolve(process.cwd(), module);
     if (!existsSync(file)) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `it does not exist (looked for ${file})` });
     const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // The classes it exports are met: a record class declared with standard decorators is then
+    // known with its module, so its task's manifest gives it, not a class made from the manifest.
+    // (What fails to place fails again where the class is used.)
+    for (const value of Object.values(exports)) {
+      if (typeof value !== "function" || !Object.prototype.hasOwnProperty.call(value, "prototype")) continue;
+      try {
+        classFound(value);
+      } catch {
+        // Said where it is used.
+      }
+    }
     let target: unknown = exports;
     for (const part of name.split(".")) {
       const holder = target as Record<string, unknown> | undefined;
