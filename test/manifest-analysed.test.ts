@@ -107,7 +107,7 @@ export class Vectors {
 
 // Standard decorators: a record class @field() declares with tokens, with a method.
 const STANDARD_VECTORS = `
-import { Float } from "@flytekit-ts/core";
+import { Float, type int } from "@flytekit-ts/core";
 import { field, task } from "@flytekit-ts/decorators";
 
 export class Vec {
@@ -118,11 +118,25 @@ export class Vec {
   }
 }
 
+// A class no decorator declares, with a method: the module exports it.
+export class Money {
+  cents: int = 0;
+  currency: string = "EUR";
+  show(): string {
+    return this.currency + " " + (this.cents / 100).toFixed(2);
+  }
+}
+
 export class Vectors {
   @task()
   static longest(vs: Vec[]): Vec {
     if (!vs.every((v) => v instanceof Vec)) throw new Error("not Vecs");
     return vs.reduce((a, b) => (b.norm() > a.norm() ? b : a));
+  }
+
+  @task()
+  static label(m: Money): string {
+    return (m instanceof Money) + " " + m.show();
   }
 }
 `;
@@ -131,7 +145,7 @@ const REPORT = (legacy: boolean) => `
 import { taskOf } from "@flytekit-ts/core";
 import { defaultTaskResolver } from "@flytekit-ts/core/internal";
 import { Color, Pipelines } from "./pipelines.js";
-import { Vec, Vectors${legacy ? ", Money" : ""} } from "./vectors.js";
+import { Money, Vec, Vectors } from "./vectors.js";
 
 // As the container finds a task: its module loaded by the resolver, which meets the classes it exports.
 await defaultTaskResolver.loadTask(["task-module", "dist/vectors.js", "task-name", "Vectors.longest"]);
@@ -155,7 +169,7 @@ const calls: Record<string, () => unknown> = {
       }),
     ),
   longest: () => { const v = Vectors.longest([Object.assign(new Vec(), { x: 1, y: 1 }), Object.assign(new Vec(), { x: 3, y: 4 })]); return [v instanceof Vec, v.norm()]; },
-  ${legacy ? "label: () => Vectors.label(Object.assign(new Money(), { cents: 1234 }))," : ""}
+  label: () => Vectors.label(Object.assign(new Money(), { cents: 1234 })),
 };
 for (const [key, call] of Object.entries(calls)) {
   try {
@@ -231,8 +245,9 @@ describe("a project analysed and emitted from one program, its manifests beside 
     const { report, manifests } = await buildAndRun(false);
     expect(Object.keys(manifests)).toEqual(["dist/pipelines.js", "dist/vectors.js"]);
     expect(manifests["dist/pipelines.js"]!.source).toBe("../src/pipelines.ts");
-    // The record class @field() declares is the class itself (met when the resolver loaded its module): methods work.
-    expect(report).toEqual({ ...EXPECTED, longest: [true, 5] });
+    // The record class @field() declares, and a class nothing declares, are the classes themselves
+    // (met when the resolver loaded the module that exports them): methods work.
+    expect(report).toEqual({ ...EXPECTED, longest: [true, 5], label: "true EUR 12.34" });
   }, SLOW);
 
   it("with legacy decorators: the manifest wins over the metadata, and a record class keeps its class", async () => {

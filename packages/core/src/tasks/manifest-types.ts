@@ -262,12 +262,13 @@ function registeredNamed(name: string): AnyFlyteType | undefined {
 }
 
 /**
- * The class of a class record without a hint: the record class `@field()` noted in the record's
- * module (legacy decorators when declared, standard ones once the class was met), if exactly one.
+ * The class of a class record without a hint, if exactly one is known in the record's module: a
+ * record class `@field()` noted (legacy decorators when declared, standard ones once the class was
+ * met), or a class the module exports, noted when the resolver loaded the module.
  */
 function classOf(record: ManifestRecord, manifest: TaskManifest): Function | undefined {
   const found = recordClassesNamed(record.name.slice(record.name.lastIndexOf(".") + 1)).filter((c) => declaredIn(c.file, record.module, manifest));
-  return found.length === 1 && isRecordClass(found[0]!.cls) ? found[0]!.cls : undefined;
+  return found.length === 1 ? found[0]!.cls : undefined;
 }
 
 /** The module of a class's file as a manifest names it: relative to its project root, with "/" (the source's, through its source map). */

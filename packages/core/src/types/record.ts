@@ -146,8 +146,9 @@ export function typeFieldsFromManifest(cls: Function, typeOf: (property: string)
 }
 
 /**
- * Notes the module that declares a record class (what `@field()` knows with legacy decorators), so
- * that a manifest's record, named by module and name, finds the class: `recordClassesNamed`.
+ * Notes the module that declares a class (what `@field()` knows; what the resolver knows of the
+ * classes a task's module exports), so that a manifest's record, named by module and name, finds
+ * the class: `recordClassesNamed`. The first note of a class stands.
  */
 export function noteRecordModule(cls: Function, fileOf: () => string | undefined): void {
   if (store.modules.has(cls)) return;
@@ -186,7 +187,7 @@ function typeFromOwnManifests(cls: Function): void {
   }
 }
 
-/** The record classes of a name whose module is known, with it. */
+/** The classes of a name whose module is known (record classes, and classes a task's module exports), with it. */
 export function recordClassesNamed(name: string): { cls: Function; file: string }[] {
   const out: { cls: Function; file: string }[] = [];
   for (const ref of store.byName.get(name) ?? []) {
