@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { CompilerOptions } from "typescript";
+import type { CompilerOptions, ParsedCommandLine } from "typescript";
 import { FlyteError } from "../errors/flyte-error.js";
 import { pinnedTypeScript, type TypeScriptApi } from "./pinned-typescript.js";
 
@@ -45,25 +45,30 @@ export function projectTypeScriptMajor(dir: string): number | undefined {
   }
 }
 
+/**
+ * A tsconfig.json as tsc reads it (`extends` followed, `files`/`include`, `references`); a file
+ * that cannot be read, or an `extends` that cannot be found, is a FlyteError. Other problems (no
+ * inputs, options a newer tsc deprecated) are left in `errors`, as they do not change what a
+ * module compiles to.
+ */
+export function readTsconfig(tsconfig: string, ts: TypeScriptApi): ParsedCommandLine {
+  const read = ts.readConfigFile(tsconfig, (p) => readFileSync(p, "utf8"));
+  if (read.error !== undefined) {
+    throw new FlyteError({ subject: tsconfig, problem: `it cannot be read: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`, fix: "fix the file (tsc reports the same)" });
+  }
+  const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(tsconfig), undefined, tsconfig);
+  const unresolved = parsed.errors.find((d) => d.code === 5083 || d.code === 6053);
+  if (unresolved !== undefined) {
+    throw new FlyteError({ subject: tsconfig, problem: ts.flattenDiagnosticMessageText(unresolved.messageText, "\n"), fix: "fix its \"extends\" (tsc reports the same)" });
+  }
+  return parsed;
+}
+
 function projectOptions(dir: string, ts: TypeScriptApi): { options: CompilerOptions; tsconfig: string | undefined } {
   let found = settingsByDir.get(dir);
   if (found !== undefined) return found;
   const tsconfig = findTsconfig(dir);
-  if (tsconfig === undefined) found = { options: {}, tsconfig };
-  else {
-    const read = ts.readConfigFile(tsconfig, (p) => readFileSync(p, "utf8"));
-    if (read.error !== undefined) {
-      throw new FlyteError({ subject: tsconfig, problem: `it cannot be read: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`, fix: "fix the file (tsc reports the same)" });
-    }
-    const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, ts.sys, dirname(tsconfig), undefined, tsconfig);
-    // An `extends` that cannot be found is an error tsc reports too; other problems (no inputs,
-    // options a newer tsc deprecated) do not change what one module compiles to.
-    const unresolved = parsed.errors.find((d) => d.code === 5083 || d.code === 6053);
-    if (unresolved !== undefined) {
-      throw new FlyteError({ subject: tsconfig, problem: ts.flattenDiagnosticMessageText(unresolved.messageText, "\n"), fix: "fix its \"extends\" (tsc reports the same)" });
-    }
-    found = { options: parsed.options, tsconfig };
-  }
+  found = { options: tsconfig === undefined ? {} : readTsconfig(tsconfig, ts).options, tsconfig };
   settingsByDir.set(dir, found);
   return found;
 }
