@@ -156,7 +156,8 @@ describe("a module compiled with legacy and with standard decorators", () => {
       add: {
         error:
           `TaskDefinitionError: task '${module}.Tasks.add', input 'x': no type: standard decorators carry no type metadata; ` +
-          "declare it: @task({ inputs: { x: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)",
+          "declare it: @task({ inputs: { x: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...); " +
+          "or build with `flytekit-ts build` (types from TypeScript)",
       },
       // No outputs declared: none (a flytekit function without a return annotation), so a returned value is refused.
       twice: { error: `_TaskOutputError: task '${module}.Tasks.twice': it declares no outputs but returned 4 (number); declare outputs (or annotate the return type) or return nothing` },

@@ -7,6 +7,8 @@
 export * from "./types/builtins.js";
 export { TypeEngine } from "./types/engine.js";
 export type { InputOf, NativeOf, TypeSpec } from "./types/type.js";
+// What TypeScript cannot say, for a build to read from a task's types: `x: int` is Flyte's Int.
+export type { float, int } from "./analysis/type-names.js";
 
 // Tasks: declaring, calling, mocking.
 export { functionTask, type FunctionTaskOptions, type TaskFunction } from "./tasks/function-form.js";

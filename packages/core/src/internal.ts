@@ -40,6 +40,24 @@ export { PRIMARY_CONTAINER_DEFAULT_NAME, type PodTemplateSpec } from "./tasks/po
 export type { ResolvedResources, ResourcePair, ResourceSpec, ResourceValue } from "./tasks/resources.js";
 export { parseParameters, type ParsedParameter } from "./interface/params.js";
 
+// Manifests: a module's task types, read from TypeScript's own types at build time.
+export { BUILD_FIX, codeHash, ManifestError, manifestFor, manifestOrigin, registerManifest, type ManifestOrigin } from "./analysis/registry.js";
+export { manifestTypesOf, tokenOfManifestType, type ManifestTypes } from "./tasks/manifest-types.js";
+export {
+  MANIFEST_FORMAT,
+  MANIFEST_SUFFIX,
+  manifestPathOf,
+  recordKey,
+  taskKey,
+  type ManifestDiagnostic,
+  type ManifestRecord,
+  type ManifestScalar,
+  type ManifestTask,
+  type ManifestType,
+  type ManifestVariable,
+  type TaskManifest,
+} from "./analysis/manifest.js";
+
 // Names and locations.
 export { callerFile, moduleNameOf, registerSdkRoot } from "./naming/module-name.js";
 export { importLocation, LocationError, modulePath } from "./resolvers/locate.js";
@@ -48,7 +66,7 @@ export { executorLocation, setExecutorLocation, TASK_TEMPLATE_RESOLVER_LOCATION,
 export { registerBuiltinResolver, resolverByLocation } from "./resolvers/registry.js";
 
 // The type engine's machinery.
-export { defineRecordField, fieldLabel, isRecordClass, recordType, type FieldLayout, type FieldOptions } from "./types/record.js";
+export { defineRecordField, fieldLabel, isRecordClass, noteRecordModule, recordType, structuralRecord, type FieldLayout, type FieldOptions } from "./types/record.js";
 export { reflectedType, resolveSpec, typeRegistry, TypeRegistry } from "./types/registry.js";
 export { resolveType, typeOf } from "./types/spec.js";
 export { guessType } from "./types/guess.js";

@@ -58,28 +58,25 @@ describe("@field", () => {
     expect(back).toEqual(Object.assign(new Keyed(), { byKey: "k", countAll: 2, plain: true }));
   });
 
-  it("refuses erased types with the class, field and fix", () => {
-    expect(() => {
-      class Bad {
-        @field() xs: number[] = [];
-      }
-      return Bad;
-    }).toThrow(
+  it("refuses erased types with the class, field and fix where the class is used (a manifest may type them first)", () => {
+    class Bad {
+      @field() xs: number[] = [];
+    }
+    const message =
       "record class Bad, field 'xs': TypeScript reflects this type as Array, which does not say what the array holds " +
-        "(arrays lose their element type at run time); declare it explicitly: @field(List(Int)) (the token for what the array holds)",
-    );
-    expect(() => {
-      class Bad {
-        @field() m = new Map<string, number>();
-      }
-      return Bad;
-    }).toThrow(/reflects this type as Object.*annotate the field/);
-    expect(() => {
-      class Bad {
-        @field() u!: string | number;
-      }
-      return Bad;
-    }).toThrow(/^record class Bad, field 'u': TypeScript reflects this type as Object/);
+      "(arrays lose their element type at run time); declare it explicitly: @field(List(Int)) (the token for what the array holds); " +
+      "or build with `flytekit-ts build` (types from TypeScript)";
+    expect(() => recordType(Bad)).toThrow(message);
+    // Every use fails alike.
+    expect(() => typeOf(Bad)).toThrow(message);
+    class BadMap {
+      @field() m = new Map<string, number>();
+    }
+    expect(() => recordType(BadMap)).toThrow(/reflects this type as Object.*annotate the field/);
+    class BadUnion {
+      @field() u!: string | number;
+    }
+    expect(() => recordType(BadUnion)).toThrow(/^record class BadUnion, field 'u': TypeScript reflects this type as Object/);
   });
 
   it("refuses static and symbol-named fields", () => {
@@ -90,6 +87,7 @@ describe("@field", () => {
 
   it("says when there is no metadata at all (a toolchain that drops it)", () => {
     class NoMeta {}
-    expect(() => field()(NoMeta.prototype, "x")).toThrow(/^record class NoMeta, field 'x': no type metadata .*\(tsx, esbuild and Vite 7 drop it/);
+    field()(NoMeta.prototype, "x");
+    expect(() => recordType(NoMeta)).toThrow(/^record class NoMeta, field 'x': no type metadata .*\(tsx, esbuild and Vite 7 drop it.*; or build with `flytekit-ts build`/);
   });
 });

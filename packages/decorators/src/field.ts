@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { FlyteTypeError, type FieldOptions as RecordFieldOptions, type TypeSpec } from "@flytekit-ts/core";
-import { defineRecordField, reflectedType, whenClassFound } from "@flytekit-ts/core/internal";
+import { BUILD_FIX, callerFile, defineRecordField, noteRecordModule, reflectedType, whenClassFound } from "@flytekit-ts/core/internal";
 import { applicationOf, type Application } from "./application.js";
 
 const FIXES = new Map<unknown, string>([
@@ -50,8 +50,12 @@ export interface FieldDecorator {
  * converts a dataclass. With legacy decorators the type comes from TypeScript's metadata (`number`
  * is Float, `string` Str, `boolean` Bool, `Date` Datetime, a record class that record), or from the
  * argument where TypeScript erases it: `@field(List(Int)) xs: number[] = []`, `@field(Int) n = 0`,
- * `@field(() => Node) next?: Node` for a class declared further down. Standard decorators carry no
- * metadata: every field names its type, `@field(Float) x!: number`. `@field` is `@field()`.
+ * `@field(() => Node) next?: Node` for a class declared further down. A module built with
+ * `flytekit-ts build` has a manifest of TypeScript's own types, which types a field `@field()` left
+ * to the metadata (`n: int` is an Int, `xs: number[]` a List(Float)); a field whose type the
+ * metadata erased is refused where the class is first used, unless a manifest typed it. Standard
+ * decorators carry no metadata: every field names its type, `@field(Float) x!: number`. `@field`
+ * is `@field()`.
  *
  * A field named otherwise in Flyte (a Python dataclass's `by_key`) takes an options object:
  * `@field({ name: "by_key" }) byKey!: number`, with a token `@field({ name: "by_key", type: Int })`.
@@ -87,9 +91,24 @@ function declareField(options: FieldOptions, application: Application): void {
     defineRecordField(cls, key, type, recordOptions);
     return;
   }
+  // The class's module, so that a manifest's record (named by module and name) finds the class.
+  noteRecordModule(cls, callerFile);
   const reflected: unknown = Reflect.getMetadata("design:type", target, key);
-  const fix = FIXES.get(reflected) ?? "@field(<a type token>)";
-  defineRecordField(cls, key, reflectedType(reflected, `record class ${cls.name}, field '${key}'`, fix), recordOptions);
+  const fix = `${FIXES.get(reflected) ?? "@field(<a type token>)"}; ${BUILD_FIX}`;
+  const where = `record class ${cls.name}, field '${key}'`;
+  let spec: TypeSpec;
+  try {
+    spec = reflectedType(reflected, where, fix);
+  } catch (e) {
+    if (!(e instanceof FlyteTypeError)) throw e;
+    // Erased (an array, a union, an interface): the class fails where it is used, unless a
+    // manifest (TypeScript's own types, read by a build) types the field first.
+    defineRecordField(cls, key, () => {
+      throw e;
+    }, recordOptions, { fromMetadata: true, unresolved: e });
+    return;
+  }
+  defineRecordField(cls, key, spec, recordOptions, { fromMetadata: true });
 }
 
 /** A standard field decorator is not given its class: the field waits on the class's metadata until the class is used as a type. */

@@ -214,7 +214,7 @@ describe("interface inference errors", () => {
       }
     }
     expect(() => taskOf(Erased.pick)).toThrow(/^task 'task\.test\.Erased\.pick', parameter 0 'v': TypeScript reflects this type as Object/);
-    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 'scale': .*inputs: \{ scale: Float \} \(or Int\), the type of its default 2 .*; or annotate it: scale: number = 2$/);
+    expect(() => taskOf(Erased.withDefault)).toThrow(/parameter 1 'scale': .*inputs: \{ scale: Float \} \(or Int\), the type of its default 2 .*; or annotate it: scale: number = 2; or build with `flytekit-ts build` \(types from TypeScript\)$/);
   });
 
   it("asks async methods for their outputs", () => {

@@ -531,7 +531,10 @@ const envs = { main: env };
 export class S {
   @env.task static a(x: int): int { return x; }
   @envs.main.task({ retries: 2, inputs: { x: Json } }) static b(x: any, y: string): void {}
+  @env.task static c(x: any): void {}
 }`);
+    expect(module.diagnostics.map((d) => d.task)).toEqual(["etl.S.c"]);
+    delete (module.tasks as Record<string, unknown>)["S.c"];
     expect(module.tasks).toEqual({
       "S.a": { line: 7, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
       "S.b": { line: 8, inputs: { y: "Str" }, outputs: [] },

@@ -175,6 +175,8 @@ interface DecoratorUse {
   text: string;
   kind: "task" | "eager" | "echo" | "referenceTask" | "env.task";
   options: TS.ObjectLiteralExpression | undefined;
+  /** `@env.task`: the environment's name, when it is written where `env` is declared. */
+  environment?: string;
 }
 
 const packageNames = new Map<string, string | undefined>();
@@ -296,7 +298,8 @@ class Analyser {
       const name = this.decoratorsExportOf(callee);
       if (name !== undefined && TASK_DECORATORS.has(name)) return { text, kind: name as DecoratorUse["kind"], options };
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === "task" && this.isCoreClass(this.checker.getTypeAtLocation(callee.expression), "TaskEnvironment")) {
-        return { text, kind: "env.task", options };
+        const environment = this.environmentNameOf(callee.expression);
+        return environment === undefined ? { text, kind: "env.task", options } : { text, kind: "env.task", options, environment };
       }
     }
     return undefined;
@@ -322,12 +325,29 @@ class Analyser {
     return declaration !== undefined && packageNameOf(declaration.getSourceFile().fileName) === CORE_PACKAGE;
   }
 
+  /** The name of an environment made where it is declared: `const env = new TaskEnvironment({ name: "etl" })`. */
+  private environmentNameOf(expression: TS.Expression): string | undefined {
+    const ts = this.ts;
+    let symbol = this.checker.getSymbolAtLocation(expression);
+    if (symbol !== undefined && symbol.flags & this.S.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration === undefined || !(ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration))) return undefined;
+    const initializer = declaration.initializer;
+    if (initializer === undefined || !ts.isNewExpression(initializer)) return undefined;
+    const spec = initializer.arguments?.[0];
+    if (spec === undefined || !ts.isObjectLiteralExpression(spec)) return undefined;
+    const name = spec.properties.find((p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === "name");
+    return name !== undefined && ts.isStringLiteralLike(name.initializer) ? name.initializer.text : undefined;
+  }
+
   /** The value of a property of a decorator's options object, if written there. */
   private optionOf(use: DecoratorUse, name: string): TS.ObjectLiteralElementLike | undefined {
     return use.options?.properties.find((p) => p.name !== undefined && (this.ts.isIdentifier(p.name) || this.ts.isStringLiteral(p.name)) && p.name.text === name);
   }
 
   private taskName(file: TS.SourceFile, attributePath: string, use: DecoratorUse): string {
+    // An environment names its tasks `<environment>.<Class>.<member>`, whatever the options say.
+    if (use.kind === "env.task" && use.environment !== undefined) return `${use.environment}.${attributePath}`;
     const named = this.optionOf(use, "name");
     if (named !== undefined && this.ts.isPropertyAssignment(named) && this.ts.isStringLiteralLike(named.initializer)) return named.initializer.text;
     const module = moduleNameOf(file.fileName);
@@ -489,7 +509,7 @@ class Analyser {
         }
         const site: Site = { problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name) };
         if (element.type === undefined) {
-          this.fail(site, "untyped", element, undefined, "an output without a type is `any`", `give it a type: ${name}: number`);
+          this.fail(site, "untyped", element, undefined, "it has no type, so its type is `any`", `give it a type: ${name}: number`, { typeText: name, plain: true });
           continue;
         }
         const mapped = this.map(this.checker.getTypeFromTypeNode(element.type), element.type, element.type, site);

@@ -121,6 +121,8 @@ interface ProjectProgram {
 export interface SourceAnalysisOptions extends AnalyseOptions {
   /** The compiler. @default core's pinned TypeScript */
   ts?: TypeScriptApi;
+  /** Where parsed source files are kept, to share them with other analyses (of the same compiler). @default one of its own */
+  cache?: SourceFileCache;
 }
 
 /**
@@ -135,8 +137,8 @@ export class SourceAnalysis {
   private readonly options: AnalyseOptions;
 
   constructor(options: SourceAnalysisOptions = {}) {
-    this.ts = options.ts ?? pinnedTypeScript();
-    this.cache = new SourceFileCache(this.ts);
+    this.ts = options.cache?.ts ?? options.ts ?? pinnedTypeScript();
+    this.cache = options.cache ?? new SourceFileCache(this.ts);
     this.options = options.projectRoot === undefined ? {} : { projectRoot: options.projectRoot };
   }
 

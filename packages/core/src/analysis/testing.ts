@@ -50,13 +50,19 @@ export function fixtureProject(files: Readonly<Record<string, string>>, label = 
 
 const caches = new Map<TypeScriptApi, SourceFileCache>();
 
-/** A program of `roots` (relative to `dir`) with these options, its files parsed through the compiler's shared cache. */
-export function fixtureProgram(dir: string, roots: readonly string[], compilerOptions: Readonly<Record<string, unknown>>, ts: TypeScriptApi = pinnedTypeScript()): TS.Program {
+/** The source files of a compiler's fixtures, shared by a test file's programs. */
+export function fixtureCache(ts: TypeScriptApi = pinnedTypeScript()): SourceFileCache {
   let cache = caches.get(ts);
   if (cache === undefined) {
     cache = new SourceFileCache(ts);
     caches.set(ts, cache);
   }
+  return cache;
+}
+
+/** A program of `roots` (relative to `dir`) with these options, its files parsed through the compiler's shared cache. */
+export function fixtureProgram(dir: string, roots: readonly string[], compilerOptions: Readonly<Record<string, unknown>>, ts: TypeScriptApi = pinnedTypeScript()): TS.Program {
+  const cache = fixtureCache(ts);
   cache.refresh();
   const converted = ts.convertCompilerOptionsFromJson(compilerOptions, dir);
   if (converted.errors.length > 0) throw new Error(ts.flattenDiagnosticMessageText(converted.errors[0]?.messageText, "\n"));

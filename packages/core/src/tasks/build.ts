@@ -13,6 +13,8 @@ import { TaskDefinitionError } from "./errors.js";
 import { EagerTask } from "./eager-task.js";
 import { FunctionTask, type FunctionBody, type TaskLocation } from "./function-task.js";
 import { inferFunctionInterface, inputsOf, outputsOf, type InputsSpec, type OutputsSpec } from "./infer.js";
+import { manifestTypesOf } from "./manifest-types.js";
+import { taskKey } from "../analysis/manifest.js";
 import { checkIgnoredInputs, checkOptionNames, compileTaskOptions, defaultTaskSettings, TASK_OPTION_NAMES, type TaskOptions, type TaskSettings } from "./options.js";
 import { TaskPlugins } from "./plugins.js";
 import { checkContainerTaskInit, ContainerTask, type ContainerTaskInit } from "./raw-container.js";
@@ -83,6 +85,8 @@ export interface FunctionTaskSource {
   reflected?: { paramTypes?: readonly unknown[]; returnType?: unknown; hasMetadata: boolean };
   /** An eager task (`@eager`): its body must be async; decks are always on. @default false */
   eager?: boolean;
+  /** A decorated method's key in its module's manifest (`taskKey`), where its types may be. */
+  manifestKey?: string;
 }
 
 /** The declared member, when the task's given name does not say which it is. */
@@ -160,10 +164,11 @@ export function buildFunctionTask(source: FunctionTaskSource): FunctionTask {
   const docs: TaskDocs | undefined = typeof options.docs === "string" ? { short: options.docs } : options.docs;
   const isAsync = isAsyncFunction(fn) || reflected?.returnType === Promise;
   if (eager) checkEagerBody(name, isAsync);
+  const manifest = source.manifestKey === undefined ? undefined : manifestTypesOf(name, source.location.file, source.manifestKey);
   const iface =
     reflected === undefined
       ? new Interface(inputsOf(name, options.inputs ?? {}, docs), options.outputs === undefined ? [] : outputsOf(name, options.outputs, docs))
-      : inferFunctionInterface({ task: name, member: memberOf(source), fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync, file: source.location.file });
+      : inferFunctionInterface({ task: name, member: memberOf(source), fn, ...reflected, inputs: options.inputs, outputs: options.outputs, docs, isAsync, file: source.location.file, manifest });
   checkIgnoredInputs(name, settings.metadata.cacheIgnoreInputVars, iface.inputs.map((v) => v.name));
   if (isAsync && !TaskClass.supportsAsync) {
     throw new TaskDefinitionError({ task: name, problem: `Task plugin ${TaskClass.name} is not compatible with async functions` });
@@ -192,7 +197,13 @@ function functionSource(declaration: TaskDeclaration): FunctionTaskSource {
     options: declaration.options as DeclaredTaskOptions,
     reflected: declaration.reflected,
     eager: declaration.kind === "eager",
+    manifestKey: manifestKeyOf(declaration),
   };
+}
+
+/** A declared method's key in its module's manifest: `Pipelines.add`, `Pipelines.prototype.add`, `Job.prototype.run` (a task class). */
+function manifestKeyOf(declaration: TaskDeclaration): string {
+  return taskKey(declaration.target.name, declaration.member, declaration.style === "static");
 }
 
 /** The options of `@customContainerTask` (see the decorator). */
@@ -296,7 +307,8 @@ function buildEchoTask(declaration: TaskDeclaration): Task {
   const name = options.name ?? defaultTaskName(declaration.file, attributePathOf(declaration));
   checkOptionNames(name, options, ECHO_OPTION_NAMES);
   // Echo tasks mirror their inputs; the method's return type and body do not matter.
-  const iface = inferFunctionInterface({ task: name, fn: declaration.fn, ...declaration.reflected, returnType: undefined, inputs: options.inputs, outputs: {}, isAsync: false });
+  const manifest = manifestTypesOf(name, declaration.file, manifestKeyOf(declaration));
+  const iface = inferFunctionInterface({ task: name, fn: declaration.fn, ...declaration.reflected, returnType: undefined, inputs: options.inputs, outputs: {}, isAsync: false, manifest });
   return new EchoTask({ name, inputs: iface.inputs });
 }
 
@@ -306,7 +318,9 @@ function buildReferenceTask(declaration: TaskDeclaration): Task {
   const reference = { project: options.project, domain: options.domain, name: options.name, version: options.version } as TaskReference;
   // An async method stays async: a call of its mock returns a Promise.
   const isAsync = isAsyncFunction(declaration.fn) || declaration.reflected?.returnType === Promise;
-  const iface = inferFunctionInterface({ task: options.name ?? path, fn: declaration.fn, ...declaration.reflected, inputs: options.inputs, outputs: options.outputs, isAsync });
+  const task = options.name ?? path;
+  const manifest = manifestTypesOf(task, declaration.file, manifestKeyOf(declaration));
+  const iface = inferFunctionInterface({ task, fn: declaration.fn, ...declaration.reflected, inputs: options.inputs, outputs: options.outputs, isAsync, manifest });
   return new ReferenceTask({ reference, interface: iface, settings: defaultTaskSettings(reference.name ?? path), isAsync });
 }
 

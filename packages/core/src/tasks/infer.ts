@@ -1,6 +1,8 @@
 // A task's interface from what TypeScript and the user say: parameter names from the function's
-// source, types from reflect-metadata (`design:paramtypes`, `design:returntype`), and explicit
-// declarations (`inputs`, `outputs`) that always win. Metadata never silently fills in `Object`.
+// source; types from explicit declarations (`inputs`, `outputs`), which always win, then from the
+// module's manifest (TypeScript's own types, read by a build: manifest-types.ts), then from
+// reflect-metadata (`design:paramtypes`, `design:returntype`), where there is no manifest. Metadata
+// never silently fills in `Object`.
 import type { TaskDocs } from "./docs.js";
 import { TaskDefinitionError } from "./errors.js";
 import { FlyteTypeError, TypeTransformerError } from "../types/errors.js";
@@ -14,6 +16,8 @@ import { DatasetType } from "../types/structured.js";
 import { isArrowTableClass } from "../types/table-io.js";
 import { dirname } from "node:path";
 import { findTsconfig, metadataNote } from "../loader/compiler-options.js";
+import { BUILD_FIX } from "../analysis/registry.js";
+import { tokenOfManifestType, type ManifestTypes } from "./manifest-types.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -75,6 +79,8 @@ export interface FunctionInterfaceSource {
   isAsync: boolean;
   /** The file that declared it, whose tsconfig may say why there is no metadata. */
   file?: string;
+  /** The task's types as its module's manifest says them: they win over the metadata. */
+  manifest?: ManifestTypes;
 }
 
 /** Builds the interface of a decorated method or class `run` method. */
@@ -93,7 +99,8 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       "decorator metadata (tsx, esbuild and Vite 7 do)",
     fix: [
       metadataNote(source.file),
-      'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly',
+      'compile with tsc, or run tests with vitest 4 on Vite 8, with "experimentalDecorators" and "emitDecoratorMetadata" in tsconfig.json; or declare every input and output explicitly; ' +
+        BUILD_FIX,
     ]
       .filter((part) => part !== undefined)
       .join("; "),
@@ -119,6 +126,8 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       throw new TaskDefinitionError({ task, subject: `input '${key}'`, problem: `inputs declares it, but it is not a parameter (parameters: ${names.join(", ") || "none"})` });
     }
   }
+  const manifest = source.manifest;
+  if (manifest !== undefined) checkManifestInputs(task, at, manifest, names, explicit);
 
   const inputs: InputVariable[] = names.map((name, i) => {
     const declared = explicit[name];
@@ -129,6 +138,10 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
       type = wholeTableIfTyped(type, source.paramTypes?.[i]);
+    } else if (manifest !== undefined) {
+      const reflected = source.paramTypes?.[i];
+      type = typeAt(task, place, (where) => tokenOfManifestType(manifest.task.inputs[name]!, manifest.manifest, where, { reflected }));
+      type = wholeTableIfTyped(type, reflected);
     } else if (source.standard !== undefined) throw noStandardType(task, at, source.standard, name, parsed?.[i]?.defaultText, source.file);
     else if (!source.hasMetadata) throw missingMetadata();
     else {
@@ -159,6 +172,15 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
       outputs[0] = { ...only, type: wholeTableIfTyped(only.type, source.returnType) };
     }
+  } else if (manifest !== undefined) {
+    const declared = manifest.task.outputs;
+    if (declared === undefined) throw staleManifest(task, `${at}outputs`, `${manifest.origin} has no outputs for it, though the task declares none`);
+    outputs = declared.map((v) => {
+      // One output is the value the method returns, which the metadata reflects (its class, for a class record).
+      const hint = declared.length === 1 ? { reflected: source.returnType } : undefined;
+      const type = typeAt(task, `${at}output '${v.name}'`, (where) => tokenOfManifestType(v.type, manifest.manifest, where, hint));
+      return { name: v.name, type: declared.length === 1 ? wholeTableIfTyped(type, source.returnType) : type, description: descriptionOf(source.docs, "outputs", v.name) };
+    });
   } else if (source.standard !== undefined) {
     // Without metadata nothing says whether the method returns a value: no `outputs`, no outputs, as
     // a flytekit function without a return annotation (a value it returns anyway is refused when called).
@@ -181,6 +203,29 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
   return new Interface(inputs, outputs);
 }
 
+/**
+ * Refuses a manifest that does not describe the function: a type for a parameter it does not have,
+ * or none for a parameter without a token. (A manifest beside compiled code was checked against
+ * the code's hash; one that still does not fit was written by hand, by another tool, or for code
+ * that changed without its hash telling.)
+ */
+function checkManifestInputs(task: string, at: string, manifest: ManifestTypes, names: readonly string[], explicit: InputsSpec): void {
+  for (const name of Object.keys(manifest.task.inputs)) {
+    if (!names.includes(name)) {
+      throw staleManifest(task, `${at}input '${name}'`, `${manifest.origin} types it, but it is not a parameter (parameters: ${names.join(", ") || "none"})`);
+    }
+  }
+  for (const name of names) {
+    if (explicit[name] === undefined && !Object.hasOwn(manifest.task.inputs, name)) {
+      throw staleManifest(task, `${at}input '${name}'`, `${manifest.origin} has no type for it, though it is a parameter without a token`);
+    }
+  }
+}
+
+function staleManifest(task: string, subject: string, problem: string): TaskDefinitionError {
+  return new TaskDefinitionError({ task, subject, problem: `${problem}: the manifest is stale`, fix: "rebuild with `flytekit-ts build`" });
+}
+
 /** A parameter a standard decorator's task gives no token for. */
 function noStandardType(task: string, at: string, decorator: string, name: string, defaultText: string | undefined, file: string | undefined): TaskDefinitionError {
   // Standard decorators by default, not by choice, when the loader found no tsconfig.json: say so.
@@ -193,8 +238,8 @@ function noStandardType(task: string, at: string, decorator: string, name: strin
     problem: `no type: standard decorators carry no type metadata${note === undefined ? "" : ` (${note})`}`,
     fix:
       byDefault === undefined
-        ? `declare it: ${decorator}({ inputs: { ${name}: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...)`
-        : `declare it: ${decorator}({ inputs: { ${name}: ${byDefault} } }), the type of its default ${defaultText!.trim()}`,
+        ? `declare it: ${decorator}({ inputs: { ${name}: <token> } }) with the token of its type (Int, Float, Str, List(Str), a record class, ...); ${BUILD_FIX}`
+        : `declare it: ${decorator}({ inputs: { ${name}: ${byDefault} } }), the type of its default ${defaultText!.trim()}; ${BUILD_FIX}`,
   });
 }
 

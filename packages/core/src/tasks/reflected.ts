@@ -7,6 +7,7 @@
 import { typeRegistry } from "../types/registry.js";
 import type { AnyFlyteType } from "../types/type.js";
 import { TaskDefinitionError } from "./errors.js";
+import { BUILD_FIX } from "../analysis/registry.js";
 
 /** Constructors TypeScript reflects for what it erased: they say nothing against a declared token. */
 const SAYS_NOTHING: ReadonlySet<unknown> = new Set([Object, Promise]);
@@ -100,6 +101,10 @@ const OBJECT_CHOICES =
  * is; an Object is any of several things, listed rather than guessed.
  */
 export function erasedFix(reflected: unknown, option: "inputs" | "outputs", name: string, defaultText?: string): string {
+  return `${tokenFix(reflected, option, name, defaultText)}; ${BUILD_FIX}`;
+}
+
+function tokenFix(reflected: unknown, option: "inputs" | "outputs", name: string, defaultText?: string): string {
   const declare = (token: string) => `${option}: { ${name}: ${token} }`;
   if (reflected === Array) return `${declare("List(Int)")} (the token for what the array holds)`;
   if (reflected === Map) return `${declare("Dict(Int)")} (the token for what the map holds)`;
@@ -117,4 +122,4 @@ export function erasedFix(reflected: unknown, option: "inputs" | "outputs", name
 /** The fix for an async method's outputs: what the promise resolves to is erased. */
 export const ASYNC_OUTPUTS_FIX =
   "declare what it resolves to: outputs: <token> (Float or Int for Promise<number>, Str for Promise<string>, the record class for Promise<Point>), " +
-  "named outputs: { a: Int, b: Str }, or outputs: {} for Promise<void>";
+  `named outputs: { a: Int, b: Str }, or outputs: {} for Promise<void>; ${BUILD_FIX}`;

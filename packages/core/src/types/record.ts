@@ -28,6 +28,13 @@ interface FieldDeclaration {
   /** The field's name in Flyte (the literal's MessagePack key, the JSON schema); the property unless aliased. */
   name: string;
   spec: TypeSpec;
+  /**
+   * Whether the type is what TypeScript's metadata said (`@field()` without a token, legacy
+   * decorators), which a manifest's type replaces (see `typeFieldsFromManifest`).
+   */
+  fromMetadata?: boolean;
+  /** What is wrong with the type the metadata gave (it erased it), until a manifest types the field. */
+  unresolved?: Error;
 }
 
 /** What a record field may be declared with besides its type: `{ name: "by_key" }` names it in Flyte. */
@@ -63,18 +70,33 @@ const STORE = Symbol.for("flytekit-ts.records");
 interface RecordStore {
   declarations: WeakMap<Function, RecordDeclaration>;
   types: WeakMap<Function, RecordType<unknown>>;
+  /** The module file that declares a record class, where `@field()` knew it (`noteRecordModule`). */
+  modules: WeakMap<Function, string>;
+  /** Those classes by name. */
+  byName: Map<string, WeakRef<Function>[]>;
 }
 const store: RecordStore = ((globalThis as Record<symbol, unknown>)[STORE] as RecordStore | undefined) ??
   ((globalThis as Record<symbol, unknown>)[STORE] = {
     declarations: new WeakMap(),
     types: new WeakMap(),
+    modules: new WeakMap(),
+    byName: new Map(),
   } satisfies RecordStore) as RecordStore;
+// A store made by an older copy of this package lacks the newer maps.
+store.modules ??= new WeakMap();
+store.byName ??= new Map();
 
 /**
  * Declares a field of a record class (what `@field()` does). Fields keep the order in which they
  * are declared; a subclass's fields follow its base class's, and redeclaring a field keeps its place.
  */
-export function defineRecordField(cls: Function, property: string, spec: TypeSpec, options: FieldOptions = {}): void {
+export function defineRecordField(
+  cls: Function,
+  property: string,
+  spec: TypeSpec,
+  options: FieldOptions = {},
+  how: { fromMetadata?: boolean; unresolved?: Error } = {},
+): void {
   const subject = `record class ${cls.name}, field '${property}'`;
   const name = options.name ?? property;
   if (typeof name !== "string" || name === "") {
@@ -94,8 +116,57 @@ export function defineRecordField(cls: Function, property: string, spec: TypeSpe
     store.declarations.set(cls, declaration);
   }
   const existing = declaration.fields.findIndex((f) => f.property === property);
-  if (existing >= 0) declaration.fields[existing] = { property, name, spec };
-  else declaration.fields.push({ property, name, spec });
+  const declared: FieldDeclaration = { property, name, spec };
+  if (how.fromMetadata === true) declared.fromMetadata = true;
+  if (how.unresolved !== undefined) declared.unresolved = how.unresolved;
+  if (existing >= 0) declaration.fields[existing] = declared;
+  else declaration.fields.push(declared);
+}
+
+/**
+ * Gives the fields of a record class (and of the classes it extends) that `@field()` typed from
+ * TypeScript's metadata the type a manifest says (by property), before the class is first used:
+ * the manifest read TypeScript's own types (`int`, `number[]`, a string enum), which the metadata
+ * erases. A field given a token keeps it. Once the record's fields are resolved, they stay.
+ */
+export function typeFieldsFromManifest(cls: Function, typeOf: (property: string) => TypeSpec | undefined): void {
+  if ((store.types.get(cls) as RecordType<unknown> | undefined)?.isBuilt === true) return;
+  for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const f of store.declarations.get(c as Function)?.fields ?? []) {
+      if (f.fromMetadata !== true) continue;
+      const spec = typeOf(f.property);
+      if (spec !== undefined) {
+        f.spec = spec;
+        f.fromMetadata = false;
+        f.unresolved = undefined;
+      }
+    }
+  }
+}
+
+/**
+ * Notes the module that declares a record class (what `@field()` knows with legacy decorators), so
+ * that a manifest's record, named by module and name, finds the class: `recordClassesNamed`.
+ */
+export function noteRecordModule(cls: Function, fileOf: () => string | undefined): void {
+  if (store.modules.has(cls)) return;
+  const file = fileOf();
+  if (file === undefined) return;
+  store.modules.set(cls, file);
+  const list = store.byName.get(cls.name);
+  if (list === undefined) store.byName.set(cls.name, [new WeakRef(cls)]);
+  else list.push(new WeakRef(cls));
+}
+
+/** The record classes of a name whose module is known, with it. */
+export function recordClassesNamed(name: string): { cls: Function; file: string }[] {
+  const out: { cls: Function; file: string }[] = [];
+  for (const ref of store.byName.get(name) ?? []) {
+    const cls = ref.deref();
+    const file = cls === undefined ? undefined : store.modules.get(cls);
+    if (cls !== undefined && file !== undefined) out.push({ cls, file });
+  }
+  return out;
 }
 
 function describeName(name: unknown): string {
@@ -151,6 +222,11 @@ export function recordType<C>(cls: Constructor<C>): RecordType<C> {
         fix: `declare its fields with @field() (from @flytekit-ts/decorators) or with defineRecord(${cls.name}, { ... })`,
       });
     }
+    // A field whose type the metadata erased (and no manifest gave) fails the class where it is used.
+    for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+      const unresolved = store.declarations.get(c as Function)?.fields.find((f) => f.unresolved !== undefined)?.unresolved;
+      if (unresolved !== undefined) throw unresolved;
+    }
     type = new RecordType(cls);
     store.types.set(cls, type as RecordType<unknown>);
   }
@@ -184,6 +260,11 @@ export class RecordType<C> extends MsgpackStructType<C> {
    * (records guessed from a template, whose class the caller cannot have).
    */
   structural = false;
+  /**
+   * Whether values are read back as plain objects of the fields rather than instances of the class
+   * (a record made from an interface or a type alias, which has no class).
+   */
+  plainValues = false;
 
   constructor(readonly cls: Constructor<C>) {
     super();
@@ -357,6 +438,14 @@ export class RecordType<C> extends MsgpackStructType<C> {
       if (value[f.name] === undefined && !f.hasDefault && !f.type.acceptsNone) throw this.missing(f);
     }
     conversionOf.set(value, context);
+    if (this.plainValues) {
+      const out: Record<string, unknown> = {};
+      for (const f of this.fields) {
+        const v = this.readField(f.property, value);
+        if (v !== undefined) setOwn(out, f.property, v);
+      }
+      return out as C;
+    }
     return classTransformer().plainToInstance(this.cls as unknown as new () => C, value, TO_INSTANCE);
   }
 
@@ -472,17 +561,35 @@ function recordFromStructure(lt: LiteralType, guess: (lt: LiteralType, where: st
     const d = fieldDefault(name, fields[name], lt.metadata);
     if (d !== undefined) defaults[name] = d.value;
   }
-  // A class of its own per record type, named as the schema names it, its defaults set by its constructor.
+  return structuralRecord(title, Object.entries(fields).map(([name, spec]) => ({ name, spec })), { defaults }) as unknown as AnyFlyteType;
+}
+
+/**
+ * A record known only by its description (a template's schema, a manifest): a class of its own
+ * named `name` (its defaults set by its constructor, no methods), whose values may be any object
+ * with the fields. With `plainValues`, values read back are plain objects of the fields (an
+ * interface's or a type alias's record). Each call makes a new class and a new type.
+ */
+export function structuralRecord(
+  name: string,
+  fields: readonly { name: string; spec: TypeSpec }[],
+  options: { defaults?: Readonly<Record<string, unknown>>; plainValues?: boolean } = {},
+): RecordType<object> {
+  const defaults = options.defaults ?? {};
+  const hasDefaults = Object.keys(defaults).length > 0;
   const cls = {
-    [title]: class {
+    [name]: class {
       constructor() {
-        Object.assign(this, structuredClone(defaults));
+        if (hasDefaults) Object.assign(this, structuredClone(defaults));
       }
     },
-  }[title]!;
-  const record = defineRecord(cls as new () => object, fields as never);
+  }[name]!;
+  store.declarations.set(cls, { fields: [] });
+  for (const f of fields) defineRecordField(cls, f.name, f.spec);
+  const record = recordType(cls as new () => object);
   record.structural = true;
-  return record as unknown as AnyFlyteType;
+  record.plainValues = options.plainValues === true;
+  return record;
 }
 
 typeRegistry.register({
