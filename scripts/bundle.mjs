@@ -42,6 +42,10 @@ const PACKAGES = [
       csv: "dist/tables/csv.js",
       // Loaded by node:module register() in a thread of its own, next to the other bundles.
       "ts-hooks": "dist/loader/ts-hooks.js",
+      // The analysis of tasks' TypeScript types and the compiler it runs (the CLI's build, and its
+      // run/serialize/package of .ts sources): loaded by import() only when there is TypeScript to
+      // read, and its typings (which name TypeScript's) kept out of what a user's program reads.
+      analysis: "dist/analysis/index.js",
     },
     // class-transformer keeps one metadata store for the user's decorators and ours. The table
     // libraries stay imports, loaded by import() on first use (tables/runtime.ts): apache-arrow must

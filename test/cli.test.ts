@@ -37,8 +37,8 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
     [
       "a task whose interface cannot be inferred",
       "support/cli/untyped.ts",
-      // The task's own error, once, with where it was found.
-      /^flytekit-ts: task 'support\.cli\.untyped\.Untyped\.total', parameter 0 'xs': .*inputs: \{ xs: List\(Int\) \}.* \(Untyped\.total in support\/cli\/untyped\.ts\)$/ms,
+      // The task's own error (its type, read from the source, is a tuple), once, with where it was found.
+      /^flytekit-ts: task 'support\.cli\.untyped\.Untyped\.total', input 'xs': its type is `\[number, number\]`: a tuple is not a Flyte type \(.*support\/cli\/untyped\.ts:7:20, FTS1008\); .* \(Untyped\.total in support\/cli\/untyped\.ts\)$/ms,
     ],
   ];
   for (const [what, module, message] of cases) {
@@ -121,7 +121,7 @@ describe("flytekit-ts serialize refuses, names the module and the task, and leav
 describe("flytekit-ts --help, each command's --help, and usage errors", () => {
   it("--help and -h print the usage and options of flytekit-ts and of each command, and exit 0", async () => {
     const cases: [string[], string[]][] = [
-      [["--help"], ["Usage: flytekit-ts COMMAND", "serialize --out DIR", "package [--output FILE]", "run [--json] FILE", "--version"]],
+      [["--help"], ["Usage: flytekit-ts COMMAND", "build [-p TSCONFIG] [--no-emit]", "serialize --out DIR", "package [--output FILE]", "run [--json] FILE", "--version"]],
       [["-h"], ["Usage: flytekit-ts COMMAND"]],
       [["help", "run"], ["Usage: flytekit-ts run [--json] FILE"]],
       [["serialize", "--help"], ["Usage: flytekit-ts serialize --out DIR [options] MODULES...", "--out DIR", "--json", "--project P", "--image IMAGE", "--env KEY=VALUE", "--fast", "Reference tasks"]],
@@ -130,6 +130,8 @@ describe("flytekit-ts --help, each command's --help, and usage errors", () => {
       [["package", "-h"], ["Usage: flytekit-ts package"]],
       [["run", "--help"], ["Usage: flytekit-ts run [--json] FILE [TASK [--INPUT VALUE]...]", "--json", "TASK --help"]],
       [["run", "-h"], ["Usage: flytekit-ts run"]],
+      [["build", "--help"], ["Usage: flytekit-ts build [-p TSCONFIG] [--no-emit]", "-p TSCONFIG", "--no-emit", "error FTS<code>", "Exit status: 0 built, 1 errors, 2"]],
+      [["help", "build"], ["Usage: flytekit-ts build"]],
     ];
     for (const [args, texts] of cases) {
       const r = await cli(args);
@@ -139,20 +141,24 @@ describe("flytekit-ts --help, each command's --help, and usage errors", () => {
     }
   });
 
-  it("run --help says that a string enum parameter needs Enum(...) declared, since TypeScript reflects it as String", async () => {
+  it("run --help says where the types come from, and that without a manifest a string enum needs Enum(...) declared, since TypeScript reflects it as String", async () => {
     const r = await cli(["run", "--help"]);
-    expect(r.stdout).toContain("TypeScript reflects a string enum parameter (c: Color) as String");
+    expect(r.stdout).toContain("the manifest flytekit-ts build wrote beside compiled JavaScript");
+    expect(r.stdout).toContain("TypeScript reflects a string enum as String");
     expect(r.stdout).toContain("@task({ inputs: { c: Enum(Color) } })");
   });
 
   it("an unknown command or option prints a short error and where the help is, and exits 2 (as click does)", async () => {
     const cases: [string[], string, string][] = [
-      [["serialise"], 'flytekit-ts: unknown command "serialise"; the commands are serialize, package, run', "Try 'flytekit-ts --help' for help."],
+      [["serialise"], 'flytekit-ts: unknown command "serialise"; the commands are build, serialize, package, run', "Try 'flytekit-ts --help' for help."],
       [["--bogus"], "flytekit-ts: unknown option --bogus", "Try 'flytekit-ts --help' for help."],
       [["serialize", "--bogus", "x.ts"], "flytekit-ts: serialize: unknown option --bogus; its options are --out,", "Try 'flytekit-ts serialize --help' for help."],
       [["package", "--bogus", "x.ts"], "flytekit-ts: package: unknown option --bogus; its options are --output,", "Try 'flytekit-ts package --help' for help."],
       [["run", "--bogus", "support/cli/run-tasks.ts"], "flytekit-ts: run: unknown option --bogus; its options are --json, --help", "Try 'flytekit-ts run --help' for help."],
       [["run"], "flytekit-ts: run: it needs a file", "Try 'flytekit-ts run --help' for help."],
+      [["build", "--bogus"], "flytekit-ts: build: unknown option --bogus; its options are -p, --no-emit, --help", "Try 'flytekit-ts build --help' for help."],
+      [["build", "src/x.ts"], 'flytekit-ts: build: it takes no modules (got "src/x.ts"); it builds the project of -p TSCONFIG', "Try 'flytekit-ts build --help' for help."],
+      [["build", "-p"], "flytekit-ts: -p: expected a tsconfig.json or its folder, got nothing", "Try 'flytekit-ts build --help' for help."],
     ];
     for (const [args, error, hint] of cases) {
       const r = await cli(args);

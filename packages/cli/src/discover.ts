@@ -18,10 +18,30 @@ export interface DiscoveredTask {
   attributePath: string;
 }
 
+const TS_SOURCE = /\.[cm]?tsx?$/;
+
+/**
+ * Analyses the TypeScript sources among `files` (one program for them all) and registers their
+ * manifests, before they are imported; the compiler is loaded only when there are some.
+ */
+async function analyseSources(files: readonly string[]): Promise<void> {
+  if (!files.some((f) => TS_SOURCE.test(f))) return;
+  const manifests = await import("./manifests.js");
+  try {
+    manifests.analyseSources(files.map((f) => (isAbsolute(f) ? f : resolve(process.cwd(), f))));
+  } catch (e) {
+    if (e instanceof FlyteError) throw new CliError(e.fields, { cause: e });
+    throw e;
+  }
+}
+
 /** Imports a user module (TypeScript sources through the TypeScript loader); a failure names the module. */
 export async function importModule(path: string): Promise<{ file: string; exports: Record<string, unknown> }> {
   const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
-  if (/\.[cm]?tsx?$/.test(file)) registerTypeScriptLoader();
+  if (TS_SOURCE.test(file)) {
+    await analyseSources([file]);
+    registerTypeScriptLoader();
+  }
   try {
     return { file, exports: (await import(pathToFileURL(file).href)) as Record<string, unknown> };
   } catch (e) {
@@ -74,6 +94,8 @@ export function tasksInModule(module: string, file: string, exports: Record<stri
 /** Imports modules and finds their tasks; records where each was found; refuses two tasks of one name. */
 export async function discover(modules: readonly string[]): Promise<DiscoveredTask[]> {
   const all: DiscoveredTask[] = [];
+  // All the sources in one program, before any is imported.
+  await analyseSources(modules);
   for (const path of modules) {
     const { file, exports } = await importModule(path);
     for (const d of tasksInModule(path, file, exports)) {

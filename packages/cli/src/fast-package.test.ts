@@ -44,6 +44,23 @@ describe("fast registration's code tarball", () => {
     expect(entries.find((e) => e.path === "src/pipelines.ts")!.data.toString()).toBe("export const a = 1;");
   });
 
+  it("packs files made for it in their place among the source's (over a file of that path), and none outside the source", () => {
+    const root = project();
+    writeFileSync(join(root, "src/pipelines.ts.flyte.json"), "stale");
+    const made = new Map([
+      [join(root, "src/pipelines.ts.flyte.json"), Buffer.from("fresh")],
+      [join(root, "src/nested/deep.ts.flyte.json"), Buffer.from("deep")],
+      [join(root, "..", "elsewhere.ts.flyte.json"), Buffer.from("outside")],
+    ]);
+    const a = fastPackage(root, [], 0, made);
+    expect(a.files).toEqual([".flyteignore", "dist/pipelines.js", "package.json", "src/nested/deep.ts", "src/nested/deep.ts.flyte.json", "src/pipelines.ts", "src/pipelines.ts.flyte.json"]);
+    const entries = untar(gunzipSync(a.data));
+    expect(entries.map((e) => e.path)).toEqual(a.files);
+    expect(entries.find((e) => e.path === "src/pipelines.ts.flyte.json")!.data.toString()).toBe("fresh");
+    // What it holds names it: the made files count.
+    expect(fastPackage(root, [], 0).name).not.toBe(a.name);
+  });
+
   it("leaves out the files it is told to (the package being written)", () => {
     const root = project();
     expect(fastPackageFiles(root, [join(root, "package.json")])).not.toContain("package.json");

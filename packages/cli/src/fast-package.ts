@@ -3,7 +3,7 @@
 // `.flyteignore` lists, named after a digest of what it holds: fast<md5>.tar.gz.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { gzip, tar } from "@flytekit-ts/core/internal";
 
 const ALWAYS_IGNORED = [".git", "node_modules"];
@@ -50,13 +50,33 @@ export function fastPackageFiles(source: string, exclude: readonly string[] = []
   return files;
 }
 
-/** The tarball: its name (`fast<md5 of paths and contents>.tar.gz`), bytes and file count. */
-export function fastPackage(source: string, exclude: readonly string[] = [], now = Date.now()): { name: string; data: Buffer; files: string[] } {
+/** The order of the walk: folder by folder, names sorted within each. */
+function walkOrder(a: string, b: string): number {
+  const x = a.split("/");
+  const y = b.split("/");
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * The tarball: its name (`fast<md5 of paths and contents>.tar.gz`), bytes and file count. `added`
+ * are files made for it (by absolute path: the manifest the CLI's analysis made for a TypeScript
+ * source, beside it), packed in their place among the source's, over a file of that path; those
+ * outside the source directory are left out, as their modules are.
+ */
+export function fastPackage(source: string, exclude: readonly string[] = [], now = Date.now(), added: ReadonlyMap<string, Uint8Array> = new Map()): { name: string; data: Buffer; files: string[] } {
   const root = resolve(source);
-  const files = fastPackageFiles(root, exclude);
+  const made = new Map<string, Uint8Array>();
+  for (const [path, data] of added) {
+    const rel = relative(root, resolve(path));
+    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) made.set(rel.split(sep).join("/"), data);
+  }
+  const files = [...new Set([...fastPackageFiles(root, exclude), ...made.keys()])].sort(walkOrder);
   const digest = createHash("md5");
   const members = files.map((rel) => {
-    const data = readFileSync(join(root, rel));
+    const data = made.get(rel) ?? readFileSync(join(root, rel));
     digest.update(rel).update(data);
     return { name: rel, data };
   });

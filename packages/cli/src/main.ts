@@ -1,8 +1,9 @@
-// The `flytekit-ts` command: serialize and package tasks for registration, run one locally.
+// The `flytekit-ts` command: build a project's modules with their manifests, serialize and package
+// tasks for registration, run one locally.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { FlyteError, ImageConfig, ReferenceTask, SerializationSettings, VERSION } from "@flytekit-ts/core";
-import { gzip, ImageError, tar } from "@flytekit-ts/core/internal";
+import { gzip, ImageError, manifestPathOf, tar } from "@flytekit-ts/core/internal";
 import { create, toJsonText } from "@flytekit-ts/core/idl";
 import { TaskSpecSchema, taskSpecToBinary, toTaskSpec } from "@flytekit-ts/core/registration";
 import { CliError, discover, type DiscoveredTask } from "./discover.js";
@@ -172,7 +173,14 @@ async function packageCommand(argv: readonly string[], { out, err }: Console): P
   if (fast) {
     // The code travels in the archive too; flytectl uploads it and fills in {{ .remote_package_path }}.
     const source = one(options, "--source", ".");
-    const code = fastPackage(source, [output]);
+    // The container reads a TypeScript source's task types from the manifest beside it, made here
+    // by the analysis that typed them for serialization: it never needs the compiler's checker.
+    const manifests = new Map<string, Uint8Array>();
+    if (options.positional.some((m) => /\.[cm]?tsx?$/.test(m))) {
+      const { analysedSources, manifestText } = await import("./manifests.js");
+      for (const [file, manifest] of analysedSources()) manifests.set(manifestPathOf(file), Buffer.from(manifestText(manifest)));
+    }
+    const code = fastPackage(source, [output], Date.now(), manifests);
     files.push({ name: code.name, data: code.data, label: `${code.files.length} files of ${resolve(source)}` });
     out(`Fast mode enabled: compressed archive ${code.name} (${code.files.length} files)`);
   }
@@ -201,6 +209,9 @@ export async function main(argv: readonly string[], out: (line: string) => void 
         return 0;
       case "run":
         return await run(rest, io);
+      case "build":
+        // The compiler and the analysis load only for a build.
+        return await (await import("./build.js")).build(rest, io);
       case undefined:
         out(USAGE);
         return 2;

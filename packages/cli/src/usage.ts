@@ -5,7 +5,7 @@ import { VERSION } from "@flytekit-ts/core";
 import { brand } from "@flytekit-ts/core/internal";
 import { CliError } from "./discover.js";
 
-export const COMMAND_NAMES = ["serialize", "package", "run"] as const;
+export const COMMAND_NAMES = ["build", "serialize", "package", "run"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** A command line the command cannot take; `command` names whose `--help` to point at. */
@@ -29,13 +29,15 @@ const SETTINGS = `  --project P, --domain D, --version V   where the tasks are r
   --env KEY=VALUE                       an environment variable for every task's container (repeatable)`;
 
 const MODULES = `MODULES are TypeScript sources (compiled by the SDK's own TypeScript under the project's
-tsconfig.json, nothing forced) or compiled JavaScript; every exported task is found.`;
+tsconfig.json, nothing forced; their tasks' types read from the sources) or compiled JavaScript (the
+types read from the manifests flytekit-ts build wrote beside it); every exported task is found.`;
 
 export const USAGE = `flytekit-ts ${VERSION}
 
 Usage: flytekit-ts COMMAND [ARGS]...
 
 Commands:
+  build [-p TSCONFIG] [--no-emit]             compile the project and write each task module's manifest (its types)
   serialize --out DIR [options] MODULES...    write one flyteidl.admin.TaskSpec file per task
   package [--output FILE] [options] MODULES...
                                               the same files in a flyte-package.tgz, for flytectl register files
@@ -44,6 +46,25 @@ Commands:
 Options:
   -h, --help     show this message and exit (COMMAND --help: the command's own)
   --version      print flytekit-ts's version and exit`;
+
+export const BUILD_USAGE = `Usage: flytekit-ts build [-p TSCONFIG] [--no-emit]
+
+Type-checks and compiles a TypeScript project with the SDK's own TypeScript, as tsc -b does (the
+projects its tsconfig references first, each on its own), and writes beside each compiled module that
+declares tasks its manifest, <module>.js.flyte.json: the tasks' inputs and outputs read from their
+TypeScript types, and a hash of the module's code. Running the compiled module (node, flytekit-ts run,
+serialize, package, the container) takes the tasks' types from it; a module changed since is refused
+until it is built again.
+
+Options:
+  -p TSCONFIG   the project's tsconfig.json, or its folder (default: ./tsconfig.json)
+  --no-emit     compile nothing: read the JavaScript the project's own compiler wrote (TypeScript 7's
+                tsc, say) where the tsconfig puts it, and write the manifests beside it
+  -h, --help    show this message and exit
+
+Errors print as tsc prints them, file(line,col): error TS<code>: ..., and a task whose types cannot
+be an interface as file(line,col): error FTS<code>: ...; such a module gets no manifest (an earlier
+one is removed). Exit status: 0 built, 1 errors, 2 a command line it cannot take.`;
 
 export const SERIALIZE_USAGE = `Usage: flytekit-ts serialize --out DIR [options] MODULES...
 
@@ -96,10 +117,12 @@ one of those - or + a duration (today - 1 day); a Duration as seconds (90), [h:]
 units (1h30m); a File or Directory as a path or URI; lists, dicts and records as JSON, in which a
 Datetime is an ISO 8601 string and a Duration a number of seconds, as in pyflyte run.
 
-Enums: TypeScript reflects a string enum parameter (c: Color) as String, so its input is a Str unless
-the task declares the enum: @task({ inputs: { c: Enum(Color) } }). Only then does the interface say
-EnumType (what a Python task expects) and --c take only Color's values.
+Types: a task's inputs and outputs come from its TypeScript types: FILE's own when it is a source
+(analysed before it runs), or the manifest flytekit-ts build wrote beside compiled JavaScript. So a
+string enum parameter (c: Color) is an Enum and --c takes only Color's values. JavaScript compiled by
+tsc alone has no manifest: there TypeScript reflects a string enum as String (with
+emitDecoratorMetadata), unless the task declares it: @task({ inputs: { c: Enum(Color) } }).
 
 FILE is a TypeScript source or compiled JavaScript.`;
 
-export const COMMAND_USAGE: Record<CommandName, string> = { serialize: SERIALIZE_USAGE, package: PACKAGE_USAGE, run: RUN_USAGE };
+export const COMMAND_USAGE: Record<CommandName, string> = { build: BUILD_USAGE, serialize: SERIALIZE_USAGE, package: PACKAGE_USAGE, run: RUN_USAGE };

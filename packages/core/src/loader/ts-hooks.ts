@@ -83,7 +83,8 @@ function readTsconfigTexts(dir: string): string[] {
   return texts;
 }
 
-function cacheDirFor(file: string): string | undefined {
+/** Where the loader (and the CLI's analysis) keep what they made for a file: undefined when the cache is off. */
+export function cacheDirFor(file: string): string | undefined {
   const configured = process.env.FLYTEKIT_TS_CACHE_DIR;
   if (configured === "off") return undefined;
   if (configured !== undefined && configured !== "") return configured;
