@@ -5,7 +5,8 @@
 // Cold: a new program, a full check, then the analysis. Warm: one file edited, the program rebuilt
 // from the one before (as a watch does), that file re-analysed, against re-checking it. And the
 // run-time side: reading a module's manifest, against reading its bytes.
-import { analyseProgram, codeHash, MANIFEST_FORMAT, manifestFor, manifestPathOf, PINNED_TYPESCRIPT, pinnedTypeScript, type ModuleAnalysis, type TypeScriptApi } from "@flytekit-ts/core/internal";
+import { analyseProgram, codeHash, MANIFEST_FORMAT, manifestPathOf, PINNED_TYPESCRIPT, pinnedTypeScript, type ModuleAnalysis, type TypeScriptApi } from "@flytekit-ts/core/analysis";
+import { manifestFor } from "@flytekit-ts/core/internal";
 import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { formatNs, type Measurement, type Row } from "./harness.js";

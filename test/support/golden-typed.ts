@@ -3,7 +3,7 @@
 // then the modules imported. The fixture's tsconfig turns decorators' type metadata off, so a type
 // reaches a task only through the analysis: a test that passes with them passes on TypeScript's
 // types, not on tokens and not on reflect-metadata.
-import { codeHash, formatDiagnostic, MANIFEST_FORMAT, PINNED_TYPESCRIPT, registerManifest, SourceAnalysis } from "@flytekit-ts/core/internal";
+import { codeHash, formatDiagnostic, MANIFEST_FORMAT, PINNED_TYPESCRIPT, registerManifest, SourceAnalysis } from "@flytekit-ts/core/analysis";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { TEST_ROOT } from "./execute.js";

@@ -40,10 +40,7 @@ export { PRIMARY_CONTAINER_DEFAULT_NAME, type PodTemplateSpec } from "./tasks/po
 export type { ResolvedResources, ResourcePair, ResourceSpec, ResourceValue } from "./tasks/resources.js";
 export { parseParameters, type ParsedParameter } from "./interface/params.js";
 
-// Manifests: a module's task types, read from TypeScript's own types at build time (the analysis),
-// written beside its code (`flytekit-ts build`) or registered in-process (the CLI), read by the tasks.
-export { analyseProgram, type ModuleAnalysis } from "./analysis/analyse.js";
-export { formatDiagnostic, SourceAnalysis } from "./analysis/project.js";
+// Manifests: a module's task types, read from TypeScript's own types at build time.
 export { BUILD_FIX, codeHash, ManifestError, manifestFor, manifestOrigin, registerManifest, type ManifestOrigin } from "./analysis/registry.js";
 export { manifestTypesOf, tokenOfManifestType, type ManifestTypes } from "./tasks/manifest-types.js";
 export {
@@ -119,7 +116,6 @@ export type { FastSerialization, SerializationSettingsSpec } from "./serialize/s
 export { brand, formatError, quote } from "./errors/flyte-error.js";
 export { crc32, gunzip, GUNZIP_LIMIT, gzip, tar, untar, type TarEntry } from "./archive/tar.js";
 export { registerTypeScriptLoader } from "./loader/register.js";
-export { PINNED_TYPESCRIPT, pinnedTypeScript, type TypeScriptApi } from "./loader/pinned-typescript.js";
 
 // Offloaded literals, for the container tests: flytekit's hash of a literal, and the limits.
 export { computeHashString } from "./execute/pbhash.js";
