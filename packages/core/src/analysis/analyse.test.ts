@@ -65,9 +65,8 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input("Count", "type Count = int;")).toEqual("Int");
     expect(input("Box", "interface Box { n: int; }")).toEqual({ record: "src/m.ts#Box" });
     // A local alias named int that is a plain number is a Float: the name means nothing.
-    expect(inputOf("int", "", { ts }) /* the imported brand */).toEqual("Int");
-    const local = moduleOf("type int2 = number;\nexport class T { @task static t(x: int2): void {} }", { ts });
-    expect(local.tasks["T.t"]?.inputs).toEqual({ x: "Float" });
+    const local = analyseFixture({ "src/m.ts": 'import { task } from "@flytekit-ts/decorators";\ntype int = number;\nexport class T { @task static t(x: int, y: int[]): void {} }' }, { ts }).module("src/m.ts");
+    expect(local.tasks["T.t"]?.inputs).toEqual({ x: "Float", y: { list: "Float" } });
   });
 
   it("reads a record's int field as Int", () => {
@@ -104,14 +103,15 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
 
   it("reads optional from the annotation's syntax without strictNullChecks, where the checker drops null", () => {
     const loose = { ts, compilerOptions: { strict: false } };
-    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null as any, f: int | string | null", "void", "type Maybe = Date | null;", loose);
+    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0", "void", "type Maybe = Date | null;", loose);
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
       c: { optional: "Float" },
       d: { optional: "Datetime" },
-      e: "Float",
+      e: { optional: "Float" },
       f: { optional: { union: ["Int", "Str"] } },
+      g: "Float",
     });
     const module = moduleOf("export interface R { a: string | null; b?: number; }\nexport class T { @task static t(r: R): void {} }", loose);
     expect(module.records["src/m.ts#R"]?.fields).toEqual([
@@ -126,8 +126,10 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input("Date | number | string")).toEqual({ union: ["Datetime", "Float", "Str"] });
     // Through an alias, to the order of its declaration.
     expect(input("U", "type U = boolean | int | string[];")).toEqual({ union: ["Bool", "Int", { list: "Str" }] });
-    // Nested unions are flattened; boolean stays one Bool.
+    // Nested unions are flattened; boolean stays one Bool, also written as true | false.
     expect(input("(int | boolean) | Date")).toEqual({ union: ["Int", "Bool", "Datetime"] });
+    expect(input("string | true | false")).toEqual({ union: ["Str", "Bool"] });
+    expect(input("boolean | null")).toEqual({ optional: "Bool" });
     expect(input("Array<int | string>")).toEqual({ list: { union: ["Int", "Str"] } });
   });
 
@@ -268,6 +270,8 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     // A named type is one output, a record.
     expect(outputs("Out", "type Out = { total: number };")).toEqual([{ name: "o0", type: { record: "src/m.ts#Out" } }]);
     expect(outputs("string | null")).toEqual([{ name: "o0", type: { optional: "Str" } }]);
+    // An index signature written in place is a dict, one output.
+    expect(outputs("{ [k: string]: int }")).toEqual([{ name: "o0", type: { dict: "Int" } }]);
   });
 
   it("reads core's FlyteFile, FlyteDirectory and StructuredDataset, also through aliases and re-exports", () => {
@@ -356,8 +360,10 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
   });
 
   it("FTS1011: number, boolean and template literal types, and number-literal unions", () => {
-    const [error] = errors("x: 1 | 2 | 3");
-    expect(error).toMatchObject({ code: "FTS1011", fix: "use int for a whole number, number for any, or a string enum for a choice" });
+    expect(errors("x: 1 | 2 | 3")).toMatchObject([
+      { code: "FTS1011", typeText: "1 | 2 | 3", problem: "its type is `1 | 2 | 3`: a union of number literals is not a Flyte type", fix: "use int for a whole number, number for any, or a string enum for a choice" },
+    ]);
+    expect(errors("x: Small | null", "void", "type Small = 1 | 2;")).toMatchObject([{ code: "FTS1011", typeText: "Small" }]);
     expect(codeOf("42")).toEqual(["FTS1011"]);
     expect(codeOf("true")).toEqual(["FTS1011"]);
     expect(codeOf("`id-${string}`")).toEqual(["FTS1011"]);
@@ -401,6 +407,23 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(codeOf("RegExp")).toEqual(["FTS1019"]);
     expect(codeOf("Promise<number>")).toEqual(["FTS1019"]);
     expect(errors("x: Error")[0]?.problem).toContain("Error is not a type a task can take or give");
+  });
+
+  it("FTS1019: a dependency's class, or one of core's other than its files and datasets; a dependency's interface is a record", () => {
+    const files = {
+      "node_modules/dep/package.json": JSON.stringify({ name: "dep", types: "index.d.ts" }),
+      "node_modules/dep/index.d.ts": "export declare class Client { url: string; }\nexport interface Reading { value: number }\n",
+    };
+    const fixture = analyseFixture(
+      { ...files, "src/m.ts": `${HEADER}import type { Client, Reading } from "dep";\nexport class T { @task static t(c: Client, r: Reading, e: TaskEnvironment): void {} }` },
+      { ts, roots: ["src/m.ts"] },
+    );
+    const module = fixture.module("src/m.ts");
+    expect(module.tasks["T.t"]?.inputs).toEqual({ r: { record: "index.d.ts#Reading" } });
+    expect(module.tasks["T.t"]?.errors?.map((e) => [e.code, e.subject, e.problem])).toEqual([
+      ["FTS1019", "input 'c'", "its type is `Client`: Client is a class of a dependency, not a record of this project"],
+      ["FTS1019", "input 'e'", "its type is `TaskEnvironment`: TaskEnvironment is not a type a task can take or give"],
+    ]);
   });
 
   it("FTS1020: null, undefined or void as a whole type", () => {
@@ -554,12 +577,19 @@ export class S {
     expect(module.diagnostics[0]?.task).toBe("custom.add");
   });
 
-  it("skips files without tasks, declaration files and node_modules", () => {
+  it("skips files without tasks, declaration files and files under node_modules", () => {
     const fixture = analyseFixture({
       "src/none.ts": "export const x = 1;\n",
       "src/m.ts": `${HEADER}import "./none.js";\nexport class S { @task static a(): void {} }`,
+      "vendor/node_modules/dep/tasks.ts": `${HEADER}export class Dep { @task static a(x: int): void {} }`,
     });
+    expect(fixture.program.getSourceFile(`${fixture.dir}/vendor/node_modules/dep/tasks.ts`)).toBeDefined();
     expect(fixture.analyses.map((a) => a.file)).toEqual([`${fixture.dir}/src/m.ts`]);
+  });
+
+  it("names the class of a class expression after its variable", () => {
+    const module = moduleOf("export const Steps = class { @task static a(x: int): void {} };");
+    expect(Object.keys(module.tasks)).toEqual(["Steps.a"]);
   });
 
   it("type-checks its fixtures: what it reads compiles", () => {
@@ -575,5 +605,43 @@ export class S {
     const diagnostics = fixture.program.getSemanticDiagnostics(fixture.program.getSourceFile(`${fixture.dir}/src/m.ts`));
     expect(diagnostics.map((d) => pinnedTypeScript().flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual([]);
     expect(fixture.diagnostics).toEqual([]);
+  });
+});
+
+describe("TypeScript 5.9.3 and 6.0.3", () => {
+  it("give the same analysis of every rule and every diagnostic", () => {
+    const files = {
+      "src/records.ts": `${INT_IMPORT}
+export interface Point { x: number; y: int; next?: Point | null }
+export class Base { id: string = ""; }
+export class Job extends Base { points: Point[] = []; at!: Date; tags?: Record<string, string>; get size(): number { return 0; } }
+export type Box = { corner: Point; kind: "a" | "b" };
+export interface Bad { f: () => void; t: [number, string] }
+`,
+      "src/m.ts": `${HEADER}import type { Point, Job, Box, Bad } from "./records.js";
+enum Color { Red = "red", Green = "green" }
+enum Level { Low, High }
+type U = boolean | int | string;
+export class S {
+  @task static scalars(a: number, b: int, c: string, d: boolean, e: Date, f: bigint): void {}
+  @task static containers(a: int[], b: ReadonlyArray<string>, c: Record<string, int>, d: Map<string, Date>, e: { [k: string]: boolean }): void {}
+  @task static optionals(a: string | null, b?: int, c: number | undefined, d: Date | null = null, e: number = 1): void {}
+  @task static unions(a: int | string, b: U, c: U | null, d: Color, e: "x" | "y", f: Point | Box): void {}
+  @task static async records(p: Point, j: Job, b: Box): Promise<{ total: number; p: Point }> { return { total: 1, p }; }
+  @task static files(f: FlyteFile, d: FlyteDirectory, s: StructuredDataset): FlyteFile { return f; }
+  @task static bad(f: (x: number) => string, a: any, u: unknown, o: object, t: [int], l: Level, n: 1 | 2, p: Partial<Point>, m: Map<number, string>, i: { [k: number]: string }, ...rest: number[]): void {}
+  @task static badRecord(b: Bad): Set<string> { return new Set(); }
+  @task() method<X>(x: X, { y }: { y: number }, z: symbol): X { return x; }
+}
+`,
+    };
+    const results = COMPILERS.map(([, compiler]) => {
+      const fixture = analyseFixture(files, { ts: compiler() });
+      return JSON.parse(JSON.stringify(fixture.analyses).replaceAll(fixture.dir, "<dir>")) as unknown;
+    });
+    expect(results[1]).toEqual(results[0]);
+    const [analysis] = results[0] as ModuleAnalysis[];
+    expect(Object.keys(analysis?.tasks ?? {})).toHaveLength(9);
+    expect(new Set(analysis?.diagnostics.map((d) => d.code)).size).toBeGreaterThanOrEqual(14);
   });
 });

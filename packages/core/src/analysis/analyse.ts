@@ -43,7 +43,7 @@
 // | FTS1024 | a type the compiler could not resolve (a missing import)                               |
 // | FTS1025 | any other type                                                                         |
 import { readFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
 import type { TypeScriptApi } from "../loader/pinned-typescript.js";
 import { moduleNameOf, packageRoot } from "../naming/module-name.js";
@@ -205,8 +205,9 @@ class Analyser {
   private readonly K: typeof TS.SyntaxKind;
   private readonly records = new Map<string, RecordEntry>();
   private readonly recordKeys = new Map<TS.Symbol, string>();
+  private readonly libraries = new Map<TS.Symbol, boolean>();
+  private readonly brands = new Map<TS.Type, string | undefined>();
   private readonly projectRoot: (file: string) => string;
-  private readonly strictNulls: boolean;
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -219,8 +220,6 @@ class Analyser {
     this.O = ts.ObjectFlags;
     this.K = ts.SyntaxKind;
     this.projectRoot = options.projectRoot ?? ((file) => packageRoot(file) ?? dirname(file));
-    const compilerOptions = program.getCompilerOptions();
-    this.strictNulls = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
   }
 
   analyseFile(file: TS.SourceFile): ModuleAnalysis | undefined {
@@ -497,8 +496,8 @@ class Analyser {
     // void, undefined: no outputs.
     if (!(type.flags & this.F.Union) && type.flags & (this.F.Void | this.F.Undefined)) return [];
     if (syntax !== undefined && (syntax.kind === this.K.VoidKeyword || syntax.kind === this.K.UndefinedKeyword)) return [];
-    // An object literal written as the return type: named outputs, in order.
-    if (syntax !== undefined && ts.isTypeLiteralNode(syntax)) {
+    // An object literal written as the return type: named outputs, in order (`{ [k: string]: T }` is a dict, `{}` nothing known).
+    if (syntax !== undefined && ts.isTypeLiteralNode(syntax) && syntax.members.length > 0 && !syntax.members.some((m) => ts.isIndexSignatureDeclaration(m))) {
       const outputs: ManifestVariable[] = [];
       for (const element of syntax.members) {
         const name = element.name !== undefined && (ts.isIdentifier(element.name) || ts.isStringLiteral(element.name)) ? element.name.text : undefined;
@@ -648,6 +647,7 @@ class Analyser {
     const parts: (ManifestType | "strings" | "booleans")[] = [];
     const strings: string[] = [];
     const booleans: TS.TypeNode[] = [];
+    const numbers: TS.TypeNode[] = [];
     for (const member of written.members) {
       if (member.kind === this.K.UndefinedKeyword || member.kind === this.K.VoidKeyword || (ts.isLiteralTypeNode(member) && member.literal.kind === this.K.NullKeyword)) {
         nullable = true;
@@ -665,6 +665,10 @@ class Analyser {
         booleans.push(member);
         continue;
       }
+      if (type.flags & (F.NumberLiteral | F.BigIntLiteral) && !(type.flags & F.EnumLiteral)) {
+        numbers.push(member);
+        continue;
+      }
       const mapped = this.map(type, member, loc, site);
       if (mapped === undefined) {
         failed = true;
@@ -677,6 +681,15 @@ class Analyser {
       }
       if (typeof inner === "object" && "union" in inner) parts.push(...inner.union);
       else parts.push(inner);
+    }
+    if (numbers.length > 0) {
+      // One problem for the literals together: `1 | 2 | 3` is one choice of numbers.
+      const first = numbers[0] as TS.TypeNode;
+      const last = numbers[numbers.length - 1] as TS.TypeNode;
+      const at = locOutside ?? (numbers.length === 1 ? first : (first.parent as TS.Node));
+      const text = locOutside === undefined && numbers.length > 1 && first.parent === last.parent ? first.parent.getText() : undefined;
+      this.fail(site, "literal", at, this.checker.getTypeFromTypeNode(first), numbers.length === 1 ? "a number literal type is not a Flyte type" : "a union of number literals is not a Flyte type", "use int for a whole number, number for any, or a string enum for a choice", text === undefined ? {} : { typeText: text });
+      failed = true;
     }
     if (booleans.length === 1) {
       const only = booleans[0] as TS.TypeNode;
@@ -729,6 +742,8 @@ class Analyser {
       } else if (member.flags & F.StringLiteral) {
         if (strings.length === 0) groups.push({ enum: strings, name: "" });
         strings.push((member as TS.StringLiteralType).value);
+      } else if (member.flags & (F.NumberLiteral | F.BigIntLiteral)) {
+        return this.fail(site, "literal", loc, type, "a union of number literals is not a Flyte type", "use int for a whole number, number for any, or a string enum for a choice");
       } else groups.push(member);
     }
     if (booleans === 1) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
@@ -802,6 +817,13 @@ class Analyser {
 
   /** The value of a brand (an object type with one property keyed by a unique symbol, whose type is a string literal). */
   private brandOf(type: TS.Type): string | undefined {
+    if (this.brands.has(type)) return this.brands.get(type);
+    const brand = this.readBrand(type);
+    this.brands.set(type, brand);
+    return brand;
+  }
+
+  private readBrand(type: TS.Type): string | undefined {
     if (!(type.flags & this.F.Object)) return undefined;
     const properties = this.checker.getPropertiesOfType(type);
     if (properties.length !== 1) return undefined;
@@ -882,14 +904,18 @@ class Analyser {
 
   /** Whether a symbol is declared by TypeScript's lib files or a library's types (`@types/*`). */
   private isLibrary(symbol: TS.Symbol): boolean {
-    const declarations = symbol.declarations ?? [];
-    return (
-      declarations.length > 0 &&
-      declarations.every((d) => {
-        const file = d.getSourceFile();
-        return this.program.isSourceFileDefaultLibrary(file) || /[\\/]node_modules[\\/](@types|typescript)[\\/]/.test(file.fileName);
-      })
-    );
+    let library = this.libraries.get(symbol);
+    if (library === undefined) {
+      const declarations = symbol.declarations ?? [];
+      library =
+        declarations.length > 0 &&
+        declarations.every((d) => {
+          const file = d.getSourceFile();
+          return this.program.isSourceFileDefaultLibrary(file) || /[\\/]node_modules[\\/](@types|typescript)[\\/]/.test(file.fileName);
+        });
+      this.libraries.set(symbol, library);
+    }
+    return library;
   }
 
   // --- records ----------------------------------------------------------------------------------
@@ -920,6 +946,11 @@ class Analyser {
     } else return null;
     if (declaration === undefined) return null;
     if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
+    // A dependency's class is its machinery (an Arrow Table, a client), not a record of this project;
+    // a dependency's interfaces and aliases describe data, and are read as records.
+    if (kind === "class" && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
+      return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is a class of a dependency, not a record of this project`);
+    }
     const key = this.recordKeyOf(recordSymbol, declaration);
     site.records.add(key);
     if (!this.records.has(key)) this.buildRecord(key, type, recordSymbol, kind, declaration);
@@ -929,11 +960,46 @@ class Analyser {
   private recordKeyOf(symbol: TS.Symbol, declaration: TS.Declaration): string {
     let key = this.recordKeys.get(symbol);
     if (key !== undefined) return key;
-    const file = declaration.getSourceFile().fileName;
-    const module = relative(this.projectRoot(file), file).split(sep).join("/");
-    key = recordKey(module, this.qualifiedName(symbol, declaration));
+    key = recordKey(this.moduleOf(declaration), this.qualifiedName(symbol, declaration));
     this.recordKeys.set(symbol, key);
     return key;
+  }
+
+  /**
+   * The module that declares something, from its project's root: its source file, also when the
+   * program reads a referenced project's declarations (`shared/dist/geo.d.ts` is `src/geo.ts` of
+   * shared), so that a record has one key however the program was made (`tsc -b`, an editor).
+   */
+  private moduleOf(declaration: TS.Node): string {
+    const declared = declaration.getSourceFile().fileName;
+    const file = this.sourceOfOutput(declared) ?? declared;
+    return relative(this.projectRoot(file), file).split(sep).join("/");
+  }
+
+  private outputSources: Map<string, string> | undefined;
+
+  /** The source a referenced project's declaration file was emitted from. */
+  private sourceOfOutput(file: string): string | undefined {
+    if (!/\.d\.[cm]?ts$/.test(file)) return undefined;
+    if (this.outputSources === undefined) {
+      const sources = new Map<string, string>();
+      this.outputSources = sources;
+      const ignoreCase = !this.ts.sys.useCaseSensitiveFileNames;
+      const visit = (references: readonly (TS.ResolvedProjectReference | undefined)[] | undefined): void => {
+        for (const reference of references ?? []) {
+          if (reference === undefined) continue;
+          for (const source of reference.commandLine.fileNames) {
+            if (/\.d\.[cm]?ts$/.test(source)) continue;
+            for (const output of this.ts.getOutputFileNames(reference.commandLine, source, ignoreCase)) {
+              if (/\.d\.[cm]?ts$/.test(output)) sources.set(resolve(output), resolve(source));
+            }
+          }
+          visit(reference.references);
+        }
+      };
+      visit(this.program.getResolvedProjectReferences());
+    }
+    return this.outputSources.get(resolve(file));
   }
 
   /** A record's name, with the namespaces it is declared in: `Point`, `Geo.Point`. */
@@ -951,8 +1017,7 @@ class Analyser {
     // In the map before its fields are read: a record that refers to itself finds its key.
     this.records.set(key, entry);
     const name = this.qualifiedName(symbol, declaration);
-    const file = declaration.getSourceFile().fileName;
-    const module = relative(this.projectRoot(file), file).split(sep).join("/");
+    const module = this.moduleOf(declaration);
     const fields: ManifestVariable[] = [];
     for (const property of this.fieldsOf(type)) {
       const fieldDeclaration = property.declarations?.[0];

@@ -4,6 +4,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readTsconfig } from "../loader/compiler-options.js";
+import { pinnedTypeScript } from "../loader/pinned-typescript.js";
+import { analyseProgram } from "./analyse.js";
 import type { ManifestDiagnostic } from "./manifest.js";
 import { formatDiagnostic, SourceAnalysis } from "./project.js";
 import { FIXTURE_OPTIONS, fixtureCache, fixtureProject, INT_IMPORT } from "./testing.js";
@@ -98,6 +101,47 @@ describe("SourceAnalysis", () => {
     expect(analysis?.diagnostics).toEqual([]);
     expect(analysis?.tasks["S.a"]?.inputs).toEqual({ s: { record: "src/geo.ts#Shape" } });
     expect(analysis?.records["src/geo.ts#Point"]).toEqual({ name: "Point", kind: "interface", module: "src/geo.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Float" }] });
+  });
+
+  it("keys a referenced project's record by its source when a program reads its declarations (as tsc -b makes it)", () => {
+    const composite = { ...FIXTURE_OPTIONS, composite: true, rootDir: "src", outDir: "dist" };
+    const dir = fixtureProject({
+      "shared/package.json": JSON.stringify({ name: "shared", type: "module" }),
+      "shared/tsconfig.json": JSON.stringify({ compilerOptions: composite, include: ["src"] }),
+      "shared/src/geo.ts": "export interface Point { x: number; y: number }\n",
+      // What tsc -b wrote for it.
+      "shared/dist/geo.d.ts": "export interface Point {\n    x: number;\n    y: number;\n}\n",
+      "shared/dist/geo.js": "export {};\n",
+      "app/package.json": JSON.stringify({ name: "app", type: "module" }),
+      "app/tsconfig.json": JSON.stringify({ compilerOptions: { ...FIXTURE_OPTIONS, rootDir: "src", outDir: "dist" }, include: ["src"], references: [{ path: "../shared" }] }),
+      "app/src/m.ts": `${HEADER}import type { Point } from "../../shared/src/geo.js";\nexport class S { @task static a(p: Point): void {} }\n`,
+    });
+    const ts = pinnedTypeScript();
+    const parsed = readTsconfig(join(dir, "app/tsconfig.json"), ts);
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences ?? [], host: fixtureCache().hostFor(parsed.options) });
+    const names = program.getSourceFiles().map((f) => f.fileName);
+    expect(names).toContain(join(dir, "shared/dist/geo.d.ts"));
+    expect(names).not.toContain(join(dir, "shared/src/geo.ts"));
+    const [analysis] = analyseProgram(ts, program);
+    expect(analysis?.tasks["S.a"]?.inputs).toEqual({ p: { record: "src/geo.ts#Point" } });
+    expect(analysis?.records["src/geo.ts#Point"]?.module).toBe("src/geo.ts");
+  });
+
+  it("finds the referenced project that holds a file when the nearest tsconfig is a solution", () => {
+    const dir = fixtureProject({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.app.json" }, { path: "./tsconfig.node.json" }] }),
+      "tsconfig.app.json": JSON.stringify({ compilerOptions: { ...FIXTURE_OPTIONS, composite: true, module: "ESNext", moduleResolution: "Bundler", paths: { "@/*": ["./src/*"] } }, include: ["src"] }),
+      "tsconfig.node.json": JSON.stringify({ compilerOptions: { ...FIXTURE_OPTIONS, composite: true }, include: ["vite.config.ts"] }),
+      "vite.config.ts": "export default {};\n",
+      "src/geo.ts": "export interface Point { x: number; y: number }\n",
+      "src/m.ts": `${HEADER}import type { Point } from "@/geo";\nexport class S { @task static a(p: Point): void {} }\n`,
+    });
+    const analysis = new SourceAnalysis({ cache: fixtureCache() });
+    const file = join(dir, "src/m.ts");
+    expect(analysis.tsconfigOf(file)).toBe(join(dir, "tsconfig.app.json"));
+    const result = analysis.analyse([file]).get(file);
+    expect(result?.diagnostics).toEqual([]);
+    expect(result?.tasks["S.a"]?.inputs).toEqual({ p: { record: "src/geo.ts#Point" } });
   });
 
   it("reads the tsconfig again when it changed", () => {

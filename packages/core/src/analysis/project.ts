@@ -134,6 +134,7 @@ export class SourceAnalysis {
   private readonly ts: TypeScriptApi;
   private readonly cache: SourceFileCache;
   private readonly projects = new Map<string, ProjectProgram>();
+  private readonly configs = new Map<string, { text: string | undefined; parsed: TS.ParsedCommandLine }>();
   private readonly options: AnalyseOptions;
 
   constructor(options: SourceAnalysisOptions = {}) {
@@ -148,7 +149,7 @@ export class SourceAnalysis {
     const byProject = new Map<string, string[]>();
     for (const file of files) {
       const absolute = resolve(file);
-      const tsconfig = findTsconfig(dirname(absolute)) ?? "";
+      const tsconfig = this.tsconfigOf(absolute) ?? "";
       const list = byProject.get(tsconfig) ?? [];
       list.push(absolute);
       byProject.set(tsconfig, list);
@@ -161,6 +162,40 @@ export class SourceAnalysis {
     return out;
   }
 
+  /**
+   * The tsconfig.json a file is compiled with, as an editor finds it: the nearest one above it, or,
+   * when that one is a solution (`"files": []` and `references`, as Vite's templates have it) that
+   * does not hold the file, the referenced project that does.
+   */
+  tsconfigOf(file: string): string | undefined {
+    const nearest = findTsconfig(dirname(file));
+    if (nearest === undefined) return undefined;
+    const seen = new Set<string>();
+    const holding = (tsconfig: string): string | undefined => {
+      if (seen.has(tsconfig)) return undefined;
+      seen.add(tsconfig);
+      const parsed = this.parsed(tsconfig);
+      if (parsed === undefined) return undefined;
+      if (parsed.fileNames.some((f) => resolve(f) === file)) return tsconfig;
+      for (const reference of parsed.projectReferences ?? []) {
+        const found = holding(this.ts.resolveProjectReferencePath(reference));
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
+    return holding(nearest) ?? nearest;
+  }
+
+  private parsed(tsconfig: string): TS.ParsedCommandLine | undefined {
+    const text = readText(tsconfig);
+    if (text === undefined) return undefined;
+    const cached = this.configs.get(tsconfig);
+    if (cached !== undefined && cached.text === text) return cached.parsed;
+    const parsed = readTsconfig(tsconfig, this.ts);
+    this.configs.set(tsconfig, { text, parsed });
+    return parsed;
+  }
+
   /** The program of a tsconfig with these roots besides the ones it had, made from the previous one. */
   programFor(tsconfig: string | undefined, roots: readonly string[]): TS.Program {
     const ts = this.ts;
@@ -168,7 +203,7 @@ export class SourceAnalysis {
     let project = this.projects.get(key);
     const configText = tsconfig === undefined ? undefined : readText(tsconfig);
     if (project === undefined || project.configText !== configText) {
-      const parsed = tsconfig === undefined ? undefined : readTsconfig(tsconfig, ts);
+      const parsed = tsconfig === undefined ? undefined : this.parsed(tsconfig);
       const options: TS.CompilerOptions = parsed?.options ?? {};
       const references = parsed?.projectReferences;
       const host = this.cache.hostFor(options);

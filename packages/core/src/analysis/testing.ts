@@ -1,5 +1,5 @@
 // Test support for the analysis: small projects written to a temporary directory (a package.json,
-// node_modules linked to the repository's, where @flytekit-ts/* are the workspace packages), made
+// node_modules/@flytekit-ts linked to the repository's workspace packages), made
 // into a program through one SourceFileCache per compiler, so that lib files and our packages'
 // declarations are parsed once per test file. Not published (`src/**/testing.ts`).
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
@@ -14,11 +14,8 @@ import { SourceFileCache } from "./project.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 
-/**
- * The import of `int` a fixture writes. Core exports it (type-only) from its root on another branch
- * of this issue; until then fixtures import the seam's file by its absolute path.
- */
-export const INT_IMPORT = `import type { int } from "${join(REPO_ROOT, "packages/core/src/analysis/type-names.js")}";`;
+/** The import of `int` a fixture writes, as a user writes it (core's root exports it, type-only). */
+export const INT_IMPORT = `import type { int } from "@flytekit-ts/core";`;
 
 /** TypeScript 5.9.3, the repository's own devDependency (the pinned compiler is 6.0.3). */
 export function typescript59(): TypeScriptApi {
@@ -36,7 +33,11 @@ export const FIXTURE_OPTIONS = {
   lib: ["ES2023"],
 } as const;
 
-/** A project directory with these files (paths relative to it) and node_modules linked to the repository's. */
+/**
+ * A project directory with these files (paths relative to it, node_modules/... too) and
+ * node_modules/@flytekit-ts linked to the workspace packages (whose own imports resolve from where
+ * they are, the repository).
+ */
 export function fixtureProject(files: Readonly<Record<string, string>>, label = "analysis"): string {
   const dir = mkdtempSync(join(tmpdir(), `flytekit-ts-${label}-`));
   const all: Record<string, string> = { "package.json": JSON.stringify({ name: "fixture", private: true, type: "module" }), ...files };
@@ -44,7 +45,8 @@ export function fixtureProject(files: Readonly<Record<string, string>>, label = 
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules", "@flytekit-ts"), join(dir, "node_modules", "@flytekit-ts"), "dir");
   return dir;
 }
 
