@@ -14,7 +14,15 @@ import { main as sqlite } from "./sqlite.js";
 import { main as tables } from "./tables.js";
 import { main as types } from "./types.js";
 
+// The README's first example is a project of its own (standard decorators, no tokens), built by
+// `flytekit-ts build` into examples/typed/dist with a manifest beside each module.
+const typed = async (): Promise<void> => {
+  const { main } = (await import(new URL("../typed/dist/main.js", import.meta.url).href)) as { main: () => Promise<void> };
+  await main();
+};
+
 const examples: [string, () => Promise<void>][] = [
+  ["typed", typed],
   ["types", types],
   ["math", math],
   ["function-form", functionForm],

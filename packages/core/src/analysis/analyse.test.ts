@@ -53,9 +53,10 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     return task.outputs;
   };
 
-  it("reads the scalars: number is Float, int Int, string Str, boolean Bool, Date Datetime, bigint Int", () => {
+  it("reads the scalars: number is Float, int Int, string Str, boolean Bool, Date Datetime, bigint BigInt (an Int the body gets as a bigint)", () => {
     const { task } = taskOf("a: number, b: int, c: string, d: boolean, e: Date, f: bigint", "void", "", { ts });
-    expect(task.inputs).toEqual({ a: "Float", b: "Int", c: "Str", d: "Bool", e: "Datetime", f: "Int" });
+    expect(task.inputs).toEqual({ a: "Float", b: "Int", c: "Str", d: "Bool", e: "Datetime", f: "BigInt" });
+    expect(outputs("bigint[]")).toEqual([{ name: "o0", type: { list: "BigInt" } }]);
     expect(Object.keys(task.inputs)).toEqual(["a", "b", "c", "d", "e", "f"]);
   });
 
@@ -82,18 +83,20 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(task.inputs).toEqual({ a: { list: "Str" }, b: { list: "Int" }, c: { list: "Bool" }, d: { list: "Float" }, e: { list: { list: "Str" } } });
   });
 
-  it("reads Record<string, T>, Map<string, T> and string index signatures as dicts", () => {
-    const { task } = taskOf("a: Record<string, number>, b: Map<string, int[]>, c: { [key: string]: boolean }, d: ReadonlyMap<string, string>, e: Bag", "void", "interface Bag { [k: string]: Date }", { ts });
-    expect(task.inputs).toEqual({ a: { dict: "Float" }, b: { dict: { list: "Int" } }, c: { dict: "Bool" }, d: { dict: "Str" }, e: { dict: "Datetime" } });
+  it("reads Record<string, T> and string index signatures as dicts, Map<string, T> and ReadonlyMap as dicts whose values are Maps", () => {
+    const { task } = taskOf("a: Record<string, number>, b: Map<string, int[]>, c: { [key: string]: boolean }, d: ReadonlyMap<string, string>, e: Bag, f: Map<string, Map<string, int>>", "void", "interface Bag { [k: string]: Date }", { ts });
+    expect(task.inputs).toEqual({ a: { dict: "Float" }, b: { map: { list: "Int" } }, c: { dict: "Bool" }, d: { map: "Str" }, e: { dict: "Datetime" }, f: { map: { map: "Int" } } });
+    expect(outputs("Promise<Map<string, boolean>>")).toEqual([{ name: "o0", type: { map: "Bool" } }]);
   });
 
-  it("reads T | null, T | undefined, optional parameters and = null defaults as optional", () => {
+  it("reads T | null, T | undefined, optional parameters and = null defaults as optional; x?: T as one whose none is absent", () => {
     const { task } = taskOf("a: string | null, b: int | undefined, c: Date | null | undefined, d?: number, e: string | null = null, f: number = 1, g: boolean = true", "void", "", { ts });
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
       c: { optional: "Datetime" },
-      d: { optional: "Float" },
+      // Written x?: T, the body tells none by `=== undefined`: none arrives as undefined, not null.
+      d: { optional: "Float", absent: true },
       e: { optional: "Str" },
       // A default other than null is the function's own: the input is required.
       f: "Float",
@@ -101,22 +104,44 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     });
   });
 
+  it("reads x?: T as absent unless null is one of its values: x?: T | null is a plain optional", () => {
+    const { task } = taskOf("a?: int, b?: int | undefined, c?: string | null, d?: Maybe, e?: U", "void", "type Maybe = Date | null;\ntype U = int | string;", { ts });
+    expect(task.inputs).toEqual({
+      a: { optional: "Int", absent: true },
+      b: { optional: "Int", absent: true },
+      c: { optional: "Str" },
+      d: { optional: "Datetime" },
+      e: { optional: { union: ["Int", "Str"] }, absent: true },
+    });
+    const module = moduleOf("export interface R { a?: string; b?: number | null; c: Date | undefined }\nexport class T { @task static t(r: R): { n?: int; m?: int | null } { return {}; } }", { ts });
+    expect(module.records["src/m.ts#R"]?.fields).toEqual([
+      { name: "a", type: { optional: "Str", absent: true } },
+      { name: "b", type: { optional: "Float" } },
+      { name: "c", type: { optional: "Datetime" } },
+    ]);
+    expect(module.tasks["T.t"]?.outputs).toEqual([
+      { name: "n", type: { optional: "Int", absent: true } },
+      { name: "m", type: { optional: "Int" } },
+    ]);
+  });
+
   it("reads optional from the annotation's syntax without strictNullChecks, where the checker drops null", () => {
     const loose = { ts, compilerOptions: { strict: false } };
-    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0", "void", "type Maybe = Date | null;", loose);
+    const { task } = taskOf("a: string | null, b: int | undefined, c?: number, d: Maybe, e: number = null, f: int | string | null, g: number = 0, h?: Maybe", "void", "type Maybe = Date | null;", loose);
     expect(task.inputs).toEqual({
       a: { optional: "Str" },
       b: { optional: "Int" },
-      c: { optional: "Float" },
+      c: { optional: "Float", absent: true },
       d: { optional: "Datetime" },
       e: { optional: "Float" },
       f: { optional: { union: ["Int", "Str"] } },
       g: "Float",
+      h: { optional: "Datetime" },
     });
     const module = moduleOf("export interface R { a: string | null; b?: number; }\nexport class T { @task static t(r: R): void {} }", loose);
     expect(module.records["src/m.ts#R"]?.fields).toEqual([
       { name: "a", type: { optional: "Str" } },
-      { name: "b", type: { optional: "Float" } },
+      { name: "b", type: { optional: "Float", absent: true } },
     ]);
   });
 
@@ -131,6 +156,23 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input("string | true | false")).toEqual({ union: ["Str", "Bool"] });
     expect(input("boolean | null")).toEqual({ optional: "Bool" });
     expect(input("Array<int | string>")).toEqual({ list: { union: ["Int", "Str"] } });
+  });
+
+  it("keeps the written order through a generic alias, its parameters replaced by the arguments written", () => {
+    const aliases = "type Maybe<T> = T | null;\ntype Either<A, B> = A | B;\ntype Opt<T = string> = undefined | T;\ntype Listed<T> = T[] | boolean;";
+    expect(input("Maybe<int | string>", aliases)).toEqual({ optional: { union: ["Int", "Str"] } });
+    expect(input("Maybe<string | int>", aliases)).toEqual({ optional: { union: ["Str", "Int"] } });
+    expect(input("Either<int, string>", aliases)).toEqual({ union: ["Int", "Str"] });
+    expect(input("Either<string, int>", aliases)).toEqual({ union: ["Str", "Int"] });
+    expect(input("Either<Maybe<Date>, int>", aliases)).toEqual({ optional: { union: ["Datetime", "Int"] } });
+    expect(input("Opt", aliases)).toEqual({ optional: "Str" });
+    expect(input('Maybe<"b" | "a">', aliases)).toEqual({ optional: { enum: ["b", "a"], name: "b|a" } });
+    // A member that holds a parameter (T[]) cannot be written out: the checker's union is read.
+    expect(input("Listed<int>", aliases)).toEqual({ union: expect.arrayContaining([{ list: "Int" }, "Bool"]) });
+    // Without strictNullChecks the null is found in the alias's declaration.
+    const loose = { ts, compilerOptions: { strict: false } };
+    expect(inputOf("Maybe<int | string>", aliases, loose)).toEqual({ optional: { union: ["Int", "Str"] } });
+    expect(inputOf("Maybe<Date>", aliases, loose)).toEqual({ optional: "Datetime" });
   });
 
   it("reads a union with null as an optional union", () => {
@@ -155,6 +197,22 @@ describe.each(COMPILERS)("the mapping rules, with %s", (_, compiler) => {
     expect(input("Single", 'const enum Single { Only = "only" }')).toEqual({ enum: ["only"], name: "Single" });
   });
 
+  it("reads a string enum with string literals as one enum of all their values; an enum's values once each", () => {
+    const enums = 'enum Color { Red = "red", Green = "green" }\nenum Shade { Dark = "dark" }\ntype Paint = Color | "other";';
+    expect(input('Color | "other"', enums)).toEqual({ enum: ["red", "green", "other"], name: "red|green|other" });
+    expect(input('"other" | Color | null', enums)).toEqual({ optional: { enum: ["other", "red", "green"], name: "other|red|green" } });
+    expect(input("Paint", enums)).toEqual({ enum: ["red", "green", "other"], name: "Paint" });
+    expect(input('Color | "red"', enums)).toEqual({ enum: ["red", "green"], name: "red|green" });
+    expect(input('int | Color | "other"', enums)).toEqual({ union: ["Int", { enum: ["red", "green", "other"], name: "red|green|other" }] });
+    // Two enums without literals stay two.
+    expect(input("Color | Shade", enums)).toEqual({ union: [{ enum: ["red", "green"], name: "Color" }, { enum: ["dark"], name: "Shade" }] });
+    // Read from the checker (no annotation), the same.
+    const { task } = taskOf('x = "other" as Color | "other"', "void", enums, { ts });
+    expect(task.inputs.x).toEqual({ enum: expect.arrayContaining(["red", "green", "other"]), name: expect.any(String) });
+    expect((task.inputs.x as { readonly enum: readonly string[] }).enum).toHaveLength(3);
+    expect(input("Dup", 'enum Dup { A = "a", B = "a", C = "c" }')).toEqual({ enum: ["a", "c"], name: "Dup" });
+  });
+
   it("reads classes, interfaces and aliases of object types as records, fields in declaration order", () => {
     const module = moduleOf(
       `export class Point { x: number = 0; y!: int; label?: string; get norm(): number { return 0; } move(): void {} }
@@ -165,7 +223,7 @@ export class T { @task static t(p: Point, l: Line, b: Box): void {} }`,
     );
     expect(module.tasks["T.t"]?.inputs).toEqual({ p: { record: "src/m.ts#Point" }, l: { record: "src/m.ts#Line" }, b: { record: "src/m.ts#Box" } });
     expect(module.records).toEqual({
-      "src/m.ts#Point": { name: "Point", kind: "class", module: "src/m.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Int" }, { name: "label", type: { optional: "Str" } }] },
+      "src/m.ts#Point": { name: "Point", kind: "class", module: "src/m.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Int" }, { name: "label", type: { optional: "Str", absent: true } }] },
       "src/m.ts#Line": { name: "Line", kind: "interface", module: "src/m.ts", fields: [{ name: "from", type: { record: "src/m.ts#Point" } }, { name: "to", type: { record: "src/m.ts#Point" } }, { name: "name", type: { optional: "Str" } }] },
       "src/m.ts#Box": { name: "Box", kind: "alias", module: "src/m.ts", fields: [{ name: "corner", type: { record: "src/m.ts#Point" } }, { name: "size", type: { list: "Float" } }] },
     } satisfies Record<string, ManifestRecord>);
@@ -203,7 +261,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
       { name: "value", type: "Int" },
       { name: "children", type: { list: { record: "src/m.ts#Tree" } } },
     ]);
-    expect(module.records["src/m.ts#A"]?.fields).toEqual([{ name: "b", type: { optional: { record: "src/m.ts#B" } } }]);
+    expect(module.records["src/m.ts#A"]?.fields).toEqual([{ name: "b", type: { optional: { record: "src/m.ts#B" }, absent: true } }]);
     expect(module.records["src/m.ts#B"]?.fields).toEqual([{ name: "a", type: { optional: { record: "src/m.ts#A" } } }]);
     expect(module.tasks["T.t"]?.outputs).toEqual([{ name: "o0", type: { record: "src/m.ts#Tree" } }]);
   });
@@ -236,7 +294,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     expect(module.records["src/types.d.ts#Reading"]?.fields).toEqual([
       { name: "sensor", type: "Str" },
       { name: "value", type: "Float" },
-      { name: "at", type: { optional: "Datetime" } },
+      { name: "at", type: { optional: "Datetime", absent: true } },
     ]);
     expect(module.records["src/types.d.ts#Sample"]).toMatchObject({ kind: "class", fields: [{ name: "id", type: "Str" }, { name: "values", type: { list: "Float" } }] });
   });
@@ -261,7 +319,7 @@ export class T { @task static t(t: Tree, a: A): Tree { return t; } }`,
     expect(outputs("{ total: number; mean: int; note?: string }")).toEqual([
       { name: "total", type: "Float" },
       { name: "mean", type: "Int" },
-      { name: "note", type: { optional: "Str" } },
+      { name: "note", type: { optional: "Str", absent: true } },
     ] satisfies ManifestVariable[]);
     expect(outputs("Promise<{ b: string; a: boolean }>")).toEqual([
       { name: "b", type: "Str" },
@@ -288,6 +346,28 @@ export class T { @task static t(f: FlyteFile, d: FlyteDirectory, s: StructuredDa
     expect(task.outputs).toEqual([{ name: "o0", type: "File" }]);
   });
 
+  it("reads core's FlyteSchema as Schema, and apache-arrow's Table (with any type arguments) as Table", () => {
+    const fixture = analyseFixture(
+      {
+        "src/m.ts": `${HEADER}import { FlyteSchema } from "@flytekit-ts/core";
+import { Table, type Int32 } from "apache-arrow";
+export class T {
+  @task static t(s: FlyteSchema, orders: Table, typed: Table<{ n: Int32 }>, many: Table[]): Promise<Table> { return undefined as never; }
+  @task static u(): FlyteSchema | null { return null; }
+}`,
+      },
+      { ts, links: ["apache-arrow"] },
+    );
+    const module = fixture.module("src/m.ts");
+    expect(module.diagnostics).toEqual([]);
+    expect(module.tasks["T.t"]).toMatchObject({ inputs: { s: "Schema", orders: "Table", typed: "Table", many: { list: "Table" } }, outputs: [{ name: "o0", type: "Table" }] });
+    expect(module.tasks["T.u"]?.outputs).toEqual([{ name: "o0", type: { optional: "Schema" } }]);
+  });
+
+  it("does not take a class named Table from elsewhere for apache-arrow's", () => {
+    expect(input("Table", "class Table { rows: int = 0; }")).toEqual({ record: "src/m.ts#Table" });
+  });
+
   it("does not take a class of the same name from another package for core's", () => {
     const module = moduleOf("class FlyteFile { path: string = ''; }\nexport class T { @task static t(f: FlyteFile): void {} }", { ts });
     expect(module.tasks["T.t"]?.inputs.f).toEqual({ record: "src/m.ts#FlyteFile" });
@@ -309,7 +389,7 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
       subject: "input 'f'",
       typeText: "(x: number) => string",
       problem: "its type is `(x: number) => string`: a function is not data a task can take or give",
-      fix: "declare it with a token: @task({ inputs: { f: Json } })",
+      fix: "pass data instead: the values the function would compute, or a string that names which function to use",
     } satisfies Partial<ManifestDiagnostic>);
     expect(codeOf("typeof Date")).toEqual(["FTS1001"]);
     expect(codeOf("Callback", "interface Callback { (x: number): void }")).toEqual(["FTS1001"]);
@@ -399,14 +479,22 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
 
   it("FTS1018: an intersection other than int's brand", () => {
     expect(codeOf("A & B", "interface A { a: number }\ninterface B { b: number }")).toEqual(["FTS1018"]);
-    expect(codeOf("number & { tag: 'x' }")).toEqual(["FTS1018"]);
+    expect(errors("x: number & { tag: 'x' }")).toMatchObject([{ code: "FTS1018", fix: "use number itself (or int, from @flytekit-ts/core, for a whole number): a tag on it is not kept" }]);
+    expect(errors("x: A & B", "void", "interface A { a: number }\ninterface B { b: number }")[0]?.fix).toBe("name the record: interface X extends A, B { }");
   });
 
   it("FTS1019: a library's type with no Flyte type", () => {
     expect(codeOf("Set<string>")).toEqual(["FTS1019"]);
     expect(codeOf("RegExp")).toEqual(["FTS1019"]);
-    expect(codeOf("Promise<number>")).toEqual(["FTS1019"]);
-    expect(errors("x: Error")[0]?.problem).toContain("Error is not a type a task can take or give");
+    expect(errors("x: Error")[0]).toMatchObject({ problem: "its type is `Error`: Error is not a type a task can take or give", fix: "take data instead: a string, a number, an array or a record of what the task needs" });
+    expect(errors("tags: Set<string>")[0]).toMatchObject({ problem: "its type is `Set<string>`: a Set is not a Flyte type", fix: "take an array of its values: tags: string[]" });
+  });
+
+  it("FTS1019: a Promise as an input, with the fix to take the value", () => {
+    expect(errors("n: Promise<int>")).toMatchObject([
+      { code: "FTS1019", subject: "input 'n'", problem: "its type is `Promise<int>`: a Promise is not data: a task takes the value it resolves to", fix: "take the value: n: int" },
+    ]);
+    expect(errors("xs: PromiseLike<string[]>")[0]?.fix).toBe("take the value: xs: string[]");
   });
 
   it("FTS1019: a dependency's class, or one of core's other than its files and datasets; a dependency's interface is a record", () => {
@@ -424,6 +512,16 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
       ["FTS1019", "input 'c'", "its type is `Client`: Client is a class of a dependency, not a record of this project"],
       ["FTS1019", "input 'e'", "its type is `TaskEnvironment`: TaskEnvironment is not a type a task can take or give"],
     ]);
+    // A dependency's generic class is its class first (FTS1019), not a generic record (FTS1017).
+    const generic = analyseFixture(
+      {
+        "node_modules/dep/package.json": JSON.stringify({ name: "dep", types: "index.d.ts" }),
+        "node_modules/dep/index.d.ts": "export declare class Pool<T = string> { items: T[]; }\n",
+        "src/m.ts": `${HEADER}import type { Pool } from "dep";\nexport class T { @task static t(p: Pool, q: Pool<number>): void {} }`,
+      },
+      { ts, roots: ["src/m.ts"] },
+    ).module("src/m.ts");
+    expect(generic.tasks["T.t"]?.errors?.map((e) => e.code)).toEqual(["FTS1019", "FTS1019"]);
   });
 
   it("FTS1020: null, undefined or void as a whole type", () => {
@@ -449,6 +547,56 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(codeOf("Missing")).toEqual(["FTS1024"]);
   });
 
+  it("FTS1027: two classes of one name in a module declaring the same task, and two records of one name in a module", () => {
+    const module = moduleOf(
+      `export namespace A {
+  export class P { @task static f(x: int): int { return x; } }
+}
+export namespace B {
+  export class P { @task static f(x: string): string { return x; } }
+}
+export class Q { @task static ok(x: int): void {} }`,
+      { ts },
+    );
+    expect(module.tasks["Q.ok"]).toEqual({ line: 10, inputs: { x: "Int" }, outputs: [] });
+    expect(module.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "FTS1027",
+        line: 8,
+        column: 33,
+        task: "m.P.f",
+        subject: "its class",
+        problem: "two classes named P declare the task P.f in this module (lines 5 and 8), and the run time tells a module's tasks apart only by their class's name and member",
+        fix: "rename one of the classes",
+      }),
+    ]);
+    // The shared entry is refused: neither task takes the other's types.
+    expect(module.tasks["P.f"]?.errors).toEqual(module.diagnostics);
+    const records = moduleOf(
+      `export function one() {
+  interface R { a: int }
+  class P1 { @task static f(r: R): void {} }
+  return P1;
+}
+export function two() {
+  interface R { b: string }
+  class P2 { @task static g(r: R): void {} }
+  return P2;
+}`,
+      { ts },
+    );
+    expect(records.tasks["P1.f"]).toEqual({ line: 6, inputs: { r: { record: "src/m.ts#R" } }, outputs: [] });
+    expect(records.records["src/m.ts#R"]?.fields).toEqual([{ name: "a", type: "Int" }]);
+    expect(records.tasks["P2.g"]?.errors).toMatchObject([
+      {
+        code: "FTS1027",
+        line: 11,
+        subject: "input 'r'",
+        problem: "its type is `R`: R is declared twice in src/m.ts (lines 5 and 10), and a record is known by its module and name, which both share",
+      },
+    ]);
+  });
+
   it("names a record's field that has no Flyte type, where the field is declared", () => {
     const fixture = analyseFixture(
       {
@@ -469,10 +617,16 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
         subject: "record Point, field 'next'",
         typeText: "() => Point",
         problem: "its type is `() => Point`: a function is not data a task can take or give",
-        fix: "give the field a type Flyte knows, or make Point a class and declare the field's type with a token: @field(Json)",
+        fix: "pass data instead: the values the function would compute, or a string that names which function to use",
       },
     ]);
     expect(module.diagnostics).toEqual(module.tasks["T.t"]?.errors);
+  });
+
+  it("reports a record's problem once in its module, and on every task that reaches it", () => {
+    const module = moduleOf("export interface Job { cb: () => void }\nexport class T {\n  @task static a(j: Job): void {}\n  @task static b(j: Job): void {}\n  @task static c(j: Job[]): void {}\n}", { ts });
+    for (const key of ["T.a", "T.b", "T.c"]) expect(module.tasks[key]?.errors?.map((e) => [e.code, e.line, e.subject])).toEqual([["FTS1001", 4, "record Job, field 'cb'"]]);
+    expect(module.diagnostics.map((d) => [d.code, d.line, d.task])).toEqual([["FTS1001", 4, "m.T.a"]]);
   });
 
   it("points at the offending part of a type and says what holds it", () => {
@@ -487,19 +641,68 @@ describe.each(COMPILERS)("the diagnostics, with %s", (_, compiler) => {
     expect(module.diagnostics.map((d) => d.task)).toEqual(["m.T.bad"]);
   });
 
-  it("reports nothing for a class field declared with a token, and nothing for inputs declared with tokens", () => {
+  it("reports nothing for a class field declared with a token (legacy decorators), and nothing for inputs declared with tokens", () => {
     const module = moduleOf(
       `export class Rec { @field(Json) payload: any; n: int = 0; }
 export class T {
   @task({ inputs: { f: Json } }) static t(f: () => void, r: Rec): void {}
   @task({ outputs: Json }) static u(): any { return 1; }
 }`,
-      { ts },
+      { ts, compilerOptions: { experimentalDecorators: true } },
       {},
     );
     expect(module.tasks["T.t"]).toEqual({ line: 6, inputs: { r: { record: "src/m.ts#Rec" } }, outputs: [] });
     expect(module.records["src/m.ts#Rec"]?.fields).toEqual([{ name: "n", type: "Int" }]);
     expect(module.tasks["T.u"]).toEqual({ line: 7, inputs: {} });
+  });
+
+  const ROW = `import { Int, List } from "@flytekit-ts/core";
+const loose = { name: "loose_name" };
+const exact = { name: "exact_name" } as const;
+export class Row {
+  @field({ name: "by_key" }) byKey!: int;
+  @field({ name: "by_val", type: Int }) byVal!: int;
+  @field(List(Int)) xs!: number[];
+  @field(Json) meta!: unknown;
+  @field() plain!: string;
+  @field(loose) viaVariable!: string;
+  @field(exact) viaConst!: string;
+}
+export class T { @task static t(r: Row): void {} }`;
+
+  it("names a record class's field as @field({ name }) says, and leaves a field's type to its token, with legacy decorators", () => {
+    const module = moduleOf(ROW, { ts, compilerOptions: { experimentalDecorators: true } });
+    expect(module.diagnostics).toEqual([]);
+    expect(module.records["src/m.ts#Row"]?.fields).toEqual([
+      { name: "by_key", type: "Int", property: "byKey" },
+      // The token wins at run time; the analysed type is written where it maps.
+      { name: "by_val", type: "Int", property: "byVal" },
+      { name: "xs", type: { list: "Float" } },
+      { name: "plain", type: "Str" },
+      { name: "viaVariable", type: "Str" },
+      { name: "exact_name", type: "Str", property: "viaConst" },
+    ] satisfies ManifestVariable[]);
+  });
+
+  it("FTS1026: a record class's @field(token), or a name not a literal, with standard decorators (the manifest cannot carry it)", () => {
+    const module = moduleOf(ROW, { ts });
+    expect(module.records["src/m.ts#Row"]?.fields).toEqual([
+      { name: "by_key", type: "Int", property: "byKey" },
+      { name: "plain", type: "Str" },
+      { name: "exact_name", type: "Str", property: "viaConst" },
+    ] satisfies ManifestVariable[]);
+    expect(module.tasks["T.t"]?.errors?.map((e) => [e.code, e.subject, e.line, e.column])).toEqual([
+      ["FTS1026", "record Row, field 'byVal'", 9, 3],
+      ["FTS1026", "record Row, field 'xs'", 10, 3],
+      ["FTS1026", "record Row, field 'meta'", 11, 3],
+      ["FTS1026", "record Row, field 'viaVariable'", 13, 3],
+    ]);
+    expect(module.tasks["T.t"]?.errors?.[1]).toMatchObject({
+      typeText: "@field(List(Int))",
+      problem: "`@field(List(Int))` declares the field's type with a token, and with standard decorators (no experimentalDecorators) the run time sees a record class's fields only through the manifest, which cannot hold it",
+      fix: "type the field in TypeScript instead of the token (e.g. xs!: int[], int from @flytekit-ts/core) and drop the token, or make Row an interface",
+    });
+    expect(module.tasks["T.t"]?.errors?.[3]?.fix).toBe('write the name as a string literal: @field({ name: "viaVariable" })');
   });
 });
 
@@ -539,6 +742,97 @@ export class S {
     );
     expect(Object.keys(module.tasks)).toEqual(["S.a", "S.b", "S.c"]);
   });
+
+  it("reads the tokens of options held in a variable, spread, or typed so that it cannot say which inputs they declare", () => {
+    const module = moduleOf(`import type { DeclaredTaskOptions } from "@flytekit-ts/core";
+const common = { inputs: { f: Json } };
+const withOutputs = { outputs: Json };
+const typed: DeclaredTaskOptions = { inputs: { f: Json } };
+const named = { name: "custom.named" } as const;
+export class S {
+  @task(common) static a(f: unknown, x: int): void {}
+  @task({ ...common, retries: 2 }) static b(f: unknown, x: int): void {}
+  @task({ inputs: { ...common.inputs } }) static c(f: unknown, x: int): void {}
+  @task(withOutputs) static d(x: int): any { return 1; }
+  @task({ ...withOutputs, cache: true }) static e(): unknown { return 1; }
+  @task(typed) static f(f: unknown, x: int): any { return 1; }
+  @task(typed) static g(x: int): Promise<int[]> { return Promise.resolve([]); }
+  @task(named) static h(x: any): void {}
+}`);
+    expect(module.diagnostics.map((d) => [d.code, d.task, d.subject])).toEqual([["FTS1003", "custom.named", "input 'x'"]]);
+    delete (module.tasks as Record<string, unknown>)["S.h"];
+    expect(module.tasks).toEqual({
+      "S.a": { line: 10, inputs: { x: "Int" }, outputs: [] },
+      "S.b": { line: 11, inputs: { x: "Int" }, outputs: [] },
+      "S.c": { line: 12, inputs: { x: "Int" }, outputs: [] },
+      // outputs declared: left out, whatever the return type says.
+      "S.d": { line: 13, inputs: { x: "Int" } },
+      "S.e": { line: 14, inputs: {} },
+      // DeclaredTaskOptions may declare any input and the outputs: what can be typed is, the rest left to its tokens, quietly.
+      "S.f": { line: 15, inputs: { x: "Int" } },
+      "S.g": { line: 16, inputs: { x: "Int" }, outputs: [{ name: "o0", type: { list: "Int" } }] },
+    });
+  });
+
+  it("follows a decorator held in a const, here or in another module, called or made by a call (not a let, which may change)", () => {
+    const module = moduleOf(
+      `import { myTask, retried, tokened } from "./helpers.js";
+const local = myTask;
+const again = (retried);
+let changing = task;
+export class S {
+  @myTask() static a(x: int): int { return x; }
+  @retried static b(x: int): int { return x; }
+  @local static c(x: int): void {}
+  @again static d(x: int): void {}
+  @tokened static e(f: unknown, x: int): void {}
+  @changing static f(x: int): void {}
+}`,
+      {},
+      {
+        "src/helpers.ts": `import { task } from "@flytekit-ts/decorators";
+import { Json } from "@flytekit-ts/core";
+export const myTask = task;
+export const retried = task({ retries: 2 });
+export const tokened = myTask({ inputs: { f: Json } });
+`,
+      },
+    );
+    expect(module.diagnostics).toEqual([]);
+    expect(module.tasks).toEqual({
+      "S.a": { line: 9, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+      "S.b": { line: 10, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+      "S.c": { line: 11, inputs: { x: "Int" }, outputs: [] },
+      "S.d": { line: 12, inputs: { x: "Int" }, outputs: [] },
+      "S.e": { line: 13, inputs: { x: "Int" }, outputs: [] },
+    });
+  });
+
+  it("names a decorator held in a const after ours in fixes", () => {
+    const module = moduleOf("const retried = task({ retries: 2 });\nexport class S { @retried static a(x: any): void {} }");
+    expect(module.diagnostics[0]?.fix).toBe("declare it with a token: @task({ inputs: { x: Json } })");
+  });
+
+  it("recognises the decorators whether their package resolves to its dist (types) or its src (the flytekit-ts-source condition)", () => {
+    const source = `export class Row { @field({ name: "by_key" }) byKey!: int; }
+const retried = task({ retries: 2 });
+export class S {
+  @task static a(x: int, r: Row): int { return x; }
+  @retried static b(x: Map<string, bigint>): void {}
+  @echo() static c(x: string): void {}
+}`;
+    const fromDist = analyseFixture({ "src/m.ts": HEADER + source });
+    const fromSource = analyseFixture({ "src/m.ts": HEADER + source }, { compilerOptions: { customConditions: ["flytekit-ts-source"] } });
+    const decorators = (fixture: typeof fromDist) => fixture.program.getSourceFiles().map((f) => f.fileName).filter((f) => f.includes("packages/decorators/"));
+    expect(decorators(fromDist).some((f) => f.endsWith("packages/decorators/dist/index.d.ts"))).toBe(true);
+    expect(decorators(fromSource).some((f) => f.endsWith("packages/decorators/src/index.ts"))).toBe(true);
+    expect(fromSource.analyses.map((a) => a.file)).toEqual([`${fromSource.dir}/src/m.ts`]);
+    const strip = (fixture: typeof fromDist) => JSON.parse(JSON.stringify(fixture.module("src/m.ts")).replaceAll(fixture.dir, "<dir>")) as unknown;
+    expect(strip(fromSource)).toEqual(strip(fromDist));
+    expect(Object.keys(fromDist.module("src/m.ts").tasks)).toEqual(["S.a", "S.b", "S.c"]);
+    expect(fromDist.module("src/m.ts").records["src/m.ts#Row"]?.fields).toEqual([{ name: "by_key", type: "Int", property: "byKey" }]);
+    // Reading core's and the decorators' whole src is slow on a loaded machine.
+  }, 120_000);
 
   it("does not take a decorator of the same name from elsewhere for ours", () => {
     const fixture = analyseFixture({
@@ -612,17 +906,29 @@ describe("TypeScript 5.9.3 and 6.0.3", () => {
   it("give the same analysis of every rule and every diagnostic", () => {
     const files = {
       "src/records.ts": `${INT_IMPORT}
+import { field } from "@flytekit-ts/decorators";
+import { Json } from "@flytekit-ts/core";
+export class Row { @field({ name: "by_key" }) byKey!: int; @field(Json) meta!: unknown; note?: string }
 export interface Point { x: number; y: int; next?: Point | null }
 export class Base { id: string = ""; }
 export class Job extends Base { points: Point[] = []; at!: Date; tags?: Record<string, string>; get size(): number { return 0; } }
 export type Box = { corner: Point; kind: "a" | "b" };
 export interface Bad { f: () => void; t: [number, string] }
 `,
-      "src/m.ts": `${HEADER}import type { Point, Job, Box, Bad } from "./records.js";
-enum Color { Red = "red", Green = "green" }
+      "src/m.ts": `${HEADER}import type { Point, Job, Box, Bad, Row } from "./records.js";
+import { Table } from "apache-arrow";
+enum Color { Red = "red", Green = "green", Again = "red" }
 enum Level { Low, High }
 type U = boolean | int | string;
+type Maybe<T> = T | null;
+const retried = task({ retries: 2 });
+const common = { inputs: { f: Json } };
+export namespace NA { export class D { @task static f(x: int): void {} } }
+export namespace NB { export class D { @task static f(x: string): void {} } }
 export class S {
+  @task static newer(a: Map<string, int>, b: bigint, c?: string, d?: string | null, e: Maybe<int | string> = null, f?: Color | "other", t?: Table): Promise<Table> { return undefined as never; }
+  @retried static viaConst(x: int, r: Row): void {}
+  @task(common) static viaVariable(f: unknown, x: int): void {}
   @task static scalars(a: number, b: int, c: string, d: boolean, e: Date, f: bigint): void {}
   @task static containers(a: int[], b: ReadonlyArray<string>, c: Record<string, int>, d: Map<string, Date>, e: { [k: string]: boolean }): void {}
   @task static optionals(a: string | null, b?: int, c: number | undefined, d: Date | null = null, e: number = 1): void {}
@@ -636,12 +942,28 @@ export class S {
 `,
     };
     const results = COMPILERS.map(([, compiler]) => {
-      const fixture = analyseFixture(files, { ts: compiler() });
+      const fixture = analyseFixture(files, { ts: compiler(), links: ["apache-arrow"] });
       return JSON.parse(JSON.stringify(fixture.analyses).replaceAll(fixture.dir, "<dir>")) as unknown;
     });
     expect(results[1]).toEqual(results[0]);
     const [analysis] = results[0] as ModuleAnalysis[];
-    expect(Object.keys(analysis?.tasks ?? {})).toHaveLength(9);
-    expect(new Set(analysis?.diagnostics.map((d) => d.code)).size).toBeGreaterThanOrEqual(14);
-  });
+    expect(Object.keys(analysis?.tasks ?? {})).toHaveLength(13);
+    const codes = new Set(analysis?.diagnostics.map((d) => d.code));
+    expect(codes.size).toBeGreaterThanOrEqual(16);
+    expect([...codes]).toEqual(expect.arrayContaining(["FTS1026", "FTS1027"]));
+    expect(analysis?.tasks["S.newer"]).toEqual({
+      line: 15,
+      inputs: {
+        a: { map: "Int" },
+        b: "BigInt",
+        c: { optional: "Str", absent: true },
+        d: { optional: "Str" },
+        e: { optional: { union: ["Int", "Str"] } },
+        f: { optional: { enum: ["red", "green", "other"], name: "red|green|other" }, absent: true },
+        t: { optional: "Table", absent: true },
+      },
+      outputs: [{ name: "o0", type: "Table" }],
+    });
+    // Two programs, each reading apache-arrow's declarations, on a loaded machine.
+  }, 120_000);
 });

@@ -8,10 +8,15 @@
 // TypeScript. Flag values (`TypeFlags`, `SymbolFlags`, `ObjectFlags`) are read from that module,
 // because they differ between TypeScript 5.9 and 6.0.
 //
+// Besides what a manifest names by its token's name: `bigint` is "BigInt", `Map<string, T>` a
+// `{ map }` (values are Maps), apache-arrow's `Table` "Table", core's FlyteSchema "Schema", and
+// `x?: T` an optional marked `absent` (none is undefined, not null) unless null is one of its values.
+//
 // What is not read from the checker: the order of a union's members (the checker orders them by an
 // internal id, `int | string` comes back `string | int`: the order is the annotation's, aliases
-// followed to their declaration), and, without strictNullChecks, a `| null` (the checker drops it:
-// it is read from the annotation's syntax too).
+// followed to their declaration, a generic alias's parameters replaced by the arguments written),
+// and, without strictNullChecks, a `| null` (the checker drops it: it is read from the annotation's
+// syntax too).
 //
 // Diagnostic codes (stable across releases; each has a test in analyse.test.ts):
 //
@@ -35,13 +40,15 @@
 // | FTS1016 | a destructured parameter                                                               |
 // | FTS1017 | a generic record (`Box<number>`)                                                       |
 // | FTS1018 | an intersection (other than `int`'s brand)                                            |
-// | FTS1019 | a library's class or interface with no Flyte type (`Set`, `RegExp`, `Buffer`, `Promise` as an input) |
+// | FTS1019 | a library's class or interface with no Flyte type (`Set`, `RegExp`, `Buffer`, `Promise` as an input), a dependency's class |
 // | FTS1020 | `null`, `undefined` or `void` as a whole type                                          |
 // | FTS1021 | a parameter with neither a type nor a default                                          |
 // | FTS1022 | a class declared as a task without a `run` method                                      |
 // | FTS1023 | an object type with both properties and an index signature                             |
 // | FTS1024 | a type the compiler could not resolve (a missing import)                               |
 // | FTS1025 | any other type                                                                         |
+// | FTS1026 | a record class's `@field(token)` (or a name not a literal) with standard decorators: the run time cannot see it |
+// | FTS1027 | two declarations of one name in a module share a task's or a record's key             |
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type * as TS from "typescript";
@@ -76,6 +83,8 @@ export const ANALYSIS_CODES = {
   indexAndProperties: "FTS1023",
   unresolved: "FTS1024",
   unsupported: "FTS1025",
+  fieldToken: "FTS1026",
+  sameName: "FTS1027",
 } as const;
 
 type CodeName = keyof typeof ANALYSIS_CODES;
@@ -109,7 +118,12 @@ const CORE_SCALARS: ReadonlyMap<string, ManifestScalar> = new Map([
   ["FlyteFile", "File"],
   ["FlyteDirectory", "Directory"],
   ["StructuredDataset", "Dataset"],
+  ["FlyteSchema", "Schema"],
 ]);
+/** The fix for a library's type that is no data: what to take instead. */
+const DATA_FIX = "take data instead: a string, a number, an array or a record of what the task needs";
+/** The package whose `Table` a task takes or gives whole ("Table"). */
+const ARROW_PACKAGE = "apache-arrow";
 
 /**
  * The tasks of every source file of `program` (not `.d.ts` files, not files under node_modules)
@@ -162,6 +176,10 @@ interface Site {
   tokenFix: string;
   /** Problems here are dropped: an explicit token (`@field(Json)`) declares the type. */
   quiet?: boolean;
+  /** Set when a problem was dropped because the site is quiet. */
+  silenced?: boolean;
+  /** The input's, output's or field's name, for fixes (`take the value: x: int`). */
+  name?: string;
 }
 
 interface RecordEntry {
@@ -171,12 +189,27 @@ interface RecordEntry {
 }
 
 interface DecoratorUse {
-  /** `@task`, `@env.task`, as written (for fixes). */
+  /** `@task`, `@env.task`, as written where the decorator is ours (for fixes). */
   text: string;
   kind: "task" | "eager" | "echo" | "referenceTask" | "env.task";
-  options: TS.ObjectLiteralExpression | undefined;
+  /** The options the decorator was called with, wherever written (`@task({...})`, `const retried = task({...})`). */
+  options: TS.Expression | undefined;
   /** `@env.task`: the environment's name, when it is written where `env` is declared. */
   environment?: string;
+  /** Whether it was called (`@task()`): what is called again is no decorator of ours. */
+  called: boolean;
+}
+
+/** What a decorator's options declare with tokens, read from their type (a literal, a variable, a spread alike). */
+interface Declared {
+  /** `name: "lit"`. */
+  name?: string;
+  /** The inputs named in `inputs`: "yes" when surely declared, "maybe" when the options' type says it may be (an optional property). */
+  inputs: Map<string, "yes" | "maybe">;
+  /** `inputs`'s type does not say which (an index signature, `any`): every input may be declared. */
+  anyInput: boolean;
+  /** Whether `outputs` is declared: "maybe" when the options' type says it may be. */
+  outputs: "yes" | "maybe" | "no";
 }
 
 const packageNames = new Map<string, string | undefined>();
@@ -205,6 +238,8 @@ class Analyser {
   private readonly K: typeof TS.SyntaxKind;
   private readonly records = new Map<string, RecordEntry>();
   private readonly recordKeys = new Map<TS.Symbol, string>();
+  /** The declaration each record key was first given to. */
+  private readonly recordHolders = new Map<string, { symbol: TS.Symbol; declaration: TS.Declaration }>();
   private readonly libraries = new Map<TS.Symbol, boolean>();
   private readonly brands = new Map<TS.Type, string | undefined>();
   private readonly projectRoot: (file: string) => string;
@@ -251,7 +286,7 @@ class Analyser {
           problem: `a class declared as a task needs a run method (its body is the task), and ${className} has none`,
           fix: `add one: run(x: number): number { ... }`,
         };
-        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse));
+        this.addTask(analysis, taskKey(className, "run", false), { line: this.lineOf(at), inputs: {}, outputs: [] }, [problem], this.taskName(file, className, classUse, this.declaredOf(classUse)), at);
       } else {
         this.analyseTask(analysis, file, run, className, "run", false, classUse, node);
       }
@@ -288,20 +323,48 @@ class Analyser {
 
   /** The decorator that makes a declaration a task, if one does. */
   private taskDecoratorOf(node: TS.HasDecorators): DecoratorUse | undefined {
-    const ts = this.ts;
-    for (const decorator of ts.getDecorators(node) ?? []) {
-      const expression = decorator.expression;
-      const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-      const options = ts.isCallExpression(expression) && expression.arguments[0] !== undefined && ts.isObjectLiteralExpression(expression.arguments[0]) ? expression.arguments[0] : undefined;
-      const text = `@${callee.getText()}`;
-      const name = this.decoratorsExportOf(callee);
-      if (name !== undefined && TASK_DECORATORS.has(name)) return { text, kind: name as DecoratorUse["kind"], options };
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "task" && this.isCoreClass(this.checker.getTypeAtLocation(callee.expression), "TaskEnvironment")) {
-        const environment = this.environmentNameOf(callee.expression);
-        return environment === undefined ? { text, kind: "env.task", options } : { text, kind: "env.task", options, environment };
-      }
+    for (const decorator of this.ts.getDecorators(node) ?? []) {
+      const use = this.decoratorUseOf(decorator.expression, new Set());
+      if (use !== undefined) return use;
     }
     return undefined;
+  }
+
+  /**
+   * What an expression used as a decorator is, when it is one of our task decorators: `@task`,
+   * `@task(options)`, `@env.task`, or a `const` holding one, followed through aliases
+   * (`const myTask = task`, `const retried = task({ retries: 2 })` used as `@retried`).
+   */
+  private decoratorUseOf(expression: TS.Expression, seen: Set<TS.Node>): DecoratorUse | undefined {
+    const ts = this.ts;
+    const node = withoutWrappers(ts, expression);
+    if (ts.isCallExpression(node)) {
+      const callee = this.decoratorUseOf(node.expression, seen);
+      if (callee === undefined || callee.called) return undefined;
+      return { ...callee, options: node.arguments[0], called: true };
+    }
+    if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
+    const text = `@${node.getText()}`;
+    const name = this.decoratorsExportOf(node);
+    if (name !== undefined && TASK_DECORATORS.has(name)) return { text, kind: name as DecoratorUse["kind"], options: undefined, called: false };
+    if (ts.isPropertyAccessExpression(node) && node.name.text === "task" && this.isCoreClass(this.checker.getTypeAtLocation(node.expression), "TaskEnvironment")) {
+      const environment = this.environmentNameOf(node.expression);
+      return { text, kind: "env.task", options: undefined, called: false, ...(environment === undefined ? {} : { environment }) };
+    }
+    const initializer = this.constInitializerOf(node);
+    if (initializer === undefined || seen.has(initializer)) return undefined;
+    seen.add(initializer);
+    return this.decoratorUseOf(initializer, seen);
+  }
+
+  /** What a `const` an expression names was initialised with (a `let` may change: it is not followed). */
+  private constInitializerOf(expression: TS.Expression): TS.Expression | undefined {
+    const ts = this.ts;
+    let symbol = this.checker.getSymbolAtLocation(expression);
+    if (symbol !== undefined && symbol.flags & this.S.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+    return declaration.initializer;
   }
 
   /** The name of what `expression` refers to, when it is an export of @flytekit-ts/decorators. */
@@ -314,6 +377,13 @@ class Analyser {
     const declaration = symbol.declarations?.[0];
     if (declaration === undefined) return undefined;
     return packageNameOf(declaration.getSourceFile().fileName) === DECORATORS_PACKAGE ? symbol.name : undefined;
+  }
+
+  /** Whether a symbol is apache-arrow's `Table` class (with any type arguments). */
+  private isArrowTable(symbol: TS.Symbol): boolean {
+    if (symbol.name !== "Table" || !(symbol.flags & this.S.Class)) return false;
+    const declaration = symbol.declarations?.[0];
+    return declaration !== undefined && packageNameOf(declaration.getSourceFile().fileName) === ARROW_PACKAGE;
   }
 
   /** Whether a type is the instance type of one of core's classes, by name. */
@@ -339,16 +409,43 @@ class Analyser {
     return name !== undefined && ts.isStringLiteralLike(name.initializer) ? name.initializer.text : undefined;
   }
 
-  /** The value of a property of a decorator's options object, if written there. */
-  private optionOf(use: DecoratorUse, name: string): TS.ObjectLiteralElementLike | undefined {
-    return use.options?.properties.find((p) => p.name !== undefined && (this.ts.isIdentifier(p.name) || this.ts.isStringLiteral(p.name)) && p.name.text === name);
+  /**
+   * What a decorator's options declare, read from their type, so that options written in place,
+   * held in a variable (`@task(opts)`) or spread (`@task({ ...base, retries: 2 })`) say the same.
+   */
+  private declaredOf(use: DecoratorUse): Declared {
+    const ts = this.ts;
+    const F = this.F;
+    const checker = this.checker;
+    const declared: Declared = { inputs: new Map(), anyInput: false, outputs: "no" };
+    const options = use.options;
+    if (options === undefined) return declared;
+    const type = checker.getTypeAtLocation(options);
+    if (type.flags & (F.Any | F.Unknown)) return { ...declared, anyInput: true, outputs: "maybe" };
+    const property = (name: string): { type: TS.Type; optional: boolean } | undefined => {
+      const symbol = checker.getPropertyOfType(type, name);
+      if (symbol === undefined) return undefined;
+      return { type: checker.getNonNullableType(checker.getTypeOfSymbol(symbol)), optional: (symbol.flags & this.S.Optional) !== 0 };
+    };
+    // The name as written (`name: "x"`), else as its type says (`name: "x" as const`, a const's literal type).
+    const written = ts.isObjectLiteralExpression(options) ? options.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === "name") : undefined;
+    const name = property("name");
+    if (written !== undefined && ts.isPropertyAssignment(written) && ts.isStringLiteralLike(written.initializer)) declared.name = written.initializer.text;
+    else if (name !== undefined && name.type.flags & F.StringLiteral) declared.name = (name.type as TS.StringLiteralType).value;
+    const inputs = property("inputs");
+    if (inputs !== undefined) {
+      if (inputs.type.flags & (F.Any | F.Unknown) || checker.getIndexInfosOfType(inputs.type).length > 0) declared.anyInput = true;
+      for (const p of checker.getPropertiesOfType(inputs.type)) declared.inputs.set(p.name, inputs.optional || p.flags & this.S.Optional ? "maybe" : "yes");
+    }
+    const outputs = property("outputs");
+    if (outputs !== undefined && !(outputs.type.flags & F.Never)) declared.outputs = outputs.optional ? "maybe" : "yes";
+    return declared;
   }
 
-  private taskName(file: TS.SourceFile, attributePath: string, use: DecoratorUse): string {
+  private taskName(file: TS.SourceFile, attributePath: string, use: DecoratorUse, declared: Declared): string {
     // An environment names its tasks `<environment>.<Class>.<member>`, whatever the options say.
     if (use.kind === "env.task" && use.environment !== undefined) return `${use.environment}.${attributePath}`;
-    const named = this.optionOf(use, "name");
-    if (named !== undefined && this.ts.isPropertyAssignment(named) && this.ts.isStringLiteralLike(named.initializer)) return named.initializer.text;
+    if (declared.name !== undefined) return declared.name;
     const module = moduleNameOf(file.fileName);
     return module === "" ? attributePath : `${module}.${attributePath}`;
   }
@@ -367,8 +464,8 @@ class Analyser {
   ): void {
     const ts = this.ts;
     const key = taskKey(className, member, isStatic);
-    const name = this.taskName(file, declared === method ? `${className}.${member}` : className, use);
-    const explicit = this.explicitInputs(use);
+    const options = this.declaredOf(use);
+    const name = this.taskName(file, declared === method ? `${className}.${member}` : className, use, options);
     const inputs: Record<string, ManifestType> = {};
     const problems: Problem[] = [];
     const reached = new Set<string>();
@@ -383,8 +480,19 @@ class Analyser {
         return;
       }
       const input = parameter.name.text;
-      if (explicit.has(input)) return;
-      const site: Site = { problems, records: reached, top: parameter.type, subject: `input '${input}'`, tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })` };
+      const token = options.inputs.get(input) ?? (options.anyInput ? "maybe" : undefined);
+      if (token === "yes") return;
+      // An input the options may declare (their type does not say) is typed where it can be, quietly: a token, if there is one, wins.
+      const maybe = token === "maybe";
+      const site: Site = {
+        problems,
+        records: maybe ? new Set() : reached,
+        top: parameter.type,
+        subject: `input '${input}'`,
+        tokenFix: `declare it with a token: ${use.text}({ inputs: { ${input}: Json } })`,
+        name: input,
+        quiet: maybe,
+      };
       if (parameter.dotDotDotToken !== undefined) {
         this.fail(site, "rest", parameter, undefined, "a rest parameter holds any number of values under one name", `list the parameters, or take an array: ${input}: T[]`, { typeText: parameter.getText(), plain: true });
         return;
@@ -396,12 +504,27 @@ class Analyser {
       }
       const mapped = this.map(type, parameter.type, parameter.type ?? parameter, site);
       if (mapped === undefined) return;
-      const optional = parameter.questionToken !== undefined || (parameter.initializer !== undefined && parameter.initializer.kind === this.K.NullKeyword);
-      inputs[input] = optional ? optionalOf(mapped) : mapped;
+      if (maybe) {
+        if (site.silenced === true || this.hasProblems(site.records)) return;
+        for (const key of site.records) reached.add(key);
+      }
+      if (parameter.questionToken !== undefined) inputs[input] = this.optionalWritten(mapped, type, parameter.type);
+      else inputs[input] = parameter.initializer !== undefined && parameter.initializer.kind === this.K.NullKeyword ? optionalOf(mapped) : mapped;
     });
     let outputs: ManifestVariable[] | undefined;
-    if (use.kind !== "echo" && this.optionOf(use, "outputs") === undefined) outputs = this.outputsOf(method, use, problems, reached);
-    const line = this.lineOf(declared === method ? method.name : (declared.name ?? declared));
+    if (use.kind !== "echo" && options.outputs === "no") outputs = this.outputsOf(method, use, problems, reached);
+    else if (use.kind !== "echo" && options.outputs === "maybe") {
+      // Outputs the options may declare: typed where they can be, quietly, else left to the token.
+      const quiet = { silenced: false };
+      const records = new Set<string>();
+      const typed = this.outputsOf(method, use, [], records, quiet);
+      if (!quiet.silenced && !this.hasProblems(records)) {
+        outputs = typed;
+        for (const key of records) reached.add(key);
+      }
+    }
+    const at = declared === method ? method.name : (declared.name ?? declared);
+    const line = this.lineOf(at);
     const task: ManifestTask = outputs === undefined ? { line, inputs } : { line, inputs, outputs };
     // Every record reached, through records too, and the problems of each.
     const closure = this.closureOf(reached);
@@ -411,13 +534,38 @@ class Analyser {
       if (entry.record !== undefined) analysis.records[recordKeyReached] = entry.record;
       problems.push(...entry.problems);
     }
-    this.addTask(analysis, key, task, problems, name);
+    this.addTask(analysis, key, task, problems, name, at);
   }
 
-  private addTask(analysis: ModuleAnalysis, key: string, task: ManifestTask, problems: Problem[], name: string): void {
+  private addTask(analysis: ModuleAnalysis, key: string, task: ManifestTask, problems: Problem[], name: string, at: TS.Node): void {
+    const existing = analysis.tasks[key];
+    if (existing !== undefined) {
+      // The run time finds a task's entry by its class's name and member: two classes of one name
+      // (in namespaces, in functions) would share one, and one task would take the other's types.
+      const collision = this.diagnosticOf(
+        {
+          code: ANALYSIS_CODES.sameName,
+          node: at,
+          subject: "its class",
+          typeText: key,
+          problem: `two classes named ${key.split(".")[0] ?? key} declare the task ${key} in this module (lines ${existing.line} and ${task.line}), and the run time tells a module's tasks apart only by their class's name and member`,
+          fix: "rename one of the classes",
+        },
+        name,
+      );
+      analysis.tasks[key] = { ...existing, errors: [...(existing.errors ?? []), collision] };
+      analysis.diagnostics.push(collision);
+      return;
+    }
     const diagnostics = problems.map((p) => this.diagnosticOf(p, name));
     analysis.tasks[key] = diagnostics.length === 0 ? task : { ...task, errors: diagnostics };
-    analysis.diagnostics.push(...diagnostics);
+    // A record's problem is the task's (its errors keep it), but the module reports it once, as tsc would.
+    const reported = new Set(analysis.diagnostics.map(diagnosticPlace));
+    for (const d of diagnostics) {
+      if (reported.has(diagnosticPlace(d))) continue;
+      reported.add(diagnosticPlace(d));
+      analysis.diagnostics.push(d);
+    }
   }
 
   private diagnosticOf(problem: Problem, task: string): ManifestDiagnostic {
@@ -453,24 +601,9 @@ class Analyser {
     return [...seen];
   }
 
-  /** The names of the inputs the decorator declares with tokens (`inputs: { x: Int }`). */
-  private explicitInputs(use: DecoratorUse): Set<string> {
-    const ts = this.ts;
-    const option = this.optionOf(use, "inputs");
-    if (option === undefined) return new Set();
-    let value: TS.Node | undefined;
-    if (ts.isPropertyAssignment(option)) value = option.initializer;
-    else if (ts.isShorthandPropertyAssignment(option)) value = option.name;
-    if (value === undefined) return new Set();
-    if (ts.isObjectLiteralExpression(value)) {
-      const names = new Set<string>();
-      for (const p of value.properties) {
-        if (p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name))) names.add(p.name.text);
-        else if (ts.isSpreadAssignment(p)) for (const s of this.checker.getPropertiesOfType(this.checker.getTypeAtLocation(p.expression))) names.add(s.name);
-      }
-      return names;
-    }
-    return new Set(this.checker.getPropertiesOfType(this.checker.getTypeAtLocation(value)).map((s) => s.name));
+  /** Whether a record reached (or one it reaches) has a problem. */
+  private hasProblems(keys: Iterable<string>): boolean {
+    return this.closureOf(keys).some((key) => (this.records.get(key)?.problems.length ?? 0) > 0);
   }
 
   private typeOfParameter(parameter: TS.ParameterDeclaration): TS.Type | undefined {
@@ -479,7 +612,26 @@ class Analyser {
     return this.checker.getTypeAtLocation(parameter);
   }
 
-  private outputsOf(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>): ManifestVariable[] {
+  /** The outputs of a method's return type; `quiet`: problems are not reported, only told (`silenced`). */
+  private outputsOf(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>, quiet?: { silenced: boolean }): ManifestVariable[] {
+    const ts = this.ts;
+    // Every site below: quiet ones tell the caller that a problem was dropped.
+    const sites: Site[] = [];
+    const siteOf = (site: Site): Site => {
+      if (quiet !== undefined) {
+        site.quiet = true;
+        sites.push(site);
+      }
+      return site;
+    };
+    try {
+      return this.outputsOfSites(method, use, problems, reached, siteOf);
+    } finally {
+      if (quiet !== undefined && sites.some((site) => site.silenced === true)) quiet.silenced = true;
+    }
+  }
+
+  private outputsOfSites(method: TS.MethodDeclaration, use: DecoratorUse, problems: Problem[], reached: Set<string>, siteOf: (site: Site) => Site): ManifestVariable[] {
     const ts = this.ts;
     const signature = this.checker.getSignatureFromDeclaration(method);
     let type = signature === undefined ? this.checker.getAnyType() : this.checker.getReturnTypeOfSignature(signature);
@@ -502,27 +654,56 @@ class Analyser {
       for (const element of syntax.members) {
         const name = element.name !== undefined && (ts.isIdentifier(element.name) || ts.isStringLiteral(element.name)) ? element.name.text : undefined;
         if (!ts.isPropertySignature(element) || name === undefined) {
-          const site: Site = { problems, records: reached, top: undefined, subject: "return type", tokenFix: outputFix("o0") };
+          const site = siteOf({ problems, records: reached, top: undefined, subject: "return type", tokenFix: outputFix("o0") });
           this.fail(site, "function", element, undefined, "an object return type's members are the named outputs, and this one is not a property", "write each output as a property: ): { total: number; mean: number }", { typeText: element.getText(), plain: true });
           continue;
         }
-        const site: Site = { problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name) };
+        const site = siteOf({ problems, records: reached, top: element.type, subject: `output '${name}'`, tokenFix: outputFix(name), name });
         if (element.type === undefined) {
           this.fail(site, "untyped", element, undefined, "it has no type, so its type is `any`", `give it a type: ${name}: number`, { typeText: name, plain: true });
           continue;
         }
         const mapped = this.map(this.checker.getTypeFromTypeNode(element.type), element.type, element.type, site);
-        if (mapped !== undefined) outputs.push({ name, type: element.questionToken !== undefined ? optionalOf(mapped) : mapped });
+        if (mapped !== undefined) outputs.push({ name, type: element.questionToken !== undefined ? this.optionalWritten(mapped, this.checker.getTypeFromTypeNode(element.type), element.type) : mapped });
       }
       return outputs;
     }
-    const site: Site = { problems, records: reached, top: syntax, subject: "output 'o0'", tokenFix: outputFix("o0") };
+    const site = siteOf({ problems, records: reached, top: syntax, subject: "output 'o0'", tokenFix: outputFix("o0") });
     if (method.type === undefined && this.isAnonymousObject(type)) {
       this.fail(site, "anonymousObject", method.name, type, "an inferred object type has no name", "write the return type: ): { total: number; mean: number } for named outputs, or name the record: interface Result { ... }");
       return [];
     }
     const mapped = this.map(type, syntax, syntax ?? method.name, site);
     return mapped === undefined ? [] : [{ name: "o0", type: mapped }];
+  }
+
+  /**
+   * What `x?: T` (a parameter, a field, a property of an object return type) is: an optional whose
+   * none is `undefined` or a missing property (`absent`), unless its type lets null in too
+   * (`x?: T | null`), which is a plain optional.
+   */
+  private optionalWritten(mapped: ManifestType, type: TS.Type, syntax: TS.TypeNode | undefined): ManifestType {
+    if (this.allowsNull(type, syntax)) return optionalOf(mapped);
+    return { optional: typeof mapped === "object" && "optional" in mapped ? mapped.optional : mapped, absent: true };
+  }
+
+  /** Whether null is one of a type's values: in the checker's type, or (without strictNullChecks, where the checker drops it) as written, aliases followed. */
+  private allowsNull(type: TS.Type, syntax: TS.TypeNode | undefined): boolean {
+    const F = this.F;
+    if (type.flags & F.Null || (type.flags & F.Union && (type as TS.UnionType).types.some((t) => t.flags & F.Null))) return true;
+    const ts = this.ts;
+    const seen = new Set<TS.Node>();
+    const written = (node: TS.TypeNode | undefined): boolean => {
+      const n = unparenthesized(ts, node);
+      if (n === undefined || seen.has(n)) return false;
+      seen.add(n);
+      if (ts.isLiteralTypeNode(n)) return n.literal.kind === this.K.NullKeyword;
+      const union = this.writtenUnion(n);
+      if (union !== undefined) return union.members.some(written);
+      if (ts.isTypeReferenceNode(n)) return written(this.aliasDeclarationOf(n)?.type);
+      return false;
+    };
+    return written(syntax);
   }
 
   private isPromise(type: TS.Type): boolean {
@@ -539,7 +720,10 @@ class Analyser {
 
   /** Records a problem at `node` (the offending part of the written type, or the parameter). */
   private fail(site: Site, code: CodeName, node: TS.Node, type: TS.Type | undefined, what: string, fix?: string, options: { typeText?: string; plain?: boolean } = {}): undefined {
-    if (site.quiet === true) return undefined;
+    if (site.quiet === true) {
+      site.silenced = true;
+      return undefined;
+    }
     const typeText = options.typeText ?? this.textOf(node, type);
     const top = site.top !== undefined && site.top !== node && node.pos >= site.top.pos && node.end <= site.top.end && node.getSourceFile() === site.top.getSourceFile() ? site.top.getText() : undefined;
     const problem = options.plain === true ? what : `${top === undefined ? `its type is \`${typeText}\`` : `its type \`${top}\` holds \`${typeText}\``}: ${what}`;
@@ -570,7 +754,7 @@ class Analyser {
     if (syntax !== undefined && ts.isTypeOperatorNode(syntax) && syntax.operator === this.K.ReadonlyKeyword) syntax = unparenthesized(ts, syntax.type);
     const written = this.writtenUnion(syntax);
     // Members point at themselves while they are the subject's own syntax, at `loc` once an alias was followed.
-    if (written !== undefined) return this.mapWrittenUnion(written, type, syntax === loc && written.alias === undefined ? undefined : loc, site);
+    if (written !== undefined) return this.mapWrittenUnion(written, type, syntax === loc && !written.followed ? undefined : loc, site);
     if (type.flags & F.Union && !(type.flags & F.Boolean) && !this.isWholeEnum(type)) return this.mapUnion(type as TS.UnionType, syntax, loc, site);
     const flags = type.flags;
     if (flags & F.Any) {
@@ -593,7 +777,7 @@ class Analyser {
     if (flags & F.BooleanLiteral) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
     if (flags & F.Number) return "Float";
     if (flags & F.String) return "Str";
-    if (flags & F.BigInt) return "Int";
+    if (flags & F.BigInt) return "BigInt";
     if (flags & (F.TemplateLiteral | F.StringMapping)) return this.fail(site, "literal", loc, type, "a template literal type is not a Flyte type", "use string, or a string enum for a choice");
     if (flags & (F.ESSymbol | F.UniqueESSymbol)) return this.fail(site, "symbol", loc, type, "a symbol cannot leave the process");
     if (flags & F.Intersection) return this.mapIntersection(type as TS.IntersectionType, loc, site);
@@ -603,43 +787,98 @@ class Analyser {
     return this.fail(site, "unsupported", loc, type, "it is not a type a task can take or give");
   }
 
-  /** The members of a union as written (nested unions and parentheses flattened), following an alias to its declaration. */
-  private writtenUnion(syntax: TS.TypeNode | undefined): { members: TS.TypeNode[]; alias?: string } | undefined {
+  /**
+   * The members of a union as written (nested unions and parentheses flattened), following an
+   * alias to its declaration; a generic alias (`type Maybe<T> = T | null` used as
+   * `Maybe<int | string>`) too, its parameters replaced by the arguments written, where each of its
+   * members is either a parameter or mentions none (else the checker's union is read, in its order).
+   * `followed`: an alias was followed (the members are not all in the subject's own syntax).
+   */
+  private writtenUnion(syntax: TS.TypeNode | undefined): { members: TS.TypeNode[]; alias?: string; followed: boolean } | undefined {
     const ts = this.ts;
     if (syntax === undefined) return undefined;
     let node: TS.TypeNode = syntax;
     let alias: string | undefined;
+    let followed = false;
+    let substitution: Map<string, TS.TypeNode> | undefined;
     const seen = new Set<TS.Node>();
-    // Follow aliases without type arguments to what they are declared as.
-    while (ts.isTypeReferenceNode(node) && node.typeArguments === undefined && !seen.has(node)) {
+    while (ts.isTypeReferenceNode(node) && !seen.has(node)) {
       seen.add(node);
-      const declaration = this.aliasDeclarationOf(node);
+      const declaration = this.aliasDeclarationOf(node, true);
       if (declaration === undefined) break;
-      alias = declaration.name.text;
-      node = unparenthesized(ts, declaration.type) as TS.TypeNode;
+      const parameters = declaration.typeParameters ?? [];
+      followed = true;
+      if (parameters.length === 0) {
+        alias = declaration.name.text;
+        substitution = undefined;
+        node = unparenthesized(ts, declaration.type) as TS.TypeNode;
+        continue;
+      }
+      // A generic alias names no enum of its own: its parameters are what the use says.
+      alias = undefined;
+      const args = node.typeArguments ?? [];
+      const outer = substitution;
+      substitution = new Map();
+      for (const [i, parameter] of parameters.entries()) {
+        const argument = args[i] ?? parameter.default;
+        if (argument === undefined || (outer !== undefined && this.mentionsParameter(argument, outer))) return undefined;
+        substitution.set(parameter.name.text, argument);
+      }
+      const body = unparenthesized(ts, declaration.type) as TS.TypeNode;
+      const replaced = this.parameterNamed(body, substitution);
+      if (replaced !== undefined) {
+        node = unparenthesized(ts, replaced) as TS.TypeNode;
+        substitution = undefined;
+      } else node = body;
     }
     if (!ts.isUnionTypeNode(node)) return undefined;
     const members: TS.TypeNode[] = [];
-    const flatten = (n: TS.TypeNode): void => {
+    let feasible = true;
+    const flatten = (n: TS.TypeNode, within: Map<string, TS.TypeNode> | undefined): void => {
       const inner = unparenthesized(ts, n) as TS.TypeNode;
-      if (ts.isUnionTypeNode(inner)) inner.types.forEach(flatten);
-      else members.push(inner);
+      if (ts.isUnionTypeNode(inner)) {
+        for (const t of inner.types) flatten(t, within);
+        return;
+      }
+      if (within !== undefined) {
+        const argument = this.parameterNamed(inner, within);
+        if (argument !== undefined) return flatten(argument, undefined);
+        if (this.mentionsParameter(inner, within)) feasible = false;
+      }
+      members.push(inner);
     };
-    flatten(node);
-    return alias === undefined ? { members } : { members, alias };
+    flatten(node, substitution);
+    if (!feasible) return undefined;
+    return alias === undefined ? { members, followed } : { members, alias, followed };
   }
 
-  private aliasDeclarationOf(reference: TS.TypeReferenceNode): TS.TypeAliasDeclaration | undefined {
+  /** The argument a generic alias's body names where it is just a parameter (`T`). */
+  private parameterNamed(node: TS.TypeNode, substitution: ReadonlyMap<string, TS.TypeNode>): TS.TypeNode | undefined {
+    const n = unparenthesized(this.ts, node) as TS.TypeNode;
+    if (!this.ts.isTypeReferenceNode(n) || n.typeArguments !== undefined || !this.ts.isIdentifier(n.typeName)) return undefined;
+    return substitution.get(n.typeName.text);
+  }
+
+  /** Whether a type's syntax names one of a generic alias's parameters anywhere in it. */
+  private mentionsParameter(node: TS.Node, substitution: ReadonlyMap<string, TS.TypeNode>): boolean {
+    const ts = this.ts;
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && substitution.has(node.typeName.text)) return true;
+    return ts.forEachChild(node, (child) => (this.mentionsParameter(child, substitution) ? true : undefined)) === true;
+  }
+
+  private aliasDeclarationOf(reference: TS.TypeReferenceNode, generic = false): TS.TypeAliasDeclaration | undefined {
     let symbol = this.checker.getSymbolAtLocation(reference.typeName);
     if (symbol === undefined) return undefined;
     if (symbol.flags & this.S.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol.declarations?.find((d): d is TS.TypeAliasDeclaration => this.ts.isTypeAliasDeclaration(d));
-    if (declaration === undefined || (declaration.typeParameters?.length ?? 0) > 0) return undefined;
+    if (declaration === undefined) return undefined;
+    const parameters = declaration.typeParameters?.length ?? 0;
+    if (parameters > 0 ? !generic : reference.typeArguments !== undefined) return undefined;
     return declaration;
   }
 
   /** A union as written: `null`/`undefined` make it optional, string literals an enum, the rest a Union in the written order. */
-  private mapWrittenUnion(written: { members: TS.TypeNode[]; alias?: string }, whole: TS.Type, locOutside: TS.Node | undefined, site: Site): ManifestType | undefined {
+  private mapWrittenUnion(written: { members: TS.TypeNode[]; alias?: string; followed: boolean }, whole: TS.Type, locOutside: TS.Node | undefined, site: Site): ManifestType | undefined {
     const ts = this.ts;
     const F = this.F;
     let nullable = false;
@@ -698,12 +937,19 @@ class Analyser {
     }
     if (failed) return undefined;
     const onlyStrings = parts.length === 1 && parts[0] === "strings";
+    // A generic alias's name is not the enum's: its arguments are.
+    const aliasName = written.alias ?? (whole.aliasTypeArguments === undefined ? whole.aliasSymbol?.name : undefined);
+    let literal: ManifestType | undefined;
     const resolved = dedupe(
-      parts.flatMap((p): ManifestType[] => {
-        if (p === "strings") return [{ enum: [...new Set(strings)], name: (onlyStrings ? (written.alias ?? whole.aliasSymbol?.name) : undefined) ?? strings.join("|") }];
-        if (p === "booleans") return booleans.length === 1 ? [] : ["Bool"];
-        return [p];
-      }),
+      mergedEnums(
+        parts.flatMap((p): ManifestType[] => {
+          if (p === "strings") return [(literal = { enum: [...new Set(strings)], name: (onlyStrings ? aliasName : undefined) ?? strings.join("|") })];
+          if (p === "booleans") return booleans.length === 1 ? [] : ["Bool"];
+          return [p];
+        }),
+        literal,
+        aliasName,
+      ),
     );
     if (resolved.length === 0) {
       return this.fail(site, "nullType", locOutside ?? written.members[0] ?? site.top ?? (undefined as never), whole, "it has no value but nothing", "make it optional around a type: x: string | null");
@@ -749,6 +995,8 @@ class Analyser {
     if (booleans === 1) return this.fail(site, "literal", loc, type, "a boolean literal type is not a Flyte type", "use boolean");
     const parts: ManifestType[] = [];
     let failed = false;
+    let literal: ManifestType | undefined;
+    const aliasName = type.aliasTypeArguments === undefined ? type.aliasSymbol?.name : undefined;
     for (const group of groups) {
       if (typeof group === "string") parts.push(group);
       else if ("flags" in group) {
@@ -757,12 +1005,12 @@ class Analyser {
         else if (typeof mapped === "object" && "union" in mapped) parts.push(...mapped.union);
         else parts.push(mapped);
       } else if ("enum" in group) {
-        parts.push({ enum: group.enum, name: groups.length === 1 ? (type.aliasSymbol?.name ?? group.enum.join("|")) : group.enum.join("|") });
+        parts.push((literal = { enum: group.enum, name: groups.length === 1 ? (aliasName ?? group.enum.join("|")) : group.enum.join("|") }));
       } else parts.push(group);
     }
     if (failed) return undefined;
     if (parts.length === 0) return this.fail(site, "nullType", loc, type, "it has no value but nothing", "make it optional around a type: x: string | null");
-    const resolved = dedupe(parts);
+    const resolved = dedupe(mergedEnums(parts, literal, aliasName));
     const single = resolved.length === 1 ? (resolved[0] as ManifestType) : { union: resolved };
     return nullable ? { optional: single } : single;
   }
@@ -800,7 +1048,8 @@ class Analyser {
     if (symbol !== undefined && symbol.flags & this.S.EnumMember) {
       return { enum: [(type as TS.StringLiteralType).value], name: enumSymbol.name };
     }
-    return { enum: values, name: enumSymbol.name };
+    // Two members of one value are one value (the first's): a Flyte enum lists each once.
+    return { enum: [...new Set(values)], name: enumSymbol.name };
   }
 
   /** `int` (number with a brand whose value names the Flyte type); any other intersection is refused. */
@@ -811,6 +1060,12 @@ class Analyser {
     if (numbers.length === 1 && brands.length > 0) {
       const named = brands.map((b) => this.brandOf(b));
       if (named.every((n) => n === "Int")) return "Int";
+    }
+    // A primitive with a tag of its own (`number & { tag: "a" }`) is the primitive as far as Flyte goes.
+    const primitive = type.types.find((t) => t.flags & (F.Number | F.String | F.Boolean | F.BigInt));
+    if (primitive !== undefined) {
+      const text = this.checker.typeToString(primitive);
+      return this.fail(site, "intersection", loc, type, "an intersection is not a Flyte type", `use ${text} itself${text === "number" ? " (or int, from @flytekit-ts/core, for a whole number)" : ""}: a tag on it is not kept`);
     }
     return this.fail(site, "intersection", loc, type, "an intersection is not a Flyte type", "name the record: interface X extends A, B { }");
   }
@@ -838,7 +1093,8 @@ class Analyser {
     const checker = this.checker;
     const child = (node: TS.TypeNode | undefined): TS.Node => (node !== undefined && loc === syntax ? node : loc);
     if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) {
-      return this.fail(site, "function", loc, type, "a function is not data a task can take or give");
+      // Json does not take a function either: what crosses between tasks is data.
+      return this.fail(site, "function", loc, type, "a function is not data a task can take or give", "pass data instead: the values the function would compute, or a string that names which function to use");
     }
     if (checker.isTupleType(type)) return this.fail(site, "tuple", loc, type, "a tuple is not a Flyte type", "use an array (T[]) or a record: interface X { ... }");
     if (checker.isArrayType(type)) {
@@ -848,6 +1104,8 @@ class Analyser {
       return mapped === undefined ? undefined : { list: mapped };
     }
     const symbol = type.getSymbol();
+    // apache-arrow's Table (`Table<T = any>`, with any type arguments) is taken or given whole.
+    if (symbol !== undefined && this.isArrowTable(symbol)) return "Table";
     const properties = checker.getPropertiesOfType(type);
     const indexes = checker.getIndexInfosOfType(type);
     if (indexes.length > 0) {
@@ -870,14 +1128,24 @@ class Analyser {
           return this.fail(site, "mapKey", child(args?.[0]), key, "a Map's keys must be strings to be a Flyte dict", "use string keys: Map<string, T> or Record<string, T>");
         }
         const mapped = this.map(value, args?.[1], child(args?.[1]), site);
-        return mapped === undefined ? undefined : { dict: mapped };
+        return mapped === undefined ? undefined : { map: mapped };
       }
-      return this.fail(site, "libraryType", loc, type, `${symbol.name} is not a type a task can take or give`);
+      if (symbol.name === "Promise" || symbol.name === "PromiseLike") {
+        // A task's inputs arrive as values: the caller awaits before the task runs.
+        const args = syntax !== undefined && ts.isTypeReferenceNode(syntax) ? syntax.typeArguments : undefined;
+        const awaited = args?.[0]?.getText() ?? checker.typeToString(checker.getAwaitedType(type) ?? type);
+        return this.fail(site, "libraryType", loc, type, `a ${symbol.name} is not data: a task takes the value it resolves to`, `take the value: ${site.name ?? "x"}: ${awaited}`);
+      }
+      if (symbol.name === "Set" || symbol.name === "ReadonlySet") {
+        const element = syntax !== undefined && ts.isTypeReferenceNode(syntax) ? syntax.typeArguments?.[0]?.getText() : undefined;
+        return this.fail(site, "libraryType", loc, type, `a ${symbol.name} is not a Flyte type`, `take an array of its values: ${site.name ?? "x"}: ${element ?? "string"}[]`);
+      }
+      return this.fail(site, "libraryType", loc, type, `${symbol.name} is not a type a task can take or give`, DATA_FIX);
     }
     if (this.isCoreClass(type, symbol?.name ?? "")) {
       const scalar = CORE_SCALARS.get(symbol?.name ?? "");
       if (scalar !== undefined) return scalar;
-      return this.fail(site, "libraryType", loc, type, `${symbol?.name ?? "it"} is not a type a task can take or give`);
+      return this.fail(site, "libraryType", loc, type, `${symbol?.name ?? "it"} is not a type a task can take or give`, DATA_FIX);
     }
     const record = this.recordOf(type, symbol, loc, site);
     if (record !== null) return record;
@@ -930,6 +1198,11 @@ class Analyser {
       kind = symbol.flags & this.S.Class ? "class" : "interface";
       recordSymbol = symbol;
       declaration = (symbol.declarations?.find((d) => ts.isClassLike(d) || ts.isInterfaceDeclaration(d)) ?? symbol.declarations?.[0]) as TS.Declaration;
+      // A dependency's class is its machinery (a client), not a record of this project (whatever its type parameters);
+      // a dependency's interfaces and aliases describe data, and are read as records.
+      if (kind === "class" && declaration !== undefined && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
+        return this.fail(site, "libraryType", loc, type, `${symbol.name} is a class of a dependency, not a record of this project`, "declare a record of what the task needs from it (interface X { ... }) and make it from the object before the call");
+      }
       const target = type.objectFlags & this.O.Reference ? (type as TS.TypeReference).target : type;
       if (((target as TS.InterfaceType).typeParameters?.length ?? 0) > 0) {
         return this.fail(site, "genericRecord", loc, type, `${symbol.name} has type parameters, and a record's fields are fixed when it is declared`, "declare a record without type parameters: interface X { value: number }");
@@ -945,13 +1218,15 @@ class Analyser {
       declaration = aliasDeclaration;
     } else return null;
     if (declaration === undefined) return null;
-    if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`);
-    // A dependency's class is its machinery (an Arrow Table, a client), not a record of this project;
-    // a dependency's interfaces and aliases describe data, and are read as records.
-    if (kind === "class" && /[\\/]node_modules[\\/]/.test(declaration.getSourceFile().fileName)) {
-      return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is a class of a dependency, not a record of this project`);
-    }
+    if (this.isLibrary(recordSymbol)) return this.fail(site, "libraryType", loc, type, `${recordSymbol.name} is not a type a task can take or give`, DATA_FIX);
     const key = this.recordKeyOf(recordSymbol, declaration);
+    const holder = this.recordHolders.get(key);
+    if (holder === undefined) this.recordHolders.set(key, { symbol: recordSymbol, declaration });
+    else if (holder.symbol !== recordSymbol && holder.declaration.getSourceFile() === declaration.getSourceFile()) {
+      // Two declarations of one name in one module (in functions, in blocks) would share a record's key.
+      const lines = [this.lineOf(holder.declaration), this.lineOf(declaration)].sort((a, b) => a - b);
+      return this.fail(site, "sameName", loc, type, `${recordSymbol.name} is declared twice in ${this.moduleOf(declaration)} (lines ${lines[0]} and ${lines[1]}), and a record is known by its module and name, which both share`, "rename one of them, or declare one record at the top level of the module and use it in both places");
+    }
     site.records.add(key);
     if (!this.records.has(key)) this.buildRecord(key, type, recordSymbol, kind, declaration);
     return { record: key };
@@ -1019,40 +1294,90 @@ class Analyser {
     const name = this.qualifiedName(symbol, declaration);
     const module = this.moduleOf(declaration);
     const fields: ManifestVariable[] = [];
+    const legacy = this.program.getCompilerOptions().experimentalDecorators === true;
     for (const property of this.fieldsOf(type)) {
       const fieldDeclaration = property.declarations?.[0];
       const typeNode = fieldDeclaration !== undefined && (this.ts.isPropertyDeclaration(fieldDeclaration) || this.ts.isPropertySignature(fieldDeclaration) || this.ts.isParameter(fieldDeclaration)) ? fieldDeclaration.type : undefined;
       const at = typeNode ?? fieldDeclaration ?? declaration;
-      const token = fieldDeclaration !== undefined && this.hasFieldToken(fieldDeclaration);
+      const declared = fieldDeclaration !== undefined && this.ts.isPropertyDeclaration(fieldDeclaration) ? this.fieldDecoratorOf(fieldDeclaration) : undefined;
       const site: Site = {
         problems: entry.problems,
         records: entry.reaches,
         top: typeNode,
         subject: `record ${name}, field '${property.name}'`,
-        tokenFix: kind === "class" ? "declare the field's type with a token: @field(Json)" : `give the field a type Flyte knows, or make ${name} a class and declare the field's type with a token: @field(Json)`,
-        quiet: token,
+        name: property.name,
+        tokenFix: !legacy ? "give the field a type Flyte knows" : kind === "class" ? "declare the field's type with a token: @field(Json)" : `give the field a type Flyte knows, or make ${name} a class and declare the field's type with a token: @field(Json)`,
+        // With legacy decorators a token declares the field's type, which the run time reads from the class itself.
+        quiet: declared?.token !== undefined,
       };
+      if (!legacy && declared !== undefined && (declared.token !== undefined || declared.unreadName !== undefined)) {
+        // Standard decorators: the run time knows a record class's fields from the manifest alone.
+        const what = declared.token !== undefined ? "declares the field's type with a token" : "names the field with what is not a string literal";
+        const fix =
+          declared.token !== undefined
+            ? `type the field in TypeScript instead of the token (e.g. ${property.name}!: int[], int from @flytekit-ts/core) and drop the token, or make ${name} an interface`
+            : `write the name as a string literal: @field({ name: "${property.name}" })`;
+        this.fail({ ...site, quiet: false }, "fieldToken", declared.decorator, undefined, `\`${declared.decorator.getText()}\` ${what}, and with standard decorators (no experimentalDecorators) the run time sees a record class's fields only through the manifest, which cannot hold it`, fix, { plain: true, typeText: declared.decorator.getText() });
+        continue;
+      }
       const fieldType = this.checker.getTypeOfSymbol(property);
       const mapped = this.map(fieldType, typeNode, at, site);
       if (mapped === undefined) continue;
       const optional = (property.flags & this.S.Optional) !== 0;
-      fields.push({ name: property.name, type: optional ? optionalOf(mapped) : mapped });
+      const fieldTypeMapped = optional ? this.optionalWritten(mapped, fieldType, typeNode) : mapped;
+      const flyteName = declared?.name ?? property.name;
+      fields.push(flyteName === property.name ? { name: property.name, type: fieldTypeMapped } : { name: flyteName, type: fieldTypeMapped, property: property.name });
     }
     entry.record = { name, kind, module, fields };
   }
 
-  /** Whether a class field declares its type with `@field(token)` (explicit tokens win: no problem is reported for it). */
-  private hasFieldToken(declaration: TS.Declaration): boolean {
+  /**
+   * What a class field's `@field(...)` says: its name in Flyte (`@field({ name: "by_key" })`, a
+   * string literal), or a name that is not one (`unreadName`), and a type token (`@field(Int)`,
+   * `@field({ type: Int })`), read from the argument's syntax, or its type when it is a variable.
+   */
+  private fieldDecoratorOf(declaration: TS.PropertyDeclaration): { decorator: TS.Decorator; name?: string; unreadName?: TS.Node; token?: TS.Node } | undefined {
     const ts = this.ts;
-    if (!ts.isPropertyDeclaration(declaration)) return false;
+    const F = this.F;
+    const checker = this.checker;
     for (const decorator of ts.getDecorators(declaration) ?? []) {
-      const expression = decorator.expression;
-      if (!ts.isCallExpression(expression) || this.decoratorsExportOf(expression.expression) !== "field") continue;
-      const argument = expression.arguments[0];
-      if (argument === undefined) continue;
-      if (ts.isObjectLiteralExpression(argument)) {
-        if (argument.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "type")) return true;
-      } else return true;
+      const expression = withoutWrappers(ts, decorator.expression);
+      const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+      if (!this.isFieldDecorator(callee)) continue;
+      const argument = ts.isCallExpression(expression) ? expression.arguments[0] : undefined;
+      if (argument === undefined) return { decorator };
+      const argumentType = checker.getTypeAtLocation(argument);
+      const isOptions = ts.isObjectLiteralExpression(withoutWrappers(ts, argument)) || ((argumentType.getSymbol()?.flags ?? 0) & this.S.ObjectLiteral) !== 0;
+      if (!isOptions) return { decorator, token: argument };
+      const found: { decorator: TS.Decorator; name?: string; unreadName?: TS.Node; token?: TS.Node } = { decorator };
+      const literal = withoutWrappers(ts, argument);
+      const written = (key: string): TS.ObjectLiteralElementLike | undefined =>
+        ts.isObjectLiteralExpression(literal) ? literal.properties.find((p) => p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) : undefined;
+      const nameProperty = checker.getPropertyOfType(argumentType, "name");
+      const nameWritten = written("name");
+      if (nameWritten !== undefined && ts.isPropertyAssignment(nameWritten) && ts.isStringLiteralLike(nameWritten.initializer)) found.name = nameWritten.initializer.text;
+      else if (nameProperty !== undefined) {
+        const nameType = checker.getNonNullableType(checker.getTypeOfSymbol(nameProperty));
+        if (nameType.flags & F.StringLiteral) found.name = (nameType as TS.StringLiteralType).value;
+        else if (!(nameType.flags & F.Never)) found.unreadName = nameWritten ?? argument;
+      }
+      const typeProperty = checker.getPropertyOfType(argumentType, "type");
+      if (typeProperty !== undefined && !(checker.getNonNullableType(checker.getTypeOfSymbol(typeProperty)).flags & F.Never)) found.token = written("type") ?? argument;
+      return found;
+    }
+    return undefined;
+  }
+
+  /** Whether an expression is our `field` (imported, re-exported, or held in a const). */
+  private isFieldDecorator(expression: TS.Expression): boolean {
+    const seen = new Set<TS.Node>();
+    let node: TS.Expression | undefined = withoutWrappers(this.ts, expression);
+    while (node !== undefined && !seen.has(node)) {
+      seen.add(node);
+      if (!this.ts.isIdentifier(node) && !this.ts.isPropertyAccessExpression(node)) return false;
+      if (this.decoratorsExportOf(node) === "field") return true;
+      const next = this.constInitializerOf(node);
+      node = next === undefined ? undefined : withoutWrappers(this.ts, next);
     }
     return false;
   }
@@ -1094,8 +1419,28 @@ class Analyser {
 
 // --- helpers ----------------------------------------------------------------------------------
 
+/** Where a diagnostic is, and what: one line of tsc's output. */
+function diagnosticPlace(d: ManifestDiagnostic): string {
+  return `${d.code}|${d.file}|${d.line}|${d.column}`;
+}
+
 function optionalOf(type: ManifestType): ManifestType {
   return typeof type === "object" && "optional" in type ? type : { optional: type };
+}
+
+/**
+ * A union's string enums and string literals (`Color | "other"`), when it has literals and another
+ * enum, as one enum of all their values (a value met twice kept where first met), where the first
+ * of them was: a value of either is one of these strings.
+ */
+function mergedEnums(parts: ManifestType[], literal: ManifestType | undefined, name: string | undefined): ManifestType[] {
+  const isEnum = (t: ManifestType): t is { enum: readonly string[]; name: string } => typeof t === "object" && "enum" in t;
+  const enums = parts.filter(isEnum);
+  if (literal === undefined || enums.length < 2) return parts;
+  const values = [...new Set(enums.flatMap((e) => e.enum))];
+  const merged: ManifestType = { enum: values, name: name ?? values.join("|") };
+  const first = parts.findIndex(isEnum);
+  return parts.flatMap((p, i) => (!isEnum(p) ? [p] : i === first ? [merged] : []));
 }
 
 function dedupe(types: ManifestType[]): ManifestType[] {
@@ -1112,6 +1457,13 @@ function unparenthesized(ts: TypeScriptApi, node: TS.TypeNode | undefined): TS.T
   let n = node;
   while (n !== undefined && ts.isParenthesizedTypeNode(n)) n = n.type;
   return n;
+}
+
+/** An expression without parentheses, `as`, `satisfies` and `!` around it. */
+function withoutWrappers(ts: TypeScriptApi, expression: TS.Expression): TS.Expression {
+  let e = expression;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
 }
 
 function entityNameText(ts: TypeScriptApi, name: TS.EntityName): string {

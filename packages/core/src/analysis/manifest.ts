@@ -14,8 +14,13 @@ export const MANIFEST_FORMAT = 1;
 /** What a manifest's file name adds to its module's: `pipelines.js` → `pipelines.js.flyte.json`. */
 export const MANIFEST_SUFFIX = ".flyte.json";
 
-/** The built-in types a manifest names by their token's name. */
-export type ManifestScalar = "Int" | "Float" | "Str" | "Bool" | "Datetime" | "File" | "Directory" | "Dataset";
+/**
+ * The built-in types a manifest names by their token's name, and three the TypeScript type says
+ * more precisely than a token's name: "BigInt" (an Int whose values are always `bigint`, for a
+ * `bigint`), "Table" (a Dataset the task takes or gives whole, as apache-arrow's `Table`),
+ * "Schema" (flytekit's FlyteSchema).
+ */
+export type ManifestScalar = "Int" | "BigInt" | "Float" | "Str" | "Bool" | "Datetime" | "File" | "Directory" | "Dataset" | "Table" | "Schema";
 
 /**
  * A type, as the analysis derived it. `optional` wraps what may be null or missing; `union` keeps
@@ -26,15 +31,21 @@ export type ManifestType =
   | ManifestScalar
   | { readonly list: ManifestType }
   | { readonly dict: ManifestType }
-  | { readonly optional: ManifestType }
+  /** A Dict whose values are `Map`s (a `Map<string, T>`), not plain objects. */
+  | { readonly map: ManifestType }
+  /** `absent`: written `x?: T` (a parameter or a field), so none arrives as `undefined` (or a missing field), not `null`. */
+  | { readonly optional: ManifestType; readonly absent?: true }
   | { readonly union: readonly ManifestType[] }
   | { readonly enum: readonly string[]; readonly name: string }
   | { readonly record: string };
 
 /** A named output, or a record's field. */
 export interface ManifestVariable {
+  /** The name in Flyte: an output's, a field's (`@field({ name: "by_key" })` gives "by_key"). */
   readonly name: string;
   readonly type: ManifestType;
+  /** A record field's TypeScript property, where it differs from `name`. */
+  readonly property?: string;
 }
 
 /**

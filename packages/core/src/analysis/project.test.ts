@@ -33,7 +33,7 @@ describe("SourceAnalysis", () => {
       "src/m.ts": `${HEADER}export class S { @task static a(x: string | null, y?: int): void {} }\n`,
     });
     const analysis = new SourceAnalysis({ cache: fixtureCache() }).analyse([join(dir, "src/m.ts")]).get(join(dir, "src/m.ts"));
-    expect(analysis?.tasks["S.a"]?.inputs).toEqual({ x: { optional: "Str" }, y: { optional: "Int" } });
+    expect(analysis?.tasks["S.a"]?.inputs).toEqual({ x: { optional: "Str" }, y: { optional: "Int", absent: true } });
   });
 
   it("uses tsc's defaults without a tsconfig.json", () => {

@@ -36,9 +36,9 @@ export const FIXTURE_OPTIONS = {
 /**
  * A project directory with these files (paths relative to it, node_modules/... too) and
  * node_modules/@flytekit-ts linked to the workspace packages (whose own imports resolve from where
- * they are, the repository).
+ * they are, the repository), and `links`, packages of the repository's node_modules, linked too.
  */
-export function fixtureProject(files: Readonly<Record<string, string>>, label = "analysis"): string {
+export function fixtureProject(files: Readonly<Record<string, string>>, label = "analysis", links: readonly string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), `flytekit-ts-${label}-`));
   const all: Record<string, string> = { "package.json": JSON.stringify({ name: "fixture", private: true, type: "module" }), ...files };
   for (const [name, text] of Object.entries(all)) {
@@ -47,6 +47,8 @@ export function fixtureProject(files: Readonly<Record<string, string>>, label = 
   }
   mkdirSync(join(dir, "node_modules"), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules", "@flytekit-ts"), join(dir, "node_modules", "@flytekit-ts"), "dir");
+  // Other packages of the repository's node_modules the fixture imports itself (apache-arrow).
+  for (const name of links) symlinkSync(join(REPO_ROOT, "node_modules", name), join(dir, "node_modules", name), "dir");
   return dir;
 }
 
@@ -85,9 +87,9 @@ export interface AnalysedFixture {
 /** Writes the files, makes one program of the `.ts` ones and analyses it. */
 export function analyseFixture(
   files: Readonly<Record<string, string>>,
-  options: { compilerOptions?: Readonly<Record<string, unknown>>; ts?: TypeScriptApi; roots?: readonly string[] } = {},
+  options: { compilerOptions?: Readonly<Record<string, unknown>>; ts?: TypeScriptApi; roots?: readonly string[]; links?: readonly string[] } = {},
 ): AnalysedFixture {
-  const dir = fixtureProject(files);
+  const dir = fixtureProject(files, "analysis", options.links);
   const roots = options.roots ?? Object.keys(files).filter((f) => /\.[cm]?tsx?$/.test(f));
   const ts = options.ts ?? pinnedTypeScript();
   const program = fixtureProgram(dir, roots, { ...FIXTURE_OPTIONS, ...options.compilerOptions }, ts);
