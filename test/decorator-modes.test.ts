@@ -164,7 +164,7 @@ describe("a module compiled with legacy and with standard decorators", () => {
       norm: {
         error:
           `TaskDefinitionError: task '${module}.Tasks.norm', record class Untyped, field 'x': no type: standard decorators carry no type metadata; ` +
-          "declare it: @field(<token>) with the token of its type (Int, Float, Str, List(Str), () => OtherRecord, ...)",
+          "declare it: @field(<token>) with the token of its type (Int, Float, Str, List(Str), () => OtherRecord, ...); or build with `flytekit-ts build` (types from TypeScript)",
       },
     });
   }, SLOW);

@@ -71,6 +71,7 @@ export class Pipelines {
 
 // Legacy decorators only: a record class with methods, which @field() declares without tokens.
 const VECTORS = `
+import type { int } from "@flytekit-ts/core";
 import { field, task } from "@flytekit-ts/decorators";
 
 export class Vec {
@@ -81,19 +82,73 @@ export class Vec {
   }
 }
 
+// A class no decorator declares, with a method: TypeScript reflects it for the parameter.
+export class Money {
+  cents: int = 0;
+  currency: string = "EUR";
+  show(): string {
+    return this.currency + " " + (this.cents / 100).toFixed(2);
+  }
+}
+
 export class Vectors {
   @task()
   static longest(vs: Vec[]): Vec {
     if (!vs.every((v) => v instanceof Vec)) throw new Error("not Vecs");
     return vs.reduce((a, b) => (b.norm() > a.norm() ? b : a));
   }
+
+  @task()
+  static label(m: Money): string {
+    return (m instanceof Money) + " " + m.show();
+  }
+}
+`;
+
+// Standard decorators: a record class @field() declares with tokens, with a method.
+const STANDARD_VECTORS = `
+import { Float, type int } from "@flytekit-ts/core";
+import { field, task } from "@flytekit-ts/decorators";
+
+export class Vec {
+  @field(Float) x!: number;
+  @field(Float) y!: number;
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
+
+// A class no decorator declares, with a method: the module exports it.
+export class Money {
+  cents: int = 0;
+  currency: string = "EUR";
+  show(): string {
+    return this.currency + " " + (this.cents / 100).toFixed(2);
+  }
+}
+
+export class Vectors {
+  @task()
+  static longest(vs: Vec[]): Vec {
+    if (!vs.every((v) => v instanceof Vec)) throw new Error("not Vecs");
+    return vs.reduce((a, b) => (b.norm() > a.norm() ? b : a));
+  }
+
+  @task()
+  static label(m: Money): string {
+    return (m instanceof Money) + " " + m.show();
+  }
 }
 `;
 
 const REPORT = (legacy: boolean) => `
 import { taskOf } from "@flytekit-ts/core";
+import { defaultTaskResolver } from "@flytekit-ts/core/internal";
 import { Color, Pipelines } from "./pipelines.js";
-${legacy ? 'import { Vec, Vectors } from "./vectors.js";' : ""}
+import { Money, Vec, Vectors } from "./vectors.js";
+
+// As the container finds a task: its module loaded by the resolver, which meets the classes it exports.
+await defaultTaskResolver.loadTask(["task-module", "dist/vectors.js", "task-name", "Vectors.longest"]);
 
 const report: Record<string, unknown> = {};
 const calls: Record<string, () => unknown> = {
@@ -113,7 +168,8 @@ const calls: Record<string, () => unknown> = {
         return [t.name, [...t.interface.inputs, ...t.interface.outputs].map((v) => v.name + ":" + v.type.name)];
       }),
     ),
-  ${legacy ? "longest: () => { const v = Vectors.longest([Object.assign(new Vec(), { x: 1, y: 1 }), Object.assign(new Vec(), { x: 3, y: 4 })]); return [v instanceof Vec, v.norm()]; }," : ""}
+  longest: () => { const v = Vectors.longest([Object.assign(new Vec(), { x: 1, y: 1 }), Object.assign(new Vec(), { x: 3, y: 4 })]); return [v instanceof Vec, v.norm()]; },
+  label: () => Vectors.label(Object.assign(new Money(), { cents: 1234 })),
 };
 for (const [key, call] of Object.entries(calls)) {
   try {
@@ -127,8 +183,7 @@ console.log(JSON.stringify(report));
 
 /** Analyses and emits the project (sources in src/, code in dist/), writes each module's manifest, runs dist/report.js. */
 async function buildAndRun(legacy: boolean, sourceMap = true): Promise<{ report: Record<string, unknown>; manifests: Record<string, TaskManifest> }> {
-  const files: Record<string, string> = { "src/pipelines.ts": PIPELINES, "src/report.ts": REPORT(legacy) };
-  if (legacy) files["src/vectors.ts"] = VECTORS;
+  const files: Record<string, string> = { "src/pipelines.ts": PIPELINES, "src/report.ts": REPORT(legacy), "src/vectors.ts": legacy ? VECTORS : STANDARD_VECTORS };
   const dir = fixtureProject(files, legacy ? "analysed-legacy" : "analysed-standard");
   const ts = pinnedTypeScript();
   const options = {
@@ -188,14 +243,17 @@ const EXPECTED = {
 describe("a project analysed and emitted from one program, its manifests beside the code", () => {
   it("with standard decorators: no tokens, TypeScript's types", async () => {
     const { report, manifests } = await buildAndRun(false);
-    expect(Object.keys(manifests)).toEqual(["dist/pipelines.js"]);
+    expect(Object.keys(manifests)).toEqual(["dist/pipelines.js", "dist/vectors.js"]);
     expect(manifests["dist/pipelines.js"]!.source).toBe("../src/pipelines.ts");
-    expect(report).toEqual(EXPECTED);
+    // The record class @field() declares, and a class nothing declares, are the classes themselves
+    // (met when the resolver loaded the module that exports them): methods work.
+    expect(report).toEqual({ ...EXPECTED, longest: [true, 5], label: "true EUR 12.34" });
   }, SLOW);
 
   it("with legacy decorators: the manifest wins over the metadata, and a record class keeps its class", async () => {
     const { report } = await buildAndRun(true);
-    expect(report).toEqual({ ...EXPECTED, longest: [true, 5] });
+    // A class no decorator declares is the class TypeScript reflects: its method works.
+    expect(report).toEqual({ ...EXPECTED, longest: [true, 5], label: "true EUR 12.34" });
   }, SLOW);
 
   it("without source maps, a record class's module is found through the manifest's own module (dist/vectors.js is src/vectors.ts)", async () => {

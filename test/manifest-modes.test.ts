@@ -111,7 +111,7 @@ describe("a compiled module with a manifest beside it, and no tokens", () => {
     expect(result.add).toEqual({
       error:
         `TaskDefinitionError: task '${MODULE}.Pipelines.add': the manifest pipelines.js.flyte.json was written for other code (hash ${codeHash("older code")}), ` +
-        `the module's code hashes to ${now}; rebuild with \`flytekit-ts build\` (or delete the manifest to use TypeScript's metadata)`,
+        `the module's code hashes to ${now}; rebuild with \`flytekit-ts build\``,
     });
     // Every task of the module, alike.
     expect(result.paint).toEqual({ error: (result.add as { error: string }).error.replace("Pipelines.add", "Pipelines.paint") });
@@ -122,7 +122,7 @@ describe("a compiled module with a manifest beside it, and no tokens", () => {
     expect(damaged.add).toEqual({
       error:
         `TaskDefinitionError: task '${MODULE}.Pipelines.add': the manifest pipelines.js.flyte.json is damaged: task "Pipelines.add", input 'x' names the type "int" (string), which is not one a manifest names; ` +
-        "rebuild with `flytekit-ts build` (or delete the manifest to use TypeScript's metadata)",
+        "rebuild with `flytekit-ts build`",
     });
     const other = await withManifest("legacy", (path) => writeFileSync(path, JSON.stringify({ ...manifestOf(projects.legacy), format: 2 })), () => report("legacy"));
     expect(other.add).toEqual({

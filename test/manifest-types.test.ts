@@ -5,9 +5,27 @@
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
-import { Bool, Dataset, Datetime, Dict, Directory, Enum, File, Float, ImageConfig, Int, List, Optional, SerializationSettings, Str, Union, defineRecord, taskOf, templateToBinary, toTaskTemplate, type int } from "@flytekit-ts/core";
-import { codeHash, recordType, registerManifest, symbolMetadata, templateToJson, tokenOfManifestType, type ManifestTask, type ManifestType, type TaskManifest } from "@flytekit-ts/core/internal";
+import { Bool, Dataset, Datetime, Dict, Directory, Enum, File, Float, ImageConfig, Int, List, Optional, Schema, SerializationSettings, Str, TypeEngine, Union, defineRecord, taskOf, templateToBinary, toTaskTemplate, type int } from "@flytekit-ts/core";
+import {
+  ArrowTable,
+  BigIntInt,
+  classFound,
+  codeHash,
+  literalMapOf,
+  nativeInputs,
+  recordType,
+  registerManifest,
+  symbolMetadata,
+  templateToJson,
+  tokenOfManifestType,
+  type ManifestDiagnostic,
+  type ManifestTask,
+  type ManifestType,
+  type TaskManifest,
+} from "@flytekit-ts/core/internal";
 import { field, task } from "@flytekit-ts/decorators";
+import { Money, MoneyToken } from "./support/money.js";
+import { conversionNow } from "../packages/core/src/types/type.js";
 
 const MODULE = "manifest-types.test";
 const FILE = fileURLToPath(import.meta.url);
@@ -19,6 +37,8 @@ const three: int = 3;
 const alsoThree: number = three;
 
 const COLOR: ManifestType = { enum: ["red", "green"], name: "Color" };
+const TAGGED: ManifestType = { record: key("Tagged") };
+const MONEY: ManifestType = { record: "support/money.ts#Money" };
 const POINT: ManifestType = { record: key("Point2") };
 const TREE: ManifestType = { record: key("Tree") };
 const VEC: ManifestType = { record: key("Vec") };
@@ -36,6 +56,14 @@ const tasks: Record<string, ManifestTask> = {
   "Shapes.later": { line: 1, inputs: { x: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
   "Shapes.nothing": { line: 1, inputs: {}, outputs: [] },
   "Shapes.prototype.bump": { line: 1, inputs: { n: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
+  "Shapes.double": { line: 1, inputs: { b: "BigInt" }, outputs: [{ name: "o0", type: "BigInt" }] },
+  "Shapes.size": { line: 1, inputs: { m: { map: "Int" } }, outputs: [{ name: "o0", type: "Int" }] },
+  "Shapes.makeMap": { line: 1, inputs: { n: "Int" }, outputs: [{ name: "o0", type: { map: "Int" } }] },
+  "Shapes.maybe": { line: 1, inputs: { x: { optional: "Int", absent: true } }, outputs: [{ name: "o0", type: "Str" }] },
+  "Shapes.tag": { line: 1, inputs: { t: TAGGED }, outputs: [{ name: "o0", type: TAGGED }] },
+  "Shapes.norm": { line: 1, inputs: { v: { record: key("Placed") } }, outputs: [{ name: "o0", type: "Float" }] },
+  "Shapes.loose": { line: 1, inputs: { l: { record: key("Loose") } }, outputs: [{ name: "o0", type: "Int" }] },
+  "Shapes.pay": { line: 1, inputs: { m: MONEY }, outputs: [{ name: "o0", type: "Str" }] },
   "Same.every": {
     line: 1,
     inputs: { n: "Int", x: "Float", words: { list: "Str" }, note: { optional: "Str" }, color: COLOR, p: POINT, counts: { dict: "Int" }, v: { union: ["Int", "Str"] }, at: "Datetime" },
@@ -50,6 +78,12 @@ const tasks: Record<string, ManifestTask> = {
   "Legacy.count": { line: 1, inputs: { c: { record: key("Counted") } }, outputs: [{ name: "o0", type: "Int" }] },
   "NoMetadata.add": { line: 1, inputs: { x: "Int", y: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
   "Legacy.undecorated": { line: 1, inputs: { p: { record: key("Plain") } }, outputs: [{ name: "o0", type: "Str" }] },
+  "Legacy.plainList": { line: 1, inputs: { ps: { list: { record: key("Plain") } } }, outputs: [{ name: "o0", type: "Int" }] },
+  "Legacy.keyed": { line: 1, inputs: { k: { record: key("Keyed") } }, outputs: [{ name: "o0", type: { record: key("Keyed") } }] },
+  "Legacy.pay": { line: 1, inputs: { m: MONEY }, outputs: [{ name: "o0", type: "Str" }] },
+  "Ordered.byManifest": { line: 1, inputs: { r: { record: key("Row") } }, outputs: [{ name: "o0", type: "Int" }] },
+  // Its input is declared with a token: the analysis leaves it out.
+  "Ordered.byToken": { line: 1, inputs: {}, outputs: [{ name: "o0", type: "Int" }] },
   "Job.prototype.run": { line: 1, inputs: { n: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
   // Manifests that do not describe their tasks.
   "Stale.extra": { line: 1, inputs: { x: "Int", y: "Int" }, outputs: [{ name: "o0", type: "Int" }] },
@@ -82,7 +116,17 @@ const tasks: Record<string, ManifestTask> = {
       { code: "FTS1003", file: FILE, line: 41, column: 20, task: "Broken.two", subject: "output 'o0'", typeText: "any", problem: "its type is `any`, which says nothing", fix: "name the type" },
     ],
   },
+  // Legacy decorators: what the analysis could not type, TypeScript's metadata may.
+  "Fallback.reflected": { line: 1, inputs: { x: "Int" }, errors: [diagnostic("Fallback.reflected", "input 'at'", 50), diagnostic("Fallback.reflected", "return type", 51)] },
+  "Fallback.unreflected": { line: 1, inputs: {}, outputs: [], errors: [diagnostic("Fallback.unreflected", "input 'f'", 52)] },
+  "Fallback.asyncOutput": { line: 1, inputs: { x: "Int" }, errors: [diagnostic("Fallback.asyncOutput", "return type", 53)] },
+  "Fallback.field": { line: 1, inputs: {}, outputs: [], errors: [diagnostic("Fallback.field", "record Job, field 'cb'", 54)] },
 };
+
+/** What the analysis writes for a type it cannot map. */
+function diagnostic(task: string, subject: string, line: number): ManifestDiagnostic {
+  return { code: "FTS1017", file: FILE, line, column: 3, task, subject, typeText: "Odd<T>", problem: "its type is `Odd<T>`, which has type parameters", fix: "declare it with a token" };
+}
 
 const manifest: TaskManifest = {
   format: 1,
@@ -121,6 +165,31 @@ const manifest: TaskManifest = {
       ],
     },
     [key("Plain")]: { name: "Plain", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "a", type: "Int" }] },
+    [key("Keyed")]: {
+      name: "Keyed",
+      kind: "class",
+      module: "manifest-types.test.ts",
+      fields: [
+        { name: "by_key", property: "byKey", type: "Int" },
+        { name: "note", type: { optional: "Str", absent: true } },
+      ],
+    },
+    [key("Tagged")]: {
+      name: "Tagged",
+      kind: "interface",
+      module: "manifest-types.test.ts",
+      fields: [
+        { name: "by_key", property: "byKey", type: "Int" },
+        { name: "label", type: { optional: "Str", absent: true } },
+        { name: "note", type: { optional: "Str" } },
+        { name: "counts", type: { map: "Int" } },
+      ],
+    },
+    [key("Placed")]: { name: "Placed", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "x", type: "Float" }, { name: "y", type: "Float" }] },
+    ["support/money.ts#Money"]: { name: "Money", kind: "class", module: "support/money.ts", fields: [{ name: "cents", type: "Float" }, { name: "currency", type: "Str" }] },
+    [key("Row")]: { name: "Row", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "n", type: "Int" }, { name: "xs", type: { list: "Int" } }] },
+    [key("Loose")]: { name: "Loose", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "n", type: "Int" }] },
+    [key("Row2")]: { name: "Row2", kind: "class", module: "manifest-types.test.ts", fields: [{ name: "n", type: "Int" }, { name: "xs", type: { list: "Int" } }] },
     [key("Counted")]: {
       name: "Counted",
       kind: "class",
@@ -156,8 +225,40 @@ interface Point2 {
   label?: string | null;
 }
 type Tree = { value: int; children: Tree[]; next?: Tree | null };
+interface Tagged {
+  byKey: int;
+  label?: string;
+  note: string | null;
+  counts: Map<string, int>;
+}
 
-const seen: { move?: unknown } = {};
+const seen: { move?: unknown; tag?: unknown } = {};
+
+/** Applies standard (TC39) field decorators to a class, as TypeScript's emit does. */
+function standardFields(cls: Function, fields: Record<string, unknown>): void {
+  const metadata: object = Object.create(null);
+  for (const [name, decorator] of Object.entries(fields)) {
+    const context = { kind: "field", name, static: false, private: false, access: { has: () => true, get: () => undefined, set: () => undefined }, metadata, addInitializer: () => undefined };
+    (decorator as (value: undefined, context: object) => unknown)(undefined, context);
+  }
+  Object.defineProperty(cls, symbolMetadata(), { value: metadata, configurable: true, writable: true, enumerable: true });
+}
+
+// A record class declared with standard decorators, with a method.
+class Placed {
+  x = 0;
+  y = 0;
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+}
+standardFields(Placed, { x: field(Float), y: field(Float) });
+
+// Its field has no token: standard decorators carry no type, its module's manifest gives one.
+class Loose {
+  n!: int;
+}
+standardFields(Loose, { n: field });
 
 class Shapes {
   static scale(n: int, factor: number): number {
@@ -194,10 +295,37 @@ class Shapes {
   bump(n: int): int {
     return n + 1;
   }
+  static double(b: bigint): bigint {
+    return b * 2n;
+  }
+  static size(m: Map<string, int>): int {
+    return m.size;
+  }
+  static makeMap(n: int): Map<string, int> {
+    return new Map([["n", n]]);
+  }
+  static maybe(x?: int): string {
+    return x === undefined ? "undefined" : String(x);
+  }
+  static tag(t: Tagged): Tagged {
+    seen.tag = t;
+    return t;
+  }
+  static norm(v: Placed): number {
+    if (!(v instanceof Placed)) throw new Error("not a Placed");
+    return v.norm();
+  }
+  static pay(m: Money): string {
+    return `${m instanceof Money} ${m.toString()}`;
+  }
+  static loose(l: Loose): int {
+    if (!(l instanceof Loose)) throw new Error("not a Loose");
+    return l.n;
+  }
 }
 standard(
   Shapes,
-  Object.fromEntries(["scale", "paint", "greet", "either", "rather", "move", "total", "stats", "later", "nothing"].map((m) => [m, task()])),
+  Object.fromEntries(["scale", "paint", "greet", "either", "rather", "move", "total", "stats", "later", "nothing", "double", "size", "makeMap", "maybe", "tag", "norm", "pay", "loose"].map((m) => [m, task()])),
   { bump: task() },
 );
 
@@ -287,6 +415,71 @@ describe("standard decorators and no tokens: the manifest types the task", () =>
     expect(new Shapes().bump(1)).toBe(2);
     expect(signature(Shapes.prototype.bump)).toEqual({ inputs: ["n:Int"], outputs: ["o0:Int"] });
   });
+
+  it("a bigint is an Int whose values are always bigints: the body does bigint arithmetic, a number is taken too", () => {
+    expect(signature(Shapes.double)).toEqual({ inputs: ["b:Int"], outputs: ["o0:Int"] });
+    expect(Shapes.double(21n)).toBe(42n);
+    expect(Shapes.double(21 as unknown as bigint)).toBe(42n);
+    expect(thrown(() => Shapes.double(1.5 as unknown as bigint))).toBe(`TaskInputError: task '${MODULE}.Shapes.double', input 'b': expected Int, got 1.5 (number)`);
+    // Int's literal type: the template does not change.
+    expect(taskOf(Shapes.double as never).interface.inputs[0]!.type.literalType).toEqual(Int.literalType);
+  });
+
+  it("a Map<string, T> is a Dict the body gets as a Map, and a Map it returns comes back as one", () => {
+    expect(signature(Shapes.size)).toEqual({ inputs: ["m:Dict(Int)"], outputs: ["o0:Int"] });
+    expect(Shapes.size(new Map([["a", 1], ["b", 2]]))).toBe(2);
+    expect(Shapes.size({ a: 1 } as unknown as Map<string, int>)).toBe(1);
+    const made = Shapes.makeMap(7);
+    expect(made).toBeInstanceOf(Map);
+    expect(made.get("n")).toBe(7);
+    expect(taskOf(Shapes.size as never).interface.inputs[0]!.type.literalType).toEqual(Dict(Int).literalType);
+    expect(thrown(() => Shapes.size(new Map([["a", 1.5]])))).toBe(`TaskInputError: task '${MODULE}.Shapes.size', input 'm'["a"]: expected Int, got 1.5 (number)`);
+  });
+
+  it("x?: T gives undefined, not null, for nothing or none; T | null stays null", () => {
+    expect(signature(Shapes.maybe)).toEqual({ inputs: ["x:Optional(Int)?"], outputs: ["o0:Str"] });
+    expect((Shapes.maybe as () => string)()).toBe("undefined");
+    expect(Shapes.maybe(undefined)).toBe("undefined");
+    expect(Shapes.maybe(null as unknown as undefined)).toBe("undefined");
+    expect(Shapes.maybe(2)).toBe("2");
+    // Inputs without the value at all (a launch that leaves it out): undefined too.
+    const t = taskOf(Shapes.maybe as never);
+    expect(nativeInputs(t, literalMapOf({}), conversionNow())).toEqual({ x: undefined });
+    expect(Object.hasOwn(nativeInputs(taskOf(Shapes.greet as never), literalMapOf({}), conversionNow()), "name")).toBe(true);
+    expect(nativeInputs(taskOf(Shapes.greet as never), literalMapOf({}), conversionNow())).toEqual({ name: null });
+    expect(t.interface.inputs[0]!.type.literalType).toEqual(Optional(Int).literalType);
+  });
+
+  it("an interface's field x?: T is left out when none, T | null is null; a field named otherwise in Flyte is held by its property; a Map field is a Map", () => {
+    const type = taskOf(Shapes.tag as never).interface.inputs[0]!.type as ReturnType<typeof recordType>;
+    expect(type.fields.map((f) => `${f.name}/${f.property}:${f.type.name}`)).toEqual(["by_key/byKey:Int", "label/label:Optional(Str)", "note/note:Optional(Str)", "counts/counts:Dict(Int)"]);
+    const back = Shapes.tag({ byKey: 1, note: null, counts: new Map([["a", 1]]) });
+    expect(Object.keys(back)).toEqual(["byKey", "note", "counts"]);
+    expect(back).toEqual({ byKey: 1, note: null, counts: new Map([["a", 1]]) });
+    expect(seen.tag).toEqual({ byKey: 1, note: null, counts: new Map([["a", 1]]) });
+    expect("label" in (seen.tag as object)).toBe(false);
+    expect(Shapes.tag({ byKey: 2, label: "x", note: "n", counts: new Map() })).toEqual({ byKey: 2, label: "x", note: "n", counts: new Map() });
+    // In Flyte the field is by_key.
+    expect(type.toJsonValue({ byKey: 1, note: null, counts: {} })).toEqual({ by_key: 1, label: null, note: null, counts: {} });
+  });
+
+  it("a record class declared with standard @field(), once met (its module loaded by the resolver, or any lookup), is the class itself: methods work, instanceof holds", () => {
+    // What DefaultTaskResolver does with the classes a task's module exports, and any lookup of the class.
+    classFound(Placed);
+    expect(Shapes.norm(Object.assign(new Placed(), { x: 3, y: 4 }))).toBe(5);
+    expect(taskOf(Shapes.norm as never).interface.inputs[0]!.type).toBe(recordType(Placed));
+    // A standard @field() without a token: its module's manifest types it (without one, it fails where the class is used).
+    classFound(Loose);
+    expect(Shapes.loose(Object.assign(new Loose(), { n: 4 }))).toBe(4);
+    expect(recordType(Loose).fields.map((f) => `${f.name}:${f.type.name}`)).toEqual(["n:Int"]);
+    expect(thrown(() => Shapes.loose(Object.assign(new Loose(), { n: 1.5 })))).toBe(`TaskInputError: task '${MODULE}.Shapes.loose', input 'l'.n: expected Int, got 1.5 (number)`);
+  });
+
+  it("a class registered as a type's native (TypeEngine.register) is that type, not a record made from the manifest", () => {
+    expect(signature(Shapes.pay)).toEqual({ inputs: ["m:Money"], outputs: ["o0:Str"] });
+    expect(taskOf(Shapes.pay as never).interface.inputs[0]!.type).toBe(MoneyToken);
+    expect(Shapes.pay(new Money(1250, "EUR"))).toBe("true 12.50 EUR");
+  });
 });
 
 class Vec {
@@ -316,6 +509,12 @@ enum Color {
   Green = "green",
 }
 
+// No decorator declares it; the manifest names its field byKey "by_key" in Flyte.
+class Keyed {
+  byKey = 0;
+  note?: string;
+}
+
 class Legacy {
   // A token for a, the manifest for b (TypeScript's metadata says Number, a Float) and c (String).
   @task({ inputs: { a: Float } })
@@ -336,8 +535,62 @@ class Legacy {
 
   @task()
   static undecorated(p: Plain): string {
-    return `${p.constructor.name} ${p instanceof Plain} ${p.a}`;
+    return `${p.constructor.name} ${p instanceof Plain} ${p.twice()}`;
   }
+
+  @task()
+  static plainList(ps: Plain[]): int {
+    return ps.reduce((sum, p) => sum + p.twice(), 0);
+  }
+
+  @task()
+  static keyed(k: Keyed): Keyed {
+    if (!(k instanceof Keyed)) throw new Error("not a Keyed");
+    return Object.assign(new Keyed(), { byKey: k.byKey + 1 });
+  }
+
+  @task()
+  static pay(m: Money): string {
+    return `${m instanceof Money} ${m.toString()}`;
+  }
+}
+
+// A legacy record class whose fields the metadata types as Float (n: int) or erases (xs: int[]).
+class Row {
+  @field() n!: int;
+  @field() xs!: int[];
+}
+
+class Ordered {
+  @task({ inputs: { r: Row } })
+  static byToken(r: Row): int {
+    return r.n + r.xs.length;
+  }
+
+  @task()
+  static byManifest(r: Row): int {
+    return r.n;
+  }
+}
+
+class Fallback {
+  @task()
+  static reflected(x: int, at: Date): number {
+    return x + at.getUTCFullYear();
+  }
+
+  @task()
+  static unreflected(f: (x: number) => string): void {
+    void f;
+  }
+
+  @task()
+  static async asyncOutput(x: int): Promise<number> {
+    return x;
+  }
+
+  @task()
+  static field(): void {}
 }
 
 // Not in the manifest: TypeScript's metadata types it.
@@ -401,9 +654,63 @@ describe("legacy decorators: explicit tokens, then the manifest, then TypeScript
     expect(taskOf(Legacy.longest).interface.outputs[0]!.type).toBe(recordType(Vec));
   });
 
-  it("a class @field() does not declare is a record made from the manifest, named as the class (not the class itself)", () => {
-    expect(Legacy.undecorated(Object.assign(new Plain(), { a: 2 }))).toBe("Plain false 2");
-    expect(Legacy.undecorated({ a: 3 } as Plain)).toBe("Plain false 3");
+  it("a class @field() does not declare is the class TypeScript reflects, its fields the manifest's: methods work, instanceof holds", () => {
+    expect(Legacy.undecorated(Object.assign(new Plain(), { a: 2 }))).toBe("Plain true 4");
+    expect(Legacy.undecorated({ a: 3 } as Plain)).toBe("Plain true 6");
+    expect(recordType(Plain).fields.map((f) => `${f.name}:${f.type.name}`)).toEqual(["a:Int"]);
+    expect(taskOf(Legacy.undecorated).interface.inputs[0]!.type).toBe(recordType(Plain));
+    // Met again inside a list (no metadata there), it is the same class.
+    expect(Legacy.plainList([Object.assign(new Plain(), { a: 1 }), Object.assign(new Plain(), { a: 2 })])).toBe(6);
+  });
+
+  it("the manifest's field named otherwise in Flyte is held by its TypeScript property", () => {
+    const back = Legacy.keyed(Object.assign(new Keyed(), { byKey: 3 }));
+    expect(back).toBeInstanceOf(Keyed);
+    expect(back.byKey).toBe(4);
+    const type = recordType(Keyed);
+    expect(type.fields.map((f) => `${f.name}/${f.property}:${f.type.name}`)).toEqual(["by_key/byKey:Int", "note/note:Optional(Str)"]);
+    expect(type.toJsonValue(back)).toEqual({ by_key: 4, note: null });
+  });
+
+  it("a class registered as a type's native (TypeEngine.register) is that type, the reflected class, not the manifest's record", () => {
+    expect(signature(Legacy.pay)).toEqual({ inputs: ["m:Money"], outputs: ["o0:Str"] });
+    expect(taskOf(Legacy.pay).interface.inputs[0]!.type).toBe(MoneyToken);
+    expect(Legacy.pay(new Money(5, "USD"))).toBe("true 0.05 USD");
+  });
+
+  it("a record class's fields the metadata typed take the manifest's types whichever task is built first: one declared with a token", () => {
+    expect(signature(Ordered.byToken)).toEqual({ inputs: ["r:Row"], outputs: ["o0:Int"] });
+    expect(recordType(Row).fields.map((f) => `${f.name}:${f.type.name}`)).toEqual(["n:Int", "xs:List(Int)"]);
+    expect(Ordered.byToken(Object.assign(new Row(), { n: 1, xs: [1, 2] }))).toBe(3);
+    expect(thrown(() => Ordered.byToken(Object.assign(new Row(), { n: 1.5, xs: [] })))).toBe(`TaskInputError: task '${MODULE}.Ordered.byToken', input 'r'.n: expected Int, got 1.5 (number)`);
+    expect(taskOf(Ordered.byManifest).interface.inputs[0]!.type).toBe(recordType(Row));
+  });
+
+  it("a record class first used as a type, no task built, takes its fields' types from its own module's manifest", () => {
+    // Declared now, after this module's manifest was first read.
+    class Row2 {
+      @field() n!: int;
+      @field() xs!: int[];
+    }
+    expect(recordType(Row2).fields.map((f) => `${f.name}:${f.type.name}`)).toEqual(["n:Int", "xs:List(Int)"]);
+    expect(() => TypeEngine.toLiteral(Row2, Object.assign(new Row2(), { n: 2.5, xs: [3] }))).toThrow("expected Int, got 2.5");
+  });
+
+  it("what the analysis could not type of an input or the outputs, TypeScript's metadata types, as without a manifest", () => {
+    expect(signature(Fallback.reflected)).toEqual({ inputs: ["x:Int", "at:Datetime"], outputs: ["o0:Float"] });
+    expect(Fallback.reflected(1, new Date("2020-01-01T00:00:00Z"))).toBe(2021);
+  });
+
+  it("where the metadata cannot type it either, the analysis's diagnostic; a record field's diagnostic refuses the task", () => {
+    expect(thrown(() => taskOf(Fallback.unreflected))).toBe(
+      `TaskDefinitionError: task '${MODULE}.Fallback.unreflected', input 'f': its type is \`Odd<T>\`, which has type parameters (test/manifest-types.test.ts:52:3, FTS1017); declare it with a token`,
+    );
+    expect(thrown(() => taskOf(Fallback.asyncOutput))).toBe(
+      `TaskDefinitionError: task '${MODULE}.Fallback.asyncOutput', return type: its type is \`Odd<T>\`, which has type parameters (test/manifest-types.test.ts:53:3, FTS1017); declare it with a token`,
+    );
+    expect(thrown(() => taskOf(Fallback.field))).toBe(
+      `TaskDefinitionError: task '${MODULE}.Fallback.field', record Job, field 'cb': its type is \`Odd<T>\`, which has type parameters (test/manifest-types.test.ts:54:3, FTS1017); declare it with a token`,
+    );
   });
 
   it("the manifest types the fields @field() left to the metadata; a field's token stays", () => {
@@ -429,15 +736,15 @@ class Stale {
   }
 }
 
+// Standard decorators: no metadata to fall back to.
 class Broken {
-  @task()
   static one(x: number): void {
     void x;
   }
 
-  @task()
   static two(): void {}
 }
+standard(Broken, { one: task(), two: task() });
 
 describe("a manifest that does not describe its tasks", () => {
   const analysis = "the analysis of test/manifest-types.test.ts";
@@ -453,11 +760,11 @@ describe("a manifest that does not describe its tasks", () => {
     );
   });
 
-  it("what the analysis could not type is the task's error: the first diagnostic's subject, problem, place and fix, then the others", () => {
-    expect(thrown(() => taskOf(Broken.one))).toBe(
+  it("what the analysis could not type is the task's error (standard decorators): the first diagnostic's subject, problem, place and fix, then the others", () => {
+    expect(thrown(() => taskOf(Broken.one as never))).toBe(
       `TaskDefinitionError: task '${MODULE}.Broken.one', input 'f': its type is \`(x: number) => string\`: a function has no Flyte type (test/manifest-types.test.ts:40:22, FTS1001); pass what it computes instead`,
     );
-    expect(thrown(() => taskOf(Broken.two))).toBe(
+    expect(thrown(() => taskOf(Broken.two as never))).toBe(
       `TaskDefinitionError: task '${MODULE}.Broken.two', input 'f': its type is \`() => void\`: a function has no Flyte type (test/manifest-types.test.ts:41:3, FTS1001); pass what it computes instead. ` +
         "And 1 more: output 'o0': its type is `any`, which says nothing (test/manifest-types.test.ts:41:20, FTS1003); name the type",
     );
@@ -503,8 +810,23 @@ describe("tokenOfManifestType", () => {
   const of = (type: ManifestType, m: TaskManifest = manifest) => tokenOfManifestType(type, m, where);
 
   it("maps each scalar the manifest names to its token", () => {
-    const scalars = { Int, Float, Str, Bool, Datetime, File, Directory, Dataset } as const;
+    const scalars = { Int, Float, Str, Bool, Datetime, File, Directory, Dataset, BigInt: BigIntInt, Table: ArrowTable, Schema } as const;
     for (const [name, token] of Object.entries(scalars)) expect(of(name as ManifestType), name).toBe(token);
+    // A whole table (apache-arrow's Table), as the metadata's Table is.
+    expect(of("Table").name).toBe("Table");
+  });
+
+  it("a Map's dict gives Maps, an optional written x?: T gives undefined for none, each with the LiteralType of its plain kind", () => {
+    const map = of({ map: { list: "Int" } });
+    expect(map.literalType).toEqual(Dict(List(Int)).literalType);
+    expect(map.fromLiteral(map.toLiteral({ a: [1] }))).toEqual(new Map([["a", [1]]]));
+    const absent = of({ optional: "Str", absent: true });
+    expect(absent.name).toBe("Optional(Str)");
+    expect(absent.literalType).toEqual(Optional(Str).literalType);
+    expect(absent.fromLiteral(absent.toLiteral(null))).toBeUndefined();
+    expect(absent.fromLiteral(absent.toLiteral("s"))).toBe("s");
+    const present = of({ optional: "Str" });
+    expect(present.fromLiteral(present.toLiteral(undefined))).toBeNull();
   });
 
   it("lists, dicts, optionals, unions in their order, enums named as the manifest names them", () => {

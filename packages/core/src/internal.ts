@@ -42,7 +42,7 @@ export { parseParameters, type ParsedParameter } from "./interface/params.js";
 
 // Manifests: a module's task types, read from TypeScript's own types at build time.
 export { BUILD_FIX, codeHash, ManifestError, manifestFor, manifestOrigin, registerManifest, type ManifestOrigin } from "./analysis/registry.js";
-export { manifestTypesOf, tokenOfManifestType, type ManifestTypes } from "./tasks/manifest-types.js";
+export { manifestTypesOf, tokenOfManifestType, unreadableOf, type ManifestTypes, type Unreadable } from "./tasks/manifest-types.js";
 export {
   MANIFEST_FORMAT,
   MANIFEST_SUFFIX,
@@ -78,6 +78,9 @@ export { PendingWork, DeferredValue } from "./types/pending.js";
 export { tableCodec, tableFormats } from "./tables/formats.js";
 export { loadArrow, loadParquet } from "./tables/runtime.js";
 export { isPlainObject } from "./types/collections.js";
+export { BigIntInt } from "./types/scalars.js";
+export { ArrowTable } from "./types/structured.js";
+export { noneValueOf, OptionalAbsent } from "./types/union.js";
 export { durationToMillis, isoformatUtc, nanosOfSecond, parseIsoDatetime, type DurationParts } from "./types/time.js";
 export type { BlobOptions } from "./types/blob.js";
 

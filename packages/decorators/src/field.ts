@@ -86,13 +86,13 @@ function declareField(options: FieldOptions, application: Application): void {
   if (typeof target === "function") {
     throw new FlyteTypeError({ subject: `@field() on static ${target.name}.${key}`, problem: "record fields are instance fields" });
   }
+  // The class's module, so that a manifest's record (named by module and name) finds the class.
+  noteRecordModule(cls, callerFile);
   const { type, ...recordOptions } = options;
   if (type !== undefined) {
     defineRecordField(cls, key, type, recordOptions);
     return;
   }
-  // The class's module, so that a manifest's record (named by module and name) finds the class.
-  noteRecordModule(cls, callerFile);
   const reflected: unknown = Reflect.getMetadata("design:type", target, key);
   const fix = `${FIXES.get(reflected) ?? "@field(<a type token>)"}; ${BUILD_FIX}`;
   const where = `record class ${cls.name}, field '${key}'`;
@@ -125,15 +125,28 @@ function declareStandardField(options: FieldOptions, context: DecoratorContext):
       fix: "compile with TypeScript 5.2 or later, and import @flytekit-ts/decorators before the class is declared (it defines Symbol.metadata)",
     });
   }
+  // The module that declares the class (one look at the stack per class), noted when the class is met.
+  if (!moduleOfMetadata.has(metadata)) moduleOfMetadata.set(metadata, callerFile());
+  const file = moduleOfMetadata.get(metadata);
   whenClassFound(metadata, (cls) => {
-    if (options.type === undefined) {
-      throw new FlyteTypeError({
+    // So that a manifest's record (named by module and name) finds the class, once it was met.
+    if (file !== undefined) noteRecordModule(cls, () => file);
+    const { type, ...recordOptions } = options;
+    if (type === undefined) {
+      // No type: the class fails where it is used, unless its module's manifest (TypeScript's own types) types the field first.
+      const e = new FlyteTypeError({
         subject: `record class ${cls.name}, field '${name}'`,
         problem: "no type: standard decorators carry no type metadata",
-        fix: `declare it: @field(<token>) with the token of its type (Int, Float, Str, List(Str), () => OtherRecord, ...)`,
+        fix: `declare it: @field(<token>) with the token of its type (Int, Float, Str, List(Str), () => OtherRecord, ...); ${BUILD_FIX}`,
       });
+      defineRecordField(cls, name, () => {
+        throw e;
+      }, recordOptions, { fromMetadata: true, unresolved: e });
+      return;
     }
-    const { type, ...recordOptions } = options;
     defineRecordField(cls, name, type, recordOptions);
   });
 }
+
+/** The module file each standard-decorated class is declared in, by the metadata object its decorators share. */
+const moduleOfMetadata = new WeakMap<object, string | undefined>();

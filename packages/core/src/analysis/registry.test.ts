@@ -2,7 +2,7 @@
 // module, checked (its JSON shape, its format, the hash of the code it was written for) once per
 // module file and the verdict kept.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,7 +77,7 @@ describe("manifestFor", () => {
     const bad = manifestOf("x", { records: {} });
     expect(() => registerManifest(file, bad)).toThrow(
       `the analysis of ${file} is damaged: task "Pipelines.add", outputs[0] 'o0'.record names "src/geo.ts#Point", which is not in 'records'; ` +
-        "rebuild with `flytekit-ts build` (or delete the manifest to use TypeScript's metadata)",
+        "rebuild with `flytekit-ts build`",
     );
   });
 
@@ -107,8 +107,10 @@ describe("manifestFor", () => {
     const message =
       `the manifest ${manifestPathOf(file)} was written for other code (hash ${codeHash("export const n = 0;\n")}), ` +
       `the module's code hashes to ${codeHash(readFileSync(file))}; ` +
-      "rebuild with `flytekit-ts build` (or delete the manifest to use TypeScript's metadata)";
+      "rebuild with `flytekit-ts build`";
     expect(refusal(file)).toBe(message);
+    // Deleting the manifest is not offered: with standard decorators and no tokens, nothing would type the tasks.
+    expect(message).not.toContain("delete");
     // The verdict is kept: asked again, the same refusal.
     expect(refusal(file)).toBe(message);
   });
@@ -121,7 +123,7 @@ describe("manifestFor", () => {
   });
 
   describe("refuses a damaged manifest, naming it and what is wrong", () => {
-    const REBUILD = "; rebuild with `flytekit-ts build` (or delete the manifest to use TypeScript's metadata)";
+    const REBUILD = "; rebuild with `flytekit-ts build`";
     const cases: [string, (code: string) => unknown, string][] = [
       ["not JSON", () => '{"format": 1,', "is damaged: it is not JSON ("],
       ["not an object", () => "[1, 2]", "is damaged: it is an array, not an object"],
@@ -151,6 +153,16 @@ describe("manifestFor", () => {
       ["a record of no kind", (code) => ({ ...manifestOf(code), records: { "a#R": { name: "R", kind: "struct", module: "a", fields: [] } } }), `is damaged: record "a#R", 'kind' is "struct" (string), not "class", "interface" or "alias"`],
       ["outputs that are not a list", (code) => ({ ...manifestOf(code), tasks: { "P.f": { line: 1, inputs: {}, outputs: { o0: "Int" } } } }), `is damaged: task "P.f", outputs is an object, not a list`],
       ["a task without a line", (code) => ({ ...manifestOf(code), tasks: { "P.f": { inputs: {} } } }), `is damaged: task "P.f", 'line' is missing, not a number`],
+      [
+        "an optional whose absent is not true",
+        (code) => ({ ...manifestOf(code), tasks: { "P.f": { line: 1, inputs: { x: { optional: "Int", absent: false } }, outputs: [] } } }),
+        "is damaged: task \"P.f\", input 'x'.absent is false (boolean), not true",
+      ],
+      [
+        "a field's property that is not a name",
+        (code) => ({ ...manifestOf(code), records: { "a#R": { name: "R", kind: "class", module: "a", fields: [{ name: "by_key", property: "", type: "Int" }] } } }),
+        `is damaged: record "a#R", fields[0] 'by_key'.property is "" (string), not a property name`,
+      ],
       ["errors that are not diagnostics", (code) => ({ ...manifestOf(code), tasks: { "P.f": { line: 1, inputs: {}, errors: [{ code: "FTS1001" }] } } }), `is damaged: task "P.f", errors[0] is not a diagnostic`],
     ];
     for (const [what, manifest, problem] of cases) {
@@ -161,6 +173,39 @@ describe("manifestFor", () => {
         expect(message.endsWith(REBUILD), message).toBe(true);
       });
     }
+  });
+
+  it("reads every type the format names: BigInt, Table, Schema, a Map's dict, x?: T, a field's own property", () => {
+    const file = moduleWithManifest((code) =>
+      manifestOf(code, {
+        tasks: {
+          "P.f": {
+            line: 1,
+            inputs: { a: "BigInt", b: "Table", c: "Schema", d: { map: { list: "Int" } }, e: { optional: "Str", absent: true }, r: { record: "a#R" } },
+            outputs: [{ name: "o0", type: { optional: { map: "Int" } } }],
+          },
+        },
+        records: { "a#R": { name: "R", kind: "class", module: "a", fields: [{ name: "by_key", property: "byKey", type: "Int" }] } },
+      }),
+    );
+    expect(manifestFor(file)!.tasks["P.f"]!.inputs.e).toEqual({ optional: "Str", absent: true });
+  });
+
+  it("meets a module through a symbolic link: registered through one and asked for by the real path (as Node loads it), or the other way", () => {
+    const real = moduleFile();
+    const link = join(dir, `link${++counter}.js`);
+    symlinkSync(real, link);
+    const manifest = manifestOf("through a link");
+    registerManifest(link, manifest);
+    expect(manifestFor(real)).toBe(manifest);
+    expect(manifestFor(link)).toBe(manifest);
+
+    const linkedDir = join(dir, `linked${++counter}`);
+    symlinkSync(dir, linkedDir, "dir");
+    const other = moduleFile();
+    const second = manifestOf("the other way");
+    registerManifest(other, second);
+    expect(manifestFor(join(linkedDir, other.slice(dir.length + 1)))).toBe(second);
   });
 
   it("shows a manifest inside the working directory by its relative path", () => {

@@ -5,7 +5,7 @@
 // `existsSync`. A manifest read from disk is checked before it is trusted: its JSON shape, its
 // format, and the hash of the code it was written for against the module's bytes now.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { brand, FlyteError } from "../errors/flyte-error.js";
 import { MANIFEST_FORMAT, manifestPathOf, type ManifestType, type TaskManifest } from "./manifest.js";
@@ -25,8 +25,10 @@ type Verdict = { manifest: TaskManifest } | { error: ManifestError } | undefined
 // CLI's copy registers, the user's module's copy reads.
 const KEY = Symbol.for("flytekit-ts.manifests");
 interface ManifestStore {
-  /** By absolute module path; `undefined` for a module known to have none. */
+  /** By the module's real path (symbolic links resolved); `undefined` for a module known to have none. */
   verdicts: Map<string, Verdict>;
+  /** A module path as asked for (absolute) → its real path, so a path is resolved once. */
+  real?: Map<string, string>;
   /** Where each manifest came from. */
   origins: WeakMap<TaskManifest, ManifestOrigin>;
 }
@@ -39,6 +41,27 @@ export interface ManifestOrigin {
   module: string;
 }
 const store: ManifestStore = ((globalThis as Record<symbol, unknown>)[KEY] ??= { verdicts: new Map(), origins: new WeakMap() }) as ManifestStore;
+// A store made by an older copy of this package lacks the newer map.
+store.real ??= new Map();
+
+/**
+ * A module's path as the registry keys it: absolute, through symbolic links (Node loads a module by
+ * its real path, which is what a task's file is; a manifest registered through a link meets it),
+ * the absolute path itself for a file that does not exist.
+ */
+function keyOf(file: string): string {
+  const path = resolve(file);
+  let real = store.real!.get(path);
+  if (real === undefined) {
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      real = path;
+    }
+    store.real!.set(path, real);
+  }
+  return real;
+}
 
 /** A path for messages: relative to the working directory when it is inside it. */
 export function shownPath(path: string): string {
@@ -52,7 +75,7 @@ export function shownPath(path: string): string {
  * is the module's path as it will be loaded (made absolute).
  */
 export function registerManifest(file: string, manifest: TaskManifest): void {
-  const path = resolve(file);
+  const path = keyOf(file);
   const name = `the analysis of ${shownPath(path)}`;
   checkShape(manifest, name);
   store.origins.set(manifest, { name, module: path });
@@ -65,7 +88,7 @@ export function registerManifest(file: string, manifest: TaskManifest): void {
  * cannot be used throws a ManifestError (each time it is asked for).
  */
 export function manifestFor(file: string): TaskManifest | undefined {
-  const path = resolve(file);
+  const path = keyOf(file);
   let verdict = store.verdicts.get(path);
   if (verdict === undefined && !store.verdicts.has(path)) {
     verdict = readBeside(path);
@@ -81,7 +104,9 @@ export function manifestOrigin(manifest: TaskManifest): ManifestOrigin | undefin
   return store.origins.get(manifest);
 }
 
-const REBUILD = "rebuild with `flytekit-ts build` (or delete the manifest to use TypeScript's metadata)";
+// Deleting the manifest is no fix to offer: with standard decorators (no metadata) and no tokens, a
+// module without its manifest has no types at all.
+const REBUILD = "rebuild with `flytekit-ts build`";
 
 function readBeside(moduleFile: string): Verdict {
   const path = manifestPathOf(moduleFile);
@@ -131,7 +156,7 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${text.length > 40 ? `${text.slice(0, 40)}…` : text} (${typeof value})`;
 }
 
-const SCALARS: ReadonlySet<string> = new Set(["Int", "Float", "Str", "Bool", "Datetime", "File", "Directory", "Dataset"]);
+const SCALARS: ReadonlySet<string> = new Set(["Int", "BigInt", "Float", "Str", "Bool", "Datetime", "File", "Directory", "Dataset", "Table", "Schema"]);
 
 /** Throws a ManifestError saying what of the manifest is not as the format has it. */
 function checkShape(value: unknown, name: string): void {
@@ -155,7 +180,11 @@ function checkShape(value: unknown, name: string): void {
     }
     if (!isObject(type)) return damaged(where, `is ${describe(type)}, not a type`);
     const keys = Object.keys(type).sort().join(",");
-    if (keys === "list" || keys === "dict" || keys === "optional") return checkType(type[keys], `${where}.${keys}`);
+    if (keys === "list" || keys === "dict" || keys === "map" || keys === "optional") return checkType(type[keys], `${where}.${keys}`);
+    if (keys === "absent,optional") {
+      if (type.absent !== true) damaged(`${where}.absent`, `is ${describe(type.absent)}, not true`);
+      return checkType(type.optional, `${where}.optional`);
+    }
     if (keys === "union") {
       if (!Array.isArray(type.union) || type.union.length === 0) return damaged(`${where}.union`, "is not a list of types");
       type.union.forEach((t: unknown, i: number) => checkType(t, `${where}.union[${i}]`));
@@ -177,6 +206,7 @@ function checkShape(value: unknown, name: string): void {
     if (!Array.isArray(list)) return damaged(where, `is ${describe(list)}, not a list`);
     list.forEach((v: unknown, i: number) => {
       if (!isObject(v) || typeof v.name !== "string") return damaged(`${where}[${i}]`, "is not { name, type }");
+      if (v.property !== undefined && (typeof v.property !== "string" || v.property === "")) damaged(`${where}[${i}] '${v.name}'.property`, `is ${describe(v.property)}, not a property name`);
       checkType(v.type, `${where}[${i}] '${v.name}'`);
     });
   };

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { modulePath } from "./locate.js";
 import { classFound } from "../metadata/awaiting-class.js";
+import { noteRecordModule } from "../types/record.js";
 import { findTask } from "../tasks/handles.js";
 import type { Task } from "../tasks/task.js";
 import { brand, FlyteError } from "../errors/flyte-error.js";
@@ -68,6 +69,18 @@ export class DefaultTaskResolver implements TaskResolver {
     const file = isAbsolute(module) ? module : resolve(process.cwd(), module);
     if (!existsSync(file)) throw new TaskResolutionError({ subject: `task module ${module}`, problem: `it does not exist (looked for ${file})` });
     const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    // The classes it exports are met and known with their module (standard decorators give neither
+    // otherwise): a manifest's class record declared here is then the class itself, its methods
+    // working, not a class made from the manifest. (What fails to place fails again where the class is used.)
+    for (const value of Object.values(exports)) {
+      if (typeof value !== "function" || !Object.prototype.hasOwnProperty.call(value, "prototype")) continue;
+      noteRecordModule(value, () => file);
+      try {
+        classFound(value);
+      } catch {
+        // Said where it is used.
+      }
+    }
     let target: unknown = exports;
     for (const part of name.split(".")) {
       const holder = target as Record<string, unknown> | undefined;

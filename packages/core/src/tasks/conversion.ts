@@ -8,6 +8,7 @@ import { TypeTransformerError } from "../types/errors.js";
 import { literalMapOf } from "../types/literals.js";
 import { bindSubject, DeferredValue, resolveDeferred, subjectOf, TaskCodeError, type PendingWork, type WorkSubject } from "../types/pending.js";
 import { conversionNow, type ConversionContext } from "../types/type.js";
+import { noneValueOf } from "../types/union.js";
 import { TaskInputError, TaskOutputError, userError } from "./errors.js";
 import { andThen } from "./promise.js";
 
@@ -151,7 +152,8 @@ export function nativeInputs(task: Boundary, inputs: LiteralMap, context: Conver
     if (literal === undefined) {
       if (input.hasDefaultValue) native[input.name] = input.defaultValue;
       else if (input.hasParameterDefault === true) native[input.name] = undefined;
-      else if (input.type.acceptsNone) native[input.name] = null;
+      // None: null, or undefined for a parameter written `x?: T`.
+      else if (input.type.acceptsNone) native[input.name] = noneValueOf(input.type);
       else if (!input.optional) {
         throw new TaskInputError({ task: task.name, input: input.name, expected: input.type.name, got: "nothing", problem: "it is missing from the inputs" });
       }

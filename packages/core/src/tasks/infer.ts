@@ -17,7 +17,8 @@ import { isArrowTableClass } from "../types/table-io.js";
 import { dirname } from "node:path";
 import { findTsconfig, metadataNote } from "../loader/compiler-options.js";
 import { BUILD_FIX } from "../analysis/registry.js";
-import { tokenOfManifestType, type ManifestTypes } from "./manifest-types.js";
+import type { ManifestDiagnostic } from "../analysis/manifest.js";
+import { diagnosticsError, tokenOfManifestType, unreadableOf, type ManifestTypes, type Unreadable } from "./manifest-types.js";
 
 /** An input declared with more than its type: a default value and a description. */
 export interface InputSpec<S extends TypeSpec = TypeSpec> {
@@ -127,7 +128,9 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
     }
   }
   const manifest = source.manifest;
-  if (manifest !== undefined) checkManifestInputs(task, at, manifest, names, explicit);
+  // What the analysis could not type: refused, or (legacy decorators) left to the metadata.
+  const unreadable = manifest === undefined ? undefined : unreadableOf(task, manifest, source.hasMetadata && source.standard === undefined);
+  if (manifest !== undefined) checkManifestInputs(task, at, manifest, names, explicit, unreadable);
 
   const inputs: InputVariable[] = names.map((name, i) => {
     const declared = explicit[name];
@@ -138,6 +141,10 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       type = typeAt(task, place, (where) => resolveSpec(spec.type, where));
       checkDeclaredType({ task, subject: place, what: "the parameter", declare: (t) => `inputs: { ${name}: ${t} }` }, type, source.paramTypes?.[i]);
       type = wholeTableIfTyped(type, source.paramTypes?.[i]);
+    } else if (unreadable?.inputs.has(name) === true) {
+      // The analysis could not type it, TypeScript's metadata may (as without a manifest); else the analysis's diagnostic.
+      const reflected = source.paramTypes?.[i];
+      type = reflectedOr(() => reflectedType(reflected, place, erasedFix(reflected, "inputs", name, parsed?.[i]?.defaultText)), task, unreadable.inputs.get(name)!);
     } else if (manifest !== undefined) {
       const reflected = source.paramTypes?.[i];
       type = typeAt(task, place, (where) => tokenOfManifestType(manifest.task.inputs[name]!, manifest.manifest, where, { reflected }));
@@ -172,6 +179,12 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
       checkDeclaredType({ task, subject: `${at}return type`, what: "the return type", declare }, only.type, source.returnType);
       outputs[0] = { ...only, type: wholeTableIfTyped(only.type, source.returnType) };
     }
+  } else if (unreadable !== undefined && unreadable.outputs.length > 0) {
+    // The analysis could not type the outputs: TypeScript's metadata may (one value, not a promise's), else the analysis's diagnostics.
+    const returned = source.returnType;
+    if (source.isAsync || returned === Promise || returned === undefined) throw diagnosticsError(task, unreadable.outputs);
+    const type = reflectedOr(() => reflectedType(returned, `${at}return type`, erasedFix(returned, "outputs", "o0")), task, unreadable.outputs);
+    outputs = [{ name: "o0", type, description: descriptionOf(source.docs, "outputs", "o0") }];
   } else if (manifest !== undefined) {
     const declared = manifest.task.outputs;
     if (declared === undefined) throw staleManifest(task, `${at}outputs`, `${manifest.origin} has no outputs for it, though the task declares none`);
@@ -209,16 +222,26 @@ export function inferFunctionInterface(source: FunctionInterfaceSource): Interfa
  * the code's hash; one that still does not fit was written by hand, by another tool, or for code
  * that changed without its hash telling.)
  */
-function checkManifestInputs(task: string, at: string, manifest: ManifestTypes, names: readonly string[], explicit: InputsSpec): void {
+function checkManifestInputs(task: string, at: string, manifest: ManifestTypes, names: readonly string[], explicit: InputsSpec, unreadable: Unreadable | undefined): void {
   for (const name of Object.keys(manifest.task.inputs)) {
     if (!names.includes(name)) {
       throw staleManifest(task, `${at}input '${name}'`, `${manifest.origin} types it, but it is not a parameter (parameters: ${names.join(", ") || "none"})`);
     }
   }
   for (const name of names) {
-    if (explicit[name] === undefined && !Object.hasOwn(manifest.task.inputs, name)) {
+    if (explicit[name] === undefined && !Object.hasOwn(manifest.task.inputs, name) && unreadable?.inputs.has(name) !== true) {
       throw staleManifest(task, `${at}input '${name}'`, `${manifest.origin} has no type for it, though it is a parameter without a token`);
     }
+  }
+}
+
+/** The type TypeScript's metadata gives, or where it cannot, the analysis's diagnostics for the place. */
+function reflectedOr(reflect: () => AnyFlyteType, task: string, diagnostics: readonly ManifestDiagnostic[]): AnyFlyteType {
+  try {
+    return reflect();
+  } catch (e) {
+    if (e instanceof FlyteTypeError) throw diagnosticsError(task, diagnostics);
+    throw e;
   }
 }
 

@@ -113,7 +113,10 @@ export class ListType<Out, In> extends FlyteType<Out[], readonly In[]> {
   }
 }
 
-/** Flyte map: string keys to one value type; given a plain object or a Map, gives a plain object. */
+/**
+ * Flyte map: string keys to one value type; given a plain object or a Map, gives a plain object, or
+ * (made with `maps`: what a `Map<string, T>` is) a Map.
+ */
 export class DictType<Out, In> extends FlyteType<
   { [key: string]: Out },
   { readonly [key: string]: In } | ReadonlyMap<string, In>
@@ -121,9 +124,23 @@ export class DictType<Out, In> extends FlyteType<
   readonly name: string;
   readonly tag = "Typed Dict";
 
-  constructor(readonly value: FlyteType<Out, In>) {
+  constructor(
+    readonly value: FlyteType<Out, In>,
+    /** Whether values read are Maps rather than plain objects. Its LiteralType is the same. */
+    readonly maps = false,
+  ) {
     super();
     this.name = `Dict(${value.name})`;
+  }
+
+  /** The same dict, its values read as `Map`s: what a parameter typed `Map<string, T>` is given. */
+  asMap(): DictType<Out, In> {
+    return this.maps ? this : new DictType(this.value, true);
+  }
+
+  /** What is read, as this dict gives it. */
+  private out(read: { [key: string]: Out }): { [key: string]: Out } {
+    return (this.maps ? new Map(Object.entries(read)) : read) as { [key: string]: Out };
   }
 
   protected buildLiteralType(): LiteralType {
@@ -174,7 +191,7 @@ export class DictType<Out, In> extends FlyteType<
       }
       setOwn(out, key, native);
     }
-    return out;
+    return this.out(out);
   }
 
   writeMsgpack(w: MsgpackWriter, value: unknown, context: ConversionContext = conversionNow()): void {
@@ -206,7 +223,7 @@ export class DictType<Out, In> extends FlyteType<
       }
       setOwn(out, key, native);
     }
-    return out;
+    return this.out(out);
   }
 
   jsonSchema(): JsonObject {

@@ -20,6 +20,7 @@ import { MSGPACK_ANNOTATION } from "./literals.js";
 import { decodeMsgpack, MSGPACK_TAG, MsgpackWriter } from "./msgpack.js";
 import { classFound } from "../metadata/awaiting-class.js";
 import { resolveSpec, typeRegistry } from "./registry.js";
+import { noneValueOf } from "./union.js";
 import { conversionNow, MsgpackStructType, type AnyFlyteType, type ConversionContext, type Constructor, type TypeSpec } from "./type.js";
 
 interface FieldDeclaration {
@@ -145,8 +146,9 @@ export function typeFieldsFromManifest(cls: Function, typeOf: (property: string)
 }
 
 /**
- * Notes the module that declares a record class (what `@field()` knows with legacy decorators), so
- * that a manifest's record, named by module and name, finds the class: `recordClassesNamed`.
+ * Notes the module that declares a class (what `@field()` knows; what the resolver knows of the
+ * classes a task's module exports), so that a manifest's record, named by module and name, finds
+ * the class: `recordClassesNamed`. The first note of a class stands.
  */
 export function noteRecordModule(cls: Function, fileOf: () => string | undefined): void {
   if (store.modules.has(cls)) return;
@@ -158,7 +160,34 @@ export function noteRecordModule(cls: Function, fileOf: () => string | undefined
   else list.push(new WeakRef(cls));
 }
 
-/** The record classes of a name whose module is known, with it. */
+/**
+ * What gives a record class's fields typed by TypeScript's metadata the types of its own module's
+ * manifest (`cls`, the file `@field()` noted for it): set by the tasks layer, which reads manifests.
+ */
+let fromOwnManifest: ((cls: Function, file: string) => void) | undefined;
+
+/** Sets what types a record class's metadata-typed fields from its module's manifest when its layout is first built. */
+export function typeRecordFieldsWith(hook: (cls: Function, file: string) => void): void {
+  fromOwnManifest = hook;
+}
+
+/**
+ * Gives the fields of a record class (and of its base classes) TypeScript's metadata typed, or left
+ * untyped, the types of the manifest of the class's own module, where `@field()` noted it: whichever
+ * task (or none) met the class first. The class's own manifest first, then each base class's.
+ */
+function typeFromOwnManifests(cls: Function): void {
+  if (fromOwnManifest === undefined) return;
+  const chain: Function[] = [];
+  for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.push(c as Function);
+  if (!chain.some((c) => store.declarations.get(c)?.fields.some((f) => f.fromMetadata === true))) return;
+  for (const c of chain) {
+    const file = store.modules.get(c);
+    if (file !== undefined) fromOwnManifest(c, file);
+  }
+}
+
+/** The classes of a name whose module is known (record classes, and classes a task's module exports), with it. */
 export function recordClassesNamed(name: string): { cls: Function; file: string }[] {
   const out: { cls: Function; file: string }[] = [];
   for (const ref of store.byName.get(name) ?? []) {
@@ -222,6 +251,7 @@ export function recordType<C>(cls: Constructor<C>): RecordType<C> {
         fix: `declare its fields with @field() (from @flytekit-ts/decorators) or with defineRecord(${cls.name}, { ... })`,
       });
     }
+    typeFromOwnManifests(cls);
     // A field whose type the metadata erased (and no manifest gave) fails the class where it is used.
     for (let c: unknown = cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
       const unresolved = store.declarations.get(c as Function)?.fields.find((f) => f.unresolved !== undefined)?.unresolved;
@@ -286,6 +316,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     for (let c: unknown = this.cls; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
       chain.unshift(c as Function);
     }
+    typeFromOwnManifests(this.cls);
     const ordered: FieldDeclaration[] = [];
     for (const c of chain) {
       for (const f of store.declarations.get(c)?.fields ?? []) {
@@ -361,7 +392,7 @@ export class RecordType<C> extends MsgpackStructType<C> {
     const f = this.byProperty.get(property);
     if (f === undefined) return source[property];
     const raw = source[f.name];
-    if (raw === undefined) return f.hasDefault ? undefined : null;
+    if (raw === undefined) return f.hasDefault ? undefined : noneValueOf(f.type);
     try {
       return f.type.fromMsgpack(raw, conversionOf.get(source) ?? conversionNow());
     } catch (e) {
@@ -567,12 +598,12 @@ function recordFromStructure(lt: LiteralType, guess: (lt: LiteralType, where: st
 /**
  * A record known only by its description (a template's schema, a manifest): a class of its own
  * named `name` (its defaults set by its constructor, no methods), whose values may be any object
- * with the fields. With `plainValues`, values read back are plain objects of the fields (an
+ * with the fields (a field held by a `property` other than its Flyte name, where one is given). With `plainValues`, values read back are plain objects of the fields (an
  * interface's or a type alias's record). Each call makes a new class and a new type.
  */
 export function structuralRecord(
   name: string,
-  fields: readonly { name: string; spec: TypeSpec }[],
+  fields: readonly { name: string; spec: TypeSpec; property?: string }[],
   options: { defaults?: Readonly<Record<string, unknown>>; plainValues?: boolean } = {},
 ): RecordType<object> {
   const defaults = options.defaults ?? {};
@@ -585,7 +616,7 @@ export function structuralRecord(
     },
   }[name]!;
   store.declarations.set(cls, { fields: [] });
-  for (const f of fields) defineRecordField(cls, f.name, f.spec);
+  for (const f of fields) defineRecordField(cls, f.property ?? f.name, f.spec, { name: f.name });
   const record = recordType(cls as new () => object);
   record.structural = true;
   record.plainValues = options.plainValues === true;

@@ -22,10 +22,22 @@ export function intToNative(b: bigint): number | bigint {
   return b >= SAFE_MIN && b <= SAFE_MAX ? Number(b) : b;
 }
 
-/** Flyte INTEGER (int64): a JS number when it is a safe integer, a bigint beyond. */
+/**
+ * Flyte INTEGER (int64): a JS number when it is a safe integer, a bigint beyond; or, made with
+ * `bigints`, always a bigint (what a parameter TypeScript types `bigint` is given).
+ */
 class IntType extends FlyteType<number | bigint> {
   readonly name = "Int";
   readonly tag = "int";
+
+  constructor(private readonly bigints = false) {
+    super();
+  }
+
+  /** A value read, as this Int gives it. */
+  private native(b: bigint): number | bigint {
+    return this.bigints ? b : intToNative(b);
+  }
 
   protected buildLiteralType(): LiteralType {
     return simpleLiteralType(SimpleType.INTEGER);
@@ -52,9 +64,9 @@ class IntType extends FlyteType<number | bigint> {
     const v = literal.value;
     if (v.case === "scalar" && v.value.value.case === "primitive") {
       const p = v.value.value.value.value;
-      if (p.case === "integer") return intToNative(p.value);
+      if (p.case === "integer") return this.native(p.value);
       // Flyte's console is JavaScript and sends whole numbers as floats; flytekit reads them too.
-      if (p.case === "floatValue" && Number.isInteger(p.value)) return intToNative(BigInt(p.value));
+      if (p.case === "floatValue" && Number.isInteger(p.value)) return this.native(BigInt(p.value));
     }
     throw this.cannotRead(literal);
   }
@@ -65,8 +77,8 @@ class IntType extends FlyteType<number | bigint> {
   }
 
   fromMsgpack(value: unknown): number | bigint {
-    if (typeof value === "number" && Number.isInteger(value)) return value;
-    if (typeof value === "bigint") return intToNative(value);
+    if (typeof value === "number" && Number.isInteger(value)) return this.bigints ? BigInt(value) : value;
+    if (typeof value === "bigint") return this.native(value);
     throw this.cannotReadMsgpack(value);
   }
 
@@ -81,7 +93,7 @@ class IntType extends FlyteType<number | bigint> {
   override fromText(text: string): number | bigint {
     const t = text.trim();
     if (!/^[+-]?\d+$/.test(t)) throw TypeTransformerError.forValue(this.name, text);
-    return intToNative(BigInt(t));
+    return this.native(BigInt(t));
   }
 }
 
@@ -295,6 +307,12 @@ class NoneType extends FlyteType<null, null | undefined | void> {
 
 /** Flyte INTEGER: a number when safe, a bigint beyond 2^53; 1.5, NaN and Infinity are rejected. */
 export const Int: FlyteType<number | bigint> & { toBigInt(value: unknown): bigint } = new IntType();
+/**
+ * Flyte INTEGER read as a `bigint` always (a small number too): what a manifest's "BigInt" is, for
+ * a parameter or output TypeScript types `bigint`. It takes a number or a bigint, and its
+ * LiteralType is Int's. No constructor infers it: Int stays the type of `BigInt` in the metadata.
+ */
+export const BigIntInt: FlyteType<bigint, number | bigint> & { toBigInt(value: unknown): bigint } = new IntType(true) as never;
 /** Flyte FLOAT: any number, NaN and ±Infinity included. */
 export const Float: FlyteType<number> = new FloatType();
 /** Flyte STRING. */

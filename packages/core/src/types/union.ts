@@ -48,7 +48,14 @@ export class UnionType extends FlyteType<unknown> {
   private readonly taggedTypes: LiteralType[] = [];
   private readonly noneIndex: number;
 
-  constructor(readonly variants: readonly AnyFlyteType[]) {
+  constructor(
+    readonly variants: readonly AnyFlyteType[],
+    /**
+     * Whether none is read as `undefined` rather than `null`: an Optional written `x?: T` (a
+     * parameter or a record field a value may leave out). Its LiteralType is the same.
+     */
+    readonly absent = false,
+  ) {
     super();
     if (variants.length === 0) throw new FlyteTypeError({ subject: "Union()", problem: "it needs at least one type" });
     this.noneIndex = variants.indexOf(None);
@@ -151,7 +158,7 @@ export class UnionType extends FlyteType<unknown> {
     const failures: string[] = [];
     for (const c of candidates) {
       try {
-        return c.fromLiteral(inner, context);
+        return this.noneOut(c, c.fromLiteral(inner, context));
       } catch (e) {
         if (!(e instanceof TypeTransformerError)) throw e;
         failures.push(e.inner);
@@ -171,7 +178,17 @@ export class UnionType extends FlyteType<unknown> {
   }
 
   fromMsgpack(value: unknown, context: ConversionContext = conversionNow()): unknown {
-    return this.firstAccepting(value, (variant) => variant.fromMsgpack(value, context), "declared");
+    return this.firstAccepting(value, (variant) => this.noneOut(variant, variant.fromMsgpack(value, context)), "declared");
+  }
+
+  /** What a variant read, none as this union gives it (`undefined` where it is `absent`). */
+  private noneOut(variant: AnyFlyteType, read: unknown): unknown {
+    return this.absent && variant === None ? undefined : read;
+  }
+
+  /** What a task is given for none: `undefined` for an Optional written `x?: T`, else `null`. */
+  get noneValue(): null | undefined {
+    return this.absent ? undefined : null;
   }
 
   jsonSchema(): JsonObject {
@@ -222,6 +239,20 @@ export function Union<const S extends readonly TypeSpec[]>(...variants: S): Flyt
 /** A value or none: `Optional(Int)` is `Union(Int, None)`, written with flytekit's tags. */
 export function Optional<S extends TypeSpec>(type: S): FlyteType<NativeOf<S> | null, InputOf<S> | null | undefined> {
   return Union(type, None) as unknown as FlyteType<NativeOf<S> | null, InputOf<S> | null | undefined>;
+}
+
+/**
+ * An Optional whose none is `undefined`, not `null`: a parameter `x?: T` (given nothing, or none) and
+ * a record field `x?: T` (left out of a plain object). The same LiteralType as `Optional(type)`.
+ */
+export function OptionalAbsent(type: TypeSpec): AnyFlyteType {
+  const optional = Optional(type) as unknown as UnionType;
+  return new UnionType(optional.variants, true);
+}
+
+/** What a task is given for none of this type: `undefined` for an Optional written `x?: T`, else `null`. */
+export function noneValueOf(type: AnyFlyteType): null | undefined {
+  return type instanceof UnionType ? type.noneValue : null;
 }
 
 typeRegistry.register({
