@@ -347,3 +347,37 @@ describe("flytekit-ts package --fast of TypeScript sources", () => {
     expect(fromLiteralMap({ o0: Int }, ran.outputs!, "output")).toEqual({ o0: 42 });
   }, SLOW);
 });
+
+describe("run of a TypeScript source keeps its analysis between runs", () => {
+  it("a second run reads it from the cache without loading the compiler; an edit of a module the source imports is seen", async () => {
+    const dir = writeProject(
+      {
+        "tsconfig.json": tsconfig(),
+        "src/geo.ts": "export interface Point {\n  x: number;\n  y: number;\n}\n",
+        "src/tasks.ts": [
+          'import { task } from "@flytekit-ts/decorators";',
+          'import type { Point } from "./geo.js";',
+          "",
+          "export class Tasks {",
+          "  @task()",
+          "  static norm(p: Point): number {",
+          "    return Math.hypot(p.x, Number(p.y));",
+          "  }",
+          "}",
+          "",
+        ].join("\n"),
+      },
+      "cache",
+    );
+    const env = { FLYTEKIT_TS_CACHE_DIR: mkdtempSync(join(dir, "cache-")) };
+    const first = await cliIn(dir, ["run", "src/tasks.ts", "Tasks.norm", "--help"], env);
+    expect(first.stdout, first.stderr).toContain("        y: Float (required)");
+    const loaded = loadReport();
+    const second = await cliIn(dir, ["run", "src/tasks.ts", "Tasks.norm", "--p", '{"x":3,"y":4}'], { ...env, ...loaded.env });
+    expect(second.stdout.trim(), second.stderr).toBe("o0: 5");
+    expect(loaded.compilerOrAnalysis().filter((m) => m.includes("typescript"))).toEqual([]);
+    writeFileSync(join(dir, "src/geo.ts"), "export interface Point {\n  x: number;\n  y: string;\n}\n");
+    const edited = await cliIn(dir, ["run", "src/tasks.ts", "Tasks.norm", "--help"], env);
+    expect(edited.stdout, edited.stderr).toContain("        y: Str (required)");
+  }, SLOW);
+});

@@ -66,23 +66,25 @@ function shown(path: string): string {
   return (rel === "" || rel.startsWith(`..${sep}..`) ? path : rel).split(sep).join("/");
 }
 
-/** The JavaScript file the project's compiler emits for a source file of `program`. */
-function outputOf(ts: TypeScriptApi, program: Program, file: string): string | undefined {
-  const fileNames = program
-    .getSourceFiles()
-    .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf))
-    .map((sf) => sf.fileName);
-  const outputs = ts.getOutputFileNames({ options: program.getCompilerOptions(), fileNames, errors: [] }, file, !ts.sys.useCaseSensitiveFileNames);
-  const js = outputs.find((o) => /\.[cm]?jsx?$/.test(o));
-  return js === undefined ? undefined : resolve(js);
-}
-
-/** The source files of a program that are the project's own (what it emits). */
+/** The source files of a program that are the project's own (what its compiler emits). */
 function ownSources(program: Program): string[] {
   return program
     .getSourceFiles()
-    .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf) && /\.[cm]?tsx?$/.test(sf.fileName))
-    .map((sf) => resolve(sf.fileName));
+    .filter((sf) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !program.isSourceFileDefaultLibrary(sf))
+    .map((sf) => sf.fileName);
+}
+
+/** The JavaScript file the project's compiler emits for each TypeScript source of `program`, as tsc names it. */
+function outputsOf(ts: TypeScriptApi, program: Program): Map<string, string> {
+  const fileNames = ownSources(program);
+  const commandLine = { options: program.getCompilerOptions(), fileNames, errors: [] };
+  const outputs = new Map<string, string>();
+  for (const file of fileNames) {
+    if (!/\.[cm]?tsx?$/.test(file)) continue;
+    const js = ts.getOutputFileNames(commandLine, file, !ts.sys.useCaseSensitiveFileNames).find((o) => /\.[cm]?jsx?$/.test(o));
+    if (js !== undefined) outputs.set(resolve(file), resolve(js));
+  }
+  return outputs;
 }
 
 /** What one build found and did. */
@@ -101,7 +103,7 @@ interface BuildTally {
  * The manifest of a module: the analysis' tasks and records, the compiler that read them, where the
  * source is from the manifest, and the hash of the code as it is on disk beside it.
  */
-export function moduleManifest(analysis: ModuleAnalysis, compiler: string, manifestDir: string, code: Uint8Array): TaskManifest {
+function moduleManifest(analysis: ModuleAnalysis, compiler: string, manifestDir: string, code: Uint8Array): TaskManifest {
   return {
     format: MANIFEST_FORMAT,
     compiler,
@@ -128,9 +130,7 @@ function writeManifests(
 ): void {
   const compiler = `typescript ${ts.version}`;
   const byFile = new Map(analyses.map((a) => [resolve(a.file), a]));
-  for (const file of ownSources(program)) {
-    const js = outputOf(ts, program, file);
-    if (js === undefined) continue;
+  for (const [file, js] of outputsOf(ts, program)) {
     const analysis = byFile.get(file);
     const fresh = emitted === "no-emit" || emitted.has(js);
     const failed = analysis !== undefined && analysis.diagnostics.length > 0;

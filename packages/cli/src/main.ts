@@ -250,3 +250,12 @@ export async function main(argv: readonly string[], out: (line: string) => void 
 }
 
 export { parseFlag, readFlags } from "./flags.js";
+
+/**
+ * Analyses TypeScript sources as `run`, `serialize` and `package` do before importing them, which
+ * fills the analysis' disk cache: the test run warms it once, in one program, for the modules its
+ * CLI runs use (test/support/global-setup.ts).
+ */
+export async function analyseSources(files: readonly string[]): Promise<void> {
+  (await import("./manifests.js")).analyseSources(files);
+}
