@@ -144,7 +144,7 @@ function typedType(name: string): AnyFlyteType {
   return taskOf(handle).interface.inputsByName.get("v")!.type as AnyFlyteType;
 }
 
-/** The values that are instances of records: of the typed declarations' classes (an interface's: a plain object). */
+/** The values TypeScript's types say otherwise: instances of the typed declarations' classes (an interface's: a plain object), a Map. */
 const { Point: TypedPoint, Line: TypedLine } = GoldenTypes;
 const typedValues: Record<string, unknown> = {
   dataclass_point: TypedPoint.of(1, 2.5),
@@ -153,6 +153,8 @@ const typedValues: Record<string, unknown> = {
   list_dataclass: [TypedPoint.of(1, 2), TypedPoint.of(2, 3.25)],
   dict_dataclass: { p: TypedPoint.of(0, 0) },
   dataclass_inventory: { counts: { b: 2, a: 1 }, color: Color.GREEN },
+  // Declared as a Map<string, int>: a Map it takes, a Map it reads back.
+  optional_dict_str_int: new Map([["a", 1]]),
 };
 
 /** A case as declared by TypeScript's types: the typed task's input type, and the typed records' values. */
