@@ -1,7 +1,10 @@
 // Every literal we write must be what Python flytekit 1.16.24 writes for the same value, and every
 // literal it wrote must read back into the TypeScript value we expect. golden/ holds what flytekit
 // itself wrote (see golden/README.md); vectors/flytekit-types.json holds more cases written the
-// same way by test/interop/gen_type_vectors.py.
+// same way by test/interop/gen_type_vectors.py. Every case is declared twice where TypeScript can
+// say its type: with tokens (below), and by TypeScript's types alone (test/fixtures/golden-typed,
+// analysed in-process: test/support/golden-typed.ts); both must write flytekit's bytes.
+import "reflect-metadata";
 import { equals, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 import { LiteralSchema, LiteralTypeSchema, type Literal, type LiteralType } from "@flytekit-ts/core/idl";
 import { readFileSync } from "node:fs";
@@ -10,7 +13,8 @@ import { describe, expect, it } from "vitest";
 import { Color, ColorType, Event, Inventory, Line, Point } from "./support/golden-types.js";
 import { nanosOfSecond, parseIsoDatetime, typeOf } from "@flytekit-ts/core/internal";
 import { type AnyFlyteType } from "@flytekit-ts/core/extend";
-import { Bool, Dataset, Datetime, Dict, Directory, Duration, File, Float, FlyteDirectory, FlyteFile, Int, Json, List, None, Optional, Str, StructuredDataset, Union } from "@flytekit-ts/core";
+import { GoldenTypes, Literals } from "./support/golden-typed.js";
+import { Bool, Dataset, Datetime, Dict, Directory, Duration, File, Float, FlyteDirectory, FlyteFile, Int, Json, List, None, Optional, Str, StructuredDataset, taskOf, Union, type TaskLike } from "@flytekit-ts/core";
 
 const here = import.meta.dirname;
 
@@ -114,6 +118,52 @@ const vectorCases: Record<string, Case> = {
   untyped_dict_empty: { type: Json, value: {} },
 };
 
+/**
+ * The cases TypeScript's types cannot say, declared with tokens only: each with what it needs.
+ * Every other case is declared by types too (test/fixtures/golden-typed/src/literals.ts).
+ */
+const tokenOnly: Record<string, string> = {
+  timedelta_90s_5us: "a duration: TypeScript has no type for one (a DurationValue is an object), so Duration is a token",
+  timedelta_neg_1us: "a duration (Duration)",
+  timedelta_neg_day_plus_5s: "a duration (Duration)",
+  timedelta_zero: "a duration (Duration)",
+  optional_timedelta: "a duration (Duration)",
+  untyped_dict: "an untyped dict: `unknown` and `any` are refused (FTS1003, FTS1004), so Json is a token",
+  untyped_dict_scalars: "an untyped dict (Json)",
+  untyped_dict_empty: "an untyped dict (Json)",
+  optional_untyped_dict: "an untyped dict (Json)",
+  dataclass_event: "a record whose fields include a duration and an untyped dict (Duration, Json)",
+  flytefile_csv_remote: "a file's format: FlyteFile says no format, so File.withFormat(\"csv\") is a token",
+  none: "None as a whole type: `null` or `void` alone is refused (FTS1020), so None is a token",
+};
+
+/** The type of the one input `v` of the task that declares `name` by TypeScript's types alone. */
+function typedType(name: string): AnyFlyteType {
+  const handle = (Literals as unknown as Record<string, TaskLike | undefined>)[name];
+  if (handle === undefined) throw new Error(`test/fixtures/golden-typed/src/literals.ts declares no task ${name}`);
+  return taskOf(handle).interface.inputsByName.get("v")!.type as AnyFlyteType;
+}
+
+/** The values TypeScript's types say otherwise: instances of the typed declarations' classes (an interface's: a plain object), a Map. */
+const { Point: TypedPoint, Line: TypedLine } = GoldenTypes;
+const typedValues: Record<string, unknown> = {
+  dataclass_point: TypedPoint.of(1, 2.5),
+  dataclass_line: Object.assign(new TypedLine(), { a: TypedPoint.of(1, 2.5), b: TypedPoint.of(-3, 0), label: "diag", tags: ["t1", "t2"] }),
+  optional_dataclass: TypedPoint.of(3, -0.5),
+  list_dataclass: [TypedPoint.of(1, 2), TypedPoint.of(2, 3.25)],
+  dict_dataclass: { p: TypedPoint.of(0, 0) },
+  dataclass_inventory: { counts: { b: 2, a: 1 }, color: Color.GREEN },
+  // Declared as a Map<string, int>: a Map it takes, a Map it reads back.
+  optional_dict_str_int: new Map([["a", 1]]),
+};
+
+/** A case as declared by TypeScript's types: the typed task's input type, and the typed records' values. */
+function typedCase(name: string, c: Case): Case | undefined {
+  if (tokenOnly[name] !== undefined) return undefined;
+  const value = name in typedValues ? typedValues[name] : c.value;
+  return { type: typedType(name), value, ...(c.read === undefined ? {} : { read: c.read }) };
+}
+
 /** Where we write differently from flytekit on purpose; every entry is explained. */
 const knownDifferences: Record<string, string> = {
   // JavaScript has one number type, so an untyped 2.0 is the integer 2: we write 02 where Python
@@ -159,11 +209,20 @@ describe("golden literals written by flytekit 1.16.24", () => {
       expect(manifest.cases.filter((c) => !c.refused).map((c) => c.case).sort()).toEqual(Object.keys(cases).sort());
     });
     for (const g of manifest.cases.filter((c) => !c.refused)) {
-      it(`${g.case}: same LiteralType, same Literal, reads back`, () => {
-        const goldenType = fromBinary(LiteralTypeSchema, readFileSync(join(here, "golden", folder, g.type_file)));
-        const goldenLiteral = fromBinary(LiteralSchema, readFileSync(join(here, "golden", folder, g.literal_file)));
-        checkCase(g.case, cases[g.case]!, goldenType, goldenLiteral);
+      const read = () => ({
+        type: fromBinary(LiteralTypeSchema, readFileSync(join(here, "golden", folder, g.type_file))),
+        literal: fromBinary(LiteralSchema, readFileSync(join(here, "golden", folder, g.literal_file))),
       });
+      it(`${g.case}: same LiteralType, same Literal, reads back`, () => {
+        const golden = read();
+        checkCase(g.case, cases[g.case]!, golden.type, golden.literal);
+      });
+      if (tokenOnly[g.case] === undefined) {
+        it(`${g.case}, typed by TypeScript alone: same LiteralType, same Literal, reads back`, () => {
+          const golden = read();
+          checkCase(g.case, typedCase(g.case, cases[g.case]!)!, golden.type, golden.literal);
+        });
+      }
     }
   }
 
@@ -172,6 +231,20 @@ describe("golden literals written by flytekit 1.16.24", () => {
     const date = Datetime.fromLiteral(golden);
     expect(nanosOfSecond(date)).toBe(123_456_000);
     expect(toBinary(LiteralSchema, Datetime.toLiteral(date))).toEqual(toBinary(LiteralSchema, golden));
+  });
+});
+
+describe("the golden cases typed by TypeScript alone (test/fixtures/golden-typed)", () => {
+  it("declare every case but the token-only ones, and no other", () => {
+    const all = [...Object.keys(goldenCases), ...Object.keys(extraCases), ...Object.keys(vectorCases)];
+    const typed = Object.getOwnPropertyNames(Literals).filter((n) => typeof (Literals as unknown as Record<string, unknown>)[n] === "function");
+    expect(typed.sort()).toEqual(all.filter((c) => tokenOnly[c] === undefined).sort());
+    expect(Object.keys(tokenOnly).every((c) => all.includes(c))).toBe(true);
+  });
+
+  it("are typed from the analysis, not from TypeScript's metadata (the fixture's tsconfig emits none)", () => {
+    expect(Reflect.getMetadata("design:paramtypes", Literals, "int_0")).toBeUndefined();
+    expect(typedType("int_0").name).toBe("Int");
   });
 });
 
@@ -187,11 +260,16 @@ describe("more literals written by flytekit 1.16.24 (vectors/flytekit-types.json
   });
 
   for (const v of vectors.cases) {
+    const goldenType = () => fromBinary(LiteralTypeSchema, Buffer.from(v.type_hex, "hex"));
+    const goldenLiteral = () => fromBinary(LiteralSchema, Buffer.from(v.literal_hex, "hex"));
     it(`${v.case}: same LiteralType, same Literal, reads back`, () => {
-      const goldenType = fromBinary(LiteralTypeSchema, Buffer.from(v.type_hex, "hex"));
-      const goldenLiteral = fromBinary(LiteralSchema, Buffer.from(v.literal_hex, "hex"));
-      checkCase(v.case, vectorCases[v.case]!, goldenType, goldenLiteral);
+      checkCase(v.case, vectorCases[v.case]!, goldenType(), goldenLiteral());
     });
+    if (tokenOnly[v.case] === undefined) {
+      it(`${v.case}, typed by TypeScript alone: same LiteralType, same Literal, reads back`, () => {
+        checkCase(v.case, typedCase(v.case, vectorCases[v.case]!)!, goldenType(), goldenLiteral());
+      });
+    }
   }
 
   it("untyped_dict_scalars: differs only where JavaScript cannot tell 2.0 from 2", () => {

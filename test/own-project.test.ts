@@ -9,7 +9,7 @@ import { Int } from "@flytekit-ts/core";
 import { admin, decode, LiteralMapSchema, TypedInterfaceSchema } from "@flytekit-ts/core/idl";
 import { fromLiteralMap, gunzip, untar } from "@flytekit-ts/core/internal";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -73,7 +73,7 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-describe("README's \"Use it in your project\", followed in a new folder", () => {
+describe("README's \"Use it in your project\", followed in a new folder", { timeout: 240_000 }, () => {
   it("the published packages hold no tests, and install from their tarballs with the registry for the rest", () => {
     for (const tarball of tarballs.values()) {
       const files = untar(gunzip(readFileSync(tarball), tarball)).map((e) => e.path);
@@ -89,7 +89,7 @@ describe("README's \"Use it in your project\", followed in a new folder", () => 
     expect(pinned.version).toBe("6.0.3");
   });
 
-  it("runs locally from the sources and, built by tsc (the .d.ts files checked with exactOptionalPropertyTypes), from the JavaScript", async () => {
+  it("runs locally from the sources and, built by flytekit-ts build (the .d.ts files checked with exactOptionalPropertyTypes), from the JavaScript and its manifest", async () => {
     const outputs: string[] = [];
     for (const line of commands(block("run locally"))) {
       const r = await sh(line);
@@ -143,19 +143,37 @@ describe("README's \"Use it in your project\", followed in a new folder", () => 
     expect(out.at(-1)).toBe("workflows.plus_one");
   }, 120_000);
 
-  it("with standard decorators (the tsconfig without experimentalDecorators and emitDecoratorMetadata) builds and runs the same from sources and output", async () => {
-    const tsconfig = JSON.parse(block("tsconfig.json")) as { compilerOptions: Record<string, unknown> };
-    delete tsconfig.compilerOptions.experimentalDecorators;
-    delete tsconfig.compilerOptions.emitDecoratorMetadata;
-    mkdirSync(join(project, "standard", "src"), { recursive: true });
-    writeFileSync(join(project, "standard", "tsconfig.json"), JSON.stringify(tsconfig));
-    writeFileSync(join(project, "standard", "src", "standard.ts"), block("src/standard.ts"));
-    const build = await sh("npx tsc -p standard");
-    expect(build.code, build.stdout + build.stderr).toBe(0);
-    for (const module of ["standard/src/standard.ts", "standard/dist/standard.js"]) {
-      const r = await sh(`npx flytekit-ts run ${module} Standard.add --x 1 --y 2`);
-      expect(r.stdout.trim(), r.stderr).toBe("o0: 3");
+  it("the section's pipelines compiled by the project's own tsc (7.x) get their manifests from npx flytekit-ts build --no-emit (core's TypeScript 6), and run typed from their types", async () => {
+    mkdirSync(join(project, "own"), { recursive: true });
+    writeFileSync(join(project, "own", "tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { rootDir: "../src", outDir: "dist" }, include: ["../src"] }));
+    for (const line of ["npx tsc -p own", "npx flytekit-ts build --no-emit -p own"]) {
+      const r = await sh(line);
+      expect(r.code, `${line}\n${r.stdout}${r.stderr}`).toBe(0);
     }
+    expect(existsSync(join(project, "own/dist/pipelines.js.flyte.json"))).toBe(true);
+    const ok = await sh("npx flytekit-ts run own/dist/pipelines.js Pipelines.add --x 20 --y 22");
+    expect(ok.stdout.trim(), ok.stderr).toBe("o0: 42");
+    const half = await sh("npx flytekit-ts run own/dist/pipelines.js Pipelines.add --x 1.5 --y 2");
+    expect(half.code).not.toBe(0);
+    expect(half.stderr).toContain("expected Int");
+  });
+
+  it("with experimentalDecorators and emitDecoratorMetadata instead, flytekit-ts build types the same tasks; plain tsc's JavaScript has only TypeScript's metadata, which cannot say int, and the error says to build", async () => {
+    const tsconfig = JSON.parse(block("tsconfig.json")) as { compilerOptions: Record<string, unknown>; include?: string[] };
+    Object.assign(tsconfig.compilerOptions, { experimentalDecorators: true, emitDecoratorMetadata: true, rootDir: "../src", outDir: "dist" });
+    tsconfig.include = ["../src"];
+    mkdirSync(join(project, "legacy"), { recursive: true });
+    writeFileSync(join(project, "legacy", "tsconfig.json"), JSON.stringify(tsconfig));
+    const tsc = await sh("npx tsc -p legacy");
+    expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+    expect(existsSync(join(project, "legacy/dist/pipelines.js.flyte.json"))).toBe(false);
+    const untyped = await sh("npx flytekit-ts run legacy/dist/pipelines.js Pipelines.add --x 20 --y 22");
+    expect(untyped.code).not.toBe(0);
+    expect(untyped.stderr).toContain("flytekit-ts build");
+    const build = await sh("npx flytekit-ts build -p legacy");
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const typed = await sh("npx flytekit-ts run legacy/dist/pipelines.js Pipelines.add --x 20 --y 22");
+    expect(typed.stdout.trim(), typed.stderr).toBe("o0: 42");
   });
 
   it("with TypeScript 5.9 as the project's compiler instead, npx tsc is 5.9, and the project builds and runs the same", async () => {

@@ -13,6 +13,7 @@ import { importBench } from "./startup.js";
 import { listCallBench, taskCallBench } from "./task-call.js";
 import { s3Bench } from "./s3.js";
 import { tablesBench } from "./tables.js";
+import { analysisBench } from "./analysis.js";
 
 const benches: [string, () => Row | Row[] | Promise<Row[]>][] = [
   ["literal-map", literalMapBench],
@@ -23,6 +24,8 @@ const benches: [string, () => Row | Row[] | Promise<Row[]>][] = [
   ["import", importBench],
   ["serialize", serializeBench],
   ["entrypoint", entrypointBench],
+  // Generates two projects typed only by TypeScript and type-checks them about fifty times: about two minutes.
+  ["analysis", analysisBench],
   // Starts MinIO (built once into .cache/servers) and moves 1 GiB through it: about two minutes.
   ["s3", s3Bench],
   // 1,000,000 rows written and read as Parquet, ours against pyarrow in flytekit's venv: about three minutes.

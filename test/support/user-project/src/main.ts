@@ -23,6 +23,18 @@ for (const m of modules) {
     results.shout = shout({ text: "hi" });
     for (const h of [Geometry.distance, Geometry.total]) template(h);
   }
+  if (m === "typed") {
+    const { Typed, Unit } = exports;
+    results.twice = Typed.twice(21);
+    try {
+      results.twiceHalf = Typed.twice(1.5);
+    } catch (e) {
+      results.twiceHalf = { error: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+    results.convert = Typed.convert({ value: 10, unit: Unit.Metre, note: null }, Unit.Foot);
+    results.summary = await Typed.summary([1, 2, 3]);
+    for (const h of [Typed.twice, Typed.convert, Typed.summary]) template(h);
+  }
   if (m === "inferred") {
     results.scale = exports.Inferred.scale(2, 1.5, "s");
     template(exports.Inferred.scale);
