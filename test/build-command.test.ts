@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv, EXECUTE_BIN, fillTemplates, readOutputs, REPO_ROOT, runProcess, TEST_ROOT, workArea, type ExecuteResult } from "./support/execute.js";
 import { tscOf } from "./support/typescript.js";
-import { cliIn, TOKEN_PIPELINES, tsconfig, typedProject, writeProject } from "./support/typed-project.js";
+import { cliIn, TOKEN_PIPELINES, tsconfig, TYPED_PIPELINES, typedProject, writeProject } from "./support/typed-project.js";
 
 // Each test starts processes (the compiler, node, the CLI, the entrypoint): generous limits, never a timing assertion.
 const SLOW = 300_000;
@@ -261,6 +261,25 @@ describe("flytekit-ts build --no-emit, after the project's own compiler", () => 
     expect({ ...manifest, hash: undefined }).toEqual({ ...emitted, hash: undefined });
     const run = await cliIn(dir, ["run", "dist/pipelines.js", "Pipelines.add", "--x", "1", "--y", "2"]);
     expect(run.stdout.trim(), run.stderr).toBe("o0: 3");
+  }, SLOW);
+});
+
+describe("flytekit-ts build --no-emit of a TypeScript 5 project", () => {
+  it("finds the JavaScript where TypeScript 5 put it: without rootDir, in the sources' common folder's place", async () => {
+    // The project's own typescript is the repository's 5.9.3 (node_modules is linked to it).
+    const dir = writeProject({ "tsconfig.json": tsconfig({ rootDir: undefined }), "src/pipelines.ts": TYPED_PIPELINES }, "tsc5");
+    const [node, tsc] = tscOf("5.9.3");
+    const compiled = await runProcess(node!, [tsc!, "-p", "tsconfig.json"], { cwd: dir, env: cleanEnv() });
+    expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
+    expect(readdirSync(join(dir, "dist"))).toContain("pipelines.js");
+    const r = await cliIn(dir, ["build", "--no-emit"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("flytekit-ts build: 1 module, 4 tasks, manifests beside dist/");
+    expect(json(join(dir, "dist/pipelines.js.flyte.json")).hash).toBe(sha256(readFileSync(join(dir, "dist/pipelines.js"))));
+    // Emitting, the SDK's TypeScript 6 asks for rootDir, as tsc 6 does.
+    const emitting = await cliIn(dir, ["build"]);
+    expect(emitting.code).toBe(1);
+    expect(emitting.stderr).toContain("error TS5011: The common source directory of 'tsconfig.json' is './src'. The 'rootDir' setting must be explicitly set");
   }, SLOW);
 });
 

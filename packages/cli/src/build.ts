@@ -13,6 +13,7 @@ import {
   MANIFEST_FORMAT,
   manifestPathOf,
   pinnedTypeScript,
+  projectTypeScriptMajor,
   type ManifestDiagnostic,
   type ModuleAnalysis,
   type TaskManifest,
@@ -24,6 +25,7 @@ import { BUILD_USAGE, UsageError } from "./usage.js";
 import type { Console } from "./run.js";
 
 type Program = ReturnType<TypeScriptApi["createProgram"]>;
+type ParsedCommandLine = NonNullable<ReturnType<TypeScriptApi["getParsedCommandLineOfConfigFile"]>>;
 type Diagnostic = ReturnType<Program["getSemanticDiagnostics"]>[number];
 
 interface BuildArgs {
@@ -85,6 +87,38 @@ function outputsOf(ts: TypeScriptApi, program: Program): Map<string, string> {
     if (js !== undefined) outputs.set(resolve(file), resolve(js));
   }
   return outputs;
+}
+
+/** The deepest folder that holds every file (TypeScript 5's default `rootDir`). */
+function commonFolderOf(files: readonly string[]): string | undefined {
+  let common: string[] | undefined;
+  for (const file of files) {
+    const parts = dirname(resolve(file)).split(sep);
+    if (common === undefined) common = parts;
+    else {
+      let i = 0;
+      while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+      common = common.slice(0, i);
+    }
+  }
+  return common === undefined ? undefined : common.join(sep) || sep;
+}
+
+/**
+ * A tsconfig as the project's own compiler reads it, where that is TypeScript 5 (for --no-emit: its
+ * JavaScript is where its compiler put it). TypeScript 6 takes the tsconfig's folder as the default
+ * `rootDir` (and says so, TS5011, where 5 would have used the sources' common folder), and refuses
+ * options 6 deprecates; 5 did neither. So a 5.x project without `rootDir` gets the one 5 computes,
+ * and its deprecated options are let through, as the loader lets them through.
+ */
+function asCompiledByItsCompiler(parsed: ParsedCommandLine, tsconfig: string): ParsedCommandLine {
+  if (projectTypeScriptMajor(dirname(tsconfig)) !== 5) return parsed;
+  const options = { ...parsed.options, ignoreDeprecations: "6.0" };
+  if (options.rootDir === undefined && options.composite !== true && (options.outDir !== undefined || options.declarationDir !== undefined)) {
+    const rootDir = commonFolderOf(parsed.fileNames.filter((f) => !/\.d\.[cm]?ts$/.test(f)));
+    if (rootDir !== undefined) options.rootDir = rootDir;
+  }
+  return { ...parsed, options };
 }
 
 /** What one build found and did. */
@@ -190,6 +224,11 @@ export async function build(argv: readonly string[], { out, err }: Console): Pro
     // Nothing of the project's is touched: not its JavaScript, nor its timestamps or build info.
     host.setModifiedTime = () => undefined;
     host.deleteFile = () => undefined;
+    const parseHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: report };
+    host.getParsedCommandLine = (fileName) => {
+      const parsed = ts.getParsedCommandLineOfConfigFile(fileName, undefined, parseHost);
+      return parsed === undefined ? undefined : asCompiledByItsCompiler(parsed, fileName);
+    };
   }
   // Every project is analysed every time: an up-to-date check would skip a project whose
   // manifests are missing or older than their analysis.

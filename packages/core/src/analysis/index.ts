@@ -8,5 +8,5 @@ export { formatDiagnostic, SourceAnalysis, type SourceAnalysisOptions } from "./
 export { codeHash, registerManifest } from "./registry.js";
 export { MANIFEST_FORMAT, manifestPathOf, type ManifestDiagnostic, type TaskManifest } from "./manifest.js";
 export { PINNED_TYPESCRIPT, pinnedTypeScript, type TypeScriptApi } from "../loader/pinned-typescript.js";
-export { findTsconfig } from "../loader/compiler-options.js";
+export { findTsconfig, projectTypeScriptMajor } from "../loader/compiler-options.js";
 export { cacheDirFor, cacheKeyParts } from "../loader/ts-hooks.js";
